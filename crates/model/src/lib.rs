@@ -1,0 +1,25 @@
+//! Domain model of the 三联四促 deployment planner.
+//!
+//! This crate owns the vocabulary every other crate speaks: the [`Instance`]
+//! (region, roster, policy [`Parameters`]), the [`Plan`] an engine answers
+//! with, their JSON form, [`validate`]-ion with located error messages, and
+//! the rule definitions that both the solver and the checker must agree on:
+//! eligibility (H2), modes of work (§2), department caps (H9) and the cost
+//! model (§4). It performs no I/O.
+
+pub mod cost;
+pub mod geo;
+pub mod instance;
+pub mod params;
+pub mod plan;
+pub mod prepared;
+pub mod validate;
+
+pub use instance::{Cadre, City, County, CountyKind, Instance, Level, Mode, Point, Province, Region, Township};
+pub use params::Parameters;
+pub use plan::{
+    Block, CadreAssignment, CadreCost, Certificate, CertificateKind, Coverage, Group, GroupCost, Plan,
+    PlanMode, Shortfall, StageReport, StageStatus, UnitCost, YearAssignment,
+};
+pub use prepared::{Prepared, YearIdx};
+pub use validate::{InputError, Problem};

@@ -1,0 +1,153 @@
+//! Policy parameters (PLANNING_RULES: every *default*), overridable per instance.
+
+use serde::{Deserialize, Serialize};
+
+/// Policy parameters. Every field has the default written in PLANNING_RULES;
+/// an instance may override any of them, and the plan echoes the values used.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Parameters {
+    /// First calendar month of the on-site window (1–12). Default 3 (March).
+    pub window_first_month: u32,
+    /// Last calendar month of the on-site window (1–12). Default 12 (December).
+    pub window_last_month: u32,
+    /// Block months per active year for blocks-mode cadres (§2). Default 2.
+    pub blocks_per_year: u32,
+    /// Block months per active year for mixed-mode cadres (§2). Default 1.
+    pub mixed_blocks_per_year: u32,
+    /// H2: radius within which a university or enterprise may serve. Default 80 km.
+    pub nearby_km: f64,
+    /// H4: minimum province- or city-level members per group. Default 1.
+    pub min_upper_per_group: u32,
+    /// H6: most cadres on one township in one year. Default 2.
+    pub max_cadres_per_township_year: u32,
+    /// H9: share of a department that may be away on a block in one month. Default 0.3.
+    pub max_department_away_share: f64,
+    /// §4: road km per great-circle km. Default 1.3.
+    pub road_factor: f64,
+    /// §4: round trips per block month. Default 2.
+    pub trips_per_month: u32,
+    /// §4: fare per road km in yuan. Default 0.6.
+    pub fare_per_km: f64,
+    /// §4: planned weeks of weekly work per active year, before blocks. Default 43.
+    pub weeks_per_year: f64,
+    /// §4: lodging per on-site day of a block, yuan. Default 350.
+    pub lodging_per_day: f64,
+    /// §4: meals per on-site day of a block, yuan. Default 100.
+    pub meal_per_day: f64,
+    /// S1: penalty per cadre placed outside all its preferred counties. Default 2000.
+    pub preference_penalty: f64,
+    /// S1: bonus per cadre placed in its previous county. Default 1000.
+    pub continuity_bonus: f64,
+    /// S2: value per matching strength–need pair. Default 10.
+    pub match_value: f64,
+    /// S2: value per priority township covered in the first plan year. Default 50.
+    pub priority_first_year_value: f64,
+}
+
+/// Weeks of a block month in the weekly-trip count (§4: "4.3 × block months").
+pub const WEEKS_PER_BLOCK_MONTH: f64 = 4.3;
+
+impl Default for Parameters {
+    fn default() -> Self {
+        Parameters {
+            window_first_month: 3,
+            window_last_month: 12,
+            blocks_per_year: 2,
+            mixed_blocks_per_year: 1,
+            nearby_km: 80.0,
+            min_upper_per_group: 1,
+            max_cadres_per_township_year: 2,
+            max_department_away_share: 0.3,
+            road_factor: 1.3,
+            trips_per_month: 2,
+            fare_per_km: 0.6,
+            weeks_per_year: 43.0,
+            lodging_per_day: 350.0,
+            meal_per_day: 100.0,
+            preference_penalty: 2000.0,
+            continuity_bonus: 1000.0,
+            match_value: 10.0,
+            priority_first_year_value: 50.0,
+        }
+    }
+}
+
+impl Parameters {
+    /// Months of the on-site window, in order.
+    pub fn window_months(&self) -> std::ops::RangeInclusive<u32> {
+        self.window_first_month..=self.window_last_month
+    }
+
+    /// Number of months in the on-site window.
+    pub fn window_len(&self) -> u32 {
+        self.window_last_month.saturating_sub(self.window_first_month) + 1
+    }
+
+    /// Every out-of-range value, as (field, reason).
+    pub fn problems(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        let mut need = |ok: bool, field: &'static str, why: String| {
+            if !ok {
+                out.push((field, why));
+            }
+        };
+        let p = self;
+        need((1..=12).contains(&p.window_first_month), "window_first_month", format!("{} is not a month 1–12", p.window_first_month));
+        need((1..=12).contains(&p.window_last_month), "window_last_month", format!("{} is not a month 1–12", p.window_last_month));
+        need(
+            p.window_first_month <= p.window_last_month,
+            "window_last_month",
+            format!("window ends ({}) before it starts ({})", p.window_last_month, p.window_first_month),
+        );
+        let w = p.window_len();
+        need(
+            p.blocks_per_year >= 1 && p.blocks_per_year <= w,
+            "blocks_per_year",
+            format!("{} must be between 1 and the {w} months of the window", p.blocks_per_year),
+        );
+        need(
+            p.mixed_blocks_per_year <= w,
+            "mixed_blocks_per_year",
+            format!("{} exceeds the {w} months of the window", p.mixed_blocks_per_year),
+        );
+        need(p.nearby_km.is_finite() && p.nearby_km > 0.0, "nearby_km", format!("{} must be a positive distance", p.nearby_km));
+        need(
+            p.max_cadres_per_township_year >= 1,
+            "max_cadres_per_township_year",
+            "0 leaves no room to cover any township; it must be at least 1".into(),
+        );
+        need(
+            p.max_department_away_share > 0.0 && p.max_department_away_share <= 1.0,
+            "max_department_away_share",
+            format!("{} is outside (0, 1]", p.max_department_away_share),
+        );
+        need(p.road_factor.is_finite() && p.road_factor > 0.0, "road_factor", format!("{} must be positive", p.road_factor));
+        need(p.trips_per_month >= 1, "trips_per_month", "0 trips per block month is not a block; it must be at least 1".into());
+        need(p.fare_per_km.is_finite() && p.fare_per_km >= 0.0, "fare_per_km", format!("{} must not be negative", p.fare_per_km));
+        need(
+            p.weeks_per_year.is_finite()
+                && p.weeks_per_year > 0.0
+                && p.weeks_per_year <= 53.0
+                && p.weeks_per_year >= WEEKS_PER_BLOCK_MONTH * p.mixed_blocks_per_year as f64,
+            "weeks_per_year",
+            format!(
+                "{} must lie in (0, 53] and cover the {} mixed block months ({} weeks)",
+                p.weeks_per_year,
+                p.mixed_blocks_per_year,
+                WEEKS_PER_BLOCK_MONTH * p.mixed_blocks_per_year as f64
+            ),
+        );
+        for (field, v) in [
+            ("lodging_per_day", p.lodging_per_day),
+            ("meal_per_day", p.meal_per_day),
+            ("preference_penalty", p.preference_penalty),
+            ("continuity_bonus", p.continuity_bonus),
+            ("match_value", p.match_value),
+            ("priority_first_year_value", p.priority_first_year_value),
+        ] {
+            need(v.is_finite() && v >= 0.0, field, format!("{v} must be a non-negative number"));
+        }
+        out
+    }
+}

@@ -1,0 +1,283 @@
+//! The output: a deployment plan and everything needed to trace its numbers.
+
+use std::collections::BTreeMap;
+
+use chrono::{NaiveDate, Weekday};
+use serde::{Deserialize, Serialize};
+
+use crate::{Level, Parameters};
+
+/// Strict (every hard rule) or best-effort (H3, H4, H7 become goals), PLANNING_RULES §6.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum PlanMode {
+    /// Every hard rule holds, or the answer is "infeasible" with a certificate.
+    #[default]
+    Strict,
+    /// Always a plan; H3, H4, H7 are maximised before S1 and shortfalls are listed.
+    BestEffort,
+}
+
+/// A two-year deployment plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Plan {
+    /// Name of the instance this plan answers.
+    pub instance: String,
+    /// First plan year.
+    pub first_year: i32,
+    /// Mode the plan was made in.
+    pub mode: PlanMode,
+    /// The parameters in force (defaults filled in).
+    pub parameters: Parameters,
+    /// One group per county, in county order.
+    pub groups: Vec<Group>,
+    /// One entry per cadre, in roster order.
+    pub assignments: Vec<CadreAssignment>,
+    /// Township coverage per year and in total.
+    pub coverage: Coverage,
+    /// Costs per cadre, group and dispatching unit.
+    pub costs: Costs,
+    /// Objective, bound and gap of every stage solved, in order.
+    pub stages: Vec<StageReport>,
+    /// Best-effort only: every goal left unmet, with its reason.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shortfalls: Vec<Shortfall>,
+    /// Wall time of the whole solve, seconds.
+    #[serde(default)]
+    pub seconds: f64,
+}
+
+/// A county working group.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Group {
+    /// County code.
+    pub county: String,
+    /// County name.
+    pub county_name: String,
+    /// City code.
+    pub city: String,
+    /// Leader's cadre id (none only in best-effort, for a county no cadre can reach).
+    pub leader: Option<String>,
+    /// Member cadre ids, leader included, in roster order.
+    pub members: Vec<String>,
+    /// Member count per level.
+    pub by_level: BTreeMap<Level, usize>,
+}
+
+/// Where one cadre works.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CadreAssignment {
+    /// Cadre id.
+    pub cadre: String,
+    /// County code of the cadre's group.
+    pub county: String,
+    /// One entry per active year.
+    pub years: Vec<YearAssignment>,
+}
+
+/// A cadre's work in one plan year.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct YearAssignment {
+    /// Calendar year.
+    pub year: i32,
+    /// Township code covered this year.
+    pub township: String,
+    /// Block months on site.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub blocks: Vec<Block>,
+    /// Fixed weekday of weekly work ("Mon".."Fri").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weekday: Option<Weekday>,
+}
+
+/// One whole calendar month on site.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Block {
+    /// "YYYY-MM".
+    pub month: String,
+    /// First day on site.
+    pub first_day: NaiveDate,
+    /// Last day on site.
+    pub last_day: NaiveDate,
+}
+
+/// Townships covered.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Coverage {
+    /// Townships in the region.
+    pub townships: usize,
+    /// Townships covered in plan year 1.
+    pub year1: usize,
+    /// Townships covered in plan year 2.
+    pub year2: usize,
+    /// Townships covered in at least one year (H7).
+    pub total: usize,
+}
+
+/// All costs, in yuan (§4).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Costs {
+    /// Two-year travel cost of all cadres.
+    pub travel: f64,
+    /// Two-year stay cost (lodging + meals on block days) of all cadres.
+    pub stay: f64,
+    /// Per cadre, roster order.
+    pub cadres: Vec<CadreCost>,
+    /// Per group, county order.
+    pub groups: Vec<GroupCost>,
+    /// Per dispatching unit, by name.
+    pub units: Vec<UnitCost>,
+}
+
+/// One cadre's costs and the numbers they come from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CadreCost {
+    /// Cadre id.
+    pub cadre: String,
+    /// Dispatching unit.
+    pub unit: String,
+    /// Road km from base to the county seat (great-circle × road_factor).
+    pub road_km: f64,
+    /// Round trips over both years.
+    pub round_trips: f64,
+    /// Travel cost = round_trips × 2 × road_km × fare_per_km.
+    pub travel: f64,
+    /// On-site block days over both years.
+    pub stay_days: u32,
+    /// Stay cost = stay_days × (lodging + meals).
+    pub stay: f64,
+}
+
+/// One group's costs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupCost {
+    /// County code.
+    pub county: String,
+    /// Travel cost of its members.
+    pub travel: f64,
+    /// Stay cost of its members.
+    pub stay: f64,
+}
+
+/// What one dispatching unit pays.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnitCost {
+    /// Unit name.
+    pub unit: String,
+    /// Cadres it sends.
+    pub cadres: usize,
+    /// Travel cost of its cadres.
+    pub travel: f64,
+    /// Stay cost of its cadres.
+    pub stay: f64,
+}
+
+/// How a stage's solve ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StageStatus {
+    /// Optimal within the proven-optimality tolerance.
+    Optimal,
+    /// Stopped by the time limit with a valid incumbent.
+    TimeLimit,
+}
+
+/// Objective, bound and gap of one optimisation stage (§5).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StageReport {
+    /// Stage id: "B1".."B3" (best-effort goals), "S1", "S2", "S3a" (months), "S3b" (weekdays).
+    pub id: String,
+    /// What the stage optimises.
+    pub name: String,
+    /// "min" or "max".
+    pub sense: String,
+    /// Objective value of the plan.
+    pub objective: f64,
+    /// Proven bound on the objective.
+    pub bound: f64,
+    /// Relative gap |objective − bound| / max(1, |objective|).
+    pub gap: f64,
+    /// Whether the gap meets the proven-optimality tolerance.
+    pub proven_optimal: bool,
+    /// How the solve ended.
+    pub status: StageStatus,
+    /// Constraint rows of the MILP(s) (0 for a combinatorial stage).
+    pub rows: usize,
+    /// Variables of the MILP(s).
+    pub columns: usize,
+    /// Number of MILPs solved for this stage.
+    pub models: usize,
+    /// Wall time, seconds.
+    pub seconds: f64,
+    /// How the objective breaks down into the rule's terms.
+    pub terms: BTreeMap<String, f64>,
+}
+
+/// A best-effort goal left unmet (§6).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Shortfall {
+    /// Rule id: "H1", "H3", "H4" or "H7".
+    pub rule: String,
+    /// Township or county code concerned.
+    pub subject: String,
+    /// Why, in words.
+    pub reason: String,
+}
+
+/// What kind of obstacle an infeasibility certificate shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CertificateKind {
+    /// H7: counties whose township need exceeds the cadre-years of every cadre eligible for any of them.
+    Coverage,
+    /// H3: counties outnumbering the senior cadres eligible for any of them.
+    SeniorLeaders,
+    /// H4: counties needing more province/city members than can reach them.
+    UpperMembers,
+    /// H6: cadres who can only serve one county outnumber its township capacity in a year.
+    TownshipLoad,
+    /// H8: a cadre with fewer available window months than blocks in a year.
+    BlockMonths,
+    /// H9: a department whose blocks cannot fit under its monthly cap.
+    DepartmentCap,
+    /// The rules conflict only jointly; the MILP proved infeasibility.
+    Joint,
+}
+
+/// A checkable reason why no strict plan exists (§6): every number adds up from the instance.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Certificate {
+    /// Rule id the obstacle violates.
+    pub rule: String,
+    /// Kind of obstacle.
+    pub kind: CertificateKind,
+    /// Counties (or the one cadre/department) involved.
+    pub counties: Vec<String>,
+    /// Cadres whose supply is counted.
+    pub cadres: Vec<String>,
+    /// Department (H9 only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
+    /// Plan year index 1 or 2 (H6, H8, H9).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year: Option<u8>,
+    /// What the rule needs, in the unit of the kind.
+    pub need: u64,
+    /// What the instance can supply, in the same unit.
+    pub supply: u64,
+    /// The certificate in words, for a planner.
+    pub message: String,
+}

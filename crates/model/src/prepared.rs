@@ -1,0 +1,253 @@
+//! A validated instance with the indices and rule definitions both the solver
+//! and the checker use: eligibility (H2), blocks (H8), department caps (H9),
+//! availability and the S1 cost coefficients.
+
+use std::collections::HashMap;
+
+use crate::geo::haversine_km;
+use crate::validate::parse_month;
+use crate::{cost, Instance, InputError, Level, Mode};
+
+/// Plan-year index: 0 for the first year, 1 for the second.
+pub type YearIdx = usize;
+
+/// A validated instance with lookup tables. Indices are positions in the
+/// instance's own vectors (`region.counties`, `region.townships`, `cadres`).
+#[derive(Debug)]
+pub struct Prepared<'a> {
+    /// The instance itself.
+    pub inst: &'a Instance,
+    /// County code → index.
+    pub county_index: HashMap<&'a str, usize>,
+    /// Township code → index.
+    pub township_index: HashMap<&'a str, usize>,
+    /// Cadre id → index.
+    pub cadre_index: HashMap<&'a str, usize>,
+    /// City code → index.
+    pub city_index: HashMap<&'a str, usize>,
+    /// Township indices of each county, in instance order.
+    pub townships_of: Vec<Vec<usize>>,
+    /// City index of each county.
+    pub county_city: Vec<usize>,
+    /// H2: eligible county indices of each cadre, ascending.
+    pub eligible: Vec<Vec<usize>>,
+    /// Department names (unit or unit/department), H9.
+    pub departments: Vec<String>,
+    /// Department index of each cadre.
+    pub department_of: Vec<usize>,
+    /// Per cadre and plan year: bitmask of unavailable calendar months (bit m for month m).
+    pub unavailable: Vec<[u16; 2]>,
+}
+
+impl<'a> Prepared<'a> {
+    /// Validate `inst` and build the lookup tables.
+    pub fn new(inst: &'a Instance) -> Result<Prepared<'a>, InputError> {
+        inst.validate()?;
+        let r = &inst.region;
+        let city_index: HashMap<&str, usize> = r.cities.iter().enumerate().map(|(i, c)| (c.code.as_str(), i)).collect();
+        let county_index: HashMap<&str, usize> = r.counties.iter().enumerate().map(|(i, c)| (c.code.as_str(), i)).collect();
+        let township_index = r.townships.iter().enumerate().map(|(i, t)| (t.code.as_str(), i)).collect();
+        let cadre_index = inst.cadres.iter().enumerate().map(|(i, c)| (c.id.as_str(), i)).collect();
+        let mut townships_of = vec![Vec::new(); r.counties.len()];
+        for (i, t) in r.townships.iter().enumerate() {
+            townships_of[county_index[t.county.as_str()]].push(i);
+        }
+        let county_city = r.counties.iter().map(|k| city_index[k.city.as_str()]).collect();
+        let mut dept_ids: HashMap<String, usize> = HashMap::new();
+        let mut departments = Vec::new();
+        let mut department_of = Vec::with_capacity(inst.cadres.len());
+        let mut unavailable = Vec::with_capacity(inst.cadres.len());
+        for c in &inst.cadres {
+            let key = c.department_key();
+            let d = *dept_ids.entry(key.clone()).or_insert_with(|| {
+                departments.push(key);
+                departments.len() - 1
+            });
+            department_of.push(d);
+            let mut mask = [0u16; 2];
+            for m in &c.unavailable_months {
+                let (y, mm) = parse_month(m).expect("validated");
+                mask[(y - inst.first_year) as usize] |= 1 << mm;
+            }
+            unavailable.push(mask);
+        }
+        let mut p = Prepared {
+            inst,
+            county_index,
+            township_index,
+            cadre_index,
+            city_index,
+            townships_of,
+            county_city,
+            eligible: Vec::new(),
+            departments,
+            department_of,
+            unavailable,
+        };
+        p.eligible = (0..inst.cadres.len()).map(|c| p.compute_eligible(c)).collect();
+        Ok(p)
+    }
+
+    /// Number of counties.
+    pub fn n_counties(&self) -> usize {
+        self.inst.region.counties.len()
+    }
+
+    /// Number of cadres.
+    pub fn n_cadres(&self) -> usize {
+        self.inst.cadres.len()
+    }
+
+    fn compute_eligible(&self, c: usize) -> Vec<usize> {
+        let cadre = &self.inst.cadres[c];
+        let counties = &self.inst.region.counties;
+        match cadre.level {
+            Level::County => vec![self.county_index[cadre.home_county.as_deref().expect("validated")]],
+            Level::City => {
+                let city = cadre.home_city.as_deref().expect("validated");
+                (0..counties.len()).filter(|&k| counties[k].city == city).collect()
+            }
+            Level::Province => (0..counties.len()).collect(),
+            Level::University | Level::Enterprise => {
+                let near: Vec<usize> = (0..counties.len())
+                    .filter(|&k| haversine_km(cadre.base, counties[k].seat) <= self.inst.parameters.nearby_km)
+                    .collect();
+                if near.is_empty() {
+                    let nearest = (0..counties.len())
+                        .min_by(|&a, &b| {
+                            haversine_km(cadre.base, counties[a].seat).total_cmp(&haversine_km(cadre.base, counties[b].seat))
+                        })
+                        .expect("validated: there is at least one county");
+                    vec![nearest]
+                } else {
+                    near
+                }
+            }
+        }
+    }
+
+    /// Is county `k` eligible for cadre `c` (H2)?
+    pub fn is_eligible(&self, c: usize, k: usize) -> bool {
+        self.eligible[c].binary_search(&k).is_ok()
+    }
+
+    /// Is cadre `c` active in plan year `y`?
+    pub fn active(&self, c: usize, y: YearIdx) -> bool {
+        self.inst.cadres[c].active_in(y as u8 + 1)
+    }
+
+    /// Number of active plan years of cadre `c`.
+    pub fn active_years(&self, c: usize) -> u32 {
+        (0..2).filter(|&y| self.active(c, y)).count() as u32
+    }
+
+    /// Block months per active year of cadre `c` (§2, H8).
+    pub fn blocks(&self, c: usize) -> u32 {
+        let p = &self.inst.parameters;
+        match self.inst.cadres[c].mode() {
+            Mode::Blocks => p.blocks_per_year,
+            Mode::Mixed => p.mixed_blocks_per_year,
+            Mode::Weekly => 0,
+        }
+    }
+
+    /// Does cadre `c` need a weekday (H10)?
+    pub fn has_weekday(&self, c: usize) -> bool {
+        matches!(self.inst.cadres[c].mode(), Mode::Weekly | Mode::Mixed)
+    }
+
+    /// Window months (calendar month numbers) in which cadre `c` may be on a block in year `y`.
+    pub fn available_months(&self, c: usize, y: YearIdx) -> Vec<u32> {
+        self.inst.parameters.window_months().filter(|m| self.unavailable[c][y] & (1 << m) == 0).collect()
+    }
+
+    /// Cadres of department `d` that count towards its size in year `y` (H9):
+    /// blocks- and mixed-mode cadres active that year.
+    pub fn department_size(&self, d: usize, y: YearIdx) -> u32 {
+        (0..self.n_cadres())
+            .filter(|&c| {
+                self.department_of[c] == d
+                    && self.active(c, y)
+                    && matches!(self.inst.cadres[c].mode(), Mode::Blocks | Mode::Mixed)
+            })
+            .count() as u32
+    }
+
+    /// H9 monthly cap of department `d` in year `y`: max(1, ceil(share × size)).
+    pub fn department_cap(&self, d: usize, y: YearIdx) -> u32 {
+        department_cap(self.inst.parameters.max_department_away_share, self.department_size(d, y))
+    }
+
+    /// Road km from cadre `c`'s base to county `k`'s seat (§4).
+    pub fn road_km(&self, c: usize, k: usize) -> f64 {
+        haversine_km(self.inst.cadres[c].base, self.inst.region.counties[k].seat) * self.inst.parameters.road_factor
+    }
+
+    /// Round trips of cadre `c` over both years (§4); independent of county and months.
+    pub fn round_trips(&self, c: usize) -> f64 {
+        let per_year = cost::round_trips_per_year(&self.inst.parameters, self.inst.cadres[c].mode(), self.blocks(c));
+        per_year * self.active_years(c) as f64
+    }
+
+    /// Two-year travel cost of cadre `c` if placed in county `k` (§4).
+    pub fn travel_cost(&self, c: usize, k: usize) -> f64 {
+        cost::travel_cost(&self.inst.parameters, self.round_trips(c), self.road_km(c, k))
+    }
+
+    /// Whether cadre `c` listed preferences and county `k` is outside all of them (S1 penalty).
+    pub fn misses_preference(&self, c: usize, k: usize) -> bool {
+        let prefs = &self.inst.cadres[c].preferred_counties;
+        !prefs.is_empty() && !prefs.iter().any(|p| self.county_index[p.as_str()] == k)
+    }
+
+    /// Whether county `k` is cadre `c`'s previous county (S1 bonus).
+    pub fn is_previous(&self, c: usize, k: usize) -> bool {
+        self.inst.cadres[c].previous_county.as_deref().is_some_and(|p| self.county_index[p] == k)
+    }
+
+    /// S1 objective coefficient of placing cadre `c` in county `k`:
+    /// travel + preference penalty − continuity bonus.
+    pub fn s1_coefficient(&self, c: usize, k: usize) -> f64 {
+        let p = &self.inst.parameters;
+        let mut v = self.travel_cost(c, k);
+        if self.misses_preference(c, k) {
+            v += p.preference_penalty;
+        }
+        if self.is_previous(c, k) {
+            v -= p.continuity_bonus;
+        }
+        v
+    }
+
+    /// S2 match count: |strengths of `c` ∩ needs of township `t`|.
+    pub fn matches(&self, c: usize, t: usize) -> usize {
+        let needs = &self.inst.region.townships[t].needs;
+        let strengths = &self.inst.cadres[c].strengths;
+        let mut n = 0;
+        for (i, s) in strengths.iter().enumerate() {
+            if !strengths[..i].contains(s) && needs.contains(s) {
+                n += 1;
+            }
+        }
+        n
+    }
+}
+
+/// H9 cap: max(1, ceil(share × size)). A tolerance of 1e-9 keeps e.g. 0.3 × 10 at 3, not 4.
+pub fn department_cap(share: f64, size: u32) -> u32 {
+    ((share * size as f64 - 1e-9).ceil().max(1.0)) as u32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::department_cap;
+
+    #[test]
+    fn department_cap_follows_h9() {
+        assert_eq!(department_cap(0.3, 10), 3);
+        assert_eq!(department_cap(0.3, 12), 4);
+        assert_eq!(department_cap(0.3, 1), 1);
+        assert_eq!(department_cap(0.3, 0), 1);
+        assert_eq!(department_cap(1.0, 7), 7);
+    }
+}

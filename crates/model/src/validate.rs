@@ -1,0 +1,218 @@
+//! Input validation: every problem, with where it is and why.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+
+use crate::{Instance, Level, Point};
+
+/// One problem found in an input, located by a JSON-path-like string.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Where, e.g. `cadres[17].home_county`.
+    pub path: String,
+    /// Why, e.g. `370999 is not a county of this instance`.
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path, self.message)
+    }
+}
+
+/// Why an input was rejected.
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    /// The text is not valid JSON for the expected type.
+    #[error("{what} is not valid JSON at line {line}, column {column}: {message}")]
+    Json {
+        /// "instance" or "plan".
+        what: &'static str,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// serde's message.
+        message: String,
+    },
+    /// The JSON parsed but breaks the input rules; every problem is listed.
+    #[error("{} problem(s) in the {what}:\n{}", problems.len(), problems.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n"))]
+    Invalid {
+        /// "instance" or "plan".
+        what: &'static str,
+        /// Every problem found.
+        problems: Vec<Problem>,
+    },
+}
+
+struct Collector(Vec<Problem>);
+
+impl Collector {
+    fn add(&mut self, path: impl Into<String>, message: impl Into<String>) {
+        self.0.push(Problem { path: path.into(), message: message.into() });
+    }
+
+    fn point(&mut self, path: String, p: Point) {
+        if !(p.lat.is_finite() && (-90.0..=90.0).contains(&p.lat)) {
+            self.add(format!("{path}.lat"), format!("{} is not a latitude in [-90, 90]", p.lat));
+        }
+        if !(p.lon.is_finite() && (-180.0..=180.0).contains(&p.lon)) {
+            self.add(format!("{path}.lon"), format!("{} is not a longitude in [-180, 180]", p.lon));
+        }
+    }
+}
+
+/// Parse "YYYY-MM" into (year, month).
+pub fn parse_month(s: &str) -> Option<(i32, u32)> {
+    let (y, m) = s.split_once('-')?;
+    if y.len() != 4 || m.len() != 2 {
+        return None;
+    }
+    let (y, m) = (y.parse().ok()?, m.parse().ok()?);
+    (1..=12).contains(&m).then_some((y, m))
+}
+
+/// Check an instance against every input rule and return all problems found.
+///
+/// The checks: parameters in range; codes and ids present and unique; every
+/// reference (city, county, preferred/previous county, home city/county)
+/// known; every county has a township; coordinates in range; unavailable
+/// months well-formed, inside the plan years and the window; active years a
+/// non-empty subset of {1, 2}; a non-empty roster; every cadre eligible for
+/// at least one county (H2).
+pub fn validate(inst: &Instance) -> Vec<Problem> {
+    let mut c = Collector(Vec::new());
+    let p = &inst.parameters;
+    for (field, why) in p.problems() {
+        c.add(format!("parameters.{field}"), why);
+    }
+    if !(1900..=9998).contains(&inst.first_year) {
+        c.add("first_year", format!("{} is not a plausible plan year", inst.first_year));
+    }
+    let r = &inst.region;
+    c.point("region.province.seat".into(), r.province.seat);
+
+    let mut cities = HashMap::new();
+    for (i, city) in r.cities.iter().enumerate() {
+        if city.code.trim().is_empty() {
+            c.add(format!("region.cities[{i}].code"), "is empty");
+        } else if cities.insert(city.code.as_str(), i).is_some() {
+            c.add(format!("region.cities[{i}].code"), format!("{} appears twice", city.code));
+        }
+        c.point(format!("region.cities[{i}].seat"), city.seat);
+    }
+    let mut counties = HashMap::new();
+    for (i, k) in r.counties.iter().enumerate() {
+        if k.code.trim().is_empty() {
+            c.add(format!("region.counties[{i}].code"), "is empty");
+        } else if counties.insert(k.code.as_str(), i).is_some() {
+            c.add(format!("region.counties[{i}].code"), format!("{} appears twice", k.code));
+        }
+        if !cities.contains_key(k.city.as_str()) {
+            c.add(format!("region.counties[{i}].city"), format!("{} is not a city of this instance", k.city));
+        }
+        c.point(format!("region.counties[{i}].seat"), k.seat);
+    }
+    if r.counties.is_empty() {
+        c.add("region.counties", "there are no counties to plan for");
+    }
+    let mut townships = HashSet::new();
+    let mut per_county = vec![0usize; r.counties.len()];
+    for (i, t) in r.townships.iter().enumerate() {
+        if t.code.trim().is_empty() {
+            c.add(format!("region.townships[{i}].code"), "is empty");
+        } else if !townships.insert(t.code.as_str()) {
+            c.add(format!("region.townships[{i}].code"), format!("{} appears twice", t.code));
+        }
+        match counties.get(t.county.as_str()) {
+            Some(&k) => per_county[k] += 1,
+            None => c.add(format!("region.townships[{i}].county"), format!("{} is not a county of this instance", t.county)),
+        }
+        if let Some(l) = t.location {
+            c.point(format!("region.townships[{i}].location"), l);
+        }
+    }
+    for (k, n) in per_county.iter().enumerate() {
+        if *n == 0 {
+            let county = &r.counties[k];
+            c.add(format!("region.counties[{k}]"), format!("{} {} has no townships", county.code, county.name));
+        }
+    }
+
+    if inst.cadres.is_empty() {
+        c.add("cadres", "the roster is empty: there is nobody to deploy");
+    }
+    let mut ids = HashSet::new();
+    let window = p.window_months();
+    for (i, cadre) in inst.cadres.iter().enumerate() {
+        let at = |field: &str| format!("cadres[{i}].{field}");
+        if cadre.id.trim().is_empty() {
+            c.add(at("id"), "is empty");
+        } else if !ids.insert(cadre.id.as_str()) {
+            c.add(at("id"), format!("{} appears twice", cadre.id));
+        }
+        if cadre.unit.trim().is_empty() {
+            c.add(at("unit"), "is empty: every cadre needs a dispatching unit");
+        }
+        c.point(at("base"), cadre.base);
+        match (cadre.level, &cadre.home_city) {
+            (Level::City, None) => c.add(at("home_city"), "a city-level cadre needs its home city"),
+            (_, Some(h)) if !cities.contains_key(h.as_str()) => {
+                c.add(at("home_city"), format!("{h} is not a city of this instance"))
+            }
+            (Level::City, Some(h)) if !r.counties.iter().any(|k| &k.city == h) => {
+                c.add(at("home_city"), format!("{h} has no counties, so this city-level cadre is eligible nowhere (H2)"))
+            }
+            _ => {}
+        }
+        match (cadre.level, &cadre.home_county) {
+            (Level::County, None) => c.add(at("home_county"), "a county-level cadre needs its home county"),
+            (_, Some(h)) if !counties.contains_key(h.as_str()) => {
+                c.add(at("home_county"), format!("{h} is not a county of this instance"))
+            }
+            _ => {}
+        }
+        for (j, pc) in cadre.preferred_counties.iter().enumerate() {
+            if !counties.contains_key(pc.as_str()) {
+                c.add(at(&format!("preferred_counties[{j}]")), format!("{pc} is not a county of this instance"));
+            }
+        }
+        if let Some(pc) = &cadre.previous_county {
+            if !counties.contains_key(pc.as_str()) {
+                c.add(at("previous_county"), format!("{pc} is not a county of this instance"));
+            }
+        }
+        for (j, m) in cadre.unavailable_months.iter().enumerate() {
+            let path = at(&format!("unavailable_months[{j}]"));
+            match parse_month(m) {
+                None => c.add(path, format!("{m:?} is not a month in the form YYYY-MM")),
+                Some((y, _)) if y != inst.first_year && y != inst.first_year + 1 => c.add(
+                    path,
+                    format!("{m} is outside the plan years {} and {}", inst.first_year, inst.first_year + 1),
+                ),
+                Some((_, mm)) if !window.contains(&mm) => c.add(
+                    path,
+                    format!("{m} is outside the on-site window (months {}–{})", p.window_first_month, p.window_last_month),
+                ),
+                _ => {}
+            }
+        }
+        let years = &cadre.active_years;
+        if years.is_empty() || years.iter().any(|y| *y != 1 && *y != 2) || (years.len() == 2 && years[0] == years[1]) || years.len() > 2 {
+            c.add(at("active_years"), format!("{years:?} must be a non-empty set of plan years 1 and 2"));
+        }
+    }
+    c.0
+}
+
+impl Instance {
+    /// Validate, returning every problem at once.
+    pub fn validate(&self) -> Result<(), InputError> {
+        let problems = validate(self);
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(InputError::Invalid { what: "instance", problems })
+        }
+    }
+}

@@ -1,0 +1,1 @@
+//! Whole-system tests and benchmarks for sanlian live in `tests/` and `benches/`.
