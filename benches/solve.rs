@@ -1,1 +1,43 @@
-fn main() {}
+//! Criterion benchmarks on the Shandong fixture: each stage and the whole solve,
+//! with the plain S1 formulation beside the aggregated one.
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use sanlian_model::{Instance, Prepared};
+use sanlian_solver::{solve, stages, Formulation, Outcome, SolveOptions};
+
+fn shandong() -> Instance {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/shandong/instance.json");
+    Instance::from_json(&std::fs::read_to_string(path).expect("fixture")).expect("parses")
+}
+
+fn bench(c: &mut Criterion) {
+    let inst = shandong();
+    let prep = Prepared::new(&inst).expect("valid");
+    let mut g = c.benchmark_group("shandong");
+    g.sample_size(10);
+    g.bench_function("validate_and_prepare", |b| b.iter(|| Prepared::new(&inst).unwrap()));
+    for (name, formulation) in [("solve_all_stages_aggregated", Formulation::Aggregated), ("solve_all_stages_plain_s1", Formulation::Plain)] {
+        let opts = SolveOptions { formulation, ..SolveOptions::default() };
+        g.bench_function(name, |b| b.iter(|| solve(&prep, &opts).unwrap()));
+    }
+    let Outcome::Planned(plan) = solve(&prep, &SolveOptions::default()).unwrap().outcome else { panic!("feasible") };
+    for st in &plan.stages {
+        eprintln!("stage {:<4} {:>8.4} s  rows {:>6} cols {:>6} models {:>3}", st.id, st.seconds, st.rows, st.columns, st.models);
+    }
+    g.bench_function("check", |b| b.iter(|| sanlian_check::check(&prep, &plan)));
+    g.finish();
+    let mut g = c.benchmark_group("shandong_stages");
+    g.sample_size(10);
+    let opts = SolveOptions::default();
+    for (name, formulation) in [("s1_aggregated", Formulation::Aggregated), ("s1_plain", Formulation::Plain)] {
+        let o = SolveOptions { formulation, ..SolveOptions::default() };
+        g.bench_function(name, |b| b.iter(|| stages::groups(&prep, &o).unwrap()));
+    }
+    let groups = stages::groups(&prep, &opts).unwrap();
+    g.bench_function("s2_townships", |b| b.iter(|| stages::townships(&prep, &groups, &opts).unwrap()));
+    g.bench_function("s3_months_weekdays", |b| b.iter(|| stages::months(&prep, &groups, &opts).unwrap()));
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,1 +1,238 @@
-fn main() {}
+//! `sanlian`: plan the 三联四促 deployment of league cadres from the command line.
+
+mod summary;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use sanlian_model::{Instance, InputError, Plan, PlanMode, Prepared};
+use sanlian_solver::{Formulation, Outcome, SolveOptions};
+
+#[derive(Parser)]
+#[command(name = "sanlian", version, about = "Plan the 三联四促 deployment of Communist Youth League cadres")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Solve an instance: groups, townships, months and weekdays, each stage proven optimal.
+    Solve {
+        /// Instance JSON file.
+        instance: PathBuf,
+        /// Write the plan (JSON) here; it is written only after the checker passes it.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// strict: every hard rule or a certificate; best-effort: always a plan, shortfalls listed.
+        #[arg(long, value_enum, default_value_t = ModeArg::Strict)]
+        mode: ModeArg,
+        /// Wall-clock limit for the whole solve, seconds.
+        #[arg(long)]
+        time_limit: Option<f64>,
+        /// HiGHS threads for the single-model stages.
+        #[arg(long, default_value_t = 1)]
+        threads: u32,
+        /// Relative MIP gap to reach (1e-6 = proven optimal).
+        #[arg(long, default_value_t = sanlian_solver::PROVEN_GAP)]
+        mip_gap: f64,
+        /// S1 formulation: aggregated (default) or plain (one 0/1 per cadre × county).
+        #[arg(long, value_enum, default_value_t = FormulationArg::Aggregated)]
+        formulation: FormulationArg,
+        /// Write each stage's MILP as MPS into this directory.
+        #[arg(long)]
+        write_model: Option<PathBuf>,
+        /// Print the summary as JSON-free plain text only (default) or not at all.
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// Re-verify a plan against an instance without the solver; exits 1 on any violation.
+    Check {
+        /// Instance JSON file.
+        instance: PathBuf,
+        /// Plan JSON file.
+        plan: PathBuf,
+    },
+    /// Generate an instance from division CSVs and a seeded synthetic roster.
+    Generate {
+        /// Directory with province.csv, cities.csv, counties.csv, divisions.csv.
+        #[arg(long)]
+        region: PathBuf,
+        /// Random seed; the same seed gives the same file byte for byte.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Restrict to one city (its code, e.g. 370500) for a small instance.
+        #[arg(long)]
+        city: Option<String>,
+        /// Make the documented infeasible variant.
+        #[arg(long)]
+        infeasible: bool,
+        /// Output file (default: standard output).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ModeArg {
+    Strict,
+    BestEffort,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FormulationArg {
+    Aggregated,
+    Plain,
+}
+
+/// A failure with its exit code: 2 for bad input, 1 for a negative answer.
+struct Failure {
+    code: u8,
+    message: String,
+}
+
+impl Failure {
+    fn input(message: impl Into<String>) -> Self {
+        Failure { code: 2, message: message.into() }
+    }
+}
+
+impl From<InputError> for Failure {
+    fn from(e: InputError) -> Self {
+        Failure::input(e.to_string())
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            eprintln!("error: {}", f.message);
+            ExitCode::from(f.code)
+        }
+    }
+}
+
+fn read(path: &Path) -> Result<String, Failure> {
+    std::fs::read_to_string(path).map_err(|e| Failure::input(format!("cannot read {}: {e}", path.display())))
+}
+
+fn load_instance(path: &Path) -> Result<Instance, Failure> {
+    Instance::from_json(&read(path)?).map_err(|e| Failure::input(format!("{}: {e}", path.display())))
+}
+
+fn load_plan(path: &Path) -> Result<Plan, Failure> {
+    serde_json::from_str(&read(path)?).map_err(|e| {
+        Failure::input(format!("{}: plan is not valid JSON at line {}, column {}: {e}", path.display(), e.line(), e.column()))
+    })
+}
+
+/// Write `text` to `path` atomically (temporary file, then rename), so no half-written file is left.
+fn write_atomic(path: &Path, text: &str) -> Result<(), Failure> {
+    let tmp = path.with_extension("partial");
+    std::fs::write(&tmp, text)
+        .and_then(|_| std::fs::rename(&tmp, path))
+        .map_err(|e| Failure { code: 1, message: format!("cannot write {}: {e}", path.display()) })
+}
+
+fn run(command: Command) -> Result<(), Failure> {
+    match command {
+        Command::Solve { instance, output, mode, time_limit, threads, mip_gap, formulation, write_model, quiet } => {
+            let inst = load_instance(&instance)?;
+            let prep = Prepared::new(&inst).map_err(|e| Failure::input(format!("{}: {e}", instance.display())))?;
+            if threads == 0 {
+                return Err(Failure::input("--threads must be at least 1"));
+            }
+            if time_limit.is_some_and(|t| !(t.is_finite() && t > 0.0)) {
+                return Err(Failure::input("--time-limit must be a positive number of seconds"));
+            }
+            if !(mip_gap.is_finite() && mip_gap >= 0.0) {
+                return Err(Failure::input("--mip-gap must be a non-negative number"));
+            }
+            let opts = SolveOptions {
+                mode: match mode {
+                    ModeArg::Strict => PlanMode::Strict,
+                    ModeArg::BestEffort => PlanMode::BestEffort,
+                },
+                time_limit,
+                threads,
+                mip_rel_gap: mip_gap,
+                formulation: match formulation {
+                    FormulationArg::Aggregated => Formulation::Aggregated,
+                    FormulationArg::Plain => Formulation::Plain,
+                },
+                capture_models: write_model.is_some(),
+            };
+            let solution = sanlian_solver::solve(&prep, &opts).map_err(|e| Failure { code: 1, message: e.to_string() })?;
+            if let Some(dir) = &write_model {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| Failure { code: 1, message: format!("cannot create {}: {e}", dir.display()) })?;
+                for m in &solution.models {
+                    write_atomic(&dir.join(format!("{}.mps", m.name)), &m.mps)?;
+                }
+            }
+            match solution.outcome {
+                Outcome::Infeasible(certs) => {
+                    println!("{}", summary::infeasible(&prep, &certs));
+                    Err(Failure { code: 1, message: "infeasible in strict mode; see the certificates above".into() })
+                }
+                Outcome::Planned(plan) => {
+                    let report = sanlian_check::check(&prep, &plan);
+                    if !quiet {
+                        println!("{}", summary::plan(&prep, &plan, &report));
+                    }
+                    if !report.is_valid() {
+                        let list: Vec<String> = report.violations.iter().map(|v| v.to_string()).collect();
+                        return Err(Failure {
+                            code: 1,
+                            message: format!("internal error: the checker rejects the solver's plan, nothing written:\n{}", list.join("\n")),
+                        });
+                    }
+                    if let Some(out) = &output {
+                        let json = serde_json::to_string_pretty(&plan).expect("plans serialise");
+                        write_atomic(out, &(json + "\n"))?;
+                        eprintln!("plan written to {}", out.display());
+                    }
+                    Ok(())
+                }
+            }
+        }
+        Command::Check { instance, plan } => {
+            let inst = load_instance(&instance)?;
+            let prep = Prepared::new(&inst).map_err(|e| Failure::input(format!("{}: {e}", instance.display())))?;
+            let plan = load_plan(&plan)?;
+            let report = sanlian_check::check(&prep, &plan);
+            println!("{}", summary::check(&report));
+            if report.is_valid() {
+                Ok(())
+            } else {
+                Err(Failure { code: 1, message: format!("{} violation(s)", report.violations.len()) })
+            }
+        }
+        Command::Generate { region, seed, city, infeasible, output } => {
+            let import = sanlian_gen::region::load_region(&region).map_err(|e| Failure::input(e.to_string()))?;
+            let mut region = import.region;
+            if let Some(code) = &city {
+                if !region.cities.iter().any(|c| &c.code == code) {
+                    return Err(Failure::input(format!("--city {code}: no such city in {}", region.province.name)));
+                }
+                region = sanlian_gen::region::one_city(&region, code);
+            }
+            let spec = sanlian_gen::roster::RosterSpec::default();
+            let mut inst = sanlian_gen::roster::generate(&region, &spec, seed);
+            if infeasible {
+                inst = sanlian_gen::roster::make_infeasible(&inst);
+            }
+            let json = serde_json::to_string_pretty(&inst).expect("instances serialise") + "\n";
+            match output {
+                Some(path) => write_atomic(&path, &json),
+                None => {
+                    print!("{json}");
+                    Ok(())
+                }
+            }
+        }
+    }
+}

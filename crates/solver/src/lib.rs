@@ -1,1 +1,266 @@
+//! The sanlian optimisation engine: turns a validated instance into a plan.
+//!
+//! Stages follow PLANNING_RULES §5, each solved to proven optimality given the
+//! ones before it (§6 adds the best-effort goals B1–B3 in front of S1):
+//!
+//! | stage | module | what |
+//! |---|---|---|
+//! | B1–B3, S1 | [`groups`] | group membership and leaders (H1–H4, H6, H7 as counts) |
+//! | S2 | [`townships`] | township per cadre and year, per county in parallel (H5–H7) |
+//! | S3a | [`months`] | block months (H8, H9), maximising county-months with presence |
+//! | S3b | [`months`] | weekdays (H10), maximising distinct weekdays per group |
+//!
+//! Infeasibility in strict mode is answered with checkable [`Certificate`]s
+//! ([`certificate`]). The crate does no I/O: models are handed back as MPS text.
 
+pub mod certificate;
+pub mod groups;
+pub mod milp;
+pub mod months;
+pub mod townships;
+
+mod assemble;
+
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+use sanlian_model::{Certificate, Plan, PlanMode, Prepared, StageReport, StageStatus};
+
+use milp::{Milp, MilpResult, MilpSettings, MilpStatus};
+
+/// Relative gap at or below which a stage counts as proven optimal (§5).
+pub const PROVEN_GAP: f64 = 1e-6;
+
+/// How S1 is formulated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Formulation {
+    /// Interchangeable cadres aggregated into integer counts; forced assignments fixed.
+    #[default]
+    Aggregated,
+    /// One 0/1 variable per cadre × eligible county (the textbook model, for comparison).
+    Plain,
+}
+
+/// Options of a solve.
+#[derive(Debug, Clone)]
+pub struct SolveOptions {
+    /// Strict or best-effort (§6).
+    pub mode: PlanMode,
+    /// Wall-clock limit for the whole solve, seconds.
+    pub time_limit: Option<f64>,
+    /// HiGHS threads for the single-model stages (S2's per-county models use 1 each).
+    pub threads: u32,
+    /// Relative MIP gap HiGHS must reach (default 1e-6, i.e. proven optimal).
+    pub mip_rel_gap: f64,
+    /// S1 formulation.
+    pub formulation: Formulation,
+    /// Hand back every stage's MILP as MPS text.
+    pub capture_models: bool,
+}
+
+impl Default for SolveOptions {
+    fn default() -> Self {
+        SolveOptions {
+            mode: PlanMode::Strict,
+            time_limit: None,
+            threads: 1,
+            mip_rel_gap: PROVEN_GAP,
+            formulation: Formulation::Aggregated,
+            capture_models: false,
+        }
+    }
+}
+
+/// A stage's MILP in MPS form.
+#[derive(Debug, Clone)]
+pub struct NamedModel {
+    /// File stem, e.g. "S1" or "S2_370102".
+    pub name: String,
+    /// Free-format MPS text.
+    pub mps: String,
+}
+
+/// The engine's answer.
+#[derive(Debug)]
+pub enum Outcome {
+    /// A valid plan (strict: every hard rule; best-effort: every rule but the goals it lists).
+    Planned(Box<Plan>),
+    /// Strict mode: no plan satisfies the hard rules; each certificate is a checkable reason.
+    Infeasible(Vec<Certificate>),
+}
+
+/// Solve output: the outcome and, if asked for, the models.
+#[derive(Debug)]
+pub struct Solution {
+    /// Plan or certificates.
+    pub outcome: Outcome,
+    /// MPS text of every MILP solved (with `capture_models`).
+    pub models: Vec<NamedModel>,
+}
+
+/// Why the engine gave no answer.
+#[derive(Debug, thiserror::Error)]
+pub enum SolveError {
+    /// The time limit struck before a valid solution of a stage was found.
+    #[error("the time limit struck during stage {stage} before any valid solution was found; allow more time (--time-limit)")]
+    TimeLimit {
+        /// Stage id.
+        stage: &'static str,
+    },
+    /// A hard rule other than H3/H4/H7 cannot hold, so even best-effort has no plan.
+    #[error("no plan exists even in best-effort mode: {}", .0.iter().map(|c| c.message.clone()).collect::<Vec<_>>().join("; "))]
+    Impossible(Vec<Certificate>),
+}
+
+/// Solve an instance: stages B1–B3 (best-effort), S1, S2, S3.
+pub fn solve(prep: &Prepared, opts: &SolveOptions) -> Result<Solution, SolveError> {
+    let mut stager = Stager::new(opts);
+    let hard = certificate::find(prep, opts.mode);
+    if !hard.is_empty() {
+        return match opts.mode {
+            PlanMode::Strict => Ok(Solution { outcome: Outcome::Infeasible(hard), models: stager.models }),
+            PlanMode::BestEffort => Err(SolveError::Impossible(hard)),
+        };
+    }
+    let groups = match groups::solve(prep, opts.formulation, opts.mode, &mut stager) {
+        groups::S1Outcome::Solved(g) => g,
+        groups::S1Outcome::Infeasible => {
+            let joint = certificate::joint(prep);
+            return match opts.mode {
+                PlanMode::Strict => Ok(Solution { outcome: Outcome::Infeasible(vec![joint]), models: stager.models }),
+                PlanMode::BestEffort => Err(SolveError::Impossible(vec![joint])),
+            };
+        }
+        groups::S1Outcome::NoSolution(stage) => return Err(SolveError::TimeLimit { stage }),
+    };
+    let towns = townships::solve(prep, &groups, opts.mode, &mut stager).map_err(|stage| SolveError::TimeLimit { stage })?;
+    let months = months::solve_months(prep, &groups, &mut stager).map_err(|stage| SolveError::TimeLimit { stage })?;
+    let weekdays = months::solve_weekdays(prep, &groups, &mut stager);
+    let plan = assemble::plan(prep, opts.mode, &groups, &towns, &months, &weekdays, stager.reports, stager.start);
+    Ok(Solution { outcome: Outcome::Planned(Box::new(plan)), models: stager.models })
+}
+
+/// Stage-by-stage entry points, for benchmarks and for callers that fix earlier stages.
+pub mod stages {
+    use super::*;
+    pub use crate::groups::Groups;
+    pub use crate::months::{Months, Weekdays};
+    pub use crate::townships::Townships;
+
+    /// Stages B1–B3 (best-effort) and S1; `None` if infeasible or out of time.
+    pub fn groups(prep: &Prepared, opts: &SolveOptions) -> Option<Groups> {
+        match groups::solve(prep, opts.formulation, opts.mode, &mut Stager::new(opts)) {
+            groups::S1Outcome::Solved(g) => Some(g),
+            _ => None,
+        }
+    }
+
+    /// Stage S2 for fixed groups.
+    pub fn townships(prep: &Prepared, g: &Groups, opts: &SolveOptions) -> Option<Townships> {
+        townships::solve(prep, g, opts.mode, &mut Stager::new(opts)).ok()
+    }
+
+    /// Stage S3 (months, then weekdays) for fixed groups.
+    pub fn months(prep: &Prepared, g: &Groups, opts: &SolveOptions) -> Option<(Months, Weekdays)> {
+        let mut stager = Stager::new(opts);
+        let m = months::solve_months(prep, g, &mut stager).ok()?;
+        Some((m, months::solve_weekdays(prep, g, &mut stager)))
+    }
+}
+
+/// Runs stage models within the time budget and collects their reports.
+pub(crate) struct Stager<'o> {
+    opts: &'o SolveOptions,
+    start: Instant,
+    reports: Vec<StageReport>,
+    models: Vec<NamedModel>,
+}
+
+impl<'o> Stager<'o> {
+    fn new(opts: &'o SolveOptions) -> Self {
+        Stager { opts, start: Instant::now(), reports: Vec::new(), models: Vec::new() }
+    }
+
+    /// HiGHS settings for the next model: the remaining time, `threads` threads.
+    pub(crate) fn settings(&self, threads: u32, unit: f64) -> MilpSettings {
+        MilpSettings {
+            threads,
+            mip_rel_gap: self.opts.mip_rel_gap,
+            mip_abs_gap: (0.5 * unit - 1e-9).max(1e-9),
+            time_limit: self.opts.time_limit.map(|t| (t - self.start.elapsed().as_secs_f64()).max(0.01)),
+        }
+    }
+
+    /// Keep the model's MPS text if asked to.
+    pub(crate) fn capture(&mut self, name: String, milp: &Milp) {
+        if self.opts.capture_models {
+            self.models.push(NamedModel { name, mps: milp.to_mps() });
+        }
+    }
+
+    /// Solve one stage model with the configured threads.
+    pub(crate) fn run(&mut self, id: &str, milp: &Milp, unit: f64) -> MilpResult {
+        self.capture(id.to_string(), milp);
+        milp.solve(&self.settings(self.opts.threads, unit))
+    }
+
+    pub(crate) fn record(&mut self, report: StageReport) {
+        self.reports.push(report);
+    }
+}
+
+/// Figures of one stage, as they go into its [`StageReport`].
+pub(crate) struct StageFigures {
+    pub objective: f64,
+    pub bound: f64,
+    /// Smallest objective unit: a gap below half of it proves optimality.
+    pub unit: f64,
+    pub limited: bool,
+    pub rows: usize,
+    pub cols: usize,
+    pub models: usize,
+    pub seconds: f64,
+}
+
+impl StageFigures {
+    pub(crate) fn of(r: &MilpResult, objective: f64, unit: f64) -> Self {
+        StageFigures {
+            objective,
+            bound: r.bound,
+            unit,
+            limited: r.status == MilpStatus::Limit,
+            rows: r.rows,
+            cols: r.cols,
+            models: 1,
+            seconds: r.seconds,
+        }
+    }
+}
+
+/// Build a stage report; the gap is |objective − bound| / max(1, |objective|).
+pub(crate) fn stage_report(
+    id: &str,
+    name: &str,
+    sense: &str,
+    f: StageFigures,
+    terms: BTreeMap<String, f64>,
+) -> StageReport {
+    let abs_gap = (f.objective - f.bound).abs();
+    let gap = abs_gap / f.objective.abs().max(1.0);
+    let proven = gap <= PROVEN_GAP || abs_gap < 0.5 * f.unit;
+    StageReport {
+        id: id.into(),
+        name: name.into(),
+        sense: sense.into(),
+        objective: f.objective,
+        bound: f.bound,
+        gap,
+        proven_optimal: proven,
+        status: if f.limited && !proven { StageStatus::TimeLimit } else { StageStatus::Optimal },
+        rows: f.rows,
+        columns: f.cols,
+        models: f.models,
+        seconds: f.seconds,
+        terms,
+    }
+}

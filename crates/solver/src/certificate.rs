@@ -1,0 +1,328 @@
+//! Infeasibility certificates (PLANNING_RULES §6): reasons a planner can act on,
+//! each re-added from the instance alone before it is returned.
+//!
+//! The Hall-type obstacles (H7 coverage, H3 senior leaders, H4 upper members)
+//! come from a max-flow on the eligibility graph (petgraph's Dinic): source →
+//! county (its need), county → eligible cadre (unbounded), cadre → sink (its
+//! supply). When the flow falls short, the counties S reachable from the
+//! source in the residual graph need more than every cadre eligible for any
+//! of them can supply — a Hall violator.
+
+use std::collections::VecDeque;
+
+use petgraph::algo::dinics;
+use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::visit::EdgeRef;
+use sanlian_model::{Certificate, CertificateKind, PlanMode, Prepared};
+
+/// Every certificate that the hard rules other than S1's joint structure admit.
+/// Strict mode checks H3, H4, H6, H7, H8, H9; best-effort only H6, H8, H9
+/// (H3, H4, H7 are goals there).
+pub fn find(prep: &Prepared, mode: PlanMode) -> Vec<Certificate> {
+    let mut out = Vec::new();
+    if mode == PlanMode::Strict {
+        out.extend(coverage(prep));
+        out.extend(senior_leaders(prep));
+        out.extend(upper_members(prep));
+    }
+    out.extend(township_load(prep));
+    out.extend(block_months(prep));
+    out.extend(department_caps(prep));
+    out
+}
+
+/// A set of counties whose need exceeds what the cadres eligible for any of them supply.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HallSet {
+    /// County indices.
+    pub counties: Vec<usize>,
+    /// Indices of the cadres eligible for at least one of them (with supply > 0).
+    pub cadres: Vec<usize>,
+    /// Σ need over the counties.
+    pub need: u64,
+    /// Σ supply over the cadres.
+    pub supply: u64,
+}
+
+/// Max-flow test of a bipartite demand/supply system: left node i needs
+/// `need[i]`, right node j supplies `supply[j]`, left i may draw from `adj[i]`.
+/// Returns the left nodes reachable from the source in the residual graph —
+/// a set whose need exceeds the supply of all its neighbours — or `None` if
+/// every need can be met fractionally.
+fn hall(need: &[u64], supply: &[u64], adj: &[Vec<usize>]) -> Option<Vec<usize>> {
+    let mut g: DiGraph<(), u64> = DiGraph::new();
+    let source = g.add_node(());
+    let sink = g.add_node(());
+    let left: Vec<NodeIndex> = need.iter().map(|_| g.add_node(())).collect();
+    let right: Vec<NodeIndex> = supply.iter().map(|_| g.add_node(())).collect();
+    let total: u64 = need.iter().sum();
+    for (i, &n) in need.iter().enumerate() {
+        if n > 0 {
+            g.add_edge(source, left[i], n);
+            for &j in &adj[i] {
+                g.add_edge(left[i], right[j], total + 1);
+            }
+        }
+    }
+    for (j, &s) in supply.iter().enumerate() {
+        if s > 0 {
+            g.add_edge(right[j], sink, s);
+        }
+    }
+    let (flow, edge_flow) = dinics(&g, source, sink);
+    if flow >= total {
+        return None;
+    }
+    let mut reach = vec![false; g.node_count()];
+    let mut queue = VecDeque::from([source]);
+    reach[source.index()] = true;
+    while let Some(u) = queue.pop_front() {
+        let forward = g.edges(u).filter(|e| edge_flow[e.id().index()] < *e.weight()).map(|e| e.target());
+        let backward = g
+            .edges_directed(u, petgraph::Direction::Incoming)
+            .filter(|e| edge_flow[e.id().index()] > 0)
+            .map(|e| e.source());
+        let next: Vec<NodeIndex> = forward.chain(backward).collect();
+        for v in next {
+            if !reach[v.index()] {
+                reach[v.index()] = true;
+                queue.push_back(v);
+            }
+        }
+    }
+    Some((0..need.len()).filter(|&i| reach[left[i].index()] && need[i] > 0).collect())
+}
+
+/// Find a Hall violator for county needs `need[k]` and cadre supplies `supply[c]`
+/// over the eligibility graph, or `None` if a fractional assignment meets every need.
+pub fn hall_violator(prep: &Prepared, need: &[u64], supply: &[u64]) -> Option<HallSet> {
+    let mut cadres_of = vec![Vec::new(); prep.n_counties()];
+    for c in 0..prep.n_cadres() {
+        for &k in &prep.eligible[c] {
+            cadres_of[k].push(c);
+        }
+    }
+    let counties = hall(need, supply, &cadres_of)?;
+    verify(prep, counties, need, supply)
+}
+
+/// Re-add a candidate Hall set from the instance: returns it only if need > supply.
+pub fn verify(prep: &Prepared, counties: Vec<usize>, need: &[u64], supply: &[u64]) -> Option<HallSet> {
+    let mut in_set = vec![false; prep.n_counties()];
+    for &k in &counties {
+        in_set[k] = true;
+    }
+    let cadres: Vec<usize> =
+        (0..prep.n_cadres()).filter(|&c| supply[c] > 0 && prep.eligible[c].iter().any(|&k| in_set[k])).collect();
+    let need_sum = counties.iter().map(|&k| need[k]).sum();
+    let supply_sum = cadres.iter().map(|&c| supply[c]).sum();
+    (need_sum > supply_sum).then_some(HallSet { counties, cadres, need: need_sum, supply: supply_sum })
+}
+
+fn names(prep: &Prepared, counties: &[usize]) -> String {
+    const SHOWN: usize = 12;
+    let r = &prep.inst.region;
+    let mut s: Vec<String> = counties.iter().take(SHOWN).map(|&k| r.counties[k].name.clone()).collect();
+    if counties.len() > SHOWN {
+        s.push(format!("… ({} in all)", counties.len()));
+    }
+    s.join("、")
+}
+
+fn hall_certificate(prep: &Prepared, rule: &str, kind: CertificateKind, h: HallSet, what: &str, unit: &str) -> Certificate {
+    let r = &prep.inst.region;
+    let message = format!(
+        "{rule}: the {} count{} {} need {} {unit} ({what}), but the {} cadres eligible for any of them supply at most {}: \
+         make at least {} more {unit} eligible there, or lower the need",
+        h.counties.len(),
+        if h.counties.len() == 1 { "y" } else { "ies" },
+        names(prep, &h.counties),
+        h.need,
+        h.cadres.len(),
+        h.supply,
+        h.need - h.supply,
+    );
+    Certificate {
+        rule: rule.into(),
+        kind,
+        counties: h.counties.iter().map(|&k| r.counties[k].code.clone()).collect(),
+        cadres: h.cadres.iter().map(|&c| prep.inst.cadres[c].id.clone()).collect(),
+        department: None,
+        year: None,
+        need: h.need,
+        supply: h.supply,
+        message,
+    }
+}
+
+/// H7 (with H1, H5): every township needs a cadre-year; a cadre supplies one per active year.
+pub fn coverage(prep: &Prepared) -> Option<Certificate> {
+    let need: Vec<u64> = prep.townships_of.iter().map(|t| t.len() as u64).collect();
+    let supply: Vec<u64> = (0..prep.n_cadres()).map(|c| prep.active_years(c) as u64).collect();
+    hall_violator(prep, &need, &supply).map(|h| {
+        hall_certificate(prep, "H7", CertificateKind::Coverage, h, "one cadre-year per township", "cadre-years")
+    })
+}
+
+/// H3: every county needs one senior leader; a senior cadre leads at most one group.
+pub fn senior_leaders(prep: &Prepared) -> Option<Certificate> {
+    let need = vec![1; prep.n_counties()];
+    let supply: Vec<u64> = prep.inst.cadres.iter().map(|c| c.senior as u64).collect();
+    hall_violator(prep, &need, &supply).map(|h| {
+        hall_certificate(prep, "H3", CertificateKind::SeniorLeaders, h, "one senior leader each", "senior cadres")
+    })
+}
+
+/// H4: every county needs `min_upper_per_group` province- or city-level members.
+pub fn upper_members(prep: &Prepared) -> Option<Certificate> {
+    let m = prep.inst.parameters.min_upper_per_group as u64;
+    if m == 0 {
+        return None;
+    }
+    let need = vec![m; prep.n_counties()];
+    let supply: Vec<u64> = prep.inst.cadres.iter().map(|c| c.level.is_upper() as u64).collect();
+    hall_violator(prep, &need, &supply).map(|h| {
+        hall_certificate(
+            prep,
+            "H4",
+            CertificateKind::UpperMembers,
+            h,
+            &format!("{m} province/city member(s) each"),
+            "province/city cadres",
+        )
+    })
+}
+
+/// H6 (with H1): in some year, a set of cadres who can only serve certain
+/// counties outnumbers the places those counties' townships hold
+/// (townships × max_cadres_per_township_year).
+pub fn township_load(prep: &Prepared) -> Vec<Certificate> {
+    let cap = prep.inst.parameters.max_cadres_per_township_year as u64;
+    let places: Vec<u64> = prep.townships_of.iter().map(|t| cap * t.len() as u64).collect();
+    let mut out = Vec::new();
+    for y in 0..2 {
+        let need: Vec<u64> = (0..prep.n_cadres()).map(|c| prep.active(c, y) as u64).collect();
+        let Some(cadres) = hall(&need, &places, &prep.eligible) else { continue };
+        let mut counties: Vec<usize> = cadres.iter().flat_map(|&c| prep.eligible[c].iter().copied()).collect();
+        counties.sort_unstable();
+        counties.dedup();
+        let supply: u64 = counties.iter().map(|&k| places[k]).sum();
+        let need = cadres.len() as u64;
+        if need <= supply {
+            continue;
+        }
+        out.push(Certificate {
+            rule: "H6".into(),
+            kind: CertificateKind::TownshipLoad,
+            counties: counties.iter().map(|&k| prep.inst.region.counties[k].code.clone()).collect(),
+            cadres: cadres.iter().map(|&c| prep.inst.cadres[c].id.clone()).collect(),
+            department: None,
+            year: Some(y as u8 + 1),
+            need,
+            supply,
+            message: format!(
+                "H6: in plan year {} the {need} cadres who can serve only in {} must all join those groups, but their \
+                 townships hold at most {supply} cadres a year ({cap} per township): raise max_cadres_per_township_year \
+                 or let some of these cadres serve elsewhere",
+                y + 1,
+                names(prep, &counties),
+            ),
+        });
+    }
+    out
+}
+
+/// H8: a cadre with fewer available window months than blocks in an active year.
+pub fn block_months(prep: &Prepared) -> Vec<Certificate> {
+    let mut out = Vec::new();
+    for c in 0..prep.n_cadres() {
+        let blocks = prep.blocks(c) as u64;
+        for y in 0..2 {
+            let available = prep.available_months(c, y).len() as u64;
+            if prep.active(c, y) && available < blocks {
+                let cadre = &prep.inst.cadres[c];
+                out.push(Certificate {
+                    rule: "H8".into(),
+                    kind: CertificateKind::BlockMonths,
+                    counties: Vec::new(),
+                    cadres: vec![cadre.id.clone()],
+                    department: None,
+                    year: Some(y as u8 + 1),
+                    need: blocks,
+                    supply: available,
+                    message: format!(
+                        "H8: {} ({}) needs {blocks} block months in {} but is available in only {available} window months: \
+                         clear some unavailable months or change the cadre's mode",
+                        cadre.name,
+                        cadre.id,
+                        prep.inst.year(y),
+                    ),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// H9: a department whose blocks in a year exceed Σ over months of min(cap, members available that month).
+pub fn department_caps(prep: &Prepared) -> Vec<Certificate> {
+    let mut out = Vec::new();
+    for d in 0..prep.departments.len() {
+        for y in 0..2 {
+            let members: Vec<usize> =
+                (0..prep.n_cadres()).filter(|&c| prep.department_of[c] == d && prep.active(c, y) && prep.blocks(c) > 0).collect();
+            if members.is_empty() {
+                continue;
+            }
+            let cap = prep.department_cap(d, y) as u64;
+            let need: u64 = members.iter().map(|&c| prep.blocks(c) as u64).sum();
+            let supply: u64 = prep
+                .inst
+                .parameters
+                .window_months()
+                .map(|m| cap.min(members.iter().filter(|&&c| prep.unavailable[c][y] & (1 << m) == 0).count() as u64))
+                .sum();
+            if need > supply {
+                out.push(Certificate {
+                    rule: "H9".into(),
+                    kind: CertificateKind::DepartmentCap,
+                    counties: Vec::new(),
+                    cadres: members.iter().map(|&c| prep.inst.cadres[c].id.clone()).collect(),
+                    department: Some(prep.departments[d].clone()),
+                    year: Some(y as u8 + 1),
+                    need,
+                    supply,
+                    message: format!(
+                        "H9: department {} needs {need} block months in {} but its cap of {cap} away per month, \
+                         over the window months its members are available, allows only {supply}: \
+                         raise max_department_away_share or clear unavailable months",
+                        prep.departments[d],
+                        prep.inst.year(y),
+                    ),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The rules conflict only jointly: the S1 MILP is infeasible although no single-rule obstacle exists.
+pub fn joint(prep: &Prepared) -> Certificate {
+    Certificate {
+        rule: "H1-H7".into(),
+        kind: CertificateKind::Joint,
+        counties: Vec::new(),
+        cadres: Vec::new(),
+        department: None,
+        year: None,
+        need: 0,
+        supply: 0,
+        message: format!(
+            "No grouping of the {} cadres meets H1–H7 together, although each of coverage (H7), senior leaders (H3), \
+             mixed composition (H4) and township load (H6) can be met on its own: the same cadres are needed for \
+             several of them at once. HiGHS proved this on the S1 model (write it with --write-model); \
+             run with --mode best-effort to see what can be met.",
+            prep.n_cadres()
+        ),
+    }
+}

@@ -1,0 +1,349 @@
+//! A small sparse MILP builder with named rows and columns, solved by HiGHS.
+//!
+//! Rows and columns carry the names of the rules they encode (`H3_leader[370102]`,
+//! `n[q12,370102]`), so a model written as MPS can be read against PLANNING_RULES.
+
+use std::fmt::Write as _;
+use std::num::NonZeroU32;
+use std::time::Instant;
+
+use highs::{ColProblem, HighsModelStatus, Sense};
+
+/// A column handle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Var(pub usize);
+
+/// Optimisation direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// Minimise the objective.
+    Min,
+    /// Maximise the objective.
+    Max,
+}
+
+#[derive(Debug, Clone)]
+struct Column {
+    name: String,
+    lb: f64,
+    ub: f64,
+    integer: bool,
+    cost: f64,
+}
+
+#[derive(Debug, Clone)]
+struct RowDef {
+    name: String,
+    lb: f64,
+    ub: f64,
+    terms: Vec<(usize, f64)>,
+}
+
+/// A mixed-integer linear programme under construction.
+#[derive(Debug, Clone)]
+pub struct Milp {
+    /// Model name (used in MPS output).
+    pub name: String,
+    direction: Direction,
+    cols: Vec<Column>,
+    rows: Vec<RowDef>,
+    /// Constant added to the objective.
+    pub offset: f64,
+}
+
+/// HiGHS settings for one solve.
+#[derive(Debug, Clone, Copy)]
+pub struct MilpSettings {
+    /// Threads for HiGHS (keep 1 inside rayon workers).
+    pub threads: u32,
+    /// Relative MIP gap at which HiGHS stops.
+    pub mip_rel_gap: f64,
+    /// Absolute MIP gap at which HiGHS stops.
+    pub mip_abs_gap: f64,
+    /// Wall-clock limit in seconds, if any.
+    pub time_limit: Option<f64>,
+}
+
+/// How a MILP solve ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MilpStatus {
+    /// Solved to HiGHS's optimality tolerances.
+    Optimal,
+    /// Stopped by a limit with a feasible incumbent.
+    Limit,
+    /// Proven infeasible.
+    Infeasible,
+    /// Stopped by a limit with no feasible solution.
+    NoSolution,
+}
+
+/// The result of a MILP solve.
+#[derive(Debug, Clone)]
+pub struct MilpResult {
+    /// How it ended.
+    pub status: MilpStatus,
+    /// Column values (empty unless a solution exists).
+    pub values: Vec<f64>,
+    /// Objective value including the offset.
+    pub objective: f64,
+    /// Proven dual bound including the offset.
+    pub bound: f64,
+    /// Rows of the model.
+    pub rows: usize,
+    /// Columns of the model.
+    pub cols: usize,
+    /// Wall time, seconds.
+    pub seconds: f64,
+}
+
+impl MilpResult {
+    /// Value of a column.
+    pub fn value(&self, v: Var) -> f64 {
+        self.values[v.0]
+    }
+
+    /// Value of an integer column, rounded.
+    pub fn int(&self, v: Var) -> i64 {
+        self.values[v.0].round() as i64
+    }
+}
+
+impl Milp {
+    /// An empty model.
+    pub fn new(name: impl Into<String>, direction: Direction) -> Self {
+        Milp { name: name.into(), direction, cols: Vec::new(), rows: Vec::new(), offset: 0.0 }
+    }
+
+    /// Add a column with bounds, integrality and objective coefficient.
+    pub fn col(&mut self, name: String, lb: f64, ub: f64, integer: bool, cost: f64) -> Var {
+        self.cols.push(Column { name, lb, ub, integer, cost });
+        Var(self.cols.len() - 1)
+    }
+
+    /// Add a 0/1 column.
+    pub fn binary(&mut self, name: String, cost: f64) -> Var {
+        self.col(name, 0.0, 1.0, true, cost)
+    }
+
+    /// Add a row `lb ≤ Σ coef·var ≤ ub` (use ±∞ for one-sided rows).
+    pub fn row(&mut self, name: String, terms: impl IntoIterator<Item = (Var, f64)>, lb: f64, ub: f64) {
+        let terms = terms.into_iter().map(|(v, c)| (v.0, c)).collect();
+        self.rows.push(RowDef { name, lb, ub, terms });
+    }
+
+    /// Number of columns.
+    pub fn n_cols(&self) -> usize {
+        self.cols.len()
+    }
+
+    /// Number of rows.
+    pub fn n_rows(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// The objective as (column, coefficient) pairs, for fixing a stage's value.
+    pub fn objective_terms(&self) -> Vec<(Var, f64)> {
+        self.cols.iter().enumerate().filter(|(_, c)| c.cost != 0.0).map(|(i, c)| (Var(i), c.cost)).collect()
+    }
+
+    /// Replace the objective: all costs zero except `terms`, new direction and offset.
+    pub fn set_objective(&mut self, direction: Direction, terms: impl IntoIterator<Item = (Var, f64)>, offset: f64) {
+        for c in &mut self.cols {
+            c.cost = 0.0;
+        }
+        for (v, c) in terms {
+            self.cols[v.0].cost += c;
+        }
+        self.direction = direction;
+        self.offset = offset;
+    }
+
+    /// Solve with HiGHS.
+    pub fn solve(&self, s: &MilpSettings) -> MilpResult {
+        let start = Instant::now();
+        let mut pb = ColProblem::new();
+        let rows: Vec<highs::Row> = self.rows.iter().map(|r| pb.add_row(r.lb..=r.ub)).collect();
+        let mut by_col: Vec<Vec<(highs::Row, f64)>> = vec![Vec::new(); self.cols.len()];
+        for (r, row) in self.rows.iter().enumerate() {
+            for &(c, v) in &row.terms {
+                by_col[c].push((rows[r], v));
+            }
+        }
+        let mut any_integer = false;
+        for (c, col) in self.cols.iter().enumerate() {
+            any_integer |= col.integer;
+            pb.add_column_with_integrality(col.cost, col.lb..=col.ub, &by_col[c], col.integer);
+        }
+        let sense = match self.direction {
+            Direction::Min => Sense::Minimise,
+            Direction::Max => Sense::Maximise,
+        };
+        let mut model = pb.optimise(sense);
+        model.set_threads(NonZeroU32::new(s.threads.max(1)).expect("at least one thread"));
+        model.set_option("mip_rel_gap", s.mip_rel_gap);
+        model.set_option("mip_abs_gap", s.mip_abs_gap);
+        if let Some(t) = s.time_limit {
+            model.set_option("time_limit", t.max(0.01));
+        }
+        let solved = model.solve();
+        let status = solved.status();
+        let has_solution = solved.primal_solution_status() == highs::HighsSolutionStatus::Feasible;
+        let status = match status {
+            HighsModelStatus::Optimal => MilpStatus::Optimal,
+            HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible => MilpStatus::Infeasible,
+            HighsModelStatus::ModelEmpty => MilpStatus::Optimal,
+            _ if has_solution => MilpStatus::Limit,
+            _ => MilpStatus::NoSolution,
+        };
+        let feasible = matches!(status, MilpStatus::Optimal | MilpStatus::Limit);
+        let values = if feasible && !self.cols.is_empty() { solved.get_solution().columns().to_vec() } else { Vec::new() };
+        let objective = if feasible {
+            self.cols.iter().zip(&values).map(|(c, v)| c.cost * v).sum::<f64>() + self.offset
+        } else {
+            f64::NAN
+        };
+        let bound = if !feasible {
+            f64::NAN
+        } else if status == MilpStatus::Optimal && (!any_integer || self.cols.is_empty()) {
+            objective
+        } else {
+            match solved.double_info_value(c"mip_dual_bound") {
+                Ok(b) if b.is_finite() => b + self.offset,
+                _ => objective,
+            }
+        };
+        MilpResult {
+            status,
+            values,
+            objective,
+            bound,
+            rows: self.rows.len(),
+            cols: self.cols.len(),
+            seconds: start.elapsed().as_secs_f64(),
+        }
+    }
+
+    /// The model in free MPS format, with the rule-named rows and columns
+    /// (`OBJSENSE` section for maximisation), for any other solver to read.
+    pub fn to_mps(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(out, "NAME {}", self.name.replace(' ', "_"));
+        if self.direction == Direction::Max {
+            out.push_str("OBJSENSE\n    MAX\n");
+        }
+        out.push_str("ROWS\n N  obj\n");
+        for r in &self.rows {
+            let kind = match (r.lb.is_finite(), r.ub.is_finite()) {
+                (true, true) if r.lb == r.ub => "E",
+                (true, _) => "G",
+                (false, true) => "L",
+                (false, false) => "N",
+            };
+            let _ = writeln!(out, " {kind}  {}", r.name);
+        }
+        let mut by_col: Vec<Vec<(usize, f64)>> = vec![Vec::new(); self.cols.len()];
+        for (r, row) in self.rows.iter().enumerate() {
+            for &(c, v) in &row.terms {
+                by_col[c].push((r, v));
+            }
+        }
+        out.push_str("COLUMNS\n");
+        let mut in_int = false;
+        for (c, col) in self.cols.iter().enumerate() {
+            if col.integer != in_int {
+                let marker = if col.integer { "'INTORG'" } else { "'INTEND'" };
+                let _ = writeln!(out, "    MARKER  'MARKER'  {marker}");
+                in_int = col.integer;
+            }
+            if col.cost != 0.0 || by_col[c].is_empty() {
+                let _ = writeln!(out, "    {}  obj  {}", col.name, col.cost);
+            }
+            for &(r, v) in &by_col[c] {
+                let _ = writeln!(out, "    {}  {}  {}", col.name, self.rows[r].name, v);
+            }
+        }
+        if in_int {
+            out.push_str("    MARKER  'MARKER'  'INTEND'\n");
+        }
+        out.push_str("RHS\n");
+        if self.offset != 0.0 {
+            let _ = writeln!(out, "    rhs  obj  {}", -self.offset);
+        }
+        let mut ranges = Vec::new();
+        for r in &self.rows {
+            let rhs = match (r.lb.is_finite(), r.ub.is_finite()) {
+                (true, true) if r.lb == r.ub => Some(r.lb),
+                (true, true) => {
+                    ranges.push((r, r.ub - r.lb));
+                    Some(r.lb)
+                }
+                (true, false) => Some(r.lb),
+                (false, true) => Some(r.ub),
+                (false, false) => None,
+            };
+            if let Some(v) = rhs.filter(|v| *v != 0.0) {
+                let _ = writeln!(out, "    rhs  {}  {}", r.name, v);
+            }
+        }
+        if !ranges.is_empty() {
+            out.push_str("RANGES\n");
+            for (r, v) in ranges {
+                let _ = writeln!(out, "    rng  {}  {}", r.name, v);
+            }
+        }
+        out.push_str("BOUNDS\n");
+        for col in &self.cols {
+            if col.lb == col.ub {
+                let _ = writeln!(out, " FX bnd  {}  {}", col.name, col.lb);
+                continue;
+            }
+            if col.integer && col.lb == 0.0 && col.ub == 1.0 {
+                let _ = writeln!(out, " BV bnd  {}", col.name);
+                continue;
+            }
+            if col.lb != 0.0 {
+                if col.lb.is_finite() {
+                    let _ = writeln!(out, " LO bnd  {}  {}", col.name, col.lb);
+                } else {
+                    let _ = writeln!(out, " MI bnd  {}", col.name);
+                }
+            }
+            if col.ub.is_finite() {
+                let _ = writeln!(out, " UP bnd  {}  {}", col.name, col.ub);
+            }
+        }
+        out.push_str("ENDATA\n");
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings() -> MilpSettings {
+        MilpSettings { threads: 1, mip_rel_gap: 1e-9, mip_abs_gap: 1e-9, time_limit: None }
+    }
+
+    #[test]
+    fn knapsack_is_solved_to_optimality_with_bound() {
+        let mut m = Milp::new("knap", Direction::Max);
+        let w = [3.0, 4.0, 5.0, 6.0];
+        let v = [4.0, 5.0, 6.0, 8.0];
+        let x: Vec<Var> = (0..4).map(|i| m.binary(format!("x[{i}]"), v[i])).collect();
+        m.row("cap".into(), x.iter().zip(w).map(|(x, w)| (*x, w)), f64::NEG_INFINITY, 10.0);
+        let r = m.solve(&settings());
+        assert_eq!(r.status, MilpStatus::Optimal);
+        assert!((r.objective - 13.0).abs() < 1e-9, "{}", r.objective);
+        assert!((r.bound - 13.0).abs() < 1e-6);
+        assert!(m.to_mps().contains("cap"));
+    }
+
+    #[test]
+    fn infeasible_is_reported() {
+        let mut m = Milp::new("inf", Direction::Min);
+        let x = m.binary("x".into(), 1.0);
+        m.row("need2".into(), [(x, 1.0)], 2.0, f64::INFINITY);
+        assert_eq!(m.solve(&settings()).status, MilpStatus::Infeasible);
+    }
+}

@@ -1,0 +1,143 @@
+//! Stage S3: block months (S3a, a MILP) and weekdays (S3b, exact by construction).
+//!
+//! S3a, one model over all blocks- and mixed-mode cadres:
+//! - x[c,y,m] ∈ {0,1}: cadre c is on a block in month m of year y (only
+//!   window months the cadre has not marked unavailable get a variable — H8);
+//! - H8_blocks[c,y]: Σ_m x[c,y,m] = blocks(c);
+//! - H9_dept[d,y,m]: Σ_{c ∈ d} x[c,y,m] ≤ max(1, ⌈share × size(d,y)⌉);
+//! - S3_presence[k,y,m]: z[k,y,m] ≤ Σ_{c ∈ group k} x[c,y,m], z ∈ {0,1};
+//! - maximise Σ z.
+//!
+//! S3b: weekdays do not interact with any other decision, and a group can use
+//! at most min(5, its weekly/mixed members) distinct weekdays. Dealing the
+//! weekdays Mon…Fri round-robin over the members in roster order reaches
+//! that bound, so the assignment is optimal with bound = value.
+
+use std::collections::BTreeMap;
+
+use chrono::Weekday;
+use sanlian_model::{Mode, Prepared};
+
+use crate::groups::Groups;
+use crate::milp::{Direction, Milp, MilpStatus, Var};
+use crate::{stage_report, StageFigures, Stager};
+
+/// Block months (calendar month numbers) per cadre and plan year.
+pub type Months = Vec<[Vec<u32>; 2]>;
+
+/// Weekday per cadre (the same in both active years), for weekly- and mixed-mode cadres.
+pub type Weekdays = Vec<Option<Weekday>>;
+
+const WORKDAYS: [Weekday; 5] = [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri];
+
+/// Solve S3a; `Err(stage)` if no feasible month plan was found in time.
+pub(crate) fn solve_months(prep: &Prepared, groups: &Groups, stager: &mut Stager) -> Result<Months, &'static str> {
+    let first_year = prep.inst.first_year;
+    let codes: Vec<&str> = prep.inst.region.counties.iter().map(|k| k.code.as_str()).collect();
+    let mut m = Milp::new("S3a block months", Direction::Max);
+    let mut x: Vec<(usize, usize, u32, Var)> = Vec::new();
+    let mut by_dept: BTreeMap<(usize, usize, u32), Vec<Var>> = BTreeMap::new();
+    let mut by_county: BTreeMap<(usize, usize, u32), Vec<Var>> = BTreeMap::new();
+    for c in 0..prep.n_cadres() {
+        let blocks = prep.blocks(c);
+        if blocks == 0 {
+            continue;
+        }
+        let id = &prep.inst.cadres[c].id;
+        for y in 0..2 {
+            if !prep.active(c, y) {
+                continue;
+            }
+            let mut row = Vec::new();
+            for month in prep.available_months(c, y) {
+                let v = m.binary(format!("x[{id},{}-{month:02}]", first_year + y as i32), 0.0);
+                x.push((c, y, month, v));
+                row.push((v, 1.0));
+                by_dept.entry((prep.department_of[c], y, month)).or_default().push(v);
+                by_county.entry((groups.county_of[c], y, month)).or_default().push(v);
+            }
+            let b = blocks as f64;
+            m.row(format!("H8_blocks[{id},y{}]", y + 1), row, b, b);
+        }
+    }
+    for ((d, y, month), vars) in &by_dept {
+        let cap = prep.department_cap(*d, *y) as f64;
+        if (vars.len() as f64) > cap {
+            let name = format!("H9_dept[{},{}-{month:02}]", prep.departments[*d], first_year + *y as i32);
+            m.row(name, vars.iter().map(|&v| (v, 1.0)), f64::NEG_INFINITY, cap);
+        }
+    }
+    let mut presence = 0;
+    for ((k, y, month), vars) in &by_county {
+        let when = format!("{},{}-{month:02}", codes[*k], first_year + *y as i32);
+        let z = m.binary(format!("z[{when}]"), 1.0);
+        let mut row = vec![(z, 1.0)];
+        row.extend(vars.iter().map(|&v| (v, -1.0)));
+        m.row(format!("S3_presence[{when}]"), row, f64::NEG_INFINITY, 0.0);
+        presence += 1;
+    }
+    let r = stager.run("S3a", &m, 1.0);
+    if !matches!(r.status, MilpStatus::Optimal | MilpStatus::Limit) {
+        return Err("S3a");
+    }
+    let mut months: Months = vec![[Vec::new(), Vec::new()]; prep.n_cadres()];
+    for &(c, y, month, v) in &x {
+        if r.int(v) == 1 {
+            months[c][y].push(month);
+        }
+    }
+    let value = presence_value(groups, &months);
+    let terms = BTreeMap::from([
+        ("county_months_with_presence".to_string(), value as f64),
+        ("county_months_reachable".to_string(), presence as f64),
+    ]);
+    stager.record(stage_report(
+        "S3a",
+        "max (county, year, month) with a group member on a block",
+        "max",
+        StageFigures::of(&r, value as f64, 1.0),
+        terms,
+    ));
+    Ok(months)
+}
+
+/// Number of (county, year, window month) in which a member of the county's group is on a block.
+fn presence_value(groups: &Groups, months: &Months) -> usize {
+    let mut seen = std::collections::HashSet::new();
+    for (c, ys) in months.iter().enumerate() {
+        for (y, ms) in ys.iter().enumerate() {
+            for &month in ms {
+                seen.insert((groups.county_of[c], y, month));
+            }
+        }
+    }
+    seen.len()
+}
+
+/// Solve S3b by dealing weekdays round-robin within each group (optimal, see module docs).
+pub(crate) fn solve_weekdays(prep: &Prepared, groups: &Groups, stager: &mut Stager) -> Weekdays {
+    let start = std::time::Instant::now();
+    let mut out = vec![None; prep.n_cadres()];
+    let mut dealt = vec![0usize; prep.n_counties()];
+    for c in 0..prep.n_cadres() {
+        if matches!(prep.inst.cadres[c].mode(), Mode::Weekly | Mode::Mixed) {
+            let k = groups.county_of[c];
+            out[c] = Some(WORKDAYS[dealt[k] % WORKDAYS.len()]);
+            dealt[k] += 1;
+        }
+    }
+    let value: usize = dealt.iter().map(|&n| n.min(WORKDAYS.len())).sum();
+    let figures = StageFigures {
+        objective: value as f64,
+        bound: value as f64,
+        unit: 1.0,
+        limited: false,
+        rows: 0,
+        cols: 0,
+        models: 0,
+        seconds: start.elapsed().as_secs_f64(),
+    };
+    let terms = BTreeMap::from([("distinct_weekdays".to_string(), value as f64)]);
+    stager.record(stage_report("S3b", "max distinct weekdays of weekly/mixed members, summed over groups", "max", figures, terms));
+    out
+}

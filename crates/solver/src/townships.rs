@@ -1,0 +1,186 @@
+//! Stage S2: which township each cadre covers in each active year.
+//!
+//! With the groups fixed, counties are independent, so S2 is one small MILP
+//! per county, solved in parallel (rayon, one HiGHS thread each). The stage's
+//! objective and bound are the sums over counties.
+//!
+//! Per county k, with members M and townships T:
+//! - t[c,y,i] ∈ {0,1}: cadre c covers township i in year y;
+//! - H5_one[c,y]: Σ_i t[c,y,i] = 1;
+//! - H5_distinct[c,i]: t[c,1,i] + t[c,2,i] ≤ 1 (both years active, |T| ≥ 2);
+//! - H6_load[i,y]: Σ_c t[c,y,i] ≤ max_cadres_per_township_year;
+//! - H7_cover[i]: Σ_{c,y} t[c,y,i] ≥ covered[i], with covered[i] = 1 (strict)
+//!   or Σ_i covered[i] ≥ the county's B1 coverage (best-effort, B1_cover);
+//! - S2_priority[i]: first[i] ≤ Σ_c t[c,1,i] for priority townships;
+//! - maximise Σ match_value·|strengths ∩ needs|·t + priority_first_year_value·Σ first[i].
+
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+
+use rayon::prelude::*;
+use sanlian_model::{PlanMode, Prepared};
+
+use crate::groups::Groups;
+use crate::milp::{Direction, Milp, MilpResult, MilpStatus, Var};
+use crate::{stage_report, StageFigures, Stager};
+
+/// Township (index) per cadre and plan year; `None` for an inactive year.
+pub type Townships = Vec<[Option<usize>; 2]>;
+
+struct CountyModel {
+    milp: Milp,
+    /// (cadre, year, township, variable)
+    t: Vec<(usize, usize, usize, Var)>,
+}
+
+fn build(prep: &Prepared, k: usize, members: &[usize], mode: PlanMode) -> CountyModel {
+    let p = &prep.inst.parameters;
+    let code = &prep.inst.region.counties[k].code;
+    let towns = &prep.townships_of[k];
+    let ids = |c: usize| prep.inst.cadres[c].id.as_str();
+    let tcode = |i: usize| prep.inst.region.townships[i].code.as_str();
+    let mut m = Milp::new(format!("S2 townships {code}"), Direction::Max);
+    let mut t = Vec::new();
+    let mut by_town: Vec<[Vec<Var>; 2]> = vec![[Vec::new(), Vec::new()]; towns.len()];
+    for &c in members {
+        let mut per_year: [Vec<Var>; 2] = [Vec::new(), Vec::new()];
+        for y in 0..2 {
+            if !prep.active(c, y) {
+                continue;
+            }
+            for (j, &i) in towns.iter().enumerate() {
+                let value = p.match_value * prep.matches(c, i) as f64;
+                let v = m.binary(format!("t[{},y{},{}]", ids(c), y + 1, tcode(i)), value);
+                t.push((c, y, i, v));
+                per_year[y].push(v);
+                by_town[j][y].push(v);
+            }
+            m.row(format!("H5_one[{},y{}]", ids(c), y + 1), per_year[y].iter().map(|&v| (v, 1.0)), 1.0, 1.0);
+        }
+        if towns.len() >= 2 && !per_year[0].is_empty() && !per_year[1].is_empty() {
+            for (j, &i) in towns.iter().enumerate() {
+                m.row(
+                    format!("H5_distinct[{},{}]", ids(c), tcode(i)),
+                    [(per_year[0][j], 1.0), (per_year[1][j], 1.0)],
+                    f64::NEG_INFINITY,
+                    1.0,
+                );
+            }
+        }
+    }
+    let cap = p.max_cadres_per_township_year as f64;
+    let supply: u32 = members.iter().map(|&c| prep.active_years(c)).sum();
+    let target = (supply as usize).min(towns.len()) as f64;
+    let mut covered = Vec::new();
+    for (j, &i) in towns.iter().enumerate() {
+        for y in 0..2 {
+            m.row(format!("H6_load[{},y{}]", tcode(i), y + 1), by_town[j][y].iter().map(|&v| (v, 1.0)), f64::NEG_INFINITY, cap);
+        }
+        let all: Vec<(Var, f64)> = by_town[j].iter().flatten().map(|&v| (v, 1.0)).collect();
+        match mode {
+            PlanMode::Strict => m.row(format!("H7_cover[{}]", tcode(i)), all, 1.0, f64::INFINITY),
+            PlanMode::BestEffort => {
+                let cv = m.binary(format!("covered[{}]", tcode(i)), 0.0);
+                let mut row = vec![(cv, 1.0)];
+                row.extend(all.iter().map(|&(v, _)| (v, -1.0)));
+                m.row(format!("H7_cover[{}]", tcode(i)), row, f64::NEG_INFINITY, 0.0);
+                covered.push((cv, 1.0));
+            }
+        }
+        if prep.inst.region.townships[i].priority {
+            let f = m.binary(format!("first[{}]", tcode(i)), p.priority_first_year_value);
+            let mut row = vec![(f, 1.0)];
+            row.extend(by_town[j][0].iter().map(|&v| (v, -1.0)));
+            m.row(format!("S2_priority[{}]", tcode(i)), row, f64::NEG_INFINITY, 0.0);
+        }
+    }
+    if mode == PlanMode::BestEffort {
+        m.row(format!("B1_cover[{code}]"), covered, target, f64::INFINITY);
+    }
+    CountyModel { milp: m, t }
+}
+
+/// Solve S2 for every county; `Err(stage)` if a county found no solution in time.
+pub(crate) fn solve(prep: &Prepared, groups: &Groups, mode: PlanMode, stager: &mut Stager) -> Result<Townships, &'static str> {
+    let start = std::time::Instant::now();
+    let mut members = vec![Vec::new(); prep.n_counties()];
+    for (c, &k) in groups.county_of.iter().enumerate() {
+        members[k].push(c);
+    }
+    let models: Vec<CountyModel> = (0..prep.n_counties()).map(|k| build(prep, k, &members[k], mode)).collect();
+    for (k, cm) in models.iter().enumerate() {
+        stager.capture(format!("S2_{}", prep.inst.region.counties[k].code), &cm.milp);
+    }
+    let unit = s2_unit(prep);
+    let settings = stager.settings(1, unit);
+    let failed = Mutex::new(false);
+    let results: Vec<MilpResult> = models
+        .par_iter()
+        .map(|cm| {
+            let r = cm.milp.solve(&settings);
+            if !matches!(r.status, MilpStatus::Optimal | MilpStatus::Limit) {
+                *failed.lock().expect("no panics while held") = true;
+            }
+            r
+        })
+        .collect();
+    if *failed.lock().expect("no panics while held") {
+        return Err("S2");
+    }
+    let mut out = vec![[None, None]; prep.n_cadres()];
+    for (cm, r) in models.iter().zip(&results) {
+        for &(c, y, i, v) in &cm.t {
+            if r.int(v) == 1 {
+                out[c][y] = Some(i);
+            }
+        }
+    }
+    let terms = s2_terms(prep, &out);
+    let objective = terms["match_value"] + terms["priority_value"];
+    let figures = StageFigures {
+        objective,
+        bound: results.iter().map(|r| r.bound).sum(),
+        unit,
+        limited: results.iter().any(|r| r.status == MilpStatus::Limit),
+        rows: results.iter().map(|r| r.rows).sum(),
+        cols: results.iter().map(|r| r.cols).sum(),
+        models: results.len(),
+        seconds: start.elapsed().as_secs_f64(),
+    };
+    stager.record(stage_report("S2", "max strength–need matches + priority townships covered in year 1", "max", figures, terms));
+    Ok(out)
+}
+
+/// Smallest unit of the S2 objective: the gcd of its two values when both are whole numbers.
+fn s2_unit(prep: &Prepared) -> f64 {
+    let p = &prep.inst.parameters;
+    let (a, b) = (p.match_value, p.priority_first_year_value);
+    if a.fract() == 0.0 && b.fract() == 0.0 && a.max(b) > 0.0 {
+        let (mut x, mut y) = (a as u64, b as u64);
+        while y != 0 {
+            (x, y) = (y, x % y);
+        }
+        x as f64
+    } else {
+        0.0
+    }
+}
+
+/// The S2 terms of a township assignment: match count and value, priority count and value.
+pub fn s2_terms(prep: &Prepared, towns: &[[Option<usize>; 2]]) -> BTreeMap<String, f64> {
+    let p = &prep.inst.parameters;
+    let matches: usize = towns.iter().enumerate().flat_map(|(c, ys)| ys.iter().flatten().map(move |&i| prep.matches(c, i))).sum();
+    let mut first = vec![false; prep.inst.region.townships.len()];
+    for ys in towns {
+        if let Some(i) = ys[0] {
+            first[i] = true;
+        }
+    }
+    let priority = prep.inst.region.townships.iter().enumerate().filter(|(i, t)| t.priority && first[*i]).count();
+    BTreeMap::from([
+        ("matches".to_string(), matches as f64),
+        ("match_value".to_string(), matches as f64 * p.match_value),
+        ("priority_first_year".to_string(), priority as f64),
+        ("priority_value".to_string(), priority as f64 * p.priority_first_year_value),
+    ])
+}

@@ -1,0 +1,294 @@
+//! Shared helpers for the whole-system tests: small random instances and
+//! independent re-verification of infeasibility certificates.
+
+#![allow(dead_code)]
+
+use proptest::prelude::*;
+use sanlian_model::{
+    Cadre, Certificate, CertificateKind, City, County, CountyKind, Instance, Level, Parameters, Point, Prepared, Province,
+    Region, Township,
+};
+
+/// The shape of a small random instance.
+#[derive(Debug, Clone)]
+pub struct Shape {
+    /// Per city: per county (townships, county cadres).
+    pub cities: Vec<Vec<(usize, usize)>>,
+    /// Per city: (city cadres, of which senior).
+    pub city_cadres: Vec<(usize, usize)>,
+    /// Province cadres, of which senior, and departments.
+    pub province: (usize, usize, usize),
+    /// Universities: (city index, senior?) with two cadres each.
+    pub universities: Vec<(usize, bool)>,
+    /// Policy overrides.
+    pub max_per_township: u32,
+    pub share: f64,
+    pub blocks: u32,
+    pub min_upper: u32,
+    /// Per cadre (by position, cycling): active years code 0 = both, 1 = year 1, 2 = year 2.
+    pub years: Vec<u8>,
+    /// Cadre positions (cycling) with an unavailable month, and which month.
+    pub unavailable: Vec<(usize, u32)>,
+    /// Cadre positions with a preferred county (position in the county list).
+    pub prefs: Vec<(usize, usize)>,
+    /// Townships marked priority / with a need, by position.
+    pub priority: Vec<usize>,
+}
+
+/// Proptest strategy for shapes: 1–3 cities, 2–8 counties, varied rosters and parameters.
+pub fn shapes() -> impl Strategy<Value = Shape> {
+    let county = (1usize..=6, 0usize..=3);
+    let city = prop::collection::vec(county, 1..=3);
+    (
+        prop::collection::vec(city, 1..=3),
+        prop::collection::vec((0usize..=4, 0usize..=2), 3),
+        (0usize..=4, 0usize..=3, 1usize..=2),
+        prop::collection::vec((0usize..3, any::<bool>()), 0..=2),
+        (1u32..=3, prop::sample::select(vec![0.3, 0.5, 1.0]), 1u32..=2, 0u32..=1),
+        prop::collection::vec(prop::sample::select(vec![0u8, 0, 0, 0, 1, 2]), 1..=6),
+        prop::collection::vec((0usize..40, 3u32..=12), 0..=3),
+        prop::collection::vec((0usize..40, 0usize..8), 0..=3),
+        prop::collection::vec(0usize..40, 0..=4),
+    )
+        .prop_filter("2 to 8 counties", |t| {
+            let n: usize = t.0.iter().map(|c| c.len()).sum();
+            (2..=8).contains(&n)
+        })
+        .prop_map(|(cities, city_cadres, province, universities, params, years, unavailable, prefs, priority)| Shape {
+            cities,
+            city_cadres,
+            province,
+            universities,
+            max_per_township: params.0,
+            share: params.1,
+            blocks: params.2,
+            min_upper: params.3,
+            years,
+            unavailable,
+            prefs,
+            priority,
+        })
+}
+
+const TAGS: [&str; 3] = ["就业创业", "志愿服务", "乡村振兴"];
+
+/// Build the instance a shape describes.
+pub fn build(shape: &Shape) -> Instance {
+    let province = Province { code: "990000".into(), name: "测试省".into(), seat: Point { lat: 36.0, lon: 117.0 } };
+    let mut cities = Vec::new();
+    let mut counties = Vec::new();
+    let mut townships = Vec::new();
+    let mut cadres = Vec::new();
+    let mut n_town = 0;
+    for (ci, city_counties) in shape.cities.iter().enumerate() {
+        let city_code = format!("99{:02}00", ci + 1);
+        let seat = Point { lat: 36.0 + ci as f64 * 0.6, lon: 117.0 + ci as f64 * 0.8 };
+        cities.push(City { code: city_code.clone(), name: format!("测试{}市", ci + 1), seat });
+        for (ki, &(towns, county_cadres)) in city_counties.iter().enumerate() {
+            let code = format!("99{:02}{:02}", ci + 1, ki + 1);
+            let kseat = Point { lat: seat.lat + 0.1 * ki as f64, lon: seat.lon + 0.15 * ki as f64 };
+            counties.push(County {
+                code: code.clone(),
+                name: format!("测试{}县{}", ci + 1, ki + 1),
+                city: city_code.clone(),
+                kind: CountyKind::County,
+                seat: kseat,
+            });
+            for t in 0..towns {
+                townships.push(Township {
+                    code: format!("{code}{:03}", t + 1),
+                    name: format!("第{}镇", t + 1),
+                    county: code.clone(),
+                    kind: "镇".into(),
+                    location: None,
+                    needs: vec![TAGS[n_town % 3].to_string()],
+                    priority: shape.priority.contains(&n_town),
+                });
+                n_town += 1;
+            }
+            for j in 0..county_cadres {
+                cadres.push(cadre(format!("K{code}-{j}"), Level::County, format!("团测试{}县{}委", ci + 1, ki + 1), None, false, kseat));
+                cadres.last_mut().unwrap().home_county = Some(code.clone());
+            }
+        }
+        let (n, seniors) = shape.city_cadres[ci];
+        for j in 0..n {
+            cadres.push(cadre(format!("C{ci}-{j}"), Level::City, format!("团测试{}市委", ci + 1), None, j < seniors, seat));
+            cadres.last_mut().unwrap().home_city = Some(city_code.clone());
+        }
+    }
+    let (n, seniors, depts) = shape.province;
+    for j in 0..n {
+        let dept = Some(format!("第{}部", j % depts + 1));
+        cadres.push(cadre(format!("P{j}"), Level::Province, "团测试省委".into(), dept, j < seniors, province.seat));
+    }
+    for (u, &(ci, senior)) in shape.universities.iter().enumerate() {
+        let ci = ci % cities.len();
+        let base = Point { lat: cities[ci].seat.lat + 0.05, lon: cities[ci].seat.lon + 0.05 };
+        for j in 0..2 {
+            cadres.push(cadre(format!("U{u}-{j}"), Level::University, format!("测试大学{u}团委"), None, senior && j == 0, base));
+        }
+    }
+    let first_year = 2027;
+    let n_cadres = cadres.len();
+    for (i, c) in cadres.iter_mut().enumerate() {
+        c.active_years = match shape.years[i % shape.years.len()] {
+            1 => vec![1],
+            2 => vec![2],
+            _ => vec![1, 2],
+        };
+        c.strengths = vec![TAGS[i % 3].to_string()];
+    }
+    if n_cadres > 0 {
+        for &(pos, month) in &shape.unavailable {
+            let c = &mut cadres[pos % n_cadres];
+            let year = if c.active_years.contains(&1) { first_year } else { first_year + 1 };
+            let m = format!("{year}-{month:02}");
+            if !c.unavailable_months.contains(&m) {
+                c.unavailable_months.push(m);
+            }
+        }
+        for &(pos, county) in &shape.prefs {
+            let code = counties[county % counties.len()].code.clone();
+            let c = &mut cadres[pos % n_cadres];
+            if !c.preferred_counties.contains(&code) {
+                c.preferred_counties.push(code);
+            }
+        }
+    }
+    Instance {
+        name: "proptest".into(),
+        first_year,
+        parameters: Parameters {
+            max_cadres_per_township_year: shape.max_per_township,
+            max_department_away_share: shape.share,
+            blocks_per_year: shape.blocks,
+            min_upper_per_group: shape.min_upper,
+            ..Parameters::default()
+        },
+        region: Region { province, cities, counties, townships, zones_note: None },
+        cadres,
+    }
+}
+
+fn cadre(id: String, level: Level, unit: String, department: Option<String>, senior: bool, base: Point) -> Cadre {
+    Cadre {
+        name: format!("测试{id}"),
+        id,
+        level,
+        unit,
+        department,
+        senior,
+        base,
+        home_city: None,
+        home_county: None,
+        strengths: Vec::new(),
+        preferred_counties: Vec::new(),
+        previous_county: None,
+        unavailable_months: Vec::new(),
+        active_years: vec![1, 2],
+        mode: None,
+    }
+}
+
+/// Re-add a certificate's numbers from the instance alone (no solver code) and
+/// check that they show a real obstacle. Returns a description of what failed.
+pub fn reverify(prep: &Prepared, cert: &Certificate) -> Result<(), String> {
+    let inst = prep.inst;
+    let p = &inst.parameters;
+    let counties: Vec<usize> = cert
+        .counties
+        .iter()
+        .map(|c| prep.county_index.get(c.as_str()).copied().ok_or(format!("unknown county {c}")))
+        .collect::<Result<_, _>>()?;
+    let in_set = |k: usize| counties.contains(&k);
+    let eligible_any = |c: usize| inst.cadres[c].level_eligible_any(prep, &in_set);
+    let (need, supply): (u64, u64) = match cert.kind {
+        CertificateKind::Coverage => (
+            counties.iter().map(|&k| prep.townships_of[k].len() as u64).sum(),
+            (0..inst.cadres.len()).filter(|&c| eligible_any(c)).map(|c| inst.cadres[c].active_years.len() as u64).sum(),
+        ),
+        CertificateKind::SeniorLeaders => (
+            counties.len() as u64,
+            (0..inst.cadres.len()).filter(|&c| inst.cadres[c].senior && eligible_any(c)).count() as u64,
+        ),
+        CertificateKind::UpperMembers => (
+            counties.len() as u64 * p.min_upper_per_group as u64,
+            (0..inst.cadres.len()).filter(|&c| inst.cadres[c].level.is_upper() && eligible_any(c)).count() as u64,
+        ),
+        CertificateKind::TownshipLoad => {
+            let y = cert.year.ok_or("H6 certificate without a year")?;
+            for id in &cert.cadres {
+                let c = prep.cadre_index[id.as_str()];
+                if !inst.cadres[c].active_years.contains(&y) {
+                    return Err(format!("{id} is not active in year {y}"));
+                }
+                if !prep.eligible[c].iter().all(|&k| in_set(k)) {
+                    return Err(format!("{id} may serve outside the certificate's counties"));
+                }
+            }
+            let places: u64 = counties.iter().map(|&k| prep.townships_of[k].len() as u64).sum::<u64>() * p.max_cadres_per_township_year as u64;
+            (cert.cadres.len() as u64, places)
+        }
+        CertificateKind::BlockMonths => {
+            let c = prep.cadre_index[cert.cadres[0].as_str()];
+            let y = cert.year.ok_or("H8 certificate without a year")? as i32 - 1;
+            let year = inst.first_year + y;
+            let blocked = inst.cadres[c]
+                .unavailable_months
+                .iter()
+                .filter(|m| m.starts_with(&format!("{year}-")))
+                .count() as u64;
+            (prep.blocks(c) as u64, p.window_len() as u64 - blocked)
+        }
+        CertificateKind::DepartmentCap => {
+            let y = cert.year.ok_or("H9 certificate without a year")? as usize - 1;
+            let members: Vec<usize> = cert.cadres.iter().map(|id| prep.cadre_index[id.as_str()]).collect();
+            let d = prep.department_of[members[0]];
+            let cap = prep.department_cap(d, y) as u64;
+            let need = members.iter().map(|&c| prep.blocks(c) as u64).sum();
+            let supply = p
+                .window_months()
+                .map(|m| {
+                    let month = format!("{}-{m:02}", inst.first_year + y as i32);
+                    cap.min(members.iter().filter(|&&c| !inst.cadres[c].unavailable_months.contains(&month)).count() as u64)
+                })
+                .sum();
+            (need, supply)
+        }
+        CertificateKind::Joint => return Ok(()),
+    };
+    if need != cert.need || supply != cert.supply {
+        return Err(format!("certificate says need {} supply {}, re-added {need} {supply}", cert.need, cert.supply));
+    }
+    if need <= supply {
+        return Err(format!("certificate shows no obstacle: need {need} ≤ supply {supply}"));
+    }
+    Ok(())
+}
+
+/// Eligibility of a cadre for any county of a set, from H2's wording.
+pub trait EligibleAny {
+    fn level_eligible_any(&self, prep: &Prepared, in_set: &dyn Fn(usize) -> bool) -> bool;
+}
+
+impl EligibleAny for Cadre {
+    fn level_eligible_any(&self, prep: &Prepared, in_set: &dyn Fn(usize) -> bool) -> bool {
+        let r = &prep.inst.region;
+        let ks: Vec<usize> = match self.level {
+            Level::County => vec![prep.county_index[self.home_county.as_deref().unwrap()]],
+            Level::City => (0..r.counties.len()).filter(|&k| Some(&r.counties[k].city) == self.home_city.as_ref()).collect(),
+            Level::Province => (0..r.counties.len()).collect(),
+            Level::University | Level::Enterprise => {
+                let d = |k: usize| sanlian_model::geo::haversine_km(self.base, r.counties[k].seat);
+                let near: Vec<usize> = (0..r.counties.len()).filter(|&k| d(k) <= prep.inst.parameters.nearby_km).collect();
+                if near.is_empty() {
+                    vec![(0..r.counties.len()).min_by(|&a, &b| d(a).total_cmp(&d(b))).unwrap()]
+                } else {
+                    near
+                }
+            }
+        };
+        ks.into_iter().any(in_set)
+    }
+}
