@@ -233,7 +233,8 @@ impl<'a> Prepared<'a> {
     }
 }
 
-/// H9 cap: max(1, ceil(share × size)). A tolerance of 1e-9 keeps e.g. 0.3 × 10 at 3, not 4.
+/// H9 cap: max(1, ceil(share × size)). A tolerance of 1e-9 keeps e.g. 0.1 × 30
+/// (3.0000000000000004 in floating point) at 3, not 4.
 pub fn department_cap(share: f64, size: u32) -> u32 {
     ((share * size as f64 - 1e-9).ceil().max(1.0)) as u32
 }
@@ -249,5 +250,6 @@ mod tests {
         assert_eq!(department_cap(0.3, 1), 1);
         assert_eq!(department_cap(0.3, 0), 1);
         assert_eq!(department_cap(1.0, 7), 7);
+        assert_eq!(department_cap(0.1, 30), 3);
     }
 }

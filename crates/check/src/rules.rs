@@ -1,0 +1,359 @@
+//! The hard rules H1–H10 (PLANNING_RULES §3) and the best-effort shortfalls (§6).
+//!
+//! Group membership for H2–H9 is the one the assignments state; whether the
+//! groups' member lists agree with it is checked by H1 and the plan reading.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+use chrono::Weekday;
+use sanlian_model::cost::month_days;
+use sanlian_model::validate::parse_month;
+use sanlian_model::{Plan, PlanMode, Prepared, Shortfall};
+
+use crate::view::PlanView;
+use crate::Findings;
+
+/// Check H1–H10 and the listed shortfalls.
+pub(crate) fn check_hard_rules(prep: &Prepared, plan: &Plan, view: &PlanView, found: &mut Findings) {
+    check_h1_one_group(prep, plan, view, found);
+    check_h2_proximity_eligibility(prep, view, found);
+    check_h3_leader(prep, plan, view, found);
+    check_h4_mixed_composition(prep, plan, view, found);
+    check_h5_one_township_a_year(prep, view, found);
+    check_h6_township_load(prep, view, found);
+    check_h7_two_year_coverage(prep, plan, view, found);
+    check_h8_blocks(prep, view, found);
+    check_h9_department_staffing(prep, view, found);
+    check_h10_weekdays(prep, view, found);
+    check_shortfalls(prep, plan, view, found);
+}
+
+/// Whether a best-effort plan lists a shortfall of one of `rules` for `subject`.
+fn excused(plan: &Plan, rules: &[&str], subject: &str) -> bool {
+    plan.mode == PlanMode::BestEffort
+        && plan.shortfalls.iter().any(|s| s.subject == subject && rules.contains(&s.rule.as_str()))
+}
+
+/// H1: every cadre is listed in exactly one group, and every county's group
+/// has members (best-effort: unless an H1 or H7 shortfall names the county).
+fn check_h1_one_group(prep: &Prepared, plan: &Plan, view: &PlanView, found: &mut Findings) {
+    let counties = &prep.inst.region.counties;
+    for (c, cadre) in prep.inst.cadres.iter().enumerate() {
+        match view.listed_in[c].as_slice() {
+            [] => found.add("H1", &cadre.id, "is a member of no group"),
+            [_] => {}
+            several => {
+                let codes: Vec<&str> = several.iter().map(|&k| counties[k].code.as_str()).collect();
+                found.add("H1", &cadre.id, format!("is a member of {} groups: {}", several.len(), codes.join(", ")));
+            }
+        }
+    }
+    for (k, county) in counties.iter().enumerate() {
+        if view.members[k].is_empty() && !excused(plan, &["H1", "H7"], &county.code) {
+            found.add("H1", &county.code, format!("{} has no cadre assigned to it", county.name));
+        }
+    }
+}
+
+/// H2: each cadre's county is eligible for it.
+fn check_h2_proximity_eligibility(prep: &Prepared, view: &PlanView, found: &mut Findings) {
+    for (c, cadre) in prep.inst.cadres.iter().enumerate() {
+        if let Some(k) = view.county_of[c] {
+            if !prep.is_eligible(c, k) {
+                let county = &prep.inst.region.counties[k];
+                found.add(
+                    "H2",
+                    &cadre.id,
+                    format!("{} cadre may not serve in {} {}", cadre.level.id(), county.code, county.name),
+                );
+            }
+        }
+    }
+}
+
+/// H3: each group has exactly one leader, a member and senior (best-effort:
+/// a non-senior leader, or no leader of an empty group, when an H3 shortfall
+/// names the county).
+fn check_h3_leader(prep: &Prepared, plan: &Plan, view: &PlanView, found: &mut Findings) {
+    for (k, county) in prep.inst.region.counties.iter().enumerate() {
+        let Some(group) = view.group[k] else { continue };
+        let code = county.code.as_str();
+        let Some(leader) = group.leader.as_deref() else {
+            if !view.members[k].is_empty() {
+                found.add("H3", code, "the group has members but no leader");
+            } else if !excused(plan, &["H3"], code) {
+                found.add("H3", code, "the group has no leader");
+            }
+            continue;
+        };
+        let Some(&c) = prep.cadre_index.get(leader) else { continue };
+        if !group.members.iter().any(|m| m == leader) {
+            found.add("H3", code, format!("leader {leader} is not a member of the group"));
+        }
+        if !prep.inst.cadres[c].senior && !excused(plan, &["H3"], code) {
+            found.add("H3", code, format!("leader {leader} is not senior (副处级以上)"));
+        }
+    }
+}
+
+/// Province- and city-level cadres assigned to county `k`.
+pub(crate) fn upper_members(prep: &Prepared, view: &PlanView, k: usize) -> usize {
+    view.members[k].iter().filter(|&&c| prep.inst.cadres[c].level.is_upper()).count()
+}
+
+/// H4: each group has at least `min_upper_per_group` province- or city-level
+/// members (best-effort: unless an H4 shortfall names the county).
+fn check_h4_mixed_composition(prep: &Prepared, plan: &Plan, view: &PlanView, found: &mut Findings) {
+    let need = prep.inst.parameters.min_upper_per_group as usize;
+    for (k, county) in prep.inst.region.counties.iter().enumerate() {
+        let upper = upper_members(prep, view, k);
+        if upper < need && !excused(plan, &["H4"], &county.code) {
+            found.add(
+                "H4",
+                &county.code,
+                format!("the group has {upper} province- or city-level member(s), needs {need}"),
+            );
+        }
+    }
+}
+
+/// H5: each active year's township lies in the cadre's county, and a cadre
+/// active in both years covers two different townships when its county has two.
+fn check_h5_one_township_a_year(prep: &Prepared, view: &PlanView, found: &mut Findings) {
+    let region = &prep.inst.region;
+    for (c, cadre) in prep.inst.cadres.iter().enumerate() {
+        let Some(k) = view.county_of[c] else { continue };
+        for y in 0..2 {
+            if let Some(t) = view.township[c][y] {
+                if prep.townships_of[k].binary_search(&t).is_err() {
+                    found.add(
+                        "H5",
+                        &cadre.id,
+                        format!(
+                            "covers {} in {}, which is not a township of its county {}",
+                            region.townships[t].code,
+                            view.year(y),
+                            region.counties[k].code
+                        ),
+                    );
+                }
+            }
+        }
+        if let [Some(t1), Some(t2)] = view.township[c] {
+            if t1 == t2 && prep.townships_of[k].len() >= 2 {
+                found.add(
+                    "H5",
+                    &cadre.id,
+                    format!(
+                        "covers {} in both years although its county has {} townships",
+                        region.townships[t1].code,
+                        prep.townships_of[k].len()
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// H6: at most `max_cadres_per_township_year` cadres per township and year.
+fn check_h6_township_load(prep: &Prepared, view: &PlanView, found: &mut Findings) {
+    let inst = prep.inst;
+    let max = inst.parameters.max_cadres_per_township_year as usize;
+    let mut load: BTreeMap<(usize, usize), Vec<&str>> = BTreeMap::new();
+    for (c, cadre) in inst.cadres.iter().enumerate() {
+        for y in 0..2 {
+            if let Some(t) = view.township[c][y] {
+                load.entry((t, y)).or_default().push(&cadre.id);
+            }
+        }
+    }
+    for ((t, y), ids) in load {
+        if ids.len() > max {
+            found.add(
+                "H6",
+                &inst.region.townships[t].code,
+                format!("{} cadres cover it in {} ({}), at most {max} may", ids.len(), view.year(y), ids.join(", ")),
+            );
+        }
+    }
+}
+
+/// H7: every township is covered in at least one year (best-effort: unless
+/// an H7 shortfall names the township).
+fn check_h7_two_year_coverage(prep: &Prepared, plan: &Plan, view: &PlanView, found: &mut Findings) {
+    for (t, township) in prep.inst.region.townships.iter().enumerate() {
+        if view.covered[t] == [false, false] && !excused(plan, &["H7"], &township.code) {
+            found.add("H7", &township.code, format!("{} is covered in neither plan year", township.name));
+        }
+    }
+}
+
+/// H8: blocks- and mixed-mode cadres have exactly their number of blocks in
+/// each active year: whole calendar months of that year, inside the window,
+/// distinct, none in an unavailable month. Weekly-mode cadres have none.
+fn check_h8_blocks(prep: &Prepared, view: &PlanView, found: &mut Findings) {
+    let p = &prep.inst.parameters;
+    for (c, cadre) in prep.inst.cadres.iter().enumerate() {
+        let need = prep.blocks(c) as usize;
+        for y in 0..2 {
+            let Some(entry) = view.entries[c][y] else { continue };
+            let year = view.year(y);
+            if entry.blocks.len() != need {
+                found.add("H8", &cadre.id, format!("has {} block(s) in {year}, needs {need}", entry.blocks.len()));
+            }
+            let mut months = HashSet::new();
+            for block in &entry.blocks {
+                let Some((block_year, month)) = parse_month(&block.month) else {
+                    found.add("H8", &cadre.id, format!("block month {:?} is not of the form YYYY-MM", block.month));
+                    continue;
+                };
+                if block_year != year {
+                    found.add("H8", &cadre.id, format!("block {} is listed under {year}", block.month));
+                }
+                if !p.window_months().contains(&month) {
+                    found.add(
+                        "H8",
+                        &cadre.id,
+                        format!(
+                            "block {} is outside the window (months {}–{})",
+                            block.month, p.window_first_month, p.window_last_month
+                        ),
+                    );
+                }
+                if !months.insert((block_year, month)) {
+                    found.add("H8", &cadre.id, format!("block {} is listed twice", block.month));
+                }
+                if block_year == year && prep.unavailable[c][y] & (1 << month) != 0 {
+                    found.add(
+                        "H8",
+                        &cadre.id,
+                        format!("block {} is in a month the cadre marked unavailable", block.month),
+                    );
+                }
+                let (first, last) = month_days(block_year, month);
+                if block.first_day != first || block.last_day != last {
+                    found.add(
+                        "H8",
+                        &cadre.id,
+                        format!(
+                            "block {} runs {} to {}, not the whole month {first} to {last}",
+                            block.month, block.first_day, block.last_day
+                        ),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// H9: in every month, a department's cadres on a block number at most its cap.
+fn check_h9_department_staffing(prep: &Prepared, view: &PlanView, found: &mut Findings) {
+    let inst = prep.inst;
+    let mut away: BTreeMap<(usize, usize, u32), BTreeSet<usize>> = BTreeMap::new();
+    for c in 0..prep.n_cadres() {
+        for y in 0..2 {
+            for month in view.block_months(c, y) {
+                away.entry((prep.department_of[c], y, month)).or_default().insert(c);
+            }
+        }
+    }
+    for ((d, y, month), cadres) in away {
+        let cap = prep.department_cap(d, y) as usize;
+        if cadres.len() > cap {
+            let ids: Vec<&str> = cadres.iter().map(|&c| inst.cadres[c].id.as_str()).collect();
+            found.add(
+                "H9",
+                &prep.departments[d],
+                format!(
+                    "{} cadres are on a block in {}-{month:02} ({}), cap {cap} (share {} of {} blocks/mixed cadres)",
+                    cadres.len(),
+                    view.year(y),
+                    ids.join(", "),
+                    inst.parameters.max_department_away_share,
+                    prep.department_size(d, y)
+                ),
+            );
+        }
+    }
+}
+
+/// H10: weekly- and mixed-mode cadres have exactly one weekday Mon–Fri in
+/// every active year; blocks-mode cadres have none.
+fn check_h10_weekdays(prep: &Prepared, view: &PlanView, found: &mut Findings) {
+    for (c, cadre) in prep.inst.cadres.iter().enumerate() {
+        for y in 0..2 {
+            let Some(entry) = view.entries[c][y] else { continue };
+            let year = view.year(y);
+            match (prep.has_weekday(c), entry.weekday) {
+                (true, None) => found.add("H10", &cadre.id, format!("has no weekday in {year}")),
+                (true, Some(day)) if !is_workday(day) => {
+                    found.add("H10", &cadre.id, format!("has weekday {day} in {year}, not one of Mon–Fri"))
+                }
+                (false, Some(day)) => {
+                    found.add("H10", &cadre.id, format!("works in blocks only but has weekday {day} in {year}"))
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// Monday to Friday.
+pub(crate) fn is_workday(day: Weekday) -> bool {
+    day.number_from_monday() <= 5
+}
+
+/// SHORTFALL: a strict plan lists none; a best-effort plan lists only true
+/// shortfalls of H1, H3, H4 or H7, each once.
+fn check_shortfalls(prep: &Prepared, plan: &Plan, view: &PlanView, found: &mut Findings) {
+    if plan.mode == PlanMode::Strict {
+        for s in &plan.shortfalls {
+            found.add(
+                "SHORTFALL",
+                &s.subject,
+                format!("a strict plan lists a {} shortfall; strict mode allows none", s.rule),
+            );
+        }
+        return;
+    }
+    let mut seen = HashSet::new();
+    for s in &plan.shortfalls {
+        if !seen.insert((s.rule.as_str(), s.subject.as_str())) {
+            found.add("SHORTFALL", &s.subject, format!("the {} shortfall is listed twice", s.rule));
+        } else if let Some(why) = untrue_shortfall(prep, view, s) {
+            found.add("SHORTFALL", &s.subject, format!("listed {} shortfall is not true: {why}", s.rule));
+        }
+    }
+}
+
+/// Why a listed shortfall does not hold, or `None` when it does.
+fn untrue_shortfall(prep: &Prepared, view: &PlanView, s: &Shortfall) -> Option<String> {
+    let inst = prep.inst;
+    let county = prep.county_index.get(s.subject.as_str()).copied();
+    let township = prep.township_index.get(s.subject.as_str()).copied();
+    match (s.rule.as_str(), county, township) {
+        ("H1", Some(k), _) => {
+            let n = view.members[k].len();
+            (n > 0).then(|| format!("the county has {n} member(s)"))
+        }
+        ("H3", Some(k), _) => {
+            let leader = view.group[k].and_then(|g| g.leader.as_deref());
+            match leader.and_then(|id| prep.cadre_index.get(id)) {
+                Some(&c) if inst.cadres[c].senior => Some(format!("its leader {} is senior", inst.cadres[c].id)),
+                _ => None,
+            }
+        }
+        ("H4", Some(k), _) => {
+            let (upper, need) = (upper_members(prep, view, k), inst.parameters.min_upper_per_group as usize);
+            (upper >= need).then(|| format!("the group has {upper} province- or city-level member(s), {need} needed"))
+        }
+        ("H7", _, Some(t)) => (view.covered[t] != [false, false]).then(|| "the township is covered".to_string()),
+        ("H7", Some(k), _) => prep.townships_of[k]
+            .iter()
+            .all(|&t| view.covered[t] != [false, false])
+            .then(|| "every township of the county is covered".to_string()),
+        ("H1" | "H3" | "H4", None, _) => Some(format!("{} is not a county of the instance", s.subject)),
+        ("H7", None, None) => Some(format!("{} is neither a township nor a county of the instance", s.subject)),
+        (rule, _, _) => Some(format!("{rule} is not a best-effort goal (only H1, H3, H4 and H7 are)")),
+    }
+}
