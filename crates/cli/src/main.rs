@@ -43,9 +43,12 @@ enum Command {
         /// Write each stage's MILP as MPS into this directory.
         #[arg(long)]
         write_model: Option<PathBuf>,
-        /// Print the summary as JSON-free plain text only (default) or not at all.
+        /// Print nothing but errors (the plan still goes to --output).
         #[arg(long)]
         quiet: bool,
+        /// Show HiGHS's own log for the single-model stages.
+        #[arg(long)]
+        solver_log: bool,
     },
     /// Re-verify a plan against an instance without the solver; exits 1 on any violation.
     Check {
@@ -139,7 +142,7 @@ fn write_atomic(path: &Path, text: &str) -> Result<(), Failure> {
 
 fn run(command: Command) -> Result<(), Failure> {
     match command {
-        Command::Solve { instance, output, mode, time_limit, threads, mip_gap, formulation, write_model, quiet } => {
+        Command::Solve { instance, output, mode, time_limit, threads, mip_gap, formulation, write_model, quiet, solver_log } => {
             let inst = load_instance(&instance)?;
             let prep = Prepared::new(&inst).map_err(|e| Failure::input(format!("{}: {e}", instance.display())))?;
             if threads == 0 {
@@ -164,6 +167,7 @@ fn run(command: Command) -> Result<(), Failure> {
                     FormulationArg::Plain => Formulation::Plain,
                 },
                 capture_models: write_model.is_some(),
+                solver_log,
             };
             let solution = sanlian_solver::solve(&prep, &opts).map_err(|e| Failure { code: 1, message: e.to_string() })?;
             if let Some(dir) = &write_model {
@@ -212,20 +216,20 @@ fn run(command: Command) -> Result<(), Failure> {
             }
         }
         Command::Generate { region, seed, city, infeasible, output } => {
+            use sanlian_gen::roster::{generate, make_infeasible, RosterSpec};
             let import = sanlian_gen::region::load_region(&region).map_err(|e| Failure::input(e.to_string()))?;
-            let mut region = import.region;
-            if let Some(code) = &city {
-                if !region.cities.iter().any(|c| &c.code == code) {
-                    return Err(Failure::input(format!("--city {code}: no such city in {}", region.province.name)));
+            let (region, spec) = match &city {
+                Some(code) if !import.region.cities.iter().any(|c| &c.code == code) => {
+                    return Err(Failure::input(format!("--city {code}: no such city in {}", region.display())));
                 }
-                region = sanlian_gen::region::one_city(&region, code);
-            }
-            let spec = sanlian_gen::roster::RosterSpec::default();
-            let mut inst = sanlian_gen::roster::generate(&region, &spec, seed);
+                Some(code) => (sanlian_gen::region::one_city(&import.region, code), RosterSpec::small()),
+                None => (import.region, RosterSpec::default()),
+            };
+            let mut inst = generate(&region, &spec, seed);
             if infeasible {
-                inst = sanlian_gen::roster::make_infeasible(&inst);
+                inst = make_infeasible(&inst);
             }
-            let json = serde_json::to_string_pretty(&inst).expect("instances serialise") + "\n";
+            let json = sanlian_gen::fixtures::to_json(&inst);
             match output {
                 Some(path) => write_atomic(&path, &json),
                 None => {

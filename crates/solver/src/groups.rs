@@ -1,13 +1,28 @@
 //! Stage S1 (and the best-effort goals B1–B3): who goes to which county, and who leads.
 //!
-//! Decision: n[q,k] = how many cadres of class q join county k's group, and
-//! lead[q,k] = 1 when county k's leader comes from class q. A class holds
+//! Decision: n[q,k] = how many cadres of class q join county k's group. A class holds
 //! cadres that are interchangeable for S1: same eligible counties (H2), same
 //! S1 coefficient in each of them, same seniority (H3), same upper/lower level
 //! (H4) and same active years (H6, H7). With [`Formulation::Plain`] every
 //! cadre is its own class (one 0/1 variable per cadre × eligible county).
 //! Classes with a single eligible county are forced: their members are fixed
 //! into that county and enter the rows as constants.
+//!
+//! H3 needs no leader variables: every senior cadre is a member of exactly one
+//! group, so a group can be led by a senior cadre exactly when it has a senior
+//! member (`H3_senior_member[k]`: Σ_{q senior} n[q,k] ≥ 1). The leader is then
+//! picked among the senior members (highest level first, then roster order).
+//!
+//! Rows (strict): `H1_assign[q]` Σ_k n[q,k] = |q|; `H3_senior_member[k]`;
+//! `H4_mixed[k]` Σ_{q upper} n[q,k] ≥ min_upper_per_group; `H7_cover[k]`
+//! Σ_q years(q)·n[q,k] ≥ townships(k); `H6_load[k,y]` Σ_{q active in y} n[q,k]
+//! ≤ max_cadres_per_township_year × townships(k). These counts are also
+//! sufficient for S2 to find townships (H5–H7): see `townships`.
+//! Objective S1: Σ coef(q,k)·n[q,k] with coef = travel + penalty − bonus.
+//!
+//! Best-effort replaces H3/H4/H7 by indicator goals: `cover[k]` ≤ townships
+//! and ≤ cadre-years (B1), `senior[k]` ≤ senior members (B2), `mixed[k]` ×
+//! min_upper ≤ upper members (B3), maximised in that order before S1.
 
 use std::collections::HashMap;
 
@@ -81,10 +96,10 @@ struct Model {
     milp: Milp,
     /// Per class: (county, variable) for every non-forced eligible county.
     n: Vec<Vec<(usize, Var)>>,
-    /// Per class: (county, variable) for leader choices.
-    lead: Vec<Vec<(usize, Var)>>,
     /// Best-effort: covered townships per county (B1).
     cover: Vec<Var>,
+    /// Best-effort: senior-member indicator per county (B2).
+    senior: Vec<Var>,
     /// Best-effort: mixed-composition indicator per county (B3).
     mixed: Vec<Var>,
     /// Objective of S1: coefficient per n variable, and the constant of forced classes.
@@ -103,12 +118,11 @@ fn build(prep: &Prepared, classes: &[Class], mode: PlanMode) -> Model {
 
     let mut fixed_cover = vec![0.0; nk];
     let mut fixed_upper = vec![0.0; nk];
-    let mut fixed_members = vec![0.0; nk];
+    let mut fixed_senior = vec![0.0; nk];
     let mut fixed_load = vec![[0.0; 2]; nk];
     let mut s1_offset = 0.0;
     let mut m = Milp::new("S1 groups", Direction::Min);
     let mut n = vec![Vec::new(); classes.len()];
-    let mut lead = vec![Vec::new(); classes.len()];
     let mut s1_terms = Vec::new();
     let mut cols_in = vec![Vec::new(); nk];
 
@@ -116,7 +130,9 @@ fn build(prep: &Prepared, classes: &[Class], mode: PlanMode) -> Model {
         let rep = class.members[0];
         if let Some(k) = class.forced() {
             fixed_cover[k] += class.size() * class.cadre_years();
-            fixed_members[k] += class.size();
+            if class.senior {
+                fixed_senior[k] += class.size();
+            }
             if class.upper {
                 fixed_upper[k] += class.size();
             }
@@ -136,50 +152,32 @@ fn build(prep: &Prepared, classes: &[Class], mode: PlanMode) -> Model {
             }
             m.row(format!("H1_assign[q{q}]"), n[q].iter().map(|&(_, v)| (v, 1.0)), class.size(), class.size());
         }
-        if class.senior || best_effort {
-            for &k in &class.eligible {
-                let v = m.binary(format!("lead[q{q},{}]", codes[k]), 0.0);
-                lead[q].push((k, v));
-                if let Some(&(_, nv)) = n[q].iter().find(|(kk, _)| *kk == k) {
-                    m.row(format!("H3_member[q{q},{}]", codes[k]), [(v, 1.0), (nv, -1.0)], f64::NEG_INFINITY, 0.0);
-                }
-            }
-        }
-    }
-    let mut leads_in = vec![Vec::new(); nk];
-    for (q, ls) in lead.iter().enumerate() {
-        for &(k, v) in ls {
-            leads_in[k].push((q, v));
-        }
     }
 
     let mut cover = Vec::new();
+    let mut senior = Vec::new();
     let mut mixed = Vec::new();
     for k in 0..nk {
         let code = codes[k];
-        let lead_terms: Vec<(Var, f64)> = leads_in[k].iter().map(|&(_, v)| (v, 1.0)).collect();
+        let senior_terms: Vec<(Var, f64)> =
+            cols_in[k].iter().filter(|(q, _)| classes[*q].senior).map(|&(_, v)| (v, 1.0)).collect();
         let upper_terms: Vec<(Var, f64)> =
             cols_in[k].iter().filter(|(q, _)| classes[*q].upper).map(|&(_, v)| (v, 1.0)).collect();
         let cover_terms: Vec<(Var, f64)> =
             cols_in[k].iter().map(|&(q, v)| (v, classes[q].cadre_years())).collect();
         if best_effort {
-            m.row(format!("H3_leader[{code}]"), lead_terms.clone(), f64::NEG_INFINITY, 1.0);
-            let max_members = fixed_members[k] + cols_in[k].iter().map(|&(q, _)| classes[q].size()).sum::<f64>();
-            let mut led: Vec<(Var, f64)> = cols_in[k].iter().map(|&(_, v)| (v, 1.0)).collect();
-            led.extend(lead_terms.iter().map(|&(v, _)| (v, -max_members)));
-            m.row(format!("H1_led[{code}]"), led, f64::NEG_INFINITY, -fixed_members[k]);
-            let cv = m.col(format!("cover[{code}]"), 0.0, townships[k], true, 0.0);
-            let mut row = vec![(cv, 1.0)];
-            row.extend(cover_terms.iter().map(|&(v, a)| (v, -a)));
-            m.row(format!("B1_cover[{code}]"), row, f64::NEG_INFINITY, fixed_cover[k]);
-            cover.push(cv);
-            let mv = m.binary(format!("mixed[{code}]"), 0.0);
-            let mut row = vec![(mv, min_upper)];
-            row.extend(upper_terms.iter().map(|&(v, _)| (v, -1.0)));
-            m.row(format!("B3_mixed[{code}]"), row, f64::NEG_INFINITY, fixed_upper[k]);
-            mixed.push(mv);
+            let indicator = |m: &mut Milp, name: String, ub: f64, scale: f64, terms: &[(Var, f64)], fixed: f64| {
+                let x = m.col(name.replace("B", "").to_lowercase(), 0.0, ub, true, 0.0);
+                let mut row = vec![(x, scale)];
+                row.extend(terms.iter().map(|&(v, a)| (v, -a)));
+                m.row(name, row, f64::NEG_INFINITY, fixed);
+                x
+            };
+            cover.push(indicator(&mut m, format!("B1_cover[{code}]"), townships[k], 1.0, &cover_terms, fixed_cover[k]));
+            senior.push(indicator(&mut m, format!("B2_senior[{code}]"), 1.0, 1.0, &senior_terms, fixed_senior[k]));
+            mixed.push(indicator(&mut m, format!("B3_mixed[{code}]"), 1.0, min_upper, &upper_terms, fixed_upper[k]));
         } else {
-            m.row(format!("H3_leader[{code}]"), lead_terms, 1.0, 1.0);
+            m.row(format!("H3_senior_member[{code}]"), senior_terms, 1.0 - fixed_senior[k], f64::INFINITY);
             m.row(format!("H4_mixed[{code}]"), upper_terms, min_upper - fixed_upper[k], f64::INFINITY);
             m.row(format!("H7_cover[{code}]"), cover_terms, townships[k] - fixed_cover[k], f64::INFINITY);
         }
@@ -190,7 +188,7 @@ fn build(prep: &Prepared, classes: &[Class], mode: PlanMode) -> Model {
         }
     }
     m.offset = s1_offset;
-    Model { milp: m, n, lead, cover, mixed, s1_terms, s1_offset }
+    Model { milp: m, n, cover, senior, mixed, s1_terms, s1_offset }
 }
 
 /// What S1 ended with.
@@ -206,17 +204,10 @@ pub(crate) enum S1Outcome {
 pub(crate) fn solve(prep: &Prepared, formulation: Formulation, mode: PlanMode, stager: &mut Stager) -> S1Outcome {
     let classes = classes(prep, formulation);
     let mut model = build(prep, &classes, mode);
-    let senior_lead: Vec<(Var, f64)> = model
-        .lead
-        .iter()
-        .enumerate()
-        .filter(|(q, _)| classes[*q].senior)
-        .flat_map(|(_, ls)| ls.iter().map(|&(_, v)| (v, 1.0)))
-        .collect();
     if mode == PlanMode::BestEffort {
         let goals: [(&str, &str, Vec<(Var, f64)>); 3] = [
             ("B1", "H7 goal: townships covered", model.cover.iter().map(|&v| (v, 1.0)).collect()),
-            ("B2", "H3 goal: groups led by a senior cadre", senior_lead),
+            ("B2", "H3 goal: groups led by a senior cadre", model.senior.iter().map(|&v| (v, 1.0)).collect()),
             ("B3", "H4 goal: groups with mixed composition", model.mixed.iter().map(|&v| (v, 1.0)).collect()),
         ];
         for (id, name, terms) in goals {
@@ -270,7 +261,6 @@ pub fn s1_terms(prep: &Prepared, county_of: &[usize]) -> BTreeMap<String, f64> {
 
 fn disaggregate(prep: &Prepared, classes: &[Class], model: &Model, r: &MilpResult) -> Groups {
     let mut county_of = vec![usize::MAX; prep.n_cadres()];
-    let mut leader = vec![None; prep.n_counties()];
     for (q, class) in classes.iter().enumerate() {
         let mut members = class.members.iter().copied();
         if let Some(k) = class.forced() {
@@ -283,11 +273,24 @@ fn disaggregate(prep: &Prepared, classes: &[Class], model: &Model, r: &MilpResul
                 county_of[members.next().expect("H1_assign: counts add up to the class size")] = k;
             }
         }
-        for &(k, v) in &model.lead[q] {
-            if r.int(v) == 1 {
-                leader[k] = class.members.iter().copied().find(|&c| county_of[c] == k);
-            }
+    }
+    let leader = choose_leaders(prep, &county_of);
+    Groups { county_of, leader }
+}
+
+/// H3: each group's leader is a senior member of the highest level (province
+/// first), earliest in the roster; a group without senior members (best-effort
+/// only) is led by its highest-level member; an empty group has no leader.
+pub fn choose_leaders(prep: &Prepared, county_of: &[usize]) -> Vec<Option<usize>> {
+    let mut leader: Vec<Option<usize>> = vec![None; prep.n_counties()];
+    let rank = |c: usize| {
+        let cadre = &prep.inst.cadres[c];
+        (!cadre.senior, cadre.level, c)
+    };
+    for (c, &k) in county_of.iter().enumerate() {
+        if leader[k].is_none_or(|l| rank(c) < rank(l)) {
+            leader[k] = Some(c);
         }
     }
-    Groups { county_of, leader }
+    leader
 }

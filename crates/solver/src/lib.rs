@@ -56,6 +56,8 @@ pub struct SolveOptions {
     pub formulation: Formulation,
     /// Hand back every stage's MILP as MPS text.
     pub capture_models: bool,
+    /// Let HiGHS print its own log (to standard output) for the single-model stages.
+    pub solver_log: bool,
 }
 
 impl Default for SolveOptions {
@@ -67,6 +69,7 @@ impl Default for SolveOptions {
             mip_rel_gap: PROVEN_GAP,
             formulation: Formulation::Aggregated,
             capture_models: false,
+            solver_log: false,
         }
     }
 }
@@ -188,6 +191,7 @@ impl<'o> Stager<'o> {
             mip_rel_gap: self.opts.mip_rel_gap,
             mip_abs_gap: (0.5 * unit - 1e-9).max(1e-9),
             time_limit: self.opts.time_limit.map(|t| (t - self.start.elapsed().as_secs_f64()).max(0.01)),
+            log: self.opts.solver_log && threads == self.opts.threads,
         }
     }
 

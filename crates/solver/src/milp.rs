@@ -62,6 +62,8 @@ pub struct MilpSettings {
     pub mip_abs_gap: f64,
     /// Wall-clock limit in seconds, if any.
     pub time_limit: Option<f64>,
+    /// Let HiGHS print its log to the console.
+    pub log: bool,
 }
 
 /// How a MILP solve ended.
@@ -182,6 +184,16 @@ impl Milp {
         model.set_threads(NonZeroU32::new(s.threads.max(1)).expect("at least one thread"));
         model.set_option("mip_rel_gap", s.mip_rel_gap);
         model.set_option("mip_abs_gap", s.mip_abs_gap);
+        if s.log {
+            model.set_option("output_flag", true);
+            model.set_option("log_to_console", true);
+        }
+        if let Ok(extra) = std::env::var("SANLIAN_EXPERIMENT_OPTS") {
+            for kv in extra.split(',').filter(|x| !x.is_empty()) {
+                let (k, v) = kv.split_once('=').unwrap();
+                if let Ok(b) = v.parse::<bool>() { model.set_option(k, b) } else if let Ok(i) = v.parse::<i32>() { model.set_option(k, i) } else if let Ok(f) = v.parse::<f64>() { model.set_option(k, f) } else { model.set_option(k, v) }
+            }
+        }
         if let Some(t) = s.time_limit {
             model.set_option("time_limit", t.max(0.01));
         }
@@ -322,7 +334,7 @@ mod tests {
     use super::*;
 
     fn settings() -> MilpSettings {
-        MilpSettings { threads: 1, mip_rel_gap: 1e-9, mip_abs_gap: 1e-9, time_limit: None }
+        MilpSettings { threads: 1, mip_rel_gap: 1e-9, mip_abs_gap: 1e-9, time_limit: None, log: false }
     }
 
     #[test]
