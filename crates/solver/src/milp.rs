@@ -160,8 +160,36 @@ impl Milp {
         self.offset = offset;
     }
 
-    /// Solve with HiGHS.
+    /// Solve with HiGHS: first the LP relaxation, whose optimum proves
+    /// optimality when it happens to be integral (common for these
+    /// assignment-like models); otherwise the MILP.
     pub fn solve(&self, s: &MilpSettings) -> MilpResult {
+        let start = Instant::now();
+        if self.cols.iter().any(|c| c.integer) {
+            let lp = self.run_highs(s, false);
+            if lp.status == MilpStatus::Optimal && self.is_integral(&lp.values) {
+                let values: Vec<f64> = lp.values.iter().zip(&self.cols).map(|(v, c)| if c.integer { v.round() } else { *v }).collect();
+                let objective = self.objective_of(&values);
+                return MilpResult { values, objective, bound: lp.objective, seconds: start.elapsed().as_secs_f64(), ..lp };
+            }
+            if lp.status == MilpStatus::Infeasible {
+                return MilpResult { seconds: start.elapsed().as_secs_f64(), ..lp };
+            }
+        }
+        let mut r = self.run_highs(s, true);
+        r.seconds = start.elapsed().as_secs_f64();
+        r
+    }
+
+    fn is_integral(&self, values: &[f64]) -> bool {
+        self.cols.iter().zip(values).all(|(c, v)| !c.integer || (v - v.round()).abs() <= 1e-9)
+    }
+
+    fn objective_of(&self, values: &[f64]) -> f64 {
+        self.cols.iter().zip(values).map(|(c, v)| c.cost * v).sum::<f64>() + self.offset
+    }
+
+    fn run_highs(&self, s: &MilpSettings, integer: bool) -> MilpResult {
         let start = Instant::now();
         let mut pb = ColProblem::new();
         let rows: Vec<highs::Row> = self.rows.iter().map(|r| pb.add_row(r.lb..=r.ub)).collect();
@@ -173,8 +201,9 @@ impl Milp {
         }
         let mut any_integer = false;
         for (c, col) in self.cols.iter().enumerate() {
-            any_integer |= col.integer;
-            pb.add_column_with_integrality(col.cost, col.lb..=col.ub, &by_col[c], col.integer);
+            let is_int = integer && col.integer;
+            any_integer |= is_int;
+            pb.add_column_with_integrality(col.cost, col.lb..=col.ub, &by_col[c], is_int);
         }
         let sense = match self.direction {
             Direction::Min => Sense::Minimise,
@@ -184,15 +213,11 @@ impl Milp {
         model.set_threads(NonZeroU32::new(s.threads.max(1)).expect("at least one thread"));
         model.set_option("mip_rel_gap", s.mip_rel_gap);
         model.set_option("mip_abs_gap", s.mip_abs_gap);
+        // Presolve costs more than it saves on the relaxations of these small models.
+        model.set_option("presolve", if integer { "on" } else { "off" });
         if s.log {
             model.set_option("output_flag", true);
             model.set_option("log_to_console", true);
-        }
-        if let Ok(extra) = std::env::var("SANLIAN_EXPERIMENT_OPTS") {
-            for kv in extra.split(',').filter(|x| !x.is_empty()) {
-                let (k, v) = kv.split_once('=').unwrap();
-                if let Ok(b) = v.parse::<bool>() { model.set_option(k, b) } else if let Ok(i) = v.parse::<i32>() { model.set_option(k, i) } else if let Ok(f) = v.parse::<f64>() { model.set_option(k, f) } else { model.set_option(k, v) }
-            }
         }
         if let Some(t) = s.time_limit {
             model.set_option("time_limit", t.max(0.01));
@@ -209,14 +234,10 @@ impl Milp {
         };
         let feasible = matches!(status, MilpStatus::Optimal | MilpStatus::Limit);
         let values = if feasible && !self.cols.is_empty() { solved.get_solution().columns().to_vec() } else { Vec::new() };
-        let objective = if feasible {
-            self.cols.iter().zip(&values).map(|(c, v)| c.cost * v).sum::<f64>() + self.offset
-        } else {
-            f64::NAN
-        };
+        let objective = if feasible { self.objective_of(&values) } else { f64::NAN };
         let bound = if !feasible {
             f64::NAN
-        } else if status == MilpStatus::Optimal && (!any_integer || self.cols.is_empty()) {
+        } else if status == MilpStatus::Optimal && !any_integer {
             objective
         } else {
             match solved.double_info_value(c"mip_dual_bound") {
