@@ -118,8 +118,31 @@ fn main() -> ExitCode {
     }
 }
 
+/// Largest input file `read` accepts (256 MiB); the Shandong instance is about 1 MiB.
+const MAX_INPUT_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Read a whole input file, refusing one larger than [`MAX_INPUT_BYTES`] before reading it.
 fn read(path: &Path) -> Result<String, Failure> {
-    std::fs::read_to_string(path).map_err(|e| Failure::input(format!("cannot read {}: {e}", path.display())))
+    use std::io::Read as _;
+    let cannot = |e: std::io::Error| Failure::input(format!("cannot read {}: {e}", path.display()));
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    let size = file.metadata().map_err(cannot)?.len();
+    let too_large = |size: &str| {
+        Failure::input(format!(
+            "{} is too large ({size} bytes); the limit is {MAX_INPUT_BYTES} bytes (256 MiB)",
+            path.display()
+        ))
+    };
+    if size > MAX_INPUT_BYTES {
+        return Err(too_large(&size.to_string()));
+    }
+    // The length can be 0 or stale for pipes and special files: never read past the limit.
+    let mut text = String::new();
+    file.take(MAX_INPUT_BYTES + 1).read_to_string(&mut text).map_err(cannot)?;
+    if text.len() as u64 > MAX_INPUT_BYTES {
+        return Err(too_large(&format!("more than {MAX_INPUT_BYTES}")));
+    }
+    Ok(text)
 }
 
 fn load_instance(path: &Path) -> Result<Instance, Failure> {

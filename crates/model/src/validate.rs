@@ -65,7 +65,8 @@ impl Collector {
 /// Parse "YYYY-MM" into (year, month).
 pub fn parse_month(s: &str) -> Option<(i32, u32)> {
     let (y, m) = s.split_once('-')?;
-    if y.len() != 4 || m.len() != 2 {
+    // Digits only: `str::parse` would also take a sign, e.g. "2027-+3".
+    if y.len() != 4 || m.len() != 2 || !y.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit()) {
         return None;
     }
     let (y, m) = (y.parse().ok()?, m.parse().ok()?);

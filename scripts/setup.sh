@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Install what building sanlian needs, when missing (Debian/Ubuntu):
+# cmake and a C++ compiler (HiGHS is built from source by highs-sys) and
+# libclang-dev (bindgen). Rust itself comes from rustup.
+set -euo pipefail
+need=()
+command -v cmake >/dev/null 2>&1 || need+=(cmake)
+command -v c++ >/dev/null 2>&1 || need+=(g++)
+dpkg -s libclang-dev >/dev/null 2>&1 || need+=(libclang-dev)
+if [ ${#need[@]} -gt 0 ]; then
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    echo "setup: installing ${need[*]}" >&2
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+if ! command -v cargo >/dev/null 2>&1; then
+    echo "setup: cargo not found. Install Rust first: https://rustup.rs" >&2
+    exit 1
+fi
