@@ -56,7 +56,7 @@ fn s1(plan: &Plan) -> f64 {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
 
     #[test]
     fn s1_matches_exhaustive_enumeration(shape in common::shapes()) {

@@ -13,7 +13,7 @@ fn options(mode: PlanMode) -> SolveOptions {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
     #[test]
     fn strict_answers_are_valid_plans_or_checkable_certificates(shape in common::shapes()) {
@@ -38,6 +38,12 @@ proptest! {
                     if let Err(e) = common::reverify(&prep, c) {
                         prop_assert!(false, "{}: {}", c.message, e);
                     }
+                }
+                // Independent evidence for every kind, the joint one included: best-effort
+                // either cannot plan at all or must leave some goal unmet.
+                if let Ok(sol) = solve(&prep, &options(PlanMode::BestEffort)) {
+                    let Outcome::Planned(plan) = sol.outcome else { unreachable!("best-effort always plans") };
+                    prop_assert!(!plan.shortfalls.is_empty(), "strict infeasible but best-effort met every goal");
                 }
             }
         }

@@ -5,7 +5,7 @@
 
 use proptest::prelude::*;
 use sanlian_model::{
-    Cadre, Certificate, CertificateKind, City, County, CountyKind, Instance, Level, Parameters, Point, Prepared, Province,
+    Cadre, Certificate, CertificateKind, City, County, CountyKind, Instance, Level, Mode, Parameters, Point, Prepared, Province,
     Region, Township,
 };
 
@@ -18,7 +18,7 @@ pub struct Shape {
     pub city_cadres: Vec<(usize, usize)>,
     /// Province cadres, of which senior, and departments.
     pub province: (usize, usize, usize),
-    /// Universities: (city index, senior?) with two cadres each.
+    /// Universities (even positions) and enterprises (odd): (city index, senior?) with two cadres each.
     pub universities: Vec<(usize, bool)>,
     /// Policy overrides.
     pub max_per_township: u32,
@@ -33,28 +33,33 @@ pub struct Shape {
     pub prefs: Vec<(usize, usize)>,
     /// Townships marked priority / with a need, by position.
     pub priority: Vec<usize>,
+    /// Cadre positions with a previous county (position in the county list).
+    pub previous: Vec<(usize, usize)>,
+    /// Cadre positions whose mode is overridden to weekly, blocks or mixed (0, 1, 2).
+    pub modes: Vec<(usize, u8)>,
 }
 
 /// Proptest strategy for shapes: 1–3 cities, 2–8 counties, varied rosters and parameters.
 pub fn shapes() -> impl Strategy<Value = Shape> {
-    let county = (1usize..=6, 0usize..=3);
+    let county = (prop::sample::select(vec![1usize, 3, 4, 5, 6, 8]), 0usize..=2);
     let city = prop::collection::vec(county, 1..=3);
     (
         prop::collection::vec(city, 1..=3),
-        prop::collection::vec((0usize..=4, 0usize..=2), 3),
-        (0usize..=4, 0usize..=3, 1usize..=2),
+        prop::collection::vec((1usize..=4, 1usize..=2), 3),
+        (1usize..=6, 1usize..=4, 1usize..=2),
         prop::collection::vec((0usize..3, any::<bool>()), 0..=2),
-        (1u32..=3, prop::sample::select(vec![0.3, 0.5, 1.0]), 1u32..=2, 0u32..=1),
+        (prop::sample::select(vec![1u32, 2, 2, 3]), prop::sample::select(vec![0.3, 0.5, 1.0]), 1u32..=2, 0u32..=1),
         prop::collection::vec(prop::sample::select(vec![0u8, 0, 0, 0, 1, 2]), 1..=6),
         prop::collection::vec((0usize..40, 3u32..=12), 0..=3),
         prop::collection::vec((0usize..40, 0usize..8), 0..=3),
         prop::collection::vec(0usize..40, 0..=4),
+        (prop::collection::vec((0usize..40, 0usize..8), 0..=2), prop::collection::vec((0usize..40, 0u8..3), 0..=2)),
     )
         .prop_filter("2 to 8 counties", |t| {
             let n: usize = t.0.iter().map(|c| c.len()).sum();
             (2..=8).contains(&n)
         })
-        .prop_map(|(cities, city_cadres, province, universities, params, years, unavailable, prefs, priority)| Shape {
+        .prop_map(|(cities, city_cadres, province, universities, params, years, unavailable, prefs, priority, (previous, modes))| Shape {
             cities,
             city_cadres,
             province,
@@ -67,6 +72,8 @@ pub fn shapes() -> impl Strategy<Value = Shape> {
             unavailable,
             prefs,
             priority,
+            previous,
+            modes,
         })
 }
 
@@ -125,8 +132,9 @@ pub fn build(shape: &Shape) -> Instance {
     for (u, &(ci, senior)) in shape.universities.iter().enumerate() {
         let ci = ci % cities.len();
         let base = Point { lat: cities[ci].seat.lat + 0.05, lon: cities[ci].seat.lon + 0.05 };
+        let (level, unit) = if u % 2 == 0 { (Level::University, format!("测试大学{u}团委")) } else { (Level::Enterprise, format!("测试企业{u}团委")) };
         for j in 0..2 {
-            cadres.push(cadre(format!("U{u}-{j}"), Level::University, format!("测试大学{u}团委"), None, senior && j == 0, base));
+            cadres.push(cadre(format!("U{u}-{j}"), level, unit.clone(), None, senior && j == 0, base));
         }
     }
     let first_year = 2027;
@@ -147,6 +155,12 @@ pub fn build(shape: &Shape) -> Instance {
             if !c.unavailable_months.contains(&m) {
                 c.unavailable_months.push(m);
             }
+        }
+        for &(pos, county) in &shape.previous {
+            cadres[pos % n_cadres].previous_county = Some(counties[county % counties.len()].code.clone());
+        }
+        for &(pos, mode) in &shape.modes {
+            cadres[pos % n_cadres].mode = Some([Mode::Weekly, Mode::Blocks, Mode::Mixed][mode as usize]);
         }
         for &(pos, county) in &shape.prefs {
             let code = counties[county % counties.len()].code.clone();

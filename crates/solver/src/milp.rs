@@ -224,7 +224,9 @@ impl Milp {
         }
         let solved = model.solve();
         let status = solved.status();
-        let has_solution = solved.primal_solution_status() == highs::HighsSolutionStatus::Feasible;
+        // Read the raw info value: the highs crate panics on HiGHS's "-1" (no status) instead of returning it.
+        const SOLUTION_STATUS_FEASIBLE: i64 = 2;
+        let has_solution = solved.int_info_value(c"primal_solution_status") == Ok(SOLUTION_STATUS_FEASIBLE);
         let status = match status {
             HighsModelStatus::Optimal => MilpStatus::Optimal,
             HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible => MilpStatus::Infeasible,
