@@ -19,6 +19,12 @@ fn yuan(v: f64) -> String {
     format!("¥{}{out}", if whole < 0 { "-" } else { "" })
 }
 
+/// Pad to a display width, counting CJK characters as two columns.
+fn pad(s: &str, width: usize) -> String {
+    let w = unicode_width::UnicodeWidthStr::width(s);
+    format!("{s}{}", " ".repeat(width.saturating_sub(w)))
+}
+
 fn pct(a: usize, b: usize) -> f64 {
     if b == 0 {
         100.0
@@ -62,8 +68,8 @@ pub fn plan(prep: &Prepared, plan: &Plan, report: &Report) -> String {
         let proof = if st.proven_optimal { "proven optimal" } else { "NOT proven (time limit)" };
         let _ = writeln!(
             s,
-            "  {:<4} {:<68} {:>14.2} · {:>14.2} · {:.1e} · {}×{} in {} model(s) · {:.3} s · {proof}",
-            st.id, st.name, st.objective, st.bound, st.gap, st.rows, st.columns, st.models, st.seconds
+            "  {:<4} {} {:>14.2} · {:>14.2} · {:.1e} · {}×{} in {} model(s) · {:.3} s · {proof}",
+            st.id, pad(&st.name, 68), st.objective, st.bound, st.gap, st.rows, st.columns, st.models, st.seconds
         );
     }
     let _ = writeln!(s, "\nGroups and leaders by city (leader level · members by level):");
@@ -84,21 +90,21 @@ pub fn plan(prep: &Prepared, plan: &Plan, report: &Report) -> String {
             }
         }
         let fmt = |m: &BTreeMap<Level, usize>| m.iter().map(|(l, n)| format!("{} {n}", l.zh())).collect::<Vec<_>>().join(", ");
-        let _ = writeln!(s, "  {:<6} {:>3} groups · leaders: {} · members: {}", city.name, groups.len(), fmt(&leaders), fmt(&members));
+        let _ = writeln!(s, "  {} {:>3} groups · leaders: {} · members: {}", pad(&city.name, 8), groups.len(), fmt(&leaders), fmt(&members));
     }
     let _ = writeln!(s, "\nCost by dispatching unit (two years; travel counted in S1, stay reported only):");
     let mut units = plan.costs.units.clone();
     units.sort_by(|a, b| (b.travel + b.stay).total_cmp(&(a.travel + a.stay)));
     const SHOWN: usize = 20;
     for u in units.iter().take(SHOWN) {
-        let _ = writeln!(s, "  {:<16} {:>4} cadres · travel {:>12} · stay {:>12}", u.unit, u.cadres, yuan(u.travel), yuan(u.stay));
+        let _ = writeln!(s, "  {} {:>4} cadres · travel {:>12} · stay {:>12}", pad(&u.unit, 24), u.cadres, yuan(u.travel), yuan(u.stay));
     }
     if units.len() > SHOWN {
         let rest = &units[SHOWN..];
         let _ = writeln!(
             s,
-            "  … {} more units · {:>4} cadres · travel {:>12} · stay {:>12}",
-            rest.len(),
+            "  {} {:>4} cadres · travel {:>12} · stay {:>12}",
+            pad(&format!("… {} more units", rest.len()), 24),
             rest.iter().map(|u| u.cadres).sum::<usize>(),
             yuan(rest.iter().map(|u| u.travel).sum()),
             yuan(rest.iter().map(|u| u.stay).sum())
@@ -106,8 +112,8 @@ pub fn plan(prep: &Prepared, plan: &Plan, report: &Report) -> String {
     }
     let _ = writeln!(
         s,
-        "  {:<16} {:>4} cadres · travel {:>12} · stay {:>12}",
-        "total",
+        "  {} {:>4} cadres · travel {:>12} · stay {:>12}",
+        pad("total", 24),
         inst.cadres.len(),
         yuan(plan.costs.travel),
         yuan(plan.costs.stay)

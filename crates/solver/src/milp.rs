@@ -176,7 +176,8 @@ impl Milp {
                 return MilpResult { seconds: start.elapsed().as_secs_f64(), ..lp };
             }
         }
-        let mut r = self.run_highs(s, true);
+        let remaining = MilpSettings { time_limit: s.time_limit.map(|t| (t - start.elapsed().as_secs_f64()).max(0.01)), ..*s };
+        let mut r = self.run_highs(&remaining, true);
         r.seconds = start.elapsed().as_secs_f64();
         r
     }
