@@ -103,11 +103,17 @@ pub fn validate(inst: &Instance) -> Vec<Problem> {
         c.point(format!("region.cities[{i}].seat"), city.seat);
     }
     let mut counties = HashMap::new();
+    // A repeated code keeps its first index, so that its townships are not
+    // credited to the repeat and the first reported as having none.
+    let mut repeated = vec![false; r.counties.len()];
     for (i, k) in r.counties.iter().enumerate() {
         if k.code.trim().is_empty() {
             c.add(format!("region.counties[{i}].code"), "is empty");
-        } else if counties.insert(k.code.as_str(), i).is_some() {
+        } else if counties.contains_key(k.code.as_str()) {
+            repeated[i] = true;
             c.add(format!("region.counties[{i}].code"), format!("{} appears twice", k.code));
+        } else {
+            counties.insert(k.code.as_str(), i);
         }
         if !cities.contains_key(k.city.as_str()) {
             c.add(format!("region.counties[{i}].city"), format!("{} is not a city of this instance", k.city));
@@ -134,7 +140,7 @@ pub fn validate(inst: &Instance) -> Vec<Problem> {
         }
     }
     for (k, n) in per_county.iter().enumerate() {
-        if *n == 0 {
+        if *n == 0 && !repeated[k] {
             let county = &r.counties[k];
             c.add(format!("region.counties[{k}]"), format!("{} {} has no townships", county.code, county.name));
         }

@@ -1,0 +1,363 @@
+//! The `sanlian` binary end to end: exit codes (0 answer, 1 negative answer,
+//! 2 bad input), messages that locate the problem, and the files it writes.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+use tempfile::TempDir;
+
+/// The workspace root (fixtures live there).
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn fixture(name: &str) -> PathBuf {
+    root().join("fixtures").join(name).join("instance.json")
+}
+
+fn sanlian(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sanlian")).args(args).current_dir(root()).output().expect("the binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Assert the exit code, showing both streams when it is wrong.
+#[track_caller]
+fn assert_exit(o: &Output, code: i32) {
+    assert_eq!(o.status.code(), Some(code), "stdout:\n{}\nstderr:\n{}", stdout(o), stderr(o));
+}
+
+fn tmp() -> TempDir {
+    tempfile::Builder::new().prefix("sanlian-cli-test-").tempdir_in(std::env::temp_dir()).expect("temp dir")
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().expect("UTF-8 path")
+}
+
+fn small_json() -> Value {
+    serde_json::from_str(&fs::read_to_string(fixture("small")).unwrap()).unwrap()
+}
+
+fn write_json(dir: &TempDir, name: &str, v: &Value) -> PathBuf {
+    let path = dir.path().join(name);
+    fs::write(&path, serde_json::to_string_pretty(v).unwrap()).unwrap();
+    path
+}
+
+/// Solve the small fixture into `dir/plan.json` and return the plan's path.
+fn solve_small(dir: &TempDir) -> PathBuf {
+    let plan = dir.path().join("plan.json");
+    let o = sanlian(&["solve", s(&fixture("small")), "-o", s(&plan)]);
+    assert_exit(&o, 0);
+    plan
+}
+
+#[test]
+fn solve_small_writes_a_plan_that_check_accepts() {
+    let dir = tmp();
+    let plan = dir.path().join("plan.json");
+    let o = sanlian(&["solve", s(&fixture("small")), "-o", s(&plan)]);
+    assert_exit(&o, 0);
+    let out = stdout(&o);
+    assert!(out.contains("Coverage (H7):"), "{out}");
+    assert!(out.contains("both years together 50 of 50 (100.0%)"), "{out}");
+    for stage in ["S1", "S2", "S3a", "S3b"] {
+        let line = out.lines().find(|l| l.trim_start().starts_with(stage)).unwrap_or_else(|| panic!("no {stage} line:\n{out}"));
+        assert!(line.ends_with("proven optimal") && !line.contains("NOT"), "{line}");
+    }
+    assert!(out.contains("Checker: valid"), "{out}");
+    assert!(stderr(&o).contains("plan written to"), "{}", stderr(&o));
+    let written: Value = serde_json::from_str(&fs::read_to_string(&plan).expect("plan written")).expect("plan is JSON");
+    assert_eq!(written["assignments"].as_array().unwrap().len(), 40);
+    assert!(!dir.path().join("plan.partial").exists(), "the temporary file is renamed away");
+
+    let o = sanlian(&["check", s(&fixture("small")), s(&plan)]);
+    assert_exit(&o, 0);
+    assert!(stdout(&o).starts_with("valid:"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("coverage 50/50"), "{}", stdout(&o));
+}
+
+#[test]
+fn check_rejects_a_township_of_another_county_under_h5() {
+    let dir = tmp();
+    let plan_path = solve_small(&dir);
+    let mut plan: Value = serde_json::from_str(&fs::read_to_string(&plan_path).unwrap()).unwrap();
+    let assignments = plan["assignments"].as_array_mut().unwrap();
+    let county = assignments[0]["county"].as_str().unwrap().to_string();
+    let foreign = assignments
+        .iter()
+        .find(|a| a["county"] != county.as_str())
+        .map(|a| a["years"][0]["township"].as_str().unwrap().to_string())
+        .expect("another county");
+    let cadre = assignments[0]["cadre"].as_str().unwrap().to_string();
+    assignments[0]["years"][0]["township"] = Value::from(foreign.clone());
+    let tampered = write_json(&dir, "tampered.json", &plan);
+
+    let o = sanlian(&["check", s(&fixture("small")), s(&tampered)]);
+    assert_exit(&o, 1);
+    let out = stdout(&o);
+    assert!(out.contains(&format!("[H5] {cadre}: covers {foreign}")), "{out}");
+    assert!(out.contains(&format!("not a township of its county {county}")), "{out}");
+    assert!(stderr(&o).contains("violation(s)"), "{}", stderr(&o));
+}
+
+#[test]
+fn check_rejects_a_duplicated_block_month_under_h8() {
+    let dir = tmp();
+    let plan_path = solve_small(&dir);
+    let mut plan: Value = serde_json::from_str(&fs::read_to_string(&plan_path).unwrap()).unwrap();
+    let (cadre, month) = plan["assignments"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find_map(|a| {
+            let blocks = a["years"][0]["blocks"].as_array_mut()?;
+            let first = blocks.first()?.clone();
+            blocks.push(first.clone());
+            Some((a["cadre"].as_str().unwrap().to_string(), first["month"].as_str().unwrap().to_string()))
+        })
+        .expect("some cadre has blocks in year 1");
+    let tampered = write_json(&dir, "tampered.json", &plan);
+
+    let o = sanlian(&["check", s(&fixture("small")), s(&tampered)]);
+    assert_exit(&o, 1);
+    let out = stdout(&o);
+    assert!(out.contains(&format!("[H8] {cadre}: block {month} is listed twice")), "{out}");
+}
+
+#[test]
+fn check_names_a_malformed_plan_file() {
+    let dir = tmp();
+    let plan = dir.path().join("plan.json");
+    fs::write(&plan, "{\n  \"instance\": ").unwrap();
+    let o = sanlian(&["check", s(&fixture("small")), s(&plan)]);
+    assert_exit(&o, 2);
+    let err = stderr(&o);
+    assert!(err.contains(s(&plan)) && err.contains("line 2"), "{err}");
+}
+
+#[test]
+fn truncated_instance_is_rejected_with_line_and_column_and_no_output() {
+    let dir = tmp();
+    let text = fs::read_to_string(fixture("small")).unwrap();
+    let cut = text.char_indices().map(|(i, _)| i).find(|&i| i >= text.len() / 2).unwrap();
+    let bad = dir.path().join("truncated.json");
+    fs::write(&bad, &text[..cut]).unwrap();
+    let out = dir.path().join("plan.json");
+
+    let o = sanlian(&["solve", s(&bad), "-o", s(&out)]);
+    assert_exit(&o, 2);
+    let err = stderr(&o);
+    assert!(err.contains(s(&bad)), "{err}");
+    assert!(err.contains("not valid JSON at line ") && err.contains(", column "), "{err}");
+    let line = text[..cut].matches('\n').count() + 1;
+    assert!(err.contains(&format!("line {line},")), "expected line {line}: {err}");
+    assert!(!out.exists(), "no plan may be written for a bad instance");
+    assert!(o.stdout.is_empty(), "{}", stdout(&o));
+}
+
+#[test]
+fn invalid_instance_lists_every_problem_with_its_path() {
+    let dir = tmp();
+    let mut v = small_json();
+    v["cadres"][3]["home_county"] = Value::from("379999");
+    let dup = v["cadres"][4]["id"].clone();
+    v["cadres"][5]["id"] = dup.clone();
+    v["parameters"]["max_department_away_share"] = Value::from(1.5);
+    v["parameters"]["blocks_per_year"] = Value::from(0);
+    let bad = write_json(&dir, "bad.json", &v);
+    let out = dir.path().join("plan.json");
+
+    let o = sanlian(&["solve", s(&bad), "-o", s(&out)]);
+    assert_exit(&o, 2);
+    let err = stderr(&o);
+    assert!(err.contains(s(&bad)), "{err}");
+    assert!(err.contains("4 problem(s) in the instance"), "{err}");
+    assert!(err.contains("cadres[3].home_county: 379999 is not a county of this instance"), "{err}");
+    assert!(err.contains(&format!("cadres[5].id: {} appears twice", dup.as_str().unwrap())), "{err}");
+    assert!(err.contains("parameters.max_department_away_share: 1.5 is outside (0, 1]"), "{err}");
+    assert!(err.contains("parameters.blocks_per_year: 0 must be between 1 and the 10 months"), "{err}");
+    assert!(!out.exists());
+
+    // `check` validates the instance the same way, before looking at the plan.
+    let o = sanlian(&["check", s(&bad), s(&bad)]);
+    assert_exit(&o, 2);
+    assert!(stderr(&o).contains("cadres[3].home_county"), "{}", stderr(&o));
+}
+
+#[test]
+fn empty_roster_is_rejected() {
+    let dir = tmp();
+    let mut v = small_json();
+    v["cadres"] = Value::Array(Vec::new());
+    let bad = write_json(&dir, "empty.json", &v);
+    let o = sanlian(&["solve", s(&bad)]);
+    assert_exit(&o, 2);
+    let err = stderr(&o);
+    assert!(err.contains("1 problem(s)"), "{err}");
+    assert!(err.contains("  - cadres: the roster is empty"), "{err}");
+}
+
+#[test]
+fn unknown_level_names_the_variant() {
+    let dir = tmp();
+    let mut v = small_json();
+    v["cadres"][0]["level"] = Value::from("mayor");
+    let bad = write_json(&dir, "mayor.json", &v);
+    let o = sanlian(&["solve", s(&bad)]);
+    assert_exit(&o, 2);
+    let err = stderr(&o);
+    assert!(err.contains(s(&bad)), "{err}");
+    assert!(err.contains("unknown variant `mayor`"), "{err}");
+    assert!(err.contains("line ") && err.contains("column "), "{err}");
+}
+
+#[test]
+fn bad_paths_and_options_exit_2() {
+    let dir = tmp();
+    let missing = dir.path().join("no-such-instance.json");
+    let o = sanlian(&["solve", s(&missing)]);
+    assert_exit(&o, 2);
+    assert!(stderr(&o).contains(&format!("cannot read {}", s(&missing))), "{}", stderr(&o));
+
+    let small = fixture("small");
+    let o = sanlian(&["solve", s(&small), "--threads", "0"]);
+    assert_exit(&o, 2);
+    assert!(stderr(&o).contains("--threads must be at least 1"), "{}", stderr(&o));
+
+    // clap takes "-1" for a flag; with "=" it reaches the range check.
+    let o = sanlian(&["solve", s(&small), "--time-limit", "-1"]);
+    assert_exit(&o, 2);
+    let o = sanlian(&["solve", s(&small), "--time-limit=-1"]);
+    assert_exit(&o, 2);
+    assert!(stderr(&o).contains("--time-limit must be a positive number"), "{}", stderr(&o));
+    let o = sanlian(&["solve", s(&small), "--time-limit", "0"]);
+    assert_exit(&o, 2);
+
+    let o = sanlian(&["check", s(&small), s(&missing)]);
+    assert_exit(&o, 2);
+    assert!(stderr(&o).contains("cannot read"), "{}", stderr(&o));
+}
+
+#[test]
+fn infeasible_fixture_strict_gives_a_certificate_and_best_effort_a_plan() {
+    let inf = fixture("infeasible");
+    let v: Value = serde_json::from_str(&fs::read_to_string(&inf).unwrap()).unwrap();
+    let counties: Vec<&str> = v["region"]["counties"].as_array().unwrap().iter().map(|k| k["code"].as_str().unwrap()).collect();
+
+    let dir = tmp();
+    let out = dir.path().join("plan.json");
+    let o = sanlian(&["solve", s(&inf), "-o", s(&out)]);
+    assert_exit(&o, 1);
+    let text = stdout(&o);
+    assert!(text.contains("H3:"), "{text}");
+    assert!(text.contains(&format!("counties: {}", counties.join(" "))), "{text}");
+    assert!(text.contains("need 5 > supply 3"), "{text}");
+    assert!(stderr(&o).contains("infeasible in strict mode"), "{}", stderr(&o));
+    assert!(!out.exists(), "no plan in strict mode when infeasible");
+
+    let o = sanlian(&["solve", s(&inf), "--mode", "best-effort", "-o", s(&out)]);
+    assert_exit(&o, 0);
+    let text = stdout(&o);
+    assert!(text.contains("best-effort"), "{text}");
+    assert!(text.contains("Best-effort shortfalls (2):"), "{text}");
+    assert_eq!(text.lines().filter(|l| l.trim_start().starts_with("[H3] ")).count(), 2, "{text}");
+    assert!(text.contains("Checker: valid"), "{text}");
+    let plan: Value = serde_json::from_str(&fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(plan["mode"], "best_effort");
+    assert_eq!(plan["shortfalls"].as_array().unwrap().len(), 2);
+
+    // The best-effort plan passes the independent checker too.
+    let o = sanlian(&["check", s(&inf), s(&out)]);
+    assert_exit(&o, 0);
+}
+
+#[test]
+fn write_model_writes_every_stage_as_mps() {
+    let dir = tmp();
+    let models = dir.path().join("models");
+    let o = sanlian(&["solve", s(&fixture("small")), "--quiet", "--write-model", s(&models)]);
+    assert_exit(&o, 0);
+    assert!(o.stdout.is_empty(), "--quiet prints nothing: {}", stdout(&o));
+
+    let mut names: Vec<String> = fs::read_dir(&models).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    names.sort();
+    let mut want = vec!["S1.mps".to_string(), "S3a.mps".to_string()];
+    want.extend(["370502", "370503", "370505", "370522", "370523"].iter().map(|k| format!("S2_{k}.mps")));
+    want.sort();
+    assert_eq!(names, want);
+    for name in &names {
+        let text = fs::read_to_string(models.join(name)).unwrap();
+        assert!(text.starts_with("NAME"), "{name} starts with {:?}", &text[..text.len().min(40)]);
+        assert!(text.contains("\nROWS\n") && text.contains("\nCOLUMNS\n"), "{name}");
+        assert!(text.trim_end().ends_with("ENDATA"), "{name}");
+    }
+    let s1 = fs::read_to_string(models.join("S1.mps")).unwrap();
+    assert!(s1.contains("H7_cover["), "S1 has no H7 rows");
+    assert!(s1.contains("H3_senior_member["), "S1 has no H3 rows");
+}
+
+#[test]
+fn generate_reproduces_the_small_fixture_byte_for_byte() {
+    let o = sanlian(&["generate", "--region", "fixtures/shandong/data", "--city", "370500", "--seed", "1"]);
+    assert_exit(&o, 0);
+    let want = fs::read(fixture("small")).unwrap();
+    assert!(o.stdout == want, "generated {} bytes, fixture {} bytes, or they differ", o.stdout.len(), want.len());
+
+    // -o writes the same bytes.
+    let dir = tmp();
+    let out = dir.path().join("small.json");
+    let o = sanlian(&["generate", "--region", "fixtures/shandong/data", "--city", "370500", "--seed", "1", "-o", s(&out)]);
+    assert_exit(&o, 0);
+    assert!(fs::read(&out).unwrap() == want);
+
+    // A different seed gives a different roster.
+    let o = sanlian(&["generate", "--region", "fixtures/shandong/data", "--city", "370500", "--seed", "2"]);
+    assert_exit(&o, 0);
+    assert!(o.stdout != want);
+}
+
+#[test]
+fn generate_rejects_a_missing_region_and_an_unknown_city() {
+    let o = sanlian(&["generate", "--region", "/nonexistent"]);
+    assert_exit(&o, 2);
+    let err = stderr(&o);
+    assert!(err.contains("/nonexistent/province.csv") && err.contains("not found"), "{err}");
+    assert!(o.stdout.is_empty());
+
+    let o = sanlian(&["generate", "--region", "fixtures/shandong/data", "--city", "999999"]);
+    assert_exit(&o, 2);
+    let err = stderr(&o);
+    assert!(err.contains("--city 999999: no such city"), "{err}");
+    assert!(o.stdout.is_empty());
+}
+
+#[test]
+fn oversized_instance_is_refused_before_reading() {
+    let dir = tmp();
+    let big = dir.path().join("big.json");
+    let size: u64 = 256 * 1024 * 1024 + 1;
+    // Sparse: costs no disk and no time, and reading it would take a while.
+    fs::File::create(&big).unwrap().set_len(size).unwrap();
+    let out = dir.path().join("plan.json");
+    let o = sanlian(&["solve", s(&big), "-o", s(&out)]);
+    assert_exit(&o, 2);
+    let err = stderr(&o);
+    assert!(err.contains(s(&big)), "{err}");
+    assert!(err.contains("too large"), "{err}");
+    assert!(err.contains(&size.to_string()) && err.contains("268435456"), "{err}");
+    assert!(!out.exists());
+
+    let o = sanlian(&["check", s(&fixture("small")), s(&big)]);
+    assert_exit(&o, 2);
+    assert!(stderr(&o).contains("too large"), "{}", stderr(&o));
+}
