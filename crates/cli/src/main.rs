@@ -29,7 +29,7 @@ enum Command {
         #[arg(long, value_enum, default_value_t = ModeArg::Strict)]
         mode: ModeArg,
         /// Wall-clock limit for the whole solve, seconds.
-        #[arg(long)]
+        #[arg(long, allow_negative_numbers = true)]
         time_limit: Option<f64>,
         /// HiGHS threads for the single-model stages.
         #[arg(long, default_value_t = 1)]
@@ -157,7 +157,9 @@ fn load_plan(path: &Path) -> Result<Plan, Failure> {
 
 /// Write `text` to `path` atomically (temporary file, then rename), so no half-written file is left.
 fn write_atomic(path: &Path, text: &str) -> Result<(), Failure> {
-    let tmp = path.with_extension("partial");
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(format!(".{}.partial", std::process::id()));
+    let tmp = path.with_file_name(name);
     std::fs::write(&tmp, text)
         .and_then(|_| std::fs::rename(&tmp, path))
         .map_err(|e| Failure { code: 1, message: format!("cannot write {}: {e}", path.display()) })
@@ -166,8 +168,6 @@ fn write_atomic(path: &Path, text: &str) -> Result<(), Failure> {
 fn run(command: Command) -> Result<(), Failure> {
     match command {
         Command::Solve { instance, output, mode, time_limit, threads, mip_gap, formulation, write_model, quiet, solver_log } => {
-            let inst = load_instance(&instance)?;
-            let prep = Prepared::new(&inst).map_err(|e| Failure::input(format!("{}: {e}", instance.display())))?;
             if threads == 0 {
                 return Err(Failure::input("--threads must be at least 1"));
             }
@@ -177,6 +177,8 @@ fn run(command: Command) -> Result<(), Failure> {
             if !(mip_gap.is_finite() && mip_gap >= 0.0) {
                 return Err(Failure::input("--mip-gap must be a non-negative number"));
             }
+            let inst = load_instance(&instance)?;
+            let prep = Prepared::new(&inst).map_err(|e| Failure::input(format!("{}: {e}", instance.display())))?;
             let opts = SolveOptions {
                 mode: match mode {
                     ModeArg::Strict => PlanMode::Strict,

@@ -31,7 +31,8 @@ pub struct Prepared<'a> {
     pub county_city: Vec<usize>,
     /// H2: eligible county indices of each cadre, ascending.
     pub eligible: Vec<Vec<usize>>,
-    /// Department names (unit or unit/department), H9.
+    /// Department names (unit or unit/department), H9; departments are told apart by
+    /// (unit, department), so a unit named "A/B" is not department B of unit A.
     pub departments: Vec<String>,
     /// Department index of each cadre.
     pub department_of: Vec<usize>,
@@ -53,14 +54,13 @@ impl<'a> Prepared<'a> {
             townships_of[county_index[t.county.as_str()]].push(i);
         }
         let county_city = r.counties.iter().map(|k| city_index[k.city.as_str()]).collect();
-        let mut dept_ids: HashMap<String, usize> = HashMap::new();
+        let mut dept_ids: HashMap<(&str, Option<&str>), usize> = HashMap::new();
         let mut departments = Vec::new();
         let mut department_of = Vec::with_capacity(inst.cadres.len());
         let mut unavailable = Vec::with_capacity(inst.cadres.len());
         for c in &inst.cadres {
-            let key = c.department_key();
-            let d = *dept_ids.entry(key.clone()).or_insert_with(|| {
-                departments.push(key);
+            let d = *dept_ids.entry((c.unit.as_str(), c.department.as_deref())).or_insert_with(|| {
+                departments.push(c.department_key());
                 departments.len() - 1
             });
             department_of.push(d);

@@ -56,9 +56,13 @@ impl Class {
     }
 }
 
+/// What makes cadres interchangeable for S1: eligible counties, S1 coefficient
+/// bits per eligible county, senior, upper, active years.
+type ClassKey = (Vec<usize>, Vec<u64>, bool, bool, [bool; 2]);
+
 /// Partition the roster into S1 classes.
 pub(crate) fn classes(prep: &Prepared, formulation: Formulation) -> Vec<Class> {
-    let mut index: HashMap<(Vec<usize>, Vec<u64>, bool, bool, [bool; 2]), usize> = HashMap::new();
+    let mut index: HashMap<ClassKey, usize> = HashMap::new();
     let mut out: Vec<Class> = Vec::new();
     for c in 0..prep.n_cadres() {
         let cadre = &prep.inst.cadres[c];
@@ -205,7 +209,8 @@ pub(crate) fn solve(prep: &Prepared, formulation: Formulation, mode: PlanMode, s
     let classes = classes(prep, formulation);
     let mut model = build(prep, &classes, mode);
     if mode == PlanMode::BestEffort {
-        let goals: [(&str, &str, Vec<(Var, f64)>); 3] = [
+        type Goal<'a> = (&'a str, &'a str, Vec<(Var, f64)>);
+        let goals: [Goal; 3] = [
             ("B1", "H7 goal: townships covered", model.cover.iter().map(|&v| (v, 1.0)).collect()),
             ("B2", "H3 goal: groups led by a senior cadre", model.senior.iter().map(|&v| (v, 1.0)).collect()),
             ("B3", "H4 goal: groups with mixed composition", model.mixed.iter().map(|&v| (v, 1.0)).collect()),

@@ -13,6 +13,9 @@
 //! Infeasibility in strict mode is answered with checkable [`Certificate`]s
 //! ([`certificate`]). The crate does no I/O: models are handed back as MPS text.
 
+// Index loops mirror the formulation's subscripts (county k, year y, cadre c).
+#![allow(clippy::needless_range_loop)]
+
 pub mod certificate;
 pub mod groups;
 pub mod milp;
