@@ -33,6 +33,8 @@ fn bench(c: &mut Criterion) {
         let o = SolveOptions { formulation, ..SolveOptions::default() };
         g.bench_function(name, |b| b.iter(|| stages::groups(&prep, &o).unwrap()));
     }
+    let defaults = SolveOptions { formulation: Formulation::Plain, lp_first: false, mip_rel_gap: 1e-4, ..SolveOptions::default() };
+    g.bench_function("s1_plain_highs_defaults", |b| b.iter(|| stages::groups(&prep, &defaults).unwrap()));
     let groups = stages::groups(&prep, &opts).unwrap();
     g.bench_function("s2_townships", |b| b.iter(|| stages::townships(&prep, &groups, &opts).unwrap()));
     g.bench_function("s3_months_weekdays", |b| b.iter(|| stages::months(&prep, &groups, &opts).unwrap()));

@@ -193,6 +193,7 @@ fn run(command: Command) -> Result<(), Failure> {
                 },
                 capture_models: write_model.is_some(),
                 solver_log,
+                ..SolveOptions::default()
             };
             let solution = sanlian_solver::solve(&prep, &opts).map_err(|e| Failure { code: 1, message: e.to_string() })?;
             if let Some(dir) = &write_model {

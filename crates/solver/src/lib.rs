@@ -61,6 +61,9 @@ pub struct SolveOptions {
     pub capture_models: bool,
     /// Let HiGHS print its own log (to standard output) for the single-model stages.
     pub solver_log: bool,
+    /// Solve each model's LP relaxation first and stop when it is integral
+    /// (default; turn off only to measure HiGHS on its own).
+    pub lp_first: bool,
 }
 
 impl Default for SolveOptions {
@@ -73,6 +76,7 @@ impl Default for SolveOptions {
             formulation: Formulation::Aggregated,
             capture_models: false,
             solver_log: false,
+            lp_first: true,
         }
     }
 }
@@ -195,6 +199,7 @@ impl<'o> Stager<'o> {
             mip_abs_gap: (0.5 * unit - 1e-9).max(1e-9),
             time_limit: self.opts.time_limit.map(|t| (t - self.start.elapsed().as_secs_f64()).max(0.01)),
             log: self.opts.solver_log && threads == self.opts.threads,
+            lp_first: self.opts.lp_first,
         }
     }
 

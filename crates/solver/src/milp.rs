@@ -64,6 +64,8 @@ pub struct MilpSettings {
     pub time_limit: Option<f64>,
     /// Let HiGHS print its log to the console.
     pub log: bool,
+    /// Solve the LP relaxation first and stop if it is integral.
+    pub lp_first: bool,
 }
 
 /// How a MILP solve ended.
@@ -165,7 +167,7 @@ impl Milp {
     /// assignment-like models); otherwise the MILP.
     pub fn solve(&self, s: &MilpSettings) -> MilpResult {
         let start = Instant::now();
-        if self.cols.iter().any(|c| c.integer) {
+        if s.lp_first && self.cols.iter().any(|c| c.integer) {
             let lp = self.run_highs(s, false);
             if lp.status == MilpStatus::Optimal && self.is_integral(&lp.values) {
                 let values: Vec<f64> = lp.values.iter().zip(&self.cols).map(|(v, c)| if c.integer { v.round() } else { *v }).collect();
@@ -358,7 +360,7 @@ mod tests {
     use super::*;
 
     fn settings() -> MilpSettings {
-        MilpSettings { threads: 1, mip_rel_gap: 1e-9, mip_abs_gap: 1e-9, time_limit: None, log: false }
+        MilpSettings { threads: 1, mip_rel_gap: 1e-9, mip_abs_gap: 1e-9, time_limit: None, log: false, lp_first: true }
     }
 
     #[test]
