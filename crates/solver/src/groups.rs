@@ -15,7 +15,8 @@
 //!
 //! Rows (strict): `H1_assign[q]` Σ_k n[q,k] = |q|; `H3_senior_member[k]`;
 //! `H4_mixed[k]` Σ_{q upper} n[q,k] ≥ min_upper_per_group; `H7_cover[k]`
-//! Σ_q years(q)·n[q,k] ≥ townships(k); `H6_load[k,y]` Σ_{q active in y} n[q,k]
+//! Σ_q years(q)·n[q,k] ≥ townships(k) and its rounding `H7_cover_rounded[k]`
+//! Σ_q n[q,k] ≥ ⌈(townships(k) − fixed cadre-years) / 2⌉; `H6_load[k,y]` Σ_{q active in y} n[q,k]
 //! ≤ max_cadres_per_township_year × townships(k). These counts are also
 //! sufficient for S2 to find townships (H5–H7): see `townships`.
 //! Objective S1: Σ coef(q,k)·n[q,k] with coef = travel + penalty − bonus.
@@ -183,7 +184,14 @@ fn build(prep: &Prepared, classes: &[Class], mode: PlanMode) -> Model {
         } else {
             m.row(format!("H3_senior_member[{code}]"), senior_terms, 1.0 - fixed_senior[k], f64::INFINITY);
             m.row(format!("H4_mixed[{code}]"), upper_terms, min_upper - fixed_upper[k], f64::INFINITY);
-            m.row(format!("H7_cover[{code}]"), cover_terms, townships[k] - fixed_cover[k], f64::INFINITY);
+            let need = townships[k] - fixed_cover[k];
+            m.row(format!("H7_cover[{code}]"), cover_terms.clone(), need, f64::INFINITY);
+            if need > 0.0 {
+                // Rounding of H7_cover (every class gives at most 2 cadre-years, so at least
+                // ⌈need / 2⌉ more cadres): valid for integer counts, and it closes the LP gap.
+                let heads: Vec<(Var, f64)> = cover_terms.iter().map(|&(v, _)| (v, 1.0)).collect();
+                m.row(format!("H7_cover_rounded[{code}]"), heads, (need / 2.0).ceil(), f64::INFINITY);
+            }
         }
         for y in 0..2 {
             let load: Vec<(Var, f64)> =
