@@ -13,7 +13,7 @@ pub type YearIdx = usize;
 
 /// A validated instance with lookup tables. Indices are positions in the
 /// instance's own vectors (`region.counties`, `region.townships`, `cadres`).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Prepared<'a> {
     /// The instance itself.
     pub inst: &'a Instance,
@@ -38,6 +38,8 @@ pub struct Prepared<'a> {
     pub department_of: Vec<usize>,
     /// Per cadre and plan year: bitmask of unavailable calendar months (bit m for month m).
     pub unavailable: Vec<[u16; 2]>,
+    /// Extra monthly places per department on top of its H9 cap (0 unless a what-if adds some).
+    pub extra_cap: Vec<u32>,
 }
 
 impl<'a> Prepared<'a> {
@@ -71,6 +73,7 @@ impl<'a> Prepared<'a> {
             }
             unavailable.push(mask);
         }
+        let n_departments = departments.len();
         let mut p = Prepared {
             inst,
             county_index,
@@ -81,6 +84,7 @@ impl<'a> Prepared<'a> {
             county_city,
             eligible: Vec::new(),
             departments,
+            extra_cap: vec![0; n_departments],
             department_of,
             unavailable,
         };
@@ -175,7 +179,29 @@ impl<'a> Prepared<'a> {
 
     /// H9 monthly cap of department `d` in year `y`: max(1, ceil(share × size)).
     pub fn department_cap(&self, d: usize, y: YearIdx) -> u32 {
-        department_cap(self.inst.parameters.max_department_away_share, self.department_size(d, y))
+        department_cap(self.inst.parameters.max_department_away_share, self.department_size(d, y)) + self.extra_cap[d]
+    }
+
+    /// A copy in which cadre `c` may serve only in `counties` (kept only where H2 allows),
+    /// for what-if questions ("what if P017 went to 370781?").
+    pub fn restrict(&self, c: usize, counties: &[usize]) -> Prepared<'a> {
+        let mut p = self.clone();
+        p.eligible[c].retain(|k| counties.contains(k));
+        p
+    }
+
+    /// A copy in which cadre `c` may not serve in county `k`.
+    pub fn forbid(&self, c: usize, k: usize) -> Prepared<'a> {
+        let mut p = self.clone();
+        p.eligible[c].retain(|&x| x != k);
+        p
+    }
+
+    /// A copy in which department `d` may have `extra` more cadres away each month than H9 allows.
+    pub fn with_extra_cap(&self, d: usize, extra: u32) -> Prepared<'a> {
+        let mut p = self.clone();
+        p.extra_cap[d] += extra;
+        p
     }
 
     /// Road km from cadre `c`'s base to county `k`'s seat (§4).

@@ -103,7 +103,25 @@ pub fn hall_violator(prep: &Prepared, need: &[u64], supply: &[u64]) -> Option<Ha
         }
     }
     let counties = hall(need, supply, &cadres_of)?;
-    verify(prep, counties, need, supply)
+    verify(prep, counties, need, supply).map(|h| minimise(prep, h, need, supply))
+}
+
+/// Shrink a Hall set to an inclusion-minimal one: drop each county whose removal
+/// keeps need > supply. The result still violates, and so does no proper subset
+/// obtained by dropping one more county.
+pub fn minimise(prep: &Prepared, mut h: HallSet, need: &[u64], supply: &[u64]) -> HallSet {
+    let mut order = h.counties.clone();
+    order.sort_by_key(|&k| (need[k], std::cmp::Reverse(k)));
+    for k in order {
+        if h.counties.len() == 1 {
+            break;
+        }
+        let rest: Vec<usize> = h.counties.iter().copied().filter(|&x| x != k).collect();
+        if let Some(smaller) = verify(prep, rest, need, supply) {
+            h = smaller;
+        }
+    }
+    h
 }
 
 /// Re-add a candidate Hall set from the instance: returns it only if need > supply.
@@ -202,15 +220,26 @@ pub fn township_load(prep: &Prepared) -> Vec<Certificate> {
     let mut out = Vec::new();
     for y in 0..2 {
         let need: Vec<u64> = (0..prep.n_cadres()).map(|c| prep.active(c, y) as u64).collect();
-        let Some(cadres) = hall(&need, &places, &prep.eligible) else { continue };
-        let mut counties: Vec<usize> = cadres.iter().flat_map(|&c| prep.eligible[c].iter().copied()).collect();
-        counties.sort_unstable();
-        counties.dedup();
-        let supply: u64 = counties.iter().map(|&k| places[k]).sum();
-        let need = cadres.len() as u64;
-        if need <= supply {
+        let Some(mut cadres) = hall(&need, &places, &prep.eligible) else { continue };
+        let union = |set: &[usize]| {
+            let mut ks: Vec<usize> = set.iter().flat_map(|&c| prep.eligible[c].iter().copied()).collect();
+            ks.sort_unstable();
+            ks.dedup();
+            ks
+        };
+        let violates = |set: &[usize]| set.len() as u64 > union(set).iter().map(|&k| places[k]).sum::<u64>();
+        if !violates(&cadres) {
             continue;
         }
+        for c in cadres.clone().into_iter().rev() {
+            let rest: Vec<usize> = cadres.iter().copied().filter(|&x| x != c).collect();
+            if violates(&rest) {
+                cadres = rest;
+            }
+        }
+        let counties = union(&cadres);
+        let supply: u64 = counties.iter().map(|&k| places[k]).sum();
+        let need = cadres.len() as u64;
         out.push(Certificate {
             rule: "H6".into(),
             kind: CertificateKind::TownshipLoad,

@@ -256,6 +256,11 @@ pub(crate) fn solve(prep: &Prepared, formulation: Formulation, mode: PlanMode, s
     S1Outcome::Solved(groups)
 }
 
+/// S1 value of an assignment: Σ over cadres of travel + preference penalty − continuity bonus.
+pub fn s1_value(prep: &Prepared, county_of: &[usize]) -> f64 {
+    county_of.iter().enumerate().map(|(c, &k)| prep.s1_coefficient(c, k)).sum()
+}
+
 /// The S1 terms of an assignment, recomputed cadre by cadre: travel (yuan),
 /// preference penalty and continuity bonus (yuan), and the counts behind them.
 pub fn s1_terms(prep: &Prepared, county_of: &[usize]) -> BTreeMap<String, f64> {
