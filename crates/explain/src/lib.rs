@@ -1,0 +1,186 @@
+//! Reasons for a plan, for the people in it and for the leadership
+//! (issue: explain every plan).
+//!
+//! [`explain`] answers, from an instance and a plan: why each cadre is in
+//! its county, township and months ([`CadreWhy`]); why each group looks as it
+//! does ([`GroupWhy`]); which rules bind and what one more cadre, senior or
+//! department place would be worth ([`GlobalWhy`]). [`what_if`] re-solves the
+//! plan under one change. [`infeasibility`] turns strict infeasibility into
+//! minimal, re-verified certificates with remedies. Every number is either
+//! recomputed from the instance and the plan, or the difference of two
+//! optimal solves (said so where it is).
+
+mod global;
+mod reasons;
+pub mod render;
+mod whatif;
+
+use chrono::Weekday;
+use serde::Serialize;
+
+use sanlian_model::{Certificate, Level, Plan, Prepared};
+use sanlian_solver::stages::Groups;
+use sanlian_solver::{SolveOptions, SolveError};
+
+pub use global::{CityLeaders, CountyMarginal, DepartmentMarginal, DepartmentMonth, GlobalWhy, SeniorMarginal};
+pub use reasons::{CadreWhy, CountyCost, GroupWhy, LeaderAlternative, MonthWhy, PreferenceWhy, UnitShare, YearWhy};
+pub use whatif::{parse_what_if, what_if, Change, WhatIf, WhatIfResult};
+
+/// What to explain.
+#[derive(Debug, Clone, Default)]
+pub struct ExplainOptions {
+    /// Only this cadre (id); with `county` unset, no group or global part.
+    pub cadre: Option<String>,
+    /// Only this county (code).
+    pub county: Option<String>,
+}
+
+/// A plan's explanation.
+#[derive(Debug, Clone, Serialize)]
+pub struct Explanation {
+    /// Instance name.
+    pub instance: String,
+    /// S1 of the plan, recomputed.
+    pub s1_plan: f64,
+    /// Optimal S1, re-solved: the baseline of every counterfactual delta.
+    pub s1_optimal: f64,
+    /// Checker violations of the plan (empty for a valid plan).
+    pub violations: Vec<String>,
+    /// Per cadre, roster order (or the one asked for).
+    pub cadres: Vec<CadreWhy>,
+    /// Per group, county order (or the one asked for).
+    pub groups: Vec<GroupWhy>,
+    /// Binding rules and marginal values (whole explanations only).
+    pub global: Option<GlobalWhy>,
+}
+
+/// Why an explanation could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum ExplainError {
+    /// The plan does not belong to the instance.
+    #[error("the plan does not belong to this instance:\n{}", .0.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n"))]
+    Mismatch(Vec<String>),
+    /// A cadre or county asked for is not in the instance.
+    #[error("{0}")]
+    Unknown(String),
+    /// The baseline re-solve failed.
+    #[error("re-solving the instance failed: {0}")]
+    Solve(#[from] SolveError),
+    /// The instance has no strict plan, so there is no baseline; see [`infeasibility`].
+    #[error("the instance is infeasible in strict mode: use the certificates instead")]
+    Infeasible,
+}
+
+/// The plan's decisions in instance indices.
+#[derive(Debug, Clone)]
+pub(crate) struct Decisions {
+    pub groups: Groups,
+    pub towns: Vec<[Option<usize>; 2]>,
+    pub months: Vec<[Vec<u32>; 2]>,
+    pub weekday: Vec<Option<Weekday>>,
+}
+
+fn read(prep: &Prepared, plan: &Plan) -> Result<(Decisions, Vec<String>), ExplainError> {
+    let report = sanlian_check::check(prep, plan);
+    let mismatches: Vec<String> =
+        report.violations.iter().filter(|v| v.rule == "PLAN").map(|v| v.to_string()).collect();
+    if !mismatches.is_empty() {
+        return Err(ExplainError::Mismatch(mismatches));
+    }
+    let violations = report.violations.iter().map(|v| v.to_string()).collect();
+    let n = prep.n_cadres();
+    let mut county_of = vec![0; n];
+    let mut towns = vec![[None, None]; n];
+    let mut months = vec![[Vec::new(), Vec::new()]; n];
+    let mut weekday = vec![None; n];
+    for a in &plan.assignments {
+        let c = prep.cadre_index[a.cadre.as_str()];
+        county_of[c] = prep.county_index[a.county.as_str()];
+        for ya in &a.years {
+            let y = (ya.year - prep.inst.first_year) as usize;
+            towns[c][y] = prep.township_index.get(ya.township.as_str()).copied();
+            months[c][y] = ya
+                .blocks
+                .iter()
+                .filter_map(|b| sanlian_model::validate::parse_month(&b.month).map(|(_, m)| m))
+                .collect();
+            weekday[c] = weekday[c].or(ya.weekday);
+        }
+    }
+    let mut leader = vec![None; prep.n_counties()];
+    for g in &plan.groups {
+        let k = prep.county_index[g.county.as_str()];
+        leader[k] = g.leader.as_deref().and_then(|id| prep.cadre_index.get(id).copied());
+    }
+    Ok((Decisions { groups: Groups { county_of, leader }, towns, months, weekday }, violations))
+}
+
+/// Options for the counterfactual re-solves: one HiGHS thread each (they run under rayon).
+pub(crate) fn resolve_options() -> SolveOptions {
+    SolveOptions { threads: 1, ..SolveOptions::default() }
+}
+
+/// Optimal S1 of a (possibly modified) instance, `None` if it has no strict grouping.
+pub(crate) fn optimal_s1(prep: &Prepared) -> Option<(f64, Groups)> {
+    let g = sanlian_solver::stages::groups(prep, &resolve_options())?;
+    Some((sanlian_solver::groups::s1_value(prep, &g.county_of), g))
+}
+
+/// Explain a plan: per cadre, per group and (for a whole explanation) the global part.
+pub fn explain(prep: &Prepared, plan: &Plan, opts: &ExplainOptions) -> Result<Explanation, ExplainError> {
+    let (d, violations) = read(prep, plan)?;
+    let only_cadre = match &opts.cadre {
+        Some(id) => Some(*prep.cadre_index.get(id.as_str()).ok_or_else(|| ExplainError::Unknown(format!("--cadre {id}: no such cadre in the instance")))?),
+        None => None,
+    };
+    let only_county = match &opts.county {
+        Some(code) => Some(*prep.county_index.get(code.as_str()).ok_or_else(|| ExplainError::Unknown(format!("--county {code}: no such county in the instance")))?),
+        None => None,
+    };
+    let (s1_optimal, _) = optimal_s1(prep).ok_or(ExplainError::Infeasible)?;
+    let s1_plan = sanlian_solver::groups::s1_value(prep, &d.groups.county_of);
+    let whole = only_cadre.is_none() && only_county.is_none();
+    let cadres: Vec<usize> = (0..prep.n_cadres())
+        .filter(|&c| match (only_cadre, only_county) {
+            (Some(x), _) => c == x,
+            (None, Some(k)) => d.groups.county_of[c] == k,
+            (None, None) => true,
+        })
+        .collect();
+    let counties: Vec<usize> = match (only_cadre, only_county) {
+        (Some(_), None) => Vec::new(),
+        (_, Some(k)) => vec![k],
+        (None, None) => (0..prep.n_counties()).collect(),
+    };
+    let cadre_whys = reasons::cadres(prep, &d, &cadres, s1_optimal);
+    let group_whys = reasons::groups(prep, &d, &counties, s1_optimal);
+    let global = whole.then(|| global::global(prep, &d, s1_optimal));
+    Ok(Explanation {
+        instance: prep.inst.name.clone(),
+        s1_plan,
+        s1_optimal,
+        violations,
+        cadres: cadre_whys,
+        groups: group_whys,
+        global,
+    })
+}
+
+/// Strict infeasibility explained: inclusion-minimal certificates, each
+/// re-verified from the instance, with the remedy in numbers.
+pub fn infeasibility(prep: &Prepared) -> Vec<Certificate> {
+    let mut certs = sanlian_solver::certificate::find(prep, sanlian_model::PlanMode::Strict);
+    if certs.is_empty() {
+        certs.push(sanlian_solver::certificate::joint(prep));
+    }
+    certs
+}
+
+/// Level label in the chosen language.
+pub(crate) fn level_name(level: Level, zh: bool) -> &'static str {
+    if zh {
+        level.zh()
+    } else {
+        level.id()
+    }
+}

@@ -1,0 +1,181 @@
+//! What-if: re-solve the whole plan under one change and compare.
+
+use serde::Serialize;
+
+use sanlian_model::{Certificate, Instance, Plan, Prepared};
+use sanlian_solver::{solve, Outcome};
+
+use crate::{resolve_options, ExplainError};
+
+/// A change to try.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WhatIf {
+    /// `P017 -> 370781`: the cadre serves in that county.
+    Move { cadre: String, county: String },
+    /// `P017 !-> 370781`: the cadre may not serve in that county.
+    Forbid { cadre: String, county: String },
+    /// `remove P017` (or `-P017`): the cadre leaves the roster.
+    Remove { cadre: String },
+}
+
+/// Parse a what-if: `ID -> COUNTY`, `ID !-> COUNTY`, `remove ID` or `-ID`.
+pub fn parse_what_if(text: &str) -> Result<WhatIf, String> {
+    let t = text.trim();
+    let usage = || {
+        format!("--what-if {text:?}: expected \"ID -> COUNTY\", \"ID !-> COUNTY\", \"remove ID\" or \"-ID\"")
+    };
+    if let Some((a, b)) = t.split_once("!->") {
+        let (cadre, county) = (a.trim(), b.trim());
+        if cadre.is_empty() || county.is_empty() {
+            return Err(usage());
+        }
+        return Ok(WhatIf::Forbid { cadre: cadre.into(), county: county.into() });
+    }
+    if let Some((a, b)) = t.split_once("->") {
+        let (cadre, county) = (a.trim(), b.trim());
+        if cadre.is_empty() || county.is_empty() {
+            return Err(usage());
+        }
+        return Ok(WhatIf::Move { cadre: cadre.into(), county: county.into() });
+    }
+    let removed = t.strip_prefix("remove ").or_else(|| t.strip_prefix('-')).map(str::trim);
+    match removed {
+        Some(id) if !id.is_empty() && !id.contains(char::is_whitespace) => Ok(WhatIf::Remove { cadre: id.into() }),
+        _ => Err(usage()),
+    }
+}
+
+/// One cadre whose group differs between the two plans.
+#[derive(Debug, Clone, Serialize)]
+pub struct Change {
+    /// Cadre id.
+    pub cadre: String,
+    /// County before (none for a cadre that left).
+    pub from: Option<String>,
+    /// County after (none for a cadre that left).
+    pub to: Option<String>,
+}
+
+/// The outcome of a what-if.
+#[derive(Debug, Clone, Serialize)]
+pub struct WhatIfResult {
+    /// The change, as given.
+    pub what_if: String,
+    /// Optimal S1 before the change (a fresh solve of the instance).
+    pub s1_before: f64,
+    /// Optimal S1 after the change, when a strict plan exists.
+    pub s1_after: Option<f64>,
+    /// s1_after − s1_before.
+    pub s1_delta: Option<f64>,
+    /// Whether the new plan exists and passes the checker (against the original
+    /// rules; for a removal, against the instance without the cadre).
+    pub valid: bool,
+    /// Whether every stage of the new plan is proven optimal.
+    pub proven_optimal: bool,
+    /// Checker violations of the new plan (should be empty).
+    pub violations: Vec<String>,
+    /// When no strict plan exists after the change: why.
+    pub certificates: Vec<Certificate>,
+    /// Cadres whose group changes, against the fresh optimal plan.
+    pub moves: Vec<Change>,
+}
+
+fn s1(plan: &Plan) -> f64 {
+    plan.stages.iter().find(|s| s.id == "S1").map(|s| s.objective).unwrap_or(f64::NAN)
+}
+
+fn planned(prep: &Prepared) -> Result<Result<Plan, Vec<Certificate>>, ExplainError> {
+    Ok(match solve(prep, &resolve_options())?.outcome {
+        Outcome::Planned(p) => Ok(*p),
+        Outcome::Infeasible(c) => Err(c),
+    })
+}
+
+/// Re-solve under `change` and compare with the optimal plan of `prep`.
+pub fn what_if(prep: &Prepared, change: &WhatIf, text: &str) -> Result<WhatIfResult, ExplainError> {
+    let inst = prep.inst;
+    let cadre_of = |id: &str| {
+        prep.cadre_index.get(id).copied().ok_or_else(|| ExplainError::Unknown(format!("--what-if {text:?}: no cadre {id} in the instance")))
+    };
+    let county_of = |code: &str| {
+        prep.county_index.get(code).copied().ok_or_else(|| ExplainError::Unknown(format!("--what-if {text:?}: no county {code} in the instance")))
+    };
+    let before = planned(prep)?.map_err(|_| ExplainError::Infeasible)?;
+    let removed_instance: Instance;
+    let (after_prep, judge): (Prepared, Option<&Prepared>) = match change {
+        WhatIf::Move { cadre, county } => {
+            let (c, k) = (cadre_of(cadre)?, county_of(county)?);
+            if !prep.is_eligible(c, k) {
+                return Err(ExplainError::Unknown(format!(
+                    "--what-if {text:?}: {} may not serve in {} (H2: {} is not among its {} eligible counties)",
+                    cadre,
+                    inst.region.counties[k].name,
+                    county,
+                    prep.eligible[c].len()
+                )));
+            }
+            (prep.restrict(c, &[k]), Some(prep))
+        }
+        WhatIf::Forbid { cadre, county } => {
+            let (c, k) = (cadre_of(cadre)?, county_of(county)?);
+            if prep.eligible[c] == [k] {
+                return Err(ExplainError::Unknown(format!(
+                    "--what-if {text:?}: {county} is the only county {cadre} may serve in (H2), so forbidding it removes the cadre; use \"remove {cadre}\""
+                )));
+            }
+            (prep.forbid(c, k), Some(prep))
+        }
+        WhatIf::Remove { cadre } => {
+            let c = cadre_of(cadre)?;
+            let mut i = inst.clone();
+            i.cadres.remove(c);
+            removed_instance = i;
+            let p = Prepared::new(&removed_instance).map_err(|e| ExplainError::Unknown(format!("--what-if {text:?}: {e}")))?;
+            (p, None)
+        }
+    };
+    let after = planned(&after_prep)?;
+    let s1_before = s1(&before);
+    Ok(match after {
+        Ok(plan) => {
+            let report = sanlian_check::check(judge.unwrap_or(&after_prep), &plan);
+            let before_county: std::collections::HashMap<&str, &str> =
+                before.assignments.iter().map(|a| (a.cadre.as_str(), a.county.as_str())).collect();
+            let mut moves: Vec<Change> = plan
+                .assignments
+                .iter()
+                .filter(|a| before_county.get(a.cadre.as_str()) != Some(&a.county.as_str()))
+                .map(|a| Change {
+                    cadre: a.cadre.clone(),
+                    from: before_county.get(a.cadre.as_str()).map(|s| s.to_string()),
+                    to: Some(a.county.clone()),
+                })
+                .collect();
+            if let WhatIf::Remove { cadre } = change {
+                moves.insert(0, Change { cadre: cadre.clone(), from: before_county.get(cadre.as_str()).map(|s| s.to_string()), to: None });
+            }
+            WhatIfResult {
+                what_if: text.into(),
+                s1_before,
+                s1_after: Some(s1(&plan)),
+                s1_delta: Some(s1(&plan) - s1_before),
+                valid: report.is_valid(),
+                proven_optimal: plan.stages.iter().all(|s| s.proven_optimal),
+                violations: report.violations.iter().map(|v| v.to_string()).collect(),
+                certificates: Vec::new(),
+                moves,
+            }
+        }
+        Err(certificates) => WhatIfResult {
+            what_if: text.into(),
+            s1_before,
+            s1_after: None,
+            s1_delta: None,
+            valid: false,
+            proven_optimal: false,
+            violations: Vec::new(),
+            certificates,
+            moves: Vec::new(),
+        },
+    })
+}
