@@ -1,5 +1,6 @@
 //! `sanlian`: plan the 三联四促 deployment of league cadres from the command line.
 
+mod explain;
 mod summary;
 
 use std::path::{Path, PathBuf};
@@ -57,6 +58,16 @@ enum Command {
         /// Plan JSON file.
         plan: PathBuf,
     },
+    /// Explain a plan: why each cadre and group is as it is, binding rules, marginal values, what-ifs.
+    ///
+    /// Per cadre: the H2 basis of its county, its S1 cost there against the cheapest eligible
+    /// county, preference and continuity, and per year its township, matches, block months and
+    /// weekday. Per group: coverage slack, composition, leader and alternatives, cost by unit.
+    /// Globally: binding rules and re-solved marginal values. Each number is tagged with its rule.
+    /// Without PLAN the instance is solved first (strict mode). An infeasible instance prints its
+    /// certificates with remedies and exits 1; bad input (including a plan of another instance)
+    /// exits 2.
+    Explain(explain::Args),
     /// Generate an instance from division CSVs and a seeded synthetic roster.
     Generate {
         /// Directory with province.csv, cities.csv, counties.csv, divisions.csv.
@@ -241,6 +252,7 @@ fn run(command: Command) -> Result<(), Failure> {
                 Err(Failure { code: 1, message: format!("{} violation(s)", report.violations.len()) })
             }
         }
+        Command::Explain(args) => explain::run(args),
         Command::Generate { region, seed, city, infeasible, output } => {
             use sanlian_gen::roster::{generate, make_infeasible, RosterSpec};
             let import = sanlian_gen::region::load_region(&region).map_err(|e| Failure::input(e.to_string()))?;

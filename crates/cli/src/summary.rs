@@ -4,26 +4,8 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use sanlian_check::Report;
+use sanlian_explain::render::{pad, yuan};
 use sanlian_model::{Certificate, Level, Plan, PlanMode, Prepared};
-
-fn yuan(v: f64) -> String {
-    let whole = v.round() as i64;
-    let digits = whole.abs().to_string();
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    format!("¥{}{out}", if whole < 0 { "-" } else { "" })
-}
-
-/// Pad to a display width, counting CJK characters as two columns.
-fn pad(s: &str, width: usize) -> String {
-    let w = unicode_width::UnicodeWidthStr::width(s);
-    format!("{s}{}", " ".repeat(width.saturating_sub(w)))
-}
 
 fn pct(a: usize, b: usize) -> f64 {
     if b == 0 {

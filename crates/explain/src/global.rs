@@ -23,9 +23,10 @@ pub struct CityLeaders {
     /// Counties (groups) in the city.
     pub counties: usize,
     /// Senior cadres who may lead there and are not province level (its city seniors,
-    /// and university/enterprise seniors eligible for one of its counties).
+    /// and university/enterprise seniors eligible for one of its counties — such a senior
+    /// is counted in every city it can reach, so this is an upper bound).
     pub local_seniors: usize,
-    /// Groups that must be led from elsewhere: max(0, counties − local seniors).
+    /// Groups that must be led by province seniors at least: max(0, counties − local seniors).
     pub shortage: usize,
     /// Groups of the city led by a province cadre in the plan.
     pub province_led: usize,
@@ -52,7 +53,8 @@ pub struct CountyMarginal {
     /// County name.
     pub county_name: String,
     /// Optimal S1 with one more (non-senior, county-level, both years) cadre of the county,
-    /// minus optimal S1; `None` if the extra cadre breaks H6 there (no room).
+    /// minus optimal S1; `None` if with the extra cadre no strict grouping exists (only H6 —
+    /// no room on the county's townships — can cause that).
     pub s1_delta: Option<f64>,
 }
 

@@ -77,7 +77,7 @@ pub(crate) struct Decisions {
     pub groups: Groups,
     pub towns: Vec<[Option<usize>; 2]>,
     pub months: Vec<[Vec<u32>; 2]>,
-    pub weekday: Vec<Option<Weekday>>,
+    pub weekday: Vec<[Option<Weekday>; 2]>,
 }
 
 fn read(prep: &Prepared, plan: &Plan) -> Result<(Decisions, Vec<String>), ExplainError> {
@@ -92,7 +92,7 @@ fn read(prep: &Prepared, plan: &Plan) -> Result<(Decisions, Vec<String>), Explai
     let mut county_of = vec![0; n];
     let mut towns = vec![[None, None]; n];
     let mut months = vec![[Vec::new(), Vec::new()]; n];
-    let mut weekday = vec![None; n];
+    let mut weekday = vec![[None, None]; n];
     for a in &plan.assignments {
         let c = prep.cadre_index[a.cadre.as_str()];
         county_of[c] = prep.county_index[a.county.as_str()];
@@ -104,7 +104,7 @@ fn read(prep: &Prepared, plan: &Plan) -> Result<(Decisions, Vec<String>), Explai
                 .iter()
                 .filter_map(|b| sanlian_model::validate::parse_month(&b.month).map(|(_, m)| m))
                 .collect();
-            weekday[c] = weekday[c].or(ya.weekday);
+            weekday[c][y] = ya.weekday;
         }
     }
     let mut leader = vec![None; prep.n_counties()];
@@ -122,6 +122,11 @@ pub(crate) fn resolve_options() -> SolveOptions {
 
 /// Optimal S1 of a (possibly modified) instance, `None` if it has no strict grouping.
 pub(crate) fn optimal_s1(prep: &Prepared) -> Option<(f64, Groups)> {
+    // As `solve` does: the S1 model alone misses obstacles made only of forced cadres
+    // (with every cadre forced, HiGHS reports the empty model optimal whatever its rows).
+    if !sanlian_solver::certificate::find(prep, sanlian_model::PlanMode::Strict).is_empty() {
+        return None;
+    }
     let g = sanlian_solver::stages::groups(prep, &resolve_options())?;
     Some((sanlian_solver::groups::s1_value(prep, &g.county_of), g))
 }

@@ -274,7 +274,7 @@ fn year(prep: &Prepared, d: &Decisions, c: usize, y: usize) -> YearWhy {
         priority: town.priority,
         months,
         unavailable: cadre.unavailable_months.iter().filter(|m| m.starts_with(&format!("{year}-"))).cloned().collect(),
-        weekday: d.weekday[c],
+        weekday: d.weekday[c][y],
     }
 }
 

@@ -96,19 +96,48 @@ fn hall(need: &[u64], supply: &[u64], adj: &[Vec<usize>]) -> Option<Vec<usize>> 
 /// Find a Hall violator for county needs `need[k]` and cadre supplies `supply[c]`
 /// over the eligibility graph, or `None` if a fractional assignment meets every need.
 pub fn hall_violator(prep: &Prepared, need: &[u64], supply: &[u64]) -> Option<HallSet> {
+    let counties = hall(need, supply, &cadres_of(prep))?;
+    verify(prep, counties, need, supply).map(|h| minimise(prep, h, need, supply))
+}
+
+/// The cadres eligible for each county (H2), in roster order.
+fn cadres_of(prep: &Prepared) -> Vec<Vec<usize>> {
     let mut cadres_of = vec![Vec::new(); prep.n_counties()];
     for c in 0..prep.n_cadres() {
         for &k in &prep.eligible[c] {
             cadres_of[k].push(c);
         }
     }
-    let counties = hall(need, supply, &cadres_of)?;
-    verify(prep, counties, need, supply).map(|h| minimise(prep, h, need, supply))
+    cadres_of
 }
 
-/// Shrink a Hall set to an inclusion-minimal one: drop each county whose removal
-/// keeps need > supply. The result still violates, and so does no proper subset
-/// obtained by dropping one more county.
+/// A Hall set of largest deficiency: its need − supply equals Σ need − max-flow
+/// (max-flow/min-cut), the most any set of counties falls short by. Unlike
+/// [`hall_violator`] it is shrunk only while the deficiency stays the same, so
+/// it can carry a counting lower bound ("at least need − supply more units").
+/// `None` if a fractional assignment meets every need.
+pub fn deficiency_set(prep: &Prepared, need: &[u64], supply: &[u64]) -> Option<HallSet> {
+    let counties = hall(need, supply, &cadres_of(prep))?;
+    let mut h = verify(prep, counties, need, supply)?;
+    let deficiency = h.need - h.supply;
+    let mut order = h.counties.clone();
+    order.sort_by_key(|&k| (need[k], std::cmp::Reverse(k)));
+    for k in order {
+        if h.counties.len() == 1 {
+            break;
+        }
+        let rest: Vec<usize> = h.counties.iter().copied().filter(|&x| x != k).collect();
+        if let Some(smaller) = verify(prep, rest, need, supply).filter(|s| s.need - s.supply == deficiency) {
+            h = smaller;
+        }
+    }
+    Some(h)
+}
+
+/// Shrink a Hall set without losing any of its shortfall: drop each county whose
+/// removal keeps need − supply as large. The result shows the whole shortfall
+/// (the remedy's number) on a set from which no county can be dropped without
+/// lowering it.
 pub fn minimise(prep: &Prepared, mut h: HallSet, need: &[u64], supply: &[u64]) -> HallSet {
     let mut order = h.counties.clone();
     order.sort_by_key(|&k| (need[k], std::cmp::Reverse(k)));
@@ -118,7 +147,9 @@ pub fn minimise(prep: &Prepared, mut h: HallSet, need: &[u64], supply: &[u64]) -
         }
         let rest: Vec<usize> = h.counties.iter().copied().filter(|&x| x != k).collect();
         if let Some(smaller) = verify(prep, rest, need, supply) {
-            h = smaller;
+            if smaller.need - smaller.supply >= h.need - h.supply {
+                h = smaller;
+            }
         }
     }
     h
@@ -137,7 +168,7 @@ pub fn verify(prep: &Prepared, counties: Vec<usize>, need: &[u64], supply: &[u64
     (need_sum > supply_sum).then_some(HallSet { counties, cadres, need: need_sum, supply: supply_sum })
 }
 
-fn names(prep: &Prepared, counties: &[usize]) -> String {
+pub(crate) fn names(prep: &Prepared, counties: &[usize]) -> String {
     const SHOWN: usize = 12;
     let r = &prep.inst.region;
     let mut s: Vec<String> = counties.iter().take(SHOWN).map(|&k| r.counties[k].name.clone()).collect();
