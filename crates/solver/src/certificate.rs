@@ -111,29 +111,6 @@ fn cadres_of(prep: &Prepared) -> Vec<Vec<usize>> {
     cadres_of
 }
 
-/// A Hall set of largest deficiency: its need − supply equals Σ need − max-flow
-/// (max-flow/min-cut), the most any set of counties falls short by. Unlike
-/// [`hall_violator`] it is shrunk only while the deficiency stays the same, so
-/// it can carry a counting lower bound ("at least need − supply more units").
-/// `None` if a fractional assignment meets every need.
-pub fn deficiency_set(prep: &Prepared, need: &[u64], supply: &[u64]) -> Option<HallSet> {
-    let counties = hall(need, supply, &cadres_of(prep))?;
-    let mut h = verify(prep, counties, need, supply)?;
-    let deficiency = h.need - h.supply;
-    let mut order = h.counties.clone();
-    order.sort_by_key(|&k| (need[k], std::cmp::Reverse(k)));
-    for k in order {
-        if h.counties.len() == 1 {
-            break;
-        }
-        let rest: Vec<usize> = h.counties.iter().copied().filter(|&x| x != k).collect();
-        if let Some(smaller) = verify(prep, rest, need, supply).filter(|s| s.need - s.supply == deficiency) {
-            h = smaller;
-        }
-    }
-    Some(h)
-}
-
 /// Shrink a Hall set without losing any of its shortfall: drop each county whose
 /// removal keeps need − supply as large. The result shows the whole shortfall
 /// (the remedy's number) on a set from which no county can be dropped without

@@ -97,10 +97,10 @@ pub struct Groups {
     pub leader: Vec<Option<usize>>,
 }
 
-struct Model {
-    milp: Milp,
+pub(crate) struct Model {
+    pub(crate) milp: Milp,
     /// Per class: (county, variable) for every non-forced eligible county.
-    n: Vec<Vec<(usize, Var)>>,
+    pub(crate) n: Vec<Vec<(usize, Var)>>,
     /// Best-effort: covered townships per county (B1).
     cover: Vec<Var>,
     /// Best-effort: senior-member indicator per county (B2).
@@ -108,11 +108,19 @@ struct Model {
     /// Best-effort: mixed-composition indicator per county (B3).
     mixed: Vec<Var>,
     /// Objective of S1: coefficient per n variable, and the constant of forced classes.
-    s1_terms: Vec<(Var, f64)>,
-    s1_offset: f64,
+    pub(crate) s1_terms: Vec<(Var, f64)>,
+    pub(crate) s1_offset: f64,
 }
 
 fn build(prep: &Prepared, classes: &[Class], mode: PlanMode) -> Model {
+    build_with_optional(prep, classes, mode, &[])
+}
+
+/// The S1 model in which the classes flagged in `optional` (missing flags: false) may
+/// leave members at home (`min_roster`): such a class is never forced (it gets a
+/// variable even for a single eligible county) and its row is `H1_assign[q]`
+/// 0 ≤ Σ_k n[q,k] ≤ |q|.
+pub(crate) fn build_with_optional(prep: &Prepared, classes: &[Class], mode: PlanMode, optional: &[bool]) -> Model {
     let p = &prep.inst.parameters;
     let nk = prep.n_counties();
     let codes: Vec<&str> = prep.inst.region.counties.iter().map(|k| k.code.as_str()).collect();
@@ -133,7 +141,8 @@ fn build(prep: &Prepared, classes: &[Class], mode: PlanMode) -> Model {
 
     for (q, class) in classes.iter().enumerate() {
         let rep = class.members[0];
-        if let Some(k) = class.forced() {
+        let optional = optional.get(q).copied().unwrap_or(false);
+        if let Some(k) = class.forced().filter(|_| !optional) {
             fixed_cover[k] += class.size() * class.cadre_years();
             if class.senior {
                 fixed_senior[k] += class.size();
@@ -155,7 +164,8 @@ fn build(prep: &Prepared, classes: &[Class], mode: PlanMode) -> Model {
                 n[q].push((k, v));
                 cols_in[k].push((q, v));
             }
-            m.row(format!("H1_assign[q{q}]"), n[q].iter().map(|&(_, v)| (v, 1.0)), class.size(), class.size());
+            let lb = if optional { 0.0 } else { class.size() };
+            m.row(format!("H1_assign[q{q}]"), n[q].iter().map(|&(_, v)| (v, 1.0)), lb, class.size());
         }
     }
 

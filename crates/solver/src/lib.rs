@@ -19,6 +19,7 @@
 pub mod certificate;
 pub mod groups;
 pub mod milp;
+pub mod min_roster;
 pub mod months;
 pub mod townships;
 
