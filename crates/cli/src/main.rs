@@ -1,6 +1,7 @@
 //! `sanlian`: plan the 三联四促 deployment of league cadres from the command line.
 
 mod explain;
+mod min_roster;
 mod summary;
 
 use std::path::{Path, PathBuf};
@@ -68,6 +69,9 @@ enum Command {
     /// certificates with remedies and exits 1; bad input (including a plan of another instance)
     /// exits 2.
     Explain(explain::Args),
+    /// The least number of cadres of one level (or its seniors) that still allows a strict plan,
+    /// found by an optimisation model and proven (a plan at the minimum, a proof one below).
+    MinRoster(min_roster::Args),
     /// Generate an instance from division CSVs and a seeded synthetic roster.
     Generate {
         /// Directory with province.csv, cities.csv, counties.csv, divisions.csv.
@@ -253,6 +257,7 @@ fn run(command: Command) -> Result<(), Failure> {
             }
         }
         Command::Explain(args) => explain::run(args),
+        Command::MinRoster(args) => min_roster::run(args),
         Command::Generate { region, seed, city, infeasible, output } => {
             use sanlian_gen::roster::{generate, make_infeasible, RosterSpec};
             let import = sanlian_gen::region::load_region(&region).map_err(|e| Failure::input(e.to_string()))?;

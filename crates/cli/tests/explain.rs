@@ -1,65 +1,12 @@
 //! `sanlian explain` end to end: text in both languages, JSON, the filters,
 //! what-ifs, and the exit codes (0 answer, 1 infeasible, 2 bad input).
 
+mod common;
+
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
+use common::*;
 use serde_json::Value;
-use tempfile::TempDir;
-
-/// The workspace root (fixtures live there).
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn fixture(name: &str) -> PathBuf {
-    root().join("fixtures").join(name).join("instance.json")
-}
-
-fn sanlian(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sanlian")).args(args).current_dir(root()).output().expect("the binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-/// Assert the exit code, showing both streams when it is wrong.
-#[track_caller]
-fn assert_exit(o: &Output, code: i32) {
-    assert_eq!(o.status.code(), Some(code), "stdout:\n{}\nstderr:\n{}", stdout(o), stderr(o));
-}
-
-fn tmp() -> TempDir {
-    tempfile::Builder::new().prefix("sanlian-explain-test-").tempdir_in(std::env::temp_dir()).expect("temp dir")
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().expect("UTF-8 path")
-}
-
-fn small_json() -> Value {
-    serde_json::from_str(&fs::read_to_string(fixture("small")).unwrap()).unwrap()
-}
-
-fn write_json(dir: &TempDir, name: &str, v: &Value) -> PathBuf {
-    let path = dir.path().join(name);
-    fs::write(&path, serde_json::to_string_pretty(v).unwrap()).unwrap();
-    path
-}
-
-/// Solve the small fixture into `dir/plan.json` and return the plan's path.
-fn solve_small(dir: &TempDir) -> PathBuf {
-    let plan = dir.path().join("plan.json");
-    let o = sanlian(&["solve", s(&fixture("small")), "-o", s(&plan), "--quiet"]);
-    assert_exit(&o, 0);
-    plan
-}
 
 /// `sanlian explain` of the small fixture with its plan and extra arguments.
 fn explain_small(dir: &TempDir, extra: &[&str]) -> Output {
