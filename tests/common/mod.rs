@@ -306,3 +306,43 @@ impl EligibleAny for Cadre {
         ks.into_iter().any(in_set)
     }
 }
+
+/// Need and supply of a county set for a Hall-type certificate kind (H7 coverage,
+/// H3 senior leaders, H4 upper members), re-added from the instance alone (no
+/// solver code): need sums over the counties, supply over the cadres eligible
+/// (H2, by its words) for any of them. `None` for the other kinds.
+pub fn hall_need_supply(prep: &Prepared, kind: CertificateKind, counties: &[usize]) -> Option<(u64, u64)> {
+    let inst = prep.inst;
+    let in_set = |k: usize| counties.contains(&k);
+    let eligible: Vec<bool> = inst.cadres.iter().map(|c| c.level_eligible_any(prep, &in_set)).collect();
+    let supply = |per_cadre: &dyn Fn(&Cadre) -> u64| -> u64 {
+        inst.cadres.iter().zip(&eligible).filter(|(_, &e)| e).map(|(c, _)| per_cadre(c)).sum()
+    };
+    Some(match kind {
+        CertificateKind::Coverage => (
+            counties.iter().map(|&k| prep.townships_of[k].len() as u64).sum(),
+            supply(&|c| [1u8, 2].iter().filter(|y| c.active_years.contains(y)).count() as u64),
+        ),
+        CertificateKind::SeniorLeaders => (counties.len() as u64, supply(&|c| c.senior as u64)),
+        CertificateKind::UpperMembers => (
+            counties.len() as u64 * inst.parameters.min_upper_per_group as u64,
+            supply(&|c| matches!(c.level, Level::Province | Level::City) as u64),
+        ),
+        _ => return None,
+    })
+}
+
+/// The largest need − supply over every non-empty set of counties (brute force over
+/// all 2^n − 1 sets; small instances only), for a Hall-type kind.
+pub fn max_hall_deficiency(prep: &Prepared, kind: CertificateKind) -> i64 {
+    let n = prep.n_counties();
+    assert!(n <= 12, "brute force over {n} counties");
+    (1u32..(1 << n))
+        .map(|mask| {
+            let set: Vec<usize> = (0..n).filter(|&k| mask & (1 << k) != 0).collect();
+            let (need, supply) = hall_need_supply(prep, kind, &set).expect("a Hall kind");
+            need as i64 - supply as i64
+        })
+        .max()
+        .unwrap_or(0)
+}

@@ -122,11 +122,6 @@ pub(crate) fn resolve_options() -> SolveOptions {
 
 /// Optimal S1 of a (possibly modified) instance, `None` if it has no strict grouping.
 pub(crate) fn optimal_s1(prep: &Prepared) -> Option<(f64, Groups)> {
-    // As `solve` does: the S1 model alone misses obstacles made only of forced cadres
-    // (with every cadre forced, HiGHS reports the empty model optimal whatever its rows).
-    if !sanlian_solver::certificate::find(prep, sanlian_model::PlanMode::Strict).is_empty() {
-        return None;
-    }
     let g = sanlian_solver::stages::groups(prep, &resolve_options())?;
     Some((sanlian_solver::groups::s1_value(prep, &g.county_of), g))
 }
@@ -171,8 +166,11 @@ pub fn explain(prep: &Prepared, plan: &Plan, opts: &ExplainOptions) -> Result<Ex
     })
 }
 
-/// Strict infeasibility explained: inclusion-minimal certificates, each
+/// Strict infeasibility explained: certificates with the whole shortfall on a set
+/// from which no county can be dropped without lowering it, each
 /// re-verified from the instance, with the remedy in numbers.
+/// Call it only for an instance the solver found infeasible: when no single-rule
+/// obstacle exists it answers with the joint certificate.
 pub fn infeasibility(prep: &Prepared) -> Vec<Certificate> {
     let mut certs = sanlian_solver::certificate::find(prep, sanlian_model::PlanMode::Strict);
     if certs.is_empty() {

@@ -167,6 +167,19 @@ impl Milp {
     /// assignment-like models); otherwise the MILP.
     pub fn solve(&self, s: &MilpSettings) -> MilpResult {
         let start = Instant::now();
+        // A row without terms holds only if 0 lies within its bounds; HiGHS reports a model
+        // without columns as "empty" (optimal) whatever its rows say.
+        if self.rows.iter().any(|r| r.terms.is_empty() && (r.lb > 1e-9 || r.ub < -1e-9)) {
+            return MilpResult {
+                status: MilpStatus::Infeasible,
+                values: Vec::new(),
+                objective: f64::NAN,
+                bound: f64::NAN,
+                rows: self.rows.len(),
+                cols: self.cols.len(),
+                seconds: start.elapsed().as_secs_f64(),
+            };
+        }
         if s.lp_first && self.cols.iter().any(|c| c.integer) {
             let lp = self.run_highs(s, false);
             if lp.status == MilpStatus::Optimal && self.is_integral(&lp.values) {
@@ -375,6 +388,16 @@ mod tests {
         assert!((r.objective - 13.0).abs() < 1e-9, "{}", r.objective);
         assert!((r.bound - 13.0).abs() < 1e-6);
         assert!(m.to_mps().contains("cap"));
+    }
+
+    #[test]
+    fn empty_rows_that_exclude_zero_are_infeasible() {
+        let mut m = Milp::new("empty", Direction::Min);
+        m.row("need1".into(), [], 1.0, f64::INFINITY);
+        assert_eq!(m.solve(&settings()).status, MilpStatus::Infeasible);
+        let mut m = Milp::new("fine", Direction::Min);
+        m.row("free".into(), [], f64::NEG_INFINITY, 0.0);
+        assert_eq!(m.solve(&settings()).status, MilpStatus::Optimal);
     }
 
     #[test]
