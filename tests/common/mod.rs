@@ -186,23 +186,7 @@ pub fn build(shape: &Shape) -> Instance {
 }
 
 fn cadre(id: String, level: Level, unit: String, department: Option<String>, senior: bool, base: Point) -> Cadre {
-    Cadre {
-        name: format!("测试{id}"),
-        id,
-        level,
-        unit,
-        department,
-        senior,
-        base,
-        home_city: None,
-        home_county: None,
-        strengths: Vec::new(),
-        preferred_counties: Vec::new(),
-        previous_county: None,
-        unavailable_months: Vec::new(),
-        active_years: vec![1, 2],
-        mode: None,
-    }
+    Cadre { department, senior, ..Cadre::new(id.clone(), format!("测试{id}"), level, unit, base) }
 }
 
 /// Re-add a certificate's numbers from the instance alone (no solver code) and

@@ -104,23 +104,7 @@ pub struct GlobalWhy {
 const EXTRA_ID: &str = "EXTRA-WHAT-IF";
 
 fn extra_cadre(level: Level, unit: String, base: sanlian_model::Point, senior: bool) -> Cadre {
-    Cadre {
-        id: EXTRA_ID.into(),
-        name: "（假设）新增干部".into(),
-        level,
-        unit,
-        department: None,
-        senior,
-        base,
-        home_city: None,
-        home_county: None,
-        strengths: Vec::new(),
-        preferred_counties: Vec::new(),
-        previous_county: None,
-        unavailable_months: Vec::new(),
-        active_years: vec![1, 2],
-        mode: None,
-    }
+    Cadre { senior, ..Cadre::new(EXTRA_ID, "（假设）新增干部", level, unit, base) }
 }
 
 fn with_extra(inst: &Instance, cadre: Cadre) -> Instance {

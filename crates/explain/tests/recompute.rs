@@ -488,23 +488,7 @@ fn check_global(r: &Rules, pd: &PlanData, e: &Explanation) {
 }
 
 fn extra(id: &str, level: Level, unit: &str, base: Point, senior: bool) -> Cadre {
-    Cadre {
-        id: id.into(),
-        name: "新增".into(),
-        level,
-        unit: unit.into(),
-        department: None,
-        senior,
-        base,
-        home_city: None,
-        home_county: None,
-        strengths: Vec::new(),
-        preferred_counties: Vec::new(),
-        previous_county: None,
-        unavailable_months: Vec::new(),
-        active_years: vec![1, 2],
-        mode: None,
-    }
+    Cadre { senior, ..Cadre::new(id, "（假设）新增干部", level, unit, base) }
 }
 
 /// The counterfactual numbers, each as the difference of two plain solves.

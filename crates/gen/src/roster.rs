@@ -205,23 +205,7 @@ fn offset(rng: &mut ChaCha8Rng, p: Point) -> Point {
 }
 
 fn cadre(id: String, name: String, level: Level, unit: String, base: Point) -> Cadre {
-    Cadre {
-        id,
-        name,
-        level,
-        unit,
-        department: None,
-        senior: false,
-        base,
-        home_city: None,
-        home_county: None,
-        strengths: Vec::new(),
-        preferred_counties: Vec::new(),
-        previous_county: None,
-        unavailable_months: Vec::new(),
-        active_years: vec![1, 2],
-        mode: None,
-    }
+    Cadre::new(id, name, level, unit, base)
 }
 
 /// The 团县委 unit of `county`: "团{county}委", or "团{city}{county}委" when

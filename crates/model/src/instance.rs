@@ -246,6 +246,29 @@ fn both_years() -> Vec<u8> {
 }
 
 impl Cadre {
+    /// A cadre with the given identity and base, and every optional field at its default:
+    /// not senior, no department, home, strengths, preferences or unavailable months,
+    /// active both years, mode by level.
+    pub fn new(id: impl Into<String>, name: impl Into<String>, level: Level, unit: impl Into<String>, base: Point) -> Cadre {
+        Cadre {
+            id: id.into(),
+            name: name.into(),
+            level,
+            unit: unit.into(),
+            department: None,
+            senior: false,
+            base,
+            home_city: None,
+            home_county: None,
+            strengths: Vec::new(),
+            preferred_counties: Vec::new(),
+            previous_county: None,
+            unavailable_months: Vec::new(),
+            active_years: both_years(),
+            mode: None,
+        }
+    }
+
     /// The cadre's mode of work: its override, else its level's default.
     pub fn mode(&self) -> Mode {
         self.mode.unwrap_or_else(|| self.level.default_mode())

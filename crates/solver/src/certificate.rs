@@ -44,6 +44,23 @@ pub struct HallSet {
     pub supply: u64,
 }
 
+impl HallSet {
+    /// The set as a certificate of `rule`, with its counties, cadres, need and supply.
+    pub fn certificate(&self, prep: &Prepared, rule: &str, kind: CertificateKind, message: String) -> Certificate {
+        Certificate {
+            rule: rule.into(),
+            kind,
+            counties: self.counties.iter().map(|&k| prep.inst.region.counties[k].code.clone()).collect(),
+            cadres: self.cadres.iter().map(|&c| prep.inst.cadres[c].id.clone()).collect(),
+            department: None,
+            year: None,
+            need: self.need,
+            supply: self.supply,
+            message,
+        }
+    }
+}
+
 /// Max-flow test of a bipartite demand/supply system: left node i needs
 /// `need[i]`, right node j supplies `supply[j]`, left i may draw from `adj[i]`.
 /// Returns the left nodes reachable from the source in the residual graph —
@@ -156,7 +173,6 @@ pub(crate) fn names(prep: &Prepared, counties: &[usize]) -> String {
 }
 
 fn hall_certificate(prep: &Prepared, rule: &str, kind: CertificateKind, h: HallSet, what: &str, unit: &str) -> Certificate {
-    let r = &prep.inst.region;
     let message = format!(
         "{rule}: the {} count{} {} need {} {unit} ({what}), but the {} cadres eligible for any of them supply at most {}: \
          make at least {} more {unit} eligible there, or lower the need",
@@ -168,17 +184,7 @@ fn hall_certificate(prep: &Prepared, rule: &str, kind: CertificateKind, h: HallS
         h.supply,
         h.need - h.supply,
     );
-    Certificate {
-        rule: rule.into(),
-        kind,
-        counties: h.counties.iter().map(|&k| r.counties[k].code.clone()).collect(),
-        cadres: h.cadres.iter().map(|&c| prep.inst.cadres[c].id.clone()).collect(),
-        department: None,
-        year: None,
-        need: h.need,
-        supply: h.supply,
-        message,
-    }
+    h.certificate(prep, rule, kind, message)
 }
 
 /// H7 (with H1, H5): every township needs a cadre-year; a cadre supplies one per active year.

@@ -459,7 +459,6 @@ fn counting_certificate(
     helpers: usize,
     gained: u64,
 ) -> Certificate {
-    let r = &prep.inst.region;
     let deficiency = h.need - h.supply;
     let message = format!(
         "{rule}: without the {what}, the {} count{} {} need {} {unit} ({why}), but the other {} cadres eligible for \
@@ -472,15 +471,5 @@ fn counting_certificate(
         h.cadres.len(),
         h.supply,
     );
-    Certificate {
-        rule: rule.into(),
-        kind,
-        counties: h.counties.iter().map(|&k| r.counties[k].code.clone()).collect(),
-        cadres: h.cadres.iter().map(|&c| prep.inst.cadres[c].id.clone()).collect(),
-        department: None,
-        year: None,
-        need: h.need,
-        supply: h.supply,
-        message,
-    }
+    h.certificate(prep, rule, kind, message)
 }
