@@ -9,8 +9,11 @@
 //!   constructive group assignment that proves them jointly, and a per-city
 //!   report of which rules bind.
 //! - [`fixtures`]: the three committed fixtures and their exact file form.
+//! - [`national`]: a national-size scenario, 31 synthetic provinces relabelled
+//!   from one real province.
 
 pub mod fixtures;
+pub mod national;
 pub mod region;
 pub mod roster;
 pub mod tightness;

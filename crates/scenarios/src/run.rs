@@ -1,0 +1,216 @@
+//! Solving the variants in parallel and summarising each in a [`Row`].
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+use rayon::prelude::*;
+use sanlian_model::{Certificate, Plan, PlanMode, Prepared};
+use sanlian_solver::{solve, Outcome, Solution, SolveError, SolveOptions};
+use serde::{Deserialize, Serialize};
+
+use crate::{Spec, Variant};
+
+/// How [`run_with`] solves each variant.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RunOptions {
+    /// Wall-clock limit per solve (strict, and best-effort again), seconds.
+    pub time_limit: Option<f64>,
+}
+
+impl RunOptions {
+    /// The options a spec asks for.
+    pub fn of(spec: &Spec) -> RunOptions {
+        RunOptions { time_limit: spec.time_limit }
+    }
+}
+
+/// The outcome of one variant.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Row {
+    /// Sweep name.
+    pub sweep: String,
+    /// What is varied.
+    pub parameter: String,
+    /// Its value in this variant.
+    pub value: f64,
+    /// Cadres in the variant's roster.
+    pub cadres: usize,
+    /// A strict plan exists (every hard rule holds).
+    pub feasible: bool,
+    /// Which plan the figures below come from: `strict`, `best_effort`
+    /// (strict was infeasible), or none (no plan at all; see `error`).
+    pub plan: Option<PlanMode>,
+    /// Townships covered: all of them when feasible, else the best-effort
+    /// plan's maximum (0 without a plan).
+    pub coverage_best_effort: usize,
+    /// Townships in the variant.
+    pub townships: usize,
+    /// S1 objective (yuan) of the plan the row reports (see `plan`).
+    pub s1_cost: Option<f64>,
+    /// Groups whose leader is senior, in that plan.
+    pub leaders_senior: usize,
+    /// Groups (counties) in the variant.
+    pub groups: usize,
+    /// Rule ids of the strict-mode infeasibility certificates, in order, once each.
+    pub certificate_rules: Vec<String>,
+    /// Every stage of the reported plan is proven optimal (false without a plan).
+    pub proven_optimal: bool,
+    /// Wall time of this variant's solves and checks, seconds.
+    pub seconds: f64,
+    /// Why there is no plan, or why the figures are not to be trusted: a
+    /// validation error of the variant, a solve error (no best-effort plan,
+    /// time limit), a plan the checker rejected, or an internal error.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+impl Row {
+    fn empty(v: &Variant) -> Row {
+        Row {
+            sweep: v.sweep.clone(),
+            parameter: v.parameter.clone(),
+            value: v.value,
+            cadres: v.instance.cadres.len(),
+            feasible: false,
+            plan: None,
+            coverage_best_effort: 0,
+            townships: v.instance.region.townships.len(),
+            s1_cost: None,
+            leaders_senior: 0,
+            groups: v.instance.region.counties.len(),
+            certificate_rules: Vec::new(),
+            proven_optimal: false,
+            seconds: 0.0,
+            error: None,
+        }
+    }
+
+    /// Townships covered as a percentage of all (100 for an empty region).
+    pub fn coverage_pct(&self) -> f64 {
+        if self.townships == 0 {
+            100.0
+        } else {
+            100.0 * self.coverage_best_effort as f64 / self.townships as f64
+        }
+    }
+}
+
+/// Solve every variant with default [`RunOptions`]; see [`run_with`].
+pub fn run(variants: &[Variant], progress: &(dyn Fn(usize, usize) + Sync)) -> Vec<Row> {
+    run_with(variants, &RunOptions::default(), progress)
+}
+
+/// Solve every variant in parallel (rayon; one HiGHS thread per solve):
+/// strict mode first, and best-effort when strict is infeasible; every plan
+/// is re-verified by the checker. Rows come back in variant order.
+/// `progress(done, total)` is called once with 0 before any solve and after
+/// each variant (from worker threads, in completion order). Never panics on a
+/// variant: validation errors, solve errors and even internal panics become
+/// rows with `error` set.
+pub fn run_with(variants: &[Variant], opts: &RunOptions, progress: &(dyn Fn(usize, usize) + Sync)) -> Vec<Row> {
+    let total = variants.len();
+    let done = AtomicUsize::new(0);
+    progress(0, total);
+    variants
+        .par_iter()
+        .map(|v| {
+            let row = catch_unwind(AssertUnwindSafe(|| solve_variant(v, opts))).unwrap_or_else(|payload| {
+                let why = payload
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| payload.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "unknown panic".into());
+                Row { error: Some(format!("internal error: {why}")), ..Row::empty(v) }
+            });
+            progress(done.fetch_add(1, Ordering::SeqCst) + 1, total);
+            row
+        })
+        .collect()
+}
+
+fn solve_variant(v: &Variant, opts: &RunOptions) -> Row {
+    let start = Instant::now();
+    let mut row = Row::empty(v);
+    let prep = match Prepared::new(&v.instance) {
+        Ok(p) => p,
+        Err(e) => {
+            row.error = Some(format!("the variant does not validate: {e}"));
+            row.seconds = start.elapsed().as_secs_f64();
+            return row;
+        }
+    };
+    let strict = SolveOptions { threads: 1, time_limit: opts.time_limit, ..SolveOptions::default() };
+    match solve(&prep, &strict) {
+        Ok(sol) => match sol.outcome {
+            Outcome::Planned(plan) => {
+                row.feasible = true;
+                fill(&mut row, &prep, &plan);
+            }
+            Outcome::Infeasible(certs) => {
+                for c in &certs {
+                    if !row.certificate_rules.contains(&c.rule) {
+                        row.certificate_rules.push(c.rule.clone());
+                    }
+                }
+                let best = SolveOptions { mode: PlanMode::BestEffort, ..strict };
+                match solve(&prep, &best) {
+                    Ok(Solution { outcome: Outcome::Planned(plan), .. }) => fill(&mut row, &prep, &plan),
+                    Ok(Solution { outcome: Outcome::Infeasible(_), .. }) => {
+                        row.error = Some("internal error: best-effort mode answered infeasible".into())
+                    }
+                    Err(SolveError::Impossible(certs)) => row.error = Some(impossible(&certs)),
+                    Err(e) => row.error = Some(format!("best-effort: {e}")),
+                }
+            }
+        },
+        Err(e) => row.error = Some(format!("strict: {e}")),
+    }
+    row.seconds = start.elapsed().as_secs_f64();
+    row
+}
+
+/// A short account of why even best-effort has no plan: how many obstacles
+/// of which rules, and the first in words (the full list can run to pages).
+fn impossible(certs: &[Certificate]) -> String {
+    let mut rules: Vec<(&str, usize)> = Vec::new();
+    for c in certs {
+        match rules.iter_mut().find(|(r, _)| *r == c.rule) {
+            Some((_, n)) => *n += 1,
+            None => rules.push((&c.rule, 1)),
+        }
+    }
+    let rules: Vec<String> = rules.iter().map(|(r, n)| format!("{r} ×{n}")).collect();
+    format!(
+        "no plan even in best-effort mode: {} obstacle(s) ({}); first: {}",
+        certs.len(),
+        rules.join(", "),
+        certs.first().map_or("", |c| c.message.as_str())
+    )
+}
+
+/// Figures of `plan` into `row`, after the checker's verdict.
+fn fill(row: &mut Row, prep: &Prepared, plan: &Plan) {
+    row.plan = Some(plan.mode);
+    row.coverage_best_effort = plan.coverage.total;
+    row.s1_cost = plan.stages.iter().find(|s| s.id == "S1").map(|s| s.objective);
+    row.leaders_senior = plan
+        .groups
+        .iter()
+        .filter(|g| {
+            g.leader
+                .as_deref()
+                .and_then(|id| prep.cadre_index.get(id))
+                .is_some_and(|&c| prep.inst.cadres[c].senior)
+        })
+        .count();
+    row.proven_optimal = plan.stages.iter().all(|s| s.proven_optimal);
+    let report = sanlian_check::check(prep, plan);
+    if let Some(v) = report.violations.first() {
+        row.error = Some(format!(
+            "internal error: the checker rejected the {} plan ({} violations, first: {v})",
+            if plan.mode == PlanMode::Strict { "strict" } else { "best-effort" },
+            report.violations.len()
+        ));
+    }
+}
