@@ -2,6 +2,7 @@
 
 mod explain;
 mod min_roster;
+mod scenarios;
 mod summary;
 
 use std::path::{Path, PathBuf};
@@ -72,6 +73,9 @@ enum Command {
     /// The least number of cadres of one level (or its seniors) that still allows a strict plan,
     /// found by an optimisation model and proven (a plan at the minimum, a proof one below).
     MinRoster(min_roster::Args),
+    /// Solve a family of instances derived from a base (sweeps of cadre counts, seniors,
+    /// unavailability, department share, proximity…) in parallel; write a table and charts.
+    Scenarios(scenarios::Args),
     /// Generate an instance from division CSVs and a seeded synthetic roster.
     Generate {
         /// Directory with province.csv, cities.csv, counties.csv, divisions.csv.
@@ -258,6 +262,7 @@ fn run(command: Command) -> Result<(), Failure> {
         }
         Command::Explain(args) => explain::run(args),
         Command::MinRoster(args) => min_roster::run(args),
+        Command::Scenarios(args) => scenarios::run(args),
         Command::Generate { region, seed, city, infeasible, output } => {
             use sanlian_gen::roster::{generate, make_infeasible, RosterSpec};
             let import = sanlian_gen::region::load_region(&region).map_err(|e| Failure::input(e.to_string()))?;

@@ -31,6 +31,9 @@ pub const MAX_VARIANTS: usize = 1000;
 pub struct Spec {
     /// A label for people.
     pub name: String,
+    /// The base instance file, relative to the spec file (read by the CLI; `--base` overrides it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base: Option<String>,
     /// Seed of the deterministic choices (`unavailable_share`). Default 1.
     #[serde(default = "default_seed")]
     pub seed: u64,
