@@ -4,6 +4,7 @@ mod explain;
 mod min_roster;
 mod scenarios;
 mod summary;
+mod table;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -46,6 +47,10 @@ enum Command {
         /// Write each stage's MILP as MPS into this directory.
         #[arg(long)]
         write_model: Option<PathBuf>,
+        /// Also write the plan as the table a city committee files (CSV, Chinese headers:
+        /// 工作组, 组长, 姓名, 单位, 级别, 第一年/第二年联系乡镇, 下沉时段).
+        #[arg(long, value_name = "FILE.csv")]
+        table: Option<PathBuf>,
         /// Print nothing but errors (the plan still goes to --output).
         #[arg(long)]
         quiet: bool,
@@ -186,7 +191,7 @@ fn write_atomic(path: &Path, text: &str) -> Result<(), Failure> {
 
 fn run(command: Command) -> Result<(), Failure> {
     match command {
-        Command::Solve { instance, output, mode, time_limit, threads, mip_gap, formulation, write_model, quiet, solver_log } => {
+        Command::Solve { instance, output, mode, time_limit, threads, mip_gap, formulation, write_model, table, quiet, solver_log } => {
             if threads == 0 {
                 return Err(Failure::input("--threads must be at least 1"));
             }
@@ -243,6 +248,10 @@ fn run(command: Command) -> Result<(), Failure> {
                         let json = serde_json::to_string_pretty(&plan).expect("plans serialise");
                         write_atomic(out, &(json + "\n"))?;
                         eprintln!("plan written to {}", out.display());
+                    }
+                    if let Some(path) = &table {
+                        write_atomic(path, &table::csv(&inst, &plan))?;
+                        eprintln!("table written to {}", path.display());
                     }
                     Ok(())
                 }
