@@ -25,13 +25,12 @@
 //! and ≤ cadre-years (B1), `senior[k]` ≤ senior members (B2), `mixed[k]` ×
 //! min_upper ≤ upper members (B3), maximised in that order before S1.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use sanlian_model::{PlanMode, Prepared};
 
 use crate::milp::{Direction, Milp, MilpResult, MilpStatus, Var};
 use crate::{stage_report, Formulation, StageFigures, Stager};
-use std::collections::BTreeMap;
 
 /// Cadres interchangeable for S1.
 #[derive(Debug, Clone)]
