@@ -1,6 +1,7 @@
 //! `sanlian`: plan the 三联四促 deployment of league cadres from the command line.
 
 mod explain;
+mod map;
 mod min_roster;
 mod scenarios;
 mod summary;
@@ -51,6 +52,10 @@ enum Command {
         /// 工作组, 组长, 姓名, 单位, 级别, 第一年/第二年联系乡镇, 下沉时段).
         #[arg(long, value_name = "FILE.csv")]
         table: Option<PathBuf>,
+        /// Also draw the plan as a map (SVG): county seats coloured by city, sized by group,
+        /// ringed by the leader's level.
+        #[arg(long, value_name = "FILE.svg")]
+        map: Option<PathBuf>,
         /// Print nothing but errors (the plan still goes to --output).
         #[arg(long)]
         quiet: bool,
@@ -191,7 +196,7 @@ fn write_atomic(path: &Path, text: &str) -> Result<(), Failure> {
 
 fn run(command: Command) -> Result<(), Failure> {
     match command {
-        Command::Solve { instance, output, mode, time_limit, threads, mip_gap, formulation, write_model, table, quiet, solver_log } => {
+        Command::Solve { instance, output, mode, time_limit, threads, mip_gap, formulation, write_model, table, map, quiet, solver_log } => {
             if threads == 0 {
                 return Err(Failure::input("--threads must be at least 1"));
             }
@@ -252,6 +257,10 @@ fn run(command: Command) -> Result<(), Failure> {
                     if let Some(path) = &table {
                         write_atomic(path, &table::csv(&inst, &plan))?;
                         eprintln!("table written to {}", path.display());
+                    }
+                    if let Some(path) = &map {
+                        write_atomic(path, &map::svg(&inst, &plan))?;
+                        eprintln!("map written to {}", path.display());
                     }
                     Ok(())
                 }

@@ -327,3 +327,19 @@ fn solve_writes_the_planners_table() {
         assert!(!f[8].is_empty() && !f[2].is_empty(), "{l}");
     }
 }
+
+#[test]
+fn solve_draws_the_map() {
+    let dir = tmp();
+    let map = dir.path().join("plan.svg");
+    let o = sanlian(&["solve", s(&fixture("small")), "--quiet", "--map", s(&map)]);
+    assert_exit(&o, 0);
+    let svg = fs::read_to_string(&map).unwrap();
+    assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"), "{svg}");
+    let groups = svg.matches("<title>").count();
+    assert_eq!(groups, 5, "one titled circle per group");
+    for county in ["东营区", "河口区", "垦利区", "利津县", "广饶县"] {
+        assert!(svg.contains(county), "{county} is labelled");
+    }
+    assert!(svg.contains("覆盖 50/50"), "the title states coverage");
+}
