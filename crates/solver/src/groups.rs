@@ -29,7 +29,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use sanlian_model::{PlanMode, Prepared};
 
-use crate::milp::{Direction, Milp, MilpResult, MilpStatus, Var};
+use crate::milp::{Direction, Milp, MilpResult, MilpSettings, MilpStatus, Var};
 use crate::{stage_report, Formulation, StageFigures, Stager};
 
 /// Cadres interchangeable for S1.
@@ -295,14 +295,59 @@ fn disaggregate(prep: &Prepared, classes: &[Class], model: &Model, r: &MilpResul
                 county_of[c] = k;
             }
         }
-        for &(k, v) in &model.n[q] {
-            for _ in 0..r.int(v) {
-                county_of[members.next().expect("H1_assign: counts add up to the class size")] = k;
-            }
+        let counts: Vec<(usize, usize)> =
+            model.n[q].iter().map(|&(k, v)| (k, r.int(v) as usize)).filter(|&(_, n)| n > 0).collect();
+        let rest: Vec<usize> = members.collect();
+        for (c, k) in place_members(prep, &rest, &counts) {
+            county_of[c] = k;
         }
     }
     let leader = choose_leaders(prep, &county_of);
     Groups { county_of, leader }
+}
+
+/// Which members of a class go to which of its counties. They are interchangeable for
+/// S1, so any choice keeps S1 optimal; this one maximises the best strength–need match
+/// each member could find among the county's townships (a proxy for S2), by a small
+/// transportation LP, and keeps roster order where strengths make no difference.
+fn place_members(prep: &Prepared, members: &[usize], counts: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    let in_order = || {
+        let mut it = members.iter().copied();
+        counts.iter().flat_map(|&(k, n)| (0..n).map(|_| (it.next().expect("H1_assign: counts add up to the class size"), k)).collect::<Vec<_>>()).collect()
+    };
+    let best_match = |c: usize, k: usize| -> f64 {
+        let best = prep.townships_of[k].iter().map(|&i| prep.matches(c, i)).max().unwrap_or(0);
+        prep.inst.parameters.match_value * best as f64 * prep.active_years(c) as f64
+    };
+    if counts.len() < 2 || members.iter().all(|&c| counts.iter().all(|&(k, _)| best_match(c, k) == 0.0)) {
+        return in_order();
+    }
+    let mut m = Milp::new("S1 placement", Direction::Max);
+    let mut x = Vec::new();
+    for (pos, &c) in members.iter().enumerate() {
+        let vars: Vec<(Var, f64)> = counts
+            .iter()
+            .enumerate()
+            .map(|(j, &(k, _))| {
+                // A vanishing preference for roster order makes the choice deterministic among equals.
+                let order = 1e-6 * ((members.len() - pos) * (counts.len() - j)) as f64;
+                let v = m.col(format!("place[{c},{k}]"), 0.0, 1.0, true, best_match(c, k) + order);
+                x.push((c, k, v));
+                (v, 1.0)
+            })
+            .collect();
+        m.row(format!("one[{c}]"), vars, 1.0, 1.0);
+    }
+    for &(k, n) in counts {
+        let vars: Vec<(Var, f64)> = x.iter().filter(|(_, kk, _)| *kk == k).map(|&(_, _, v)| (v, 1.0)).collect();
+        m.row(format!("count[{k}]"), vars, n as f64, n as f64);
+    }
+    let settings = MilpSettings { threads: 1, mip_rel_gap: 1e-9, mip_abs_gap: 1e-9, time_limit: None, log: false, lp_first: true };
+    let r = m.solve(&settings);
+    if !matches!(r.status, MilpStatus::Optimal | MilpStatus::Limit) {
+        return in_order();
+    }
+    x.iter().filter(|&&(_, _, v)| r.int(v) == 1).map(|&(c, k, _)| (c, k)).collect()
 }
 
 /// H3: each group's leader is a senior member of the highest level (province
