@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
-use chrono::Weekday;
+use chrono::{NaiveDate, Weekday};
 use sanlian_model::cost::month_days;
 use sanlian_model::validate::parse_month;
 use sanlian_model::{Plan, PlanMode, Prepared, Shortfall};
@@ -73,7 +73,26 @@ fn check_h2_proximity_eligibility(prep: &Prepared, view: &PlanView, found: &mut 
 
 /// H3: each group has exactly one leader, a member and senior (best-effort:
 /// a non-senior leader, or no leader of an empty group, when an H3 shortfall
-/// names the county).
+/// The days on which a group's make-up can change: the start of the plan's first
+/// window, and every first day of service and day of leaving of its members inside the plan.
+pub(crate) fn stretch_starts(prep: &Prepared, members: &[usize]) -> Vec<NaiveDate> {
+    let p = &prep.inst.parameters;
+    let start = month_days(prep.inst.first_year, p.window_first_month).0;
+    let end = month_days(prep.inst.first_year + 1, p.window_last_month).1;
+    let mut days = vec![start];
+    for &c in members {
+        let cadre = &prep.inst.cadres[c];
+        days.extend([cadre.from, cadre.until].into_iter().flatten().filter(|d| *d > start && *d <= end));
+    }
+    days.sort_unstable();
+    days.dedup();
+    days
+}
+
+/// H3: each group has exactly one leader at a time, a senior member in service
+/// (best-effort: a non-senior leader, or none for an empty group, only when an
+/// H3 shortfall names the county). Leaders who left are listed as former leaders,
+/// each until its last day of service.
 fn check_h3_leader(prep: &Prepared, plan: &Plan, view: &PlanView, found: &mut Findings) {
     for (k, county) in prep.inst.region.counties.iter().enumerate() {
         let Some(group) = view.group[k] else { continue };
@@ -86,12 +105,43 @@ fn check_h3_leader(prep: &Prepared, plan: &Plan, view: &PlanView, found: &mut Fi
             }
             continue;
         };
-        let Some(&c) = prep.cadre_index.get(leader) else { continue };
-        if !group.members.iter().any(|m| m == leader) {
-            found.add("H3", code, format!("leader {leader} is not a member of the group"));
+        let mut timeline: Vec<(&str, Option<NaiveDate>)> =
+            group.former_leaders.iter().map(|f| (f.cadre.as_str(), Some(f.until))).collect();
+        timeline.push((leader, None));
+        // An unknown leader is a PLAN problem, reported by the plan reading.
+        if timeline.iter().any(|(id, _)| !prep.cadre_index.contains_key(id)) {
+            continue;
         }
-        if !prep.inst.cadres[c].senior && !excused(plan, &["H3"], code) {
-            found.add("H3", code, format!("leader {leader} is not senior (副处级以上)"));
+        let mut known = Vec::new();
+        for &(id, until) in &timeline {
+            let c = prep.cadre_index[id];
+            if !group.members.iter().any(|m| m == id) {
+                found.add("H3", code, format!("leader {id} is not a member of the group"));
+            }
+            if !prep.inst.cadres[c].senior && !excused(plan, &["H3"], code) {
+                found.add("H3", code, format!("leader {id} is not senior (副处级以上)"));
+            }
+            if let Some(u) = until {
+                if prep.inst.cadres[c].until != Some(u) {
+                    found.add("H3", code, format!("former leader {id} is listed until {u}, but its service does not end then"));
+                }
+            }
+            known.push((c, until));
+        }
+        for day in stretch_starts(prep, &view.members[k]) {
+            if !view.members[k].iter().any(|&c| prep.inst.cadres[c].serves_on(day)) {
+                continue;
+            }
+            let in_charge = known.iter().find(|(_, until)| until.is_none_or(|u| day < u));
+            match in_charge {
+                Some(&(c, _)) if prep.inst.cadres[c].serves_on(day) => {}
+                Some(&(c, _)) => found.add(
+                    "H3",
+                    code,
+                    format!("on {day} the group's leader {} is not in service", prep.inst.cadres[c].id),
+                ),
+                None => found.add("H3", code, format!("on {day} the group has no leader")),
+            }
         }
     }
 }
@@ -106,13 +156,31 @@ pub(crate) fn upper_members(prep: &Prepared, view: &PlanView, k: usize) -> usize
 fn check_h4_mixed_composition(prep: &Prepared, plan: &Plan, view: &PlanView, found: &mut Findings) {
     let need = prep.inst.parameters.min_upper_per_group as usize;
     for (k, county) in prep.inst.region.counties.iter().enumerate() {
+        if excused(plan, &["H4"], &county.code) {
+            continue;
+        }
         let upper = upper_members(prep, view, k);
-        if upper < need && !excused(plan, &["H4"], &county.code) {
+        if upper < need {
             found.add(
                 "H4",
                 &county.code,
                 format!("the group has {upper} province- or city-level member(s), needs {need}"),
             );
+            continue;
+        }
+        for day in stretch_starts(prep, &view.members[k]) {
+            let serving = view.members[k]
+                .iter()
+                .filter(|&&c| prep.inst.cadres[c].level.is_upper() && prep.inst.cadres[c].serves_on(day))
+                .count();
+            let anyone = view.members[k].iter().any(|&c| prep.inst.cadres[c].serves_on(day));
+            if anyone && serving < need {
+                found.add(
+                    "H4",
+                    &county.code,
+                    format!("from {day} the group has {serving} province- or city-level member(s) in service, needs {need}"),
+                );
+            }
         }
     }
 }
@@ -159,20 +227,29 @@ fn check_h5_one_township_a_year(prep: &Prepared, view: &PlanView, found: &mut Fi
 fn check_h6_township_load(prep: &Prepared, view: &PlanView, found: &mut Findings) {
     let inst = prep.inst;
     let max = inst.parameters.max_cadres_per_township_year as usize;
-    let mut load: BTreeMap<(usize, usize), Vec<&str>> = BTreeMap::new();
-    for (c, cadre) in inst.cadres.iter().enumerate() {
+    let mut load: BTreeMap<(usize, usize), Vec<usize>> = BTreeMap::new();
+    for c in 0..inst.cadres.len() {
         for y in 0..2 {
             if let Some(t) = view.township[c][y] {
-                load.entry((t, y)).or_default().push(&cadre.id);
+                load.entry((t, y)).or_default().push(c);
             }
         }
     }
-    for ((t, y), ids) in load {
-        if ids.len() > max {
+    for ((t, y), cadres) in load {
+        // Cadres count together only while they serve at the same time (a successor does not
+        // add to its predecessor's load).
+        let busiest = inst
+            .parameters
+            .window_months()
+            .map(|m| cadres.iter().filter(|&&c| prep.serves_month(c, y, m)).count())
+            .max()
+            .unwrap_or(0);
+        if busiest > max {
+            let ids: Vec<&str> = cadres.iter().map(|&c| inst.cadres[c].id.as_str()).collect();
             found.add(
                 "H6",
                 &inst.region.townships[t].code,
-                format!("{} cadres cover it in {} ({}), at most {max} may", ids.len(), view.year(y), ids.join(", ")),
+                format!("{busiest} cadres cover it at once in {} ({}), at most {max} may", view.year(y), ids.join(", ")),
             );
         }
     }
@@ -194,12 +271,14 @@ fn check_h7_two_year_coverage(prep: &Prepared, plan: &Plan, view: &PlanView, fou
 fn check_h8_blocks(prep: &Prepared, view: &PlanView, found: &mut Findings) {
     let p = &prep.inst.parameters;
     for (c, cadre) in prep.inst.cadres.iter().enumerate() {
-        let need = prep.blocks(c) as usize;
         for y in 0..2 {
             let Some(entry) = view.entries[c][y] else { continue };
             let year = view.year(y);
-            if entry.blocks.len() != need {
-                found.add("H8", &cadre.id, format!("has {} block(s) in {year}, needs {need}", entry.blocks.len()));
+            let (least, most) = prep.block_range(c, y);
+            let n = entry.blocks.len() as u32;
+            if n < least || n > most {
+                let need = if least == most { format!("{least}") } else { format!("{least} to {most}") };
+                found.add("H8", &cadre.id, format!("has {n} block(s) in {year}, needs {need}"));
             }
             let mut months = HashSet::new();
             for block in &entry.blocks {
@@ -222,6 +301,9 @@ fn check_h8_blocks(prep: &Prepared, view: &PlanView, found: &mut Findings) {
                 }
                 if !months.insert((block_year, month)) {
                     found.add("H8", &cadre.id, format!("block {} is listed twice", block.month));
+                }
+                if block_year == year && (1..=12).contains(&month) && !prep.serves_month(c, y, month) {
+                    found.add("H8", &cadre.id, format!("block {} lies outside the cadre's service period", block.month));
                 }
                 if block_year == year && prep.unavailable[c][y] & (1 << month) != 0 {
                     found.add(

@@ -384,6 +384,7 @@ fn with_empty_county() -> (Instance, Plan) {
         leader: None,
         members: vec![],
         by_level: Default::default(),
+        former_leaders: Vec::new(),
     });
     inst.region.counties.push(c);
     let first = run(&inst, &plan);

@@ -239,6 +239,12 @@ pub struct Cadre {
     /// Mode override; default by level (§2).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<Mode>,
+    /// First day of service, for a cadre who joins mid-plan (re-planning, §7).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<chrono::NaiveDate>,
+    /// Day service ends (exclusive), for a cadre who leaves mid-plan (re-planning, §7).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<chrono::NaiveDate>,
 }
 
 fn both_years() -> Vec<u8> {
@@ -266,6 +272,8 @@ impl Cadre {
             unavailable_months: Vec::new(),
             active_years: both_years(),
             mode: None,
+            from: None,
+            until: None,
         }
     }
 
@@ -274,9 +282,15 @@ impl Cadre {
         self.mode.unwrap_or_else(|| self.level.default_mode())
     }
 
-    /// Is the cadre active in plan year `y` (1 or 2)?
+    /// Is plan year `y` (1 or 2) among the cadre's active years? (Service periods
+    /// narrow this further: see `Prepared::active`.)
     pub fn active_in(&self, y: u8) -> bool {
         self.active_years.contains(&y)
+    }
+
+    /// Is the cadre in service on day `d` (`from` ≤ d < `until`)?
+    pub fn serves_on(&self, d: chrono::NaiveDate) -> bool {
+        self.from.is_none_or(|f| f <= d) && self.until.is_none_or(|u| d < u)
     }
 
     /// The department key used by H9: unit plus department.

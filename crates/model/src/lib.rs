@@ -18,7 +18,7 @@ pub mod validate;
 pub use instance::{Cadre, City, County, CountyKind, Instance, Level, Mode, Point, Province, Region, Township};
 pub use params::Parameters;
 pub use plan::{
-    Block, CadreAssignment, CadreCost, Certificate, CertificateKind, Coverage, Group, GroupCost, Plan,
+    Block, CadreAssignment, CadreCost, Certificate, CertificateKind, Coverage, FormerLeader, Group, GroupCost, Plan,
     PlanMode, Shortfall, StageReport, StageStatus, UnitCost, YearAssignment,
 };
 pub use prepared::{Prepared, YearIdx};

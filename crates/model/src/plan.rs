@@ -64,6 +64,19 @@ pub struct Group {
     pub members: Vec<String>,
     /// Member count per level.
     pub by_level: BTreeMap<Level, usize>,
+    /// Leaders before `leader`, each until the day its service ended (re-planning, §7).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub former_leaders: Vec<FormerLeader>,
+}
+
+/// A leader who led a group until leaving it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FormerLeader {
+    /// Cadre id.
+    pub cadre: String,
+    /// The day its service ended (exclusive).
+    pub until: NaiveDate,
 }
 
 /// Where one cadre works.

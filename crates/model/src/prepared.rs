@@ -137,7 +137,47 @@ impl<'a> Prepared<'a> {
 
     /// Is cadre `c` active in plan year `y`?
     pub fn active(&self, c: usize, y: YearIdx) -> bool {
-        self.inst.cadres[c].active_in(y as u8 + 1)
+        self.inst.cadres[c].active_in(y as u8 + 1) && self.inst.parameters.window_months().any(|m| self.serves_month(c, y, m))
+    }
+
+    /// Does cadre `c` serve in calendar month `m` of plan year `y`? A month is served when
+    /// its first day lies in the service period [`from`, `until`); without a service
+    /// period every month is.
+    pub fn serves_month(&self, c: usize, y: YearIdx, m: u32) -> bool {
+        self.inst.cadres[c].serves_on(cost::month_days(self.inst.year(y), m).0)
+    }
+
+    /// Does cadre `c` serve every window month of plan year `y`?
+    pub fn serves_whole_year(&self, c: usize, y: YearIdx) -> bool {
+        self.inst.parameters.window_months().all(|m| self.serves_month(c, y, m))
+    }
+
+    /// H8: the least and most block months of cadre `c` in plan year `y`. A whole year:
+    /// exactly its blocks. The year it leaves in: those it took before leaving, at most its
+    /// blocks. The year it joins in: exactly min(blocks, available months it serves).
+    pub fn block_range(&self, c: usize, y: YearIdx) -> (u32, u32) {
+        let b = self.blocks(c);
+        if !self.active(c, y) {
+            return (0, 0);
+        }
+        if self.serves_whole_year(c, y) {
+            return (b, b);
+        }
+        let leaves = self.inst.cadres[c].until.is_some_and(|u| {
+            self.inst.parameters.window_months().any(|m| cost::month_days(self.inst.year(y), m).0 >= u)
+        });
+        if leaves {
+            (0, b)
+        } else {
+            let r = b.min(self.available_months(c, y).len() as u32);
+            (r, r)
+        }
+    }
+
+    /// Share of plan year `y`'s window months that cadre `c` serves.
+    pub fn served_share(&self, c: usize, y: YearIdx) -> f64 {
+        let p = &self.inst.parameters;
+        p.window_months().filter(|&m| self.serves_month(c, y, m)).count() as f64 / p.window_len() as f64
     }
 
     /// Number of active plan years of cadre `c`.
@@ -162,7 +202,11 @@ impl<'a> Prepared<'a> {
 
     /// Window months (calendar month numbers) in which cadre `c` may be on a block in year `y`.
     pub fn available_months(&self, c: usize, y: YearIdx) -> Vec<u32> {
-        self.inst.parameters.window_months().filter(|m| self.unavailable[c][y] & (1 << m) == 0).collect()
+        self.inst
+            .parameters
+            .window_months()
+            .filter(|&m| self.unavailable[c][y] & (1 << m) == 0 && self.serves_month(c, y, m))
+            .collect()
     }
 
     /// Cadres of department `d` that count towards its size in year `y` (H9):
@@ -210,9 +254,18 @@ impl<'a> Prepared<'a> {
     }
 
     /// Round trips of cadre `c` over both years (§4); independent of county and months.
+    /// In a year served only in part, the weekly trips shrink with the share of window
+    /// months served (block trips are counted in full).
     pub fn round_trips(&self, c: usize) -> f64 {
-        let per_year = cost::round_trips_per_year(&self.inst.parameters, self.inst.cadres[c].mode(), self.blocks(c));
-        per_year * self.active_years(c) as f64
+        let p = &self.inst.parameters;
+        let blocks = self.blocks(c);
+        let per_year = cost::round_trips_per_year(p, self.inst.cadres[c].mode(), blocks);
+        let block_trips = (blocks * p.trips_per_month) as f64;
+        let weekly = per_year - block_trips;
+        (0..2)
+            .filter(|&y| self.active(c, y))
+            .map(|y| if self.serves_whole_year(c, y) { per_year } else { block_trips + weekly * self.served_share(c, y) })
+            .sum()
     }
 
     /// Two-year travel cost of cadre `c` if placed in county `k` (§4).

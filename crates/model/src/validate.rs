@@ -204,6 +204,32 @@ pub fn validate(inst: &Instance) -> Vec<Problem> {
                 _ => {}
             }
         }
+        let plan_start = chrono::NaiveDate::from_ymd_opt(inst.first_year, 1, 1);
+        let plan_end = chrono::NaiveDate::from_ymd_opt(inst.first_year + 2, 1, 1);
+        for (field, date) in [("from", cadre.from), ("until", cadre.until)] {
+            if let (Some(d), Some(start), Some(end)) = (date, plan_start, plan_end) {
+                if d < start || d > end {
+                    c.add(at(field), format!("{d} is outside the plan years {} and {}", inst.first_year, inst.first_year + 1));
+                }
+            }
+        }
+        if let (Some(f), Some(u)) = (cadre.from, cadre.until) {
+            if f >= u {
+                c.add(at("until"), format!("{u} is not after the first day of service {f}"));
+            }
+        }
+        if (cadre.from.is_some() || cadre.until.is_some()) && (1900..=9998).contains(&inst.first_year) {
+            let serves_any = (0..2).any(|y| {
+                cadre.active_in(y as u8 + 1)
+                    && window
+                        .clone()
+                        .filter(|m| (1..=12).contains(m))
+                        .any(|m| cadre.serves_on(crate::cost::month_days(inst.first_year + y, m).0))
+            });
+            if !serves_any {
+                c.add(at("from"), "the service period covers no window month of an active year: the cadre has nothing to do in this plan");
+            }
+        }
         let years = &cadre.active_years;
         if years.is_empty() || years.iter().any(|y| *y != 1 && *y != 2) || (years.len() == 2 && years[0] == years[1]) || years.len() > 2 {
             c.add(at("active_years"), format!("{years:?} must be a non-empty set of plan years 1 and 2"));

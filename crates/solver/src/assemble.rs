@@ -44,6 +44,7 @@ pub(crate) fn plan(
                 leader: groups.leader[k].map(|c| inst.cadres[c].id.clone()),
                 members: members[k].iter().map(|&c| inst.cadres[c].id.clone()).collect(),
                 by_level,
+                former_leaders: Vec::new(),
             }
         })
         .collect();
