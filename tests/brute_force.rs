@@ -2,9 +2,9 @@
 //!
 //! For every assignment of cadres to eligible counties, the enumeration
 //! checks the group-level conditions of the hard rules — a senior member to
-//! lead (H3), enough province/city members (H4), township load per year
-//! (H6), enough cadre-years to cover every township (H7) — and keeps the
-//! cheapest S1 value. The solver's S1 must match it, in both formulations.
+//! lead (H3) and enough province/city members (H4) on every day the group's
+//! make-up can change, township load per year and month (H6), enough
+//! cadre-years to cover every township (H7) — and keeps the cheapest S1 value. The solver's S1 must match it, in both formulations.
 
 mod common;
 
@@ -22,13 +22,22 @@ fn brute_force_s1(prep: &Prepared) -> Option<f64> {
         let feasible = (0..prep.n_counties()).all(|k| {
             let members: Vec<usize> = (0..n).filter(|&c| county_of[c] == k).collect();
             let towns = prep.townships_of[k].len() as u32;
-            let senior = members.iter().any(|&c| prep.inst.cadres[c].senior);
-            let upper = members.iter().filter(|&&c| prep.inst.cadres[c].level.is_upper()).count() as u32;
-            let years: u32 = members.iter().map(|&c| prep.active_years(c)).sum();
-            let load_ok = (0..2).all(|y| {
-                members.iter().filter(|&&c| prep.active(c, y)).count() as u32 <= p.max_cadres_per_township_year * towns
+            let cadre = |c: usize| &prep.inst.cadres[c];
+            // H3 and H4 on every day the group's make-up can change (service periods).
+            let led_and_mixed = prep.stretch_starts(members.iter().copied()).into_iter().all(|day| {
+                let serving: Vec<usize> = members.iter().copied().filter(|&c| cadre(c).serves_on(day)).collect();
+                serving.iter().any(|&c| cadre(c).senior)
+                    && serving.iter().filter(|&&c| cadre(c).level.is_upper()).count() as u32 >= p.min_upper_per_group
             });
-            senior && upper >= p.min_upper_per_group && load_ok && years >= towns
+            let years: u32 = members.iter().map(|&c| prep.active_years(c)).sum();
+            // H6 counts the cadres serving in the same month.
+            let load_ok = (0..2).all(|y| {
+                p.window_months().all(|m| {
+                    members.iter().filter(|&&c| prep.active(c, y) && prep.serves_month(c, y, m)).count() as u32
+                        <= p.max_cadres_per_township_year * towns
+                })
+            });
+            led_and_mixed && load_ok && years >= towns
         });
         if feasible {
             let value: f64 = (0..n).map(|c| prep.s1_coefficient(c, county_of[c])).sum();

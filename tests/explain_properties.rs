@@ -114,6 +114,7 @@ fn shape(cities: Vec<Vec<(usize, usize)>>, city_cadres: Vec<(usize, usize)>, max
         priority: Vec::new(),
         previous: Vec::new(),
         modes: Vec::new(),
+        periods: Vec::new(),
     }
 }
 

@@ -37,6 +37,9 @@ pub struct Shape {
     pub previous: Vec<(usize, usize)>,
     /// Cadre positions whose mode is overridden to weekly, blocks or mixed (0, 1, 2).
     pub modes: Vec<(usize, u8)>,
+    /// Service periods: cadre position, joins (first day of a month of year 1) or leaves
+    /// (first day of a month of year 2), and the month.
+    pub periods: Vec<(usize, bool, u32)>,
 }
 
 /// Proptest strategy for shapes: 1–3 cities, 2–8 counties, varied rosters and parameters.
@@ -53,13 +56,17 @@ pub fn shapes() -> impl Strategy<Value = Shape> {
         prop::collection::vec((0usize..40, 3u32..=12), 0..=3),
         prop::collection::vec((0usize..40, 0usize..8), 0..=3),
         prop::collection::vec(0usize..40, 0..=4),
-        (prop::collection::vec((0usize..40, 0usize..8), 0..=2), prop::collection::vec((0usize..40, 0u8..3), 0..=2)),
+        (
+            prop::collection::vec((0usize..40, 0usize..8), 0..=2),
+            prop::collection::vec((0usize..40, 0u8..3), 0..=2),
+            prop::collection::vec((0usize..40, any::<bool>(), 4u32..=12), 0..=2),
+        ),
     )
         .prop_filter("2 to 8 counties", |t| {
             let n: usize = t.0.iter().map(|c| c.len()).sum();
             (2..=8).contains(&n)
         })
-        .prop_map(|(cities, city_cadres, province, universities, params, years, unavailable, prefs, priority, (previous, modes))| Shape {
+        .prop_map(|(cities, city_cadres, province, universities, params, years, unavailable, prefs, priority, (previous, modes, periods))| Shape {
             cities,
             city_cadres,
             province,
@@ -74,6 +81,7 @@ pub fn shapes() -> impl Strategy<Value = Shape> {
             priority,
             previous,
             modes,
+            periods,
         })
 }
 
@@ -159,6 +167,14 @@ pub fn build(shape: &Shape) -> Instance {
         for &(pos, county) in &shape.previous {
             cadres[pos % n_cadres].previous_county = Some(counties[county % counties.len()].code.clone());
         }
+        for &(pos, joins, month) in &shape.periods {
+            let c = &mut cadres[pos % n_cadres];
+            if joins {
+                c.from = chrono::NaiveDate::from_ymd_opt(first_year, month, 1);
+            } else {
+                c.until = chrono::NaiveDate::from_ymd_opt(first_year + 1, month, 1);
+            }
+        }
         for &(pos, mode) in &shape.modes {
             cadres[pos % n_cadres].mode = Some([Mode::Weekly, Mode::Blocks, Mode::Mixed][mode as usize]);
         }
@@ -230,26 +246,32 @@ pub fn reverify(prep: &Prepared, cert: &Certificate) -> Result<(), String> {
         }
         CertificateKind::BlockMonths => {
             let c = prep.cadre_index[cert.cadres[0].as_str()];
-            let y = cert.year.ok_or("H8 certificate without a year")? as i32 - 1;
-            let year = inst.first_year + y;
-            let blocked = inst.cadres[c]
-                .unavailable_months
-                .iter()
-                .filter(|m| m.starts_with(&format!("{year}-")))
+            let y = cert.year.ok_or("H8 certificate without a year")? as usize - 1;
+            let year = inst.first_year + y as i32;
+            let free = p
+                .window_months()
+                .filter(|&m| prep.serves_month(c, y, m) && !inst.cadres[c].unavailable_months.contains(&format!("{year}-{m:02}")))
                 .count() as u64;
-            (prep.blocks(c) as u64, p.window_len() as u64 - blocked)
+            (prep.block_range(c, y).0 as u64, free)
         }
         CertificateKind::DepartmentCap => {
             let y = cert.year.ok_or("H9 certificate without a year")? as usize - 1;
             let members: Vec<usize> = cert.cadres.iter().map(|id| prep.cadre_index[id.as_str()]).collect();
             let d = prep.department_of[members[0]];
+            if members.iter().any(|&c| prep.department_of[c] != d) {
+                return Err("H9 certificate mixes departments".into());
+            }
             let cap = prep.department_cap(d, y) as u64;
-            let need = members.iter().map(|&c| prep.blocks(c) as u64).sum();
+            let need = members.iter().map(|&c| prep.block_range(c, y).0 as u64).sum();
             let supply = p
                 .window_months()
                 .map(|m| {
                     let month = format!("{}-{m:02}", inst.first_year + y as i32);
-                    cap.min(members.iter().filter(|&&c| !inst.cadres[c].unavailable_months.contains(&month)).count() as u64)
+                    let free = members
+                        .iter()
+                        .filter(|&&c| !inst.cadres[c].unavailable_months.contains(&month) && prep.serves_month(c, y, m))
+                        .count() as u64;
+                    cap.min(free)
                 })
                 .sum();
             (need, supply)

@@ -73,23 +73,8 @@ fn check_h2_proximity_eligibility(prep: &Prepared, view: &PlanView, found: &mut 
 
 /// H3: each group has exactly one leader, a member and senior (best-effort:
 /// a non-senior leader, or no leader of an empty group, when an H3 shortfall
-/// The days on which a group's make-up can change: the start of the plan's first
-/// window, and every first day of service and day of leaving of its members inside the plan.
-pub(crate) fn stretch_starts(prep: &Prepared, members: &[usize]) -> Vec<NaiveDate> {
-    let p = &prep.inst.parameters;
-    let start = month_days(prep.inst.first_year, p.window_first_month).0;
-    let end = month_days(prep.inst.first_year + 1, p.window_last_month).1;
-    let mut days = vec![start];
-    for &c in members {
-        let cadre = &prep.inst.cadres[c];
-        days.extend([cadre.from, cadre.until].into_iter().flatten().filter(|d| *d > start && *d <= end));
-    }
-    days.sort_unstable();
-    days.dedup();
-    days
-}
-
 /// H3: each group has exactly one leader at a time, a senior member in service
+/// (and, H1, some member in service on every day the plan runs)
 /// (best-effort: a non-senior leader, or none for an empty group, only when an
 /// H3 shortfall names the county). Leaders who left are listed as former leaders,
 /// each until its last day of service.
@@ -128,8 +113,11 @@ fn check_h3_leader(prep: &Prepared, plan: &Plan, view: &PlanView, found: &mut Fi
             }
             known.push((c, until));
         }
-        for day in stretch_starts(prep, &view.members[k]) {
+        for day in prep.stretch_starts(view.members[k].iter().copied()) {
             if !view.members[k].iter().any(|&c| prep.inst.cadres[c].serves_on(day)) {
+                if !excused(plan, &["H1", "H7"], code) {
+                    found.add("H1", code, format!("on {day} no member of the group is in service"));
+                }
                 continue;
             }
             let in_charge = known.iter().find(|(_, until)| until.is_none_or(|u| day < u));
@@ -168,13 +156,12 @@ fn check_h4_mixed_composition(prep: &Prepared, plan: &Plan, view: &PlanView, fou
             );
             continue;
         }
-        for day in stretch_starts(prep, &view.members[k]) {
+        for day in prep.stretch_starts(view.members[k].iter().copied()) {
             let serving = view.members[k]
                 .iter()
                 .filter(|&&c| prep.inst.cadres[c].level.is_upper() && prep.inst.cadres[c].serves_on(day))
                 .count();
-            let anyone = view.members[k].iter().any(|&c| prep.inst.cadres[c].serves_on(day));
-            if anyone && serving < need {
+            if serving < need {
                 found.add(
                     "H4",
                     &county.code,
@@ -416,18 +403,27 @@ fn untrue_shortfall(prep: &Prepared, view: &PlanView, s: &Shortfall) -> Option<S
     match (s.rule.as_str(), county, township) {
         ("H1", Some(k), _) => {
             let n = view.members[k].len();
-            (n > 0).then(|| format!("the county has {n} member(s)"))
+            let always = prep
+                .stretch_starts(view.members[k].iter().copied())
+                .into_iter()
+                .all(|d| view.members[k].iter().any(|&c| inst.cadres[c].serves_on(d)));
+            (n > 0 && always).then(|| format!("the county has {n} member(s), one in service on every day"))
         }
         ("H3", Some(k), _) => {
-            let leader = view.group[k].and_then(|g| g.leader.as_deref());
-            match leader.and_then(|id| prep.cadre_index.get(id)) {
-                Some(&c) if inst.cadres[c].senior => Some(format!("its leader {} is senior", inst.cadres[c].id)),
-                _ => None,
-            }
+            let group = view.group[k]?;
+            let ids = group.former_leaders.iter().map(|f| f.cadre.as_str()).chain(group.leader.as_deref());
+            let leaders: Vec<usize> = ids.filter_map(|id| prep.cadre_index.get(id).copied()).collect();
+            (!leaders.is_empty() && leaders.iter().all(|&c| inst.cadres[c].senior))
+                .then(|| "every leader of the group is senior".to_string())
         }
         ("H4", Some(k), _) => {
-            let (upper, need) = (upper_members(prep, view, k), inst.parameters.min_upper_per_group as usize);
-            (upper >= need).then(|| format!("the group has {upper} province- or city-level member(s), {need} needed"))
+            let need = inst.parameters.min_upper_per_group as usize;
+            let upper_on = |d| {
+                view.members[k].iter().filter(|&&c| inst.cadres[c].level.is_upper() && inst.cadres[c].serves_on(d)).count()
+            };
+            let least = prep.stretch_starts(view.members[k].iter().copied()).into_iter().map(upper_on).min().unwrap_or(0);
+            let upper = upper_members(prep, view, k).min(least);
+            (upper >= need).then(|| format!("the group has {upper} province- or city-level member(s) at all times, {need} needed"))
         }
         ("H7", _, Some(t)) => (view.covered[t] != [false, false]).then(|| "the township is covered".to_string()),
         ("H7", Some(k), _) => prep.townships_of[k]

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use sanlian_model::{Plan, Prepared, StageReport, StageStatus};
 
-use crate::rules::{is_workday, upper_members};
+use crate::rules::is_workday;
 use crate::view::PlanView;
 use crate::{Findings, StageValues};
 
@@ -53,15 +53,20 @@ pub(crate) fn recompute(prep: &Prepared, view: &PlanView) -> StageValues {
     }
 
     v.b1_covered = view.covered.iter().filter(|c| c[0] || c[1]).count();
-    v.b2_senior_leaders = view
-        .group
-        .iter()
-        .flatten()
-        .filter_map(|g| g.leader.as_deref())
-        .filter(|id| prep.cadre_index.get(id).is_some_and(|&c| inst.cadres[c].senior))
-        .count();
+    // B2 and B3 hold for a group when they hold on every day its make-up can change
+    // (without service periods: the plan's first day only).
+    let on_every_day = |k: usize, least: usize, counts: &dyn Fn(usize) -> bool| {
+        let members = &view.members[k];
+        !members.is_empty()
+            && prep.stretch_starts(members.iter().copied()).into_iter().all(|d| {
+                members.iter().filter(|&&c| counts(c) && inst.cadres[c].serves_on(d)).count() >= least.max(1)
+            })
+    };
+    v.b2_senior_leaders = (0..n_counties).filter(|&k| on_every_day(k, 1, &|c| inst.cadres[c].senior)).count();
     let need = p.min_upper_per_group as usize;
-    v.b3_mixed_groups = (0..n_counties).filter(|&k| upper_members(prep, view, k) >= need).count();
+    v.b3_mixed_groups = (0..n_counties)
+        .filter(|&k| if need == 0 { true } else { on_every_day(k, need, &|c| inst.cadres[c].level.is_upper()) })
+        .count();
     v
 }
 

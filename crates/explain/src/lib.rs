@@ -108,11 +108,14 @@ fn read(prep: &Prepared, plan: &Plan) -> Result<(Decisions, Vec<String>), Explai
         }
     }
     let mut leader = vec![None; prep.n_counties()];
+    let mut former_leaders = vec![Vec::new(); prep.n_counties()];
     for g in &plan.groups {
         let k = prep.county_index[g.county.as_str()];
         leader[k] = g.leader.as_deref().and_then(|id| prep.cadre_index.get(id).copied());
+        former_leaders[k] =
+            g.former_leaders.iter().filter_map(|f| prep.cadre_index.get(f.cadre.as_str()).map(|&c| (c, f.until))).collect();
     }
-    Ok((Decisions { groups: Groups { county_of, leader }, towns, months, weekday }, violations))
+    Ok((Decisions { groups: Groups { county_of, leader, former_leaders }, towns, months, weekday }, violations))
 }
 
 /// Options for the counterfactual re-solves: one HiGHS thread each (they run under rayon).

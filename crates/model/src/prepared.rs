@@ -174,6 +174,30 @@ impl<'a> Prepared<'a> {
         }
     }
 
+    /// First day of the plan's first on-site window.
+    pub fn plan_start(&self) -> chrono::NaiveDate {
+        cost::month_days(self.inst.first_year, self.inst.parameters.window_first_month).0
+    }
+
+    /// Last day of the plan's second on-site window.
+    pub fn plan_end(&self) -> chrono::NaiveDate {
+        cost::month_days(self.inst.first_year + 1, self.inst.parameters.window_last_month).1
+    }
+
+    /// The days on which the make-up of a set of cadres can change (H3, H4): the plan's
+    /// start, and every first day of service and day of leaving of theirs inside the plan.
+    pub fn stretch_starts(&self, cadres: impl IntoIterator<Item = usize>) -> Vec<chrono::NaiveDate> {
+        let (start, end) = (self.plan_start(), self.plan_end());
+        let mut days = vec![start];
+        for c in cadres {
+            let cadre = &self.inst.cadres[c];
+            days.extend([cadre.from, cadre.until].into_iter().flatten().filter(|d| *d > start && *d <= end));
+        }
+        days.sort_unstable();
+        days.dedup();
+        days
+    }
+
     /// Share of plan year `y`'s window months that cadre `c` serves.
     pub fn served_share(&self, c: usize, y: YearIdx) -> f64 {
         let p = &self.inst.parameters;

@@ -6,7 +6,7 @@ use std::time::Instant;
 use sanlian_model::cost::{days_in_month, month_days, stay_cost, travel_cost};
 use sanlian_model::plan::Costs;
 use sanlian_model::{
-    Block, CadreAssignment, CadreCost, Coverage, Group, GroupCost, Plan, PlanMode, Prepared, Shortfall, StageReport,
+    Block, CadreAssignment, CadreCost, Coverage, FormerLeader, Group, GroupCost, Plan, PlanMode, Prepared, Shortfall, StageReport,
     UnitCost, YearAssignment,
 };
 
@@ -44,7 +44,10 @@ pub(crate) fn plan(
                 leader: groups.leader[k].map(|c| inst.cadres[c].id.clone()),
                 members: members[k].iter().map(|&c| inst.cadres[c].id.clone()).collect(),
                 by_level,
-                former_leaders: Vec::new(),
+                former_leaders: groups.former_leaders[k]
+                    .iter()
+                    .map(|&(c, until)| FormerLeader { cadre: inst.cadres[c].id.clone(), until })
+                    .collect(),
             }
         })
         .collect();
@@ -178,6 +181,20 @@ fn shortfalls(prep: &Prepared, groups: &Groups, towns: &Townships) -> Vec<Shortf
                     )
                 },
             });
+        } else if let Some(day) = prep
+            .stretch_starts(members[k].iter().copied())
+            .into_iter()
+            .find(|&d| !members[k].iter().any(|&c| prep.inst.cadres[c].serves_on(d)))
+        {
+            out.push(Shortfall {
+                rule: "H1".into(),
+                subject: county.code.clone(),
+                reason: format!(
+                    "from {day} no member of the group of {} is in service: the cadres who could serve there then \
+                     were needed elsewhere",
+                    county.name
+                ),
+            });
         }
         let supply: u32 = members[k].iter().map(|&c| prep.active_years(c)).sum();
         for &i in &prep.townships_of[k] {
@@ -199,13 +216,15 @@ fn shortfalls(prep: &Prepared, groups: &Groups, towns: &Townships) -> Vec<Shortf
             }
         }
         let seniors = eligible_for(k, &|c| prep.inst.cadres[c].senior);
-        if let Some(l) = groups.leader[k].filter(|&l| !prep.inst.cadres[l].senior) {
+        let timeline: Vec<usize> =
+            groups.former_leaders[k].iter().map(|&(c, _)| c).chain(groups.leader[k]).collect();
+        if let Some(&l) = timeline.iter().find(|&&l| !prep.inst.cadres[l].senior) {
             out.push(Shortfall {
                 rule: "H3".into(),
                 subject: county.code.clone(),
                 reason: format!(
                     "{} is led by {} ({}), who is not senior: {} senior cadres are eligible here and all of them \
-                     lead other groups",
+                     lead other groups or do not serve then",
                     county.name,
                     prep.inst.cadres[l].name,
                     prep.inst.cadres[l].id,
@@ -219,15 +238,21 @@ fn shortfalls(prep: &Prepared, groups: &Groups, towns: &Townships) -> Vec<Shortf
                 reason: format!("{} has no leader because its group is empty (see H1)", county.name),
             });
         }
-        let upper = members[k].iter().filter(|&&c| prep.inst.cadres[c].level.is_upper()).count();
+        let upper_on = |d: chrono::NaiveDate| {
+            members[k]
+                .iter()
+                .filter(|&&c| prep.inst.cadres[c].level.is_upper() && prep.inst.cadres[c].serves_on(d))
+                .count()
+        };
+        let upper = prep.stretch_starts(members[k].iter().copied()).into_iter().map(upper_on).min().unwrap_or(0);
         if (upper as u32) < p.min_upper_per_group {
             let reachable = eligible_for(k, &|c| prep.inst.cadres[c].level.is_upper());
             out.push(Shortfall {
                 rule: "H4".into(),
                 subject: county.code.clone(),
                 reason: format!(
-                    "{} has {upper} province/city members, fewer than {}: {} province/city cadres are eligible here \
-                     and are needed in other groups",
+                    "{} has {upper} province/city members in service at some time, fewer than {}: {} province/city \
+                     cadres are eligible here and are needed in other groups",
                     county.name,
                     p.min_upper_per_group,
                     reachable.len()

@@ -90,6 +90,12 @@ fn hall(need: &[u64], supply: &[u64], adj: &[Vec<usize>]) -> Option<Vec<usize>> 
     if flow >= total {
         return None;
     }
+    let reach = residual_reach(&g, &edge_flow, source);
+    Some((0..need.len()).filter(|&i| reach[left[i].index()] && need[i] > 0).collect())
+}
+
+/// Nodes reachable from `source` in the residual graph of a maximum flow.
+fn residual_reach(g: &DiGraph<(), u64>, edge_flow: &[u64], source: NodeIndex) -> Vec<bool> {
     let mut reach = vec![false; g.node_count()];
     let mut queue = VecDeque::from([source]);
     reach[source.index()] = true;
@@ -107,7 +113,7 @@ fn hall(need: &[u64], supply: &[u64], adj: &[Vec<usize>]) -> Option<Vec<usize>> 
             }
         }
     }
-    Some((0..need.len()).filter(|&i| reach[left[i].index()] && need[i] > 0).collect())
+    reach
 }
 
 /// Find a Hall violator for county needs `need[k]` and cadre supplies `supply[c]`
@@ -232,8 +238,16 @@ pub fn township_load(prep: &Prepared) -> Vec<Certificate> {
     let cap = prep.inst.parameters.max_cadres_per_township_year as u64;
     let places: Vec<u64> = prep.townships_of.iter().map(|t| cap * t.len() as u64).collect();
     let mut out = Vec::new();
+    let mut patterns: Vec<(usize, Vec<u64>)> = Vec::new();
     for y in 0..2 {
-        let need: Vec<u64> = (0..prep.n_cadres()).map(|c| prep.active(c, y) as u64).collect();
+        for month in prep.inst.parameters.window_months() {
+            let need: Vec<u64> = (0..prep.n_cadres()).map(|c| (prep.active(c, y) && prep.serves_month(c, y, month)) as u64).collect();
+            if !patterns.iter().any(|(py, pn)| *py == y && *pn == need) {
+                patterns.push((y, need));
+            }
+        }
+    }
+    for (y, need) in patterns {
         let Some(mut cadres) = hall(&need, &places, &prep.eligible) else { continue };
         let union = |set: &[usize]| {
             let mut ks: Vec<usize> = set.iter().flat_map(|&c| prep.eligible[c].iter().copied()).collect();
@@ -279,8 +293,8 @@ pub fn township_load(prep: &Prepared) -> Vec<Certificate> {
 pub fn block_months(prep: &Prepared) -> Vec<Certificate> {
     let mut out = Vec::new();
     for c in 0..prep.n_cadres() {
-        let blocks = prep.blocks(c) as u64;
         for y in 0..2 {
+            let blocks = prep.block_range(c, y).0 as u64;
             let available = prep.available_months(c, y).len() as u64;
             if prep.active(c, y) && available < blocks {
                 let cadre = &prep.inst.cadres[c];
@@ -307,46 +321,85 @@ pub fn block_months(prep: &Prepared) -> Vec<Certificate> {
     out
 }
 
-/// H9: a department whose blocks in a year exceed Σ over months of min(cap, members available that month).
+/// H9 (with H8): a set S of a department's cadres whose block months in a year exceed
+/// Σ over window months of min(cap, cadres of S available that month). A max-flow per
+/// department and year (cadre → available month → cap) finds such a set exactly when
+/// the department's months cannot be planned: S is the cadre side of a minimum cut.
 pub fn department_caps(prep: &Prepared) -> Vec<Certificate> {
+    let months: Vec<u32> = prep.inst.parameters.window_months().collect();
     let mut out = Vec::new();
     for d in 0..prep.departments.len() {
         for y in 0..2 {
-            let members: Vec<usize> =
-                (0..prep.n_cadres()).filter(|&c| prep.department_of[c] == d && prep.active(c, y) && prep.blocks(c) > 0).collect();
+            let members: Vec<usize> = (0..prep.n_cadres())
+                .filter(|&c| prep.department_of[c] == d && prep.active(c, y) && prep.block_range(c, y).0 > 0)
+                .collect();
             if members.is_empty() {
                 continue;
             }
             let cap = prep.department_cap(d, y) as u64;
-            let need: u64 = members.iter().map(|&c| prep.blocks(c) as u64).sum();
-            let supply: u64 = prep
-                .inst
-                .parameters
-                .window_months()
-                .map(|m| cap.min(members.iter().filter(|&&c| prep.unavailable[c][y] & (1 << m) == 0).count() as u64))
-                .sum();
-            if need > supply {
-                out.push(Certificate {
-                    rule: "H9".into(),
-                    kind: CertificateKind::DepartmentCap,
-                    counties: Vec::new(),
-                    cadres: members.iter().map(|&c| prep.inst.cadres[c].id.clone()).collect(),
-                    department: Some(prep.departments[d].clone()),
-                    year: Some(y as u8 + 1),
-                    need,
-                    supply,
-                    message: format!(
-                        "H9: department {} needs {need} block months in {} but its cap of {cap} away per month, \
-                         over the window months its members are available, allows only {supply}: \
-                         raise max_department_away_share or clear unavailable months",
-                        prep.departments[d],
-                        prep.inst.year(y),
-                    ),
-                });
+            let available = |c: usize, m: u32| prep.unavailable[c][y] & (1 << m) == 0 && prep.serves_month(c, y, m);
+            let need: Vec<u64> = members.iter().map(|&c| prep.block_range(c, y).0 as u64).collect();
+            let adj: Vec<Vec<usize>> =
+                members.iter().map(|&c| (0..months.len()).filter(|&j| available(c, months[j])).collect()).collect();
+            // Each cadre takes a month at most once: split the month side per cadre by giving
+            // every (cadre, month) edge capacity 1 through an intermediate node.
+            let Some(set) = hall_unit(&need, &vec![cap; months.len()], &adj) else { continue };
+            let chosen: Vec<usize> = set.iter().map(|&i| members[i]).collect();
+            let need_s: u64 = set.iter().map(|&i| need[i]).sum();
+            let supply_s: u64 = months.iter().map(|&m| cap.min(chosen.iter().filter(|&&c| available(c, m)).count() as u64)).sum();
+            if need_s <= supply_s {
+                continue;
             }
+            out.push(Certificate {
+                rule: "H9".into(),
+                kind: CertificateKind::DepartmentCap,
+                counties: Vec::new(),
+                cadres: chosen.iter().map(|&c| prep.inst.cadres[c].id.clone()).collect(),
+                department: Some(prep.departments[d].clone()),
+                year: Some(y as u8 + 1),
+                need: need_s,
+                supply: supply_s,
+                message: format!(
+                    "H9: {} cadre(s) of department {} need {need_s} block months in {}, but with at most {cap} away \
+                     per month and only the months each of them is available and in service, the window holds {supply_s}: \
+                     raise max_department_away_share or clear unavailable months",
+                    chosen.len(),
+                    prep.departments[d],
+                    prep.inst.year(y),
+                ),
+            });
         }
     }
     out
+}
+
+/// Like [`hall`], but each left node may draw at most 1 from each right node.
+fn hall_unit(need: &[u64], supply: &[u64], adj: &[Vec<usize>]) -> Option<Vec<usize>> {
+    let mut g: DiGraph<(), u64> = DiGraph::new();
+    let source = g.add_node(());
+    let sink = g.add_node(());
+    let left: Vec<NodeIndex> = need.iter().map(|_| g.add_node(())).collect();
+    let right: Vec<NodeIndex> = supply.iter().map(|_| g.add_node(())).collect();
+    let total: u64 = need.iter().sum();
+    for (i, &n) in need.iter().enumerate() {
+        if n > 0 {
+            g.add_edge(source, left[i], n);
+            for &j in &adj[i] {
+                g.add_edge(left[i], right[j], 1);
+            }
+        }
+    }
+    for (j, &s) in supply.iter().enumerate() {
+        if s > 0 {
+            g.add_edge(right[j], sink, s);
+        }
+    }
+    let (flow, edge_flow) = dinics(&g, source, sink);
+    if flow >= total {
+        return None;
+    }
+    let reach = residual_reach(&g, &edge_flow, source);
+    Some((0..need.len()).filter(|&i| reach[left[i].index()] && need[i] > 0).collect())
 }
 
 /// The rules conflict only jointly: the S1 MILP is infeasible although no single-rule obstacle exists.

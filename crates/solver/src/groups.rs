@@ -57,8 +57,8 @@ impl Class {
 }
 
 /// What makes cadres interchangeable for S1: eligible counties, S1 coefficient
-/// bits per eligible county, senior, upper, active years.
-type ClassKey = (Vec<usize>, Vec<u64>, bool, bool, [bool; 2]);
+/// bits per eligible county, senior, upper, active years, service period.
+type ClassKey = (Vec<usize>, Vec<u64>, bool, bool, [bool; 2], [Option<chrono::NaiveDate>; 2]);
 
 /// Partition the roster into S1 classes.
 pub(crate) fn classes(prep: &Prepared, formulation: Formulation) -> Vec<Class> {
@@ -76,7 +76,7 @@ pub(crate) fn classes(prep: &Prepared, formulation: Formulation) -> Vec<Class> {
             continue;
         }
         let coefs = eligible.iter().map(|&k| prep.s1_coefficient(c, k).to_bits()).collect();
-        match index.entry((eligible, coefs, senior, upper, years)) {
+        match index.entry((eligible, coefs, senior, upper, years, [cadre.from, cadre.until])) {
             std::collections::hash_map::Entry::Occupied(e) => out[*e.get()].members.push(c),
             std::collections::hash_map::Entry::Vacant(e) => {
                 e.insert(out.len());
@@ -92,8 +92,11 @@ pub(crate) fn classes(prep: &Prepared, formulation: Formulation) -> Vec<Class> {
 pub struct Groups {
     /// County index of each cadre.
     pub county_of: Vec<usize>,
-    /// Leader (cadre index) of each county; `None` only for an empty best-effort group.
+    /// Leader (cadre index) of each county at the end of the plan; `None` only for an
+    /// empty best-effort group.
     pub leader: Vec<Option<usize>>,
+    /// Earlier leaders of each county, each with the day its service ended (service periods).
+    pub former_leaders: Vec<Vec<(usize, chrono::NaiveDate)>>,
 }
 
 pub(crate) struct Model {
@@ -128,10 +131,27 @@ pub(crate) fn build_with_optional(prep: &Prepared, classes: &[Class], mode: Plan
     let min_upper = p.min_upper_per_group as f64;
     let best_effort = mode == PlanMode::BestEffort;
 
+    // Service periods (re-planning) split the plan into stretches: H3 and H4 hold in each,
+    // and H6 counts the cadres serving in the same month. Without them there is one stretch
+    // and one month pattern per year, and one row each.
+    let days = prep.stretch_starts(0..prep.n_cadres());
+    let on_day: Vec<Vec<bool>> =
+        classes.iter().map(|cl| days.iter().map(|&d| prep.inst.cadres[cl.members[0]].serves_on(d)).collect()).collect();
+    let month_patterns: [Vec<Vec<bool>>; 2] = [0, 1].map(|y| {
+        let mut patterns: Vec<Vec<bool>> = Vec::new();
+        for month in p.window_months() {
+            let pattern: Vec<bool> =
+                classes.iter().map(|cl| cl.years[y] && prep.serves_month(cl.members[0], y, month)).collect();
+            if !patterns.contains(&pattern) {
+                patterns.push(pattern);
+            }
+        }
+        patterns
+    });
+    let day_tag = |di: usize| if days.len() == 1 { String::new() } else { format!(",{}", days[di]) };
+
     let mut fixed_cover = vec![0.0; nk];
-    let mut fixed_upper = vec![0.0; nk];
-    let mut fixed_senior = vec![0.0; nk];
-    let mut fixed_load = vec![[0.0; 2]; nk];
+    let mut forced_in: Vec<Vec<usize>> = vec![Vec::new(); nk];
     let mut s1_offset = 0.0;
     let mut m = Milp::new("S1 groups", Direction::Min);
     let mut n = vec![Vec::new(); classes.len()];
@@ -143,17 +163,7 @@ pub(crate) fn build_with_optional(prep: &Prepared, classes: &[Class], mode: Plan
         let optional = optional.get(q).copied().unwrap_or(false);
         if let Some(k) = class.forced().filter(|_| !optional) {
             fixed_cover[k] += class.size() * class.cadre_years();
-            if class.senior {
-                fixed_senior[k] += class.size();
-            }
-            if class.upper {
-                fixed_upper[k] += class.size();
-            }
-            for y in 0..2 {
-                if class.years[y] {
-                    fixed_load[k][y] += class.size();
-                }
-            }
+            forced_in[k].push(q);
             s1_offset += class.size() * prep.s1_coefficient(rep, k);
         } else {
             for &k in &class.eligible {
@@ -173,26 +183,39 @@ pub(crate) fn build_with_optional(prep: &Prepared, classes: &[Class], mode: Plan
     let mut mixed = Vec::new();
     for k in 0..nk {
         let code = codes[k];
-        let senior_terms: Vec<(Var, f64)> =
-            cols_in[k].iter().filter(|(q, _)| classes[*q].senior).map(|&(_, v)| (v, 1.0)).collect();
-        let upper_terms: Vec<(Var, f64)> =
-            cols_in[k].iter().filter(|(q, _)| classes[*q].upper).map(|&(_, v)| (v, 1.0)).collect();
+        // Terms and forced constant of the classes in county k that pass `keep`.
+        let part = |keep: &dyn Fn(usize) -> bool| -> (Vec<(Var, f64)>, f64) {
+            let terms = cols_in[k].iter().filter(|(q, _)| keep(*q)).map(|&(_, v)| (v, 1.0)).collect();
+            let fixed = forced_in[k].iter().filter(|&&q| keep(q)).map(|&q| classes[q].size()).sum();
+            (terms, fixed)
+        };
+        let seniors_on: Vec<(Vec<(Var, f64)>, f64)> =
+            (0..days.len()).map(|di| part(&|q| classes[q].senior && on_day[q][di])).collect();
+        let uppers_on: Vec<(Vec<(Var, f64)>, f64)> =
+            (0..days.len()).map(|di| part(&|q| classes[q].upper && on_day[q][di])).collect();
         let cover_terms: Vec<(Var, f64)> =
             cols_in[k].iter().map(|&(q, v)| (v, classes[q].cadre_years())).collect();
         if best_effort {
-            let indicator = |m: &mut Milp, name: String, ub: f64, scale: f64, terms: &[(Var, f64)], fixed: f64| {
-                let x = m.col(name.replace("B", "").to_lowercase(), 0.0, ub, true, 0.0);
-                let mut row = vec![(x, scale)];
-                row.extend(terms.iter().map(|&(v, a)| (v, -a)));
-                m.row(name, row, f64::NEG_INFINITY, fixed);
+            let indicator = |m: &mut Milp, name: &str, ub: f64, scale: f64, parts: &[(Vec<(Var, f64)>, f64)]| {
+                let x = m.col(format!("{}[{code}]", name.split('_').nth(1).unwrap_or(name)), 0.0, ub, true, 0.0);
+                for (di, (terms, fixed)) in parts.iter().enumerate() {
+                    let mut row = vec![(x, scale)];
+                    row.extend(terms.iter().map(|&(v, a)| (v, -a)));
+                    let tag = if parts.len() == 1 { String::new() } else { day_tag(di) };
+                    m.row(format!("{name}[{code}{tag}]"), row, f64::NEG_INFINITY, *fixed);
+                }
                 x
             };
-            cover.push(indicator(&mut m, format!("B1_cover[{code}]"), townships[k], 1.0, &cover_terms, fixed_cover[k]));
-            senior.push(indicator(&mut m, format!("B2_senior[{code}]"), 1.0, 1.0, &senior_terms, fixed_senior[k]));
-            mixed.push(indicator(&mut m, format!("B3_mixed[{code}]"), 1.0, min_upper, &upper_terms, fixed_upper[k]));
+            cover.push(indicator(&mut m, "B1_cover", townships[k], 1.0, &[(cover_terms.clone(), fixed_cover[k])]));
+            senior.push(indicator(&mut m, "B2_senior", 1.0, 1.0, &seniors_on));
+            mixed.push(indicator(&mut m, "B3_mixed", 1.0, min_upper, &uppers_on));
         } else {
-            m.row(format!("H3_senior_member[{code}]"), senior_terms, 1.0 - fixed_senior[k], f64::INFINITY);
-            m.row(format!("H4_mixed[{code}]"), upper_terms, min_upper - fixed_upper[k], f64::INFINITY);
+            for (di, (terms, fixed)) in seniors_on.into_iter().enumerate() {
+                m.row(format!("H3_senior_member[{code}{}]", day_tag(di)), terms, 1.0 - fixed, f64::INFINITY);
+            }
+            for (di, (terms, fixed)) in uppers_on.into_iter().enumerate() {
+                m.row(format!("H4_mixed[{code}{}]", day_tag(di)), terms, min_upper - fixed, f64::INFINITY);
+            }
             let need = townships[k] - fixed_cover[k];
             m.row(format!("H7_cover[{code}]"), cover_terms.clone(), need, f64::INFINITY);
             if need > 0.0 {
@@ -203,9 +226,12 @@ pub(crate) fn build_with_optional(prep: &Prepared, classes: &[Class], mode: Plan
             }
         }
         for y in 0..2 {
-            let load: Vec<(Var, f64)> =
-                cols_in[k].iter().filter(|(q, _)| classes[*q].years[y]).map(|&(_, v)| (v, 1.0)).collect();
-            m.row(format!("H6_load[{code},y{}]", y + 1), load, f64::NEG_INFINITY, load_cap * townships[k] - fixed_load[k][y]);
+            let patterns = &month_patterns[y];
+            for (pi, pattern) in patterns.iter().enumerate() {
+                let (load, fixed) = part(&|q| pattern[q]);
+                let tag = if patterns.len() == 1 { String::new() } else { format!(",p{}", pi + 1) };
+                m.row(format!("H6_load[{code},y{}{tag}]", y + 1), load, f64::NEG_INFINITY, load_cap * townships[k] - fixed);
+            }
         }
     }
     m.offset = s1_offset;
@@ -302,8 +328,8 @@ fn disaggregate(prep: &Prepared, classes: &[Class], model: &Model, r: &MilpResul
             county_of[c] = k;
         }
     }
-    let leader = choose_leaders(prep, &county_of);
-    Groups { county_of, leader }
+    let (leader, former_leaders) = choose_leaders(prep, &county_of);
+    Groups { county_of, leader, former_leaders }
 }
 
 /// Which members of a class go to which of its counties. They are interchangeable for
@@ -352,17 +378,35 @@ fn place_members(prep: &Prepared, members: &[usize], counts: &[(usize, usize)]) 
 
 /// H3: each group's leader is a senior member of the highest level (province
 /// first), earliest in the roster; a group without senior members (best-effort
-/// only) is led by its highest-level member; an empty group has no leader.
-pub fn choose_leaders(prep: &Prepared, county_of: &[usize]) -> Vec<Option<usize>> {
-    let mut leader: Vec<Option<usize>> = vec![None; prep.n_counties()];
+/// only) is led by its highest-level member; an empty group has no leader. With
+/// service periods a leader leads until it leaves, and the best-ranked senior
+/// member then in service takes over: the function returns the last leaders and,
+/// per county, the earlier ones with the day each left.
+#[allow(clippy::type_complexity)]
+pub fn choose_leaders(prep: &Prepared, county_of: &[usize]) -> (Vec<Option<usize>>, Vec<Vec<(usize, chrono::NaiveDate)>>) {
     let rank = |c: usize| {
         let cadre = &prep.inst.cadres[c];
         (!cadre.senior, cadre.level, c)
     };
+    let mut members = vec![Vec::new(); prep.n_counties()];
     for (c, &k) in county_of.iter().enumerate() {
-        if leader[k].is_none_or(|l| rank(c) < rank(l)) {
-            leader[k] = Some(c);
+        members[k].push(c);
+    }
+    let mut leader: Vec<Option<usize>> = vec![None; prep.n_counties()];
+    let mut former = vec![Vec::new(); prep.n_counties()];
+    for k in 0..prep.n_counties() {
+        for day in prep.stretch_starts(members[k].iter().copied()) {
+            let serves = |c: usize| prep.inst.cadres[c].serves_on(day);
+            if leader[k].is_some_and(serves) {
+                continue;
+            }
+            let Some(next) = members[k].iter().copied().filter(|&c| serves(c)).min_by_key(|&c| rank(c)) else { continue };
+            if let Some(prev) = leader[k] {
+                let until = prep.inst.cadres[prev].until.expect("a leader who stops serving has a last day");
+                former[k].push((prev, until));
+            }
+            leader[k] = Some(next);
         }
     }
-    leader
+    (leader, former)
 }

@@ -145,7 +145,23 @@ pub fn solve(prep: &Prepared, opts: &SolveOptions) -> Result<Solution, SolveErro
         groups::S1Outcome::NoSolution(stage) => return Err(SolveError::TimeLimit { stage }),
     };
     let towns = townships::solve(prep, &groups, opts.mode, &mut stager).map_err(|stage| SolveError::TimeLimit { stage })?;
-    let months = months::solve_months(prep, &groups, &mut stager).map_err(|stage| SolveError::TimeLimit { stage })?;
+    let months = match months::solve_months(prep, &groups, &mut stager) {
+        Ok(m) => m,
+        Err(MilpStatus::Infeasible) => {
+            // H8/H9 do not depend on the groups; `certificate::find` checks them exactly
+            // (a flow per department), so this is only reached if that check is wrong.
+            let mut certs = certificate::block_months(prep);
+            certs.extend(certificate::department_caps(prep));
+            if certs.is_empty() {
+                certs.push(certificate::joint(prep));
+            }
+            return match opts.mode {
+                PlanMode::Strict => Ok(Solution { outcome: Outcome::Infeasible(certs), models: stager.models }),
+                PlanMode::BestEffort => Err(SolveError::Impossible(certs)),
+            };
+        }
+        Err(_) => return Err(SolveError::TimeLimit { stage: "S3a" }),
+    };
     let weekdays = months::solve_weekdays(prep, &groups, &mut stager);
     let plan = assemble::plan(prep, opts.mode, &groups, &towns, &months, &weekdays, stager.reports, stager.start);
     Ok(Solution { outcome: Outcome::Planned(Box::new(plan)), models: stager.models })

@@ -3,7 +3,8 @@
 //! S3a, one model over all blocks- and mixed-mode cadres:
 //! - x[c,y,m] ∈ {0,1}: cadre c is on a block in month m of year y (only
 //!   window months the cadre has not marked unavailable get a variable — H8);
-//! - H8_blocks[c,y]: Σ_m x[c,y,m] = blocks(c);
+//! - H8_blocks[c,y]: Σ_m x[c,y,m] = blocks(c) (within `Prepared::block_range` in a year
+//!   served only in part);
 //! - H9_dept[d,y,m]: Σ_{c ∈ d} x[c,y,m] ≤ max(1, ⌈share × size(d,y)⌉);
 //! - S3_presence[k,y,m]: z[k,y,m] ≤ Σ_{c ∈ group k} x[c,y,m], z ∈ {0,1};
 //! - maximise Σ z.
@@ -30,8 +31,8 @@ pub type Weekdays = Vec<Option<Weekday>>;
 
 const WORKDAYS: [Weekday; 5] = [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri];
 
-/// Solve S3a; `Err(stage)` if no feasible month plan was found in time.
-pub(crate) fn solve_months(prep: &Prepared, groups: &Groups, stager: &mut Stager) -> Result<Months, &'static str> {
+/// Solve S3a; `Err(status)` (infeasible, or no solution in time) when there is no month plan.
+pub(crate) fn solve_months(prep: &Prepared, groups: &Groups, stager: &mut Stager) -> Result<Months, MilpStatus> {
     let first_year = prep.inst.first_year;
     let codes: Vec<&str> = prep.inst.region.counties.iter().map(|k| k.code.as_str()).collect();
     let mut m = Milp::new("S3a block months", Direction::Max);
@@ -56,8 +57,8 @@ pub(crate) fn solve_months(prep: &Prepared, groups: &Groups, stager: &mut Stager
                 by_dept.entry((prep.department_of[c], y, month)).or_default().push(v);
                 by_county.entry((groups.county_of[c], y, month)).or_default().push(v);
             }
-            let b = blocks as f64;
-            m.row(format!("H8_blocks[{id},y{}]", y + 1), row, b, b);
+            let (least, most) = prep.block_range(c, y);
+            m.row(format!("H8_blocks[{id},y{}]", y + 1), row, least as f64, most as f64);
         }
     }
     for ((d, y, month), vars) in &by_dept {
@@ -78,7 +79,7 @@ pub(crate) fn solve_months(prep: &Prepared, groups: &Groups, stager: &mut Stager
     }
     let r = stager.run("S3a", &m, 1.0);
     if !matches!(r.status, MilpStatus::Optimal | MilpStatus::Limit) {
-        return Err("S3a");
+        return Err(r.status);
     }
     let mut months: Months = vec![[Vec::new(), Vec::new()]; prep.n_cadres()];
     for &(c, y, month, v) in &x {

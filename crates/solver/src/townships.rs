@@ -8,7 +8,8 @@
 //! - t[c,y,i] ∈ {0,1}: cadre c covers township i in year y;
 //! - H5_one[c,y]: Σ_i t[c,y,i] = 1;
 //! - H5_distinct[c,i]: t[c,1,i] + t[c,2,i] ≤ 1 (both years active, |T| ≥ 2);
-//! - H6_load[i,y]: Σ_c t[c,y,i] ≤ max_cadres_per_township_year;
+//! - H6_load[i,y]: Σ_c t[c,y,i] ≤ max_cadres_per_township_year over the cadres serving
+//!   in the same month (one row per distinct set; rows that cannot bind are left out);
 //! - H7_cover[i]: Σ_{c,y} t[c,y,i] ≥ covered[i], with covered[i] = 1 (strict)
 //!   or Σ_i covered[i] ≥ the county's B1 coverage (best-effort, B1_cover);
 //! - S2_priority[i]: first[i] ≤ Σ_c t[c,1,i] for priority townships;
@@ -41,7 +42,7 @@ fn build(prep: &Prepared, k: usize, members: &[usize], mode: PlanMode) -> County
     let tcode = |i: usize| prep.inst.region.townships[i].code.as_str();
     let mut m = Milp::new(format!("S2 townships {code}"), Direction::Max);
     let mut t = Vec::new();
-    let mut by_town: Vec<[Vec<Var>; 2]> = vec![[Vec::new(), Vec::new()]; towns.len()];
+    let mut by_town: Vec<[Vec<(usize, Var)>; 2]> = vec![[Vec::new(), Vec::new()]; towns.len()];
     for &c in members {
         let mut per_year: [Vec<Var>; 2] = [Vec::new(), Vec::new()];
         for y in 0..2 {
@@ -53,7 +54,7 @@ fn build(prep: &Prepared, k: usize, members: &[usize], mode: PlanMode) -> County
                 let v = m.binary(format!("t[{},y{},{}]", ids(c), y + 1, tcode(i)), value);
                 t.push((c, y, i, v));
                 per_year[y].push(v);
-                by_town[j][y].push(v);
+                by_town[j][y].push((c, v));
             }
             m.row(format!("H5_one[{},y{}]", ids(c), y + 1), per_year[y].iter().map(|&v| (v, 1.0)), 1.0, 1.0);
         }
@@ -74,9 +75,21 @@ fn build(prep: &Prepared, k: usize, members: &[usize], mode: PlanMode) -> County
     let mut covered = Vec::new();
     for (j, &i) in towns.iter().enumerate() {
         for y in 0..2 {
-            m.row(format!("H6_load[{},y{}]", tcode(i), y + 1), by_town[j][y].iter().map(|&v| (v, 1.0)), f64::NEG_INFINITY, cap);
+            // Cadres count together only in the months they both serve (service periods).
+            let mut patterns: Vec<Vec<Var>> = Vec::new();
+            for month in p.window_months() {
+                let serving: Vec<Var> =
+                    by_town[j][y].iter().filter(|&&(c, _)| prep.serves_month(c, y, month)).map(|&(_, v)| v).collect();
+                if serving.len() as f64 > cap && !patterns.contains(&serving) {
+                    patterns.push(serving);
+                }
+            }
+            for (pi, vars) in patterns.iter().enumerate() {
+                let tag = if patterns.len() == 1 { String::new() } else { format!(",p{}", pi + 1) };
+                m.row(format!("H6_load[{},y{}{tag}]", tcode(i), y + 1), vars.iter().map(|&v| (v, 1.0)), f64::NEG_INFINITY, cap);
+            }
         }
-        let all: Vec<(Var, f64)> = by_town[j].iter().flatten().map(|&v| (v, 1.0)).collect();
+        let all: Vec<(Var, f64)> = by_town[j].iter().flatten().map(|&(_, v)| (v, 1.0)).collect();
         match mode {
             PlanMode::Strict => m.row(format!("H7_cover[{}]", tcode(i)), all, 1.0, f64::INFINITY),
             PlanMode::BestEffort => {
@@ -90,7 +103,7 @@ fn build(prep: &Prepared, k: usize, members: &[usize], mode: PlanMode) -> County
         if prep.inst.region.townships[i].priority {
             let f = m.binary(format!("first[{}]", tcode(i)), p.priority_first_year_value);
             let mut row = vec![(f, 1.0)];
-            row.extend(by_town[j][0].iter().map(|&v| (v, -1.0)));
+            row.extend(by_town[j][0].iter().map(|&(_, v)| (v, -1.0)));
             m.row(format!("S2_priority[{}]", tcode(i)), row, f64::NEG_INFINITY, 0.0);
         }
     }
