@@ -31,18 +31,18 @@ proptest! {
                         prop_assert!(false, "{}: {}", cert.message, e);
                     }
                     let counties: Vec<usize> = cert.counties.iter().map(|c| prep.county_index[c.as_str()]).collect();
-                    let Some((need, supply)) = common::hall_need_supply(&prep, cert.kind, &counties) else { continue };
+                    let Some((need, supply)) = common::hall_need_supply(&prep, cert.kind, &counties, cert.day) else { continue };
                     prop_assert_eq!((need, supply), (cert.need, cert.supply), "{}", cert.message);
                     prop_assert!(need > supply);
                     // The whole shortfall: no set of counties falls shorter, so the remedy
                     // ("at least need − supply more") is a true lower bound.
                     let shortfall = need as i64 - supply as i64;
-                    let most = common::max_hall_deficiency(&prep, cert.kind);
+                    let most = common::max_hall_deficiency(&prep, cert.kind, cert.day);
                     prop_assert_eq!(shortfall, most, "{:?} certificate shows {} of the {} missing: {}", cert.kind, shortfall, most, cert.message);
                     // Minimal for it: dropping any county lowers the shortfall.
                     for &drop in &counties {
                         let rest: Vec<usize> = counties.iter().copied().filter(|&k| k != drop).collect();
-                        let (n, s) = common::hall_need_supply(&prep, cert.kind, &rest).unwrap();
+                        let (n, s) = common::hall_need_supply(&prep, cert.kind, &rest, cert.day).unwrap();
                         prop_assert!(
                             (n as i64 - s as i64) < shortfall,
                             "{:?} certificate is not minimal: without {} the counties {:?} still fall short by {} - {} ({})",
@@ -131,10 +131,10 @@ fn coverage_certificate_shows_the_whole_shortfall() {
     let cov = certs.iter().find(|c| c.kind == CertificateKind::Coverage).expect("an H7 certificate");
     common::reverify(&prep, cov).unwrap();
     assert_eq!((cov.need, cov.supply), (23, 14), "{}", cov.message);
-    assert_eq!(common::max_hall_deficiency(&prep, CertificateKind::Coverage), 9);
+    assert_eq!(common::max_hall_deficiency(&prep, CertificateKind::Coverage, None), 9);
     assert_eq!(cov.counties, ["990101", "990102", "990201", "990202"]);
     let k = prep.county_index["990202"];
-    assert_eq!(common::hall_need_supply(&prep, CertificateKind::Coverage, &[k]), Some((8, 6)));
+    assert_eq!(common::hall_need_supply(&prep, CertificateKind::Coverage, &[k], None), Some((8, 6)));
 }
 
 /// Found by the property above: county 990101 is full (two county cadres and the

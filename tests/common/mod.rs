@@ -217,6 +217,8 @@ pub fn reverify(prep: &Prepared, cert: &Certificate) -> Result<(), String> {
         .collect::<Result<_, _>>()?;
     let in_set = |k: usize| counties.contains(&k);
     let eligible_any = |c: usize| inst.cadres[c].level_eligible_any(prep, &in_set);
+    // Certificates about one day count only the cadres in service that day.
+    let serves = |c: usize| cert.day.is_none_or(|d| inst.cadres[c].serves_on(d));
     let (need, supply): (u64, u64) = match cert.kind {
         CertificateKind::Coverage => (
             counties.iter().map(|&k| prep.townships_of[k].len() as u64).sum(),
@@ -224,11 +226,11 @@ pub fn reverify(prep: &Prepared, cert: &Certificate) -> Result<(), String> {
         ),
         CertificateKind::SeniorLeaders => (
             counties.len() as u64,
-            (0..inst.cadres.len()).filter(|&c| inst.cadres[c].senior && eligible_any(c)).count() as u64,
+            (0..inst.cadres.len()).filter(|&c| inst.cadres[c].senior && eligible_any(c) && serves(c)).count() as u64,
         ),
         CertificateKind::UpperMembers => (
             counties.len() as u64 * p.min_upper_per_group as u64,
-            (0..inst.cadres.len()).filter(|&c| inst.cadres[c].level.is_upper() && eligible_any(c)).count() as u64,
+            (0..inst.cadres.len()).filter(|&c| inst.cadres[c].level.is_upper() && eligible_any(c) && serves(c)).count() as u64,
         ),
         CertificateKind::TownshipLoad => {
             let y = cert.year.ok_or("H6 certificate without a year")?;
@@ -317,10 +319,20 @@ impl EligibleAny for Cadre {
 /// H3 senior leaders, H4 upper members), re-added from the instance alone (no
 /// solver code): need sums over the counties, supply over the cadres eligible
 /// (H2, by its words) for any of them. `None` for the other kinds.
-pub fn hall_need_supply(prep: &Prepared, kind: CertificateKind, counties: &[usize]) -> Option<(u64, u64)> {
+/// With `day` (a certificate about one day), only the cadres in service that day count.
+pub fn hall_need_supply(
+    prep: &Prepared,
+    kind: CertificateKind,
+    counties: &[usize],
+    day: Option<chrono::NaiveDate>,
+) -> Option<(u64, u64)> {
     let inst = prep.inst;
     let in_set = |k: usize| counties.contains(&k);
-    let eligible: Vec<bool> = inst.cadres.iter().map(|c| c.level_eligible_any(prep, &in_set)).collect();
+    let eligible: Vec<bool> = inst
+        .cadres
+        .iter()
+        .map(|c| c.level_eligible_any(prep, &in_set) && day.is_none_or(|d| c.serves_on(d)))
+        .collect();
     let supply = |per_cadre: &dyn Fn(&Cadre) -> u64| -> u64 {
         inst.cadres.iter().zip(&eligible).filter(|(_, &e)| e).map(|(c, _)| per_cadre(c)).sum()
     };
@@ -340,13 +352,13 @@ pub fn hall_need_supply(prep: &Prepared, kind: CertificateKind, counties: &[usiz
 
 /// The largest need − supply over every non-empty set of counties (brute force over
 /// all 2^n − 1 sets; small instances only), for a Hall-type kind.
-pub fn max_hall_deficiency(prep: &Prepared, kind: CertificateKind) -> i64 {
+pub fn max_hall_deficiency(prep: &Prepared, kind: CertificateKind, day: Option<chrono::NaiveDate>) -> i64 {
     let n = prep.n_counties();
     assert!(n <= 12, "brute force over {n} counties");
     (1u32..(1 << n))
         .map(|mask| {
             let set: Vec<usize> = (0..n).filter(|&k| mask & (1 << k) != 0).collect();
-            let (need, supply) = hall_need_supply(prep, kind, &set).expect("a Hall kind");
+            let (need, supply) = hall_need_supply(prep, kind, &set, day).expect("a Hall kind");
             need as i64 - supply as i64
         })
         .max()

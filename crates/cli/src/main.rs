@@ -3,6 +3,7 @@
 mod explain;
 mod map;
 mod min_roster;
+mod reassign;
 mod scenarios;
 mod summary;
 mod table;
@@ -83,6 +84,9 @@ enum Command {
     /// The least number of cadres of one level (or its seniors) that still allows a strict plan,
     /// found by an optimisation model and proven (a plan at the minimum, a proof one below).
     MinRoster(min_roster::Args),
+    /// Repair a plan after cadres leave, join, are replaced or become unavailable mid-plan:
+    /// everything before the event date is kept; the fewest decisions after it change.
+    Reassign(reassign::Args),
     /// Solve a family of instances derived from a base (sweeps of cadre counts, seniors,
     /// unavailability, department share, proximity…) in parallel; write a table and charts.
     Scenarios(scenarios::Args),
@@ -106,6 +110,7 @@ enum Command {
     },
 }
 
+/// Strict or best-effort, as a command-line value.
 #[derive(Clone, Copy, ValueEnum)]
 enum ModeArg {
     Strict,
@@ -280,6 +285,7 @@ fn run(command: Command) -> Result<(), Failure> {
         }
         Command::Explain(args) => explain::run(args),
         Command::MinRoster(args) => min_roster::run(args),
+        Command::Reassign(args) => reassign::run(args),
         Command::Scenarios(args) => scenarios::run(args),
         Command::Generate { region, seed, city, infeasible, output } => {
             use sanlian_gen::roster::{generate, make_infeasible, RosterSpec};

@@ -1174,6 +1174,7 @@ mod tests {
             cadres: vec!["C0501".into()],
             department: None,
             year: None,
+            day: None,
             need: 2,
             supply: 1,
             message: String::new(),

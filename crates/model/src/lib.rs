@@ -8,6 +8,7 @@
 //! model (§4). It performs no I/O.
 
 pub mod cost;
+pub mod events;
 pub mod geo;
 pub mod instance;
 pub mod params;
@@ -15,6 +16,7 @@ pub mod plan;
 pub mod prepared;
 pub mod validate;
 
+pub use events::{Applied, Event, Events};
 pub use instance::{Cadre, City, County, CountyKind, Instance, Level, Mode, Point, Province, Region, Township};
 pub use params::Parameters;
 pub use plan::{

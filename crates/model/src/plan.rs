@@ -287,6 +287,10 @@ pub struct Certificate {
     /// Plan year index 1 or 2 (H6, H8, H9).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub year: Option<u8>,
+    /// The day the need falls short (H3, H4 with service periods): only cadres in service
+    /// that day are counted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub day: Option<chrono::NaiveDate>,
     /// What the rule needs, in the unit of the kind.
     pub need: u64,
     /// What the instance can supply, in the same unit.

@@ -54,6 +54,7 @@ impl HallSet {
             cadres: self.cadres.iter().map(|&c| prep.inst.cadres[c].id.clone()).collect(),
             department: None,
             year: None,
+            day: None,
             need: self.need,
             supply: self.supply,
             message,
@@ -203,31 +204,45 @@ pub fn coverage(prep: &Prepared) -> Option<Certificate> {
 }
 
 /// H3: every county needs one senior leader; a senior cadre leads at most one group.
+/// With service periods the need holds on every day the make-up can change, counting
+/// only the seniors in service that day.
 pub fn senior_leaders(prep: &Prepared) -> Option<Certificate> {
-    let need = vec![1; prep.n_counties()];
-    let supply: Vec<u64> = prep.inst.cadres.iter().map(|c| c.senior as u64).collect();
-    hall_violator(prep, &need, &supply).map(|h| {
-        hall_certificate(prep, "H3", CertificateKind::SeniorLeaders, h, "one senior leader each", "senior cadres")
-    })
+    per_day(prep, 1, |c| prep.inst.cadres[c].senior, "H3", CertificateKind::SeniorLeaders, "one senior leader each", "senior cadres")
 }
 
-/// H4: every county needs `min_upper_per_group` province- or city-level members.
+/// H4: every county needs `min_upper_per_group` province- or city-level members (on every
+/// day the make-up can change, counting those in service).
 pub fn upper_members(prep: &Prepared) -> Option<Certificate> {
     let m = prep.inst.parameters.min_upper_per_group as u64;
     if m == 0 {
         return None;
     }
-    let need = vec![m; prep.n_counties()];
-    let supply: Vec<u64> = prep.inst.cadres.iter().map(|c| c.level.is_upper() as u64).collect();
-    hall_violator(prep, &need, &supply).map(|h| {
-        hall_certificate(
-            prep,
-            "H4",
-            CertificateKind::UpperMembers,
-            h,
-            &format!("{m} province/city member(s) each"),
-            "province/city cadres",
-        )
+    let what = format!("{m} province/city member(s) each");
+    per_day(prep, m, |c| prep.inst.cadres[c].level.is_upper(), "H4", CertificateKind::UpperMembers, &what, "province/city cadres")
+}
+
+fn per_day(
+    prep: &Prepared,
+    need_each: u64,
+    counts: impl Fn(usize) -> bool,
+    rule: &str,
+    kind: CertificateKind,
+    what: &str,
+    unit: &str,
+) -> Option<Certificate> {
+    let need = vec![need_each; prep.n_counties()];
+    let days = prep.stretch_starts(0..prep.n_cadres());
+    let several = days.len() > 1;
+    days.into_iter().find_map(|day| {
+        let supply: Vec<u64> = (0..prep.n_cadres()).map(|c| (counts(c) && prep.inst.cadres[c].serves_on(day)) as u64).collect();
+        hall_violator(prep, &need, &supply).map(|h| {
+            let mut cert = hall_certificate(prep, rule, kind, h, what, unit);
+            if several {
+                cert.day = Some(day);
+                cert.message = format!("on {day}, {}", cert.message);
+            }
+            cert
+        })
     })
 }
 
@@ -275,6 +290,7 @@ pub fn township_load(prep: &Prepared) -> Vec<Certificate> {
             cadres: cadres.iter().map(|&c| prep.inst.cadres[c].id.clone()).collect(),
             department: None,
             year: Some(y as u8 + 1),
+            day: None,
             need,
             supply,
             message: format!(
@@ -305,6 +321,7 @@ pub fn block_months(prep: &Prepared) -> Vec<Certificate> {
                     cadres: vec![cadre.id.clone()],
                     department: None,
                     year: Some(y as u8 + 1),
+                    day: None,
                     need: blocks,
                     supply: available,
                     message: format!(
@@ -357,6 +374,7 @@ pub fn department_caps(prep: &Prepared) -> Vec<Certificate> {
                 cadres: chosen.iter().map(|&c| prep.inst.cadres[c].id.clone()).collect(),
                 department: Some(prep.departments[d].clone()),
                 year: Some(y as u8 + 1),
+                day: None,
                 need: need_s,
                 supply: supply_s,
                 message: format!(
@@ -411,6 +429,7 @@ pub fn joint(prep: &Prepared) -> Certificate {
         cadres: Vec::new(),
         department: None,
         year: None,
+        day: None,
         need: 0,
         supply: 0,
         message: format!(

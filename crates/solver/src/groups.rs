@@ -99,6 +99,7 @@ pub struct Groups {
     pub former_leaders: Vec<Vec<(usize, chrono::NaiveDate)>>,
 }
 
+/// The S1 model and the handles the stages need.
 pub(crate) struct Model {
     pub(crate) milp: Milp,
     /// Per class: (county, variable) for every non-forced eligible county.
@@ -247,8 +248,23 @@ pub(crate) enum S1Outcome {
     NoSolution(&'static str),
 }
 
+/// A goal solved before S1 and then held: (stage id, name, direction, objective terms).
+pub(crate) type Goal = (&'static str, &'static str, Direction, Vec<(Var, f64)>);
+
 /// Solve the best-effort goals (if any) and S1, recording each stage.
 pub(crate) fn solve(prep: &Prepared, formulation: Formulation, mode: PlanMode, stager: &mut Stager) -> S1Outcome {
+    solve_with(prep, formulation, mode, stager, &|_, _| Vec::new())
+}
+
+/// As [`solve`], with `extra` goals (built on the model and its classes) between the
+/// best-effort goals and S1 — re-planning puts "fewest group changes" there.
+pub(crate) fn solve_with(
+    prep: &Prepared,
+    formulation: Formulation,
+    mode: PlanMode,
+    stager: &mut Stager,
+    extra: &dyn Fn(&Model, &[Class]) -> Vec<Goal>,
+) -> S1Outcome {
     let classes = classes(prep, formulation);
     let mut model = build(prep, &classes, mode);
     if mode == PlanMode::BestEffort {
@@ -270,6 +286,23 @@ pub(crate) fn solve(prep: &Prepared, formulation: Formulation, mode: PlanMode, s
             stager.record(stage_report(id, name, "max", StageFigures::of(&r, value, 1.0), BTreeMap::new()));
             model.milp.row(format!("{id}_fixed"), terms, value - 0.5, f64::INFINITY);
         }
+    }
+    for (id, name, direction, terms) in extra(&model, &classes) {
+        if terms.is_empty() {
+            continue;
+        }
+        model.milp.set_objective(direction, terms.clone(), 0.0);
+        let r = stager.run(id, &model.milp, 1.0);
+        match r.status {
+            MilpStatus::Optimal | MilpStatus::Limit => {}
+            MilpStatus::Infeasible => return S1Outcome::Infeasible,
+            MilpStatus::NoSolution => return S1Outcome::NoSolution(id),
+        }
+        let value = r.objective.round();
+        let sense = if direction == Direction::Min { "min" } else { "max" };
+        stager.record(stage_report(id, name, sense, StageFigures::of(&r, value, 1.0), BTreeMap::new()));
+        let (lb, ub) = if direction == Direction::Min { (f64::NEG_INFINITY, value + 0.5) } else { (value - 0.5, f64::INFINITY) };
+        model.milp.row(format!("{id}_fixed"), terms, lb, ub);
     }
     model.milp.set_objective(Direction::Min, model.s1_terms.clone(), model.s1_offset);
     let r = stager.run("S1", &model.milp, 0.01);

@@ -21,6 +21,7 @@ pub mod groups;
 pub mod milp;
 pub mod min_roster;
 pub mod months;
+pub mod repair;
 pub mod townships;
 
 mod assemble;

@@ -17,10 +17,12 @@
 use std::collections::BTreeMap;
 
 use chrono::Weekday;
-use sanlian_model::{Mode, Prepared};
+use sanlian_model::cost::month_days;
+use sanlian_model::Prepared;
 
 use crate::groups::Groups;
 use crate::milp::{Direction, Milp, MilpStatus, Var};
+use crate::repair::Pins;
 use crate::{stage_report, StageFigures, Stager};
 
 /// Block months (calendar month numbers) per cadre and plan year.
@@ -33,6 +35,18 @@ const WORKDAYS: [Weekday; 5] = [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekda
 
 /// Solve S3a; `Err(status)` (infeasible, or no solution in time) when there is no month plan.
 pub(crate) fn solve_months(prep: &Prepared, groups: &Groups, stager: &mut Stager) -> Result<Months, MilpStatus> {
+    solve_months_pinned(prep, groups, stager, None)
+}
+
+/// S3a, or with `pins` (re-planning) stage R3: months that started before the date kept,
+/// then fewest (cadre, year) whose months after the date change, then S3a's presence.
+pub(crate) fn solve_months_pinned(
+    prep: &Prepared,
+    groups: &Groups,
+    stager: &mut Stager,
+    pins: Option<&Pins>,
+) -> Result<Months, MilpStatus> {
+    let started = |y: usize, month: u32| pins.is_some_and(|p| month_days(prep.inst.year(y), month).0 < p.date);
     let first_year = prep.inst.first_year;
     let codes: Vec<&str> = prep.inst.region.counties.iter().map(|k| k.code.as_str()).collect();
     let mut m = Milp::new("S3a block months", Direction::Max);
@@ -50,8 +64,17 @@ pub(crate) fn solve_months(prep: &Prepared, groups: &Groups, stager: &mut Stager
                 continue;
             }
             let mut row = Vec::new();
+            let base = pins.filter(|p| p.months_pinned[c]).and_then(|p| p.months_base[c][y].as_ref());
             for month in prep.available_months(c, y) {
-                let v = m.binary(format!("x[{id},{}-{month:02}]", first_year + y as i32), 0.0);
+                let name = format!("x[{id},{}-{month:02}]", first_year + y as i32);
+                let v = match base {
+                    // A month that has started is history: it stays as the baseline had it.
+                    Some(b) if started(y, month) => {
+                        let on = if b.contains(&month) { 1.0 } else { 0.0 };
+                        m.col(name, on, on, true, 0.0)
+                    }
+                    _ => m.binary(name, 0.0),
+                };
                 x.push((c, y, month, v));
                 row.push((v, 1.0));
                 by_dept.entry((prep.department_of[c], y, month)).or_default().push(v);
@@ -77,7 +100,48 @@ pub(crate) fn solve_months(prep: &Prepared, groups: &Groups, stager: &mut Stager
         m.row(format!("S3_presence[{when}]"), row, f64::NEG_INFINITY, 0.0);
         presence += 1;
     }
-    let r = stager.run("S3a", &m, 1.0);
+    let mut kept = Vec::new();
+    if let Some(pins) = pins {
+        // Keeping a (cadre, year)'s months after the date outweighs all presence.
+        let weight = presence as f64 + 1.0;
+        let mut var_of: std::collections::HashMap<(usize, usize, u32), Var> = std::collections::HashMap::new();
+        let mut free_of: std::collections::HashMap<(usize, usize), Vec<(Var, f64)>> = std::collections::HashMap::new();
+        for &(c, y, mo, v) in &x {
+            var_of.insert((c, y, mo), v);
+            if !started(y, mo) {
+                free_of.entry((c, y)).or_default().push((v, 1.0));
+            }
+        }
+        for c in 0..prep.n_cadres() {
+            for y in 0..2 {
+                let Some(base) = pins.months_base[c][y].as_ref() else { continue };
+                let later: Vec<u32> = base.iter().copied().filter(|&mm| !started(y, mm)).collect();
+                let serves_later = prep.inst.parameters.window_months().any(|mm| !started(y, mm) && prep.serves_month(c, y, mm));
+                if !serves_later || !prep.active(c, y) {
+                    continue;
+                }
+                let vars: Option<Vec<Var>> = later.iter().map(|&mm| var_of.get(&(c, y, mm)).copied()).collect();
+                let Some(vars) = vars else { continue };
+                let id = &prep.inst.cadres[c].id;
+                let u = m.binary(format!("kept[{id},y{}]", y + 1), weight);
+                for v in vars {
+                    m.row(format!("R3_kept[{id},y{}]", y + 1), [(u, 1.0), (v, -1.0)], f64::NEG_INFINITY, 0.0);
+                }
+                // Kept means the same months: no more months after the date than before.
+                let mut row = free_of.get(&(c, y)).cloned().unwrap_or_default();
+                row.push((u, prep.inst.parameters.window_len() as f64));
+                m.row(
+                    format!("R3_same[{id},y{}]", y + 1),
+                    row,
+                    f64::NEG_INFINITY,
+                    later.len() as f64 + prep.inst.parameters.window_len() as f64,
+                );
+                kept.push((c, y, u));
+            }
+        }
+    }
+    let stage = if pins.is_some() { "R3" } else { "S3a" };
+    let r = stager.run(stage, &m, 1.0);
     if !matches!(r.status, MilpStatus::Optimal | MilpStatus::Limit) {
         return Err(r.status);
     }
@@ -88,6 +152,16 @@ pub(crate) fn solve_months(prep: &Prepared, groups: &Groups, stager: &mut Stager
         }
     }
     let value = presence_value(groups, &months);
+    if pins.is_some() {
+        let changes = kept.iter().filter(|&&(_, _, u)| r.int(u) == 0).count() as f64;
+        let terms = BTreeMap::from([
+            ("month_changes".to_string(), changes),
+            ("county_months_with_presence".to_string(), value as f64),
+        ]);
+        let figures = StageFigures { objective: changes, bound: changes, ..StageFigures::of(&r, changes, 1.0) };
+        stager.record(stage_report("R3", "min (cadre, year) whose block months after the date change (then max S3a)", "min", figures, terms));
+        return Ok(months);
+    }
     let terms = BTreeMap::from([
         ("county_months_with_presence".to_string(), value as f64),
         ("county_months_reachable".to_string(), presence as f64),
@@ -121,7 +195,7 @@ pub(crate) fn solve_weekdays(prep: &Prepared, groups: &Groups, stager: &mut Stag
     let mut out = vec![None; prep.n_cadres()];
     let mut dealt = vec![0usize; prep.n_counties()];
     for c in 0..prep.n_cadres() {
-        if matches!(prep.inst.cadres[c].mode(), Mode::Weekly | Mode::Mixed) {
+        if prep.has_weekday(c) {
             let k = groups.county_of[c];
             out[c] = Some(WORKDAYS[dealt[k] % WORKDAYS.len()]);
             dealt[k] += 1;
@@ -140,5 +214,27 @@ pub(crate) fn solve_weekdays(prep: &Prepared, groups: &Groups, stager: &mut Stag
     };
     let terms = BTreeMap::from([("distinct_weekdays".to_string(), value as f64)]);
     stager.record(stage_report("S3b", "max distinct weekdays of weekly/mixed members, summed over groups", "max", figures, terms));
+    out
+}
+
+/// Re-planning: every cadre keeps its baseline weekday (H10 allows any, so keeping is
+/// always possible: no weekday changes); a new cadre gets the weekday its group uses least.
+pub(crate) fn keep_weekdays(prep: &Prepared, groups: &Groups, pins: &Pins) -> Weekdays {
+    let mut out: Weekdays = vec![None; prep.n_cadres()];
+    let mut used = vec![[0usize; 5]; prep.n_counties()];
+    for c in 0..prep.n_cadres() {
+        if let (true, Some(d)) = (prep.has_weekday(c), pins.weekday[c]) {
+            out[c] = Some(d);
+            used[groups.county_of[c]][d.num_days_from_monday() as usize % 5] += 1;
+        }
+    }
+    for c in 0..prep.n_cadres() {
+        if prep.has_weekday(c) && out[c].is_none() {
+            let k = groups.county_of[c];
+            let least = (0..5).min_by_key(|&d| (used[k][d], d)).expect("five weekdays");
+            out[c] = Some(WORKDAYS[least]);
+            used[k][least] += 1;
+        }
+    }
     out
 }

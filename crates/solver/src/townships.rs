@@ -23,6 +23,7 @@ use sanlian_model::{PlanMode, Prepared};
 
 use crate::groups::Groups;
 use crate::milp::{Direction, Milp, MilpResult, MilpStatus, Var};
+use crate::repair::Pins;
 use crate::{stage_report, StageFigures, Stager};
 
 /// Township (index) per cadre and plan year; `None` for an inactive year.
@@ -34,7 +35,7 @@ struct CountyModel {
     t: Vec<(usize, usize, usize, Var)>,
 }
 
-fn build(prep: &Prepared, k: usize, members: &[usize], mode: PlanMode) -> CountyModel {
+fn build(prep: &Prepared, k: usize, members: &[usize], mode: PlanMode, pins: Option<&Pins>) -> CountyModel {
     let p = &prep.inst.parameters;
     let code = &prep.inst.region.counties[k].code;
     let towns = &prep.townships_of[k];
@@ -43,29 +44,46 @@ fn build(prep: &Prepared, k: usize, members: &[usize], mode: PlanMode) -> County
     let mut m = Milp::new(format!("S2 townships {code}"), Direction::Max);
     let mut t = Vec::new();
     let mut by_town: Vec<[Vec<(usize, Var)>; 2]> = vec![[Vec::new(), Vec::new()]; towns.len()];
+    // Re-planning: keeping a baseline township outweighs all of S2 (lexicographic).
+    let keep_weight = pins.map(|_| {
+        let best: f64 = members
+            .iter()
+            .map(|&c| {
+                let top = towns.iter().map(|&i| prep.matches(c, i)).max().unwrap_or(0) as f64;
+                p.match_value * top * prep.active_years(c) as f64
+            })
+            .sum();
+        let priority = towns.iter().filter(|&&i| prep.inst.region.townships[i].priority).count() as f64;
+        best + p.priority_first_year_value * priority + 1.0
+    });
     for &c in members {
-        let mut per_year: [Vec<Var>; 2] = [Vec::new(), Vec::new()];
+        let mut per_year: [Vec<(usize, Var)>; 2] = [Vec::new(), Vec::new()];
         for y in 0..2 {
             if !prep.active(c, y) {
                 continue;
             }
+            let fixed = pins.and_then(|p| p.town_fixed[c][y]).filter(|i| towns.contains(i));
+            let base = pins.and_then(|p| p.town_base[c][y]);
             for (j, &i) in towns.iter().enumerate() {
-                let value = p.match_value * prep.matches(c, i) as f64;
+                if fixed.is_some_and(|f| f != i) {
+                    continue;
+                }
+                let mut value = p.match_value * prep.matches(c, i) as f64;
+                if base == Some(i) {
+                    value += keep_weight.unwrap_or(0.0);
+                }
                 let v = m.binary(format!("t[{},y{},{}]", ids(c), y + 1, tcode(i)), value);
                 t.push((c, y, i, v));
-                per_year[y].push(v);
+                per_year[y].push((i, v));
                 by_town[j][y].push((c, v));
             }
-            m.row(format!("H5_one[{},y{}]", ids(c), y + 1), per_year[y].iter().map(|&v| (v, 1.0)), 1.0, 1.0);
+            m.row(format!("H5_one[{},y{}]", ids(c), y + 1), per_year[y].iter().map(|&(_, v)| (v, 1.0)), 1.0, 1.0);
         }
         if towns.len() >= 2 && !per_year[0].is_empty() && !per_year[1].is_empty() {
-            for (j, &i) in towns.iter().enumerate() {
-                m.row(
-                    format!("H5_distinct[{},{}]", ids(c), tcode(i)),
-                    [(per_year[0][j], 1.0), (per_year[1][j], 1.0)],
-                    f64::NEG_INFINITY,
-                    1.0,
-                );
+            for &(i, v1) in &per_year[0] {
+                if let Some(&(_, v2)) = per_year[1].iter().find(|(i2, _)| *i2 == i) {
+                    m.row(format!("H5_distinct[{},{}]", ids(c), tcode(i)), [(v1, 1.0), (v2, 1.0)], f64::NEG_INFINITY, 1.0);
+                }
             }
         }
     }
@@ -115,14 +133,27 @@ fn build(prep: &Prepared, k: usize, members: &[usize], mode: PlanMode) -> County
 
 /// Solve S2 for every county; `Err(stage)` if a county found no solution in time.
 pub(crate) fn solve(prep: &Prepared, groups: &Groups, mode: PlanMode, stager: &mut Stager) -> Result<Townships, &'static str> {
+    solve_pinned(prep, groups, mode, stager, None)
+}
+
+/// S2, or with `pins` (re-planning) stage R2: pinned townships kept, then fewest changed
+/// townships against the baseline, then S2.
+pub(crate) fn solve_pinned(
+    prep: &Prepared,
+    groups: &Groups,
+    mode: PlanMode,
+    stager: &mut Stager,
+    pins: Option<&Pins>,
+) -> Result<Townships, &'static str> {
     let start = std::time::Instant::now();
     let mut members = vec![Vec::new(); prep.n_counties()];
     for (c, &k) in groups.county_of.iter().enumerate() {
         members[k].push(c);
     }
-    let models: Vec<CountyModel> = (0..prep.n_counties()).map(|k| build(prep, k, &members[k], mode)).collect();
+    let models: Vec<CountyModel> = (0..prep.n_counties()).map(|k| build(prep, k, &members[k], mode, pins)).collect();
     for (k, cm) in models.iter().enumerate() {
-        stager.capture(format!("S2_{}", prep.inst.region.counties[k].code), &cm.milp);
+        let stage = if pins.is_some() { "R2" } else { "S2" };
+        stager.capture(format!("{stage}_{}", prep.inst.region.counties[k].code), &cm.milp);
     }
     let unit = s2_unit(prep);
     let settings = stager.settings(1, unit);
@@ -138,7 +169,7 @@ pub(crate) fn solve(prep: &Prepared, groups: &Groups, mode: PlanMode, stager: &m
         })
         .collect();
     if *failed.lock().expect("no panics while held") {
-        return Err("S2");
+        return Err(if pins.is_some() { "R2" } else { "S2" });
     }
     let mut out = vec![[None, None]; prep.n_cadres()];
     for (cm, r) in models.iter().zip(&results) {
@@ -147,6 +178,26 @@ pub(crate) fn solve(prep: &Prepared, groups: &Groups, mode: PlanMode, stager: &m
                 out[c][y] = Some(i);
             }
         }
+    }
+    if let Some(pins) = pins {
+        let changes = (0..prep.n_cadres())
+            .flat_map(|c| (0..2).map(move |y| (c, y)))
+            .filter(|&(c, y)| pins.town_base[c][y].is_some_and(|b| out[c][y] != Some(b)))
+            .count() as f64;
+        let mut terms = s2_terms(prep, &out);
+        terms.insert("township_changes".into(), changes);
+        let figures = StageFigures {
+            objective: changes,
+            bound: changes,
+            unit: 1.0,
+            limited: results.iter().any(|r| r.status == MilpStatus::Limit),
+            rows: results.iter().map(|r| r.rows).sum(),
+            cols: results.iter().map(|r| r.cols).sum(),
+            models: results.len(),
+            seconds: start.elapsed().as_secs_f64(),
+        };
+        stager.record(stage_report("R2", "min changed townships after the date (then max S2)", "min", figures, terms));
+        return Ok(out);
     }
     let terms = s2_terms(prep, &out);
     let objective = terms["match_value"] + terms["priority_value"];
