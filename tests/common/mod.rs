@@ -216,13 +216,15 @@ pub fn reverify(prep: &Prepared, cert: &Certificate) -> Result<(), String> {
         .map(|c| prep.county_index.get(c.as_str()).copied().ok_or(format!("unknown county {c}")))
         .collect::<Result<_, _>>()?;
     let in_set = |k: usize| counties.contains(&k);
-    let eligible_any = |c: usize| inst.cadres[c].level_eligible_any(prep, &in_set);
+    // H2 by its words; a re-planning certificate narrows it further (cadres at work keep
+    // their groups), which `prep.eligible` then carries.
+    let eligible_any = |c: usize| inst.cadres[c].level_eligible_any(prep, &in_set) && prep.eligible[c].iter().any(|&k| in_set(k));
     // Certificates about one day count only the cadres in service that day.
     let serves = |c: usize| cert.day.is_none_or(|d| inst.cadres[c].serves_on(d));
     let (need, supply): (u64, u64) = match cert.kind {
         CertificateKind::Coverage => (
             counties.iter().map(|&k| prep.townships_of[k].len() as u64).sum(),
-            (0..inst.cadres.len()).filter(|&c| eligible_any(c)).map(|c| inst.cadres[c].active_years.len() as u64).sum(),
+            (0..inst.cadres.len()).filter(|&c| eligible_any(c)).map(|c| years_served(prep, c)).sum(),
         ),
         CertificateKind::SeniorLeaders => (
             counties.len() as u64,
@@ -287,6 +289,21 @@ pub fn reverify(prep: &Prepared, cert: &Certificate) -> Result<(), String> {
         return Err(format!("certificate shows no obstacle: need {need} ≤ supply {supply}"));
     }
     Ok(())
+}
+
+/// Plan years a cadre works in: among its active years, those in which its service
+/// period reaches a window month.
+pub fn years_served(prep: &Prepared, c: usize) -> u64 {
+    let cadre = &prep.inst.cadres[c];
+    let p = &prep.inst.parameters;
+    (0..2)
+        .filter(|&y| {
+            cadre.active_years.contains(&(y as u8 + 1))
+                && p.window_months().any(|m| {
+                    cadre.serves_on(chrono::NaiveDate::from_ymd_opt(prep.inst.first_year + y, m, 1).unwrap())
+                })
+        })
+        .count() as u64
 }
 
 /// Eligibility of a cadre for any county of a set, from H2's wording.

@@ -1,7 +1,7 @@
 //! Changes during the plan (岗位调整, PLANNING_RULES §7): the events file and how it
 //! turns an instance into the instance the rest of the plan is made for.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::validate::parse_month;
@@ -130,7 +130,9 @@ impl Events {
                         continue;
                     }
                     leavers.push(cadre.clone());
-                    if date <= start {
+                    // Leaving before its first window starts, the cadre has done nothing yet.
+                    let first_active = if inst.cadres[c].active_in(1) { start } else { start.with_year(inst.first_year + 1).unwrap_or(start) };
+                    if date <= first_active {
                         removed.push(cadre.clone());
                     } else {
                         out.cadres[c].until = Some(date);

@@ -153,8 +153,9 @@ impl<'a> Prepared<'a> {
     }
 
     /// H8: the least and most block months of cadre `c` in plan year `y`. A whole year:
-    /// exactly its blocks. The year it leaves in: those it took before leaving, at most its
-    /// blocks. The year it joins in: exactly min(blocks, available months it serves).
+    /// exactly its blocks. A year served only in part (it joins or leaves in it): at most
+    /// its blocks, and no more than the available months it serves (a successor takes over
+    /// what its predecessor had left).
     pub fn block_range(&self, c: usize, y: YearIdx) -> (u32, u32) {
         let b = self.blocks(c);
         if !self.active(c, y) {
@@ -163,15 +164,7 @@ impl<'a> Prepared<'a> {
         if self.serves_whole_year(c, y) {
             return (b, b);
         }
-        let leaves = self.inst.cadres[c].until.is_some_and(|u| {
-            self.inst.parameters.window_months().any(|m| cost::month_days(self.inst.year(y), m).0 >= u)
-        });
-        if leaves {
-            (0, b)
-        } else {
-            let r = b.min(self.available_months(c, y).len() as u32);
-            (r, r)
-        }
+        (0, b.min(self.available_months(c, y).len() as u32))
     }
 
     /// First day of the plan's first on-site window.

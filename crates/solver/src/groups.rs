@@ -115,8 +115,8 @@ pub(crate) struct Model {
     pub(crate) s1_offset: f64,
 }
 
-fn build(prep: &Prepared, classes: &[Class], mode: PlanMode) -> Model {
-    build_with_optional(prep, classes, mode, &[])
+fn build(prep: &Prepared, classes: &[Class], mode: PlanMode, cover: Option<&CoverTweaks>) -> Model {
+    build_with(prep, classes, mode, &[], cover)
 }
 
 /// The S1 model in which the classes flagged in `optional` (missing flags: false) may
@@ -124,6 +124,11 @@ fn build(prep: &Prepared, classes: &[Class], mode: PlanMode) -> Model {
 /// variable even for a single eligible county) and its row is `H1_assign[q]`
 /// 0 ≤ Σ_k n[q,k] ≤ |q|.
 pub(crate) fn build_with_optional(prep: &Prepared, classes: &[Class], mode: PlanMode, optional: &[bool]) -> Model {
+    build_with(prep, classes, mode, optional, None)
+}
+
+/// The S1 model with optional classes and, for re-planning, H7 counted on what remains.
+fn build_with(prep: &Prepared, classes: &[Class], mode: PlanMode, optional: &[bool], cover: Option<&CoverTweaks>) -> Model {
     let p = &prep.inst.parameters;
     let nk = prep.n_counties();
     let codes: Vec<&str> = prep.inst.region.counties.iter().map(|k| k.code.as_str()).collect();
@@ -162,8 +167,9 @@ pub(crate) fn build_with_optional(prep: &Prepared, classes: &[Class], mode: Plan
     for (q, class) in classes.iter().enumerate() {
         let rep = class.members[0];
         let optional = optional.get(q).copied().unwrap_or(false);
+        let cover_years = |q: usize| cover.map_or(classes[q].cadre_years(), |t| t.years[classes[q].members[0]]);
         if let Some(k) = class.forced().filter(|_| !optional) {
-            fixed_cover[k] += class.size() * class.cadre_years();
+            fixed_cover[k] += class.size() * cover_years(q);
             forced_in[k].push(q);
             s1_offset += class.size() * prep.s1_coefficient(rep, k);
         } else {
@@ -179,7 +185,7 @@ pub(crate) fn build_with_optional(prep: &Prepared, classes: &[Class], mode: Plan
         }
     }
 
-    let mut cover = Vec::new();
+    let mut cover_vars = Vec::new();
     let mut senior = Vec::new();
     let mut mixed = Vec::new();
     for k in 0..nk {
@@ -194,8 +200,10 @@ pub(crate) fn build_with_optional(prep: &Prepared, classes: &[Class], mode: Plan
             (0..days.len()).map(|di| part(&|q| classes[q].senior && on_day[q][di])).collect();
         let uppers_on: Vec<(Vec<(Var, f64)>, f64)> =
             (0..days.len()).map(|di| part(&|q| classes[q].upper && on_day[q][di])).collect();
+        let cover_of = |q: usize| cover.map_or(classes[q].cadre_years(), |t| t.years[classes[q].members[0]]);
+        let credit = cover.map_or(0.0, |t| t.credit[k]);
         let cover_terms: Vec<(Var, f64)> =
-            cols_in[k].iter().map(|&(q, v)| (v, classes[q].cadre_years())).collect();
+            cols_in[k].iter().map(|&(q, v)| (v, cover_of(q))).filter(|&(_, a)| a > 0.0).collect();
         if best_effort {
             let indicator = |m: &mut Milp, name: &str, ub: f64, scale: f64, parts: &[(Vec<(Var, f64)>, f64)]| {
                 let x = m.col(format!("{}[{code}]", name.split('_').nth(1).unwrap_or(name)), 0.0, ub, true, 0.0);
@@ -207,7 +215,7 @@ pub(crate) fn build_with_optional(prep: &Prepared, classes: &[Class], mode: Plan
                 }
                 x
             };
-            cover.push(indicator(&mut m, "B1_cover", townships[k], 1.0, &[(cover_terms.clone(), fixed_cover[k])]));
+            cover_vars.push(indicator(&mut m, "B1_cover", townships[k] - credit, 1.0, &[(cover_terms.clone(), fixed_cover[k])]));
             senior.push(indicator(&mut m, "B2_senior", 1.0, 1.0, &seniors_on));
             mixed.push(indicator(&mut m, "B3_mixed", 1.0, min_upper, &uppers_on));
         } else {
@@ -217,7 +225,7 @@ pub(crate) fn build_with_optional(prep: &Prepared, classes: &[Class], mode: Plan
             for (di, (terms, fixed)) in uppers_on.into_iter().enumerate() {
                 m.row(format!("H4_mixed[{code}{}]", day_tag(di)), terms, min_upper - fixed, f64::INFINITY);
             }
-            let need = townships[k] - fixed_cover[k];
+            let need = townships[k] - credit - fixed_cover[k];
             m.row(format!("H7_cover[{code}]"), cover_terms.clone(), need, f64::INFINITY);
             if need > 0.0 {
                 // Rounding of H7_cover (every class gives at most 2 cadre-years, so at least
@@ -236,7 +244,7 @@ pub(crate) fn build_with_optional(prep: &Prepared, classes: &[Class], mode: Plan
         }
     }
     m.offset = s1_offset;
-    Model { milp: m, n, cover, senior, mixed, s1_terms, s1_offset }
+    Model { milp: m, n, cover: cover_vars, senior, mixed, s1_terms, s1_offset }
 }
 
 /// What S1 ended with.
@@ -248,12 +256,19 @@ pub(crate) enum S1Outcome {
     NoSolution(&'static str),
 }
 
+/// Re-planning's view of H7: townships already covered by pinned assignments (per county)
+/// and the cadre-years each cadre can still give (per cadre).
+pub(crate) struct CoverTweaks {
+    pub credit: Vec<f64>,
+    pub years: Vec<f64>,
+}
+
 /// A goal solved before S1 and then held: (stage id, name, direction, objective terms).
 pub(crate) type Goal = (&'static str, &'static str, Direction, Vec<(Var, f64)>);
 
 /// Solve the best-effort goals (if any) and S1, recording each stage.
 pub(crate) fn solve(prep: &Prepared, formulation: Formulation, mode: PlanMode, stager: &mut Stager) -> S1Outcome {
-    solve_with(prep, formulation, mode, stager, &|_, _| Vec::new())
+    solve_with(prep, formulation, mode, stager, &|_, _| Vec::new(), None)
 }
 
 /// As [`solve`], with `extra` goals (built on the model and its classes) between the
@@ -264,9 +279,10 @@ pub(crate) fn solve_with(
     mode: PlanMode,
     stager: &mut Stager,
     extra: &dyn Fn(&Model, &[Class]) -> Vec<Goal>,
+    cover: Option<&CoverTweaks>,
 ) -> S1Outcome {
     let classes = classes(prep, formulation);
-    let mut model = build(prep, &classes, mode);
+    let mut model = build(prep, &classes, mode, cover);
     if mode == PlanMode::BestEffort {
         type Goal<'a> = (&'a str, &'a str, Vec<(Var, f64)>);
         let goals: [Goal; 3] = [
@@ -275,7 +291,9 @@ pub(crate) fn solve_with(
             ("B3", "H4 goal: groups with mixed composition", model.mixed.iter().map(|&v| (v, 1.0)).collect()),
         ];
         for (id, name, terms) in goals {
-            model.milp.set_objective(Direction::Max, terms.clone(), 0.0);
+            // B1 counts every covered township, those pinned by re-planning included.
+            let offset = if id == "B1" { cover.map_or(0.0, |t| t.credit.iter().sum()) } else { 0.0 };
+            model.milp.set_objective(Direction::Max, terms.clone(), offset);
             let r = stager.run(id, &model.milp, 1.0);
             match r.status {
                 MilpStatus::Optimal | MilpStatus::Limit => {}
@@ -284,7 +302,7 @@ pub(crate) fn solve_with(
             }
             let value = r.objective.round();
             stager.record(stage_report(id, name, "max", StageFigures::of(&r, value, 1.0), BTreeMap::new()));
-            model.milp.row(format!("{id}_fixed"), terms, value - 0.5, f64::INFINITY);
+            model.milp.row(format!("{id}_fixed"), terms, value - offset - 0.5, f64::INFINITY);
         }
     }
     for (id, name, direction, terms) in extra(&model, &classes) {

@@ -141,7 +141,10 @@ pub fn repair(prep: &Prepared, date: NaiveDate, base: &[Option<Baseline>], opts:
         pins.months_pinned[c] = !b.successor;
         pins.weekday[c] = b.weekday;
     }
-    let hard = certificate::find(&restricted, opts.mode);
+    let mut hard = certificate::find(&restricted, opts.mode);
+    for cert in &mut hard {
+        cert.message = format!("with every cadre already at work kept in its group (H1), {}", cert.message);
+    }
     if !hard.is_empty() {
         return match opts.mode {
             PlanMode::Strict => Ok(Solution { outcome: Outcome::Infeasible(hard), models: stager.models }),
@@ -158,7 +161,21 @@ pub fn repair(prep: &Prepared, date: NaiveDate, base: &[Option<Baseline>], opts:
         }
         vec![("R1", "min group changes after the date (2 per free year: group and township)", Direction::Min, terms)]
     };
-    let groups = match groups::solve_with(&restricted, Formulation::Plain, opts.mode, &mut stager, &moves) {
+    // H7 on what remains: townships covered by pinned assignments are covered; each cadre
+    // gives the years whose township is still open.
+    let mut credit_sets = vec![std::collections::BTreeSet::new(); prep.n_counties()];
+    for c in 0..n {
+        for y in 0..2 {
+            if let (Some(t), Some(b)) = (pins.town_fixed[c][y], &base[c]) {
+                credit_sets[b.county].insert(t);
+            }
+        }
+    }
+    let cover = groups::CoverTweaks {
+        credit: credit_sets.iter().map(|s| s.len() as f64).collect(),
+        years: (0..n).map(|c| (0..2).filter(|&y| prep.active(c, y) && pins.town_fixed[c][y].is_none()).count() as f64).collect(),
+    };
+    let groups = match groups::solve_with(&restricted, Formulation::Plain, opts.mode, &mut stager, &moves, Some(&cover)) {
         S1Outcome::Solved(g) => g,
         S1Outcome::Infeasible => {
             let joint = certificate::joint(&restricted);

@@ -88,8 +88,21 @@ fn build(prep: &Prepared, k: usize, members: &[usize], mode: PlanMode, pins: Opt
         }
     }
     let cap = p.max_cadres_per_township_year as f64;
-    let supply: u32 = members.iter().map(|&c| prep.active_years(c)).sum();
-    let target = (supply as usize).min(towns.len()) as f64;
+    // Best-effort coverage target: townships pinned assignments cover, plus one per open cadre-year.
+    let mut pinned: Vec<usize> = Vec::new();
+    let mut open = 0usize;
+    for &c in members {
+        for y in 0..2 {
+            if prep.active(c, y) {
+                match pins.and_then(|p| p.town_fixed[c][y]) {
+                    Some(t) if !pinned.contains(&t) => pinned.push(t),
+                    Some(_) => {}
+                    None => open += 1,
+                }
+            }
+        }
+    }
+    let target = (pinned.len() + open).min(towns.len()) as f64;
     let mut covered = Vec::new();
     for (j, &i) in towns.iter().enumerate() {
         for y in 0..2 {
