@@ -39,6 +39,25 @@ fn bench(c: &mut Criterion) {
     g.bench_function("s2_townships", |b| b.iter(|| stages::townships(&prep, &groups, &opts).unwrap()));
     g.bench_function("s3_months_weekdays", |b| b.iter(|| stages::months(&prep, &groups, &opts).unwrap()));
     g.finish();
+
+    // Re-planning: one departure in mid-2027 (a province cadre of 市中区's group), from the
+    // events file to the checked, repaired plan.
+    let events = sanlian_model::Events {
+        events: vec![sanlian_model::Event::Leave { date: "2027-07-01".parse().unwrap(), cadre: "P004".into() }],
+    };
+    let mut g = c.benchmark_group("shandong_reassign");
+    g.sample_size(10);
+    g.bench_function("one_departure", |b| {
+        b.iter(|| {
+            let applied = events.apply(&inst).unwrap();
+            let next = Prepared::new(&applied.instance).unwrap();
+            let base = sanlian_solver::repair::baselines(&next, &plan, &applied.baseline);
+            let sol = sanlian_solver::repair::repair(&next, applied.date, &base, &opts).unwrap();
+            let Outcome::Planned(new) = sol.outcome else { panic!("a valid repair exists") };
+            assert!(sanlian_check::check(&next, &new).is_valid());
+        })
+    });
+    g.finish();
 }
 
 criterion_group!(benches, bench);
