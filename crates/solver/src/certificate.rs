@@ -68,6 +68,11 @@ impl HallSet {
 /// a set whose need exceeds the supply of all its neighbours — or `None` if
 /// every need can be met fractionally.
 fn hall(need: &[u64], supply: &[u64], adj: &[Vec<usize>]) -> Option<Vec<usize>> {
+    hall_with(need, supply, adj, None)
+}
+
+/// [`hall`], where with `per_pair` a left node may draw at most that much from each right node.
+fn hall_with(need: &[u64], supply: &[u64], adj: &[Vec<usize>], per_pair: Option<u64>) -> Option<Vec<usize>> {
     let mut g: DiGraph<(), u64> = DiGraph::new();
     let source = g.add_node(());
     let sink = g.add_node(());
@@ -78,7 +83,7 @@ fn hall(need: &[u64], supply: &[u64], adj: &[Vec<usize>]) -> Option<Vec<usize>> 
         if n > 0 {
             g.add_edge(source, left[i], n);
             for &j in &adj[i] {
-                g.add_edge(left[i], right[j], total + 1);
+                g.add_edge(left[i], right[j], per_pair.unwrap_or(total + 1));
             }
         }
     }
@@ -358,9 +363,8 @@ pub fn department_caps(prep: &Prepared) -> Vec<Certificate> {
             let need: Vec<u64> = members.iter().map(|&c| prep.block_range(c, y).0 as u64).collect();
             let adj: Vec<Vec<usize>> =
                 members.iter().map(|&c| (0..months.len()).filter(|&j| available(c, months[j])).collect()).collect();
-            // Each cadre takes a month at most once: split the month side per cadre by giving
-            // every (cadre, month) edge capacity 1 through an intermediate node.
-            let Some(set) = hall_unit(&need, &vec![cap; months.len()], &adj) else { continue };
+            // Each cadre takes a month at most once: every (cadre, month) edge carries 1.
+            let Some(set) = hall_with(&need, &vec![cap; months.len()], &adj, Some(1)) else { continue };
             let chosen: Vec<usize> = set.iter().map(|&i| members[i]).collect();
             let need_s: u64 = set.iter().map(|&i| need[i]).sum();
             let supply_s: u64 = months.iter().map(|&m| cap.min(chosen.iter().filter(|&&c| available(c, m)).count() as u64)).sum();
@@ -391,34 +395,6 @@ pub fn department_caps(prep: &Prepared) -> Vec<Certificate> {
     out
 }
 
-/// Like [`hall`], but each left node may draw at most 1 from each right node.
-fn hall_unit(need: &[u64], supply: &[u64], adj: &[Vec<usize>]) -> Option<Vec<usize>> {
-    let mut g: DiGraph<(), u64> = DiGraph::new();
-    let source = g.add_node(());
-    let sink = g.add_node(());
-    let left: Vec<NodeIndex> = need.iter().map(|_| g.add_node(())).collect();
-    let right: Vec<NodeIndex> = supply.iter().map(|_| g.add_node(())).collect();
-    let total: u64 = need.iter().sum();
-    for (i, &n) in need.iter().enumerate() {
-        if n > 0 {
-            g.add_edge(source, left[i], n);
-            for &j in &adj[i] {
-                g.add_edge(left[i], right[j], 1);
-            }
-        }
-    }
-    for (j, &s) in supply.iter().enumerate() {
-        if s > 0 {
-            g.add_edge(right[j], sink, s);
-        }
-    }
-    let (flow, edge_flow) = dinics(&g, source, sink);
-    if flow >= total {
-        return None;
-    }
-    let reach = residual_reach(&g, &edge_flow, source);
-    Some((0..need.len()).filter(|&i| reach[left[i].index()] && need[i] > 0).collect())
-}
 
 /// The rules conflict only jointly: the S1 MILP is infeasible although no single-rule obstacle exists.
 pub fn joint(prep: &Prepared) -> Certificate {

@@ -247,6 +247,25 @@ fn build_with(prep: &Prepared, classes: &[Class], mode: PlanMode, optional: &[bo
     Model { milp: m, n, cover: cover_vars, senior, mixed, s1_terms, s1_offset }
 }
 
+/// Optimise one goal on the S1 model, record it, and hold its value for the stages after.
+fn hold_goal(model: &mut Model, stager: &mut Stager, goal: Goal, offset: f64) -> Result<(), S1Outcome> {
+    let (id, name, direction, terms) = goal;
+    model.milp.set_objective(direction, terms.clone(), offset);
+    let r = stager.run(id, &model.milp, 1.0);
+    match r.status {
+        MilpStatus::Optimal | MilpStatus::Limit => {}
+        MilpStatus::Infeasible => return Err(S1Outcome::Infeasible),
+        MilpStatus::NoSolution => return Err(S1Outcome::NoSolution(id)),
+    }
+    let value = r.objective.round();
+    let sense = if direction == Direction::Min { "min" } else { "max" };
+    stager.record(stage_report(id, name, sense, StageFigures::of(&r, value, 1.0), BTreeMap::new()));
+    let held = value - offset;
+    let (lb, ub) = if direction == Direction::Min { (f64::NEG_INFINITY, held + 0.5) } else { (held - 0.5, f64::INFINITY) };
+    model.milp.row(format!("{id}_fixed"), terms, lb, ub);
+    Ok(())
+}
+
 /// What S1 ended with.
 pub(crate) enum S1Outcome {
     Solved(Groups),
@@ -284,8 +303,7 @@ pub(crate) fn solve_with(
     let classes = classes(prep, formulation);
     let mut model = build(prep, &classes, mode, cover);
     if mode == PlanMode::BestEffort {
-        type Goal<'a> = (&'a str, &'a str, Vec<(Var, f64)>);
-        let goals: [Goal; 3] = [
+        let goals: [(&'static str, &'static str, Vec<(Var, f64)>); 3] = [
             ("B1", "H7 goal: townships covered", model.cover.iter().map(|&v| (v, 1.0)).collect()),
             ("B2", "H3 goal: groups led by a senior cadre", model.senior.iter().map(|&v| (v, 1.0)).collect()),
             ("B3", "H4 goal: groups with mixed composition", model.mixed.iter().map(|&v| (v, 1.0)).collect()),
@@ -293,34 +311,18 @@ pub(crate) fn solve_with(
         for (id, name, terms) in goals {
             // B1 counts every covered township, those pinned by re-planning included.
             let offset = if id == "B1" { cover.map_or(0.0, |t| t.credit.iter().sum()) } else { 0.0 };
-            model.milp.set_objective(Direction::Max, terms.clone(), offset);
-            let r = stager.run(id, &model.milp, 1.0);
-            match r.status {
-                MilpStatus::Optimal | MilpStatus::Limit => {}
-                MilpStatus::Infeasible => return S1Outcome::Infeasible,
-                MilpStatus::NoSolution => return S1Outcome::NoSolution(id),
+            if let Err(stop) = hold_goal(&mut model, stager, (id, name, Direction::Max, terms), offset) {
+                return stop;
             }
-            let value = r.objective.round();
-            stager.record(stage_report(id, name, "max", StageFigures::of(&r, value, 1.0), BTreeMap::new()));
-            model.milp.row(format!("{id}_fixed"), terms, value - offset - 0.5, f64::INFINITY);
         }
     }
-    for (id, name, direction, terms) in extra(&model, &classes) {
-        if terms.is_empty() {
+    for goal in extra(&model, &classes) {
+        if goal.3.is_empty() {
             continue;
         }
-        model.milp.set_objective(direction, terms.clone(), 0.0);
-        let r = stager.run(id, &model.milp, 1.0);
-        match r.status {
-            MilpStatus::Optimal | MilpStatus::Limit => {}
-            MilpStatus::Infeasible => return S1Outcome::Infeasible,
-            MilpStatus::NoSolution => return S1Outcome::NoSolution(id),
+        if let Err(stop) = hold_goal(&mut model, stager, goal, 0.0) {
+            return stop;
         }
-        let value = r.objective.round();
-        let sense = if direction == Direction::Min { "min" } else { "max" };
-        stager.record(stage_report(id, name, sense, StageFigures::of(&r, value, 1.0), BTreeMap::new()));
-        let (lb, ub) = if direction == Direction::Min { (f64::NEG_INFINITY, value + 0.5) } else { (value - 0.5, f64::INFINITY) };
-        model.milp.row(format!("{id}_fixed"), terms, lb, ub);
     }
     model.milp.set_objective(Direction::Min, model.s1_terms.clone(), model.s1_offset);
     let r = stager.run("S1", &model.milp, 0.01);
