@@ -303,15 +303,15 @@ pub(crate) fn solve_with(
     let classes = classes(prep, formulation);
     let mut model = build(prep, &classes, mode, cover);
     if mode == PlanMode::BestEffort {
-        let goals: [(&'static str, &'static str, Vec<(Var, f64)>); 3] = [
-            ("B1", "H7 goal: townships covered", model.cover.iter().map(|&v| (v, 1.0)).collect()),
-            ("B2", "H3 goal: groups led by a senior cadre", model.senior.iter().map(|&v| (v, 1.0)).collect()),
-            ("B3", "H4 goal: groups with mixed composition", model.mixed.iter().map(|&v| (v, 1.0)).collect()),
+        let goals: [Goal; 3] = [
+            ("B1", "H7 goal: townships covered", Direction::Max, model.cover.iter().map(|&v| (v, 1.0)).collect()),
+            ("B2", "H3 goal: groups led by a senior cadre", Direction::Max, model.senior.iter().map(|&v| (v, 1.0)).collect()),
+            ("B3", "H4 goal: groups with mixed composition", Direction::Max, model.mixed.iter().map(|&v| (v, 1.0)).collect()),
         ];
-        for (id, name, terms) in goals {
+        for goal in goals {
             // B1 counts every covered township, those pinned by re-planning included.
-            let offset = if id == "B1" { cover.map_or(0.0, |t| t.credit.iter().sum()) } else { 0.0 };
-            if let Err(stop) = hold_goal(&mut model, stager, (id, name, Direction::Max, terms), offset) {
+            let offset = if goal.0 == "B1" { cover.map_or(0.0, |t| t.credit.iter().sum()) } else { 0.0 };
+            if let Err(stop) = hold_goal(&mut model, stager, goal, offset) {
                 return stop;
             }
         }
