@@ -144,7 +144,8 @@ impl<'a> Prepared<'a> {
     /// its first day lies in the service period [`from`, `until`); without a service
     /// period every month is.
     pub fn serves_month(&self, c: usize, y: YearIdx, m: u32) -> bool {
-        self.inst.cadres[c].serves_on(cost::month_days(self.inst.year(y), m).0)
+        let cadre = &self.inst.cadres[c];
+        (cadre.from.is_none() && cadre.until.is_none()) || cadre.serves_on(cost::month_days(self.inst.year(y), m).0)
     }
 
     /// Does cadre `c` serve every window month of plan year `y`?

@@ -45,6 +45,17 @@ pub struct HallSet {
 }
 
 impl HallSet {
+    /// "the N counties A、B need X unit (why)": the need side of a certificate's message.
+    pub fn need_phrase(&self, prep: &Prepared, unit: &str, why: &str) -> String {
+        let n = self.counties.len();
+        format!(
+            "the {n} count{} {} need {} {unit} ({why})",
+            if n == 1 { "y" } else { "ies" },
+            names(prep, &self.counties),
+            self.need
+        )
+    }
+
     /// The set as a certificate of `rule`, with its counties, cadres, need and supply.
     pub fn certificate(&self, prep: &Prepared, rule: &str, kind: CertificateKind, message: String) -> Certificate {
         Certificate {
@@ -174,7 +185,7 @@ pub fn verify(prep: &Prepared, counties: Vec<usize>, need: &[u64], supply: &[u64
     (need_sum > supply_sum).then_some(HallSet { counties, cadres, need: need_sum, supply: supply_sum })
 }
 
-pub(crate) fn names(prep: &Prepared, counties: &[usize]) -> String {
+fn names(prep: &Prepared, counties: &[usize]) -> String {
     const SHOWN: usize = 12;
     let r = &prep.inst.region;
     let mut s: Vec<String> = counties.iter().take(SHOWN).map(|&k| r.counties[k].name.clone()).collect();
@@ -186,12 +197,9 @@ pub(crate) fn names(prep: &Prepared, counties: &[usize]) -> String {
 
 fn hall_certificate(prep: &Prepared, rule: &str, kind: CertificateKind, h: HallSet, what: &str, unit: &str) -> Certificate {
     let message = format!(
-        "{rule}: the {} count{} {} need {} {unit} ({what}), but the {} cadres eligible for any of them supply at most {}: \
+        "{rule}: {}, but the {} cadres eligible for any of them supply at most {}: \
          make at least {} more {unit} eligible there, or lower the need",
-        h.counties.len(),
-        if h.counties.len() == 1 { "y" } else { "ies" },
-        names(prep, &h.counties),
-        h.need,
+        h.need_phrase(prep, unit, what),
         h.cadres.len(),
         h.supply,
         h.need - h.supply,

@@ -156,6 +156,8 @@ fn build_with(prep: &Prepared, classes: &[Class], mode: PlanMode, optional: &[bo
     });
     let day_tag = |di: usize| if days.len() == 1 { String::new() } else { format!(",{}", days[di]) };
 
+    // Cadre-years a class gives towards H7 (re-planning: only the years still open).
+    let cover_years = |q: usize| cover.map_or(classes[q].cadre_years(), |t| t.years[classes[q].members[0]]);
     let mut fixed_cover = vec![0.0; nk];
     let mut forced_in: Vec<Vec<usize>> = vec![Vec::new(); nk];
     let mut s1_offset = 0.0;
@@ -167,7 +169,6 @@ fn build_with(prep: &Prepared, classes: &[Class], mode: PlanMode, optional: &[bo
     for (q, class) in classes.iter().enumerate() {
         let rep = class.members[0];
         let optional = optional.get(q).copied().unwrap_or(false);
-        let cover_years = |q: usize| cover.map_or(classes[q].cadre_years(), |t| t.years[classes[q].members[0]]);
         if let Some(k) = class.forced().filter(|_| !optional) {
             fixed_cover[k] += class.size() * cover_years(q);
             forced_in[k].push(q);
@@ -200,10 +201,9 @@ fn build_with(prep: &Prepared, classes: &[Class], mode: PlanMode, optional: &[bo
             (0..days.len()).map(|di| part(&|q| classes[q].senior && on_day[q][di])).collect();
         let uppers_on: Vec<(Vec<(Var, f64)>, f64)> =
             (0..days.len()).map(|di| part(&|q| classes[q].upper && on_day[q][di])).collect();
-        let cover_of = |q: usize| cover.map_or(classes[q].cadre_years(), |t| t.years[classes[q].members[0]]);
         let credit = cover.map_or(0.0, |t| t.credit[k]);
         let cover_terms: Vec<(Var, f64)> =
-            cols_in[k].iter().map(|&(q, v)| (v, cover_of(q))).filter(|&(_, a)| a > 0.0).collect();
+            cols_in[k].iter().map(|&(q, v)| (v, cover_years(q))).filter(|&(_, a)| a > 0.0).collect();
         if best_effort {
             let indicator = |m: &mut Milp, name: &str, ub: f64, scale: f64, parts: &[(Vec<(Var, f64)>, f64)]| {
                 let x = m.col(format!("{}[{code}]", name.split('_').nth(1).unwrap_or(name)), 0.0, ub, true, 0.0);

@@ -62,7 +62,7 @@ use std::collections::BTreeMap;
 use sanlian_model::{Cadre, Certificate, CertificateKind, InputError, Instance, Level, Plan, PlanMode, Prepared, StageReport};
 use serde::Serialize;
 
-use crate::certificate::{self, names, HallSet};
+use crate::certificate::{self, HallSet};
 use crate::groups::{self, Class};
 use crate::milp::{Direction, MilpStatus, Var};
 use crate::{stage_report, NamedModel, Outcome, SolveError, SolveOptions, StageFigures, Stager};
@@ -461,13 +461,10 @@ fn counting_certificate(
 ) -> Certificate {
     let deficiency = h.need - h.supply;
     let message = format!(
-        "{rule}: without the {what}, the {} count{} {} need {} {unit} ({why}), but the other {} cadres eligible for \
+        "{rule}: without the {what}, {}, but the other {} cadres eligible for \
          any of them supply at most {}: {deficiency} short, and the {helpers} {what} eligible there who can add to \
          it close the gap only with at least {bound} of them (the {bound} who add most add {gained})",
-        h.counties.len(),
-        if h.counties.len() == 1 { "y" } else { "ies" },
-        names(prep, &h.counties),
-        h.need,
+        h.need_phrase(prep, unit, why),
         h.cadres.len(),
         h.supply,
     );

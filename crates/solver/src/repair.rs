@@ -60,27 +60,35 @@ pub(crate) struct Pins {
 /// The baselines of the cadres of `prep` from the plan being repaired: `ids[c]` names the
 /// cadre of `old` whose decisions cadre `c` inherits (itself, or its predecessor).
 pub fn baselines(prep: &Prepared, old: &Plan, ids: &[Option<String>]) -> Vec<Option<Baseline>> {
-    let inst = prep.inst;
     (0..prep.n_cadres())
         .map(|c| {
             let id = ids.get(c)?.as_deref()?;
-            let a = old.assignments.iter().find(|a| a.cadre == id)?;
-            let county = *prep.county_index.get(a.county.as_str())?;
-            let mut town = [None, None];
-            let mut months = [Vec::new(), Vec::new()];
-            let mut weekday = None;
-            for ya in &a.years {
-                let y = (ya.year - inst.first_year) as usize;
-                if y > 1 {
-                    continue;
-                }
-                town[y] = prep.township_index.get(ya.township.as_str()).copied();
-                months[y] = ya.blocks.iter().filter_map(|b| sanlian_model::validate::parse_month(&b.month).map(|(_, m)| m)).collect();
-                weekday = weekday.or(ya.weekday);
-            }
-            Some(Baseline { county, town, months, weekday, successor: id != inst.cadres[c].id })
+            let (county, town, months, weekday) = read_assignment(prep, old.assignments.iter().find(|a| a.cadre == id)?)?;
+            let weekday = weekday[0].or(weekday[1]);
+            Some(Baseline { county, town, months, weekday, successor: id != prep.inst.cadres[c].id })
         })
         .collect()
+}
+
+/// One cadre's decisions in a plan, in instance indices: county, and per plan year the
+/// township, block months and weekday. `None` if the county is not one of the instance.
+type Decisions = (usize, [Option<usize>; 2], [Vec<u32>; 2], [Option<Weekday>; 2]);
+
+fn read_assignment(prep: &Prepared, a: &sanlian_model::CadreAssignment) -> Option<Decisions> {
+    let county = *prep.county_index.get(a.county.as_str())?;
+    let mut town = [None, None];
+    let mut months = [Vec::new(), Vec::new()];
+    let mut weekday = [None, None];
+    for ya in &a.years {
+        let y = (ya.year - prep.inst.first_year) as usize;
+        if y > 1 {
+            continue;
+        }
+        town[y] = prep.township_index.get(ya.township.as_str()).copied();
+        months[y] = ya.blocks.iter().filter_map(|b| sanlian_model::validate::parse_month(&b.month).map(|(_, m)| m)).collect();
+        weekday[y] = ya.weekday;
+    }
+    Some((county, town, months, weekday))
 }
 
 fn started(prep: &Prepared, date: NaiveDate, y: usize) -> bool {
@@ -214,27 +222,13 @@ fn town_code(prep: &Prepared, t: Option<usize>) -> String {
     t.map(|i| prep.inst.region.townships[i].code.clone()).unwrap_or_else(|| "—".into())
 }
 
-/// The plan's decisions per cadre in instance indices: county, township, months, weekday per year.
-#[allow(clippy::type_complexity)]
-fn decisions(prep: &Prepared, plan: &Plan) -> Vec<Option<(usize, [Option<usize>; 2], [Vec<u32>; 2], [Option<Weekday>; 2])>> {
+/// The plan's decisions per cadre of the instance.
+fn decisions(prep: &Prepared, plan: &Plan) -> Vec<Option<Decisions>> {
     let mut out = vec![None; prep.n_cadres()];
     for a in &plan.assignments {
-        let (Some(&c), Some(&k)) = (prep.cadre_index.get(a.cadre.as_str()), prep.county_index.get(a.county.as_str())) else {
-            continue;
-        };
-        let mut town = [None, None];
-        let mut months = [Vec::new(), Vec::new()];
-        let mut weekday = [None, None];
-        for ya in &a.years {
-            let y = (ya.year - prep.inst.first_year) as usize;
-            if y > 1 {
-                continue;
-            }
-            town[y] = prep.township_index.get(ya.township.as_str()).copied();
-            months[y] = ya.blocks.iter().filter_map(|b| sanlian_model::validate::parse_month(&b.month).map(|(_, m)| m)).collect();
-            weekday[y] = ya.weekday;
+        if let Some(&c) = prep.cadre_index.get(a.cadre.as_str()) {
+            out[c] = read_assignment(prep, a);
         }
-        out[c] = Some((k, town, months, weekday));
     }
     out
 }
