@@ -13,6 +13,7 @@
 mod global;
 mod reasons;
 pub mod render;
+pub mod replan;
 mod whatif;
 
 use chrono::Weekday;

@@ -1,0 +1,214 @@
+//! Re-planning as one call (PLANNING_RULES §7): apply the events, repair the plan,
+//! re-verify it, and say what changed, for the CLI and the HTTP service alike.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use sanlian_model::{Certificate, Events, Instance, Plan, PlanMode, Prepared};
+use sanlian_solver::repair::{baselines, changes, pinned_differences, repair, successor_problems, Baseline, Change};
+use sanlian_solver::{Outcome, SolveError, SolveOptions};
+
+use crate::render::yuan;
+
+/// Why a re-plan could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum ReplanError {
+    /// The instance itself is invalid.
+    #[error("{0}")]
+    Instance(String),
+    /// The plan does not belong to the instance.
+    #[error("the plan does not belong to this instance:\n  {}", .0.join("\n  "))]
+    Mismatch(Vec<String>),
+    /// The events do not fit the instance (the message names `events[i]`).
+    #[error("{0}")]
+    Events(String),
+    /// A solve failed (time limit, solver error).
+    #[error("{0}")]
+    Solve(#[from] SolveError),
+    /// The repaired plan failed the checker: a defect, reported rather than written.
+    #[error("internal error: the repaired plan fails its checks:\n{}", .0.join("\n"))]
+    Rejected(Vec<String>),
+}
+
+/// The outcome of a re-plan.
+#[derive(Debug, Clone)]
+pub struct Replan {
+    /// The instance with the events applied: the repaired plan belongs to it.
+    pub instance: Instance,
+    /// The earliest event date; every decision before it is kept.
+    pub date: NaiveDate,
+    /// Ids of the cadres who leave.
+    pub leavers: Vec<String>,
+    /// The repaired plan, re-verified by the checker (none when strict repair is impossible).
+    pub plan: Option<Plan>,
+    /// Why strict repair is impossible, counted with the pinned groups.
+    pub certificates: Vec<Certificate>,
+    /// When strict repair is impossible: the best-effort repair, for the planner to consider.
+    pub best_effort: Option<Plan>,
+    /// The changed decisions after the date, of `plan` (or of `best_effort`).
+    pub changes: Vec<Change>,
+    /// Ids of the cadres who join (no baseline).
+    pub joiners: Vec<String>,
+}
+
+/// Apply `events` to `inst`, repair `old` from the earliest event date in `mode`, and
+/// re-verify the result: valid on the new instance and unchanged before the date.
+pub fn reassign(inst: &Instance, old: &Plan, events: &Events, mode: PlanMode, time_limit: Option<f64>) -> Result<Replan, ReplanError> {
+    let prep = Prepared::new(inst).map_err(|e| ReplanError::Instance(e.to_string()))?;
+    let mismatch: Vec<String> =
+        sanlian_check::check(&prep, old).violations.iter().filter(|v| v.rule == "PLAN").map(|v| v.to_string()).collect();
+    if !mismatch.is_empty() {
+        return Err(ReplanError::Mismatch(mismatch));
+    }
+    let applied = events.apply(inst).map_err(|e| ReplanError::Events(e.to_string()))?;
+    let next = Prepared::new(&applied.instance).map_err(|e| ReplanError::Events(format!("after the events: {e}")))?;
+    let base = baselines(&next, old, &applied.baseline);
+    let problems = successor_problems(&next, &base);
+    if !problems.is_empty() {
+        return Err(ReplanError::Events(problems.join("; ")));
+    }
+    let opts = SolveOptions { mode, time_limit, ..SolveOptions::default() };
+    let (plan, certificates, best_effort) = match repair(&next, applied.date, &base, &opts)?.outcome {
+        Outcome::Planned(plan) => (Some(*plan), Vec::new(), None),
+        Outcome::Infeasible(certs) => {
+            let offer = SolveOptions { mode: PlanMode::BestEffort, ..opts };
+            let be = match repair(&next, applied.date, &base, &offer).map(|s| s.outcome) {
+                Ok(Outcome::Planned(be)) => Some(*be),
+                _ => None,
+            };
+            (None, certs, be)
+        }
+    };
+    if let Some(p) = &plan {
+        let verdict = sanlian_check::check(&next, p);
+        let pinned = pinned_differences(&next, applied.date, &base, p);
+        if !verdict.is_valid() || !pinned.is_empty() {
+            return Err(ReplanError::Rejected(verdict.violations.iter().map(|v| v.to_string()).chain(pinned).collect()));
+        }
+    }
+    let shown = plan.as_ref().or(best_effort.as_ref());
+    let list = shown.map(|p| changes(&next, applied.date, &base, p)).unwrap_or_default();
+    let joiners = joiners(&next, &base);
+    Ok(Replan {
+        date: applied.date,
+        leavers: applied.leavers,
+        plan,
+        certificates,
+        best_effort,
+        changes: list,
+        joiners,
+        instance: applied.instance,
+    })
+}
+
+fn joiners(prep: &Prepared, base: &[Option<Baseline>]) -> Vec<String> {
+    prep.inst.cadres.iter().zip(base).filter(|(_, b)| b.is_none()).map(|(c, _)| c.id.clone()).collect()
+}
+
+/// A re-plan in numbers, for programs: what the HTTP service returns beside the plans.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReplanSummary {
+    /// The earliest event date.
+    pub date: NaiveDate,
+    /// Leavers' ids.
+    pub leavers: Vec<String>,
+    /// Joiners' ids.
+    pub joiners: Vec<String>,
+    /// Changed decisions after the date.
+    pub changes: Vec<Change>,
+    /// Travel + stay of the old plan, yuan.
+    pub cost_before: f64,
+    /// Travel + stay of the shown plan, yuan.
+    pub cost_after: f64,
+}
+
+impl Replan {
+    /// The plan this re-plan shows: the repaired plan, or the best-effort offer.
+    pub fn shown(&self) -> Option<&Plan> {
+        self.plan.as_ref().or(self.best_effort.as_ref())
+    }
+
+    /// The numbers of this re-plan against the old plan.
+    pub fn summary(&self, old: &Plan) -> ReplanSummary {
+        let total = |p: &Plan| p.costs.travel + p.costs.stay;
+        ReplanSummary {
+            date: self.date,
+            leavers: self.leavers.clone(),
+            joiners: self.joiners.clone(),
+            changes: self.changes.clone(),
+            cost_before: total(old),
+            cost_after: self.shown().map(total).unwrap_or(0.0),
+        }
+    }
+
+    /// The change list per person, the cost delta per unit and the stages, for a planner.
+    pub fn report(&self, old: &Plan) -> String {
+        let Some(new) = self.shown() else { return "No repair could be made.".into() };
+        let name_of = |id: &str| self.instance.cadres.iter().find(|c| c.id == id).map(|c| c.name.as_str()).unwrap_or("");
+        let mut s = String::new();
+        let _ = writeln!(
+            s,
+            "Re-plan from {}: {} changed decision(s) after the date (§7: group, township, months, weekday per cadre and year)",
+            self.date,
+            self.changes.len()
+        );
+        if !self.leavers.is_empty() {
+            let _ = writeln!(s, "Leaving: {}", self.leavers.join(" "));
+        }
+        let mut per: BTreeMap<&str, Vec<&Change>> = BTreeMap::new();
+        for ch in &self.changes {
+            per.entry(ch.cadre.as_str()).or_default().push(ch);
+        }
+        let dash = |v: &str| if v.is_empty() { "—".to_string() } else { v.to_string() };
+        for (id, chs) in per {
+            let _ = writeln!(s, "  {}（{id}）", name_of(id));
+            for ch in chs {
+                let _ = writeln!(s, "    {} {}: {} → {}", ch.year, ch.kind, dash(&ch.from), dash(&ch.to));
+            }
+        }
+        for id in &self.joiners {
+            if let Some(a) = new.assignments.iter().find(|a| &a.cadre == id) {
+                let towns: Vec<&str> = a.years.iter().map(|y| y.township.as_str()).collect();
+                let _ = writeln!(s, "  joins: {id} → group {} ({})", a.county, towns.join(", "));
+            }
+        }
+        let _ = writeln!(
+            s,
+            "Cost: travel {} → {} ({}), stay {} → {} ({})",
+            yuan(old.costs.travel),
+            yuan(new.costs.travel),
+            signed(new.costs.travel - old.costs.travel),
+            yuan(old.costs.stay),
+            yuan(new.costs.stay),
+            signed(new.costs.stay - old.costs.stay)
+        );
+        let old_units: BTreeMap<&str, f64> = old.costs.units.iter().map(|u| (u.unit.as_str(), u.travel + u.stay)).collect();
+        for u in &new.costs.units {
+            let delta = u.travel + u.stay - old_units.get(u.unit.as_str()).copied().unwrap_or(0.0);
+            if delta.abs() >= 0.5 {
+                let _ = writeln!(s, "  {}: {}", u.unit, signed(delta));
+            }
+        }
+        for st in &new.stages {
+            let _ = writeln!(s, "  {:<3} {} = {:.2} (gap {:.1e})", st.id, st.name, st.objective, st.gap);
+        }
+        if !new.shortfalls.is_empty() {
+            let _ = writeln!(s, "Best-effort shortfalls ({}):", new.shortfalls.len());
+            for f in &new.shortfalls {
+                let _ = writeln!(s, "  [{}] {}: {}", f.rule, f.subject, f.reason);
+            }
+        }
+        s
+    }
+}
+
+fn signed(v: f64) -> String {
+    if v < 0.0 {
+        format!("−{}", yuan(-v))
+    } else {
+        format!("+{}", yuan(v))
+    }
+}
