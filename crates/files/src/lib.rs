@@ -1,0 +1,19 @@
+//! The files planners exchange with sanlian: roster spreadsheets (import, export, template),
+//! the plan workbook a city committee files, the planners' CSV table, SVG maps and iCalendar
+//! calendars.
+//!
+//! Everything here takes and returns values (bytes or text); the caller reads and writes files.
+
+mod error;
+mod xlsx;
+
+pub mod calendar;
+pub mod map;
+pub mod roster;
+pub mod table;
+pub mod workbook;
+
+pub use calendar::ics;
+pub use error::FilesError;
+pub use roster::{read_roster, roster_csv, roster_xlsx, template_xlsx, Roster, SheetError, SheetErrors};
+pub use workbook::plan_xlsx;

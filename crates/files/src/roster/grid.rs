@@ -1,0 +1,200 @@
+//! A sheet read into rows of cells, from xlsx or UTF-8 CSV bytes.
+
+use std::io::Cursor;
+
+use calamine::{Data, Reader, Xlsx};
+use chrono::NaiveDateTime;
+
+use super::errors::SheetErrors;
+
+/// The sheet read from an xlsx workbook when it has one of this name.
+pub(crate) const ROSTER_SHEET: &str = "名册";
+
+/// One cell's value.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Cell {
+    Empty,
+    Text(String),
+    Number(f64),
+    Bool(bool),
+    Date(NaiveDateTime),
+    /// A spreadsheet error value such as #N/A.
+    Error(String),
+}
+
+impl Cell {
+    /// Empty, or text that is only whitespace.
+    pub(crate) fn is_blank(&self) -> bool {
+        match self {
+            Cell::Empty => true,
+            Cell::Text(s) => s.trim().is_empty(),
+            _ => false,
+        }
+    }
+
+    /// The cell as trimmed text: whole numbers without a decimal point, dates as YYYY-MM-DD.
+    pub(crate) fn text(&self) -> Result<String, String> {
+        Ok(match self {
+            Cell::Empty => String::new(),
+            Cell::Text(s) => s.trim().to_string(),
+            Cell::Number(x) if x.fract() == 0.0 && x.abs() < 1e15 => format!("{}", *x as i64),
+            Cell::Number(x) => x.to_string(),
+            Cell::Bool(b) => b.to_string(),
+            Cell::Date(d) if d.time() == chrono::NaiveTime::MIN => d.date().format("%Y-%m-%d").to_string(),
+            Cell::Date(d) => d.format("%Y-%m-%d %H:%M:%S").to_string(),
+            Cell::Error(e) => {
+                return Err(format!("the cell holds the spreadsheet error {e}; fix its formula or type the value"))
+            }
+        })
+    }
+}
+
+/// A sheet's non-empty rows, each with its 1-based row number and its cells from column A.
+pub(crate) struct Grid {
+    /// The sheet's name (a CSV file's name).
+    pub sheet: String,
+    /// (row number, cells), in sheet order.
+    pub rows: Vec<(usize, Vec<Cell>)>,
+}
+
+/// Read `bytes` as an xlsx workbook (ZIP magic) or else as UTF-8 CSV (BOM allowed).
+pub(crate) fn read(bytes: &[u8], file: &str) -> Result<Grid, SheetErrors> {
+    const OLE: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    if bytes.starts_with(b"PK\x03\x04") {
+        return xlsx(bytes, file);
+    }
+    let not = |why: &str| {
+        SheetErrors::file(
+            file,
+            format!("not a spreadsheet: {why}; save the roster as an Excel workbook (.xlsx) or as CSV UTF-8 and import that"),
+        )
+    };
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(not("the file is empty"));
+    }
+    if bytes.starts_with(&OLE) {
+        return Err(not("this is an old binary Excel (.xls) or WPS (.et) file, which is not read"));
+    }
+    if bytes.starts_with(b"PK") {
+        return Err(not("a ZIP archive that is not an xlsx workbook"));
+    }
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(not("the text is UTF-16 (Excel's \"Unicode text\"), not UTF-8"));
+    }
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            return Err(not(&format!(
+                "the text is not UTF-8 (invalid byte at offset {}; a CSV saved as GBK/ANSI looks like this)",
+                e.valid_up_to()
+            )))
+        }
+    };
+    if text.contains('\0') {
+        return Err(not("the file holds binary data"));
+    }
+    csv(text.strip_prefix('\u{feff}').unwrap_or(text), file)
+}
+
+fn xlsx(bytes: &[u8], file: &str) -> Result<Grid, SheetErrors> {
+    let not = |e: &dyn std::fmt::Display| {
+        SheetErrors::file(
+            file,
+            format!("not a readable xlsx workbook ({e}); open it in a spreadsheet program and save it again as .xlsx"),
+        )
+    };
+    let mut wb = Xlsx::new(Cursor::new(bytes)).map_err(|e| not(&e))?;
+    let names = wb.sheet_names();
+    let Some(sheet) = names.iter().find(|n| n.trim() == ROSTER_SHEET).or_else(|| names.first()).cloned() else {
+        return Err(SheetErrors::file(file, "the workbook has no sheets; put the roster in a sheet named 名册"));
+    };
+    let range = wb.worksheet_range(&sheet).map_err(|e| not(&e))?;
+    let (r0, c0) = range.start().unwrap_or((0, 0));
+    let mut rows = Vec::new();
+    for (i, row) in range.rows().enumerate() {
+        let mut cells = vec![Cell::Empty; c0 as usize];
+        cells.extend(row.iter().map(cell));
+        if cells.iter().any(|c| !c.is_blank()) {
+            rows.push((r0 as usize + i + 1, cells));
+        }
+    }
+    Ok(Grid { sheet, rows })
+}
+
+fn cell(d: &Data) -> Cell {
+    match d {
+        Data::Empty => Cell::Empty,
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s.clone()),
+        Data::Int(i) => Cell::Number(*i as f64),
+        Data::Float(x) => Cell::Number(*x),
+        Data::Bool(b) => Cell::Bool(*b),
+        Data::DateTime(dt) => match dt.as_datetime() {
+            Some(d) if dt.is_datetime() => Cell::Date(d),
+            _ => Cell::Number(dt.as_f64()),
+        },
+        Data::Error(e) => Cell::Error(e.to_string()),
+    }
+}
+
+fn csv(text: &str, file: &str) -> Result<Grid, SheetErrors> {
+    let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let delimiter = match (first.contains(','), first.contains('\t'), first.contains(';')) {
+        (false, true, _) => b'\t',
+        (false, false, true) => b';',
+        _ => b',',
+    };
+    let mut reader =
+        csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                let line = record.position().map_or(rows.len() + 1, |p| line_of(text, p));
+                let cells: Vec<Cell> = record.iter().map(|s| Cell::Text(s.to_string())).collect();
+                if cells.iter().any(|c| !c.is_blank()) {
+                    rows.push((line, cells));
+                }
+            }
+            Err(e) => {
+                let mut errors = SheetErrors::file(file, format!("malformed CSV: {e}; check the quotes on that line"));
+                errors.errors[0].sheet = Some(file.to_string());
+                errors.errors[0].row = e.position().map(|p| p.line() as usize);
+                return Err(errors);
+            }
+        }
+    }
+    Ok(Grid { sheet: file.to_string(), rows })
+}
+
+/// The line a record starts on: the reader's position can point at blank lines it skipped.
+fn line_of(text: &str, p: &csv::Position) -> usize {
+    let rest = text.get(p.byte() as usize..).unwrap_or("");
+    let skipped = rest.bytes().take_while(|b| *b == b'\n' || *b == b'\r').filter(|b| *b == b'\n').count();
+    p.line() as usize + skipped
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_rows_are_numbered_as_lines_and_blank_ones_dropped() {
+        let g = read("\u{feff}编号,姓名\n\nP1,甲\n,\n\"P2\",\"乙\"\r\n".as_bytes(), "r.csv").unwrap();
+        let numbers: Vec<usize> = g.rows.iter().map(|(n, _)| *n).collect();
+        assert_eq!(numbers, [1, 3, 5]);
+        assert_eq!(g.rows[2].1, [Cell::Text("P2".into()), Cell::Text("乙".into())]);
+        assert_eq!(g.sheet, "r.csv");
+        let tabs = read("编号\t姓名\nP1\t甲\n".as_bytes(), "r.tsv").unwrap();
+        assert_eq!(tabs.rows[1].1, [Cell::Text("P1".into()), Cell::Text("甲".into())]);
+    }
+
+    #[test]
+    fn cells_as_text() {
+        assert_eq!(Cell::Number(370102.0).text().as_deref(), Ok("370102"));
+        assert_eq!(Cell::Number(36.5).text().as_deref(), Ok("36.5"));
+        assert_eq!(Cell::Text("  历下区 ".into()).text().as_deref(), Ok("历下区"));
+        assert!(Cell::Error("#N/A".into()).text().unwrap_err().contains("#N/A"));
+    }
+}

@@ -1,0 +1,168 @@
+//! City and county names ⇄ codes. County names repeat across cities (山东 has several
+//! 市中区), so a name is resolved within a city when one is given, "济南市市中区" names the
+//! city too, and a 6-digit code always works.
+
+use std::collections::HashMap;
+
+use sanlian_model::Region;
+
+/// Look-ups of one region's city and county names and codes.
+pub(crate) struct Names<'a> {
+    region: &'a Region,
+    county_by_name: HashMap<&'a str, Vec<usize>>,
+}
+
+fn is_code(s: &str) -> bool {
+    s.len() == 6 && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn squeeze(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+impl<'a> Names<'a> {
+    pub(crate) fn new(region: &'a Region) -> Names<'a> {
+        let mut county_by_name: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, k) in region.counties.iter().enumerate() {
+            county_by_name.entry(k.name.as_str()).or_default().push(i);
+        }
+        Names { region, county_by_name }
+    }
+
+    /// The city index named by `text`: its name ("济南市" or "济南") or its code.
+    pub(crate) fn city(&self, text: &str) -> Result<usize, String> {
+        let t = squeeze(text);
+        let cities = &self.region.cities;
+        if let Some(i) = cities.iter().position(|c| c.code == t || c.name == t || c.name == format!("{t}市")) {
+            return Ok(i);
+        }
+        if is_code(&t) && self.region.counties.iter().any(|k| k.code == t) {
+            return Err(format!("{t} is a county's code, not a city's; write the city, e.g. {}", self.example_city()));
+        }
+        Err(format!(
+            "unknown city {t}: no city of {} has this name or code; write a city name such as {} or its 6-digit code",
+            self.region.province.name,
+            self.example_city()
+        ))
+    }
+
+    fn example_city(&self) -> String {
+        self.region.cities.first().map_or_else(|| "济南市".to_string(), |c| c.name.clone())
+    }
+
+    /// The county index named by `text`: a code, a name (within city `scope` when the name
+    /// repeats), or a city name followed by a county name ("济南市市中区").
+    pub(crate) fn county(&self, text: &str, scope: Option<usize>) -> Result<usize, String> {
+        let t = squeeze(text);
+        let counties = &self.region.counties;
+        if is_code(&t) {
+            if let Some(i) = counties.iter().position(|k| k.code == t) {
+                return Ok(i);
+            }
+            if self.region.cities.iter().any(|c| c.code == t) {
+                return Err(format!(
+                    "{t} is a city's code, not a county's; write the county's name or its 6-digit code"
+                ));
+            }
+            return Err(format!(
+                "unknown county code {t}: no county of {} has it; see the 县区 sheet of the template",
+                self.region.province.name
+            ));
+        }
+        if let Some(found) = self.county_by_name.get(t.as_str()) {
+            if let [one] = found.as_slice() {
+                return Ok(*one);
+            }
+            let scope_code = scope.map(|c| self.region.cities[c].code.as_str());
+            let within: Vec<usize> =
+                found.iter().copied().filter(|&i| Some(counties[i].city.as_str()) == scope_code).collect();
+            if let [one] = within.as_slice() {
+                return Ok(*one);
+            }
+            let list: Vec<String> =
+                found.iter().map(|&i| format!("{} ({})", self.qualified(i), counties[i].code)).collect();
+            return Err(format!(
+                "{t} is ambiguous: {} counties have this name, {}; write the city before it, e.g. {}, or the 6-digit code {}",
+                found.len(),
+                list.join(", "),
+                self.qualified(found[0]),
+                counties[found[0]].code
+            ));
+        }
+        for city in &self.region.cities {
+            let Some(rest) = t.strip_prefix(city.name.as_str()).filter(|r| !r.is_empty()) else { continue };
+            let Some(found) = self.county_by_name.get(rest) else { continue };
+            if let Some(&i) = found.iter().find(|&&i| counties[i].city == city.code) {
+                return Ok(i);
+            }
+            let elsewhere: Vec<String> = found.iter().map(|&i| self.qualified(i)).collect();
+            return Err(format!("{rest} is not a county of {}: there is {}", city.name, elsewhere.join(", ")));
+        }
+        let hint = self.suggest(&t);
+        Err(format!(
+            "unknown county {t}: no county of {} has this name{hint}; write a name from the 县区 sheet of the template or a 6-digit code",
+            self.region.province.name
+        ))
+    }
+
+    /// " (did you mean A, B?)" for counties whose names look like `t`, else "".
+    fn suggest(&self, t: &str) -> String {
+        let stem: String = t.chars().take(t.chars().count().saturating_sub(1).max(1)).collect();
+        let head: String = t.chars().take(2).collect();
+        let mut near: Vec<String> = self
+            .region
+            .counties
+            .iter()
+            .enumerate()
+            .filter(|(_, k)| {
+                !stem.is_empty()
+                    && (k.name.starts_with(&stem) || (head.chars().count() == 2 && k.name.starts_with(&head)))
+            })
+            .map(|(i, _)| self.label(i))
+            .collect();
+        near.dedup();
+        near.truncate(3);
+        if near.is_empty() {
+            String::new()
+        } else {
+            format!(" (did you mean {}?)", near.join(", "))
+        }
+    }
+
+    /// City name followed by county name, e.g. "济南市市中区".
+    pub(crate) fn qualified(&self, county: usize) -> String {
+        let k = &self.region.counties[county];
+        let city = self.region.cities.iter().find(|c| c.code == k.city).map_or("", |c| c.name.as_str());
+        format!("{city}{}", k.name)
+    }
+
+    /// The shortest text that names county `county` unambiguously: its name when no other
+    /// county has it, else the qualified name, else its code.
+    pub(crate) fn label(&self, county: usize) -> String {
+        let k = &self.region.counties[county];
+        if self.county_by_name.get(k.name.as_str()).is_some_and(|v| v.len() == 1) {
+            return k.name.clone();
+        }
+        let q = self.qualified(county);
+        if self.county(&q, None) == Ok(county) {
+            q
+        } else {
+            k.code.clone()
+        }
+    }
+
+    /// [`label`](Self::label) of the county with `code`, or the code itself when unknown.
+    pub(crate) fn county_label(&self, code: &str) -> String {
+        self.region.counties.iter().position(|k| k.code == code).map_or_else(|| code.to_string(), |i| self.label(i))
+    }
+
+    /// The name of the city with `code`, or the code itself when unknown.
+    pub(crate) fn city_label(&self, code: &str) -> String {
+        self.region.cities.iter().find(|c| c.code == code).map_or_else(|| code.to_string(), |c| c.name.clone())
+    }
+
+    /// Does another county share county `county`'s name?
+    pub(crate) fn is_repeated(&self, county: usize) -> bool {
+        self.county_by_name.get(self.region.counties[county].name.as_str()).is_some_and(|v| v.len() > 1)
+    }
+}

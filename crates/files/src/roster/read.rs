@@ -1,0 +1,327 @@
+//! Rows of a roster sheet → cadres, with every problem located.
+
+use std::collections::HashMap;
+
+use sanlian_model::{Cadre, Level, Point, Region};
+
+use super::columns::{letter, Col, COLUMNS, REQUIRED};
+use super::errors::{Collector, SheetErrors};
+use super::grid::{Cell, Grid};
+use super::names::Names;
+use super::parse;
+use super::Roster;
+
+/// The cadres of `grid`, or every problem found (at most 100 listed).
+pub(crate) fn cadres(grid: &Grid, file: &str, region: &Region) -> Result<Roster, SheetErrors> {
+    let mut errors = Collector::new(file, &grid.sheet);
+    let mut warnings = Vec::new();
+    let Some(h) = find_header(grid, file, &mut errors, &mut warnings) else { return Err(errors.finish()) };
+    let cols = columns(grid, h, &mut errors, &mut warnings);
+    if !errors.is_empty() {
+        return Err(errors.finish());
+    }
+    let cadres = rows(grid, h, &cols, region, &mut errors);
+    if !errors.is_empty() {
+        return Err(errors.finish());
+    }
+    if cadres.is_empty() {
+        warnings.push(format!("{file}: the roster has headers but no cadres"));
+    }
+    Ok(Roster { cadres, warnings })
+}
+
+/// The index in `grid.rows` of the header row: the first row naming a template column.
+fn find_header(grid: &Grid, file: &str, errors: &mut Collector<'_>, warnings: &mut Vec<String>) -> Option<usize> {
+    let Some(h) = grid.rows.iter().position(|(_, cells)| cells.iter().any(|c| header_of(c).is_some())) else {
+        let message = match grid.rows.first() {
+            None => "the sheet is empty: put the headers 编号, 姓名, 级别, 单位 (and the optional columns of the template) in the first row and one cadre per row below",
+            Some(_) => "no header row: no row names a roster column such as 编号, 姓名, 级别 or 单位; put the headers in the first row (see the template's 说明 sheet)",
+        };
+        errors.add(grid.rows.first().map(|(r, _)| *r), None, None, message.to_string());
+        return None;
+    };
+    if h > 0 {
+        let (first, last) = (grid.rows[0].0, grid.rows[h - 1].0);
+        let rows = if first == last { format!("row {first} is") } else { format!("rows {first}–{last} are") };
+        warnings.push(format!("{file}: {rows} above the header row {} and ignored (a title?)", grid.rows[h].0));
+    }
+    Some(h)
+}
+
+/// The column index of each template column of header row `h`; repeated and missing required
+/// columns are errors, other headers and headerless data warnings.
+fn columns(grid: &Grid, h: usize, errors: &mut Collector<'_>, warnings: &mut Vec<String>) -> HashMap<Col, usize> {
+    let (row, cells) = (grid.rows[h].0, &grid.rows[h].1);
+    let mut cols: HashMap<Col, usize> = HashMap::new();
+    for (j, cell) in cells.iter().enumerate() {
+        let text = cell.text().unwrap_or_default();
+        match header_of(cell).map(|col| (col, cols.get(&col).copied())) {
+            Some((col, Some(first))) => {
+                let message = format!(
+                    "the column {} appears twice ({} and {}); keep one of them",
+                    col.header(),
+                    letter(first),
+                    letter(j)
+                );
+                errors.add(Some(row), Some(col.header()), Some(letter(j)), message);
+            }
+            Some((col, None)) => {
+                cols.insert(col, j);
+            }
+            None if !text.is_empty() => {
+                let at = errors.location(Some(row), Some(&text), Some(letter(j)));
+                warnings.push(format!("{at}: not a roster column; ignored"));
+            }
+            None => {
+                if grid.rows[h + 1..].iter().any(|(_, cells)| cells.get(j).is_some_and(|c| !c.is_blank())) {
+                    let at = errors.location(None, None, Some(letter(j)));
+                    warnings.push(format!("{at}: has data but no header; ignored"));
+                }
+            }
+        }
+    }
+    for col in REQUIRED.into_iter().filter(|c| !cols.contains_key(c)) {
+        let h = col.header();
+        errors.add(
+            Some(row),
+            Some(h),
+            None,
+            format!("the required column {h} is missing; add a column headed {h} to the header row"),
+        );
+    }
+    cols
+}
+
+/// The cadres of the rows below header row `h`; rows with nothing in a template column are
+/// skipped, and a repeated 编号 is an error naming both rows.
+fn rows(grid: &Grid, h: usize, cols: &HashMap<Col, usize>, region: &Region, errors: &mut Collector<'_>) -> Vec<Cadre> {
+    let names = Names::new(region);
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut cadres = Vec::new();
+    for (row, cells) in &grid.rows[h + 1..] {
+        let mut r = RowReader { row: *row, cells, cols, errors };
+        if COLUMNS.iter().all(|s| r.cell(s.col).is_blank()) {
+            continue;
+        }
+        let id = r.cell(Col::Id).text().unwrap_or_default();
+        if let Some(first) = seen.get(&id).filter(|_| !id.is_empty()) {
+            r.error(
+                Col::Id,
+                format!("the id {id} appears twice (rows {first} and {row}); give each cadre its own 编号"),
+            );
+        } else {
+            seen.insert(id, *row);
+        }
+        if let Some(cadre) = r.cadre(&names, region) {
+            cadres.push(cadre);
+        }
+    }
+    cadres
+}
+
+fn header_of(cell: &Cell) -> Option<Col> {
+    match cell {
+        Cell::Text(t) => Col::from_header(t),
+        _ => None,
+    }
+}
+
+/// One data row being read.
+struct RowReader<'r, 'c> {
+    row: usize,
+    cells: &'r [Cell],
+    cols: &'r HashMap<Col, usize>,
+    errors: &'r mut Collector<'c>,
+}
+
+const EMPTY: Cell = Cell::Empty;
+
+impl RowReader<'_, '_> {
+    fn cell(&self, col: Col) -> &Cell {
+        self.cols.get(&col).and_then(|&j| self.cells.get(j)).unwrap_or(&EMPTY)
+    }
+
+    fn error(&mut self, col: Col, message: String) {
+        let letter = self.cols.get(&col).map(|&j| letter(j));
+        self.errors.add(Some(self.row), Some(col.header()), letter, message);
+    }
+
+    /// The cell's text, or None after recording why it cannot be read.
+    fn text(&mut self, col: Col) -> Option<String> {
+        match self.cell(col).text() {
+            Ok(t) => Some(t),
+            Err(e) => {
+                self.error(col, e);
+                None
+            }
+        }
+    }
+
+    /// Apply `f` to the cell, recording its error.
+    fn parse<T>(&mut self, col: Col, f: impl FnOnce(&Cell) -> Result<T, String>) -> Option<T> {
+        match f(self.cell(col)) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.error(col, e);
+                None
+            }
+        }
+    }
+
+    /// A non-empty text, or None after recording that it is missing.
+    fn required(&mut self, col: Col, what: &str) -> Option<String> {
+        let t = self.text(col)?;
+        if t.is_empty() {
+            self.error(col, format!("{} is empty; every cadre needs {what}", col.header()));
+            return None;
+        }
+        Some(t)
+    }
+
+    fn optional(&mut self, col: Col) -> Option<String> {
+        self.text(col).filter(|t| !t.is_empty())
+    }
+
+    /// The cadre of this row, or None when a problem was recorded.
+    fn cadre(&mut self, names: &Names<'_>, region: &Region) -> Option<Cadre> {
+        let before = self.errors_len();
+        let id = self.required(Col::Id, "its own 编号 (e.g. P001)");
+        let name = self.required(Col::Name, "a 姓名");
+        let level = self
+            .required(Col::Level, "a 级别 (省级, 市级, 县级, 高校 or 企业)")
+            .and_then(|t| parse::level(&t).map_err(|e| self.error(Col::Level, e)).ok());
+        let unit = self.required(Col::Unit, "a dispatching 单位 (e.g. 团省委)");
+        let department = self.optional(Col::Department);
+        let senior = self.parse(Col::Senior, parse::yes_no);
+
+        let home_city =
+            self.optional(Col::City).and_then(|t| names.city(&t).map_err(|e| self.error(Col::City, e)).ok());
+        let home_county = self.optional(Col::County).and_then(|t| {
+            let found = names.county(&t, home_city).map_err(|e| {
+                let hint = if e.contains("ambiguous") { "; or fill 所在市" } else { "" };
+                self.error(Col::County, format!("{e}{hint}"));
+            });
+            let k = found.ok()?;
+            let county = &region.counties[k];
+            match home_city.map(|c| &region.cities[c]) {
+                Some(city) if city.code != county.city => {
+                    let msg = format!(
+                        "{} is in {}, not in 所在市 {}; correct one of the two",
+                        county.name,
+                        names.city_label(&county.city),
+                        city.name
+                    );
+                    self.error(Col::County, msg);
+                    None
+                }
+                _ => Some(k),
+            }
+        });
+        match level {
+            Some(Level::City) if home_city.is_none() && self.cell(Col::City).is_blank() => self.error(
+                Col::City,
+                "a 市级 cadre needs 所在市, the city of its 团市委 (e.g. 济南市 or 370100): it serves only in that city".into(),
+            ),
+            Some(Level::County) if home_county.is_none() && self.cell(Col::County).is_blank() => self.error(
+                Col::County,
+                "a 县级 cadre needs 所在县区, the county of its 团县委 (e.g. 历下区 or 370102): it serves only there".into(),
+            ),
+            _ => {}
+        }
+
+        let base = self.base(level, home_city, home_county, region);
+        let strengths = self.text(Col::Strengths).map(|t| parse::list(&t)).unwrap_or_default();
+        let mut preferred = Vec::new();
+        for item in self.text(Col::Preferred).map(|t| parse::list(&t)).unwrap_or_default() {
+            match names.county(&item, home_city) {
+                Ok(k) => preferred.push(region.counties[k].code.clone()),
+                Err(e) => self.error(Col::Preferred, e),
+            }
+        }
+        let previous = self.optional(Col::Previous).and_then(|t| match names.county(&t, home_city) {
+            Ok(k) => Some(region.counties[k].code.clone()),
+            Err(e) => {
+                self.error(Col::Previous, e);
+                None
+            }
+        });
+        let unavailable = self.parse(Col::Unavailable, parse::months).unwrap_or_default();
+        let years = self.text(Col::Years).and_then(|t| parse::years(&t).map_err(|e| self.error(Col::Years, e)).ok());
+        let mode = match self.optional(Col::Mode) {
+            Some(t) => parse::mode(&t).map(Some).map_err(|e| self.error(Col::Mode, e)).ok(),
+            None => Some(None),
+        };
+        let from = self.date(Col::From);
+        let until = self.date(Col::Until);
+        if self.errors_len() != before {
+            return None;
+        }
+        let mut cadre = Cadre::new(id?, name?, level?, unit?, base?);
+        cadre.department = department;
+        cadre.senior = senior?;
+        cadre.home_city = home_city.map(|c| region.cities[c].code.clone());
+        cadre.home_county = home_county.map(|k| region.counties[k].code.clone());
+        cadre.strengths = strengths;
+        cadre.preferred_counties = preferred;
+        cadre.previous_county = previous;
+        cadre.unavailable_months = unavailable;
+        cadre.active_years = years?;
+        cadre.mode = mode?;
+        cadre.from = from?;
+        cadre.until = until?;
+        Some(cadre)
+    }
+
+    fn errors_len(&self) -> usize {
+        self.errors.len()
+    }
+
+    /// Some(None) for an empty cell, Some(Some(date)) for a date, None after an error.
+    fn date(&mut self, col: Col) -> Option<Option<chrono::NaiveDate>> {
+        if self.cell(col).is_blank() {
+            return Some(None);
+        }
+        self.parse(col, parse::date).map(Some)
+    }
+
+    /// The base: 驻地纬度/驻地经度 when given, else the seat the level implies.
+    fn base(
+        &mut self,
+        level: Option<Level>,
+        city: Option<usize>,
+        county: Option<usize>,
+        region: &Region,
+    ) -> Option<Point> {
+        let (lat_blank, lon_blank) = (self.cell(Col::Lat).is_blank(), self.cell(Col::Lon).is_blank());
+        if !lat_blank || !lon_blank {
+            if lat_blank || lon_blank {
+                let missing = if lat_blank { Col::Lat } else { Col::Lon };
+                self.error(
+                    missing,
+                    "give both 驻地纬度 and 驻地经度, or leave both empty to use the seat the level implies".into(),
+                );
+                return None;
+            }
+            let lat = self.parse(Col::Lat, |c| parse::number(c, -90.0..=90.0, "latitude"));
+            let lon = self.parse(Col::Lon, |c| parse::number(c, -180.0..=180.0, "longitude"));
+            return Some(Point { lat: lat?, lon: lon? });
+        }
+        let county_seat = county.map(|k| region.counties[k].seat);
+        let city_seat = city.map(|c| region.cities[c].seat);
+        match level? {
+            Level::Province => Some(region.province.seat),
+            Level::City => city_seat,
+            Level::County => county_seat,
+            Level::University | Level::Enterprise => {
+                let seat = county_seat.or(city_seat);
+                if seat.is_none() && self.cell(Col::County).is_blank() && self.cell(Col::City).is_blank() {
+                    self.error(
+                        Col::Lat,
+                        "a 高校 or 企业 cadre needs its unit's location: fill 驻地纬度 and 驻地经度, or 所在县区 / 所在市 to use that seat".into(),
+                    );
+                }
+                seat
+            }
+        }
+    }
+}

@@ -1,0 +1,393 @@
+//! Roster spreadsheets: exact round trips, a hand-made roster, and every malformed case.
+
+mod common;
+
+use chrono::NaiveDate;
+use common::{csv, fixture, sheets, xlsx};
+use sanlian_files::{read_roster, roster_csv, roster_xlsx, template_xlsx, SheetError, SheetErrors};
+use sanlian_model::{Instance, Level, Mode, Point, Prepared};
+
+fn round_trip(inst: &Instance) {
+    let book = roster_xlsx(inst).expect("writes");
+    let back = read_roster(&book, "roster.xlsx", &inst.region).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(back.cadres, inst.cadres, "xlsx round trip");
+    assert!(back.warnings.is_empty(), "{:?}", back.warnings);
+    let text = roster_csv(inst);
+    assert!(text.starts_with('\u{feff}'), "a BOM lets spreadsheet programs read the Chinese");
+    let back = read_roster(text.as_bytes(), "roster.csv", &inst.region).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(back.cadres, inst.cadres, "csv round trip");
+}
+
+#[test]
+fn the_shandong_roster_round_trips_exactly() {
+    let inst = fixture("shandong");
+    assert_eq!(inst.cadres.len(), 1035);
+    round_trip(&inst);
+}
+
+#[test]
+fn the_small_roster_round_trips_exactly() {
+    round_trip(&fixture("small"));
+}
+
+/// Every optional field set somewhere, repeated county names, explicit default modes.
+#[test]
+fn every_field_round_trips_exactly() {
+    let mut inst = fixture("shandong");
+    let c = &mut inst.cadres[0];
+    c.department = Some("学校部".into());
+    c.mode = Some(Mode::Blocks);
+    c.preferred_counties = vec!["370103".into(), "370402".into(), "370502".into()];
+    c.previous_county = Some("370402".into());
+    c.unavailable_months = vec!["2027-05".into(), "2028-10".into()];
+    c.active_years = vec![2];
+    c.from = NaiveDate::from_ymd_opt(2027, 7, 1);
+    c.until = NaiveDate::from_ymd_opt(2028, 9, 1);
+    c.strengths = vec!["留守儿童".into(), "乡村振兴".into(), "青年 社会组织".into()];
+    c.base = Point { lat: 36.123456789012345, lon: 117.00000000000001 };
+    let k = inst.cadres.iter().position(|c| c.level == Level::County).unwrap();
+    inst.cadres[k].home_county = Some("370402".into());
+    inst.cadres[k].mode = Some(Mode::Mixed);
+    inst.cadres[k].active_years = vec![1];
+    round_trip(&inst);
+}
+
+/// Headers of a hand-made sheet in an order of our own, with 序号 and 备注.
+const HAND: [&str; 14] = [
+    "序号",
+    "姓名",
+    "编号",
+    "级别",
+    "单位",
+    "所在市",
+    "所在县区",
+    "驻地纬度",
+    "驻地经度",
+    "不可下沉月份",
+    "意向县区",
+    "参加年度",
+    "工作方式",
+    "备注",
+];
+
+#[test]
+fn a_hand_made_roster_with_names_default_bases_and_chinese_months() {
+    let region = fixture("shandong").region;
+    let rows = vec![
+        vec!["2027 年三联四促下沉干部名册"],
+        HAND.to_vec(),
+        vec![
+            "1",
+            "甲",
+            "P1",
+            "省级",
+            "团省委",
+            "",
+            "",
+            "",
+            "",
+            "2027年5月、2028/10",
+            "济南市市中区，370402",
+            "",
+            "",
+            "省会",
+        ],
+        vec!["2", "乙", "C1", "市级", "团济南市委", "济南市", "", "", "", "", "市中区", "2", "混合", ""],
+        vec!["3", "丙", "K1", "县级", "团市中区委", "济南", "市中区", "", "", "", "", "1、2", "每周", ""],
+        vec!["4", "丁", "K2", "county", "团市中区委", "", "枣庄市市中区", "", "", "", "", "", "", ""],
+        vec!["5", "戊", "K3", "县级", "团历下区委", "", "370102", "", "", "", "", "", "", ""],
+        vec!["6", "己", "U1", "高校", "山东大学团委", "", "历下区", "", "", "", "", "", "", ""],
+        vec!["7", "庚", "E1", "企业", "某集团团委", "", "", "36.5", "117.25", "", "", "", "", ""],
+        vec!["8"],
+    ];
+    let book = xlsx("名册", &rows);
+    let r = read_roster(&book, "hand.xlsx", &region).unwrap_or_else(|e| panic!("{e}"));
+    let seat = |code: &str| region.counties.iter().find(|k| k.code == code).unwrap().seat;
+    let jinan = region.cities.iter().find(|c| c.code == "370100").unwrap().seat;
+    let by = |id: &str| r.cadres.iter().find(|c| c.id == id).unwrap();
+    assert_eq!(r.cadres.len(), 7, "the row with only 序号 is skipped");
+
+    let p = by("P1");
+    assert_eq!((p.name.as_str(), p.level, p.base), ("甲", Level::Province, region.province.seat));
+    assert_eq!(p.unavailable_months, ["2027-05", "2028-10"]);
+    assert_eq!(p.preferred_counties, ["370103", "370402"]);
+    assert_eq!(p.active_years, [1, 2]);
+    assert_eq!(p.mode, None);
+
+    let c = by("C1");
+    assert_eq!((c.home_city.as_deref(), c.base), (Some("370100"), jinan));
+    assert_eq!(c.preferred_counties, ["370103"], "市中区 resolved within 所在市 济南市");
+    assert_eq!((c.active_years.clone(), c.mode), (vec![2], Some(Mode::Mixed)));
+
+    let k1 = by("K1");
+    assert_eq!(k1.home_county.as_deref(), Some("370103"), "市中区 within 济南 (city written without 市)");
+    assert_eq!((k1.base, k1.mode), (seat("370103"), Some(Mode::Weekly)));
+    let k2 = by("K2");
+    assert_eq!((k2.level, k2.home_county.as_deref(), k2.base), (Level::County, Some("370402"), seat("370402")));
+    assert_eq!(by("K3").home_county.as_deref(), Some("370102"));
+    let u = by("U1");
+    assert_eq!((u.home_county.as_deref(), u.base), (Some("370102"), seat("370102")));
+    assert_eq!(by("E1").base, Point { lat: 36.5, lon: 117.25 });
+
+    assert!(r.warnings.iter().any(|w| w.contains("row 1") && w.contains("ignored")), "title row: {:?}", r.warnings);
+    for h in ["序号 (A)", "备注 (N)"] {
+        assert!(
+            r.warnings.iter().any(|w| w.contains(&format!("column {h}")) && w.contains("row 2")),
+            "{h}: {:?}",
+            r.warnings
+        );
+    }
+
+    let mut inst = fixture("shandong");
+    inst.cadres = r.cadres;
+    Prepared::new(&inst).expect("the hand-made roster makes a valid instance");
+}
+
+#[test]
+fn date_and_number_cells_are_read() {
+    let region = fixture("small").region;
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("其他").unwrap();
+    ws.write_string(0, 0, "ignored").unwrap();
+    let ws = wb.add_worksheet();
+    ws.set_name("名册").unwrap();
+    let date = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
+    for (j, h) in
+        ["编号", "姓名", "级别", "单位", "所在县区", "到岗日期", "不可下沉月份", "副处级以上", "驻地纬度", "驻地经度"]
+            .iter()
+            .enumerate()
+    {
+        ws.write_string(0, j as u16, *h).unwrap();
+    }
+    ws.write_number(1, 0, 1001).unwrap();
+    ws.write_string(1, 1, "张三").unwrap();
+    ws.write_string(1, 2, "高校").unwrap();
+    ws.write_string(1, 3, "中国石油大学团委").unwrap();
+    ws.write_number(1, 4, 370502).unwrap();
+    ws.write_datetime_with_format(1, 5, rust_xlsxwriter::ExcelDateTime::from_ymd(2027, 7, 1).unwrap(), &date).unwrap();
+    ws.write_datetime_with_format(1, 6, rust_xlsxwriter::ExcelDateTime::from_ymd(2027, 5, 1).unwrap(), &date).unwrap();
+    ws.write_boolean(1, 7, true).unwrap();
+    ws.write_number(1, 8, 37.45).unwrap();
+    ws.write_number(1, 9, 118.5).unwrap();
+    let r = read_roster(&wb.save_to_buffer().unwrap(), "cells.xlsx", &region).unwrap_or_else(|e| panic!("{e}"));
+    let c = &r.cadres[0];
+    assert_eq!((c.id.as_str(), c.home_county.as_deref(), c.senior), ("1001", Some("370502"), true));
+    assert_eq!(c.from, NaiveDate::from_ymd_opt(2027, 7, 1));
+    assert_eq!(c.unavailable_months, ["2027-05"]);
+    assert_eq!(c.base, Point { lat: 37.45, lon: 118.5 });
+}
+
+const HEAD: [&str; 10] =
+    ["编号", "姓名", "级别", "单位", "所在市", "所在县区", "驻地纬度", "驻地经度", "不可下沉月份", "到岗日期"];
+
+/// A good province cadre row with cell `col` replaced.
+fn row_with<'a>(id: &'a str, col: &str, value: &'a str) -> Vec<&'a str> {
+    let mut r = vec![id, "某人", "省级", "团省委", "", "", "", "", "", ""];
+    if let Some(j) = HEAD.iter().position(|h| *h == col) {
+        r[j] = value;
+    }
+    r
+}
+
+fn errors(bytes: &[u8], file: &str) -> SheetErrors {
+    match read_roster(bytes, file, &fixture("shandong").region) {
+        Ok(r) => panic!("accepted: {} cadres", r.cadres.len()),
+        Err(e) => e,
+    }
+}
+
+/// The only error of a one-bad-row xlsx sheet 名册 (header on row 1, the bad row on row 3).
+fn only_error(col: &str, value: &str) -> SheetError {
+    let rows = vec![HEAD.to_vec(), row_with("P1", "", ""), row_with("P2", col, value)];
+    let e = errors(&xlsx("名册", &rows), "roster.xlsx");
+    assert_eq!(e.errors.len(), 1, "{e}");
+    e.errors[0].clone()
+}
+
+#[track_caller]
+fn assert_at(e: &SheetError, row: usize, column: &str, letter: &str, needles: &[&str]) {
+    let text = e.to_string();
+    let place = format!("roster.xlsx, sheet 名册, row {row}, column {column} ({letter}): ");
+    assert!(text.starts_with(&place), "{text}\nshould start with {place}");
+    assert_eq!(
+        (e.sheet.as_deref(), e.row, e.column.as_deref(), e.letter.as_deref()),
+        (Some("名册"), Some(row), Some(column), Some(letter))
+    );
+    for n in needles {
+        assert!(text.contains(n), "{text}\nshould contain {n}");
+    }
+}
+
+#[test]
+fn not_a_spreadsheet() {
+    for (bytes, why) in [
+        (vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0], "old binary Excel"),
+        (vec![0xB1, 0xE0, 0xBA, 0xC5, b',', 0xD0, 0xD5, 0xC3, 0xFB], "not UTF-8"),
+        (b"PK\x03\x04garbage".to_vec(), "not a readable xlsx"),
+        (Vec::new(), "empty"),
+        (vec![0x89, b'P', b'N', b'G', 0, 0, 0], "not UTF-8"),
+    ] {
+        let e = errors(&bytes, "roster.bin");
+        assert_eq!(e.errors.len(), 1);
+        let text = e.errors[0].to_string();
+        assert!(text.starts_with("roster.bin: "), "{text}");
+        assert!(text.contains(why) && text.contains(".xlsx"), "{text}");
+    }
+}
+
+#[test]
+fn an_empty_sheet() {
+    let e = errors(&xlsx("名册", &[]), "roster.xlsx");
+    let text = e.errors[0].to_string();
+    assert!(text.starts_with("roster.xlsx, sheet 名册: the sheet is empty"), "{text}");
+    assert!(text.contains("编号, 姓名, 级别, 单位"), "{text}");
+    let e = errors(&csv(&[vec!["", ""], vec![]]), "empty.csv");
+    assert!(e.errors[0].to_string().starts_with("empty.csv: the sheet is empty"), "{e}");
+}
+
+#[test]
+fn a_missing_required_header() {
+    let rows = vec![vec!["编号", "级别", "单位", "备注"], vec!["P1", "省级", "团省委", "x"]];
+    let e = errors(&xlsx("名册", &rows), "roster.xlsx");
+    assert_eq!(e.errors.len(), 1, "{e}");
+    let text = e.errors[0].to_string();
+    assert!(text.starts_with("roster.xlsx, sheet 名册, row 1, column 姓名: "), "{text}");
+    assert!(text.contains("add a column headed 姓名"), "{text}");
+}
+
+#[test]
+fn a_bad_month() {
+    let e = only_error("不可下沉月份", "2027-13");
+    assert_at(&e, 3, "不可下沉月份", "I", &["2027-13 is not a month", "2027-05", "2027年5月"]);
+}
+
+#[test]
+fn an_unknown_county() {
+    let e = only_error("所在县区", "历下县");
+    assert_at(&e, 3, "所在县区", "F", &["unknown county 历下县", "did you mean 历下区", "县区 sheet"]);
+}
+
+#[test]
+fn an_ambiguous_county() {
+    let e = only_error("所在县区", "市中区");
+    assert_at(
+        &e,
+        3,
+        "所在县区",
+        "F",
+        &["市中区 is ambiguous", "济南市市中区 (370103)", "枣庄市市中区 (370402)", "or fill 所在市"],
+    );
+}
+
+#[test]
+fn a_county_outside_its_city() {
+    let rows = vec![HEAD.to_vec(), vec!["K1", "某人", "县级", "团东营区委", "济南市", "东营区", "", "", "", ""]];
+    let e = errors(&xlsx("名册", &rows), "roster.xlsx");
+    assert_at(&e.errors[0], 2, "所在县区", "F", &["东营区 is in 东营市, not in 所在市 济南市"]);
+}
+
+#[test]
+fn a_bad_level() {
+    let e = only_error("级别", "乡级");
+    assert_at(&e, 3, "级别", "C", &["乡级 is not a level", "省级, 市级, 县级, 高校, 企业"]);
+}
+
+#[test]
+fn a_missing_name_or_id() {
+    let e = only_error("姓名", "");
+    assert_at(&e, 3, "姓名", "B", &["姓名 is empty"]);
+    let e = only_error("编号", "");
+    assert_at(&e, 3, "编号", "A", &["编号 is empty"]);
+}
+
+#[test]
+fn a_duplicate_id_names_both_rows() {
+    let rows = vec![HEAD.to_vec(), row_with("P1", "", ""), row_with("P2", "", ""), row_with("P1", "", "")];
+    let e = errors(&xlsx("名册", &rows), "roster.xlsx");
+    assert_eq!(e.errors.len(), 1, "{e}");
+    assert_at(&e.errors[0], 4, "编号", "A", &["P1 appears twice (rows 2 and 4)"]);
+}
+
+#[test]
+fn a_bad_number() {
+    let mut row = row_with("P2", "驻地纬度", "三十六");
+    row[7] = "117";
+    let rows = vec![HEAD.to_vec(), row];
+    let e = errors(&xlsx("名册", &rows), "roster.xlsx");
+    assert_at(&e.errors[0], 2, "驻地纬度", "G", &["三十六 is not a number"]);
+    let e = only_error("驻地经度", "117");
+    assert_at(&e, 3, "驻地纬度", "G", &["give both 驻地纬度 and 驻地经度"]);
+    let mut row = row_with("P3", "驻地纬度", "95");
+    row[7] = "117";
+    let e = errors(&xlsx("名册", &[HEAD.to_vec(), row]), "roster.xlsx");
+    assert_at(&e.errors[0], 2, "驻地纬度", "G", &["95 is not a latitude in [-90, 90]"]);
+}
+
+#[test]
+fn a_bad_date() {
+    let e = only_error("到岗日期", "2027-02-30");
+    assert_at(&e, 3, "到岗日期", "J", &["2027-02-30 is not a date", "YYYY-MM-DD"]);
+}
+
+#[test]
+fn a_city_cadre_without_its_city() {
+    let rows = vec![HEAD.to_vec(), vec!["C1", "某人", "市级", "团济南市委", "", "", "", "", "", ""]];
+    let e = errors(&xlsx("名册", &rows), "roster.xlsx");
+    assert_eq!(e.errors.len(), 1, "{e}");
+    assert_at(&e.errors[0], 2, "所在市", "E", &["a 市级 cadre needs 所在市"]);
+}
+
+#[test]
+fn a_university_cadre_without_a_location() {
+    let rows = vec![HEAD.to_vec(), vec!["U1", "某人", "高校", "某大学团委", "", "", "", "", "", ""]];
+    let e = errors(&xlsx("名册", &rows), "roster.xlsx");
+    assert_at(&e.errors[0], 2, "驻地纬度", "G", &["fill 驻地纬度 and 驻地经度, or 所在县区 / 所在市"]);
+}
+
+#[test]
+fn csv_errors_name_file_row_and_column_and_all_are_collected() {
+    let mut rows = vec![HEAD.to_vec()];
+    for _ in 0..120 {
+        rows.push(row_with("X", "级别", "乡级"));
+    }
+    let e = errors(&csv(&rows), "bad.csv");
+    assert_eq!(e.errors.len(), 100);
+    assert!(e.more > 100, "duplicates and levels beyond the first 100 are counted: {}", e.more);
+    let first = e.errors[0].to_string();
+    assert!(first.starts_with("bad.csv, row 2, column 级别 (C): 乡级 is not a level"), "{first}");
+    assert_eq!(e.errors[0].sheet.as_deref(), Some("bad.csv"));
+    assert!(e.to_string().contains("only the first 100 are listed"));
+}
+
+#[test]
+fn the_first_sheet_is_read_without_a_sheet_named_roster() {
+    let rows = vec![HEAD.to_vec(), row_with("P1", "级别", "乡级")];
+    let e = errors(&xlsx("Sheet1", &rows), "roster.xlsx");
+    assert!(e.errors[0].to_string().starts_with("roster.xlsx, sheet Sheet1, row 2, column 级别 (C)"), "{e}");
+}
+
+#[test]
+fn the_template_lists_headers_columns_and_counties() {
+    let region = fixture("shandong").region;
+    let book = template_xlsx(&region).unwrap();
+    let s = sheets(&book);
+    let names: Vec<&str> = s.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["名册", "说明", "县区"]);
+    assert_eq!(s[0].1.len(), 1, "名册 holds only the header row");
+    assert_eq!(s[0].1[0][..4], ["编号", "姓名", "级别", "单位"]);
+    assert_eq!(s[0].1[0].len(), 18);
+    let explained: Vec<&str> = s[1].1[1..19].iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(
+        explained,
+        s[0].1[0].iter().map(String::as_str).collect::<Vec<_>>(),
+        "说明 explains every column in order"
+    );
+    assert_eq!(s[2].1[0], ["市", "县区", "代码", "备注"]);
+    assert_eq!(s[2].1.len(), 1 + region.counties.len());
+    let zaozhuang = s[2].1.iter().find(|r| r[2] == "370402").unwrap();
+    assert_eq!(zaozhuang[..2], ["枣庄市", "市中区"]);
+    assert!(zaozhuang[3].contains("枣庄市市中区"), "{zaozhuang:?}");
+    let r = read_roster(&book, "template.xlsx", &region).unwrap();
+    assert!(r.cadres.is_empty());
+}
