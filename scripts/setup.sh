@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Install what building sanlian needs, when missing (Debian/Ubuntu):
 # cmake and a C++ compiler (HiGHS is built from source by highs-sys) and
-# libclang-dev (bindgen). Rust itself comes from rustup.
+# libclang-dev (bindgen); with --browser also Debian's chromium, for the
+# browser end-to-end test. Rust itself comes from rustup.
 set -euo pipefail
 need=()
 command -v cmake >/dev/null 2>&1 || need+=(cmake)
 command -v c++ >/dev/null 2>&1 || need+=(g++)
 dpkg -s libclang-dev >/dev/null 2>&1 || need+=(libclang-dev)
+if [ "${1:-}" = "--browser" ] && [ ! -x /usr/bin/chromium ]; then need+=(chromium); fi
 if [ ${#need[@]} -gt 0 ]; then
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"

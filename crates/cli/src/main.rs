@@ -1,17 +1,18 @@
 //! `sanlian`: plan the 三联四促 deployment of league cadres from the command line.
 
 mod explain;
-mod map;
 mod min_roster;
 mod reassign;
+mod roster;
 mod scenarios;
+mod serve;
 mod summary;
-mod table;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use sanlian_files::{map, table};
 use sanlian_model::{Instance, InputError, Plan, PlanMode, Prepared};
 use sanlian_solver::{Formulation, Outcome, SolveOptions};
 
@@ -57,6 +58,13 @@ enum Command {
         /// ringed by the leader's level.
         #[arg(long, value_name = "FILE.svg")]
         map: Option<PathBuf>,
+        /// Also write the plan workbook a city committee files (xlsx): 汇总, one sheet per
+        /// county, 名册 (re-imports as the roster) and 说明.
+        #[arg(long, value_name = "FILE.xlsx")]
+        xlsx: Option<PathBuf>,
+        /// Also write every cadre's calendar (iCalendar): block months and weekly days.
+        #[arg(long, value_name = "FILE.ics")]
+        ics: Option<PathBuf>,
         /// Print nothing but errors (the plan still goes to --output).
         #[arg(long)]
         quiet: bool,
@@ -90,6 +98,11 @@ enum Command {
     /// Solve a family of instances derived from a base (sweeps of cadre counts, seniors,
     /// unavailability, department share, proximity…) in parallel; write a table and charts.
     Scenarios(scenarios::Args),
+    /// Serve the HTTP API and the planners' web page (instances, plans and jobs are kept
+    /// in an SQLite file; see docs/http-api.md).
+    Serve(serve::Args),
+    /// Import, export or start a roster spreadsheet (xlsx or CSV with Chinese headers).
+    Roster(roster::Args),
     /// Generate an instance from division CSVs and a seeded synthetic roster.
     Generate {
         /// Directory with province.csv, cities.csv, counties.csv, divisions.csv.
@@ -157,6 +170,12 @@ const MAX_INPUT_BYTES: u64 = 256 * 1024 * 1024;
 
 /// Read a whole input file, refusing one larger than [`MAX_INPUT_BYTES`] before reading it.
 fn read(path: &Path) -> Result<String, Failure> {
+    String::from_utf8(read_bytes(path)?)
+        .map_err(|e| Failure::input(format!("cannot read {}: not UTF-8 text ({})", path.display(), e.utf8_error())))
+}
+
+/// Read a whole input file as bytes, refusing one larger than [`MAX_INPUT_BYTES`] before reading it.
+fn read_bytes(path: &Path) -> Result<Vec<u8>, Failure> {
     use std::io::Read as _;
     let cannot = |e: std::io::Error| Failure::input(format!("cannot read {}: {e}", path.display()));
     let file = std::fs::File::open(path).map_err(cannot)?;
@@ -171,12 +190,12 @@ fn read(path: &Path) -> Result<String, Failure> {
         return Err(too_large(&size.to_string()));
     }
     // The length can be 0 or stale for pipes and special files: never read past the limit.
-    let mut text = String::new();
-    file.take(MAX_INPUT_BYTES + 1).read_to_string(&mut text).map_err(cannot)?;
-    if text.len() as u64 > MAX_INPUT_BYTES {
+    let mut bytes = Vec::new();
+    file.take(MAX_INPUT_BYTES + 1).read_to_end(&mut bytes).map_err(cannot)?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
         return Err(too_large(&format!("more than {MAX_INPUT_BYTES}")));
     }
-    Ok(text)
+    Ok(bytes)
 }
 
 fn load_instance(path: &Path) -> Result<Instance, Failure> {
@@ -189,8 +208,9 @@ fn load_plan(path: &Path) -> Result<Plan, Failure> {
     })
 }
 
-/// Write `text` to `path` atomically (temporary file, then rename), so no half-written file is left.
-fn write_atomic(path: &Path, text: &str) -> Result<(), Failure> {
+/// Write `text` (or bytes) to `path` atomically (temporary file, then rename), so no
+/// half-written file is left.
+fn write_atomic(path: &Path, text: impl AsRef<[u8]>) -> Result<(), Failure> {
     let mut name = path.file_name().unwrap_or_default().to_os_string();
     name.push(format!(".{}.partial", std::process::id()));
     let tmp = path.with_file_name(name);
@@ -201,7 +221,22 @@ fn write_atomic(path: &Path, text: &str) -> Result<(), Failure> {
 
 fn run(command: Command) -> Result<(), Failure> {
     match command {
-        Command::Solve { instance, output, mode, time_limit, threads, mip_gap, formulation, write_model, table, map, quiet, solver_log } => {
+        Command::Solve {
+            instance,
+            output,
+            mode,
+            time_limit,
+            threads,
+            mip_gap,
+            formulation,
+            write_model,
+            table,
+            map,
+            xlsx,
+            ics,
+            quiet,
+            solver_log,
+        } => {
             if threads == 0 {
                 return Err(Failure::input("--threads must be at least 1"));
             }
@@ -254,6 +289,18 @@ fn run(command: Command) -> Result<(), Failure> {
                             message: format!("internal error: the checker rejects the solver's plan, nothing written:\n{}", list.join("\n")),
                         });
                     }
+                    // Files that can fail to build are built before anything is written.
+                    let internal = |e: sanlian_files::FilesError| Failure { code: 1, message: e.to_string() };
+                    let workbook = xlsx
+                        .as_ref()
+                        .map(|_| sanlian_files::plan_xlsx(&inst, &plan, None))
+                        .transpose()
+                        .map_err(internal)?;
+                    let calendar = ics
+                        .as_ref()
+                        .map(|_| sanlian_files::ics(&inst, &plan, None, now_utc()))
+                        .transpose()
+                        .map_err(internal)?;
                     if let Some(out) = &output {
                         let json = serde_json::to_string_pretty(&plan).expect("plans serialise");
                         write_atomic(out, &(json + "\n"))?;
@@ -266,6 +313,14 @@ fn run(command: Command) -> Result<(), Failure> {
                     if let Some(path) = &map {
                         write_atomic(path, &map::svg(&inst, &plan))?;
                         eprintln!("map written to {}", path.display());
+                    }
+                    if let (Some(path), Some(bytes)) = (&xlsx, workbook) {
+                        write_atomic(path, bytes)?;
+                        eprintln!("workbook written to {}", path.display());
+                    }
+                    if let (Some(path), Some(text)) = (&ics, calendar) {
+                        write_atomic(path, text)?;
+                        eprintln!("calendar written to {}", path.display());
                     }
                     Ok(())
                 }
@@ -287,6 +342,8 @@ fn run(command: Command) -> Result<(), Failure> {
         Command::MinRoster(args) => min_roster::run(args),
         Command::Reassign(args) => reassign::run(args),
         Command::Scenarios(args) => scenarios::run(args),
+        Command::Roster(args) => roster::run(args),
+        Command::Serve(args) => serve::run(args),
         Command::Generate { region, seed, city, infeasible, output } => {
             use sanlian_gen::roster::{generate, make_infeasible, RosterSpec};
             let import = sanlian_gen::region::load_region(&region).map_err(|e| Failure::input(e.to_string()))?;
@@ -311,4 +368,10 @@ fn run(command: Command) -> Result<(), Failure> {
             }
         }
     }
+}
+
+/// The current time in UTC (for calendar stamps).
+fn now_utc() -> chrono::NaiveDateTime {
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    chrono::DateTime::from_timestamp(secs as i64, 0).unwrap_or_default().naive_utc()
 }

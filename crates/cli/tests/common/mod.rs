@@ -4,8 +4,8 @@
 
 use std::fs;
 pub use std::path::{Path, PathBuf};
-pub use std::process::Output;
 use std::process::Command;
+pub use std::process::Output;
 
 use serde_json::Value;
 pub use tempfile::TempDir;

@@ -1,0 +1,53 @@
+//! `sanlian serve`: the HTTP service and the planners' web page (crate sanlian-server).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use crate::Failure;
+
+/// Arguments of `sanlian serve`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// Address to listen on. The default serves this machine only; give 0.0.0.0:PORT to
+    /// serve the network (there is no login: put it behind one).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+    /// SQLite database for instances, plans and jobs (created when missing).
+    #[arg(long, default_value = "sanlian.db")]
+    db: PathBuf,
+    /// Jobs (solves, re-plans, scenario runs) that run at the same time.
+    #[arg(long, default_value_t = 2)]
+    workers: usize,
+    /// Jobs that may wait for a worker; beyond this, submissions get 503 and Retry-After.
+    #[arg(long, default_value_t = 64)]
+    queue: usize,
+    /// Largest request body, bytes (uploads of instances, plans, rosters).
+    #[arg(long, default_value_t = 64 * 1024 * 1024)]
+    body_limit: usize,
+}
+
+/// Run `sanlian serve` until Ctrl-C or SIGTERM.
+pub fn run(args: Args) -> Result<(), Failure> {
+    if args.workers == 0 || args.queue == 0 {
+        return Err(Failure::input("--workers and --queue must be at least 1"));
+    }
+    if args.body_limit < 1024 {
+        return Err(Failure::input("--body-limit must be at least 1024 bytes"));
+    }
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .init();
+    let config = sanlian_server::Config {
+        addr: args.addr,
+        db: args.db,
+        workers: args.workers,
+        queue: args.queue,
+        body_limit: args.body_limit,
+        ..sanlian_server::Config::default()
+    };
+    sanlian_server::run(config).map_err(|e| Failure { code: 1, message: e.to_string() })
+}

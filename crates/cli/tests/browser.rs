@@ -1,0 +1,404 @@
+//! End to end in a real browser: `sanlian serve` on a free port, headless Chromium driving
+//! the planners' page (load the small fixture, solve, read the map, the group table and the
+//! Gantt, ask for a county's explanation, switch to English) and a full-page screenshot in
+//! target/e2e/.
+//!
+//! Needs Debian's `chromium` package at /usr/bin/chromium (`scripts/setup.sh --browser` installs it);
+//! without it the test fails with that advice rather than skipping.
+
+use std::ffi::OsStr;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use headless_chrome::protocol::cdp::Page;
+use headless_chrome::{Browser, LaunchOptions, Tab};
+use serde_json::Value;
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const TITLE_ZH: &str = "三联四促 团干部下沉工作组规划";
+
+/// `sanlian serve` in the background; killed when dropped, also when the test panics.
+struct Server {
+    child: Child,
+    base: String,
+    log: Arc<Mutex<Vec<String>>>,
+}
+
+impl Server {
+    fn start(db: &Path) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_sanlian"))
+            .args(["serve", "--addr", "127.0.0.1:0", "--db"])
+            .arg(db)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("cannot start `sanlian serve`");
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let (tx, rx) = mpsc::channel::<String>();
+        // Drain both pipes for the whole run (a full pipe would stall the server), keep the
+        // lines for the failure report and hand over the address line.
+        drain(child.stdout.take().expect("stdout"), log.clone(), Some(tx));
+        drain(child.stderr.take().expect("stderr"), log.clone(), None);
+        let mut server = Server { child, base: String::new(), log };
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            match rx.recv_timeout(Duration::from_millis(200)) {
+                Ok(line) => {
+                    if let Some(base) = serving_address(&line) {
+                        server.base = base;
+                        return server;
+                    }
+                }
+                Err(mpsc::RecvTimeoutError::Timeout) => {}
+                Err(mpsc::RecvTimeoutError::Disconnected) => server.fail("`sanlian serve` closed its output before printing its address"),
+            }
+            if let Ok(Some(status)) = server.child.try_wait() {
+                server.fail(&format!("`sanlian serve` exited ({status}) before printing its address"));
+            }
+            if Instant::now() > deadline {
+                server.fail("`sanlian serve` printed no `sanlian serving http://…` line within 60 s");
+            }
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path.trim_start_matches('/'))
+    }
+
+    fn log_tail(&self) -> String {
+        let log = self.log.lock().unwrap_or_else(|p| p.into_inner());
+        let start = log.len().saturating_sub(40);
+        log[start..].join("\n")
+    }
+
+    fn fail(&self, what: &str) -> ! {
+        panic!("{what}\n--- server output (last lines) ---\n{}", self.log_tail());
+    }
+
+    /// POST bytes and return the status and the JSON answer, errors included.
+    fn post(&self, path: &str, body: &[u8]) -> (u16, Value) {
+        let url = self.url(path);
+        let mut response = ureq::post(&url)
+            .config()
+            .http_status_as_error(false)
+            .build()
+            .send(body)
+            .unwrap_or_else(|e| panic!("POST {url}: {e}"));
+        let status = response.status().as_u16();
+        let text = response.body_mut().read_to_string().unwrap_or_else(|e| panic!("POST {url}: {e}"));
+        (status, serde_json::from_str(&text).unwrap_or_else(|e| panic!("POST {url} is not JSON ({e}): {text}")))
+    }
+
+    /// GET a file from the API.
+    fn bytes(&self, path: &str) -> Vec<u8> {
+        let url = self.url(path);
+        let mut response = ureq::get(&url).call().unwrap_or_else(|e| panic!("GET {url}: {e}"));
+        response.body_mut().with_config().limit(64 << 20).read_to_vec().unwrap_or_else(|e| panic!("GET {url}: {e}"))
+    }
+
+    /// GET a JSON document from the API.
+    fn json(&self, path: &str) -> Value {
+        let url = self.url(path);
+        let mut response = ureq::get(&url).call().unwrap_or_else(|e| panic!("GET {url}: {e}"));
+        let text = response.body_mut().read_to_string().unwrap_or_else(|e| panic!("GET {url}: {e}"));
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("GET {url} is not JSON ({e}): {text}"))
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        if std::thread::panicking() {
+            eprintln!("--- server output (last lines) ---\n{}", self.log_tail());
+        }
+    }
+}
+
+fn drain(pipe: impl Read + Send + 'static, log: Arc<Mutex<Vec<String>>>, tx: Option<mpsc::Sender<String>>) {
+    std::thread::spawn(move || {
+        for line in BufReader::new(pipe).lines() {
+            let Ok(line) = line else { break };
+            if let Some(tx) = &tx {
+                let _ = tx.send(line.clone());
+            }
+            log.lock().unwrap_or_else(|p| p.into_inner()).push(line);
+        }
+    });
+}
+
+/// `sanlian serving http://127.0.0.1:PORT/ …` → `http://127.0.0.1:PORT/`.
+fn serving_address(line: &str) -> Option<String> {
+    let rest = &line[line.find("serving http://")? + "serving ".len()..];
+    let url = rest.split_whitespace().next()?;
+    Some(if url.ends_with('/') { url.to_string() } else { format!("{url}/") })
+}
+
+/// Fails (never skips) when the browser is missing.
+fn require_chromium() {
+    assert!(
+        Path::new(CHROMIUM).exists(),
+        "{CHROMIUM} is missing: install Debian's chromium package (scripts/setup.sh does it: `scripts/setup.sh --browser`, or `apt-get install -y chromium`)"
+    );
+}
+
+fn launch_browser(profile: &Path) -> Browser {
+    require_chromium();
+    let args: Vec<&OsStr> = [
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+    ]
+    .iter()
+    .map(OsStr::new)
+    .collect();
+    let options = LaunchOptions::default_builder()
+        .path(Some(PathBuf::from(CHROMIUM)))
+        .headless(true)
+        .sandbox(false)
+        .user_data_dir(Some(profile.to_path_buf()))
+        .window_size(Some((1400, 1000)))
+        .idle_browser_timeout(Duration::from_secs(300))
+        .args(args)
+        .build()
+        .expect("browser options");
+    Browser::new(options).unwrap_or_else(|e| panic!("cannot start {CHROMIUM}: {e}"))
+}
+
+/// Evaluate a JavaScript expression and return its value as JSON (null when undefined).
+/// The page serialises it, so arrays and objects come back whole.
+fn js(tab: &Tab, expression: &str) -> Value {
+    let wrapped = format!("JSON.stringify(({expression}))");
+    let object = tab.evaluate(&wrapped, false).unwrap_or_else(|e| panic!("evaluating `{expression}`: {e}"));
+    match object.value {
+        Some(Value::String(text)) => serde_json::from_str(&text).unwrap_or_else(|e| panic!("`{expression}` gave {text}: {e}")),
+        _ => Value::Null,
+    }
+}
+
+fn count(tab: &Tab, selector: &str) -> usize {
+    let n = js(tab, &format!("document.querySelectorAll({}).length", serde_json::to_string(selector).unwrap()));
+    n.as_u64().unwrap_or_else(|| panic!("cannot count `{selector}`: {n}")) as usize
+}
+
+/// What the page shows about itself: its state and its error box, for failure messages.
+fn page_report(tab: &Tab) -> String {
+    js(
+        tab,
+        "({state: document.body.dataset.state, status: document.getElementById('progress-text').textContent, \
+         error: document.getElementById('error').hidden ? null : document.getElementById('error').innerText})",
+    )
+    .to_string()
+}
+
+/// Poll `condition` (a JavaScript boolean expression) until it holds; fail if `failed` holds first.
+fn wait_until(tab: &Tab, server: &Server, what: &str, condition: &str, timeout: Duration) {
+    let deadline = Instant::now() + timeout;
+    loop {
+        if js(tab, condition) == Value::Bool(true) {
+            return;
+        }
+        if js(tab, "document.body.dataset.state === 'failed'") == Value::Bool(true) {
+            server.fail(&format!("the page failed while waiting for {what}: {}", page_report(tab)));
+        }
+        if Instant::now() > deadline {
+            server.fail(&format!("timed out after {timeout:?} waiting for {what}: {}", page_report(tab)));
+        }
+        std::thread::sleep(Duration::from_millis(150));
+    }
+}
+
+/// A PNG of the whole page, not only the window.
+fn full_page_png(tab: &Tab) -> Vec<u8> {
+    js(tab, "window.scrollTo(0, 0)");
+    let size = js(tab, "[document.documentElement.scrollWidth, document.documentElement.scrollHeight]");
+    let dim = |i: usize| size[i].as_f64().unwrap_or_else(|| panic!("page size: {size}")).max(1.0);
+    let clip = Page::Viewport { x: 0.0, y: 0.0, width: dim(0), height: dim(1), scale: 1.0 };
+    let shot = tab
+        .call_method(Page::CaptureScreenshot {
+            format: Some(Page::CaptureScreenshotFormatOption::Png),
+            quality: None,
+            clip: Some(clip),
+            from_surface: Some(true),
+            capture_beyond_viewport: Some(true),
+            optimize_for_speed: None,
+        })
+        .expect("screenshot");
+    use base64_decode::decode;
+    decode(&shot.data)
+}
+
+/// The screenshot comes back as base64; a few lines keep the test free of another dependency.
+mod base64_decode {
+    pub fn decode(text: &str) -> Vec<u8> {
+        let value = |c: u8| -> Option<u32> {
+            Some(match c {
+                b'A'..=b'Z' => c - b'A',
+                b'a'..=b'z' => c - b'a' + 26,
+                b'0'..=b'9' => c - b'0' + 52,
+                b'+' => 62,
+                b'/' => 63,
+                _ => return None,
+            } as u32)
+        };
+        let mut out = Vec::with_capacity(text.len() * 3 / 4);
+        let (mut acc, mut bits) = (0u32, 0u32);
+        for v in text.bytes().filter_map(value) {
+            acc = (acc << 6) | v;
+            bits += 6;
+            if bits >= 8 {
+                bits -= 8;
+                out.push((acc >> bits) as u8);
+                acc &= (1 << bits) - 1;
+            }
+        }
+        out
+    }
+}
+
+fn save_png(tab: &Tab, name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/e2e");
+    std::fs::create_dir_all(&dir).expect("create target/e2e");
+    let path = dir.join(name);
+    let png = full_page_png(tab);
+    assert!(png.starts_with(b"\x89PNG"), "the screenshot is not a PNG");
+    std::fs::write(&path, &png).expect("write the screenshot");
+    let written = std::fs::metadata(&path).expect("screenshot written").len();
+    assert!(written > 0, "the screenshot {} is empty", path.display());
+    let path = path.canonicalize().unwrap_or(path);
+    println!("screenshot: {} ({written} bytes)", path.display());
+    path
+}
+
+#[test]
+fn planners_page_loads_solves_and_explains_in_chromium() {
+    require_chromium();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = Server::start(&dir.path().join("e2e.db"));
+    let profile = dir.path().join("chromium-profile");
+    let browser = launch_browser(&profile);
+    let tab = browser.new_tab().expect("a browser tab");
+    tab.set_default_timeout(Duration::from_secs(30));
+
+    // The page, in Chinese by default (a fresh profile has no stored language).
+    tab.navigate_to(&server.url("/")).expect("open the page").wait_until_navigated().expect("page loaded");
+    let title = tab.wait_for_element("h1#title").expect("the title").get_inner_text().expect("title text");
+    assert_eq!(title.trim(), TITLE_ZH);
+    assert_eq!(js(&tab, "document.getElementById('solve').textContent.trim()"), Value::from("求解"));
+    wait_until(&tab, &server, "the fixture list", "!!document.querySelector('#fixture option[value=\"small\"]')", Duration::from_secs(20));
+
+    // Pick the small fixture in the select, press 载入.
+    js(&tab, "(() => { const s = document.getElementById('fixture'); s.value = 'small'; s.dispatchEvent(new Event('change')); return s.value; })()");
+    tab.find_element("#load").expect("the load button").click().expect("click 载入");
+    wait_until(
+        &tab,
+        &server,
+        "the instance to load",
+        "document.body.dataset.state === 'idle' && !!document.body.dataset.instance && !document.getElementById('solve').disabled",
+        Duration::from_secs(30),
+    );
+    let instance: i64 = js(&tab, "document.body.dataset.instance").as_str().and_then(|s| s.parse().ok()).expect("instance id");
+    let summary = server.json(&format!("/api/instances/{instance}/summary"));
+    assert_eq!(summary["source"], "fixture:small", "the page loaded the wrong instance: {summary}");
+
+    // Press 求解 and wait for the plan to be drawn.
+    tab.find_element("#solve").expect("the solve button").click().expect("click 求解");
+    wait_until(&tab, &server, "the solve to finish", "document.body.dataset.state === 'done'", Duration::from_secs(60));
+    assert_eq!(js(&tab, "document.body.dataset.outcome"), Value::from("planned"), "{}", page_report(&tab));
+    let pid: i64 = js(&tab, "document.body.dataset.plan").as_str().and_then(|s| s.parse().ok()).expect("plan id");
+
+    // The page shows every group of the plan, as the API has it.
+    let plan = server.json(&format!("/api/plans/{pid}"));
+    let groups = plan["groups"].as_array().expect("plan groups");
+    assert!(!groups.is_empty(), "the plan has no groups");
+    let n = groups.len();
+    assert_eq!(count(&tab, "#map circle.county"), n, "one circle per group on the map");
+    assert_eq!(count(&tab, "#groups tbody tr[data-county]"), n, "one table row per group");
+    assert_eq!(count(&tab, "#gantt tbody tr"), n, "one Gantt row per group");
+    let months = server.json(&format!("/api/plans/{pid}/view"))["months"].as_array().map(Vec::len).expect("view months");
+    assert_eq!(count(&tab, "#gantt tbody tr:first-child td"), months, "one Gantt column per month");
+    assert!(count(&tab, "#caps tbody tr") > 0, "the department caps table is empty");
+    let status = js(&tab, "document.getElementById('progress-text').textContent").as_str().unwrap_or_default().to_string();
+    let coverage = format!("{}/{}", plan["coverage"]["total"], plan["coverage"]["townships"]);
+    assert!(status.contains(&coverage) && status.contains('✓'), "the status line should show coverage {coverage} and ✓: {status}");
+    assert!(count(&tab, "#downloads a[href]") >= 9, "the downloads panel lacks links");
+    assert!(js(&tab, "document.getElementById('error').hidden") == Value::Bool(true), "an error is shown: {}", page_report(&tab));
+
+    // Click a county on the map: its explanation appears and its row is highlighted.
+    let county = groups[0]["county"].as_str().expect("county code").to_string();
+    let county_name = groups[0]["county_name"].as_str().expect("county name").to_string();
+    let circle = format!("#map circle.county[data-county=\"{county}\"]");
+    tab.find_element(&circle).expect("the county's circle").click().expect("click the county");
+    let explained = format!(
+        "(() => {{ const pre = document.getElementById('explain-text'); return pre.dataset.subject === {code} && !pre.dataset.loading && pre.textContent.includes({name}); }})()",
+        code = serde_json::to_string(&county).unwrap(),
+        name = serde_json::to_string(&county_name).unwrap(),
+    );
+    wait_until(&tab, &server, &format!("the explanation of {county_name} ({county})"), &explained, Duration::from_secs(60));
+    assert_eq!(
+        js(&tab, "(document.querySelector('#groups tr.group-row.selected') || {dataset: {}}).dataset.county || null"),
+        Value::from(county.clone()),
+        "the clicked county's row is not highlighted"
+    );
+
+    // Click its row: the members unfold, one line per member.
+    tab.find_element(&format!("#groups tbody tr[data-county=\"{county}\"]")).expect("the county's row").click().expect("click the row");
+    wait_until(&tab, &server, "the members to unfold", "!!document.querySelector('#groups tr.members-row')", Duration::from_secs(10));
+    let members = groups[0]["members"].as_array().map(Vec::len).unwrap_or(0);
+    assert_eq!(count(&tab, "#groups tr.members-row table.members tbody tr"), members, "one line per member of {county_name}");
+
+    let shot = save_png(&tab, "sanlian-page.png");
+
+    // Switch to English: the labels change and the choice is remembered.
+    tab.find_element("#lang-en").expect("the English switch").click().expect("click English");
+    wait_until(&tab, &server, "the English labels", "document.getElementById('solve').textContent.trim() === 'Solve'", Duration::from_secs(10));
+    let title_en = js(&tab, "document.getElementById('title').textContent").as_str().unwrap_or_default().to_string();
+    assert_ne!(title_en, TITLE_ZH, "the title did not change with the language");
+    assert_eq!(js(&tab, "localStorage.getItem('sanlian.lang')"), Value::from("en"));
+    assert_eq!(js(&tab, "document.querySelector('#groups thead th').textContent"), Value::from("County"));
+    wait_until(&tab, &server, "the English explanation", &explained, Duration::from_secs(60));
+    let shot_en = save_png(&tab, "sanlian-page-en.png");
+
+    // The instance's roster as a spreadsheet, uploaded back through the file input: a new
+    // instance with the same cadres on the same region.
+    let roster = dir.path().join("名册.xlsx");
+    std::fs::write(&roster, server.bytes(&format!("/api/instances/{instance}/roster.xlsx"))).expect("write the roster");
+    tab.find_element("#upload").expect("the file input").set_input_files(&[roster.to_str().expect("utf-8 path")]).expect("choose the roster");
+    let uploaded = format!("document.body.dataset.state === 'idle' && document.body.dataset.instance !== '{instance}'");
+    wait_until(&tab, &server, "the roster upload", &uploaded, Duration::from_secs(30));
+    let new_instance: i64 = js(&tab, "document.body.dataset.instance").as_str().and_then(|s| s.parse().ok()).expect("new instance id");
+    let new_summary = server.json(&format!("/api/instances/{new_instance}/summary"));
+    assert_eq!(new_summary["source"], "roster", "{new_summary}");
+    assert_eq!(new_summary["cadres"], summary["cadres"], "the roster round trip changed the cadres: {new_summary}");
+    assert_eq!(new_summary["townships"], summary["townships"], "{new_summary}");
+
+    // A broken instance uploaded through the file input: the server's message and location
+    // appear verbatim in the error box.
+    let bad = dir.path().join("broken-instance.json");
+    std::fs::write(&bad, br#"{"name": 1}"#).expect("write the broken instance");
+    let (status, answer) = server.post("/api/instances", br#"{"name": 1}"#);
+    assert!((400..500).contains(&status), "the API accepted a broken instance: {status} {answer}");
+    let message = answer["error"]["message"].as_str().expect("error message").to_string();
+    let location = answer["error"]["location"].as_str().unwrap_or_default().to_string();
+    tab.find_element("#upload").expect("the file input").set_input_files(&[bad.to_str().expect("utf-8 path")]).expect("choose the file");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while js(&tab, "document.getElementById('error').hidden") != Value::Bool(false) {
+        assert!(Instant::now() < deadline, "no error shown for the broken upload: {}", page_report(&tab));
+        std::thread::sleep(Duration::from_millis(150));
+    }
+    let shown = js(&tab, "document.getElementById('error').innerText").as_str().unwrap_or_default().to_string();
+    assert!(shown.contains(&message), "the error box should show the server's message {message:?}: {shown:?}");
+    assert!(shown.contains(&location), "the error box should show the location {location:?}: {shown:?}");
+    assert_eq!(js(&tab, "document.body.dataset.state"), Value::from("failed"));
+
+    println!("e2e: plan {pid} with {n} groups drawn; screenshots {} and {}", shot.display(), shot_en.display());
+}

@@ -1,0 +1,461 @@
+//! The HTTP service against a spawned `sanlian serve`: the whole flow, bad input, the
+//! queue, persistence across a kill and a graceful stop, and logs without names.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use common::*;
+use serde_json::{json, Value};
+
+/// A running `sanlian serve` on a free port; killed when dropped.
+struct Server {
+    child: Child,
+    base: String,
+    log: Arc<Mutex<String>>,
+}
+
+impl Server {
+    fn start(db: &Path, extra: &[&str]) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_sanlian"))
+            .args(["serve", "--addr", "127.0.0.1:0", "--db", s(db)])
+            .args(extra)
+            .current_dir(root())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the binary starts");
+        let mut out = BufReader::new(child.stdout.take().expect("piped"));
+        let mut line = String::new();
+        out.read_line(&mut line).expect("the server prints its address");
+        let base = line
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .unwrap_or_else(|| panic!("no address in {line:?}"))
+            .trim_end_matches('/')
+            .to_string();
+        let log = Arc::new(Mutex::new(String::new()));
+        let (sink, mut err) = (log.clone(), child.stderr.take().expect("piped"));
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = err.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock().unwrap().push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        });
+        Server { child, base, log }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    fn get(&self, path: &str) -> (u16, Vec<u8>) {
+        call("GET", &self.url(path), None)
+    }
+
+    fn get_json(&self, path: &str) -> (u16, Value) {
+        let (status, body) = self.get(path);
+        (status, serde_json::from_slice(&body).unwrap_or_else(|e| panic!("{path}: not JSON ({e}): {}", String::from_utf8_lossy(&body))))
+    }
+
+    fn post(&self, path: &str, body: &[u8]) -> (u16, Value) {
+        let (status, bytes) = call("POST", &self.url(path), Some(body));
+        (status, serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{path}: not JSON ({e}): {}", String::from_utf8_lossy(&bytes))))
+    }
+
+    /// Store the named fixture; its instance id.
+    fn fixture(&self, name: &str) -> i64 {
+        let (status, v) = self.post(&format!("/api/fixtures/{name}"), b"");
+        assert_eq!(status, 201, "{v}");
+        v["id"].as_i64().expect("an id")
+    }
+
+    /// Wait for a job to finish; the finished job.
+    fn wait(&self, job: i64) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(120);
+        loop {
+            let (status, v) = self.get_json(&format!("/api/jobs/{job}?wait=10"));
+            assert_eq!(status, 200, "{v}");
+            if v["state"] == "done" || v["state"] == "failed" {
+                return v;
+            }
+            assert!(Instant::now() < deadline, "job {job} did not finish: {v}");
+        }
+    }
+
+    /// Solve instance `id` in `mode`; the plan id.
+    fn solve(&self, id: i64) -> i64 {
+        let (status, job) = self.post(&format!("/api/instances/{id}/solve"), br#"{"mode":"strict"}"#);
+        assert_eq!(status, 202, "{job}");
+        let done = self.wait(job["id"].as_i64().unwrap());
+        assert_eq!(done["state"], "done", "{done}");
+        assert_eq!(done["result"]["outcome"], "planned", "{done}");
+        done["result"]["plan"].as_i64().expect("a plan id")
+    }
+
+    fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    fn log(&self) -> String {
+        self.log.lock().unwrap().clone()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder().http_status_as_error(false).timeout_global(Some(Duration::from_secs(120))).build().into()
+}
+
+/// One request: status and body, whatever the status.
+fn call(method: &str, url: &str, body: Option<&[u8]>) -> (u16, Vec<u8>) {
+    let agent = agent();
+    let mut resp = match (method, body) {
+        ("GET", _) => agent.get(url).call(),
+        ("POST", Some(b)) => agent.post(url).header("content-type", "application/json").send(b),
+        ("POST", None) => agent.post(url).send_empty(),
+        ("DELETE", _) => agent.delete(url).call(),
+        _ => unreachable!("methods used here"),
+    }
+    .unwrap_or_else(|e| panic!("{method} {url}: {e}"));
+    let status = resp.status().as_u16();
+    let bytes = resp.body_mut().with_config().limit(256 * 1024 * 1024).read_to_vec().expect("a body");
+    (status, bytes)
+}
+
+#[track_caller]
+fn assert_error(status: u16, v: &Value, want_status: u16, code: &str) {
+    assert_eq!(status, want_status, "{v}");
+    assert_eq!(v["error"]["status"], want_status, "{v}");
+    assert_eq!(v["error"]["code"], code, "{v}");
+    let message = v["error"]["message"].as_str().expect("a message");
+    assert!(!message.is_empty());
+    for leak in ["panicked", "RUST_BACKTRACE", ".rs:", "stack backtrace"] {
+        assert!(!message.contains(leak), "the error leaks internals: {message}");
+    }
+}
+
+fn db(dir: &TempDir) -> PathBuf {
+    dir.path().join("sanlian.db")
+}
+
+#[test]
+fn the_whole_flow_small_fixture() {
+    let dir = tmp();
+    let server = Server::start(&db(&dir), &[]);
+    let (status, health) = server.get_json("/api/health");
+    assert_eq!(status, 200);
+    assert_eq!(health["status"], "ok");
+
+    let inst = server.fixture("small");
+    let small = small_json();
+    let (_, summary) = server.get_json(&format!("/api/instances/{inst}/summary"));
+    assert_eq!(summary["cadres"].as_u64().unwrap() as usize, small["cadres"].as_array().unwrap().len());
+
+    // Solve through SSE: the stream ends with the finished job.
+    let (status, job) = server.post(&format!("/api/instances/{inst}/solve"), b"");
+    assert_eq!(status, 202, "{job}");
+    let id = job["id"].as_i64().unwrap();
+    let (status, events) = server.get(&format!("/api/jobs/{id}/events"));
+    assert_eq!(status, 200);
+    let events = String::from_utf8(events).unwrap();
+    let last = events.lines().filter_map(|l| l.strip_prefix("data:")).last().expect("at least one event");
+    let last: Value = serde_json::from_str(last.trim()).unwrap();
+    assert_eq!(last["state"], "done", "{events}");
+    let pid = last["result"]["plan"].as_i64().expect("a plan");
+
+    // The plan, the checker's verdict and the page's view agree.
+    let (_, plan) = server.get_json(&format!("/api/plans/{pid}"));
+    let groups = plan["groups"].as_array().unwrap().len();
+    assert_eq!(groups, small["region"]["counties"].as_array().unwrap().len());
+    let (_, check) = server.get_json(&format!("/api/plans/{pid}/check"));
+    assert_eq!(check["valid"], true, "{check}");
+    let (_, view) = server.get_json(&format!("/api/plans/{pid}/view"));
+    assert_eq!(view["groups"].as_array().unwrap().len(), groups);
+    let members: usize = view["groups"].as_array().unwrap().iter().map(|g| g["members"].as_array().unwrap().len()).sum();
+    assert_eq!(members, plan["assignments"].as_array().unwrap().len());
+    for (y, field) in ["year1", "year2"].iter().enumerate() {
+        let counted: u64 = view["counties"].as_array().unwrap().iter().map(|k| k["covered"][y].as_u64().unwrap()).sum();
+        assert_eq!(counted, plan["coverage"][field].as_u64().unwrap(), "distinct townships reached in {field}");
+    }
+    assert!(view["departments"].as_array().unwrap().iter().all(|d| {
+        d["away"].as_object().unwrap().iter().all(|(m, n)| {
+            let y = (m[..4].parse::<i64>().unwrap() - view["first_year"].as_i64().unwrap()) as usize;
+            n.as_u64().unwrap() <= d["cap"][y].as_u64().unwrap()
+        })
+    }));
+
+    // Explanations, in both languages, name the cadre asked about.
+    let cadre = &plan["assignments"][0]["cadre"].as_str().unwrap().to_string();
+    let name = small["cadres"].as_array().unwrap().iter().find(|c| &c["id"] == cadre.as_str()).unwrap()["name"].as_str().unwrap().to_string();
+    for lang in ["zh", "en"] {
+        let (status, text) = server.get(&format!("/api/plans/{pid}/explain?cadre={cadre}&lang={lang}"));
+        let text = String::from_utf8(text).unwrap();
+        assert_eq!(status, 200, "{text}");
+        assert!(text.contains(&name), "{text}");
+    }
+    let (status, v) = server.get_json(&format!("/api/plans/{pid}/explain?cadre=NOBODY"));
+    assert_error(status, &v, 404, "not_found");
+
+    // Every export is there and is what it says.
+    let (_, xlsx) = server.get(&format!("/api/plans/{pid}/plan.xlsx"));
+    assert!(xlsx.starts_with(b"PK\x03\x04"), "the workbook is a ZIP");
+    let (_, csv) = server.get(&format!("/api/plans/{pid}/table.csv"));
+    assert!(String::from_utf8(csv).unwrap().contains("工作组"));
+    for colour in ["city", "year"] {
+        let (status, svg) = server.get(&format!("/api/plans/{pid}/map.svg?colour={colour}"));
+        assert_eq!(status, 200);
+        assert!(String::from_utf8(svg).unwrap().contains("<svg"));
+    }
+    let (_, ics) = server.get(&format!("/api/plans/{pid}/calendar.ics?cadre={cadre}"));
+    let ics = String::from_utf8(ics).unwrap();
+    assert!(ics.starts_with("BEGIN:VCALENDAR\r\n") && ics.contains("BEGIN:VEVENT"), "{ics}");
+    let (_, roster) = server.get(&format!("/api/instances/{inst}/roster.xlsx"));
+    assert!(roster.starts_with(b"PK\x03\x04"));
+
+    // The roster workbook re-imports as the same roster: a new instance of the same size.
+    let (status, again) = server.post(&format!("/api/instances/{inst}/roster?name=roster.xlsx"), &roster);
+    assert_eq!(status, 201, "{again}");
+    assert_eq!(again["cadres"], summary["cadres"]);
+    let (_, a) = server.get_json(&format!("/api/instances/{inst}"));
+    let (_, b) = server.get_json(&format!("/api/instances/{}", again["id"]));
+    assert_eq!(a["cadres"], b["cadres"], "export then import gives the same roster");
+
+    // A departure mid-plan: a valid repaired plan on a new instance.
+    let leaver = plan["groups"][0]["members"].as_array().unwrap().iter().find(|m| Some(m.as_str().unwrap()) != plan["groups"][0]["leader"].as_str()).unwrap().clone();
+    let events = json!({ "events": [{ "kind": "leave", "cadre": leaver, "date": format!("{}-09-01", small["first_year"].as_i64().unwrap() + 1) }] });
+    let (status, job) = server.post(&format!("/api/plans/{pid}/reassign?mode=best_effort"), events.to_string().as_bytes());
+    assert_eq!(status, 202, "{job}");
+    let done = server.wait(job["id"].as_i64().unwrap());
+    assert_eq!(done["state"], "done", "{done}");
+    let new_plan = done["result"]["plan"].as_i64().or(done["result"]["best_effort_plan"].as_i64()).expect("a repaired plan");
+    let (_, check) = server.get_json(&format!("/api/plans/{new_plan}/check"));
+    assert_eq!(check["valid"], true, "{check}");
+    assert_ne!(done["result"]["instance"], json!(inst));
+
+    // A plan made elsewhere is stored with its verdict.
+    let (_, text) = server.get(&format!("/api/plans/{pid}"));
+    let (status, stored) = server.post(&format!("/api/instances/{inst}/plans"), &text);
+    assert_eq!(status, 201, "{stored}");
+    assert_eq!(stored["valid"], true);
+    let other = server.fixture("infeasible");
+    let (status, v) = server.post(&format!("/api/instances/{other}/plans"), &text);
+    assert_error(status, &v, 422, "plan_mismatch");
+}
+
+#[test]
+fn logs_carry_ids_not_names() {
+    let dir = tmp();
+    let server = Server::start(&db(&dir), &[]);
+    let inst = server.fixture("small");
+    let pid = server.solve(inst);
+    let (_, plan) = server.get_json(&format!("/api/plans/{pid}"));
+    let cadre = plan["assignments"][0]["cadre"].as_str().unwrap();
+    server.get(&format!("/api/plans/{pid}/explain?cadre={cadre}"));
+    server.get(&format!("/api/plans/{pid}/view"));
+    server.get(&format!("/api/plans/{pid}/plan.xlsx"));
+    std::thread::sleep(Duration::from_millis(200));
+    let log = server.log();
+    assert!(log.contains("/api/plans"), "requests are logged: {log}");
+    for c in small_json()["cadres"].as_array().unwrap() {
+        let name = c["name"].as_str().unwrap();
+        assert!(!log.contains(name), "the log names {name}:\n{log}");
+    }
+}
+
+#[test]
+fn bad_input_gets_a_located_4xx_and_nothing_is_stored() {
+    let dir = tmp();
+    let server = Server::start(&db(&dir), &["--body-limit", "200000"]);
+    let (status, v) = server.post("/api/instances", b"{\"name\": \"x\",\n  \"first_year\": 2027,,}");
+    assert_error(status, &v, 400, "invalid_json");
+    assert_eq!(v["error"]["location"], "line 2, column 22", "the second comma");
+
+    let mut bad = small_json();
+    bad["cadres"][3]["home_county"] = json!("999999");
+    let (status, v) = server.post("/api/instances", bad.to_string().as_bytes());
+    assert_error(status, &v, 422, "invalid_input");
+    assert!(v["error"]["location"].as_str().unwrap().starts_with("cadres[3]"), "{v}");
+
+    let mut dup = small_json();
+    let first = dup["cadres"][0].clone();
+    dup["cadres"].as_array_mut().unwrap().push(first);
+    let (status, v) = server.post("/api/instances", dup.to_string().as_bytes());
+    assert_error(status, &v, 422, "invalid_input");
+    assert!(v["error"]["message"].as_str().unwrap().contains("appears twice"), "{v}");
+
+    let (status, v) = server.post("/api/instances", &[0xff, 0xfe, 0x00, 0x41]);
+    assert_error(status, &v, 400, "not_utf8");
+
+    // Declared larger than --body-limit (a 1 GB upload): 413 at once, before the body is read.
+    let head = format!("POST /api/instances HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n", 1u64 << 30);
+    let mut stream = TcpStream::connect(server.base.trim_start_matches("http://")).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    stream.write_all(head.as_bytes()).unwrap();
+    stream.write_all(&[b' '; 4096]).unwrap();
+    let mut reply = Vec::new();
+    let _ = stream.read_to_end(&mut reply);
+    let reply = String::from_utf8_lossy(&reply);
+    assert!(reply.starts_with("HTTP/1.1 413"), "{reply}");
+    let body: Value = serde_json::from_str(reply.split("\r\n\r\n").nth(1).expect("a body")).unwrap();
+    assert_error(413, &body, 413, "too_large");
+
+    // Unknown ids, routes and methods.
+    for path in ["/api/plans/999", "/api/plans/abc", "/api/instances/42", "/api/jobs/7", "/api/plans/999/view"] {
+        let (status, v) = server.get_json(path);
+        assert_error(status, &v, 404, "not_found");
+    }
+    let (status, v) = server.get_json("/api/nothing");
+    assert_error(status, &v, 404, "no_route");
+    let (status, bytes) = call("DELETE", &server.url("/api/instances"), None);
+    assert_error(status, &serde_json::from_slice(&bytes).unwrap(), 405, "method_not_allowed");
+    let (status, v) = server.post("/api/fixtures/atlantis", b"");
+    assert_error(status, &v, 404, "not_found");
+
+    // Bad options, events, specs and spreadsheets.
+    let inst = server.fixture("small");
+    let (status, v) = server.post(&format!("/api/instances/{inst}/solve"), br#"{"mode":"fast"}"#);
+    assert_error(status, &v, 400, "invalid_json");
+    let (status, v) = server.post(&format!("/api/instances/{inst}/solve"), br#"{"time_limit":-1}"#);
+    assert_error(status, &v, 400, "invalid_option");
+    let pid = server.solve(inst);
+    let (status, v) = server.post(&format!("/api/plans/{pid}/reassign"), br#"{"events":[{"kind":"leave","cadre":"NOBODY","date":"2027-06-01"}]}"#);
+    assert_error(status, &v, 422, "invalid_input");
+    assert!(v["error"]["location"].as_str().unwrap().starts_with("events[0]"), "{v}");
+    let (status, v) = server.post(&format!("/api/instances/{inst}/scenarios"), br#"{"name":"x","sweeps":[{"kind":"warp"}]}"#);
+    assert_error(status, &v, 400, "invalid_spec");
+    let (status, v) = server.post(&format!("/api/instances/{inst}/roster?name=junk.xlsx"), b"PK\x03\x04 not really a workbook");
+    assert_error(status, &v, 422, "invalid_sheet");
+    let sheet = "编号,姓名,级别,单位\nX1,张三,省级,团省委\nX2,李四,月级,团省委\n";
+    let (status, v) = server.post(&format!("/api/instances/{inst}/roster?name=r.csv"), sheet.as_bytes());
+    assert_error(status, &v, 422, "invalid_sheet");
+    let message = v["error"]["message"].as_str().unwrap();
+    assert!(message.contains("row 3") && message.contains("级别"), "{message}");
+
+    let (_, list) = server.get_json("/api/instances");
+    assert_eq!(list.as_array().unwrap().len(), 1, "only the fixture was stored: {list}");
+}
+
+#[test]
+fn a_full_queue_answers_503_and_queued_jobs_all_finish() {
+    let dir = tmp();
+    let server = Server::start(&db(&dir), &["--workers", "1", "--queue", "2"]);
+    let shandong = server.fixture("shandong");
+    let small = server.fixture("small");
+    let spec = std::fs::read(root().join("fixtures/scenarios/shandong.json")).unwrap();
+    let (status, long) = server.post(&format!("/api/instances/{shandong}/scenarios"), &spec);
+    assert_eq!(status, 202, "{long}");
+    let mut accepted = vec![long["id"].as_i64().unwrap()];
+    let mut refused = 0;
+    for _ in 0..6 {
+        let (status, bytes) = call("POST", &server.url(&format!("/api/instances/{small}/solve")), Some(b""));
+        let v: Value = serde_json::from_slice(&bytes).unwrap();
+        match status {
+            202 => accepted.push(v["id"].as_i64().unwrap()),
+            503 => {
+                assert_error(status, &v, 503, "queue_full");
+                refused += 1;
+            }
+            other => panic!("unexpected {other}: {v}"),
+        }
+    }
+    assert!(refused >= 3, "one running and two waiting, so at least three of six are refused ({refused})");
+    let (_, health) = server.get_json("/api/health");
+    assert_eq!(health["jobs"]["queue_capacity"], 2);
+    for id in accepted {
+        let done = server.wait(id);
+        assert_eq!(done["state"], "done", "{done}");
+    }
+}
+
+#[test]
+fn plans_survive_a_kill_and_queued_jobs_resume() {
+    let dir = tmp();
+    let path = db(&dir);
+    let server = Server::start(&path, &["--workers", "1"]);
+    let small = server.fixture("small");
+    let pid = server.solve(small);
+    let (_, before) = server.get(&format!("/api/plans/{pid}"));
+    let shandong = server.fixture("shandong");
+    let spec = std::fs::read(root().join("fixtures/scenarios/shandong.json")).unwrap();
+    let (_, long) = server.post(&format!("/api/instances/{shandong}/scenarios"), &spec);
+    let (_, queued) = server.post(&format!("/api/instances/{small}/solve"), b"");
+    server.kill();
+
+    let server = Server::start(&path, &["--workers", "1"]);
+    let (status, after) = server.get(&format!("/api/plans/{pid}"));
+    assert_eq!(status, 200);
+    assert_eq!(before, after, "the stored plan is unchanged after a kill");
+    for job in [&long, &queued] {
+        let done = server.wait(job["id"].as_i64().unwrap());
+        assert_eq!(done["state"], "done", "a job interrupted by the kill runs again: {done}");
+    }
+}
+
+#[test]
+fn sigterm_drains_running_jobs_and_exits_cleanly() {
+    let dir = tmp();
+    let path = db(&dir);
+    let mut server = Server::start(&path, &["--workers", "1"]);
+    let shandong = server.fixture("shandong");
+    let (_, job) = server.post(&format!("/api/instances/{shandong}/solve"), b"");
+    let id = job["id"].as_i64().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while server.get_json(&format!("/api/jobs/{id}")).1["state"] == "queued" {
+        assert!(Instant::now() < deadline, "the job never started");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let pid = server.child.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let status = server.child.wait().expect("the server exits");
+    assert!(status.success(), "exit status {status}; log:\n{}", server.log());
+    drop(server);
+
+    let server = Server::start(&path, &[]);
+    let done = server.wait(id);
+    assert_eq!(done["state"], "done", "{done}");
+}
+
+#[test]
+fn every_documented_path_is_served() {
+    let dir = tmp();
+    let server = Server::start(&db(&dir), &[]);
+    let (status, doc) = server.get_json("/api/openapi.json");
+    assert_eq!(status, 200);
+    assert_eq!(doc["openapi"], "3.1.0");
+    let inst = server.fixture("small");
+    let pid = server.solve(inst);
+    let (_, job) = server.post(&format!("/api/instances/{inst}/solve"), b"");
+    let jid = job["id"].as_i64().unwrap();
+    server.wait(jid);
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            let id = if path.starts_with("/api/plans/") { pid } else if path.starts_with("/api/jobs/") { jid } else { inst };
+            let url = path.replace("{id}", &id.to_string()).replace("{name}", "small");
+            let (status, body) = match method.as_str() {
+                "get" => server.get(&url),
+                "post" => call("POST", &server.url(&url), Some(b"{}")),
+                other => panic!("undocumented method {other}"),
+            };
+            assert_ne!(status, 405, "{method} {url}");
+            if status == 404 {
+                let v: Value = serde_json::from_slice(&body).unwrap();
+                assert_ne!(v["error"]["code"], "no_route", "{method} {url} is documented but not served");
+            }
+        }
+    }
+}

@@ -1,0 +1,1407 @@
+// The planners' page: load or upload an instance, solve it as a job, and draw the plan
+// (map, groups, block months, department caps, explanations, downloads). No framework and
+// no build step; every label comes from DICT, every node is built with textContent.
+'use strict';
+
+(() => {
+  // ---------------------------------------------------------------------------------------
+  // Labels
+  // ---------------------------------------------------------------------------------------
+
+  const DICT = {
+    zh: {
+      title: '三联四促 团干部下沉工作组规划',
+      subtitle: '每个县（市、区）一个工作组，两年内联系全省每一个乡镇',
+      fixture: '示例数据',
+      load: '载入',
+      upload: '上传实例（JSON）或名册（.xlsx/.csv）',
+      mode: '模式',
+      mode_strict: '严格',
+      mode_best_effort: '尽力',
+      solve: '求解',
+      hint: '请先载入示例数据或上传实例，然后点“求解”。',
+      fixture_option: '{name}（{counties} 县区、{townships} 乡镇、{cadres} 人）',
+      instance_line: '当前实例 #{id}：{name} · {counties} 个县区 · {townships} 个乡镇 · {cadres} 名干部 · 来源 {source}',
+      no_instance: '尚未载入实例',
+      loading_fixture: '正在载入示例数据…',
+      uploading: '正在上传 {file}…',
+      loaded: '已载入实例 #{id}，可以求解。',
+      roster_warnings: '名册已读入，有 {n} 条提醒：',
+      stage_queued: '排队中',
+      stage_prepare: '准备数据',
+      stage_solve: '求解模型',
+      stage_check: '独立校验',
+      stage_store: '保存方案',
+      stage_variants: '计算情景',
+      running_line: '任务 #{job}：{stage}（第 {step}/4 步，已用 {secs} 秒）',
+      loading_plan: '正在读取方案 #{plan}…',
+      done_line: '完成：覆盖 {covered}/{townships} 个乡镇 · 费用 {total}（差旅 {travel} + 食宿 {stay}）· 校验 {valid}',
+      infeasible_line: '严格模式下不可行：见下方证明。',
+      failed_line: '出错了：见下方说明。',
+      yuan: '{n} 元',
+      valid_yes: '✓ 有效',
+      valid_no: '✗ {n} 处违规',
+      certificates: '不可行证明',
+      certificates_hint: '严格模式下没有满足全部硬规则的方案。下面每一条证明都可以用数据复核；也可改用“尽力”模式求解。',
+      summary_title: '方案 #{plan} · {name}',
+      summary_mode: '模式',
+      summary_valid: '校验',
+      summary_coverage: '乡镇覆盖',
+      summary_coverage_value: '第一年 {y1} · 第二年 {y2} · 合计 {total}/{townships}',
+      summary_cost: '两年费用',
+      summary_cost_value: '{total}（差旅 {travel} + 食宿 {stay}）',
+      summary_groups: '工作组',
+      summary_groups_value: '{groups} 个组 · {cadres} 名干部',
+      stage: '阶段',
+      stage_name: '目标',
+      objective: '目标值',
+      gap: '差距',
+      proven: '已证最优',
+      map: '地图',
+      by_group: '按工作组',
+      by_year: '按覆盖年度',
+      legend_group: '每个工作组一种颜色；圆越大，组员越多（{min}–{max} 人）。点击县查看解释。',
+      legend_year: '颜色表示本县联系的乡镇中第一年与第二年的比例（色阶按各县的实际范围拉伸）：',
+      legend_year1: '第一年占 {pct}%（{year}）',
+      legend_year2: '第二年占 {pct}%（{year}）',
+      map_tip: '{county}（{city}）\n组长：{leader}\n人数：{size}\n覆盖：第一年 {y1}、第二年 {y2}（共 {townships} 个乡镇）',
+      explain: '解释',
+      cadre: '干部',
+      county: '县区',
+      explain_cadre: '解释该干部',
+      explain_county: '解释该县',
+      explain_hint: '点击地图上的县或表中的一行，或选一名干部。',
+      explain_loading: '正在生成解释（需要重新求解比较，可能要几秒钟）…',
+      explain_unknown: '找不到干部“{value}”：请从列表中选择，或输入编号。',
+      groups: '工作组',
+      filter_city: '按市筛选',
+      all_cities: '全部',
+      col_county: '县区',
+      col_city: '市',
+      col_leader: '组长',
+      col_size: '人数',
+      col_y1: '第一年覆盖',
+      col_y2: '第二年覆盖',
+      col_cost: '费用（元）',
+      total_row: '合计',
+      no_leader: '无组长',
+      lvl_province: '省级',
+      lvl_city: '市级',
+      lvl_county: '县级',
+      lvl_university: '高校',
+      lvl_enterprise: '企业',
+      m_name: '姓名',
+      m_id: '编号',
+      m_level: '级别',
+      m_unit: '单位',
+      m_senior: '副处级以上',
+      m_town1: '第一年乡镇',
+      m_town2: '第二年乡镇',
+      m_months: '驻点月份',
+      m_weekday: '每周工作日',
+      m_actions: '',
+      leader_mark: '组长',
+      yes: '是',
+      calendar: '日历',
+      explain_short: '解释',
+      months_of_year: '{year}年 {months}月',
+      month_sep: '、',
+      year_sep: '；',
+      gantt: '驻点月份（每月驻点人数）',
+      gantt_group: '工作组',
+      gantt_tip: '{county} · {month}：{n} 人驻点',
+      caps: '部门在外人数 / 上限（H9）',
+      caps_department: '部门（人数）',
+      caps_tip: '{department} · {month}：在外 {away} 人，上限 {cap} 人',
+      caps_none: '没有干部需要驻点。',
+      month_label: '{m}月',
+      year_label: '{year}年',
+      shortfalls: '未达成的目标（尽力模式）',
+      downloads: '下载',
+      dl_plan_xlsx: '工作组方案（Excel，报送用）',
+      dl_table_csv: '工作组名单（CSV）',
+      dl_plan_json: '方案（JSON）',
+      dl_map_city: '地图（按市着色，SVG）',
+      dl_map_year: '地图（按覆盖年度着色，SVG）',
+      dl_ics_all: '全部干部的下沉日历（.ics）',
+      dl_ics_cadre: '{name} 的下沉日历（.ics）',
+      dl_instance_json: '实例（JSON）',
+      dl_roster_xlsx: '干部名册（Excel）',
+      dl_template_xlsx: '空白名册模板（Excel）',
+      dl_openapi: '接口说明（OpenAPI）',
+      footer: '方案均经独立检查器复核全部硬规则（H1–H10）后才保存。',
+      error_title: '出错了',
+      error_location: '位置：{location}',
+      err_network: '无法连接服务器：{message}',
+      err_need_instance: '上传名册前请先载入一个实例：名册沿用该实例的地区和参数。',
+      err_bad_file: '不认识的文件类型“{file}”：请上传实例 JSON，或名册 .xlsx / .csv。',
+      err_no_plan: '任务完成，但没有返回方案。',
+      weekday_Mon: '周一', weekday_Tue: '周二', weekday_Wed: '周三', weekday_Thu: '周四', weekday_Fri: '周五',
+      weekday_Sat: '周六', weekday_Sun: '周日',
+      mode_value_strict: '严格', mode_value_best_effort: '尽力',
+      stage_name_B1: '覆盖的乡镇数，最大（H7 目标）',
+      stage_name_B2: '有副处级以上组长的工作组数，最大（H3 目标）',
+      stage_name_B3: '混合编组（含省市级组员）的工作组数，最大（H4 目标）',
+      stage_name_S1: '差旅费用 + 偏好罚分 − 连续性奖励，最小',
+      stage_name_S2: '特长与需求匹配 + 第一年覆盖重点乡镇，最大',
+      stage_name_S3a: '有组员驻点的（县、年、月）数，最大',
+      stage_name_S3b: '各组每周下沉干部的不同工作日数之和，最大',
+    },
+    en: {
+      title: 'Sanlian Sicu: Youth League cadre working groups',
+      subtitle: 'One working group per county; every township of the province contacted within two years',
+      fixture: 'Example data',
+      load: 'Load',
+      upload: 'Upload an instance (JSON) or a roster (.xlsx/.csv)',
+      mode: 'Mode',
+      mode_strict: 'Strict',
+      mode_best_effort: 'Best effort',
+      solve: 'Solve',
+      hint: 'Load example data or upload an instance, then press "Solve".',
+      fixture_option: '{name} ({counties} counties, {townships} townships, {cadres} cadres)',
+      instance_line: 'Instance #{id}: {name} · {counties} counties · {townships} townships · {cadres} cadres · from {source}',
+      no_instance: 'No instance loaded yet',
+      loading_fixture: 'Loading the example data…',
+      uploading: 'Uploading {file}…',
+      loaded: 'Instance #{id} loaded; ready to solve.',
+      roster_warnings: 'The roster was read with {n} warning(s):',
+      stage_queued: 'queued',
+      stage_prepare: 'preparing the data',
+      stage_solve: 'solving the models',
+      stage_check: 'independent check',
+      stage_store: 'storing the plan',
+      stage_variants: 'running scenarios',
+      running_line: 'Job #{job}: {stage} (step {step} of 4, {secs} s so far)',
+      loading_plan: 'Reading plan #{plan}…',
+      done_line: 'Done: {covered}/{townships} townships covered · cost {total} (travel {travel} + stay {stay}) · check {valid}',
+      infeasible_line: 'Infeasible in strict mode: see the certificates below.',
+      failed_line: 'Something went wrong: see the message below.',
+      yuan: '{n} yuan',
+      valid_yes: '✓ valid',
+      valid_no: '✗ {n} violation(s)',
+      certificates: 'Infeasibility certificates',
+      certificates_hint: 'No plan satisfies every hard rule in strict mode. Each certificate below can be re-checked from the data; best-effort mode still gives a plan.',
+      summary_title: 'Plan #{plan} · {name}',
+      summary_mode: 'Mode',
+      summary_valid: 'Check',
+      summary_coverage: 'Townships covered',
+      summary_coverage_value: 'year 1: {y1} · year 2: {y2} · total {total}/{townships}',
+      summary_cost: 'Two-year cost',
+      summary_cost_value: '{total} (travel {travel} + stay {stay})',
+      summary_groups: 'Groups',
+      summary_groups_value: '{groups} groups · {cadres} cadres',
+      stage: 'Stage',
+      stage_name: 'Objective',
+      objective: 'Value',
+      gap: 'Gap',
+      proven: 'Optimal',
+      map: 'Map',
+      by_group: 'By group',
+      by_year: 'By coverage year',
+      legend_group: 'One colour per working group; larger circles, more members ({min}–{max}). Click a county for its explanation.',
+      legend_year: 'Colour shows the county\'s townships covered in year 1 against year 2 (the scale spans the counties\' actual range):',
+      legend_year1: '{pct}% in year 1 ({year})',
+      legend_year2: '{pct}% in year 2 ({year})',
+      map_tip: '{county} ({city})\nLeader: {leader}\nMembers: {size}\nCovered: year 1 {y1}, year 2 {y2} (of {townships} townships)',
+      explain: 'Explanation',
+      cadre: 'Cadre',
+      county: 'County',
+      explain_cadre: 'Explain this cadre',
+      explain_county: 'Explain this county',
+      explain_hint: 'Click a county on the map or a row of the table, or pick a cadre.',
+      explain_loading: 'Preparing the explanation (it re-solves to compare, which can take a few seconds)…',
+      explain_unknown: 'No cadre "{value}": pick one from the list or type an id.',
+      groups: 'Working groups',
+      filter_city: 'Filter by city',
+      all_cities: 'All',
+      col_county: 'County',
+      col_city: 'City',
+      col_leader: 'Leader',
+      col_size: 'Members',
+      col_y1: 'Year 1 covered',
+      col_y2: 'Year 2 covered',
+      col_cost: 'Cost (yuan)',
+      total_row: 'Total',
+      no_leader: 'no leader',
+      lvl_province: 'Province',
+      lvl_city: 'City',
+      lvl_county: 'County',
+      lvl_university: 'University',
+      lvl_enterprise: 'Enterprise',
+      m_name: 'Name',
+      m_id: 'Id',
+      m_level: 'Level',
+      m_unit: 'Unit',
+      m_senior: 'Senior',
+      m_town1: 'Township, year 1',
+      m_town2: 'Township, year 2',
+      m_months: 'Block months',
+      m_weekday: 'Weekday',
+      m_actions: '',
+      leader_mark: 'leader',
+      yes: 'yes',
+      calendar: 'calendar',
+      explain_short: 'explain',
+      months_of_year: '{year}: {months}',
+      month_sep: ', ',
+      year_sep: '; ',
+      gantt: 'Block months (members on site per month)',
+      gantt_group: 'Group',
+      gantt_tip: '{county} · {month}: {n} on site',
+      caps: 'Department members away / cap (H9)',
+      caps_department: 'Department (size)',
+      caps_tip: '{department} · {month}: {away} away, cap {cap}',
+      caps_none: 'No cadre has block months.',
+      month_label: '{mon}',
+      year_label: '{year}',
+      shortfalls: 'Unmet goals (best effort)',
+      downloads: 'Downloads',
+      dl_plan_xlsx: 'Working groups workbook (Excel, for filing)',
+      dl_table_csv: 'Working groups table (CSV)',
+      dl_plan_json: 'Plan (JSON)',
+      dl_map_city: 'Map coloured by city (SVG)',
+      dl_map_year: 'Map coloured by coverage year (SVG)',
+      dl_ics_all: 'Calendar of all cadres (.ics)',
+      dl_ics_cadre: 'Calendar of {name} (.ics)',
+      dl_instance_json: 'Instance (JSON)',
+      dl_roster_xlsx: 'Cadre roster (Excel)',
+      dl_template_xlsx: 'Empty roster template (Excel)',
+      dl_openapi: 'API description (OpenAPI)',
+      footer: 'Every plan is stored only after the independent checker has verified every hard rule (H1–H10).',
+      error_title: 'Something went wrong',
+      error_location: 'Location: {location}',
+      err_network: 'Cannot reach the server: {message}',
+      err_need_instance: 'Load an instance before uploading a roster: the roster takes that instance\'s region and parameters.',
+      err_bad_file: 'Unknown file type "{file}": upload an instance JSON, or a roster .xlsx / .csv.',
+      err_no_plan: 'The job finished without a plan.',
+      weekday_Mon: 'Mon', weekday_Tue: 'Tue', weekday_Wed: 'Wed', weekday_Thu: 'Thu', weekday_Fri: 'Fri',
+      weekday_Sat: 'Sat', weekday_Sun: 'Sun',
+      mode_value_strict: 'strict', mode_value_best_effort: 'best effort',
+    },
+  };
+
+  const MONTHS_EN = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const LEVELS = ['province', 'city', 'county', 'university', 'enterprise'];
+  const STEPS = { queued: 0, prepare: 1, solve: 2, check: 3, store: 4 };
+  const YEAR_COLOURS = [[44, 123, 182], [215, 48, 31]]; // year 1 blue, year 2 red
+  const LANG_KEY = 'sanlian.lang';
+
+  // ---------------------------------------------------------------------------------------
+  // State
+  // ---------------------------------------------------------------------------------------
+
+  const state = {
+    lang: 'zh',
+    fixtures: [],
+    instance: null, // instance summary
+    job: null, // last job JSON
+    jobStarted: 0,
+    view: null, // GET /api/plans/{id}/view
+    certificates: null, // infeasible result
+    colour: 'group',
+    city: '',
+    expanded: new Set(),
+    county: null, // selected county code
+    cadre: null, // selected cadre id
+    explainTarget: null, // {kind, id}
+    explainToken: 0,
+    events: null,
+    timer: 0,
+    progressKey: null, // [key, vars] of the status line, re-rendered on language change
+  };
+
+  const $ = (id) => document.getElementById(id);
+
+  function t(key, vars) {
+    const table = DICT[state.lang] || DICT.zh;
+    let s = key in table ? table[key] : (DICT.zh[key] ?? key);
+    if (vars) s = s.replace(/\{(\w+)\}/g, (m, k) => (k in vars ? String(vars[k]) : m));
+    return s;
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // DOM helpers (text only: no innerHTML anywhere)
+  // ---------------------------------------------------------------------------------------
+
+  const SVG_NS = 'http://www.w3.org/2000/svg';
+
+  function setAttrs(el, attrs) {
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v == null || v === false) continue;
+      if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v);
+      else if (k === 'dataset') Object.assign(el.dataset, v);
+      else if (k === 'style' && typeof v === 'object') Object.assign(el.style, v);
+      else el.setAttribute(k, v === true ? '' : String(v));
+    }
+  }
+
+  function appendKids(el, kids) {
+    for (const k of kids.flat(Infinity)) {
+      if (k == null || k === false) continue;
+      el.append(k instanceof Node ? k : String(k));
+    }
+  }
+
+  function h(tag, attrs, ...kids) {
+    const el = document.createElement(tag);
+    setAttrs(el, attrs);
+    appendKids(el, kids);
+    return el;
+  }
+
+  function svg(tag, attrs, ...kids) {
+    const el = document.createElementNS(SVG_NS, tag);
+    setAttrs(el, attrs);
+    appendKids(el, kids);
+    return el;
+  }
+
+  const intFmt = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+  const numFmt = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
+  const fmtInt = (n) => intFmt.format(Math.round(Number(n) || 0));
+  const yuan = (n) => t('yuan', { n: fmtInt(n) });
+
+  function monthLabel(ym) {
+    const m = Number(ym.slice(5, 7));
+    return t('month_label', { m, mon: MONTHS_EN[m - 1] || ym });
+  }
+
+  function levelLabel(level, levelZh) {
+    if (state.lang === 'zh' && levelZh) return levelZh;
+    return t('lvl_' + level);
+  }
+
+  function weekdayLabel(d) {
+    return d ? t('weekday_' + d) : '';
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Page state, errors, notices
+  // ---------------------------------------------------------------------------------------
+
+  function setState(s) {
+    document.body.dataset.state = s;
+    const busy = s === 'loading' || s === 'running';
+    $('load').disabled = busy;
+    $('upload').disabled = busy;
+    $('fixture').disabled = busy;
+    $('solve').disabled = busy || !state.instance;
+  }
+
+  function clearError() {
+    const box = $('error');
+    box.hidden = true;
+    box.replaceChildren();
+  }
+
+  /** Shows an API error ({status, code, message, location}), an Error or a string, verbatim. */
+  function showError(err) {
+    const e = normaliseError(err);
+    const box = $('error');
+    box.replaceChildren(
+      h('strong', null, t('error_title')),
+      e.code ? h('span', { class: 'code' }, ` ${[e.status, e.code].filter(Boolean).join(' ')}`) : null,
+      h('p', { class: 'message' }, e.message),
+      e.location ? h('p', { class: 'location' }, t('error_location', { location: e.location })) : null,
+    );
+    box.hidden = false;
+    box.scrollIntoView({ block: 'nearest' });
+  }
+
+  function normaliseError(err) {
+    if (err && err.apiError) return err.apiError;
+    if (err instanceof TypeError) return { message: t('err_network', { message: err.message }) };
+    if (err instanceof Error) return { message: err.message };
+    if (err && typeof err === 'object' && err.message) return err;
+    return { message: String(err) };
+  }
+
+  function showNotice(title, lines) {
+    const box = $('notice');
+    if (!lines || !lines.length) {
+      box.hidden = true;
+      box.replaceChildren();
+      return;
+    }
+    box.replaceChildren(h('strong', null, title), h('ul', null, lines.map((l) => h('li', null, noticeText(l)))));
+    box.hidden = false;
+  }
+
+  function noticeText(w) {
+    if (typeof w === 'string') return w;
+    if (w && typeof w === 'object') return [w.location, w.message].filter(Boolean).join('：') || JSON.stringify(w);
+    return String(w);
+  }
+
+  function setStatus(key, vars, step) {
+    state.progressKey = [key, vars, step];
+    renderStatus();
+  }
+
+  function renderStatus() {
+    const bar = $('progress');
+    const text = $('progress-text');
+    if (!state.progressKey) {
+      bar.hidden = true;
+      text.textContent = t('hint');
+      return;
+    }
+    const [key, vars, step] = state.progressKey;
+    const resolved = {};
+    for (const [k, v] of Object.entries(vars || {})) resolved[k] = typeof v === 'function' ? v() : v;
+    text.textContent = t(key, resolved);
+    if (step == null) {
+      bar.hidden = true;
+    } else {
+      bar.hidden = false;
+      bar.value = step;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // HTTP
+  // ---------------------------------------------------------------------------------------
+
+  class ApiFailure extends Error {
+    constructor(apiError) {
+      super(apiError.message);
+      this.apiError = apiError;
+    }
+  }
+
+  async function api(method, url, body, contentType) {
+    const init = { method, headers: {} };
+    if (body !== undefined) {
+      init.body = body;
+      init.headers['Content-Type'] = contentType || 'application/json';
+    }
+    const res = await fetch(url, init);
+    const type = res.headers.get('Content-Type') || '';
+    const payload = type.includes('json') ? await res.json().catch(() => null) : await res.text();
+    if (!res.ok) {
+      const e = payload && payload.error ? payload.error : { status: res.status, message: typeof payload === 'string' && payload ? payload : `HTTP ${res.status}` };
+      if (e.status == null) e.status = res.status;
+      throw new ApiFailure(e);
+    }
+    return payload;
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Instances
+  // ---------------------------------------------------------------------------------------
+
+  async function loadFixtures() {
+    state.fixtures = await api('GET', '/api/fixtures');
+    renderFixtures();
+  }
+
+  function renderFixtures() {
+    const select = $('fixture');
+    const current = select.value;
+    select.replaceChildren(...state.fixtures.map((f) => h('option', { value: f.id }, t('fixture_option', f))));
+    if (current) select.value = current;
+  }
+
+  async function loadFixture(id) {
+    clearError();
+    setState('loading');
+    setStatus('loading_fixture');
+    const summary = await api('POST', `/api/fixtures/${encodeURIComponent(id)}`);
+    setInstance(summary);
+    showNotice('', []);
+  }
+
+  async function uploadFile(file) {
+    const lower = file.name.toLowerCase();
+    const isSheet = lower.endsWith('.xlsx') || lower.endsWith('.csv');
+    if (!isSheet && !lower.endsWith('.json')) throw new Error(t('err_bad_file', { file: file.name }));
+    if (isSheet && !state.instance) throw new Error(t('err_need_instance'));
+    clearError();
+    setState('loading');
+    setStatus('uploading', { file: file.name });
+    const bytes = await file.arrayBuffer();
+    let summary;
+    if (isSheet) {
+      const url = `/api/instances/${state.instance.id}/roster?name=${encodeURIComponent(file.name)}`;
+      summary = await api('POST', url, bytes, 'application/octet-stream');
+    } else {
+      summary = await api('POST', '/api/instances', bytes, 'application/json');
+    }
+    setInstance(summary);
+    const warnings = summary.warnings || [];
+    showNotice(t('roster_warnings', { n: warnings.length }), warnings);
+  }
+
+  function setInstance(summary) {
+    state.instance = summary;
+    document.body.dataset.instance = String(summary.id);
+    clearResults();
+    renderInstance();
+    setStatus('loaded', { id: summary.id });
+    setState('idle');
+  }
+
+  function renderInstance() {
+    const s = state.instance;
+    $('instance').textContent = s ? t('instance_line', s) : t('no_instance');
+  }
+
+  function clearResults() {
+    state.view = null;
+    state.certificates = null;
+    state.expanded.clear();
+    state.county = null;
+    state.cadre = null;
+    state.explainTarget = null;
+    state.explainToken++;
+    const pre = $('explain-text');
+    delete pre.dataset.subject;
+    delete pre.dataset.loading;
+    pre.textContent = t('explain_hint');
+    $('explain-spinner').hidden = true;
+    $('cadre-pick').value = '';
+    $('results').hidden = true;
+    $('certificates').hidden = true;
+    delete document.body.dataset.plan;
+    delete document.body.dataset.outcome;
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Jobs
+  // ---------------------------------------------------------------------------------------
+
+  async function solve() {
+    if (!state.instance) return;
+    clearError();
+    clearResults();
+    const mode = $('mode').value;
+    state.jobStarted = Date.now();
+    setState('running');
+    const job = await api('POST', `/api/instances/${state.instance.id}/solve`, JSON.stringify({ mode }));
+    watch(job);
+  }
+
+  const finished = (job) => job.state === 'done' || job.state === 'failed';
+
+  function watch(job) {
+    stopWatching();
+    state.job = job;
+    onJob(job);
+    if (finished(job)) {
+      finish(job);
+      return;
+    }
+    state.timer = setInterval(renderStatus, 500);
+    if (!('EventSource' in window)) {
+      poll(job.id);
+      return;
+    }
+    const es = new EventSource(`/api/jobs/${job.id}/events`);
+    state.events = es;
+    let over = false;
+    es.addEventListener('job', (ev) => {
+      const j = JSON.parse(ev.data);
+      if (!state.job || j.id !== state.job.id) return;
+      onJob(j);
+      if (finished(j)) {
+        over = true;
+        stopWatching();
+        finish(j);
+      }
+    });
+    es.onerror = () => {
+      if (over) return;
+      es.close();
+      state.events = null;
+      poll(job.id);
+    };
+  }
+
+  function stopWatching() {
+    if (state.events) state.events.close();
+    state.events = null;
+    clearInterval(state.timer);
+    state.timer = 0;
+  }
+
+  async function poll(id) {
+    let failures = 0;
+    while (state.job && state.job.id === id) {
+      let j;
+      try {
+        j = await api('GET', `/api/jobs/${id}?wait=10`);
+        failures = 0;
+      } catch (e) {
+        if (++failures >= 3) return fail(e);
+        await new Promise((r) => setTimeout(r, 1000));
+        continue;
+      }
+      if (!state.job || state.job.id !== id) return;
+      onJob(j);
+      if (finished(j)) {
+        stopWatching();
+        return finish(j);
+      }
+    }
+  }
+
+  function onJob(job) {
+    state.job = job;
+    document.body.dataset.job = String(job.id);
+    if (finished(job)) return;
+    const stage = job.state === 'queued' ? 'queued' : (job.progress && job.progress.stage) || 'prepare';
+    const started = state.jobStarted || Date.now();
+    setStatus(
+      'running_line',
+      { job: job.id, stage: () => t('stage_' + stage), step: STEPS[stage] ?? 0, secs: () => ((Date.now() - started) / 1000).toFixed(1) },
+      STEPS[stage] ?? 0,
+    );
+  }
+
+  async function finish(job) {
+    if (job.state === 'failed') return fail(job.error || { message: t('failed_line') });
+    const r = job.result || {};
+    if (r.outcome === 'infeasible') {
+      showCertificates(r);
+      return;
+    }
+    if (r.plan == null) return fail(new Error(t('err_no_plan')));
+    try {
+      await loadPlan(r.plan);
+    } catch (e) {
+      fail(e);
+    }
+  }
+
+  function fail(err) {
+    stopWatching();
+    showError(err);
+    setStatus('failed_line');
+    setState('failed');
+  }
+
+  function showCertificates(result) {
+    state.certificates = result;
+    document.body.dataset.outcome = 'infeasible';
+    renderCertificates();
+    $('certificates').hidden = false;
+    setStatus('infeasible_line', null, 5);
+    setState('done');
+  }
+
+  function renderCertificates() {
+    const r = state.certificates;
+    if (!r) return;
+    const text = (r.text && (r.text[state.lang] || r.text.zh)) || JSON.stringify(r.certificates, null, 2);
+    $('certificates-text').textContent = text;
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Plans
+  // ---------------------------------------------------------------------------------------
+
+  async function loadPlan(pid) {
+    setState('loading');
+    setStatus('loading_plan', { plan: pid });
+    const view = await api('GET', `/api/plans/${encodeURIComponent(pid)}/view`);
+    if (!state.instance || state.instance.id !== view.instance) {
+      try {
+        state.instance = await api('GET', `/api/instances/${view.instance}/summary`);
+        document.body.dataset.instance = String(view.instance);
+        renderInstance();
+        const fixture = /^fixture:(\w+)$/.exec(state.instance.source || '');
+        if (fixture) $('fixture').value = fixture[1];
+      } catch (_) {
+        // The summary line is a nicety; the plan is what matters.
+      }
+    }
+    state.view = view;
+    state.expanded.clear();
+    state.county = null;
+    state.cadre = null;
+    document.body.dataset.plan = String(pid);
+    document.body.dataset.outcome = 'planned';
+    renderPlan();
+    $('results').hidden = false;
+    setStatus('done_line', doneVars(view), 5);
+    rememberPlan(pid);
+    setState('done');
+  }
+
+  function doneVars(v) {
+    return {
+      covered: v.coverage.total,
+      townships: v.coverage.townships,
+      total: () => yuan(v.costs.travel + v.costs.stay),
+      travel: () => yuan(v.costs.travel),
+      stay: () => yuan(v.costs.stay),
+      valid: () => (v.valid ? t('valid_yes') : t('valid_no', { n: v.violations })),
+    };
+  }
+
+  /** Puts ?plan=ID in the address so that a reload shows the same plan instead of solving again. */
+  function rememberPlan(pid) {
+    const params = new URLSearchParams(location.search);
+    params.delete('fixture');
+    params.delete('run');
+    params.set('plan', pid);
+    history.replaceState(null, '', `${location.pathname}?${params}`);
+  }
+
+  function renderPlan() {
+    if (!state.view) return;
+    renderSummary();
+    renderMap();
+    renderCityFilter();
+    renderGroups();
+    renderGantt();
+    renderCaps();
+    renderShortfalls();
+    renderDownloads();
+    renderCadreList();
+    renderSelection();
+  }
+
+  const groupIndex = () => new Map(state.view.groups.map((g, i) => [g.county, i]));
+  const countyByCode = () => new Map(state.view.counties.map((c) => [c.code, c]));
+  const visibleGroups = () => state.view.groups.filter((g) => !state.city || g.city === state.city);
+
+  // ---- Summary --------------------------------------------------------------------------
+
+  function renderSummary() {
+    const v = state.view;
+    const cadres = v.groups.reduce((n, g) => n + g.size, 0);
+    const row = (label, value) => h('div', { class: 'fact' }, h('dt', null, label), h('dd', null, value));
+    const stages = h(
+      'table',
+      { class: 'data stages' },
+      h('thead', null, h('tr', null, [t('stage'), t('stage_name'), t('objective'), t('gap'), t('proven')].map((x) => h('th', null, x)))),
+      h(
+        'tbody',
+        null,
+        (v.stages || []).map((s) =>
+          h(
+            'tr',
+            null,
+            h('td', null, s.id),
+            h('td', null, stageName(s)),
+            h('td', { class: 'num' }, numFmt.format(s.objective)),
+            h('td', { class: 'num' }, `${(100 * (s.gap || 0)).toFixed(4)}%`),
+            h('td', { class: 'center' }, s.proven_optimal ? '✓' : '✗'),
+          ),
+        ),
+      ),
+    );
+    $('summary').replaceChildren(
+      h('h2', null, t('summary_title', { plan: v.plan, name: v.name })),
+      h(
+        'dl',
+        { class: 'facts' },
+        row(t('summary_mode'), t('mode_value_' + v.mode)),
+        row(t('summary_valid'), v.valid ? t('valid_yes') : t('valid_no', { n: v.violations })),
+        row(
+          t('summary_coverage'),
+          t('summary_coverage_value', { y1: v.coverage.year1, y2: v.coverage.year2, total: v.coverage.total, townships: v.coverage.townships }),
+        ),
+        row(
+          t('summary_cost'),
+          t('summary_cost_value', { total: yuan(v.costs.travel + v.costs.stay), travel: yuan(v.costs.travel), stay: yuan(v.costs.stay) }),
+        ),
+        row(t('summary_groups'), t('summary_groups_value', { groups: v.groups.length, cadres })),
+      ),
+      stages,
+    );
+  }
+
+  /** The stage's objective in the page's language (the plan states it in English). */
+  function stageName(s) {
+    const key = 'stage_name_' + s.id;
+    return state.lang === 'zh' && key in DICT.zh ? t(key) : s.name;
+  }
+
+  // ---- Map ------------------------------------------------------------------------------
+
+  function groupColour(i) {
+    return `hsl(${((i * 137.508) % 360).toFixed(1)}, 62%, 50%)`;
+  }
+
+  /** The share of a county's year-2 coverage, or null when it covers nothing. */
+  function year2Share(covered) {
+    const [a, b] = covered || [0, 0];
+    return a + b > 0 ? b / (a + b) : null;
+  }
+
+  /** The range of year-2 shares over the counties, widened to at least 10 points. */
+  function shareRange(counties) {
+    const shares = counties.map((c) => year2Share(c.covered)).filter((x) => x != null);
+    if (!shares.length) return [0, 1];
+    let [lo, hi] = [Math.min(...shares), Math.max(...shares)];
+    if (hi - lo < 0.1) {
+      const mid = (lo + hi) / 2;
+      [lo, hi] = [Math.max(0, mid - 0.05), Math.min(1, mid + 0.05)];
+    }
+    return [lo, hi];
+  }
+
+  function yearColour(covered, [lo, hi]) {
+    const share2 = year2Share(covered);
+    if (share2 == null) return '#bbbbbb';
+    const x = Math.min(1, Math.max(0, (share2 - lo) / (hi - lo || 1)));
+    const mix = YEAR_COLOURS[0].map((c, k) => Math.round(c + (YEAR_COLOURS[1][k] - c) * x));
+    return `rgb(${mix.join(',')})`;
+  }
+
+  function circleColour(i, county, range) {
+    return state.colour === 'year' ? yearColour(county ? county.covered : [0, 0], range) : groupColour(i);
+  }
+
+  function projection(counties, width, maxHeight, pad, padBottom) {
+    const lat0 = counties.reduce((s, c) => s + c.lat, 0) / Math.max(1, counties.length);
+    const k = Math.cos((lat0 * Math.PI) / 180);
+    const xs = counties.map((c) => c.lon * k);
+    const ys = counties.map((c) => -c.lat);
+    const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+    const dx = Math.max(x1 - x0, 1e-3);
+    const dy = Math.max(y1 - y0, 1e-3);
+    const scale = Math.min((width - 2 * pad) / dx, (maxHeight - pad - padBottom) / dy);
+    const height = dy * scale + pad + padBottom;
+    const offset = (width - dx * scale) / 2;
+    return { height, at: (c) => [offset + (c.lon * k - x0) * scale, pad + (-c.lat - y0) * scale] };
+  }
+
+  function renderMap() {
+    const v = state.view;
+    const map = $('map');
+    const width = 720;
+    const n = v.groups.length;
+    const rMax = Math.min(30, Math.max(9, (0.2 * width) / Math.sqrt(Math.max(1, n))));
+    const rMin = rMax * 0.35;
+    const labelled = n <= 40;
+    const pad = rMax + 12;
+    const proj = projection(v.counties, width, 620, pad, pad + (labelled ? 16 : 0));
+    const byCode = countyByCode();
+    const maxSize = Math.max(1, ...v.groups.map((g) => g.size));
+    const cityName = new Map(v.cities.map((c) => [c.code, c.name]));
+    const range = shareRange(v.counties.filter((c) => v.groups.some((g) => g.county === c.code)));
+    map.setAttribute('viewBox', `0 0 ${width} ${proj.height.toFixed(0)}`);
+    map.setAttribute('aria-label', t('map'));
+
+    // Larger circles first, so that smaller ones stay clickable on top.
+    const order = v.groups.map((g, i) => [g, i]).sort((a, b) => b[0].size - a[0].size);
+    const circles = order.map(([g, i]) => {
+      const c = byCode.get(g.county);
+      if (!c) return null;
+      const [x, y] = proj.at(c);
+      const r = rMin + (rMax - rMin) * Math.sqrt(g.size / maxSize);
+      const leader = g.leader ? `${g.leader.name}（${levelLabel(g.leader.level, g.leader.level_zh)}）` : t('no_leader');
+      const tip = t('map_tip', {
+        county: g.county_name, city: g.city_name || cityName.get(g.city) || g.city, leader, size: g.size,
+        y1: c.covered[0], y2: c.covered[1], townships: c.townships,
+      });
+      const dim = state.city && g.city !== state.city;
+      return svg(
+        'circle',
+        {
+          class: `county${dim ? ' dim' : ''}${state.county === g.county ? ' selected' : ''}`,
+          cx: x.toFixed(1), cy: y.toFixed(1), r: r.toFixed(1), fill: circleColour(i, c, range),
+          tabindex: 0, role: 'button', dataset: { county: g.county },
+          onclick: () => selectCounty(g.county, { explain: true, scroll: true }),
+          onkeydown: (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); selectCounty(g.county, { explain: true, scroll: true }); } },
+        },
+        svg('title', null, tip),
+      );
+    });
+
+    const labels = labelled ? countyLabels(v, proj, byCode, rMin, rMax, maxSize) : cityLabels(v, proj);
+    map.replaceChildren(svg('g', { class: 'circles' }, circles), svg('g', { class: 'labels' }, labels));
+    renderLegend(v, maxSize, range);
+  }
+
+  function countyLabels(v, proj, byCode, rMin, rMax, maxSize) {
+    return v.groups.map((g) => {
+      const c = byCode.get(g.county);
+      if (!c) return null;
+      const [x, y] = proj.at(c);
+      const r = rMin + (rMax - rMin) * Math.sqrt(g.size / maxSize);
+      return svg('text', { x: x.toFixed(1), y: (y + r + 14).toFixed(1), class: 'county-label' }, g.county_name);
+    });
+  }
+
+  function cityLabels(v, proj) {
+    return v.cities.map((city) => {
+      const mine = v.counties.filter((c) => c.city === city.code);
+      if (!mine.length) return null;
+      const pts = mine.map((c) => proj.at(c));
+      const x = pts.reduce((s, p) => s + p[0], 0) / pts.length;
+      const y = pts.reduce((s, p) => s + p[1], 0) / pts.length;
+      return svg('text', { x: x.toFixed(1), y: y.toFixed(1), class: 'city-label' }, city.name);
+    });
+  }
+
+  function renderLegend(v, maxSize, [lo, hi]) {
+    const legend = $('legend');
+    for (const b of document.querySelectorAll('[data-colour]')) b.setAttribute('aria-pressed', String(b.dataset.colour === state.colour));
+    if (state.colour === 'year') {
+      const year = v.first_year;
+      legend.replaceChildren(
+        h('span', null, t('legend_year')),
+        h('span', { class: 'legend-end' }, t('legend_year1', { year, pct: Math.round(100 * (1 - lo)) })),
+        h('span', { class: 'gradient', 'aria-hidden': 'true' }),
+        h('span', { class: 'legend-end' }, t('legend_year2', { year: year + 1, pct: Math.round(100 * hi) })),
+      );
+    } else {
+      const minSize = Math.min(...v.groups.map((g) => g.size));
+      legend.replaceChildren(h('span', null, t('legend_group', { min: Number.isFinite(minSize) ? minSize : 0, max: maxSize })));
+    }
+  }
+
+  // ---- Group table ----------------------------------------------------------------------
+
+  function renderCityFilter() {
+    const v = state.view;
+    const select = $('city-filter');
+    const cities = v.cities.filter((c) => v.groups.some((g) => g.city === c.code));
+    select.replaceChildren(h('option', { value: '' }, t('all_cities')), ...cities.map((c) => h('option', { value: c.code }, c.name)));
+    if (!cities.some((c) => c.code === state.city)) state.city = '';
+    select.value = state.city;
+    select.closest('.filter').hidden = cities.length < 2;
+  }
+
+  function renderGroups() {
+    const v = state.view;
+    const byCode = countyByCode();
+    const index = groupIndex();
+    const groups = visibleGroups();
+    const head = h(
+      'thead',
+      null,
+      h(
+        'tr',
+        null,
+        h('th', null, t('col_county')),
+        h('th', null, t('col_city')),
+        h('th', null, t('col_leader')),
+        h('th', { class: 'num' }, t('col_size')),
+        LEVELS.map((l) => h('th', { class: 'num' }, t('lvl_' + l))),
+        h('th', { class: 'num' }, t('col_y1')),
+        h('th', { class: 'num' }, t('col_y2')),
+        h('th', { class: 'num' }, t('col_cost')),
+      ),
+    );
+    const body = h('tbody', null, groups.map((g) => groupRows(g, index.get(g.county), byCode.get(g.county))));
+    const sum = (f) => groups.reduce((s, g) => s + f(g), 0);
+    const cov = (y) => sum((g) => (byCode.get(g.county) || { covered: [0, 0] }).covered[y]);
+    const towns = sum((g) => (byCode.get(g.county) || { townships: 0 }).townships);
+    const foot = h(
+      'tfoot',
+      null,
+      h(
+        'tr',
+        null,
+        h('th', { colspan: 3 }, t('total_row')),
+        h('td', { class: 'num' }, sum((g) => g.size)),
+        LEVELS.map((l) => h('td', { class: 'num' }, sum((g) => (g.by_level && g.by_level[l]) || 0))),
+        h('td', { class: 'num' }, `${cov(0)}/${towns}`),
+        h('td', { class: 'num' }, `${cov(1)}/${towns}`),
+        h('td', { class: 'num' }, fmtInt(sum((g) => g.cost))),
+      ),
+    );
+    $('groups').replaceChildren(head, body, foot);
+  }
+
+  function groupRows(g, i, county) {
+    const c = county || { covered: [0, 0], townships: 0 };
+    const open = state.expanded.has(g.county);
+    const toggle = () => {
+      if (state.expanded.has(g.county)) state.expanded.delete(g.county);
+      else state.expanded.add(g.county);
+      selectCounty(g.county, { explain: false, scroll: false });
+      renderGroups();
+    };
+    const leader = g.leader
+      ? [g.leader.name, h('span', { class: 'muted' }, ` ${levelLabel(g.leader.level, g.leader.level_zh)}`)]
+      : h('span', { class: 'warn' }, t('no_leader'));
+    const row = h(
+      'tr',
+      {
+        class: `group-row${open ? ' open' : ''}${state.county === g.county ? ' selected' : ''}`,
+        dataset: { county: g.county }, tabindex: 0, 'aria-expanded': String(open),
+        onclick: toggle,
+        onkeydown: (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); toggle(); } },
+      },
+      h('td', null, h('span', { class: 'swatch', style: { background: groupColour(i) } }), g.county_name),
+      h('td', null, g.city_name),
+      h('td', null, leader),
+      h('td', { class: 'num' }, g.size),
+      LEVELS.map((l) => h('td', { class: 'num' }, (g.by_level && g.by_level[l]) || '')),
+      h('td', { class: 'num' }, `${c.covered[0]}/${c.townships}`),
+      h('td', { class: 'num' }, `${c.covered[1]}/${c.townships}`),
+      h('td', { class: 'num' }, fmtInt(g.cost)),
+    );
+    if (!open) return row;
+    return [row, h('tr', { class: 'members-row' }, h('td', { colspan: 6 + LEVELS.length }, memberTable(g)))];
+  }
+
+  function memberTable(g) {
+    const heads = ['m_name', 'm_id', 'm_level', 'm_unit', 'm_senior', 'm_town1', 'm_town2', 'm_months', 'm_weekday', 'm_actions'];
+    return h(
+      'table',
+      { class: 'members' },
+      h('thead', null, h('tr', null, heads.map((k) => h('th', null, t(k))))),
+      h(
+        'tbody',
+        null,
+        g.members.map((m) =>
+          h(
+            'tr',
+            { class: m.leader ? 'leader' : null },
+            h('td', null, m.name, m.leader ? h('span', { class: 'badge' }, t('leader_mark')) : null),
+            h('td', null, m.id),
+            h('td', null, levelLabel(m.level, m.level_zh)),
+            h('td', null, m.unit),
+            h('td', { class: 'center' }, m.senior ? '✓' : ''),
+            h('td', null, m.townships[0] || '—'),
+            h('td', null, m.townships[1] || '—'),
+            h('td', null, monthsText(m.months)),
+            h('td', null, (m.weekdays || []).map(weekdayLabel).filter(Boolean).join(' / ')),
+            h(
+              'td',
+              { class: 'actions' },
+              h('button', { type: 'button', class: 'link', onclick: (e) => { e.stopPropagation(); pickCadre(m.id); } }, t('explain_short')),
+              ' ',
+              h('a', { href: `/api/plans/${state.view.plan}/calendar.ics?cadre=${encodeURIComponent(m.id)}`, onclick: (e) => e.stopPropagation() }, t('calendar')),
+            ),
+          ),
+        ),
+      ),
+    );
+  }
+
+  function monthsText(months) {
+    const byYear = new Map();
+    for (const ym of months || []) {
+      const y = ym.slice(0, 4);
+      if (!byYear.has(y)) byYear.set(y, []);
+      byYear.get(y).push(ym);
+    }
+    return [...byYear.entries()]
+      .map(([year, list]) => {
+        const names = list.map((ym) => (state.lang === 'zh' ? String(Number(ym.slice(5, 7))) : MONTHS_EN[Number(ym.slice(5, 7)) - 1]));
+        return t('months_of_year', { year, months: names.join(t('month_sep')) });
+      })
+      .join(t('year_sep'));
+  }
+
+  // ---- Gantt and department caps ---------------------------------------------------------
+
+  function monthHead(firstLabel) {
+    const months = state.view.months;
+    const years = [];
+    for (const ym of months) {
+      const y = ym.slice(0, 4);
+      if (!years.length || years[years.length - 1][0] !== y) years.push([y, 0]);
+      years[years.length - 1][1]++;
+    }
+    return h(
+      'thead',
+      null,
+      h('tr', null, h('th', { rowspan: 2, class: 'rowhead' }, firstLabel), years.map(([year, n]) => h('th', { colspan: n, class: 'year' }, t('year_label', { year })))),
+      h('tr', null, months.map((ym, k) => h('th', { class: `month${yearStart(months, k) ? ' year-start' : ''}` }, monthLabel(ym)))),
+    );
+  }
+
+  const yearStart = (months, k) => k > 0 && months[k].slice(0, 4) !== months[k - 1].slice(0, 4);
+
+  function renderGantt() {
+    const v = state.view;
+    const months = v.months;
+    const max = Math.max(1, ...v.groups.flatMap((g) => Object.values(g.blocks || {})));
+    const rows = visibleGroups().map((g) =>
+      h(
+        'tr',
+        { dataset: { county: g.county }, class: state.county === g.county ? 'selected' : null },
+        h('th', { class: 'rowhead' }, g.county_name),
+        months.map((ym, k) => {
+          const n = (g.blocks && g.blocks[ym]) || 0;
+          const alpha = n ? 0.15 + 0.75 * (n / max) : 0;
+          return h(
+            'td',
+            {
+              class: `cell${yearStart(months, k) ? ' year-start' : ''}${alpha > 0.55 ? ' dark' : ''}`,
+              style: n ? { background: `rgba(44, 123, 182, ${alpha.toFixed(2)})` } : null,
+              title: t('gantt_tip', { county: g.county_name, month: ym, n }),
+            },
+            n || '',
+          );
+        }),
+      ),
+    );
+    $('gantt').replaceChildren(monthHead(t('gantt_group')), h('tbody', null, rows));
+  }
+
+  function renderCaps() {
+    const v = state.view;
+    const months = v.months;
+    const first = v.first_year;
+    if (!v.departments.length) {
+      $('caps').replaceChildren(h('tbody', null, h('tr', null, h('td', null, t('caps_none')))));
+      return;
+    }
+    const rows = v.departments.map((d) =>
+      h(
+        'tr',
+        null,
+        h('th', { class: 'rowhead' }, d.key, h('span', { class: 'muted' }, ` (${d.size.join('/')})`)),
+        months.map((ym, k) => {
+          const y = Math.min(1, Math.max(0, Number(ym.slice(0, 4)) - first));
+          const away = (d.away && d.away[ym]) || 0;
+          const cap = d.cap[y];
+          const cls = away > cap ? ' over' : away === cap && away > 0 ? ' at-cap' : away === 0 ? ' zero' : '';
+          return h(
+            'td',
+            { class: `cell${cls}${yearStart(months, k) ? ' year-start' : ''}`, title: t('caps_tip', { department: d.key, month: ym, away, cap }) },
+            `${away}/${cap}`,
+          );
+        }),
+      ),
+    );
+    $('caps').replaceChildren(monthHead(t('caps_department')), h('tbody', null, rows));
+  }
+
+  // ---- Shortfalls and downloads ----------------------------------------------------------
+
+  function renderShortfalls() {
+    const list = state.view.shortfalls || [];
+    $('shortfalls').hidden = list.length === 0;
+    $('shortfall-list').replaceChildren(
+      ...list.map((s) => h('li', null, h('span', { class: 'rule' }, s.rule), ' ', h('strong', null, s.subject), '：', s.reason)),
+    );
+  }
+
+  function renderDownloads() {
+    const v = state.view;
+    const p = `/api/plans/${v.plan}`;
+    const i = `/api/instances/${v.instance}`;
+    const links = [
+      ['dl_plan_xlsx', `${p}/plan.xlsx`],
+      ['dl_table_csv', `${p}/table.csv`],
+      ['dl_plan_json', p],
+      ['dl_map_city', `${p}/map.svg?colour=city`],
+      ['dl_map_year', `${p}/map.svg?colour=year`],
+      ['dl_ics_all', `${p}/calendar.ics`],
+      ['dl_instance_json', i],
+      ['dl_roster_xlsx', `${i}/roster.xlsx`],
+      ['dl_template_xlsx', `${i}/template.xlsx`],
+    ];
+    const items = links.map(([key, href]) => h('li', null, h('a', { href, dataset: { download: key } }, t(key))));
+    const cadre = state.cadre && findCadre(state.cadre);
+    if (cadre) {
+      items.splice(6, 0, h('li', null, h('a', { href: `${p}/calendar.ics?cadre=${encodeURIComponent(cadre.id)}`, dataset: { download: 'dl_ics_cadre' } }, t('dl_ics_cadre', { name: `${cadre.name}（${cadre.id}）` }))));
+    }
+    $('download-list').replaceChildren(...items);
+  }
+
+  // ---- Selection and explanations --------------------------------------------------------
+
+  function findCadre(id) {
+    for (const g of state.view.groups) {
+      const m = g.members.find((x) => x.id === id);
+      if (m) return { ...m, county: g.county };
+    }
+    return null;
+  }
+
+  const cadreOption = (m) => `${m.name}（${m.id}）`;
+
+  function renderCadreList() {
+    const options = state.view.groups.flatMap((g) => g.members.map((m) => h('option', { value: cadreOption(m) }, `${g.county_name} · ${levelLabel(m.level, m.level_zh)}`)));
+    $('cadre-list').replaceChildren(...options);
+  }
+
+  function resolveCadre(value) {
+    const s = value.trim();
+    if (!s) return null;
+    const m = s.match(/[（(]\s*([^）)]+?)\s*[）)]\s*$/);
+    const id = m ? m[1] : s;
+    if (findCadre(id)) return id;
+    const byName = state.view.groups.flatMap((g) => g.members).filter((x) => x.name === s);
+    return byName.length === 1 ? byName[0].id : null;
+  }
+
+  function selectCounty(code, { explain, scroll }) {
+    state.county = code;
+    renderSelection();
+    if (scroll) {
+      const row = document.querySelector(`#groups tbody tr[data-county="${CSS.escape(code)}"]`);
+      if (row) row.scrollIntoView({ block: 'nearest' });
+    }
+    if (explain) explainNow({ kind: 'county', id: code });
+  }
+
+  function renderSelection() {
+    const v = state.view;
+    if (!v) return;
+    for (const el of document.querySelectorAll('#map circle.county, #groups tr.group-row, #gantt tbody tr')) {
+      el.classList.toggle('selected', el.dataset.county === state.county);
+    }
+    const g = v.groups.find((x) => x.county === state.county);
+    $('selected-county').textContent = g ? `${g.county_name}（${g.county}）` : '—';
+    $('explain-county').disabled = !g;
+    const c = state.cadre && findCadre(state.cadre);
+    const input = $('cadre-pick');
+    if (c && document.activeElement !== input) input.value = cadreOption(c);
+  }
+
+  function pickCadre(id) {
+    state.cadre = id;
+    const c = findCadre(id);
+    if (c) $('cadre-pick').value = cadreOption(c);
+    renderDownloads();
+    explainNow({ kind: 'cadre', id });
+    $('explain').scrollIntoView({ block: 'nearest' });
+  }
+
+  async function explainNow(target) {
+    if (!state.view) return;
+    state.explainTarget = target;
+    const token = ++state.explainToken;
+    const pre = $('explain-text');
+    pre.dataset.loading = 'true';
+    delete pre.dataset.subject;
+    pre.textContent = t('explain_loading');
+    $('explain-spinner').hidden = false;
+    const url = `/api/plans/${state.view.plan}/explain?${target.kind}=${encodeURIComponent(target.id)}&lang=${state.lang}`;
+    let text;
+    try {
+      text = await api('GET', url);
+    } catch (e) {
+      if (token !== state.explainToken) return;
+      const err = normaliseError(e);
+      text = [err.message, err.location ? t('error_location', { location: err.location }) : ''].filter(Boolean).join('\n');
+      showError(e);
+    }
+    if (token !== state.explainToken) return;
+    pre.textContent = typeof text === 'string' ? text : JSON.stringify(text, null, 2);
+    pre.dataset.subject = target.id;
+    delete pre.dataset.loading;
+    $('explain-spinner').hidden = true;
+  }
+
+  function explainPickedCadre() {
+    const value = $('cadre-pick').value;
+    const id = resolveCadre(value);
+    if (!id) {
+      if (value.trim()) showError(new Error(t('explain_unknown', { value })));
+      return;
+    }
+    clearError();
+    pickCadre(id);
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Language
+  // ---------------------------------------------------------------------------------------
+
+  function applyLanguage() {
+    document.documentElement.lang = state.lang === 'zh' ? 'zh-CN' : 'en';
+    document.title = t('title');
+    for (const el of document.querySelectorAll('[data-i18n]')) {
+      if (el.id === 'explain-text' && (state.explainTarget || el.dataset.subject)) continue;
+      el.textContent = t(el.dataset.i18n);
+    }
+    for (const b of document.querySelectorAll('[data-lang]')) b.setAttribute('aria-pressed', String(b.dataset.lang === state.lang));
+    renderFixtures();
+    renderInstance();
+    renderStatus();
+  }
+
+  function setLanguage(lang, remember) {
+    if (!DICT[lang]) return;
+    state.lang = lang;
+    if (remember) {
+      try {
+        localStorage.setItem(LANG_KEY, lang);
+      } catch (_) {
+        // Private mode: the choice lasts for this page only.
+      }
+    }
+    applyLanguage();
+    renderPlan();
+    renderCertificates();
+    if (state.explainTarget) explainNow(state.explainTarget);
+  }
+
+  function initialLanguage(params) {
+    const asked = params.get('lang');
+    if (asked && DICT[asked]) return asked;
+    try {
+      const stored = localStorage.getItem(LANG_KEY);
+      if (stored && DICT[stored]) return stored;
+    } catch (_) {
+      // No storage: Chinese.
+    }
+    return 'zh';
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Wiring
+  // ---------------------------------------------------------------------------------------
+
+  /** Runs an action; any failure is shown in the error box and the page goes to "failed". */
+  const guarded = (f) => async (...args) => {
+    try {
+      await f(...args);
+    } catch (e) {
+      fail(e);
+    }
+  };
+
+  function wire() {
+    for (const b of document.querySelectorAll('[data-lang]')) b.addEventListener('click', () => setLanguage(b.dataset.lang, true));
+    $('load').addEventListener('click', guarded(() => loadFixture($('fixture').value)));
+    $('upload').addEventListener('change', guarded(async (e) => {
+      const file = e.target.files && e.target.files[0];
+      e.target.value = '';
+      if (file) await uploadFile(file);
+    }));
+    $('solve').addEventListener('click', guarded(solve));
+    for (const b of document.querySelectorAll('[data-colour]')) {
+      b.addEventListener('click', () => {
+        state.colour = b.dataset.colour;
+        if (state.view) renderMap();
+      });
+    }
+    $('city-filter').addEventListener('change', (e) => {
+      state.city = e.target.value;
+      renderMap();
+      renderGroups();
+      renderGantt();
+      renderSelection();
+    });
+    $('cadre-pick').addEventListener('change', explainPickedCadre);
+    $('explain-cadre').addEventListener('click', explainPickedCadre);
+    $('explain-county').addEventListener('click', () => state.county && explainNow({ kind: 'county', id: state.county }));
+  }
+
+  async function start() {
+    const params = new URLSearchParams(location.search);
+    state.lang = initialLanguage(params);
+    wire();
+    applyLanguage();
+    setState('idle');
+    await loadFixtures();
+    const fixture = params.get('fixture');
+    const mode = params.get('mode');
+    if (params.get('colour') === 'year') state.colour = 'year';
+    if (mode === 'strict' || mode === 'best_effort') $('mode').value = mode;
+    if (params.get('plan')) {
+      await loadPlan(params.get('plan'));
+    } else if (fixture) {
+      $('fixture').value = fixture;
+      await loadFixture(fixture);
+      if (params.get('run') === '1') await solve();
+    }
+  }
+
+  document.addEventListener('DOMContentLoaded', guarded(start));
+})();

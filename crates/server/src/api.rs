@@ -1,0 +1,547 @@
+//! Routes and handlers: parse and validate the request, call the engine or queue a job,
+//! answer in JSON (or the file asked for). Every failure is an [`ApiError`].
+
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use tokio_stream::wrappers::ReceiverStream;
+use tokio_stream::StreamExt as _;
+
+use sanlian_explain::render::{explanation_with, Lang, Names};
+use sanlian_explain::ExplainOptions;
+use sanlian_model::{Events, Instance, Plan, Prepared};
+
+use crate::error::{body_rejection, ApiError};
+use crate::jobs::{JobView, RunRequest};
+use crate::App;
+
+type Shared = State<Arc<App>>;
+type Reply<T> = Result<T, ApiError>;
+
+/// The fixtures the page can load without an upload.
+const FIXTURES: [(&str, &str); 3] = [
+    ("small", include_str!("../../../fixtures/small/instance.json")),
+    ("shandong", include_str!("../../../fixtures/shandong/instance.json")),
+    ("infeasible", include_str!("../../../fixtures/infeasible/instance.json")),
+];
+
+const INDEX_HTML: &str = include_str!("../assets/index.html");
+const APP_JS: &str = include_str!("../assets/app.js");
+const APP_CSS: &str = include_str!("../assets/app.css");
+const OPENAPI: &str = include_str!("../assets/openapi.json");
+
+/// Every route of the service.
+pub fn router(app: Arc<App>) -> Router {
+    let limit = app.config.body_limit;
+    Router::new()
+        .route("/", get(|| async { Html(INDEX_HTML) }))
+        .route("/assets/app.js", get(|| async { asset("text/javascript; charset=utf-8", APP_JS) }))
+        .route("/assets/app.css", get(|| async { asset("text/css; charset=utf-8", APP_CSS) }))
+        .route("/api/health", get(health))
+        .route("/api/openapi.json", get(|| async { asset("application/json", OPENAPI) }))
+        .route("/api/fixtures", get(fixtures))
+        .route("/api/fixtures/{name}", post(load_fixture))
+        .route("/api/instances", get(instances).post(upload_instance))
+        .route("/api/instances/{id}", get(instance))
+        .route("/api/instances/{id}/summary", get(instance_summary))
+        .route("/api/instances/{id}/roster", post(upload_roster))
+        .route("/api/instances/{id}/roster.xlsx", get(roster_xlsx))
+        .route("/api/instances/{id}/roster.csv", get(roster_csv))
+        .route("/api/instances/{id}/template.xlsx", get(template_xlsx))
+        .route("/api/instances/{id}/solve", post(solve))
+        .route("/api/instances/{id}/plans", post(upload_plan))
+        .route("/api/instances/{id}/scenarios", post(scenarios))
+        .route("/api/jobs/{id}", get(job))
+        .route("/api/jobs/{id}/events", get(job_events))
+        .route("/api/plans", get(plans))
+        .route("/api/plans/{id}", get(plan))
+        .route("/api/plans/{id}/summary", get(plan_summary))
+        .route("/api/plans/{id}/check", get(check))
+        .route("/api/plans/{id}/explain", get(explain))
+        .route("/api/plans/{id}/view", get(view))
+        .route("/api/plans/{id}/reassign", post(reassign))
+        .route("/api/plans/{id}/plan.xlsx", get(plan_xlsx))
+        .route("/api/plans/{id}/table.csv", get(table_csv))
+        .route("/api/plans/{id}/map.svg", get(map_svg))
+        .route("/api/plans/{id}/calendar.ics", get(calendar))
+        .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "no_route", "no such endpoint; the list is at /api/openapi.json") })
+        .method_not_allowed_fallback(|| async {
+            ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this endpoint does not take that method; see /api/openapi.json")
+        })
+        .layer(DefaultBodyLimit::max(limit))
+        .layer(axum::middleware::from_fn_with_state(limit, refuse_declared_oversize))
+        .layer(
+            tower_http::trace::TraceLayer::new_for_http()
+                .make_span_with(tower_http::trace::DefaultMakeSpan::new().level(tracing::Level::INFO))
+                .on_response(tower_http::trace::DefaultOnResponse::new().level(tracing::Level::INFO)),
+        )
+        .with_state(app)
+}
+
+/// Refuse a body whose declared length is over the limit before reading any of it
+/// (a body without a declared length is cut off at the limit by `DefaultBodyLimit`).
+async fn refuse_declared_oversize(State(limit): State<usize>, request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let declared = request.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return crate::error::too_large(limit).into_response();
+    }
+    next.run(request).await
+}
+
+fn asset(content_type: &'static str, text: &'static str) -> Response {
+    ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "no-cache")], text).into_response()
+}
+
+/// A file to download, named for the planner.
+fn download(content_type: &'static str, name: String, bytes: Vec<u8>) -> Response {
+    let disposition = format!("attachment; filename=\"{}\"; filename*=UTF-8''{}", ascii_name(&name), percent(&name));
+    let mut r = ([(header::CONTENT_TYPE, content_type)], bytes).into_response();
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        r.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+    }
+    r
+}
+
+fn ascii_name(name: &str) -> String {
+    name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_".contains(c) { c } else { '_' }).collect()
+}
+
+fn percent(name: &str) -> String {
+    name.bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b".-_".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect()
+}
+
+fn id(kind: &str, raw: &str) -> Reply<i64> {
+    raw.parse::<i64>().map_err(|_| ApiError::not_found(format!("there is no {kind} '{raw}': ids are numbers")))
+}
+
+fn body(body: Result<Bytes, BytesRejection>, limit: usize) -> Reply<Bytes> {
+    body.map_err(|e| body_rejection(e, limit))
+}
+
+fn utf8<'a>(bytes: &'a [u8], what: &str) -> Reply<&'a str> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        ApiError::bad_request("not_utf8", format!("the {what} is not UTF-8 text (bad byte at offset {}); send JSON", e.valid_up_to()))
+            .at(format!("byte {}", e.valid_up_to()))
+    })
+}
+
+/// Run blocking work (solves, explanations, files) off the async threads, with a worker slot.
+async fn blocking<T: Send + 'static>(app: &Arc<App>, f: impl FnOnce() -> Reply<T> + Send + 'static) -> Reply<T> {
+    let _permit = app.compute.acquire().await.map_err(|e| ApiError::internal("the worker pool is closed", e))?;
+    tokio::task::spawn_blocking(f).await.map_err(|e| ApiError::internal("a request failed unexpectedly", e))?
+}
+
+async fn health(State(app): Shared) -> Json<Value> {
+    use std::sync::atomic::Ordering::Relaxed;
+    Json(json!({
+        "status": "ok",
+        "version": env!("CARGO_PKG_VERSION"),
+        "jobs": {
+            "running": app.running.load(Relaxed),
+            "queued": app.queued.load(Relaxed),
+            "workers": app.config.workers,
+            "queue_capacity": app.config.queue,
+        },
+        "body_limit": app.config.body_limit,
+    }))
+}
+
+async fn fixtures() -> Reply<Json<Value>> {
+    let list: Vec<Value> = FIXTURES
+        .iter()
+        .map(|(name, text)| {
+            let inst = Instance::from_json(text).map_err(|e| ApiError::internal("an embedded fixture does not parse", e))?;
+            Ok(json!({
+                "id": name, "name": inst.name,
+                "counties": inst.region.counties.len(), "townships": inst.region.townships.len(), "cadres": inst.cadres.len(),
+            }))
+        })
+        .collect::<Reply<_>>()?;
+    Ok(Json(Value::Array(list)))
+}
+
+/// Validate and store an instance; 201 with its summary.
+async fn store_instance(app: &Arc<App>, text: String, source: String) -> Reply<(StatusCode, Json<Value>)> {
+    let app2 = app.clone();
+    let row = blocking(app, move || {
+        let inst = Instance::from_json(&text).map_err(|e| ApiError::input(&e))?;
+        Prepared::new(&inst).map_err(|e| ApiError::input(&e))?;
+        let id = app2.store.insert_instance(&inst, &source, &text).map_err(|e| ApiError::internal("cannot store the instance", e))?;
+        app2.store.instance(id).map_err(|e| ApiError::internal("cannot read the instance back", e))?.ok_or_else(|| ApiError::internal("lost an instance", id))
+    })
+    .await?;
+    tracing::info!(instance = row.id, cadres = row.cadres, "instance stored");
+    Ok((StatusCode::CREATED, Json(serde_json::to_value(row).unwrap_or_default())))
+}
+
+async fn load_fixture(State(app): Shared, Path(name): Path<String>) -> Reply<(StatusCode, Json<Value>)> {
+    let (_, text) = FIXTURES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .ok_or_else(|| ApiError::not_found(format!("there is no fixture '{name}'; GET /api/fixtures lists them")))?;
+    store_instance(&app, text.to_string(), format!("fixture:{name}")).await
+}
+
+async fn instances(State(app): Shared) -> Reply<Json<Value>> {
+    let rows = app.store.instances().map_err(|e| ApiError::internal("cannot list instances", e))?;
+    Ok(Json(serde_json::to_value(rows).unwrap_or_default()))
+}
+
+async fn upload_instance(State(app): Shared, raw: Result<Bytes, BytesRejection>) -> Reply<(StatusCode, Json<Value>)> {
+    let bytes = body(raw, app.config.body_limit)?;
+    let text = utf8(&bytes, "instance")?.to_string();
+    store_instance(&app, text, "upload".into()).await
+}
+
+async fn instance(State(app): Shared, Path(raw): Path<String>) -> Reply<Response> {
+    let id = id("instance", &raw)?;
+    let text = app.store.instance_json(id).map_err(|e| ApiError::internal("cannot read the instance", e))?;
+    let text = text.ok_or_else(|| ApiError::not_found(format!("there is no instance {id}")))?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], text).into_response())
+}
+
+async fn instance_summary(State(app): Shared, Path(raw): Path<String>) -> Reply<Json<Value>> {
+    let id = id("instance", &raw)?;
+    let row = app.store.instance(id).map_err(|e| ApiError::internal("cannot read the instance", e))?;
+    let row = row.ok_or_else(|| ApiError::not_found(format!("there is no instance {id}")))?;
+    Ok(Json(serde_json::to_value(row).unwrap_or_default()))
+}
+
+#[derive(Deserialize)]
+struct FileName {
+    name: Option<String>,
+}
+
+/// A roster spreadsheet for the region of instance `id`: a new instance with its cadres.
+async fn upload_roster(State(app): Shared, Path(raw): Path<String>, Query(q): Query<FileName>, body_raw: Result<Bytes, BytesRejection>) -> Reply<(StatusCode, Json<Value>)> {
+    let id = id("instance", &raw)?;
+    let bytes = body(body_raw, app.config.body_limit)?;
+    let base = app.instance(id)?;
+    let file = q.name.unwrap_or_else(|| "roster".into());
+    let app2 = app.clone();
+    let (row, warnings) = blocking(&app, move || {
+        let roster = sanlian_files::roster::read_roster(&bytes, &file, &base.region).map_err(|e| {
+            let location = e.errors.first().map(|s| s.location());
+            let err = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_sheet", e.to_string());
+            match location {
+                Some(l) => err.at(l),
+                None => err,
+            }
+        })?;
+        let mut inst = (*base).clone();
+        inst.cadres = roster.cadres;
+        Prepared::new(&inst).map_err(|e| ApiError::input(&e))?;
+        let text = serde_json::to_string(&inst).map_err(|e| ApiError::internal("cannot serialise the instance", e))?;
+        let new = app2.store.insert_instance(&inst, "roster", &text).map_err(|e| ApiError::internal("cannot store the instance", e))?;
+        let row = app2.store.instance(new).map_err(|e| ApiError::internal("cannot read the instance back", e))?;
+        Ok((row, roster.warnings))
+    })
+    .await?;
+    let mut v = serde_json::to_value(row).unwrap_or_default();
+    v["warnings"] = json!(warnings);
+    Ok((StatusCode::CREATED, Json(v)))
+}
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+async fn roster_xlsx(State(app): Shared, Path(raw): Path<String>) -> Reply<Response> {
+    let inst = app.instance(id("instance", &raw)?)?;
+    let name = format!("{}-名册.xlsx", inst.name);
+    let bytes = blocking(&app, move || sanlian_files::roster::roster_xlsx(&inst).map_err(|e| ApiError::internal("cannot write the roster", e))).await?;
+    Ok(download(XLSX, name, bytes))
+}
+
+async fn roster_csv(State(app): Shared, Path(raw): Path<String>) -> Reply<Response> {
+    let inst = app.instance(id("instance", &raw)?)?;
+    Ok(download("text/csv; charset=utf-8", format!("{}-名册.csv", inst.name), sanlian_files::roster::roster_csv(&inst).into_bytes()))
+}
+
+async fn template_xlsx(State(app): Shared, Path(raw): Path<String>) -> Reply<Response> {
+    let inst = app.instance(id("instance", &raw)?)?;
+    let bytes = blocking(&app, move || sanlian_files::roster::template_xlsx(&inst.region).map_err(|e| ApiError::internal("cannot write the template", e))).await?;
+    Ok(download(XLSX, "名册模板.xlsx".into(), bytes))
+}
+
+/// Parse an optional JSON body into `T` (empty body: the default).
+fn options<T: Default + serde::de::DeserializeOwned>(bytes: &[u8], what: &str) -> Reply<T> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(T::default());
+    }
+    serde_json::from_slice(bytes).map_err(|e| {
+        ApiError::bad_request("invalid_json", format!("the {what} is not valid: {e}")).at(format!("line {}, column {}", e.line(), e.column()))
+    })
+}
+
+async fn solve(State(app): Shared, Path(raw): Path<String>, body_raw: Result<Bytes, BytesRejection>) -> Reply<(StatusCode, Json<JobView>)> {
+    let id = id("instance", &raw)?;
+    let req: RunRequest = options(&body(body_raw, app.config.body_limit)?, "solve options")?;
+    req.validate()?;
+    app.instance(id)?;
+    let job = app.submit("solve", id, None, &serde_json::to_value(&req).unwrap_or_default(), None)?;
+    Ok((StatusCode::ACCEPTED, Json(job)))
+}
+
+/// A plan made elsewhere: stored with the checker's verdict (it must belong to the instance).
+async fn upload_plan(State(app): Shared, Path(raw): Path<String>, body_raw: Result<Bytes, BytesRejection>) -> Reply<(StatusCode, Json<Value>)> {
+    let id = id("instance", &raw)?;
+    let bytes = body(body_raw, app.config.body_limit)?;
+    let inst = app.instance(id)?;
+    let app2 = app.clone();
+    blocking(&app, move || {
+        let text = utf8(&bytes, "plan")?;
+        let plan: Plan = serde_json::from_str(text).map_err(|e| {
+            ApiError::bad_request("invalid_json", format!("plan is not valid JSON: {e}")).at(format!("line {}, column {}", e.line(), e.column()))
+        })?;
+        let prep = Prepared::new(&inst).map_err(|e| ApiError::input(&e))?;
+        let report = sanlian_check::check(&prep, &plan);
+        let foreign: Vec<String> = report.violations.iter().filter(|v| v.rule == "PLAN").map(|v| v.to_string()).collect();
+        if !foreign.is_empty() {
+            return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "plan_mismatch", format!("the plan does not belong to instance {id}: {}", foreign.join("; "))));
+        }
+        let pid = app2.store.insert_plan(id, &plan, report.is_valid(), "upload", text).map_err(|e| ApiError::internal("cannot store the plan", e))?;
+        Ok((StatusCode::CREATED, Json(json!({ "id": pid, "instance": id, "valid": report.is_valid(), "check": report }))))
+    })
+    .await
+}
+
+async fn scenarios(State(app): Shared, Path(raw): Path<String>, body_raw: Result<Bytes, BytesRejection>) -> Reply<(StatusCode, Json<JobView>)> {
+    let id = id("instance", &raw)?;
+    let bytes = body(body_raw, app.config.body_limit)?;
+    let text = utf8(&bytes, "scenario spec")?;
+    let spec = sanlian_scenarios::Spec::from_json(text).map_err(|e| ApiError::bad_request("invalid_spec", e.to_string()))?;
+    let inst = app.instance(id)?;
+    let family = sanlian_scenarios::variants(&inst, &spec).map_err(|e| ApiError::bad_request("invalid_spec", e.to_string()))?;
+    let job = app.submit("scenarios", id, None, &json!({ "variants": family.len() }), Some(text))?;
+    Ok((StatusCode::ACCEPTED, Json(job)))
+}
+
+#[derive(Deserialize)]
+struct Wait {
+    /// Hold the answer until the job finishes or this many seconds pass (at most 60).
+    wait: Option<f64>,
+}
+
+async fn job(State(app): Shared, Path(raw): Path<String>, Query(q): Query<Wait>) -> Reply<Json<JobView>> {
+    let id = id("job", &raw)?;
+    let mut updates = app.updates.subscribe();
+    let mut view = app.job(id)?;
+    let Some(wait) = q.wait.filter(|w| w.is_finite() && *w > 0.0) else { return Ok(Json(view)) };
+    let deadline = tokio::time::Instant::now() + Duration::from_secs_f64(wait.min(60.0));
+    let mut shutdown = app.shutdown.clone();
+    while !view.finished() {
+        tokio::select! {
+            got = updates.recv() => match got {
+                Ok(j) if j != id => continue,
+                Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => view = app.job(id)?,
+                Err(_) => break,
+            },
+            _ = tokio::time::sleep_until(deadline) => break,
+            _ = crate::stopping(&mut shutdown) => break,
+        }
+    }
+    Ok(Json(view))
+}
+
+/// Server-sent events: the job as JSON at every change, until it finishes.
+async fn job_events(State(app): Shared, Path(raw): Path<String>) -> Reply<Sse<impl tokio_stream::Stream<Item = Result<Event, Infallible>>>> {
+    let id = id("job", &raw)?;
+    let mut updates = app.updates.subscribe();
+    let first = app.job(id)?;
+    let (tx, rx) = tokio::sync::mpsc::channel::<JobView>(16);
+    let mut shutdown = app.shutdown.clone();
+    tokio::spawn(async move {
+        let mut finished = first.finished();
+        if tx.send(first).await.is_err() {
+            return;
+        }
+        while !finished {
+            tokio::select! {
+                got = updates.recv() => match got {
+                    Ok(j) if j != id => continue,
+                    Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                        let Ok(view) = app.job(id) else { break };
+                        finished = view.finished();
+                        if tx.send(view).await.is_err() {
+                            break;
+                        }
+                    }
+                    Err(_) => break,
+                },
+                _ = crate::stopping(&mut shutdown) => break,
+            }
+        }
+    });
+    let stream = ReceiverStream::new(rx).map(|view| {
+        let data = serde_json::to_string(&view).unwrap_or_else(|_| "{}".into());
+        Ok(Event::default().event("job").data(data))
+    });
+    Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
+}
+
+async fn plans(State(app): Shared) -> Reply<Json<Value>> {
+    let rows = app.store.plans().map_err(|e| ApiError::internal("cannot list plans", e))?;
+    Ok(Json(serde_json::to_value(rows).unwrap_or_default()))
+}
+
+async fn plan(State(app): Shared, Path(raw): Path<String>) -> Reply<Response> {
+    let id = id("plan", &raw)?;
+    let (_, text) = app.store.plan_json(id).map_err(|e| ApiError::internal("cannot read the plan", e))?.ok_or_else(|| ApiError::not_found(format!("there is no plan {id}")))?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], text).into_response())
+}
+
+async fn plan_summary(State(app): Shared, Path(raw): Path<String>) -> Reply<Json<Value>> {
+    let id = id("plan", &raw)?;
+    let row = app.store.plan(id).map_err(|e| ApiError::internal("cannot read the plan", e))?.ok_or_else(|| ApiError::not_found(format!("there is no plan {id}")))?;
+    Ok(Json(serde_json::to_value(row).unwrap_or_default()))
+}
+
+/// A plan and its instance, loaded together.
+fn loaded(app: &Arc<App>, raw: &str) -> Reply<(Arc<Instance>, Plan, i64)> {
+    let pid = id("plan", raw)?;
+    let (iid, plan) = app.plan(pid)?;
+    Ok((app.instance(iid)?, plan, iid))
+}
+
+async fn check(State(app): Shared, Path(raw): Path<String>) -> Reply<Json<Value>> {
+    let (inst, plan, _) = loaded(&app, &raw)?;
+    blocking(&app, move || {
+        let prep = Prepared::new(&inst).map_err(|e| ApiError::input(&e))?;
+        let report = sanlian_check::check(&prep, &plan);
+        Ok(Json(json!({ "valid": report.is_valid(), "report": report })))
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+struct ExplainQuery {
+    cadre: Option<String>,
+    county: Option<String>,
+    lang: Option<String>,
+    format: Option<String>,
+}
+
+fn lang(raw: Option<&str>) -> Reply<Lang> {
+    match raw.unwrap_or("zh") {
+        "zh" => Ok(Lang::Zh),
+        "en" => Ok(Lang::En),
+        other => Err(ApiError::bad_request("invalid_option", format!("lang '{other}' is not offered: use zh or en")).at("lang")),
+    }
+}
+
+/// The explanation of a plan (a cadre, a county, or the whole), as text or JSON.
+async fn explain(State(app): Shared, Path(raw): Path<String>, Query(q): Query<ExplainQuery>) -> Reply<Response> {
+    let lang = lang(q.lang.as_deref())?;
+    let json_out = match q.format.as_deref().unwrap_or("text") {
+        "text" => false,
+        "json" => true,
+        other => return Err(ApiError::bad_request("invalid_option", format!("format '{other}' is not offered: use text or json")).at("format")),
+    };
+    let (inst, plan, _) = loaded(&app, &raw)?;
+    blocking(&app, move || {
+        let prep = Prepared::new(&inst).map_err(|e| ApiError::input(&e))?;
+        let opts = ExplainOptions { cadre: q.cadre.clone(), county: q.county.clone() };
+        let e = sanlian_explain::explain(&prep, &plan, &opts).map_err(|e| match e {
+            sanlian_explain::ExplainError::Unknown(m) => ApiError::not_found(m),
+            sanlian_explain::ExplainError::Infeasible => {
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "infeasible", "the instance has no strict plan to compare with; solve it to see the certificates")
+            }
+            other => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "explain_failed", other.to_string()),
+        })?;
+        if json_out {
+            Ok(Json(json!({ "explanation": e })).into_response())
+        } else {
+            let text = explanation_with(&e, lang, &Names::of(&inst));
+            Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response())
+        }
+    })
+    .await
+}
+
+async fn view(State(app): Shared, Path(raw): Path<String>) -> Reply<Json<Value>> {
+    let (inst, plan, iid) = loaded(&app, &raw)?;
+    let pid = id("plan", &raw)?;
+    let source = app.store.instance(iid).map_err(|e| ApiError::internal("cannot read the instance", e))?.map(|r| r.source);
+    let mut board = blocking(&app, move || crate::view::board(&inst, &plan, pid, iid)).await?;
+    board["source"] = json!(source);
+    Ok(Json(board))
+}
+
+async fn reassign(State(app): Shared, Path(raw): Path<String>, Query(req): Query<RunRequest>, body_raw: Result<Bytes, BytesRejection>) -> Reply<(StatusCode, Json<JobView>)> {
+    req.validate()?;
+    let bytes = body(body_raw, app.config.body_limit)?;
+    let text = utf8(&bytes, "events")?.to_string();
+    let (inst, _, iid) = loaded(&app, &raw)?;
+    let events = Events::from_json(&text).map_err(|e| ApiError::input(&e))?;
+    events.apply(&inst).map_err(|e| ApiError::input(&e))?;
+    let job = app.submit("reassign", iid, Some(id("plan", &raw)?), &serde_json::to_value(&req).unwrap_or_default(), Some(&text))?;
+    Ok((StatusCode::ACCEPTED, Json(job)))
+}
+
+#[derive(Deserialize)]
+struct CityQuery {
+    city: Option<String>,
+}
+
+async fn plan_xlsx(State(app): Shared, Path(raw): Path<String>, Query(q): Query<CityQuery>) -> Reply<Response> {
+    let (inst, plan, _) = loaded(&app, &raw)?;
+    if let Some(city) = &q.city {
+        if !inst.region.cities.iter().any(|c| &c.code == city) {
+            return Err(ApiError::not_found(format!("there is no city {city} in this instance")).at("city"));
+        }
+    }
+    let name = format!("{}-工作组.xlsx", inst.name);
+    let bytes = blocking(&app, move || {
+        sanlian_files::workbook::plan_xlsx(&inst, &plan, q.city.as_deref()).map_err(|e| ApiError::internal("cannot write the workbook", e))
+    })
+    .await?;
+    Ok(download(XLSX, name, bytes))
+}
+
+async fn table_csv(State(app): Shared, Path(raw): Path<String>) -> Reply<Response> {
+    let (inst, plan, _) = loaded(&app, &raw)?;
+    Ok(download("text/csv; charset=utf-8", format!("{}-工作组.csv", inst.name), sanlian_files::table::csv(&inst, &plan).into_bytes()))
+}
+
+#[derive(Deserialize)]
+struct MapQuery {
+    colour: Option<String>,
+}
+
+async fn map_svg(State(app): Shared, Path(raw): Path<String>, Query(q): Query<MapQuery>) -> Reply<Response> {
+    let (inst, plan, _) = loaded(&app, &raw)?;
+    let svg = match q.colour.as_deref().unwrap_or("city") {
+        "city" => sanlian_files::map::svg(&inst, &plan),
+        "year" => sanlian_files::map::svg_by_year(&inst, &plan),
+        other => return Err(ApiError::bad_request("invalid_option", format!("colour '{other}' is not offered: use city or year")).at("colour")),
+    };
+    Ok(download("image/svg+xml", format!("{}-地图.svg", inst.name), svg.into_bytes()))
+}
+
+#[derive(Deserialize)]
+struct CadreQuery {
+    cadre: Option<String>,
+}
+
+async fn calendar(State(app): Shared, Path(raw): Path<String>, Query(q): Query<CadreQuery>) -> Reply<Response> {
+    let (inst, plan, _) = loaded(&app, &raw)?;
+    let stamp = chrono::Utc::now().naive_utc();
+    let name = match &q.cadre {
+        Some(c) => format!("{c}.ics"),
+        None => format!("{}-下沉日历.ics", inst.name),
+    };
+    let text = sanlian_files::calendar::ics(&inst, &plan, q.cadre.as_deref(), stamp).map_err(|e| ApiError::not_found(e.to_string()).at("cadre"))?;
+    Ok(download("text/calendar; charset=utf-8", name, text.into_bytes()))
+}

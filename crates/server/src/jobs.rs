@@ -1,0 +1,306 @@
+//! The job queue: a bounded queue in front of a fixed number of workers. A job is a row
+//! in the store first; a worker runs it on a blocking thread (HiGHS with one thread per
+//! OS thread) and stores its result — plans included — in one transaction.
+
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use sanlian_explain::render::{certificates_with, Lang, Names};
+use sanlian_explain::replan::{reassign, ReplanError};
+use sanlian_model::{Certificate, Events, Instance, Plan, PlanMode, Prepared};
+use sanlian_solver::{Outcome, SolveOptions};
+
+use crate::error::ApiError;
+use crate::store::{finish_job, insert_instance, insert_plan, JobRow};
+use crate::App;
+
+/// Options of a solve or reassign job.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunRequest {
+    /// strict (default) or best_effort.
+    #[serde(default)]
+    pub mode: PlanMode,
+    /// Wall-clock limit, seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_limit: Option<f64>,
+}
+
+impl RunRequest {
+    /// Refuse impossible options before queueing.
+    pub fn validate(&self) -> Result<(), ApiError> {
+        match self.time_limit {
+            Some(t) if !(t.is_finite() && t > 0.0) => {
+                Err(ApiError::bad_request("invalid_option", "time_limit must be a positive number of seconds").at("time_limit"))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Live progress of a running job (kept in memory; the store has the state).
+#[derive(Debug, Clone, Serialize)]
+pub struct Progress {
+    /// prepare, solve, check, store; or variants for scenario runs.
+    pub stage: &'static str,
+    /// Units done (scenario variants), when counted.
+    pub done: usize,
+    /// Units in all.
+    pub total: usize,
+}
+
+/// A job as the API shows it: the stored row, its live progress and its queue position.
+#[derive(Debug, Clone, Serialize)]
+pub struct JobView {
+    /// The stored job.
+    #[serde(flatten)]
+    pub row: JobRow,
+    /// What a running job is doing now.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub progress: Option<Progress>,
+}
+
+impl JobView {
+    /// done or failed.
+    pub fn finished(&self) -> bool {
+        matches!(self.row.state.as_str(), "done" | "failed")
+    }
+}
+
+impl App {
+    /// Queue a job, or refuse with 503 when the queue is full (nothing is stored then).
+    pub fn submit(&self, kind: &str, instance: i64, plan: Option<i64>, request: &Value, body: Option<&str>) -> Result<JobView, ApiError> {
+        if *self.shutdown.borrow() {
+            return Err(ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "shutting_down", "the server is shutting down; submit again after it restarts"));
+        }
+        let permit = self.queue.try_reserve().map_err(|_| {
+            let mut e = ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "queue_full",
+                format!(
+                    "the job queue is full ({} waiting, {} running); nothing was stored: retry in a few seconds",
+                    self.queued.load(Ordering::Relaxed),
+                    self.running.load(Ordering::Relaxed)
+                ),
+            );
+            e.retry_after = Some(5);
+            e
+        })?;
+        let id = self.store.insert_job(kind, instance, plan, &request.to_string(), body).map_err(|e| ApiError::internal("cannot store the job", e))?;
+        self.queued.fetch_add(1, Ordering::Relaxed);
+        permit.send(id);
+        tracing::info!(job = id, kind, instance, "queued");
+        self.job(id)
+    }
+
+    /// A job with its live progress.
+    pub fn job(&self, id: i64) -> Result<JobView, ApiError> {
+        let row = self.store.job(id).map_err(|e| ApiError::internal("cannot read the job", e))?.ok_or_else(|| ApiError::not_found(format!("there is no job {id}")))?;
+        let progress = self.progress.lock().unwrap_or_else(|p| p.into_inner()).get(&id).cloned();
+        Ok(JobView { row, progress })
+    }
+
+    fn set_progress(&self, id: i64, stage: &'static str, done: usize, total: usize) {
+        self.progress.lock().unwrap_or_else(|p| p.into_inner()).insert(id, Progress { stage, done, total });
+        let _ = self.updates.send(id);
+    }
+
+    /// Run one job to its end on the current (blocking) thread.
+    pub fn execute(self: &Arc<Self>, id: i64) {
+        let row = match self.store.job(id) {
+            Ok(Some(row)) if row.state == "queued" || row.state == "running" => row,
+            Ok(_) => return,
+            Err(e) => {
+                tracing::error!(job = id, %e, "cannot read a queued job");
+                return;
+            }
+        };
+        if let Err(e) = self.store.start_job(id) {
+            tracing::error!(job = id, %e, "cannot mark a job running");
+        }
+        self.set_progress(id, "prepare", 0, 0);
+        let started = std::time::Instant::now();
+        let outcome = match row.kind.as_str() {
+            "solve" => self.run_solve(&row),
+            "reassign" => self.run_reassign(&row),
+            "scenarios" => self.run_scenarios(&row),
+            other => Err(ApiError::internal("unknown job kind", other)),
+        };
+        if let Err(e) = &outcome {
+            let error = serde_json::to_value(e).unwrap_or_else(|_| json!({ "message": e.message }));
+            if let Err(store) = self.store.fail_job(id, &error) {
+                tracing::error!(job = id, %store, "cannot store a job's failure");
+            }
+        }
+        self.progress.lock().unwrap_or_else(|p| p.into_inner()).remove(&id);
+        let _ = self.updates.send(id);
+        tracing::info!(job = id, kind = row.kind, ok = outcome.is_ok(), seconds = started.elapsed().as_secs_f64(), "finished");
+    }
+
+    fn request(row: &JobRow) -> Result<RunRequest, ApiError> {
+        serde_json::from_str(&row.request).map_err(|e| ApiError::internal("a stored job request does not parse", e))
+    }
+
+    fn run_solve(&self, row: &JobRow) -> Result<(), ApiError> {
+        let req = Self::request(row)?;
+        let inst = self.instance(row.instance)?;
+        let prep = Prepared::new(&inst).map_err(|e| ApiError::input(&e))?;
+        self.set_progress(row.id, "solve", 0, 0);
+        let opts = SolveOptions { mode: req.mode, time_limit: req.time_limit, ..SolveOptions::default() };
+        let solution = sanlian_solver::solve(&prep, &opts).map_err(solve_failed)?;
+        match solution.outcome {
+            Outcome::Planned(plan) => {
+                self.set_progress(row.id, "check", 0, 0);
+                let report = sanlian_check::check(&prep, &plan);
+                if !report.is_valid() {
+                    let list: Vec<String> = report.violations.iter().map(|v| v.to_string()).collect();
+                    return Err(ApiError::internal("the checker rejects the solver's plan; nothing was stored", list.join("; ")));
+                }
+                self.set_progress(row.id, "store", 0, 0);
+                let text = serde_json::to_string(&plan).map_err(|e| ApiError::internal("cannot serialise the plan", e))?;
+                self.store
+                    .transaction(|tx| {
+                        let pid = insert_plan(tx, row.instance, &plan, true, "solve", &text)?;
+                        finish_job(tx, row.id, &json!({ "outcome": "planned", "plan": pid, "summary": plan_summary(&plan) }))
+                    })
+                    .map_err(|e| ApiError::internal("cannot store the plan", e))
+            }
+            Outcome::Infeasible(certs) => {
+                let result = infeasible(&inst, &certs);
+                self.store.transaction(|tx| finish_job(tx, row.id, &result)).map_err(|e| ApiError::internal("cannot store the result", e))
+            }
+        }
+    }
+
+    fn run_reassign(&self, row: &JobRow) -> Result<(), ApiError> {
+        let req = Self::request(row)?;
+        let inst = self.instance(row.instance)?;
+        let plan_id = row.plan.ok_or_else(|| ApiError::internal("a reassign job without a plan", row.id))?;
+        let old = self.plan(plan_id)?.1;
+        let body = self.store.job_body(row.id).map_err(|e| ApiError::internal("cannot read the events", e))?.unwrap_or_default();
+        let events = Events::from_json(&body).map_err(|e| ApiError::input(&e))?;
+        self.set_progress(row.id, "solve", 0, 0);
+        let replan = reassign(&inst, &old, &events, req.mode, req.time_limit).map_err(|e| match e {
+            ReplanError::Solve(s) => solve_failed(s),
+            ReplanError::Rejected(_) => ApiError::internal("the repaired plan fails its checks; nothing was stored", e),
+            other => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_events", other.to_string()),
+        })?;
+        self.set_progress(row.id, "store", 0, 0);
+        let new_inst = serde_json::to_string(&replan.instance).map_err(|e| ApiError::internal("cannot serialise the instance", e))?;
+        let shown = replan.shown().cloned();
+        let valid = shown.as_ref().is_some_and(|p| {
+            Prepared::new(&replan.instance).is_ok_and(|prep| sanlian_check::check(&prep, p).is_valid())
+        });
+        let plan_text = shown.as_ref().map(serde_json::to_string).transpose().map_err(|e| ApiError::internal("cannot serialise the plan", e))?;
+        let summary = replan.summary(&old);
+        let report = replan.report(&old);
+        let certificates = (!replan.certificates.is_empty()).then(|| infeasible(&replan.instance, &replan.certificates));
+        self.store
+            .transaction(|tx| {
+                let iid = insert_instance(tx, &replan.instance, "reassign", &new_inst)?;
+                let pid = match (&shown, &plan_text) {
+                    (Some(p), Some(t)) => Some(insert_plan(tx, iid, p, valid, "reassign", t)?),
+                    _ => None,
+                };
+                let outcome = if replan.plan.is_some() { "planned" } else { "infeasible" };
+                finish_job(
+                    tx,
+                    row.id,
+                    &json!({
+                        "outcome": outcome,
+                        "instance": iid,
+                        "plan": replan.plan.as_ref().and(pid),
+                        "best_effort_plan": replan.plan.is_none().then_some(pid).flatten(),
+                        "summary": summary,
+                        "report": report,
+                        "certificates": certificates,
+                    }),
+                )
+            })
+            .map_err(|e| ApiError::internal("cannot store the repaired plan", e))
+    }
+
+    fn run_scenarios(&self, row: &JobRow) -> Result<(), ApiError> {
+        use sanlian_scenarios::{chart_svg, run_with, to_csv, to_json, variants, RunOptions, Spec};
+        let inst = self.instance(row.instance)?;
+        let body = self.store.job_body(row.id).map_err(|e| ApiError::internal("cannot read the spec", e))?.unwrap_or_default();
+        let spec = Spec::from_json(&body).map_err(|e| ApiError::bad_request("invalid_spec", e.to_string()))?;
+        let family = variants(&inst, &spec).map_err(|e| ApiError::bad_request("invalid_spec", e.to_string()))?;
+        self.set_progress(row.id, "variants", 0, family.len());
+        let rows = run_with(&family, &RunOptions::of(&spec), &|done, total| self.set_progress(row.id, "variants", done, total));
+        let mut sweeps: Vec<&str> = Vec::new();
+        for r in &rows {
+            if !sweeps.contains(&r.sweep.as_str()) {
+                sweeps.push(&r.sweep);
+            }
+        }
+        let charts: Vec<Value> = sweeps.iter().map(|s| json!({ "sweep": s, "svg": chart_svg(&rows, s) })).collect();
+        let table: Value = serde_json::from_str(&to_json(&rows)).map_err(|e| ApiError::internal("cannot read back the scenario table", e))?;
+        let result = json!({ "outcome": "rows", "name": spec.name, "rows": table, "csv": to_csv(&rows), "charts": charts });
+        self.store.transaction(|tx| finish_job(tx, row.id, &result)).map_err(|e| ApiError::internal("cannot store the scenario table", e))
+    }
+
+    /// A stored instance, parsed (recently used ones are cached).
+    pub fn instance(&self, id: i64) -> Result<Arc<Instance>, ApiError> {
+        {
+            let cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some((_, inst)) = cache.iter().find(|(i, _)| *i == id) {
+                return Ok(inst.clone());
+            }
+        }
+        let text = self.store.instance_json(id).map_err(|e| ApiError::internal("cannot read the instance", e))?;
+        let text = text.ok_or_else(|| ApiError::not_found(format!("there is no instance {id}")))?;
+        let inst = Arc::new(Instance::from_json(&text).map_err(|e| ApiError::internal("a stored instance does not parse", e))?);
+        let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+        cache.retain(|(i, _)| *i != id);
+        cache.insert(0, (id, inst.clone()));
+        cache.truncate(CACHED_INSTANCES);
+        Ok(inst)
+    }
+
+    /// A stored plan with its instance id.
+    pub fn plan(&self, id: i64) -> Result<(i64, Plan), ApiError> {
+        let (instance, text) = self
+            .store
+            .plan_json(id)
+            .map_err(|e| ApiError::internal("cannot read the plan", e))?
+            .ok_or_else(|| ApiError::not_found(format!("there is no plan {id}")))?;
+        let plan = serde_json::from_str(&text).map_err(|e| ApiError::internal("a stored plan does not parse", e))?;
+        Ok((instance, plan))
+    }
+}
+
+/// Parsed instances kept in memory.
+const CACHED_INSTANCES: usize = 8;
+
+fn solve_failed(e: sanlian_solver::SolveError) -> ApiError {
+    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "solve_failed", format!("{e}; try a longer time_limit or best_effort mode"))
+}
+
+/// The numbers of a plan a job result shows.
+pub fn plan_summary(plan: &Plan) -> Value {
+    json!({
+        "mode": plan.mode,
+        "groups": plan.groups.len(),
+        "coverage": plan.coverage,
+        "travel": plan.costs.travel,
+        "stay": plan.costs.stay,
+        "stages": plan.stages,
+        "shortfalls": plan.shortfalls.len(),
+        "seconds": plan.seconds,
+    })
+}
+
+/// A strict-infeasible outcome: the certificates, and their text in both languages.
+fn infeasible(inst: &Instance, certs: &[Certificate]) -> Value {
+    let names = Names::of(inst);
+    json!({
+        "outcome": "infeasible",
+        "certificates": certs,
+        "text": { "zh": certificates_with(certs, Lang::Zh, &names), "en": certificates_with(certs, Lang::En, &names) },
+    })
+}

@@ -1,0 +1,251 @@
+//! sanlian as an HTTP service for planners: instances, plans and jobs in an embedded
+//! SQLite store, solves queued in front of a fixed number of workers, and the web page.
+//!
+//! The crate is thin: planning is the solver's, re-verification the checker's, reasons
+//! the explainer's, files the `sanlian-files` crate's. Here are only HTTP, the queue,
+//! the store and the page. See `docs/http-api.md` and the OpenAPI document at
+//! `/api/openapi.json`.
+
+mod api;
+pub mod error;
+pub mod jobs;
+pub mod store;
+mod view;
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::sync::{broadcast, mpsc, watch};
+
+use sanlian_model::Instance;
+
+pub use error::ApiError;
+pub use store::Store;
+
+/// How the service runs.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Address to listen on; 127.0.0.1 unless told otherwise.
+    pub addr: SocketAddr,
+    /// The SQLite database file.
+    pub db: PathBuf,
+    /// Jobs run at the same time (each on its own blocking thread).
+    pub workers: usize,
+    /// Jobs that may wait; beyond this, submissions get 503 with Retry-After.
+    pub queue: usize,
+    /// Largest request body, bytes.
+    pub body_limit: usize,
+    /// Longest a running job may delay shutdown, seconds.
+    pub drain_seconds: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            db: PathBuf::from("sanlian.db"),
+            workers: 2,
+            queue: 64,
+            body_limit: 64 * 1024 * 1024,
+            drain_seconds: 60,
+        }
+    }
+}
+
+/// Why the service could not start or stopped with an error.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// The database could not be opened.
+    #[error("cannot open the database {path}: {source}")]
+    Store {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: store::StoreError,
+    },
+    /// The address could not be bound.
+    #[error("cannot listen on {addr}: {source}; is another server running there? choose another with --addr")]
+    Bind {
+        /// The address.
+        addr: SocketAddr,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// Impossible settings.
+    #[error("{0}")]
+    Config(String),
+    /// The server failed while running.
+    #[error("the server stopped: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Shared state of the service.
+pub struct App {
+    /// The embedded store.
+    pub store: Store,
+    /// The settings it runs with.
+    pub config: Config,
+    queue: mpsc::Sender<i64>,
+    updates: broadcast::Sender<i64>,
+    progress: Mutex<HashMap<i64, jobs::Progress>>,
+    cache: Mutex<Vec<(i64, Arc<Instance>)>>,
+    queued: AtomicUsize,
+    running: AtomicUsize,
+    compute: tokio::sync::Semaphore,
+    shutdown: watch::Receiver<bool>,
+}
+
+/// A started service: its address, and the handle to stop it.
+pub struct Running {
+    /// The address it listens on (the real port when asked for port 0).
+    pub addr: SocketAddr,
+    stop: watch::Sender<bool>,
+    done: tokio::task::JoinHandle<Result<(), ServeError>>,
+}
+
+impl Running {
+    /// Stop accepting, let running jobs finish (queued ones stay queued in the store),
+    /// and wait for the end.
+    pub async fn stop(self) -> Result<(), ServeError> {
+        let _ = self.stop.send(true);
+        self.done.await.map_err(|e| ServeError::Io(std::io::Error::other(e)))?
+    }
+}
+
+/// Open the store, resume unfinished jobs, bind, and serve until [`Running::stop`].
+pub async fn start(config: Config) -> Result<Running, ServeError> {
+    if config.workers == 0 {
+        return Err(ServeError::Config("--workers must be at least 1".into()));
+    }
+    let store = Store::open(&config.db).map_err(|source| ServeError::Store { path: config.db.clone(), source })?;
+    start_with(config, store).await
+}
+
+/// [`start`] with a store already open (an in-memory one for benchmarks).
+pub async fn start_with(config: Config, store: Store) -> Result<Running, ServeError> {
+    let listener = tokio::net::TcpListener::bind(config.addr).await.map_err(|source| ServeError::Bind { addr: config.addr, source })?;
+    let addr = listener.local_addr()?;
+    let resumed = store.resume_jobs().map_err(|source| ServeError::Store { path: config.db.clone(), source })?;
+    let (stop, shutdown) = watch::channel(false);
+    let (queue, rx) = mpsc::channel(config.queue.max(1));
+    let (updates, _) = broadcast::channel(1024);
+    let app = Arc::new(App {
+        store,
+        queue,
+        updates,
+        progress: Mutex::new(HashMap::new()),
+        cache: Mutex::new(Vec::new()),
+        queued: AtomicUsize::new(0),
+        running: AtomicUsize::new(0),
+        compute: tokio::sync::Semaphore::new(config.workers),
+        shutdown: shutdown.clone(),
+        config,
+    });
+    let workers = spawn_workers(&app, rx);
+    if !resumed.is_empty() {
+        tracing::info!(jobs = resumed.len(), "resuming jobs left unfinished by the previous run");
+        let app = app.clone();
+        tokio::spawn(async move {
+            for id in resumed {
+                app.queued.fetch_add(1, Ordering::Relaxed);
+                if app.queue.send(id).await.is_err() {
+                    break;
+                }
+            }
+        });
+    }
+    let router = api::router(app.clone());
+    let mut signal = shutdown.clone();
+    let done = tokio::spawn(async move {
+        axum::serve(listener, router)
+            .with_graceful_shutdown(async move { stopping(&mut signal).await })
+            .await?;
+        let drain = Duration::from_secs(app.config.drain_seconds);
+        if tokio::time::timeout(drain, futures_join(workers)).await.is_err() {
+            tracing::warn!("running jobs did not finish in time; they will run again after the restart");
+        }
+        Ok(())
+    });
+    Ok(Running { addr, stop, done })
+}
+
+/// Resolves once shutdown has begun.
+pub(crate) async fn stopping(rx: &mut watch::Receiver<bool>) {
+    let _ = rx.wait_for(|s| *s).await;
+}
+
+async fn futures_join(handles: Vec<tokio::task::JoinHandle<()>>) {
+    for h in handles {
+        let _ = h.await;
+    }
+}
+
+fn spawn_workers(app: &Arc<App>, rx: mpsc::Receiver<i64>) -> Vec<tokio::task::JoinHandle<()>> {
+    let rx = Arc::new(tokio::sync::Mutex::new(rx));
+    (0..app.config.workers)
+        .map(|_| {
+            let (app, rx) = (app.clone(), rx.clone());
+            let mut shutdown = app.shutdown.clone();
+            tokio::spawn(async move {
+                loop {
+                    let next = {
+                        let mut rx = rx.lock().await;
+                        tokio::select! {
+                            id = rx.recv() => id,
+                            _ = stopping(&mut shutdown) => None,
+                        }
+                    };
+                    let Some(id) = next else { break };
+                    app.queued.fetch_sub(1, Ordering::Relaxed);
+                    app.running.fetch_add(1, Ordering::Relaxed);
+                    let permit = app.compute.acquire().await;
+                    let job = app.clone();
+                    if let Err(e) = tokio::task::spawn_blocking(move || job.execute(id)).await {
+                        tracing::error!(job = id, "a job panicked: {e}");
+                        let _ = app.store.fail_job(id, &serde_json::json!({"code": "internal", "message": "the job failed unexpectedly; the server log has the details"}));
+                    }
+                    drop(permit);
+                    app.running.fetch_sub(1, Ordering::Relaxed);
+                }
+            })
+        })
+        .collect()
+}
+
+/// Serve until Ctrl-C or SIGTERM (the `sanlian serve` command): prints the address,
+/// then drains running jobs on the way out.
+pub fn run(config: Config) -> Result<(), ServeError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(async move {
+        let running = start(config).await?;
+        println!("sanlian serving http://{}/ (Ctrl-C stops; queued jobs resume at the next start)", running.addr);
+        wait_for_signal().await;
+        tracing::info!("shutting down: no new requests; waiting for running jobs");
+        running.stop().await
+    })
+}
+
+async fn wait_for_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Set up, build, and serve the HTTP API and the planners' web page on
+# http://127.0.0.1:8080/ (instances and plans are kept in sanlian.db).
+# Extra arguments go to `sanlian serve` (e.g. --addr 127.0.0.1:9000).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/setup.sh
+cargo run --release -p sanlian-cli -- serve "$@"
