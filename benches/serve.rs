@@ -15,7 +15,7 @@ fn agent() -> ureq::Agent {
 
 fn post(agent: &ureq::Agent, url: &str, body: &[u8]) -> Value {
     let mut r = agent.post(url).header("content-type", "application/json").send(body).expect("accepted");
-    r.body_mut().with_config().limit(64 << 20).read_json().expect("JSON")
+    serde_json::from_slice(&r.body_mut().with_config().limit(64 << 20).read_to_vec().expect("a body")).expect("JSON")
 }
 
 fn get(agent: &ureq::Agent, url: &str) -> Vec<u8> {
