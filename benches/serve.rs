@@ -65,7 +65,9 @@ fn bench(c: &mut Criterion) {
     g.bench_function("shandong_solve_direct", |b| {
         b.iter(|| {
             let prep = Prepared::new(&inst).unwrap();
-            let Outcome::Planned(plan) = solve(&prep, &SolveOptions::default()).unwrap().outcome else { panic!("feasible") };
+            let Outcome::Planned(plan) = solve(&prep, &SolveOptions::default()).unwrap().outcome else {
+                panic!("feasible")
+            };
             assert!(sanlian_check::check(&prep, &plan).is_valid());
             serde_json::to_vec(&plan).unwrap()
         })
@@ -74,7 +76,8 @@ fn bench(c: &mut Criterion) {
     g.bench_function("small_20_concurrent_http", |b| {
         b.iter(|| {
             let plans: Vec<usize> = std::thread::scope(|s| {
-                let handles: Vec<_> = (0..20).map(|_| s.spawn(|| solve_over_http(&agent, &base, small).len())).collect();
+                let handles: Vec<_> =
+                    (0..20).map(|_| s.spawn(|| solve_over_http(&agent, &base, small).len())).collect();
                 handles.into_iter().map(|h| h.join().expect("no request failed")).collect()
             });
             assert_eq!(plans.len(), 20);

@@ -16,13 +16,18 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("shandong");
     g.sample_size(10);
     g.bench_function("validate_and_prepare", |b| b.iter(|| Prepared::new(&inst).unwrap()));
-    for (name, formulation) in [("solve_all_stages_aggregated", Formulation::Aggregated), ("solve_all_stages_plain_s1", Formulation::Plain)] {
+    for (name, formulation) in
+        [("solve_all_stages_aggregated", Formulation::Aggregated), ("solve_all_stages_plain_s1", Formulation::Plain)]
+    {
         let opts = SolveOptions { formulation, ..SolveOptions::default() };
         g.bench_function(name, |b| b.iter(|| solve(&prep, &opts).unwrap()));
     }
     let Outcome::Planned(plan) = solve(&prep, &SolveOptions::default()).unwrap().outcome else { panic!("feasible") };
     for st in &plan.stages {
-        eprintln!("stage {:<4} {:>8.4} s  rows {:>6} cols {:>6} models {:>3}", st.id, st.seconds, st.rows, st.columns, st.models);
+        eprintln!(
+            "stage {:<4} {:>8.4} s  rows {:>6} cols {:>6} models {:>3}",
+            st.id, st.seconds, st.rows, st.columns, st.models
+        );
     }
     g.bench_function("check", |b| b.iter(|| sanlian_check::check(&prep, &plan)));
     g.finish();
@@ -33,7 +38,8 @@ fn bench(c: &mut Criterion) {
         let o = SolveOptions { formulation, ..SolveOptions::default() };
         g.bench_function(name, |b| b.iter(|| stages::groups(&prep, &o).unwrap()));
     }
-    let defaults = SolveOptions { formulation: Formulation::Plain, lp_first: false, mip_rel_gap: 1e-4, ..SolveOptions::default() };
+    let defaults =
+        SolveOptions { formulation: Formulation::Plain, lp_first: false, mip_rel_gap: 1e-4, ..SolveOptions::default() };
     g.bench_function("s1_plain_highs_defaults", |b| b.iter(|| stages::groups(&prep, &defaults).unwrap()));
     let groups = stages::groups(&prep, &opts).unwrap();
     g.bench_function("s2_townships", |b| b.iter(|| stages::townships(&prep, &groups, &opts).unwrap()));

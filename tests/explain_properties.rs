@@ -98,7 +98,12 @@ proptest! {
     }
 }
 
-fn shape(cities: Vec<Vec<(usize, usize)>>, city_cadres: Vec<(usize, usize)>, max_per_township: u32, years: Vec<u8>) -> common::Shape {
+fn shape(
+    cities: Vec<Vec<(usize, usize)>>,
+    city_cadres: Vec<(usize, usize)>,
+    max_per_township: u32,
+    years: Vec<u8>,
+) -> common::Shape {
     common::Shape {
         cities,
         city_cadres,
@@ -125,7 +130,12 @@ fn shape(cities: Vec<Vec<(usize, usize)>>, city_cadres: Vec<(usize, usize)>, max
 /// pass aimed at inclusion-minimality returned {990101, 990202}, short by 2 only.)
 #[test]
 fn coverage_certificate_shows_the_whole_shortfall() {
-    let inst = common::build(&shape(vec![vec![(5, 0), (6, 2)], vec![(4, 0), (8, 0)]], vec![(3, 1), (3, 1), (1, 1)], 1, vec![0, 1]));
+    let inst = common::build(&shape(
+        vec![vec![(5, 0), (6, 2)], vec![(4, 0), (8, 0)]],
+        vec![(3, 1), (3, 1), (1, 1)],
+        1,
+        vec![0, 1],
+    ));
     let prep = Prepared::new(&inst).unwrap();
     let certs = infeasibility(&prep);
     let cov = certs.iter().find(|c| c.kind == CertificateKind::Coverage).expect("an H7 certificate");

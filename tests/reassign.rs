@@ -25,7 +25,11 @@ fn date(s: &str) -> chrono::NaiveDate {
 
 /// Apply `events`, repair, and check the answer: valid on the new instance, the past
 /// unchanged. Returns the repaired plan, the baselines and the new instance.
-fn repaired(inst: &Instance, old: &Plan, events: Vec<Event>) -> Option<(Plan, Vec<Option<Baseline>>, Instance, chrono::NaiveDate)> {
+fn repaired(
+    inst: &Instance,
+    old: &Plan,
+    events: Vec<Event>,
+) -> Option<(Plan, Vec<Option<Baseline>>, Instance, chrono::NaiveDate)> {
     let applied = Events { events }.apply(inst).expect("valid events");
     let next = applied.instance.clone();
     let prep = Prepared::new(&next).unwrap();
@@ -45,7 +49,11 @@ fn repaired(inst: &Instance, old: &Plan, events: Vec<Event>) -> Option<(Plan, Ve
                 let Some(b) = b else { continue };
                 let at_work = (0..2).any(|y| {
                     prep.active(c, y)
-                        && sanlian_model::cost::month_days(next.first_year + y as i32, next.parameters.window_first_month).0 < applied.date
+                        && sanlian_model::cost::month_days(
+                            next.first_year + y as i32,
+                            next.parameters.window_first_month,
+                        )
+                        .0 < applied.date
                 });
                 if b.successor || at_work {
                     fixed.eligible[c].retain(|&k| k == b.county);
@@ -66,13 +74,14 @@ fn replace_changes_nothing_but_the_person() {
     let inst = small();
     let old = plan_of(&inst);
     let p003 = inst.cadres.iter().find(|c| c.id == "P003").unwrap();
-    let successor = Cadre { department: p003.department.clone(), senior: true, ..Cadre::new("P901", "接任者", Level::Province, "团省委", p003.base) };
-    let (plan, base, next, d) = repaired(
-        &inst,
-        &old,
-        vec![Event::Replace { date: date("2027-07-01"), cadre: "P003".into(), successor }],
-    )
-    .expect("a successor keeps the plan feasible");
+    let successor = Cadre {
+        department: p003.department.clone(),
+        senior: true,
+        ..Cadre::new("P901", "接任者", Level::Province, "团省委", p003.base)
+    };
+    let (plan, base, next, d) =
+        repaired(&inst, &old, vec![Event::Replace { date: date("2027-07-01"), cadre: "P003".into(), successor }])
+            .expect("a successor keeps the plan feasible");
     let prep = Prepared::new(&next).unwrap();
     assert_eq!(changes(&prep, d, &base, &plan), Vec::new(), "nothing but the person changes");
     let old_p003 = old.assignments.iter().find(|a| a.cadre == "P003").unwrap();
@@ -114,7 +123,10 @@ fn joiner_and_unavailability_are_absorbed() {
     let inst = small();
     let old = plan_of(&inst);
     let seat = Point { lat: 36.670849, lon: 117.014012 };
-    let joiner = Cadre { department: Some("组织部".into()), ..Cadre::new("P902", "新成员", Level::Province, "团省委", seat) };
+    let joiner = Cadre {
+        department: Some("组织部".into()),
+        ..Cadre::new("P902", "新成员", Level::Province, "团省委", seat)
+    };
     let p001 = old.assignments.iter().find(|a| a.cadre == "P001").unwrap();
     let later: Vec<String> = p001.years[1].blocks.iter().map(|b| b.month.clone()).collect();
     let (plan, base, next, d) = repaired(
@@ -130,7 +142,10 @@ fn joiner_and_unavailability_are_absorbed() {
     let list = changes(&prep, d, &base, &plan);
     assert!(list.iter().any(|c| c.cadre == "P001" && c.kind == "months" && c.year == 2028), "{list:?}");
     let p902 = plan.assignments.iter().find(|a| a.cadre == "P902").unwrap();
-    assert!(p902.years.iter().flat_map(|y| &y.blocks).all(|b| b.first_day >= d), "a joiner's blocks start after it joins");
+    assert!(
+        p902.years.iter().flat_map(|y| &y.blocks).all(|b| b.first_day >= d),
+        "a joiner's blocks start after it joins"
+    );
 }
 
 /// Fewest township changes by enumeration: with every group pinned (an event in the middle
@@ -170,7 +185,8 @@ fn brute_force_township_changes(prep: &Prepared, base: &[Option<Baseline>], plan
             });
             let covered = towns.iter().all(|&t| y2.contains(&t) || year1.iter().any(|(_, t1)| *t1 == Some(t)));
             if distinct && load && covered {
-                let n = free.iter().zip(&y2).filter(|(&c, &t)| base[c].as_ref().and_then(|b| b.town[1]) != Some(t)).count();
+                let n =
+                    free.iter().zip(&y2).filter(|(&c, &t)| base[c].as_ref().and_then(|b| b.town[1]) != Some(t)).count();
                 best = Some(best.map_or(n, |b: usize| b.min(n)));
             }
             let mut i = 0;

@@ -20,7 +20,9 @@ fn solve_within(prep: &Prepared, limit: f64) -> Option<Vec<String>> {
         }
         Err(other) => panic!("limit {limit}: only a time-limit error is acceptable, got: {other}"),
         Ok(solution) => match solution.outcome {
-            Outcome::Infeasible(certs) => panic!("limit {limit}: the feasible fixture was called infeasible: {certs:?}"),
+            Outcome::Infeasible(certs) => {
+                panic!("limit {limit}: the feasible fixture was called infeasible: {certs:?}")
+            }
             Outcome::Planned(plan) => {
                 let report = sanlian_check::check(prep, &plan);
                 assert!(report.is_valid(), "limit {limit}: the checker rejects the plan: {:?}", report.violations);

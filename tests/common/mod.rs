@@ -5,8 +5,8 @@
 
 use proptest::prelude::*;
 use sanlian_model::{
-    Cadre, Certificate, CertificateKind, City, County, CountyKind, Instance, Level, Mode, Parameters, Point, Prepared, Province,
-    Region, Township,
+    Cadre, Certificate, CertificateKind, City, County, CountyKind, Instance, Level, Mode, Parameters, Point, Prepared,
+    Province, Region, Township,
 };
 
 /// The shape of a small random instance.
@@ -66,23 +66,36 @@ pub fn shapes() -> impl Strategy<Value = Shape> {
             let n: usize = t.0.iter().map(|c| c.len()).sum();
             (2..=8).contains(&n)
         })
-        .prop_map(|(cities, city_cadres, province, universities, params, years, unavailable, prefs, priority, (previous, modes, periods))| Shape {
-            cities,
-            city_cadres,
-            province,
-            universities,
-            max_per_township: params.0,
-            share: params.1,
-            blocks: params.2,
-            min_upper: params.3,
-            years,
-            unavailable,
-            prefs,
-            priority,
-            previous,
-            modes,
-            periods,
-        })
+        .prop_map(
+            |(
+                cities,
+                city_cadres,
+                province,
+                universities,
+                params,
+                years,
+                unavailable,
+                prefs,
+                priority,
+                (previous, modes, periods),
+            )| Shape {
+                cities,
+                city_cadres,
+                province,
+                universities,
+                max_per_township: params.0,
+                share: params.1,
+                blocks: params.2,
+                min_upper: params.3,
+                years,
+                unavailable,
+                prefs,
+                priority,
+                previous,
+                modes,
+                periods,
+            },
+        )
 }
 
 const TAGS: [&str; 3] = ["就业创业", "志愿服务", "乡村振兴"];
@@ -122,13 +135,27 @@ pub fn build(shape: &Shape) -> Instance {
                 n_town += 1;
             }
             for j in 0..county_cadres {
-                cadres.push(cadre(format!("K{code}-{j}"), Level::County, format!("团测试{}县{}委", ci + 1, ki + 1), None, false, kseat));
+                cadres.push(cadre(
+                    format!("K{code}-{j}"),
+                    Level::County,
+                    format!("团测试{}县{}委", ci + 1, ki + 1),
+                    None,
+                    false,
+                    kseat,
+                ));
                 cadres.last_mut().unwrap().home_county = Some(code.clone());
             }
         }
         let (n, seniors) = shape.city_cadres[ci];
         for j in 0..n {
-            cadres.push(cadre(format!("C{ci}-{j}"), Level::City, format!("团测试{}市委", ci + 1), None, j < seniors, seat));
+            cadres.push(cadre(
+                format!("C{ci}-{j}"),
+                Level::City,
+                format!("团测试{}市委", ci + 1),
+                None,
+                j < seniors,
+                seat,
+            ));
             cadres.last_mut().unwrap().home_city = Some(city_code.clone());
         }
     }
@@ -140,7 +167,11 @@ pub fn build(shape: &Shape) -> Instance {
     for (u, &(ci, senior)) in shape.universities.iter().enumerate() {
         let ci = ci % cities.len();
         let base = Point { lat: cities[ci].seat.lat + 0.05, lon: cities[ci].seat.lon + 0.05 };
-        let (level, unit) = if u % 2 == 0 { (Level::University, format!("测试大学{u}团委")) } else { (Level::Enterprise, format!("测试企业{u}团委")) };
+        let (level, unit) = if u % 2 == 0 {
+            (Level::University, format!("测试大学{u}团委"))
+        } else {
+            (Level::Enterprise, format!("测试企业{u}团委"))
+        };
         for j in 0..2 {
             cadres.push(cadre(format!("U{u}-{j}"), level, unit.clone(), None, senior && j == 0, base));
         }
@@ -218,7 +249,8 @@ pub fn reverify(prep: &Prepared, cert: &Certificate) -> Result<(), String> {
     let in_set = |k: usize| counties.contains(&k);
     // H2 by its words; a re-planning certificate narrows it further (cadres at work keep
     // their groups), which `prep.eligible` then carries.
-    let eligible_any = |c: usize| inst.cadres[c].level_eligible_any(prep, &in_set) && prep.eligible[c].iter().any(|&k| in_set(k));
+    let eligible_any =
+        |c: usize| inst.cadres[c].level_eligible_any(prep, &in_set) && prep.eligible[c].iter().any(|&k| in_set(k));
     // Certificates about one day count only the cadres in service that day.
     let serves = |c: usize| cert.day.is_none_or(|d| inst.cadres[c].serves_on(d));
     let (need, supply): (u64, u64) = match cert.kind {
@@ -232,7 +264,8 @@ pub fn reverify(prep: &Prepared, cert: &Certificate) -> Result<(), String> {
         ),
         CertificateKind::UpperMembers => (
             counties.len() as u64 * p.min_upper_per_group as u64,
-            (0..inst.cadres.len()).filter(|&c| inst.cadres[c].level.is_upper() && eligible_any(c) && serves(c)).count() as u64,
+            (0..inst.cadres.len()).filter(|&c| inst.cadres[c].level.is_upper() && eligible_any(c) && serves(c)).count()
+                as u64,
         ),
         CertificateKind::TownshipLoad => {
             let y = cert.year.ok_or("H6 certificate without a year")?;
@@ -245,7 +278,8 @@ pub fn reverify(prep: &Prepared, cert: &Certificate) -> Result<(), String> {
                     return Err(format!("{id} may serve outside the certificate's counties"));
                 }
             }
-            let places: u64 = counties.iter().map(|&k| prep.townships_of[k].len() as u64).sum::<u64>() * p.max_cadres_per_township_year as u64;
+            let places: u64 = counties.iter().map(|&k| prep.townships_of[k].len() as u64).sum::<u64>()
+                * p.max_cadres_per_township_year as u64;
             (cert.cadres.len() as u64, places)
         }
         CertificateKind::BlockMonths => {
@@ -254,7 +288,9 @@ pub fn reverify(prep: &Prepared, cert: &Certificate) -> Result<(), String> {
             let year = inst.first_year + y as i32;
             let free = p
                 .window_months()
-                .filter(|&m| prep.serves_month(c, y, m) && !inst.cadres[c].unavailable_months.contains(&format!("{year}-{m:02}")))
+                .filter(|&m| {
+                    prep.serves_month(c, y, m) && !inst.cadres[c].unavailable_months.contains(&format!("{year}-{m:02}"))
+                })
                 .count() as u64;
             (prep.block_range(c, y).0 as u64, free)
         }
@@ -299,9 +335,8 @@ pub fn years_served(prep: &Prepared, c: usize) -> u64 {
     (0..2)
         .filter(|&y| {
             cadre.active_years.contains(&(y as u8 + 1))
-                && p.window_months().any(|m| {
-                    cadre.serves_on(chrono::NaiveDate::from_ymd_opt(prep.inst.first_year + y, m, 1).unwrap())
-                })
+                && p.window_months()
+                    .any(|m| cadre.serves_on(chrono::NaiveDate::from_ymd_opt(prep.inst.first_year + y, m, 1).unwrap()))
         })
         .count() as u64
 }
@@ -316,11 +351,14 @@ impl EligibleAny for Cadre {
         let r = &prep.inst.region;
         let ks: Vec<usize> = match self.level {
             Level::County => vec![prep.county_index[self.home_county.as_deref().unwrap()]],
-            Level::City => (0..r.counties.len()).filter(|&k| Some(&r.counties[k].city) == self.home_city.as_ref()).collect(),
+            Level::City => {
+                (0..r.counties.len()).filter(|&k| Some(&r.counties[k].city) == self.home_city.as_ref()).collect()
+            }
             Level::Province => (0..r.counties.len()).collect(),
             Level::University | Level::Enterprise => {
                 let d = |k: usize| sanlian_model::geo::haversine_km(self.base, r.counties[k].seat);
-                let near: Vec<usize> = (0..r.counties.len()).filter(|&k| d(k) <= prep.inst.parameters.nearby_km).collect();
+                let near: Vec<usize> =
+                    (0..r.counties.len()).filter(|&k| d(k) <= prep.inst.parameters.nearby_km).collect();
                 if near.is_empty() {
                     vec![(0..r.counties.len()).min_by(|&a, &b| d(a).total_cmp(&d(b))).unwrap()]
                 } else {
@@ -345,11 +383,8 @@ pub fn hall_need_supply(
 ) -> Option<(u64, u64)> {
     let inst = prep.inst;
     let in_set = |k: usize| counties.contains(&k);
-    let eligible: Vec<bool> = inst
-        .cadres
-        .iter()
-        .map(|c| c.level_eligible_any(prep, &in_set) && day.is_none_or(|d| c.serves_on(d)))
-        .collect();
+    let eligible: Vec<bool> =
+        inst.cadres.iter().map(|c| c.level_eligible_any(prep, &in_set) && day.is_none_or(|d| c.serves_on(d))).collect();
     let supply = |per_cadre: &dyn Fn(&Cadre) -> u64| -> u64 {
         inst.cadres.iter().zip(&eligible).filter(|(_, &e)| e).map(|(c, _)| per_cadre(c)).sum()
     };

@@ -108,7 +108,11 @@ fn check_h3_leader(prep: &Prepared, plan: &Plan, view: &PlanView, found: &mut Fi
             }
             if let Some(u) = until {
                 if prep.inst.cadres[c].until != Some(u) {
-                    found.add("H3", code, format!("former leader {id} is listed until {u}, but its service does not end then"));
+                    found.add(
+                        "H3",
+                        code,
+                        format!("former leader {id} is listed until {u}, but its service does not end then"),
+                    );
                 }
             }
             known.push((c, until));
@@ -165,7 +169,9 @@ fn check_h4_mixed_composition(prep: &Prepared, plan: &Plan, view: &PlanView, fou
                 found.add(
                     "H4",
                     &county.code,
-                    format!("from {day} the group has {serving} province- or city-level member(s) in service, needs {need}"),
+                    format!(
+                        "from {day} the group has {serving} province- or city-level member(s) in service, needs {need}"
+                    ),
                 );
             }
         }
@@ -236,7 +242,11 @@ fn check_h6_township_load(prep: &Prepared, view: &PlanView, found: &mut Findings
             found.add(
                 "H6",
                 &inst.region.townships[t].code,
-                format!("{busiest} cadres cover it at once in {} ({}), at most {max} may", view.year(y), ids.join(", ")),
+                format!(
+                    "{busiest} cadres cover it at once in {} ({}), at most {max} may",
+                    view.year(y),
+                    ids.join(", ")
+                ),
             );
         }
     }
@@ -290,7 +300,11 @@ fn check_h8_blocks(prep: &Prepared, view: &PlanView, found: &mut Findings) {
                     found.add("H8", &cadre.id, format!("block {} is listed twice", block.month));
                 }
                 if block_year == year && (1..=12).contains(&month) && !prep.serves_month(c, y, month) {
-                    found.add("H8", &cadre.id, format!("block {} lies outside the cadre's service period", block.month));
+                    found.add(
+                        "H8",
+                        &cadre.id,
+                        format!("block {} lies outside the cadre's service period", block.month),
+                    );
                 }
                 if block_year == year && prep.unavailable[c][y] & (1 << month) != 0 {
                     found.add(
@@ -419,11 +433,16 @@ fn untrue_shortfall(prep: &Prepared, view: &PlanView, s: &Shortfall) -> Option<S
         ("H4", Some(k), _) => {
             let need = inst.parameters.min_upper_per_group as usize;
             let upper_on = |d| {
-                view.members[k].iter().filter(|&&c| inst.cadres[c].level.is_upper() && inst.cadres[c].serves_on(d)).count()
+                view.members[k]
+                    .iter()
+                    .filter(|&&c| inst.cadres[c].level.is_upper() && inst.cadres[c].serves_on(d))
+                    .count()
             };
-            let least = prep.stretch_starts(view.members[k].iter().copied()).into_iter().map(upper_on).min().unwrap_or(0);
+            let least =
+                prep.stretch_starts(view.members[k].iter().copied()).into_iter().map(upper_on).min().unwrap_or(0);
             let upper = upper_members(prep, view, k).min(least);
-            (upper >= need).then(|| format!("the group has {upper} province- or city-level member(s) at all times, {need} needed"))
+            (upper >= need)
+                .then(|| format!("the group has {upper} province- or city-level member(s) at all times, {need} needed"))
         }
         ("H7", _, Some(t)) => (view.covered[t] != [false, false]).then(|| "the township is covered".to_string()),
         ("H7", Some(k), _) => prep.townships_of[k]

@@ -58,9 +58,10 @@ pub(crate) fn recompute(prep: &Prepared, view: &PlanView) -> StageValues {
     let on_every_day = |k: usize, least: usize, counts: &dyn Fn(usize) -> bool| {
         let members = &view.members[k];
         !members.is_empty()
-            && prep.stretch_starts(members.iter().copied()).into_iter().all(|d| {
-                members.iter().filter(|&&c| counts(c) && inst.cadres[c].serves_on(d)).count() >= least.max(1)
-            })
+            && prep
+                .stretch_starts(members.iter().copied())
+                .into_iter()
+                .all(|d| members.iter().filter(|&&c| counts(c) && inst.cadres[c].serves_on(d)).count() >= least.max(1))
     };
     v.b2_senior_leaders = (0..n_counties).filter(|&k| on_every_day(k, 1, &|c| inst.cadres[c].senior)).count();
     let need = p.min_upper_per_group as usize;

@@ -13,7 +13,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use sanlian_files::{map, table};
-use sanlian_model::{Instance, InputError, Plan, PlanMode, Prepared};
+use sanlian_model::{InputError, Instance, Plan, PlanMode, Prepared};
 use sanlian_solver::{Formulation, Outcome, SolveOptions};
 
 #[derive(Parser)]
@@ -204,7 +204,12 @@ fn load_instance(path: &Path) -> Result<Instance, Failure> {
 
 fn load_plan(path: &Path) -> Result<Plan, Failure> {
     serde_json::from_str(&read(path)?).map_err(|e| {
-        Failure::input(format!("{}: plan is not valid JSON at line {}, column {}: {e}", path.display(), e.line(), e.column()))
+        Failure::input(format!(
+            "{}: plan is not valid JSON at line {}, column {}: {e}",
+            path.display(),
+            e.line(),
+            e.column()
+        ))
     })
 }
 
@@ -264,7 +269,8 @@ fn run(command: Command) -> Result<(), Failure> {
                 solver_log,
                 ..SolveOptions::default()
             };
-            let solution = sanlian_solver::solve(&prep, &opts).map_err(|e| Failure { code: 1, message: e.to_string() })?;
+            let solution =
+                sanlian_solver::solve(&prep, &opts).map_err(|e| Failure { code: 1, message: e.to_string() })?;
             if let Some(dir) = &write_model {
                 std::fs::create_dir_all(dir)
                     .map_err(|e| Failure { code: 1, message: format!("cannot create {}: {e}", dir.display()) })?;
@@ -286,7 +292,10 @@ fn run(command: Command) -> Result<(), Failure> {
                         let list: Vec<String> = report.violations.iter().map(|v| v.to_string()).collect();
                         return Err(Failure {
                             code: 1,
-                            message: format!("internal error: the checker rejects the solver's plan, nothing written:\n{}", list.join("\n")),
+                            message: format!(
+                                "internal error: the checker rejects the solver's plan, nothing written:\n{}",
+                                list.join("\n")
+                            ),
                         });
                     }
                     // Files that can fail to build are built before anything is written.

@@ -64,7 +64,11 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let inst = load_instance(&args.instance)?;
     let prep = Prepared::new(&inst).map_err(|e| Failure::input(format!("{}: {e}", args.instance.display())))?;
     let sel = Selection { level: args.level.into(), senior_only: args.senior_only };
-    let opts = SolveOptions { time_limit: args.time_limit, capture_models: args.write_model.is_some(), ..SolveOptions::default() };
+    let opts = SolveOptions {
+        time_limit: args.time_limit,
+        capture_models: args.write_model.is_some(),
+        ..SolveOptions::default()
+    };
     let names = Names::of(&inst);
     let m = match min_roster(&prep, &sel, &opts) {
         Ok(m) => m,
@@ -74,7 +78,8 @@ pub fn run(args: Args) -> Result<(), Failure> {
         }
         Err(e) => return Err(Failure { code: 1, message: e.to_string() }),
     };
-    let reduced = Prepared::new(&m.reduced_instance).map_err(|e| Failure { code: 1, message: format!("internal error: {e}") })?;
+    let reduced =
+        Prepared::new(&m.reduced_instance).map_err(|e| Failure { code: 1, message: format!("internal error: {e}") })?;
     let report = sanlian_check::check(&reduced, &m.plan);
     println!(
         "{}: at least {} of the {} {} are needed for a strict plan ({} can stay home).",
@@ -100,11 +105,15 @@ pub fn run(args: Args) -> Result<(), Failure> {
     println!("Plan at the minimum: S1 {s1:.2}, coverage {}/{}", m.plan.coverage.total, m.plan.coverage.townships);
     if !report.is_valid() {
         let list: Vec<String> = report.violations.iter().map(|v| v.to_string()).collect();
-        return Err(Failure { code: 1, message: format!("internal error: the checker rejects the plan at the minimum:\n{}", list.join("\n")) });
+        return Err(Failure {
+            code: 1,
+            message: format!("internal error: the checker rejects the plan at the minimum:\n{}", list.join("\n")),
+        });
     }
     println!("Checker: valid (on the reduced instance)");
     if let Some(dir) = &args.write_model {
-        std::fs::create_dir_all(dir).map_err(|e| Failure { code: 1, message: format!("cannot create {}: {e}", dir.display()) })?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Failure { code: 1, message: format!("cannot create {}: {e}", dir.display()) })?;
         for model in &m.models {
             write_atomic(&dir.join(format!("{}.mps", model.name)), &model.mps)?;
         }

@@ -38,7 +38,8 @@ pub fn run(args: Args) -> Result<(), Failure> {
     }
     let inst = load_instance(&args.instance)?;
     let old = load_plan(&args.plan)?;
-    let events = Events::from_json(&read(&args.events)?).map_err(|e| Failure::input(format!("{}: {e}", args.events.display())))?;
+    let events = Events::from_json(&read(&args.events)?)
+        .map_err(|e| Failure::input(format!("{}: {e}", args.events.display())))?;
     let mode = match args.mode {
         ModeArg::Strict => PlanMode::Strict,
         ModeArg::BestEffort => PlanMode::BestEffort,

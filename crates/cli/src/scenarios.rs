@@ -26,7 +26,8 @@ pub struct Args {
 
 /// Run `sanlian scenarios`.
 pub fn run(args: Args) -> Result<(), Failure> {
-    let spec = Spec::from_json(&read(&args.spec)?).map_err(|e| Failure::input(format!("{}: {e}", args.spec.display())))?;
+    let spec =
+        Spec::from_json(&read(&args.spec)?).map_err(|e| Failure::input(format!("{}: {e}", args.spec.display())))?;
     let base_path = match (&args.base, &spec.base) {
         (Some(p), _) => p.clone(),
         (None, Some(rel)) => args.spec.parent().unwrap_or(std::path::Path::new(".")).join(rel),
@@ -48,7 +49,8 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let rows = run_with(&family, &RunOptions::of(&spec), &|done, _| bar.set_position(done as u64));
     bar.finish_and_clear();
     let out = &args.output;
-    std::fs::create_dir_all(out).map_err(|e| Failure { code: 1, message: format!("cannot create {}: {e}", out.display()) })?;
+    std::fs::create_dir_all(out)
+        .map_err(|e| Failure { code: 1, message: format!("cannot create {}: {e}", out.display()) })?;
     write_atomic(&out.join("scenarios.csv"), &to_csv(&rows))?;
     write_atomic(&out.join("scenarios.json"), &to_json(&rows))?;
     let mut sweeps: Vec<&str> = Vec::new();
@@ -58,16 +60,29 @@ pub fn run(args: Args) -> Result<(), Failure> {
         }
     }
     for sweep in &sweeps {
-        let file: String = sweep.chars().map(|c| if c.is_alphanumeric() || c == '_' || c == '-' { c } else { '_' }).collect();
+        let file: String =
+            sweep.chars().map(|c| if c.is_alphanumeric() || c == '_' || c == '-' { c } else { '_' }).collect();
         write_atomic(&out.join(format!("chart-{file}.svg")), &chart_svg(&rows, sweep))?;
     }
     println!("{}: {} variants of {} ({} sweeps)", spec.name, rows.len(), base.name, sweeps.len());
-    println!("{:<28} {:<22} {:>8} {:>9} {:>10} {:>14} {:>8}", "sweep", "parameter", "value", "feasible", "coverage", "S1", "seconds");
+    println!(
+        "{:<28} {:<22} {:>8} {:>9} {:>10} {:>14} {:>8}",
+        "sweep", "parameter", "value", "feasible", "coverage", "S1", "seconds"
+    );
     for r in &rows {
         let s1 = r.s1_cost.map(|v| format!("{v:.0}")).unwrap_or_else(|| "—".into());
         let cov = format!("{}/{}", r.coverage_best_effort, r.townships);
-        let feasible = if r.error.is_some() { "error" } else if r.feasible { "yes" } else { "no" };
-        println!("{:<28} {:<22} {:>8} {:>9} {:>10} {:>14} {:>8.2}", r.sweep, r.parameter, r.value, feasible, cov, s1, r.seconds);
+        let feasible = if r.error.is_some() {
+            "error"
+        } else if r.feasible {
+            "yes"
+        } else {
+            "no"
+        };
+        println!(
+            "{:<28} {:<22} {:>8} {:>9} {:>10} {:>14} {:>8.2}",
+            r.sweep, r.parameter, r.value, feasible, cov, s1, r.seconds
+        );
     }
     println!("written: {}/scenarios.csv, scenarios.json and {} chart(s)", out.display(), sweeps.len());
     Ok(())

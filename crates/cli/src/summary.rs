@@ -51,7 +51,15 @@ pub fn plan(prep: &Prepared, plan: &Plan, report: &Report) -> String {
         let _ = writeln!(
             s,
             "  {:<4} {} {:>14.2} · {:>14.2} · {:.1e} · {}×{} in {} model(s) · {:.3} s · {proof}",
-            st.id, pad(&st.name, 68), st.objective, st.bound, st.gap, st.rows, st.columns, st.models, st.seconds
+            st.id,
+            pad(&st.name, 68),
+            st.objective,
+            st.bound,
+            st.gap,
+            st.rows,
+            st.columns,
+            st.models,
+            st.seconds
         );
     }
     let _ = writeln!(s, "\nGroups and leaders by city (leader level · members by level):");
@@ -71,15 +79,31 @@ pub fn plan(prep: &Prepared, plan: &Plan, report: &Report) -> String {
                 *members.entry(*lvl).or_default() += n;
             }
         }
-        let fmt = |m: &BTreeMap<Level, usize>| m.iter().map(|(l, n)| format!("{} {n}", l.zh())).collect::<Vec<_>>().join(", ");
-        let _ = writeln!(s, "  {} {:>3} groups · leaders: {} · members: {}", pad(&city.name, 8), groups.len(), fmt(&leaders), fmt(&members));
+        let fmt = |m: &BTreeMap<Level, usize>| {
+            m.iter().map(|(l, n)| format!("{} {n}", l.zh())).collect::<Vec<_>>().join(", ")
+        };
+        let _ = writeln!(
+            s,
+            "  {} {:>3} groups · leaders: {} · members: {}",
+            pad(&city.name, 8),
+            groups.len(),
+            fmt(&leaders),
+            fmt(&members)
+        );
     }
     let _ = writeln!(s, "\nCost by dispatching unit (two years; travel counted in S1, stay reported only):");
     let mut units = plan.costs.units.clone();
     units.sort_by(|a, b| (b.travel + b.stay).total_cmp(&(a.travel + a.stay)));
     const SHOWN: usize = 20;
     for u in units.iter().take(SHOWN) {
-        let _ = writeln!(s, "  {} {:>4} cadres · travel {:>12} · stay {:>12}", pad(&u.unit, 24), u.cadres, yuan(u.travel), yuan(u.stay));
+        let _ = writeln!(
+            s,
+            "  {} {:>4} cadres · travel {:>12} · stay {:>12}",
+            pad(&u.unit, 24),
+            u.cadres,
+            yuan(u.travel),
+            yuan(u.stay)
+        );
     }
     if units.len() > SHOWN {
         let rest = &units[SHOWN..];

@@ -55,7 +55,9 @@ impl Server {
                     }
                 }
                 Err(mpsc::RecvTimeoutError::Timeout) => {}
-                Err(mpsc::RecvTimeoutError::Disconnected) => server.fail("`sanlian serve` closed its output before printing its address"),
+                Err(mpsc::RecvTimeoutError::Disconnected) => {
+                    server.fail("`sanlian serve` closed its output before printing its address")
+                }
             }
             if let Ok(Some(status)) = server.child.try_wait() {
                 server.fail(&format!("`sanlian serve` exited ({status}) before printing its address"));
@@ -180,7 +182,9 @@ fn js(tab: &Tab, expression: &str) -> Value {
     let wrapped = format!("JSON.stringify(({expression}))");
     let object = tab.evaluate(&wrapped, false).unwrap_or_else(|e| panic!("evaluating `{expression}`: {e}"));
     match object.value {
-        Some(Value::String(text)) => serde_json::from_str(&text).unwrap_or_else(|e| panic!("`{expression}` gave {text}: {e}")),
+        Some(Value::String(text)) => {
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("`{expression}` gave {text}: {e}"))
+        }
         _ => Value::Null,
     }
 }
@@ -294,7 +298,13 @@ fn planners_page_loads_solves_and_explains_in_chromium() {
     let title = tab.wait_for_element("h1#title").expect("the title").get_inner_text().expect("title text");
     assert_eq!(title.trim(), TITLE_ZH);
     assert_eq!(js(&tab, "document.getElementById('solve').textContent.trim()"), Value::from("求解"));
-    wait_until(&tab, &server, "the fixture list", "!!document.querySelector('#fixture option[value=\"small\"]')", Duration::from_secs(20));
+    wait_until(
+        &tab,
+        &server,
+        "the fixture list",
+        "!!document.querySelector('#fixture option[value=\"small\"]')",
+        Duration::from_secs(20),
+    );
 
     // Pick the small fixture in the select, press 载入.
     js(&tab, "(() => { const s = document.getElementById('fixture'); s.value = 'small'; s.dispatchEvent(new Event('change')); return s.value; })()");
@@ -306,7 +316,8 @@ fn planners_page_loads_solves_and_explains_in_chromium() {
         "document.body.dataset.state === 'idle' && !!document.body.dataset.instance && !document.getElementById('solve').disabled",
         Duration::from_secs(30),
     );
-    let instance: i64 = js(&tab, "document.body.dataset.instance").as_str().and_then(|s| s.parse().ok()).expect("instance id");
+    let instance: i64 =
+        js(&tab, "document.body.dataset.instance").as_str().and_then(|s| s.parse().ok()).expect("instance id");
     let summary = server.json(&format!("/api/instances/{instance}/summary"));
     assert_eq!(summary["source"], "fixture:small", "the page loaded the wrong instance: {summary}");
 
@@ -324,14 +335,23 @@ fn planners_page_loads_solves_and_explains_in_chromium() {
     assert_eq!(count(&tab, "#map circle.county"), n, "one circle per group on the map");
     assert_eq!(count(&tab, "#groups tbody tr[data-county]"), n, "one table row per group");
     assert_eq!(count(&tab, "#gantt tbody tr"), n, "one Gantt row per group");
-    let months = server.json(&format!("/api/plans/{pid}/view"))["months"].as_array().map(Vec::len).expect("view months");
+    let months =
+        server.json(&format!("/api/plans/{pid}/view"))["months"].as_array().map(Vec::len).expect("view months");
     assert_eq!(count(&tab, "#gantt tbody tr:first-child td"), months, "one Gantt column per month");
     assert!(count(&tab, "#caps tbody tr") > 0, "the department caps table is empty");
-    let status = js(&tab, "document.getElementById('progress-text').textContent").as_str().unwrap_or_default().to_string();
+    let status =
+        js(&tab, "document.getElementById('progress-text').textContent").as_str().unwrap_or_default().to_string();
     let coverage = format!("{}/{}", plan["coverage"]["total"], plan["coverage"]["townships"]);
-    assert!(status.contains(&coverage) && status.contains('✓'), "the status line should show coverage {coverage} and ✓: {status}");
+    assert!(
+        status.contains(&coverage) && status.contains('✓'),
+        "the status line should show coverage {coverage} and ✓: {status}"
+    );
     assert!(count(&tab, "#downloads a[href]") >= 9, "the downloads panel lacks links");
-    assert!(js(&tab, "document.getElementById('error').hidden") == Value::Bool(true), "an error is shown: {}", page_report(&tab));
+    assert!(
+        js(&tab, "document.getElementById('error').hidden") == Value::Bool(true),
+        "an error is shown: {}",
+        page_report(&tab)
+    );
 
     // Click a county on the map: its explanation appears and its row is highlighted.
     let county = groups[0]["county"].as_str().expect("county code").to_string();
@@ -343,7 +363,13 @@ fn planners_page_loads_solves_and_explains_in_chromium() {
         code = serde_json::to_string(&county).unwrap(),
         name = serde_json::to_string(&county_name).unwrap(),
     );
-    wait_until(&tab, &server, &format!("the explanation of {county_name} ({county})"), &explained, Duration::from_secs(60));
+    wait_until(
+        &tab,
+        &server,
+        &format!("the explanation of {county_name} ({county})"),
+        &explained,
+        Duration::from_secs(60),
+    );
     assert_eq!(
         js(&tab, "(document.querySelector('#groups tr.group-row.selected') || {dataset: {}}).dataset.county || null"),
         Value::from(county.clone()),
@@ -351,16 +377,35 @@ fn planners_page_loads_solves_and_explains_in_chromium() {
     );
 
     // Click its row: the members unfold, one line per member.
-    tab.find_element(&format!("#groups tbody tr[data-county=\"{county}\"]")).expect("the county's row").click().expect("click the row");
-    wait_until(&tab, &server, "the members to unfold", "!!document.querySelector('#groups tr.members-row')", Duration::from_secs(10));
+    tab.find_element(&format!("#groups tbody tr[data-county=\"{county}\"]"))
+        .expect("the county's row")
+        .click()
+        .expect("click the row");
+    wait_until(
+        &tab,
+        &server,
+        "the members to unfold",
+        "!!document.querySelector('#groups tr.members-row')",
+        Duration::from_secs(10),
+    );
     let members = groups[0]["members"].as_array().map(Vec::len).unwrap_or(0);
-    assert_eq!(count(&tab, "#groups tr.members-row table.members tbody tr"), members, "one line per member of {county_name}");
+    assert_eq!(
+        count(&tab, "#groups tr.members-row table.members tbody tr"),
+        members,
+        "one line per member of {county_name}"
+    );
 
     let shot = save_png(&tab, "sanlian-page.png");
 
     // Switch to English: the labels change and the choice is remembered.
     tab.find_element("#lang-en").expect("the English switch").click().expect("click English");
-    wait_until(&tab, &server, "the English labels", "document.getElementById('solve').textContent.trim() === 'Solve'", Duration::from_secs(10));
+    wait_until(
+        &tab,
+        &server,
+        "the English labels",
+        "document.getElementById('solve').textContent.trim() === 'Solve'",
+        Duration::from_secs(10),
+    );
     let title_en = js(&tab, "document.getElementById('title').textContent").as_str().unwrap_or_default().to_string();
     assert_ne!(title_en, TITLE_ZH, "the title did not change with the language");
     assert_eq!(js(&tab, "localStorage.getItem('sanlian.lang')"), Value::from("en"));
@@ -372,10 +417,14 @@ fn planners_page_loads_solves_and_explains_in_chromium() {
     // instance with the same cadres on the same region.
     let roster = dir.path().join("名册.xlsx");
     std::fs::write(&roster, server.bytes(&format!("/api/instances/{instance}/roster.xlsx"))).expect("write the roster");
-    tab.find_element("#upload").expect("the file input").set_input_files(&[roster.to_str().expect("utf-8 path")]).expect("choose the roster");
+    tab.find_element("#upload")
+        .expect("the file input")
+        .set_input_files(&[roster.to_str().expect("utf-8 path")])
+        .expect("choose the roster");
     let uploaded = format!("document.body.dataset.state === 'idle' && document.body.dataset.instance !== '{instance}'");
     wait_until(&tab, &server, "the roster upload", &uploaded, Duration::from_secs(30));
-    let new_instance: i64 = js(&tab, "document.body.dataset.instance").as_str().and_then(|s| s.parse().ok()).expect("new instance id");
+    let new_instance: i64 =
+        js(&tab, "document.body.dataset.instance").as_str().and_then(|s| s.parse().ok()).expect("new instance id");
     let new_summary = server.json(&format!("/api/instances/{new_instance}/summary"));
     assert_eq!(new_summary["source"], "roster", "{new_summary}");
     assert_eq!(new_summary["cadres"], summary["cadres"], "the roster round trip changed the cadres: {new_summary}");
@@ -389,7 +438,10 @@ fn planners_page_loads_solves_and_explains_in_chromium() {
     assert!((400..500).contains(&status), "the API accepted a broken instance: {status} {answer}");
     let message = answer["error"]["message"].as_str().expect("error message").to_string();
     let location = answer["error"]["location"].as_str().unwrap_or_default().to_string();
-    tab.find_element("#upload").expect("the file input").set_input_files(&[bad.to_str().expect("utf-8 path")]).expect("choose the file");
+    tab.find_element("#upload")
+        .expect("the file input")
+        .set_input_files(&[bad.to_str().expect("utf-8 path")])
+        .expect("choose the file");
     let deadline = Instant::now() + Duration::from_secs(20);
     while js(&tab, "document.getElementById('error').hidden") != Value::Bool(false) {
         assert!(Instant::now() < deadline, "no error shown for the broken upload: {}", page_report(&tab));

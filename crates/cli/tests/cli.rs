@@ -18,7 +18,10 @@ fn solve_small_writes_a_plan_that_check_accepts() {
     assert!(out.contains("Coverage (H7):"), "{out}");
     assert!(out.contains("both years together 50 of 50 (100.0%)"), "{out}");
     for stage in ["S1", "S2", "S3a", "S3b"] {
-        let line = out.lines().find(|l| l.trim_start().starts_with(stage)).unwrap_or_else(|| panic!("no {stage} line:\n{out}"));
+        let line = out
+            .lines()
+            .find(|l| l.trim_start().starts_with(stage))
+            .unwrap_or_else(|| panic!("no {stage} line:\n{out}"));
         assert!(line.ends_with("proven optimal") && !line.contains("NOT"), "{line}");
     }
     assert!(out.contains("Checker: valid"), "{out}");
@@ -199,7 +202,8 @@ fn bad_paths_and_options_exit_2() {
 fn infeasible_fixture_strict_gives_a_certificate_and_best_effort_a_plan() {
     let inf = fixture("infeasible");
     let v: Value = serde_json::from_str(&fs::read_to_string(&inf).unwrap()).unwrap();
-    let counties: Vec<&str> = v["region"]["counties"].as_array().unwrap().iter().map(|k| k["code"].as_str().unwrap()).collect();
+    let counties: Vec<&str> =
+        v["region"]["counties"].as_array().unwrap().iter().map(|k| k["code"].as_str().unwrap()).collect();
 
     let dir = tmp();
     let out = dir.path().join("plan.json");
@@ -236,7 +240,8 @@ fn write_model_writes_every_stage_as_mps() {
     assert_exit(&o, 0);
     assert!(o.stdout.is_empty(), "--quiet prints nothing: {}", stdout(&o));
 
-    let mut names: Vec<String> = fs::read_dir(&models).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    let mut names: Vec<String> =
+        fs::read_dir(&models).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
     names.sort();
     let mut want = vec!["S1.mps".to_string(), "S3a.mps".to_string()];
     want.extend(["370502", "370503", "370505", "370522", "370523"].iter().map(|k| format!("S2_{k}.mps")));
@@ -263,7 +268,8 @@ fn generate_reproduces_the_small_fixture_byte_for_byte() {
     // -o writes the same bytes.
     let dir = tmp();
     let out = dir.path().join("small.json");
-    let o = sanlian(&["generate", "--region", "fixtures/shandong/data", "--city", "370500", "--seed", "1", "-o", s(&out)]);
+    let o =
+        sanlian(&["generate", "--region", "fixtures/shandong/data", "--city", "370500", "--seed", "1", "-o", s(&out)]);
     assert_exit(&o, 0);
     assert!(fs::read(&out).unwrap() == want);
 

@@ -9,7 +9,16 @@ fn small_fixture_minimum_province_cadres_with_a_checked_plan() {
     let dir = tmp();
     let plan = dir.path().join("plan.json");
     let reduced = dir.path().join("reduced.json");
-    let o = sanlian(&["min-roster", s(&fixture("small")), "--level", "province", "-o", s(&plan), "--reduced-instance", s(&reduced)]);
+    let o = sanlian(&[
+        "min-roster",
+        s(&fixture("small")),
+        "--level",
+        "province",
+        "-o",
+        s(&plan),
+        "--reduced-instance",
+        s(&reduced),
+    ]);
     assert_exit(&o, 0);
     let out = stdout(&o);
     assert!(out.contains("at least 1 of the 6 province cadres"), "{out}");

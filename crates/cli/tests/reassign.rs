@@ -68,7 +68,10 @@ fn bad_events_are_bad_input() {
                               "base": {"lat": 37.88, "lon": 118.52}}}]}"#,
             "may not serve",
         ),
-        (r#"{"events": [{"kind": "unavailable", "date": "2027-07-01", "cadre": "P001", "months": ["2027-05"]}]}"#, "before the event date"),
+        (
+            r#"{"events": [{"kind": "unavailable", "date": "2027-07-01", "cadre": "P001", "months": ["2027-05"]}]}"#,
+            "before the event date",
+        ),
         (r#"{"events": []}"#, "no events"),
         (r#"{"events": [{"kind": "retire", "date": "2027-07-01", "cadre": "P001"}]}"#, "unknown variant"),
     ];

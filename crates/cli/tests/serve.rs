@@ -62,12 +62,20 @@ impl Server {
 
     fn get_json(&self, path: &str) -> (u16, Value) {
         let (status, body) = self.get(path);
-        (status, serde_json::from_slice(&body).unwrap_or_else(|e| panic!("{path}: not JSON ({e}): {}", String::from_utf8_lossy(&body))))
+        (
+            status,
+            serde_json::from_slice(&body)
+                .unwrap_or_else(|e| panic!("{path}: not JSON ({e}): {}", String::from_utf8_lossy(&body))),
+        )
     }
 
     fn post(&self, path: &str, body: &[u8]) -> (u16, Value) {
         let (status, bytes) = call("POST", &self.url(path), Some(body));
-        (status, serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{path}: not JSON ({e}): {}", String::from_utf8_lossy(&bytes))))
+        (
+            status,
+            serde_json::from_slice(&bytes)
+                .unwrap_or_else(|e| panic!("{path}: not JSON ({e}): {}", String::from_utf8_lossy(&bytes))),
+        )
     }
 
     /// Store the named fixture; its instance id.
@@ -118,7 +126,11 @@ impl Drop for Server {
 }
 
 fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder().http_status_as_error(false).timeout_global(Some(Duration::from_secs(120))).build().into()
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(120)))
+        .build()
+        .into()
 }
 
 /// One request: status and body, whatever the status.
@@ -186,7 +198,8 @@ fn the_whole_flow_small_fixture() {
     assert_eq!(check["valid"], true, "{check}");
     let (_, view) = server.get_json(&format!("/api/plans/{pid}/view"));
     assert_eq!(view["groups"].as_array().unwrap().len(), groups);
-    let members: usize = view["groups"].as_array().unwrap().iter().map(|g| g["members"].as_array().unwrap().len()).sum();
+    let members: usize =
+        view["groups"].as_array().unwrap().iter().map(|g| g["members"].as_array().unwrap().len()).sum();
     assert_eq!(members, plan["assignments"].as_array().unwrap().len());
     for (y, field) in ["year1", "year2"].iter().enumerate() {
         let counted: u64 = view["counties"].as_array().unwrap().iter().map(|k| k["covered"][y].as_u64().unwrap()).sum();
@@ -201,7 +214,10 @@ fn the_whole_flow_small_fixture() {
 
     // Explanations, in both languages, name the cadre asked about.
     let cadre = &plan["assignments"][0]["cadre"].as_str().unwrap().to_string();
-    let name = small["cadres"].as_array().unwrap().iter().find(|c| &c["id"] == cadre.as_str()).unwrap()["name"].as_str().unwrap().to_string();
+    let name = small["cadres"].as_array().unwrap().iter().find(|c| &c["id"] == cadre.as_str()).unwrap()["name"]
+        .as_str()
+        .unwrap()
+        .to_string();
     for lang in ["zh", "en"] {
         let (status, text) = server.get(&format!("/api/plans/{pid}/explain?cadre={cadre}&lang={lang}"));
         let text = String::from_utf8(text).unwrap();
@@ -236,13 +252,21 @@ fn the_whole_flow_small_fixture() {
     assert_eq!(a["cadres"], b["cadres"], "export then import gives the same roster");
 
     // A departure mid-plan: a valid repaired plan on a new instance.
-    let leaver = plan["groups"][0]["members"].as_array().unwrap().iter().find(|m| Some(m.as_str().unwrap()) != plan["groups"][0]["leader"].as_str()).unwrap().clone();
+    let leaver = plan["groups"][0]["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| Some(m.as_str().unwrap()) != plan["groups"][0]["leader"].as_str())
+        .unwrap()
+        .clone();
     let events = json!({ "events": [{ "kind": "leave", "cadre": leaver, "date": format!("{}-09-01", small["first_year"].as_i64().unwrap() + 1) }] });
-    let (status, job) = server.post(&format!("/api/plans/{pid}/reassign?mode=best_effort"), events.to_string().as_bytes());
+    let (status, job) =
+        server.post(&format!("/api/plans/{pid}/reassign?mode=best_effort"), events.to_string().as_bytes());
     assert_eq!(status, 202, "{job}");
     let done = server.wait(job["id"].as_i64().unwrap());
     assert_eq!(done["state"], "done", "{done}");
-    let new_plan = done["result"]["plan"].as_i64().or(done["result"]["best_effort_plan"].as_i64()).expect("a repaired plan");
+    let new_plan =
+        done["result"]["plan"].as_i64().or(done["result"]["best_effort_plan"].as_i64()).expect("a repaired plan");
     let (_, check) = server.get_json(&format!("/api/plans/{new_plan}/check"));
     assert_eq!(check["valid"], true, "{check}");
     assert_ne!(done["result"]["instance"], json!(inst));
@@ -302,7 +326,10 @@ fn bad_input_gets_a_located_4xx_and_nothing_is_stored() {
     assert_error(status, &v, 400, "not_utf8");
 
     // Declared larger than --body-limit (a 1 GB upload): 413 at once, before the body is read.
-    let head = format!("POST /api/instances HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n", 1u64 << 30);
+    let head = format!(
+        "POST /api/instances HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        1u64 << 30
+    );
     let mut stream = TcpStream::connect(server.base.trim_start_matches("http://")).unwrap();
     stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
     stream.write_all(head.as_bytes()).unwrap();
@@ -333,12 +360,17 @@ fn bad_input_gets_a_located_4xx_and_nothing_is_stored() {
     let (status, v) = server.post(&format!("/api/instances/{inst}/solve"), br#"{"time_limit":-1}"#);
     assert_error(status, &v, 400, "invalid_option");
     let pid = server.solve(inst);
-    let (status, v) = server.post(&format!("/api/plans/{pid}/reassign"), br#"{"events":[{"kind":"leave","cadre":"NOBODY","date":"2027-06-01"}]}"#);
+    let (status, v) = server.post(
+        &format!("/api/plans/{pid}/reassign"),
+        br#"{"events":[{"kind":"leave","cadre":"NOBODY","date":"2027-06-01"}]}"#,
+    );
     assert_error(status, &v, 422, "invalid_input");
     assert!(v["error"]["location"].as_str().unwrap().starts_with("events[0]"), "{v}");
-    let (status, v) = server.post(&format!("/api/instances/{inst}/scenarios"), br#"{"name":"x","sweeps":[{"kind":"warp"}]}"#);
+    let (status, v) =
+        server.post(&format!("/api/instances/{inst}/scenarios"), br#"{"name":"x","sweeps":[{"kind":"warp"}]}"#);
     assert_error(status, &v, 400, "invalid_spec");
-    let (status, v) = server.post(&format!("/api/instances/{inst}/roster?name=junk.xlsx"), b"PK\x03\x04 not really a workbook");
+    let (status, v) =
+        server.post(&format!("/api/instances/{inst}/roster?name=junk.xlsx"), b"PK\x03\x04 not really a workbook");
     assert_error(status, &v, 422, "invalid_sheet");
     let sheet = "编号,姓名,级别,单位\nX1,张三,省级,团省委\nX2,李四,月级,团省委\n";
     let (status, v) = server.post(&format!("/api/instances/{inst}/roster?name=r.csv"), sheet.as_bytes());
@@ -444,7 +476,13 @@ fn every_documented_path_is_served() {
     server.wait(jid);
     for (path, item) in doc["paths"].as_object().unwrap() {
         for method in item.as_object().unwrap().keys() {
-            let id = if path.starts_with("/api/plans/") { pid } else if path.starts_with("/api/jobs/") { jid } else { inst };
+            let id = if path.starts_with("/api/plans/") {
+                pid
+            } else if path.starts_with("/api/jobs/") {
+                jid
+            } else {
+                inst
+            };
             let url = path.replace("{id}", &id.to_string()).replace("{name}", "small");
             let (status, body) = match method.as_str() {
                 "get" => server.get(&url),

@@ -131,8 +131,10 @@ pub(crate) fn global(prep: &Prepared, d: &Decisions, s1_optimal: f64) -> GlobalW
     let members_years = |k: usize| -> i64 {
         (0..prep.n_cadres()).filter(|&c| d.groups.county_of[c] == k).map(|c| prep.active_years(c) as i64).sum()
     };
-    let counties_at_minimum =
-        (0..prep.n_counties()).filter(|&k| members_years(k) - (prep.townships_of[k].len() as i64) < 2).map(|k| r.counties[k].code.clone()).collect();
+    let counties_at_minimum = (0..prep.n_counties())
+        .filter(|&k| members_years(k) - (prep.townships_of[k].len() as i64) < 2)
+        .map(|k| r.counties[k].code.clone())
+        .collect();
 
     let cities = r
         .cities
@@ -166,7 +168,9 @@ pub(crate) fn global(prep: &Prepared, d: &Decisions, s1_optimal: f64) -> GlobalW
         for y in 0..2 {
             let cap = prep.department_cap(dep, y);
             for m in inst.parameters.window_months() {
-                let away = (0..prep.n_cadres()).filter(|&c| prep.department_of[c] == dep && d.months[c][y].contains(&m)).count() as u32;
+                let away = (0..prep.n_cadres())
+                    .filter(|&c| prep.department_of[c] == dep && d.months[c][y].contains(&m))
+                    .count() as u32;
                 if away > 0 && away >= cap {
                     department_caps.push(DepartmentMonth {
                         department: prep.departments[dep].clone(),

@@ -21,7 +21,7 @@ use serde::Serialize;
 
 use sanlian_model::{Certificate, Level, Plan, Prepared};
 use sanlian_solver::stages::Groups;
-use sanlian_solver::{SolveOptions, SolveError};
+use sanlian_solver::{SolveError, SolveOptions};
 
 pub use global::{CityLeaders, CountyMarginal, DepartmentMarginal, DepartmentMonth, GlobalWhy, SeniorMarginal};
 pub use reasons::{CadreWhy, CountyCost, GroupWhy, LeaderAlternative, MonthWhy, PreferenceWhy, UnitShare, YearWhy};
@@ -113,8 +113,11 @@ fn read(prep: &Prepared, plan: &Plan) -> Result<(Decisions, Vec<String>), Explai
     for g in &plan.groups {
         let k = prep.county_index[g.county.as_str()];
         leader[k] = g.leader.as_deref().and_then(|id| prep.cadre_index.get(id).copied());
-        former_leaders[k] =
-            g.former_leaders.iter().filter_map(|f| prep.cadre_index.get(f.cadre.as_str()).map(|&c| (c, f.until))).collect();
+        former_leaders[k] = g
+            .former_leaders
+            .iter()
+            .filter_map(|f| prep.cadre_index.get(f.cadre.as_str()).map(|&c| (c, f.until)))
+            .collect();
     }
     Ok((Decisions { groups: Groups { county_of, leader, former_leaders }, towns, months, weekday }, violations))
 }
@@ -134,11 +137,21 @@ pub(crate) fn optimal_s1(prep: &Prepared) -> Option<(f64, Groups)> {
 pub fn explain(prep: &Prepared, plan: &Plan, opts: &ExplainOptions) -> Result<Explanation, ExplainError> {
     let (d, violations) = read(prep, plan)?;
     let only_cadre = match &opts.cadre {
-        Some(id) => Some(*prep.cadre_index.get(id.as_str()).ok_or_else(|| ExplainError::Unknown(format!("--cadre {id}: no such cadre in the instance")))?),
+        Some(id) => Some(
+            *prep
+                .cadre_index
+                .get(id.as_str())
+                .ok_or_else(|| ExplainError::Unknown(format!("--cadre {id}: no such cadre in the instance")))?,
+        ),
         None => None,
     };
     let only_county = match &opts.county {
-        Some(code) => Some(*prep.county_index.get(code.as_str()).ok_or_else(|| ExplainError::Unknown(format!("--county {code}: no such county in the instance")))?),
+        Some(code) => Some(
+            *prep
+                .county_index
+                .get(code.as_str())
+                .ok_or_else(|| ExplainError::Unknown(format!("--county {code}: no such county in the instance")))?,
+        ),
         None => None,
     };
     let (s1_optimal, _) = optimal_s1(prep).ok_or(ExplainError::Infeasible)?;

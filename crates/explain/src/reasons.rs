@@ -215,10 +215,8 @@ fn preference(prep: &Prepared, c: usize, k: usize, s1_optimal: f64) -> Preferenc
             impossible: Some("H2: none of the preferred counties is eligible for this cadre".into()),
         };
     }
-    let options: Vec<(usize, f64)> = eligible
-        .par_iter()
-        .filter_map(|&pk| optimal_s1(&prep.restrict(c, &[pk])).map(|(s1, _)| (pk, s1)))
-        .collect();
+    let options: Vec<(usize, f64)> =
+        eligible.par_iter().filter_map(|&pk| optimal_s1(&prep.restrict(c, &[pk])).map(|(s1, _)| (pk, s1))).collect();
     match options.iter().min_by(|a, b| a.1.total_cmp(&b.1)) {
         Some(&(pk, s1)) => PreferenceWhy::Missed {
             preferred: prefs.clone(),
@@ -230,9 +228,7 @@ fn preference(prep: &Prepared, c: usize, k: usize, s1_optimal: f64) -> Preferenc
             preferred: prefs.clone(),
             best: None,
             s1_increase: None,
-            impossible: Some(
-                "H1–H7: with this cadre fixed to any preferred county no strict grouping exists".into(),
-            ),
+            impossible: Some("H1–H7: with this cadre fixed to any preferred county no strict grouping exists".into()),
         },
     }
 }
@@ -259,7 +255,8 @@ fn year(prep: &Prepared, d: &Decisions, c: usize, y: usize) -> YearWhy {
             MonthWhy {
                 month: format!("{year}-{m:02}"),
                 days: days_in_month(year, m),
-                department_away: (0..prep.n_cadres()).filter(|&x| prep.department_of[x] == dept && on(x)).count() as u32,
+                department_away: (0..prep.n_cadres()).filter(|&x| prep.department_of[x] == dept && on(x)).count()
+                    as u32,
                 department_cap: prep.department_cap(dept, y),
                 group_on_site: (0..prep.n_cadres()).filter(|&x| d.groups.county_of[x] == k && on(x)).count() as u32,
             }

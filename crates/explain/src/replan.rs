@@ -56,10 +56,20 @@ pub struct Replan {
 
 /// Apply `events` to `inst`, repair `old` from the earliest event date in `mode`, and
 /// re-verify the result: valid on the new instance and unchanged before the date.
-pub fn reassign(inst: &Instance, old: &Plan, events: &Events, mode: PlanMode, time_limit: Option<f64>) -> Result<Replan, ReplanError> {
+pub fn reassign(
+    inst: &Instance,
+    old: &Plan,
+    events: &Events,
+    mode: PlanMode,
+    time_limit: Option<f64>,
+) -> Result<Replan, ReplanError> {
     let prep = Prepared::new(inst).map_err(|e| ReplanError::Instance(e.to_string()))?;
-    let mismatch: Vec<String> =
-        sanlian_check::check(&prep, old).violations.iter().filter(|v| v.rule == "PLAN").map(|v| v.to_string()).collect();
+    let mismatch: Vec<String> = sanlian_check::check(&prep, old)
+        .violations
+        .iter()
+        .filter(|v| v.rule == "PLAN")
+        .map(|v| v.to_string())
+        .collect();
     if !mismatch.is_empty() {
         return Err(ReplanError::Mismatch(mismatch));
     }
@@ -86,7 +96,9 @@ pub fn reassign(inst: &Instance, old: &Plan, events: &Events, mode: PlanMode, ti
         let verdict = sanlian_check::check(&next, p);
         let pinned = pinned_differences(&next, applied.date, &base, p);
         if !verdict.is_valid() || !pinned.is_empty() {
-            return Err(ReplanError::Rejected(verdict.violations.iter().map(|v| v.to_string()).chain(pinned).collect()));
+            return Err(ReplanError::Rejected(
+                verdict.violations.iter().map(|v| v.to_string()).chain(pinned).collect(),
+            ));
         }
     }
     let shown = plan.as_ref().or(best_effort.as_ref());
@@ -147,7 +159,8 @@ impl Replan {
     /// The change list per person, the cost delta per unit and the stages, for a planner.
     pub fn report(&self, old: &Plan) -> String {
         let Some(new) = self.shown() else { return "No repair could be made.".into() };
-        let name_of = |id: &str| self.instance.cadres.iter().find(|c| c.id == id).map(|c| c.name.as_str()).unwrap_or("");
+        let name_of =
+            |id: &str| self.instance.cadres.iter().find(|c| c.id == id).map(|c| c.name.as_str()).unwrap_or("");
         let mut s = String::new();
         let _ = writeln!(
             s,
@@ -185,7 +198,8 @@ impl Replan {
             yuan(new.costs.stay),
             signed(new.costs.stay - old.costs.stay)
         );
-        let old_units: BTreeMap<&str, f64> = old.costs.units.iter().map(|u| (u.unit.as_str(), u.travel + u.stay)).collect();
+        let old_units: BTreeMap<&str, f64> =
+            old.costs.units.iter().map(|u| (u.unit.as_str(), u.travel + u.stay)).collect();
         for u in &new.costs.units {
             let delta = u.travel + u.stay - old_units.get(u.unit.as_str()).copied().unwrap_or(0.0);
             if delta.abs() >= 0.5 {

@@ -21,9 +21,8 @@ pub enum WhatIf {
 /// Parse a what-if: `ID -> COUNTY`, `ID !-> COUNTY`, `remove ID` or `-ID`.
 pub fn parse_what_if(text: &str) -> Result<WhatIf, String> {
     let t = text.trim();
-    let usage = || {
-        format!("--what-if {text:?}: expected \"ID -> COUNTY\", \"ID !-> COUNTY\", \"remove ID\" or \"-ID\"")
-    };
+    let usage =
+        || format!("--what-if {text:?}: expected \"ID -> COUNTY\", \"ID !-> COUNTY\", \"remove ID\" or \"-ID\"");
     if let Some((a, b)) = t.split_once("!->") {
         let (cadre, county) = (a.trim(), b.trim());
         if cadre.is_empty() || county.is_empty() {
@@ -95,10 +94,16 @@ fn planned(prep: &Prepared) -> Result<Result<Plan, Vec<Certificate>>, ExplainErr
 pub fn what_if(prep: &Prepared, change: &WhatIf, text: &str) -> Result<WhatIfResult, ExplainError> {
     let inst = prep.inst;
     let cadre_of = |id: &str| {
-        prep.cadre_index.get(id).copied().ok_or_else(|| ExplainError::Unknown(format!("--what-if {text:?}: no cadre {id} in the instance")))
+        prep.cadre_index
+            .get(id)
+            .copied()
+            .ok_or_else(|| ExplainError::Unknown(format!("--what-if {text:?}: no cadre {id} in the instance")))
     };
     let county_of = |code: &str| {
-        prep.county_index.get(code).copied().ok_or_else(|| ExplainError::Unknown(format!("--what-if {text:?}: no county {code} in the instance")))
+        prep.county_index
+            .get(code)
+            .copied()
+            .ok_or_else(|| ExplainError::Unknown(format!("--what-if {text:?}: no county {code} in the instance")))
     };
     let before = planned(prep)?.map_err(|_| ExplainError::Infeasible)?;
     let removed_instance: Instance;
@@ -130,7 +135,8 @@ pub fn what_if(prep: &Prepared, change: &WhatIf, text: &str) -> Result<WhatIfRes
             let mut i = inst.clone();
             i.cadres.remove(c);
             removed_instance = i;
-            let p = Prepared::new(&removed_instance).map_err(|e| ExplainError::Unknown(format!("--what-if {text:?}: {e}")))?;
+            let p = Prepared::new(&removed_instance)
+                .map_err(|e| ExplainError::Unknown(format!("--what-if {text:?}: {e}")))?;
             (p, None)
         }
     };
@@ -152,7 +158,14 @@ pub fn what_if(prep: &Prepared, change: &WhatIf, text: &str) -> Result<WhatIfRes
                 })
                 .collect();
             if let WhatIf::Remove { cadre } = change {
-                moves.insert(0, Change { cadre: cadre.clone(), from: before_county.get(cadre.as_str()).map(|s| s.to_string()), to: None });
+                moves.insert(
+                    0,
+                    Change {
+                        cadre: cadre.clone(),
+                        from: before_county.get(cadre.as_str()).map(|s| s.to_string()),
+                        to: None,
+                    },
+                );
             }
             WhatIfResult {
                 what_if: text.into(),

@@ -210,7 +210,10 @@ fn plan_data(plan: &Plan) -> PlanData {
                 .map(|bs| bs.iter().map(|b| b["month"].as_str().unwrap().to_string()).collect())
                 .unwrap_or_default();
             let wd = y.get("weekday").cloned().unwrap_or(Value::Null);
-            d.year.insert((id.clone(), y["year"].as_i64().unwrap()), (y["township"].as_str().unwrap().to_string(), blocks, wd));
+            d.year.insert(
+                (id.clone(), y["year"].as_i64().unwrap()),
+                (y["township"].as_str().unwrap().to_string(), blocks, wd),
+            );
         }
     }
     for g in j["groups"].as_array().unwrap() {
@@ -306,8 +309,11 @@ fn check_cadres(r: &Rules, pd: &PlanData, e: &Explanation) {
                 let m: u32 = mw.month[5..].parse().unwrap();
                 assert_eq!(mw.days, month_len(year, m), "{id} {}", mw.month);
                 days_total += mw.days;
-                let on = |x: &Cadre| pd.year.get(&(x.id.clone(), year as i64)).is_some_and(|(_, ms, _)| ms.contains(&mw.month));
-                let away = inst.cadres.iter().filter(|x| x.unit == c.unit && x.department == c.department && on(x)).count();
+                let on = |x: &Cadre| {
+                    pd.year.get(&(x.id.clone(), year as i64)).is_some_and(|(_, ms, _)| ms.contains(&mw.month))
+                };
+                let away =
+                    inst.cadres.iter().filter(|x| x.unit == c.unit && x.department == c.department && on(x)).count();
                 assert_eq!(mw.department_away as usize, away, "{id} {} department_away", mw.month);
                 assert!(away >= 1, "{id} is itself away");
                 assert_eq!(mw.department_cap, r.department_cap(c, y), "{id} {} department_cap", mw.month);
@@ -330,7 +336,11 @@ fn check_groups(r: &Rules, pd: &PlanData, e: &Explanation) {
         assert_eq!(g.city, county.city);
         let members: Vec<&Cadre> = inst.cadres.iter().filter(|c| pd.county[c.id.as_str()] == code).collect();
         let ids: Vec<&str> = members.iter().map(|c| c.id.as_str()).collect();
-        assert_eq!(ids, pd.members[code].iter().map(String::as_str).collect::<Vec<_>>(), "{code}: group members vs assignments");
+        assert_eq!(
+            ids,
+            pd.members[code].iter().map(String::as_str).collect::<Vec<_>>(),
+            "{code}: group members vs assignments"
+        );
         let towns = r.townships(k);
         assert_eq!(g.townships, towns, "{code} townships");
         assert_eq!(g.members, members.len(), "{code} members");
@@ -348,7 +358,11 @@ fn check_groups(r: &Rules, pd: &PlanData, e: &Explanation) {
             assert!(n <= towns * p.max_cadres_per_township_year as usize, "{code}: H6 room");
         }
         assert_eq!(g.seniors, members.iter().filter(|c| c.senior).count(), "{code} seniors");
-        assert_eq!(g.upper, members.iter().filter(|c| matches!(c.level, Level::Province | Level::City)).count(), "{code} upper");
+        assert_eq!(
+            g.upper,
+            members.iter().filter(|c| matches!(c.level, Level::Province | Level::City)).count(),
+            "{code} upper"
+        );
         assert_eq!(g.min_upper, p.min_upper_per_group);
         assert_eq!(g.leader, pd.leader[code], "{code} leader");
         let mut by_level: BTreeMap<Level, usize> = BTreeMap::new();
@@ -363,9 +377,9 @@ fn check_groups(r: &Rules, pd: &PlanData, e: &Explanation) {
                 .iter()
                 .filter_map(|&y| {
                     let year = inst.first_year + y as i32 - 1;
-                    pd.year.get(&(c.id.clone(), year as i64)).map(|(_, ms, _)| {
-                        ms.iter().map(|m| month_len(year, m[5..].parse().unwrap())).sum::<u32>()
-                    })
+                    pd.year
+                        .get(&(c.id.clone(), year as i64))
+                        .map(|(_, ms, _)| ms.iter().map(|m| month_len(year, m[5..].parse().unwrap())).sum::<u32>())
                 })
                 .sum();
             let u = units.entry(c.unit.as_str()).or_default();
@@ -383,7 +397,8 @@ fn check_groups(r: &Rules, pd: &PlanData, e: &Explanation) {
 
         // Leader alternatives: the other senior members, else the cheapest senior from outside.
         let leader = pd.leader[code].as_deref();
-        let others: Vec<&str> = members.iter().filter(|c| c.senior && Some(c.id.as_str()) != leader).map(|c| c.id.as_str()).collect();
+        let others: Vec<&str> =
+            members.iter().filter(|c| c.senior && Some(c.id.as_str()) != leader).map(|c| c.id.as_str()).collect();
         if !others.is_empty() {
             let shown: Vec<&str> = g.alternatives.iter().map(|a| a.cadre.as_str()).collect();
             assert_eq!(shown, others, "{code} alternatives");
@@ -418,15 +433,18 @@ fn check_global(r: &Rules, pd: &PlanData, e: &Explanation) {
         inst.cadres.iter().filter(|c| &pd.county[c.id.as_str()] == code).map(|c| Rules::years(c) as i64).sum::<i64>()
             - r.townships(k) as i64
     };
-    let at_min: Vec<String> =
-        (0..inst.region.counties.len()).filter(|&k| slack(k) < 2).map(|k| inst.region.counties[k].code.clone()).collect();
+    let at_min: Vec<String> = (0..inst.region.counties.len())
+        .filter(|&k| slack(k) < 2)
+        .map(|k| inst.region.counties[k].code.clone())
+        .collect();
     assert_eq!(g.counties_at_minimum, at_min, "counties_at_minimum");
 
     assert_eq!(g.cities.len(), inst.region.cities.len());
     for (cl, city) in g.cities.iter().zip(&inst.region.cities) {
         assert_eq!(cl.city, city.code);
         assert_eq!(cl.city_name, city.name);
-        let ks: Vec<usize> = (0..inst.region.counties.len()).filter(|&k| inst.region.counties[k].city == city.code).collect();
+        let ks: Vec<usize> =
+            (0..inst.region.counties.len()).filter(|&k| inst.region.counties[k].city == city.code).collect();
         assert_eq!(cl.counties, ks.len(), "{} counties", city.code);
         let local = inst
             .cadres
@@ -438,7 +456,9 @@ fn check_global(r: &Rules, pd: &PlanData, e: &Explanation) {
         let province_led = ks
             .iter()
             .filter(|&&k| {
-                pd.leader[inst.region.counties[k].code.as_str()].as_deref().is_some_and(|l| r.cadre(l).level == Level::Province)
+                pd.leader[inst.region.counties[k].code.as_str()]
+                    .as_deref()
+                    .is_some_and(|l| r.cadre(l).level == Level::Province)
             })
             .count();
         assert_eq!(cl.province_led, province_led, "{} province_led", city.code);
@@ -453,7 +473,8 @@ fn check_global(r: &Rules, pd: &PlanData, e: &Explanation) {
         }
     }
     for &(unit, dept) in &departments {
-        let of: Vec<&Cadre> = inst.cadres.iter().filter(|c| c.unit == unit && c.department.as_deref() == dept).collect();
+        let of: Vec<&Cadre> =
+            inst.cadres.iter().filter(|c| c.unit == unit && c.department.as_deref() == dept).collect();
         let key = match dept {
             Some(d) => format!("{unit}/{d}"),
             None => unit.to_string(),
@@ -521,7 +542,11 @@ fn check_counterfactuals(r: &Rules, prep: &Prepared, e: &Explanation) -> usize {
                 assert!(*inc >= -tol(base), "{}: honouring a preference cannot lower optimal S1", w.cadre);
                 checked += 1;
             }
-            _ => assert!(options.iter().all(|o| o.1.is_none()), "{}: a preferred county is feasible: {options:?}", w.cadre),
+            _ => assert!(
+                options.iter().all(|o| o.1.is_none()),
+                "{}: a preferred county is feasible: {options:?}",
+                w.cadre
+            ),
         }
     }
 
@@ -531,7 +556,9 @@ fn check_counterfactuals(r: &Rules, prep: &Prepared, e: &Explanation) -> usize {
             let c = prep.cadre_index[a.cadre.as_str()];
             let want = optimal_s1(&prep.restrict(c, &[k])).map(|s| s - base);
             match (a.s1_delta, want) {
-                (Some(got), Some(want)) => close_solve(&format!("{} alternative {}", g.county, a.cadre), got, want, base),
+                (Some(got), Some(want)) => {
+                    close_solve(&format!("{} alternative {}", g.county, a.cadre), got, want, base)
+                }
                 (got, want) => assert_eq!(got.is_some(), want.is_some(), "{} alternative {}", g.county, a.cadre),
             }
             checked += 1;
@@ -575,7 +602,9 @@ fn check_counterfactuals(r: &Rules, prep: &Prepared, e: &Explanation) -> usize {
                 close_solve(&format!("saved elsewhere in {}", city.code), saved, -want + own, base);
             }
             (None, None, None) => {}
-            other => panic!("one more senior in {}: {:?} {:?} vs solve {:?}", city.code, other.0, other.1, other.2.is_some()),
+            other => {
+                panic!("one more senior in {}: {:?} {:?} vs solve {:?}", city.code, other.0, other.1, other.2.is_some())
+            }
         }
         checked += 1;
     }
@@ -610,7 +639,10 @@ fn small_fixture_every_number_recomputes() {
     let e = recompute_all(&fixture("small"));
     // The fixture has one senior more than counties, so some group has a single senior
     // and its outside alternative was re-solved.
-    assert!(e.groups.iter().any(|g| g.alternatives.iter().any(|a| !a.member)), "no outside leader alternative exercised");
+    assert!(
+        e.groups.iter().any(|g| g.alternatives.iter().any(|a| !a.member)),
+        "no outside leader alternative exercised"
+    );
 }
 
 /// The small fixture with cheap preferences and previous counties, so that
@@ -646,7 +678,11 @@ fn variant_with_preferences_every_number_recomputes() {
         .collect();
     assert!(!missed.is_empty(), "the variant should miss some feasible preference");
     let k = e.cadres.iter().find(|w| w.cadre == "K370502-1").unwrap();
-    assert!(matches!(&k.preference, PreferenceWhy::Missed { impossible: Some(s), .. } if s.contains("H2")), "{:?}", k.preference);
+    assert!(
+        matches!(&k.preference, PreferenceWhy::Missed { impossible: Some(s), .. } if s.contains("H2")),
+        "{:?}",
+        k.preference
+    );
     assert!(e.cadres.iter().any(|w| w.continuity_kept), "some previous county is kept");
 }
 
@@ -669,7 +705,8 @@ fn filtered_explanations_are_slices_of_the_whole() {
     assert_eq!(part.groups.len(), 1);
     assert_eq!(json(&part.groups[0]), json(whole.groups.iter().find(|g| &g.county == county).unwrap()));
     let ids: Vec<&str> = part.cadres.iter().map(|w| w.cadre.as_str()).collect();
-    let members: Vec<&str> = plan.groups.iter().find(|g| &g.county == county).unwrap().members.iter().map(String::as_str).collect();
+    let members: Vec<&str> =
+        plan.groups.iter().find(|g| &g.county == county).unwrap().members.iter().map(String::as_str).collect();
     assert_eq!(ids, members);
 
     for opts in [

@@ -73,7 +73,10 @@ fn remove_is_the_difference_of_two_solves() {
             close(&format!("{text}: s1_delta"), r.s1_delta.unwrap(), s1(&after) - s1(&before));
             assert_planned(&r);
             let first = &r.moves[0];
-            assert_eq!((first.cadre.as_str(), first.from.as_deref(), first.to.as_deref()), (id, Some(county_of(&before, id)), None));
+            assert_eq!(
+                (first.cadre.as_str(), first.from.as_deref(), first.to.as_deref()),
+                (id, Some(county_of(&before, id)), None)
+            );
             assert_eq!(r.moves.iter().filter(|m| m.cadre == id).count(), 1, "{text}: {:?}", r.moves);
         }
     }
@@ -92,7 +95,11 @@ fn remove_can_make_the_instance_infeasible() {
     close("s1_before", r.s1_before, base);
     assert_eq!((r.s1_after, r.s1_delta, r.valid), (None, None, false));
     assert!(r.moves.is_empty());
-    assert!(r.certificates.iter().any(|c| c.kind == CertificateKind::SeniorLeaders && c.need > c.supply), "{:?}", r.certificates);
+    assert!(
+        r.certificates.iter().any(|c| c.kind == CertificateKind::SeniorLeaders && c.need > c.supply),
+        "{:?}",
+        r.certificates
+    );
 }
 
 #[test]
@@ -116,8 +123,16 @@ fn move_is_the_difference_of_a_restricted_and_a_plain_solve() {
             close(&format!("{text}: s1_delta"), r.s1_delta.unwrap(), want);
             assert!(want >= -0.011, "{text}: fixing a cadre cannot lower optimal S1");
             assert_planned(&r);
-            let m = r.moves.iter().find(|m| m.cadre == id).unwrap_or_else(|| panic!("{text}: {id} not among the moves {:?}", r.moves));
-            assert_eq!((m.from.as_deref(), m.to.as_deref()), (Some(county_of(&before, id)), Some(code.as_str())), "{text}");
+            let m = r
+                .moves
+                .iter()
+                .find(|m| m.cadre == id)
+                .unwrap_or_else(|| panic!("{text}: {id} not among the moves {:?}", r.moves));
+            assert_eq!(
+                (m.from.as_deref(), m.to.as_deref()),
+                (Some(county_of(&before, id)), Some(code.as_str())),
+                "{text}"
+            );
             tried += 1;
         }
     }
@@ -134,7 +149,11 @@ fn forbidding_the_current_county_moves_the_cadre() {
         let text = format!("{id} !-> {here}");
         let r = run(&prep, &text).unwrap();
         assert_planned(&r);
-        let m = r.moves.iter().find(|m| m.cadre == id).unwrap_or_else(|| panic!("{text}: {id} did not move: {:?}", r.moves));
+        let m = r
+            .moves
+            .iter()
+            .find(|m| m.cadre == id)
+            .unwrap_or_else(|| panic!("{text}: {id} did not move: {:?}", r.moves));
         assert_eq!(m.from.as_deref(), Some(here));
         let to = m.to.as_deref().unwrap();
         assert_ne!(to, here, "{text}");
@@ -162,7 +181,21 @@ fn parse_accepts_the_four_forms() {
 
 #[test]
 fn parse_rejects_malformed_input() {
-    for bad in ["", "   ", "->", "!->", "P017 ->", "-> 370781", "P017 !->", "remove", "remove ", "-", "foo bar", "remove P017 P018", "P017"] {
+    for bad in [
+        "",
+        "   ",
+        "->",
+        "!->",
+        "P017 ->",
+        "-> 370781",
+        "P017 !->",
+        "remove",
+        "remove ",
+        "-",
+        "foo bar",
+        "remove P017 P018",
+        "P017",
+    ] {
         let e = parse_what_if(bad).expect_err(bad);
         assert!(e.contains("ID -> COUNTY"), "{bad:?}: the error should show the forms: {e}");
     }

@@ -29,12 +29,9 @@ pub fn stay_cost(p: &Parameters, days: u32) -> f64 {
 /// First and last day of a calendar month.
 pub fn month_days(year: i32, month: u32) -> (NaiveDate, NaiveDate) {
     let first = NaiveDate::from_ymd_opt(year, month, 1).expect("month 1-12");
-    let next = if month == 12 {
-        NaiveDate::from_ymd_opt(year + 1, 1, 1)
-    } else {
-        NaiveDate::from_ymd_opt(year, month + 1, 1)
-    }
-    .expect("valid date");
+    let next =
+        if month == 12 { NaiveDate::from_ymd_opt(year + 1, 1, 1) } else { NaiveDate::from_ymd_opt(year, month + 1, 1) }
+            .expect("valid date");
     (first, next.pred_opt().expect("valid date"))
 }
 

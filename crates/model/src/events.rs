@@ -101,10 +101,8 @@ impl Events {
             add("events".into(), "there are no events: nothing to re-plan".into());
         }
         let p = &inst.parameters;
-        let (plan_first, plan_last) = (
-            NaiveDate::from_ymd_opt(inst.first_year, 1, 1),
-            NaiveDate::from_ymd_opt(inst.first_year + 1, 12, 31),
-        );
+        let (plan_first, plan_last) =
+            (NaiveDate::from_ymd_opt(inst.first_year, 1, 1), NaiveDate::from_ymd_opt(inst.first_year + 1, 12, 31));
         let start = crate::cost::month_days(inst.first_year, p.window_first_month.clamp(1, 12)).0;
         let mut out = inst.clone();
         let mut baseline: Vec<Option<String>> = inst.cadres.iter().map(|c| Some(c.id.clone())).collect();
@@ -116,7 +114,10 @@ impl Events {
             let at = |field: &str| format!("events[{i}].{field}");
             let date = e.date();
             if plan_first.is_none_or(|f| date < f) || plan_last.is_none_or(|l| date > l) {
-                add(at("date"), format!("{date} is outside the plan years {} and {}", inst.first_year, inst.first_year + 1));
+                add(
+                    at("date"),
+                    format!("{date} is outside the plan years {} and {}", inst.first_year, inst.first_year + 1),
+                );
                 continue;
             }
             match e {
@@ -131,7 +132,11 @@ impl Events {
                     }
                     leavers.push(cadre.clone());
                     // Leaving before its first window starts, the cadre has done nothing yet.
-                    let first_active = if inst.cadres[c].active_in(1) { start } else { start.with_year(inst.first_year + 1).unwrap_or(start) };
+                    let first_active = if inst.cadres[c].active_in(1) {
+                        start
+                    } else {
+                        start.with_year(inst.first_year + 1).unwrap_or(start)
+                    };
                     if date <= first_active {
                         removed.push(cadre.clone());
                     } else {
@@ -170,9 +175,10 @@ impl Events {
                         let path = at(&format!("months[{j}]"));
                         match parse_month(m) {
                             None => add(path, format!("{m:?} is not a month in the form YYYY-MM")),
-                            Some((y, mm)) if crate::cost::month_days(y.clamp(1, 9999), mm).0 < date => {
-                                add(path, format!("{m} starts before the event date {date}: the past is kept as it was"))
-                            }
+                            Some((y, mm)) if crate::cost::month_days(y.clamp(1, 9999), mm).0 < date => add(
+                                path,
+                                format!("{m} starts before the event date {date}: the past is kept as it was"),
+                            ),
                             Some(_) => {
                                 if !out.cadres[c].unavailable_months.contains(m) {
                                     out.cadres[c].unavailable_months.push(m.clone());
@@ -191,7 +197,12 @@ impl Events {
         if let Err(InputError::Invalid { problems: more, .. }) = out.validate() {
             let n0 = inst.cadres.len() - removed.len();
             for mut pr in more {
-                if let Some(idx) = pr.path.strip_prefix("cadres[").and_then(|r| r.split(']').next()).and_then(|n| n.parse::<usize>().ok()) {
+                if let Some(idx) = pr
+                    .path
+                    .strip_prefix("cadres[")
+                    .and_then(|r| r.split(']').next())
+                    .and_then(|n| n.parse::<usize>().ok())
+                {
                     if idx >= n0 {
                         pr.message = format!("{} (the cadre added by the events)", pr.message);
                     }

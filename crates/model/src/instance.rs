@@ -255,7 +255,13 @@ impl Cadre {
     /// A cadre with the given identity and base, and every optional field at its default:
     /// not senior, no department, home, strengths, preferences or unavailable months,
     /// active both years, mode by level.
-    pub fn new(id: impl Into<String>, name: impl Into<String>, level: Level, unit: impl Into<String>, base: Point) -> Cadre {
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        level: Level,
+        unit: impl Into<String>,
+        base: Point,
+    ) -> Cadre {
         Cadre {
             id: id.into(),
             name: name.into(),

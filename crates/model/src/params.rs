@@ -93,8 +93,16 @@ impl Parameters {
             }
         };
         let p = self;
-        need((1..=12).contains(&p.window_first_month), "window_first_month", format!("{} is not a month 1–12", p.window_first_month));
-        need((1..=12).contains(&p.window_last_month), "window_last_month", format!("{} is not a month 1–12", p.window_last_month));
+        need(
+            (1..=12).contains(&p.window_first_month),
+            "window_first_month",
+            format!("{} is not a month 1–12", p.window_first_month),
+        );
+        need(
+            (1..=12).contains(&p.window_last_month),
+            "window_last_month",
+            format!("{} is not a month 1–12", p.window_last_month),
+        );
         need(
             p.window_first_month <= p.window_last_month,
             "window_last_month",
@@ -111,7 +119,11 @@ impl Parameters {
             "mixed_blocks_per_year",
             format!("{} exceeds the {w} months of the window", p.mixed_blocks_per_year),
         );
-        need(p.nearby_km.is_finite() && p.nearby_km > 0.0, "nearby_km", format!("{} must be a positive distance", p.nearby_km));
+        need(
+            p.nearby_km.is_finite() && p.nearby_km > 0.0,
+            "nearby_km",
+            format!("{} must be a positive distance", p.nearby_km),
+        );
         need(
             p.max_cadres_per_township_year >= 1,
             "max_cadres_per_township_year",
@@ -122,9 +134,21 @@ impl Parameters {
             "max_department_away_share",
             format!("{} is outside (0, 1]", p.max_department_away_share),
         );
-        need(p.road_factor.is_finite() && p.road_factor > 0.0, "road_factor", format!("{} must be positive", p.road_factor));
-        need(p.trips_per_month >= 1, "trips_per_month", "0 trips per block month is not a block; it must be at least 1".into());
-        need(p.fare_per_km.is_finite() && p.fare_per_km >= 0.0, "fare_per_km", format!("{} must not be negative", p.fare_per_km));
+        need(
+            p.road_factor.is_finite() && p.road_factor > 0.0,
+            "road_factor",
+            format!("{} must be positive", p.road_factor),
+        );
+        need(
+            p.trips_per_month >= 1,
+            "trips_per_month",
+            "0 trips per block month is not a block; it must be at least 1".into(),
+        );
+        need(
+            p.fare_per_km.is_finite() && p.fare_per_km >= 0.0,
+            "fare_per_km",
+            format!("{} must not be negative", p.fare_per_km),
+        );
         need(
             p.weeks_per_year.is_finite()
                 && p.weeks_per_year > 0.0

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use crate::geo::haversine_km;
 use crate::validate::parse_month;
-use crate::{cost, Instance, InputError, Level, Mode};
+use crate::{cost, InputError, Instance, Level, Mode};
 
 /// Plan-year index: 0 for the first year, 1 for the second.
 pub type YearIdx = usize;
@@ -48,7 +48,8 @@ impl<'a> Prepared<'a> {
         inst.validate()?;
         let r = &inst.region;
         let city_index: HashMap<&str, usize> = r.cities.iter().enumerate().map(|(i, c)| (c.code.as_str(), i)).collect();
-        let county_index: HashMap<&str, usize> = r.counties.iter().enumerate().map(|(i, c)| (c.code.as_str(), i)).collect();
+        let county_index: HashMap<&str, usize> =
+            r.counties.iter().enumerate().map(|(i, c)| (c.code.as_str(), i)).collect();
         let township_index = r.townships.iter().enumerate().map(|(i, t)| (t.code.as_str(), i)).collect();
         let cadre_index = inst.cadres.iter().enumerate().map(|(i, c)| (c.id.as_str(), i)).collect();
         let mut townships_of = vec![Vec::new(); r.counties.len()];
@@ -119,7 +120,8 @@ impl<'a> Prepared<'a> {
                 if near.is_empty() {
                     let nearest = (0..counties.len())
                         .min_by(|&a, &b| {
-                            haversine_km(cadre.base, counties[a].seat).total_cmp(&haversine_km(cadre.base, counties[b].seat))
+                            haversine_km(cadre.base, counties[a].seat)
+                                .total_cmp(&haversine_km(cadre.base, counties[b].seat))
                         })
                         .expect("validated: there is at least one county");
                     vec![nearest]
@@ -137,7 +139,8 @@ impl<'a> Prepared<'a> {
 
     /// Is cadre `c` active in plan year `y`?
     pub fn active(&self, c: usize, y: YearIdx) -> bool {
-        self.inst.cadres[c].active_in(y as u8 + 1) && self.inst.parameters.window_months().any(|m| self.serves_month(c, y, m))
+        self.inst.cadres[c].active_in(y as u8 + 1)
+            && self.inst.parameters.window_months().any(|m| self.serves_month(c, y, m))
     }
 
     /// Does cadre `c` serve in calendar month `m` of plan year `y`? A month is served when
@@ -282,7 +285,15 @@ impl<'a> Prepared<'a> {
         let weekly = per_year - block_trips;
         (0..2)
             .filter(|&y| self.active(c, y))
-            .map(|y| if self.serves_whole_year(c, y) { per_year } else { block_trips + weekly * self.served_share(c, y) })
+            .map(
+                |y| {
+                    if self.serves_whole_year(c, y) {
+                        per_year
+                    } else {
+                        block_trips + weekly * self.served_share(c, y)
+                    }
+                },
+            )
             .sum()
     }
 

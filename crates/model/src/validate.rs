@@ -133,7 +133,9 @@ pub fn validate(inst: &Instance) -> Vec<Problem> {
         }
         match counties.get(t.county.as_str()) {
             Some(&k) => per_county[k] += 1,
-            None => c.add(format!("region.townships[{i}].county"), format!("{} is not a county of this instance", t.county)),
+            None => {
+                c.add(format!("region.townships[{i}].county"), format!("{} is not a county of this instance", t.county))
+            }
         }
         if let Some(l) = t.location {
             c.point(format!("region.townships[{i}].location"), l);
@@ -167,9 +169,10 @@ pub fn validate(inst: &Instance) -> Vec<Problem> {
             (_, Some(h)) if !cities.contains_key(h.as_str()) => {
                 c.add(at("home_city"), format!("{h} is not a city of this instance"))
             }
-            (Level::City, Some(h)) if !r.counties.iter().any(|k| &k.city == h) => {
-                c.add(at("home_city"), format!("{h} has no counties, so this city-level cadre is eligible nowhere (H2)"))
-            }
+            (Level::City, Some(h)) if !r.counties.iter().any(|k| &k.city == h) => c.add(
+                at("home_city"),
+                format!("{h} has no counties, so this city-level cadre is eligible nowhere (H2)"),
+            ),
             _ => {}
         }
         match (cadre.level, &cadre.home_county) {
@@ -199,7 +202,10 @@ pub fn validate(inst: &Instance) -> Vec<Problem> {
                 ),
                 Some((_, mm)) if !window.contains(&mm) => c.add(
                     path,
-                    format!("{m} is outside the on-site window (months {}–{})", p.window_first_month, p.window_last_month),
+                    format!(
+                        "{m} is outside the on-site window (months {}–{})",
+                        p.window_first_month, p.window_last_month
+                    ),
                 ),
                 _ => {}
             }
@@ -209,7 +215,10 @@ pub fn validate(inst: &Instance) -> Vec<Problem> {
         for (field, date) in [("from", cadre.from), ("until", cadre.until)] {
             if let (Some(d), Some(start), Some(end)) = (date, plan_start, plan_end) {
                 if d < start || d > end {
-                    c.add(at(field), format!("{d} is outside the plan years {} and {}", inst.first_year, inst.first_year + 1));
+                    c.add(
+                        at(field),
+                        format!("{d} is outside the plan years {} and {}", inst.first_year, inst.first_year + 1),
+                    );
                 }
             }
         }
@@ -231,7 +240,11 @@ pub fn validate(inst: &Instance) -> Vec<Problem> {
             }
         }
         let years = &cadre.active_years;
-        if years.is_empty() || years.iter().any(|y| *y != 1 && *y != 2) || (years.len() == 2 && years[0] == years[1]) || years.len() > 2 {
+        if years.is_empty()
+            || years.iter().any(|y| *y != 1 && *y != 2)
+            || (years.len() == 2 && years[0] == years[1])
+            || years.len() > 2
+        {
             c.add(at("active_years"), format!("{years:?} must be a non-empty set of plan years 1 and 2"));
         }
     }

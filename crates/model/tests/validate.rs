@@ -215,7 +215,11 @@ fn unknown_home_city() {
 #[test]
 fn home_city_without_counties_makes_a_city_cadre_eligible_nowhere() {
     let mut inst = small();
-    inst.region.cities.push(City { code: "370600".into(), name: "烟台市".into(), seat: Point { lat: 37.46, lon: 121.45 } });
+    inst.region.cities.push(City {
+        code: "370600".into(),
+        name: "烟台市".into(),
+        seat: Point { lat: 37.46, lon: 121.45 },
+    });
     let i = first_of_level(&inst, Level::City);
     inst.cadres[i].home_city = Some("370600".into());
     only(&inst, &format!("cadres[{i}].home_city"), "eligible nowhere");
@@ -339,7 +343,11 @@ fn blocks_per_year_out_of_range() {
 
 #[test]
 fn mixed_blocks_per_year_beyond_the_window() {
-    param(|p| p.mixed_blocks_per_year = 11, &["parameters.mixed_blocks_per_year", "parameters.weeks_per_year"], "exceeds");
+    param(
+        |p| p.mixed_blocks_per_year = 11,
+        &["parameters.mixed_blocks_per_year", "parameters.weeks_per_year"],
+        "exceeds",
+    );
 }
 
 #[test]
@@ -452,7 +460,8 @@ fn from_json_reports_the_line_of_a_syntax_error() {
     }
 
     // A truncated fixture: the error is on the last line of what remains.
-    let full = std::fs::read_to_string(format!("{}/../../fixtures/small/instance.json", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let full =
+        std::fs::read_to_string(format!("{}/../../fixtures/small/instance.json", env!("CARGO_MANIFEST_DIR"))).unwrap();
     let cut = &full[..full.find("\"cadres\"").unwrap() + 20];
     let Err(InputError::Json { line, .. }) = Instance::from_json(cut) else { panic!("truncated text parses") };
     assert_eq!(line, cut.matches('\n').count() + 1);
@@ -515,7 +524,8 @@ fn eligibility_on_the_small_fixture() {
                 seen[2] += 1;
             }
             Level::Enterprise | Level::University => {
-                let want: Vec<usize> = all.iter().copied().filter(|&k| great_circle_km(cadre.base, counties[k].seat) <= 80.0).collect();
+                let want: Vec<usize> =
+                    all.iter().copied().filter(|&k| great_circle_km(cadre.base, counties[k].seat) <= 80.0).collect();
                 assert!(!want.is_empty());
                 assert_eq!(got, &want, "{}", cadre.id);
                 if cadre.unit == "胜利油田团委" {

@@ -111,7 +111,8 @@ fn num(v: f64) -> String {
 
 /// Round outward to a "nice" range and step (1, 2 or 5 × 10^k), about `n` intervals.
 fn nice(lo: f64, hi: f64, n: usize) -> (f64, f64, f64) {
-    let (lo, hi) = if hi > lo { (lo, hi) } else { (lo - 1.0_f64.max(lo.abs() * 0.05), hi + 1.0_f64.max(hi.abs() * 0.05)) };
+    let (lo, hi) =
+        if hi > lo { (lo, hi) } else { (lo - 1.0_f64.max(lo.abs() * 0.05), hi + 1.0_f64.max(hi.abs() * 0.05)) };
     let raw = (hi - lo) / n as f64;
     let mag = 10f64.powf(raw.log10().floor());
     let step = [1.0, 2.0, 5.0, 10.0].iter().map(|m| m * mag).find(|s| *s >= raw).unwrap_or(10.0 * mag);
@@ -176,7 +177,8 @@ pub fn chart_svg(rows: &[Row], sweep: &str) -> String {
     let xs: Vec<f64>;
     if numeric {
         order.sort_by(|&a, &b| rows[a].value.total_cmp(&rows[b].value));
-        let (lo, hi) = rows.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), r| (l.min(r.value), h.max(r.value)));
+        let (lo, hi) =
+            rows.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), r| (l.min(r.value), h.max(r.value)));
         let (lo, hi, step) = nice(lo, hi, 6);
         let fx = |v: f64| x0 + (v - lo) / (hi - lo) * (x1 - x0);
         xs = rows.iter().map(|r| fx(r.value)).collect();
@@ -216,7 +218,13 @@ pub fn chart_svg(rows: &[Row], sweep: &str) -> String {
     for t in ticks(cov_lo, 100.0, (100.0 - cov_lo) / 5.0) {
         let y = fy_cov(t);
         let _ = writeln!(s, r##"<line x1="{x0}" y1="{y:.1}" x2="{x1}" y2="{y:.1}" stroke="#e5e5e5"/>"##);
-        let _ = writeln!(s, r#"<text x="{:.1}" y="{:.1}" text-anchor="end" fill="{COVERAGE}">{}</text>"#, x0 - 8.0, y + 4.0, num(t));
+        let _ = writeln!(
+            s,
+            r#"<text x="{:.1}" y="{:.1}" text-anchor="end" fill="{COVERAGE}">{}</text>"#,
+            x0 - 8.0,
+            y + 4.0,
+            num(t)
+        );
     }
     let _ = writeln!(
         s,
@@ -246,7 +254,12 @@ pub fn chart_svg(rows: &[Row], sweep: &str) -> String {
         (y0 + y1) / 2.0,
         (y0 + y1) / 2.0
     );
-    let _ = writeln!(s, r##"<rect x="{x0}" y="{y0}" width="{}" height="{}" fill="none" stroke="#333"/>"##, x1 - x0, y1 - y0);
+    let _ = writeln!(
+        s,
+        r##"<rect x="{x0}" y="{y0}" width="{}" height="{}" fill="none" stroke="#333"/>"##,
+        x1 - x0,
+        y1 - y0
+    );
 
     // Series.
     let cov_pts: Vec<(f64, f64, usize)> = planned.iter().map(|&i| (xs[i], fy_cov(rows[i].coverage_pct()), i)).collect();
@@ -297,7 +310,8 @@ pub fn chart_svg(rows: &[Row], sweep: &str) -> String {
 
     // Legend.
     let ly = 52.0;
-    let _ = writeln!(s, r#"<line x1="{x0}" y1="{ly}" x2="{}" y2="{ly}" stroke="{COVERAGE}" stroke-width="2"/>"#, x0 + 28.0);
+    let _ =
+        writeln!(s, r#"<line x1="{x0}" y1="{ly}" x2="{}" y2="{ly}" stroke="{COVERAGE}" stroke-width="2"/>"#, x0 + 28.0);
     let _ = writeln!(s, r#"<text x="{}" y="{}">覆盖率（严格不可行时为尽力方案）</text>"#, x0 + 34.0, ly + 4.0);
     let lx = x0 + 290.0;
     let _ = writeln!(

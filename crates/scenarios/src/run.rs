@@ -198,10 +198,7 @@ fn fill(row: &mut Row, prep: &Prepared, plan: &Plan) {
         .groups
         .iter()
         .filter(|g| {
-            g.leader
-                .as_deref()
-                .and_then(|id| prep.cadre_index.get(id))
-                .is_some_and(|&c| prep.inst.cadres[c].senior)
+            g.leader.as_deref().and_then(|id| prep.cadre_index.get(id)).is_some_and(|&c| prep.inst.cadres[c].senior)
         })
         .count();
     row.proven_optimal = plan.stages.iter().all(|s| s.proven_optimal);

@@ -284,7 +284,10 @@ pub fn variants(base: &Instance, spec: &Spec) -> Result<Vec<Variant>, SpecError>
                                 ));
                             };
                             if !seen.insert(k) {
-                                return Err(SpecError::at(at(&format!("cities[{j}]")), format!("{code} is listed twice")));
+                                return Err(SpecError::at(
+                                    at(&format!("cities[{j}]")),
+                                    format!("{code} is listed twice"),
+                                ));
                             }
                             idx.push(k);
                         }
@@ -294,7 +297,9 @@ pub fn variants(base: &Instance, spec: &Spec) -> Result<Vec<Variant>, SpecError>
                 for k in cities {
                     let city = &base.region.cities[k];
                     let mut inst = base.clone();
-                    inst.cadres.retain(|x| !(x.level == Level::City && x.senior && x.home_city.as_deref() == Some(&city.code)));
+                    inst.cadres.retain(|x| {
+                        !(x.level == Level::City && x.senior && x.home_city.as_deref() == Some(&city.code))
+                    });
                     let removed = base.cadres.len() - inst.cadres.len();
                     out.push(variant(&name, &format!("{} {}", city.code, city.name), removed as f64, inst));
                 }
@@ -304,7 +309,10 @@ pub fn variants(base: &Instance, spec: &Spec) -> Result<Vec<Variant>, SpecError>
                 check_share(&at(""), s.values.is_some(), &values)?;
                 let draws = unavailable_draws(base, spec.seed);
                 if draws.is_empty() {
-                    return Err(SpecError::at(at("kind"), "the base has no blocks- or mixed-mode cadre to make unavailable"));
+                    return Err(SpecError::at(
+                        at("kind"),
+                        "the base has no blocks- or mixed-mode cadre to make unavailable",
+                    ));
                 }
                 for &v in &values {
                     let n = ((draws.len() as f64) * v).round() as usize;
@@ -418,10 +426,9 @@ fn expand(
 ) -> Result<Vec<f64>, SpecError> {
     let range = from.is_some() || to.is_some() || step.is_some();
     match (values, range) {
-        (Some(_), true) => Err(SpecError::at(
-            format!("{prefix}values"),
-            "give either `values` or `from`, `to` and `step`, not both",
-        )),
+        (Some(_), true) => {
+            Err(SpecError::at(format!("{prefix}values"), "give either `values` or `from`, `to` and `step`, not both"))
+        }
         (None, false) => Err(SpecError::at(format!("{prefix}values"), "give `values` or `from`, `to` and `step`")),
         (Some(list), false) => {
             if list.is_empty() {
@@ -440,7 +447,10 @@ fn expand(
         (None, true) => {
             let need = |v: Option<f64>, field: &str| -> Result<f64, SpecError> {
                 match v {
-                    None => Err(SpecError::at(format!("{prefix}{field}"), "missing (a range needs `from`, `to` and `step`)")),
+                    None => Err(SpecError::at(
+                        format!("{prefix}{field}"),
+                        "missing (a range needs `from`, `to` and `step`)",
+                    )),
                     Some(x) if !x.is_finite() => {
                         Err(SpecError::at(format!("{prefix}{field}"), format!("{x} is not a finite number")))
                     }
@@ -472,7 +482,8 @@ fn with_province_cadres(base: &Instance, province: &[usize], n: usize) -> Instan
     let have = province.len();
     if n <= have {
         let drop: BTreeSet<usize> = province[n..].iter().copied().collect();
-        inst.cadres = base.cadres.iter().enumerate().filter(|(c, _)| !drop.contains(c)).map(|(_, x)| x.clone()).collect();
+        inst.cadres =
+            base.cadres.iter().enumerate().filter(|(c, _)| !drop.contains(c)).map(|(_, x)| x.clone()).collect();
         return inst;
     }
     let mut ids: BTreeSet<String> = base.cadres.iter().map(|c| c.id.clone()).collect();

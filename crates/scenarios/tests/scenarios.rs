@@ -149,25 +149,77 @@ fn variants_are_deterministic_and_named() {
 fn bad_specs_are_refused_with_place_and_reason() {
     let cases: &[(&str, &str, &str)] = &[
         (r#"{"name":"x","sweeps":[]}"#, "sweeps", "no sweeps"),
-        (r#"{"name":"x","sweeps":[{"kind":"nearby_km","values":[80]},{"kind":"province_cadres","from":1,"to":5,"step":0}]}"#, "sweeps[1].step", "positive step"),
-        (r#"{"name":"x","sweeps":[{"kind":"province_cadres","from":5,"to":1,"step":1}]}"#, "sweeps[0].from", "greater than"),
+        (
+            r#"{"name":"x","sweeps":[{"kind":"nearby_km","values":[80]},{"kind":"province_cadres","from":1,"to":5,"step":0}]}"#,
+            "sweeps[1].step",
+            "positive step",
+        ),
+        (
+            r#"{"name":"x","sweeps":[{"kind":"province_cadres","from":5,"to":1,"step":1}]}"#,
+            "sweeps[0].from",
+            "greater than",
+        ),
         (r#"{"name":"x","sweeps":[{"kind":"province_cadres","from":1,"to":5}]}"#, "sweeps[0].step", "missing"),
         (r#"{"name":"x","sweeps":[{"kind":"province_cadres","values":[2.5]}]}"#, "sweeps[0].values[0]", "whole number"),
         (r#"{"name":"x","sweeps":[{"kind":"province_cadres","values":[1],"from":1}]}"#, "sweeps[0].values", "not both"),
         (r#"{"name":"x","sweeps":[{"kind":"nearby_km"}]}"#, "sweeps[0].values", "give `values`"),
         (r#"{"name":"x","sweeps":[{"kind":"nearby_km","values":[]}]}"#, "sweeps[0].values", "empty"),
-        (r#"{"name":"x","sweeps":[{"kind":"nearby_km","values":[80, 0]}]}"#, "sweeps[0].values[1]", "positive distance"),
-        (r#"{"name":"x","sweeps":[{"kind":"unavailable_share","values":[0]}]}"#, "sweeps[0].values[0]", "outside (0, 1]"),
-        (r#"{"name":"x","sweeps":[{"kind":"department_share","values":[0.5, 1.5]}]}"#, "sweeps[0].values[1]", "outside (0, 1]"),
-        (r#"{"name":"x","sweeps":[{"kind":"department_share","from":0,"to":0.5,"step":0.1}]}"#, "sweeps[0].from/to/step (value 0)", "outside (0, 1]"),
-        (r#"{"name":"x","sweeps":[{"kind":"remove_city_seniors","cities":["370500","379900"]}]}"#, "sweeps[0].cities[1]", "379900 is not a city"),
-        (r#"{"name":"x","sweeps":[{"kind":"remove_city_seniors","cities":["370500","370500"]}]}"#, "sweeps[0].cities[1]", "twice"),
-        (r#"{"name":"x","sweeps":[{"kind":"parameter","name":"nearby","values":[1]}]}"#, "sweeps[0].name", "not a parameter"),
-        (r#"{"name":"x","sweeps":[{"kind":"parameter","name":"blocks_per_year","values":[1.5]}]}"#, "sweeps[0].values[0]", "does not fit"),
-        (r#"{"name":"x","sweeps":[{"kind":"nearby_km","values":[1]},{"kind":"parameter","name":"nearby_km","values":[2]}]}"#, "sweeps[1]", "different `label`"),
-        (r#"{"name":"x","sweeps":[{"kind":"nearby_km","from":1,"to":100000,"step":1}]}"#, "sweeps[0].step", "more than 1000"),
+        (
+            r#"{"name":"x","sweeps":[{"kind":"nearby_km","values":[80, 0]}]}"#,
+            "sweeps[0].values[1]",
+            "positive distance",
+        ),
+        (
+            r#"{"name":"x","sweeps":[{"kind":"unavailable_share","values":[0]}]}"#,
+            "sweeps[0].values[0]",
+            "outside (0, 1]",
+        ),
+        (
+            r#"{"name":"x","sweeps":[{"kind":"department_share","values":[0.5, 1.5]}]}"#,
+            "sweeps[0].values[1]",
+            "outside (0, 1]",
+        ),
+        (
+            r#"{"name":"x","sweeps":[{"kind":"department_share","from":0,"to":0.5,"step":0.1}]}"#,
+            "sweeps[0].from/to/step (value 0)",
+            "outside (0, 1]",
+        ),
+        (
+            r#"{"name":"x","sweeps":[{"kind":"remove_city_seniors","cities":["370500","379900"]}]}"#,
+            "sweeps[0].cities[1]",
+            "379900 is not a city",
+        ),
+        (
+            r#"{"name":"x","sweeps":[{"kind":"remove_city_seniors","cities":["370500","370500"]}]}"#,
+            "sweeps[0].cities[1]",
+            "twice",
+        ),
+        (
+            r#"{"name":"x","sweeps":[{"kind":"parameter","name":"nearby","values":[1]}]}"#,
+            "sweeps[0].name",
+            "not a parameter",
+        ),
+        (
+            r#"{"name":"x","sweeps":[{"kind":"parameter","name":"blocks_per_year","values":[1.5]}]}"#,
+            "sweeps[0].values[0]",
+            "does not fit",
+        ),
+        (
+            r#"{"name":"x","sweeps":[{"kind":"nearby_km","values":[1]},{"kind":"parameter","name":"nearby_km","values":[2]}]}"#,
+            "sweeps[1]",
+            "different `label`",
+        ),
+        (
+            r#"{"name":"x","sweeps":[{"kind":"nearby_km","from":1,"to":100000,"step":1}]}"#,
+            "sweeps[0].step",
+            "more than 1000",
+        ),
         (r#"{"name":"x","time_limit":0,"sweeps":[{"kind":"nearby_km","values":[1]}]}"#, "time_limit", "positive"),
-        (r#"{"name":"x","sweeps":[{"kind":"nearby_km","values":[1],"colour":"red"}]}"#, "spec", "unknown field `colour`"),
+        (
+            r#"{"name":"x","sweeps":[{"kind":"nearby_km","values":[1],"colour":"red"}]}"#,
+            "spec",
+            "unknown field `colour`",
+        ),
         (r#"{"name":"x","sweeps":[{"kind":"warp_speed","values":[1]}]}"#, "spec", "unknown variant `warp_speed`"),
         (r#"{"name":"x","extra":1,"sweeps":[]}"#, "spec", "unknown field `extra`"),
         (r#"{"name":"x","sweeps":[{"kind":"nearby_km","values":[1]}"#, "spec", "line 1"),
@@ -178,7 +230,9 @@ fn bad_specs_are_refused_with_place_and_reason() {
         assert!(e.to_string().contains(words), "{json}: `{e}` lacks `{words}`");
     }
     // A label tells two sweeps of one kind apart.
-    let ok = spec(r#"{"name":"x","sweeps":[{"kind":"nearby_km","values":[1]},{"kind":"nearby_km","label":"wide","values":[200]}]}"#);
+    let ok = spec(
+        r#"{"name":"x","sweeps":[{"kind":"nearby_km","values":[1]},{"kind":"nearby_km","label":"wide","values":[200]}]}"#,
+    );
     let v = variants(small(), &ok).unwrap();
     assert_eq!(v[1].sweep, "wide");
 }
@@ -203,7 +257,10 @@ fn province_sweep_agrees_with_single_solves() {
     assert_eq!(rows.len(), 4);
 
     for (v, r) in vs.iter().zip(&rows) {
-        assert_eq!((r.sweep.as_str(), r.parameter.as_str(), r.value), (v.sweep.as_str(), v.parameter.as_str(), v.value));
+        assert_eq!(
+            (r.sweep.as_str(), r.parameter.as_str(), r.value),
+            (v.sweep.as_str(), v.parameter.as_str(), v.value)
+        );
         assert!(r.error.is_none(), "{v}: {:?}", r.error);
         assert_eq!(r.cadres, v.instance.cadres.len());
         assert_eq!(r.townships, 50);
@@ -234,7 +291,9 @@ fn province_sweep_agrees_with_single_solves() {
                 let senior = plan
                     .groups
                     .iter()
-                    .filter(|g| g.leader.as_ref().is_some_and(|l| v.instance.cadres.iter().any(|c| &c.id == l && c.senior)))
+                    .filter(|g| {
+                        g.leader.as_ref().is_some_and(|l| v.instance.cadres.iter().any(|c| &c.id == l && c.senior))
+                    })
                     .count();
                 assert_eq!(r.leaders_senior, senior);
             }
@@ -244,7 +303,12 @@ fn province_sweep_agrees_with_single_solves() {
     assert!(!rows[0].feasible);
     assert!(rows[3].feasible);
     for w in rows.windows(2) {
-        assert!(w[0].coverage_best_effort <= w[1].coverage_best_effort, "coverage falls from {} to {}", w[0].value, w[1].value);
+        assert!(
+            w[0].coverage_best_effort <= w[1].coverage_best_effort,
+            "coverage falls from {} to {}",
+            w[0].value,
+            w[1].value
+        );
     }
 
     let csv = to_csv(&rows);

@@ -75,9 +75,15 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/plans/{id}/table.csv", get(table_csv))
         .route("/api/plans/{id}/map.svg", get(map_svg))
         .route("/api/plans/{id}/calendar.ics", get(calendar))
-        .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "no_route", "no such endpoint; the list is at /api/openapi.json") })
+        .fallback(|| async {
+            ApiError::new(StatusCode::NOT_FOUND, "no_route", "no such endpoint; the list is at /api/openapi.json")
+        })
         .method_not_allowed_fallback(|| async {
-            ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this endpoint does not take that method; see /api/openapi.json")
+            ApiError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "this endpoint does not take that method; see /api/openapi.json",
+            )
         })
         .layer(DefaultBodyLimit::max(limit))
         .layer(axum::middleware::from_fn_with_state(limit, refuse_declared_oversize))
@@ -91,8 +97,13 @@ pub fn router(app: Arc<App>) -> Router {
 
 /// Refuse a body whose declared length is over the limit before reading any of it
 /// (a body without a declared length is cut off at the limit by `DefaultBodyLimit`).
-async fn refuse_declared_oversize(State(limit): State<usize>, request: axum::extract::Request, next: axum::middleware::Next) -> Response {
-    let declared = request.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+async fn refuse_declared_oversize(
+    State(limit): State<usize>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let declared =
+        request.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|n| n > limit as u64) {
         return crate::error::too_large(limit).into_response();
     }
@@ -119,7 +130,13 @@ fn ascii_name(name: &str) -> String {
 
 fn percent(name: &str) -> String {
     name.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b".-_".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b".-_".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
         .collect()
 }
 
@@ -133,8 +150,11 @@ fn body(body: Result<Bytes, BytesRejection>, limit: usize) -> Reply<Bytes> {
 
 fn utf8<'a>(bytes: &'a [u8], what: &str) -> Reply<&'a str> {
     std::str::from_utf8(bytes).map_err(|e| {
-        ApiError::bad_request("not_utf8", format!("the {what} is not UTF-8 text (bad byte at offset {}); send JSON", e.valid_up_to()))
-            .at(format!("byte {}", e.valid_up_to()))
+        ApiError::bad_request(
+            "not_utf8",
+            format!("the {what} is not UTF-8 text (bad byte at offset {}); send JSON", e.valid_up_to()),
+        )
+        .at(format!("byte {}", e.valid_up_to()))
     })
 }
 
@@ -179,8 +199,14 @@ async fn store_instance(app: &Arc<App>, text: String, source: String) -> Reply<(
     let row = blocking(app, move || {
         let inst = Instance::from_json(&text).map_err(|e| ApiError::input(&e))?;
         Prepared::new(&inst).map_err(|e| ApiError::input(&e))?;
-        let id = app2.store.insert_instance(&inst, &source, &text).map_err(|e| ApiError::internal("cannot store the instance", e))?;
-        app2.store.instance(id).map_err(|e| ApiError::internal("cannot read the instance back", e))?.ok_or_else(|| ApiError::internal("lost an instance", id))
+        let id = app2
+            .store
+            .insert_instance(&inst, &source, &text)
+            .map_err(|e| ApiError::internal("cannot store the instance", e))?;
+        app2.store
+            .instance(id)
+            .map_err(|e| ApiError::internal("cannot read the instance back", e))?
+            .ok_or_else(|| ApiError::internal("lost an instance", id))
     })
     .await?;
     tracing::info!(instance = row.id, cadres = row.cadres, "instance stored");
@@ -226,7 +252,12 @@ struct FileName {
 }
 
 /// A roster spreadsheet for the region of instance `id`: a new instance with its cadres.
-async fn upload_roster(State(app): Shared, Path(raw): Path<String>, Query(q): Query<FileName>, body_raw: Result<Bytes, BytesRejection>) -> Reply<(StatusCode, Json<Value>)> {
+async fn upload_roster(
+    State(app): Shared,
+    Path(raw): Path<String>,
+    Query(q): Query<FileName>,
+    body_raw: Result<Bytes, BytesRejection>,
+) -> Reply<(StatusCode, Json<Value>)> {
     let id = id("instance", &raw)?;
     let bytes = body(body_raw, app.config.body_limit)?;
     let base = app.instance(id)?;
@@ -245,7 +276,10 @@ async fn upload_roster(State(app): Shared, Path(raw): Path<String>, Query(q): Qu
         inst.cadres = roster.cadres;
         Prepared::new(&inst).map_err(|e| ApiError::input(&e))?;
         let text = serde_json::to_string(&inst).map_err(|e| ApiError::internal("cannot serialise the instance", e))?;
-        let new = app2.store.insert_instance(&inst, "roster", &text).map_err(|e| ApiError::internal("cannot store the instance", e))?;
+        let new = app2
+            .store
+            .insert_instance(&inst, "roster", &text)
+            .map_err(|e| ApiError::internal("cannot store the instance", e))?;
         let row = app2.store.instance(new).map_err(|e| ApiError::internal("cannot read the instance back", e))?;
         Ok((row, roster.warnings))
     })
@@ -260,18 +294,29 @@ const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.
 async fn roster_xlsx(State(app): Shared, Path(raw): Path<String>) -> Reply<Response> {
     let inst = app.instance(id("instance", &raw)?)?;
     let name = format!("{}-名册.xlsx", inst.name);
-    let bytes = blocking(&app, move || sanlian_files::roster::roster_xlsx(&inst).map_err(|e| ApiError::internal("cannot write the roster", e))).await?;
+    let bytes = blocking(&app, move || {
+        sanlian_files::roster::roster_xlsx(&inst).map_err(|e| ApiError::internal("cannot write the roster", e))
+    })
+    .await?;
     Ok(download(XLSX, name, bytes))
 }
 
 async fn roster_csv(State(app): Shared, Path(raw): Path<String>) -> Reply<Response> {
     let inst = app.instance(id("instance", &raw)?)?;
-    Ok(download("text/csv; charset=utf-8", format!("{}-名册.csv", inst.name), sanlian_files::roster::roster_csv(&inst).into_bytes()))
+    Ok(download(
+        "text/csv; charset=utf-8",
+        format!("{}-名册.csv", inst.name),
+        sanlian_files::roster::roster_csv(&inst).into_bytes(),
+    ))
 }
 
 async fn template_xlsx(State(app): Shared, Path(raw): Path<String>) -> Reply<Response> {
     let inst = app.instance(id("instance", &raw)?)?;
-    let bytes = blocking(&app, move || sanlian_files::roster::template_xlsx(&inst.region).map_err(|e| ApiError::internal("cannot write the template", e))).await?;
+    let bytes = blocking(&app, move || {
+        sanlian_files::roster::template_xlsx(&inst.region)
+            .map_err(|e| ApiError::internal("cannot write the template", e))
+    })
+    .await?;
     Ok(download(XLSX, "名册模板.xlsx".into(), bytes))
 }
 
@@ -281,11 +326,19 @@ fn options<T: Default + serde::de::DeserializeOwned>(bytes: &[u8], what: &str) -
         return Ok(T::default());
     }
     serde_json::from_slice(bytes).map_err(|e| {
-        ApiError::bad_request("invalid_json", format!("the {what} is not valid: {e}")).at(format!("line {}, column {}", e.line(), e.column()))
+        ApiError::bad_request("invalid_json", format!("the {what} is not valid: {e}")).at(format!(
+            "line {}, column {}",
+            e.line(),
+            e.column()
+        ))
     })
 }
 
-async fn solve(State(app): Shared, Path(raw): Path<String>, body_raw: Result<Bytes, BytesRejection>) -> Reply<(StatusCode, Json<JobView>)> {
+async fn solve(
+    State(app): Shared,
+    Path(raw): Path<String>,
+    body_raw: Result<Bytes, BytesRejection>,
+) -> Reply<(StatusCode, Json<JobView>)> {
     let id = id("instance", &raw)?;
     let req: RunRequest = options(&body(body_raw, app.config.body_limit)?, "solve options")?;
     req.validate()?;
@@ -295,7 +348,11 @@ async fn solve(State(app): Shared, Path(raw): Path<String>, body_raw: Result<Byt
 }
 
 /// A plan made elsewhere: stored with the checker's verdict (it must belong to the instance).
-async fn upload_plan(State(app): Shared, Path(raw): Path<String>, body_raw: Result<Bytes, BytesRejection>) -> Reply<(StatusCode, Json<Value>)> {
+async fn upload_plan(
+    State(app): Shared,
+    Path(raw): Path<String>,
+    body_raw: Result<Bytes, BytesRejection>,
+) -> Reply<(StatusCode, Json<Value>)> {
     let id = id("instance", &raw)?;
     let bytes = body(body_raw, app.config.body_limit)?;
     let inst = app.instance(id)?;
@@ -303,27 +360,48 @@ async fn upload_plan(State(app): Shared, Path(raw): Path<String>, body_raw: Resu
     blocking(&app, move || {
         let text = utf8(&bytes, "plan")?;
         let plan: Plan = serde_json::from_str(text).map_err(|e| {
-            ApiError::bad_request("invalid_json", format!("plan is not valid JSON: {e}")).at(format!("line {}, column {}", e.line(), e.column()))
+            ApiError::bad_request("invalid_json", format!("plan is not valid JSON: {e}")).at(format!(
+                "line {}, column {}",
+                e.line(),
+                e.column()
+            ))
         })?;
         let prep = Prepared::new(&inst).map_err(|e| ApiError::input(&e))?;
         let report = sanlian_check::check(&prep, &plan);
-        let foreign: Vec<String> = report.violations.iter().filter(|v| v.rule == "PLAN").map(|v| v.to_string()).collect();
+        let foreign: Vec<String> =
+            report.violations.iter().filter(|v| v.rule == "PLAN").map(|v| v.to_string()).collect();
         if !foreign.is_empty() {
-            return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "plan_mismatch", format!("the plan does not belong to instance {id}: {}", foreign.join("; "))));
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "plan_mismatch",
+                format!("the plan does not belong to instance {id}: {}", foreign.join("; ")),
+            ));
         }
-        let pid = app2.store.insert_plan(id, &plan, report.is_valid(), "upload", text).map_err(|e| ApiError::internal("cannot store the plan", e))?;
-        Ok((StatusCode::CREATED, Json(json!({ "id": pid, "instance": id, "valid": report.is_valid(), "check": report }))))
+        let pid = app2
+            .store
+            .insert_plan(id, &plan, report.is_valid(), "upload", text)
+            .map_err(|e| ApiError::internal("cannot store the plan", e))?;
+        Ok((
+            StatusCode::CREATED,
+            Json(json!({ "id": pid, "instance": id, "valid": report.is_valid(), "check": report })),
+        ))
     })
     .await
 }
 
-async fn scenarios(State(app): Shared, Path(raw): Path<String>, body_raw: Result<Bytes, BytesRejection>) -> Reply<(StatusCode, Json<JobView>)> {
+async fn scenarios(
+    State(app): Shared,
+    Path(raw): Path<String>,
+    body_raw: Result<Bytes, BytesRejection>,
+) -> Reply<(StatusCode, Json<JobView>)> {
     let id = id("instance", &raw)?;
     let bytes = body(body_raw, app.config.body_limit)?;
     let text = utf8(&bytes, "scenario spec")?;
-    let spec = sanlian_scenarios::Spec::from_json(text).map_err(|e| ApiError::bad_request("invalid_spec", e.to_string()))?;
+    let spec =
+        sanlian_scenarios::Spec::from_json(text).map_err(|e| ApiError::bad_request("invalid_spec", e.to_string()))?;
     let inst = app.instance(id)?;
-    let family = sanlian_scenarios::variants(&inst, &spec).map_err(|e| ApiError::bad_request("invalid_spec", e.to_string()))?;
+    let family =
+        sanlian_scenarios::variants(&inst, &spec).map_err(|e| ApiError::bad_request("invalid_spec", e.to_string()))?;
     let job = app.submit("scenarios", id, None, &json!({ "variants": family.len() }), Some(text))?;
     Ok((StatusCode::ACCEPTED, Json(job)))
 }
@@ -356,7 +434,10 @@ async fn job(State(app): Shared, Path(raw): Path<String>, Query(q): Query<Wait>)
 }
 
 /// Server-sent events: the job as JSON at every change, until it finishes.
-async fn job_events(State(app): Shared, Path(raw): Path<String>) -> Reply<Sse<impl tokio_stream::Stream<Item = Result<Event, Infallible>>>> {
+async fn job_events(
+    State(app): Shared,
+    Path(raw): Path<String>,
+) -> Reply<Sse<impl tokio_stream::Stream<Item = Result<Event, Infallible>>>> {
     let id = id("job", &raw)?;
     let mut updates = app.updates.subscribe();
     let first = app.job(id)?;
@@ -398,13 +479,21 @@ async fn plans(State(app): Shared) -> Reply<Json<Value>> {
 
 async fn plan(State(app): Shared, Path(raw): Path<String>) -> Reply<Response> {
     let id = id("plan", &raw)?;
-    let (_, text) = app.store.plan_json(id).map_err(|e| ApiError::internal("cannot read the plan", e))?.ok_or_else(|| ApiError::not_found(format!("there is no plan {id}")))?;
+    let (_, text) = app
+        .store
+        .plan_json(id)
+        .map_err(|e| ApiError::internal("cannot read the plan", e))?
+        .ok_or_else(|| ApiError::not_found(format!("there is no plan {id}")))?;
     Ok(([(header::CONTENT_TYPE, "application/json")], text).into_response())
 }
 
 async fn plan_summary(State(app): Shared, Path(raw): Path<String>) -> Reply<Json<Value>> {
     let id = id("plan", &raw)?;
-    let row = app.store.plan(id).map_err(|e| ApiError::internal("cannot read the plan", e))?.ok_or_else(|| ApiError::not_found(format!("there is no plan {id}")))?;
+    let row = app
+        .store
+        .plan(id)
+        .map_err(|e| ApiError::internal("cannot read the plan", e))?
+        .ok_or_else(|| ApiError::not_found(format!("there is no plan {id}")))?;
     Ok(Json(serde_json::to_value(row).unwrap_or_default()))
 }
 
@@ -437,7 +526,10 @@ fn lang(raw: Option<&str>) -> Reply<Lang> {
     match raw.unwrap_or("zh") {
         "zh" => Ok(Lang::Zh),
         "en" => Ok(Lang::En),
-        other => Err(ApiError::bad_request("invalid_option", format!("lang '{other}' is not offered: use zh or en")).at("lang")),
+        other => {
+            Err(ApiError::bad_request("invalid_option", format!("lang '{other}' is not offered: use zh or en"))
+                .at("lang"))
+        }
     }
 }
 
@@ -447,7 +539,13 @@ async fn explain(State(app): Shared, Path(raw): Path<String>, Query(q): Query<Ex
     let json_out = match q.format.as_deref().unwrap_or("text") {
         "text" => false,
         "json" => true,
-        other => return Err(ApiError::bad_request("invalid_option", format!("format '{other}' is not offered: use text or json")).at("format")),
+        other => {
+            return Err(ApiError::bad_request(
+                "invalid_option",
+                format!("format '{other}' is not offered: use text or json"),
+            )
+            .at("format"))
+        }
     };
     let (inst, plan, _) = loaded(&app, &raw)?;
     blocking(&app, move || {
@@ -455,9 +553,11 @@ async fn explain(State(app): Shared, Path(raw): Path<String>, Query(q): Query<Ex
         let opts = ExplainOptions { cadre: q.cadre.clone(), county: q.county.clone() };
         let e = sanlian_explain::explain(&prep, &plan, &opts).map_err(|e| match e {
             sanlian_explain::ExplainError::Unknown(m) => ApiError::not_found(m),
-            sanlian_explain::ExplainError::Infeasible => {
-                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "infeasible", "the instance has no strict plan to compare with; solve it to see the certificates")
-            }
+            sanlian_explain::ExplainError::Infeasible => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "infeasible",
+                "the instance has no strict plan to compare with; solve it to see the certificates",
+            ),
             other => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "explain_failed", other.to_string()),
         })?;
         if json_out {
@@ -473,20 +573,32 @@ async fn explain(State(app): Shared, Path(raw): Path<String>, Query(q): Query<Ex
 async fn view(State(app): Shared, Path(raw): Path<String>) -> Reply<Json<Value>> {
     let (inst, plan, iid) = loaded(&app, &raw)?;
     let pid = id("plan", &raw)?;
-    let source = app.store.instance(iid).map_err(|e| ApiError::internal("cannot read the instance", e))?.map(|r| r.source);
+    let source =
+        app.store.instance(iid).map_err(|e| ApiError::internal("cannot read the instance", e))?.map(|r| r.source);
     let mut board = blocking(&app, move || crate::view::board(&inst, &plan, pid, iid)).await?;
     board["source"] = json!(source);
     Ok(Json(board))
 }
 
-async fn reassign(State(app): Shared, Path(raw): Path<String>, Query(req): Query<RunRequest>, body_raw: Result<Bytes, BytesRejection>) -> Reply<(StatusCode, Json<JobView>)> {
+async fn reassign(
+    State(app): Shared,
+    Path(raw): Path<String>,
+    Query(req): Query<RunRequest>,
+    body_raw: Result<Bytes, BytesRejection>,
+) -> Reply<(StatusCode, Json<JobView>)> {
     req.validate()?;
     let bytes = body(body_raw, app.config.body_limit)?;
     let text = utf8(&bytes, "events")?.to_string();
     let (inst, _, iid) = loaded(&app, &raw)?;
     let events = Events::from_json(&text).map_err(|e| ApiError::input(&e))?;
     events.apply(&inst).map_err(|e| ApiError::input(&e))?;
-    let job = app.submit("reassign", iid, Some(id("plan", &raw)?), &serde_json::to_value(&req).unwrap_or_default(), Some(&text))?;
+    let job = app.submit(
+        "reassign",
+        iid,
+        Some(id("plan", &raw)?),
+        &serde_json::to_value(&req).unwrap_or_default(),
+        Some(&text),
+    )?;
     Ok((StatusCode::ACCEPTED, Json(job)))
 }
 
@@ -504,7 +616,8 @@ async fn plan_xlsx(State(app): Shared, Path(raw): Path<String>, Query(q): Query<
     }
     let name = format!("{}-工作组.xlsx", inst.name);
     let bytes = blocking(&app, move || {
-        sanlian_files::workbook::plan_xlsx(&inst, &plan, q.city.as_deref()).map_err(|e| ApiError::internal("cannot write the workbook", e))
+        sanlian_files::workbook::plan_xlsx(&inst, &plan, q.city.as_deref())
+            .map_err(|e| ApiError::internal("cannot write the workbook", e))
     })
     .await?;
     Ok(download(XLSX, name, bytes))
@@ -512,7 +625,11 @@ async fn plan_xlsx(State(app): Shared, Path(raw): Path<String>, Query(q): Query<
 
 async fn table_csv(State(app): Shared, Path(raw): Path<String>) -> Reply<Response> {
     let (inst, plan, _) = loaded(&app, &raw)?;
-    Ok(download("text/csv; charset=utf-8", format!("{}-工作组.csv", inst.name), sanlian_files::table::csv(&inst, &plan).into_bytes()))
+    Ok(download(
+        "text/csv; charset=utf-8",
+        format!("{}-工作组.csv", inst.name),
+        sanlian_files::table::csv(&inst, &plan).into_bytes(),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -525,7 +642,13 @@ async fn map_svg(State(app): Shared, Path(raw): Path<String>, Query(q): Query<Ma
     let svg = match q.colour.as_deref().unwrap_or("city") {
         "city" => sanlian_files::map::svg(&inst, &plan),
         "year" => sanlian_files::map::svg_by_year(&inst, &plan),
-        other => return Err(ApiError::bad_request("invalid_option", format!("colour '{other}' is not offered: use city or year")).at("colour")),
+        other => {
+            return Err(ApiError::bad_request(
+                "invalid_option",
+                format!("colour '{other}' is not offered: use city or year"),
+            )
+            .at("colour"))
+        }
     };
     Ok(download("image/svg+xml", format!("{}-地图.svg", inst.name), svg.into_bytes()))
 }
@@ -542,6 +665,7 @@ async fn calendar(State(app): Shared, Path(raw): Path<String>, Query(q): Query<C
         Some(c) => format!("{c}.ics"),
         None => format!("{}-下沉日历.ics", inst.name),
     };
-    let text = sanlian_files::calendar::ics(&inst, &plan, q.cadre.as_deref(), stamp).map_err(|e| ApiError::not_found(e.to_string()).at("cadre"))?;
+    let text = sanlian_files::calendar::ics(&inst, &plan, q.cadre.as_deref(), stamp)
+        .map_err(|e| ApiError::not_found(e.to_string()).at("cadre"))?;
     Ok(download("text/calendar; charset=utf-8", name, text.into_bytes()))
 }

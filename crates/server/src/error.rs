@@ -44,7 +44,11 @@ impl ApiError {
     /// 500: a defect or a storage failure; the detail goes to the log, not to the client.
     pub fn internal(context: &str, detail: impl std::fmt::Display) -> ApiError {
         tracing::error!(%detail, "{context}");
-        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", format!("{context}; the server log has the details"))
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            format!("{context}; the server log has the details"),
+        )
     }
 
     /// The same error with a location.

@@ -35,7 +35,8 @@ impl RunRequest {
     pub fn validate(&self) -> Result<(), ApiError> {
         match self.time_limit {
             Some(t) if !(t.is_finite() && t > 0.0) => {
-                Err(ApiError::bad_request("invalid_option", "time_limit must be a positive number of seconds").at("time_limit"))
+                Err(ApiError::bad_request("invalid_option", "time_limit must be a positive number of seconds")
+                    .at("time_limit"))
             }
             _ => Ok(()),
         }
@@ -73,9 +74,20 @@ impl JobView {
 
 impl App {
     /// Queue a job, or refuse with 503 when the queue is full (nothing is stored then).
-    pub fn submit(&self, kind: &str, instance: i64, plan: Option<i64>, request: &Value, body: Option<&str>) -> Result<JobView, ApiError> {
+    pub fn submit(
+        &self,
+        kind: &str,
+        instance: i64,
+        plan: Option<i64>,
+        request: &Value,
+        body: Option<&str>,
+    ) -> Result<JobView, ApiError> {
         if *self.shutdown.borrow() {
-            return Err(ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "shutting_down", "the server is shutting down; submit again after it restarts"));
+            return Err(ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "shutting_down",
+                "the server is shutting down; submit again after it restarts",
+            ));
         }
         let permit = self.queue.try_reserve().map_err(|_| {
             let mut e = ApiError::new(
@@ -90,7 +102,10 @@ impl App {
             e.retry_after = Some(5);
             e
         })?;
-        let id = self.store.insert_job(kind, instance, plan, &request.to_string(), body).map_err(|e| ApiError::internal("cannot store the job", e))?;
+        let id = self
+            .store
+            .insert_job(kind, instance, plan, &request.to_string(), body)
+            .map_err(|e| ApiError::internal("cannot store the job", e))?;
         self.queued.fetch_add(1, Ordering::Relaxed);
         permit.send(id);
         tracing::info!(job = id, kind, instance, "queued");
@@ -99,7 +114,11 @@ impl App {
 
     /// A job with its live progress.
     pub fn job(&self, id: i64) -> Result<JobView, ApiError> {
-        let row = self.store.job(id).map_err(|e| ApiError::internal("cannot read the job", e))?.ok_or_else(|| ApiError::not_found(format!("there is no job {id}")))?;
+        let row = self
+            .store
+            .job(id)
+            .map_err(|e| ApiError::internal("cannot read the job", e))?
+            .ok_or_else(|| ApiError::not_found(format!("there is no job {id}")))?;
         let progress = self.progress.lock().unwrap_or_else(|p| p.into_inner()).get(&id).cloned();
         Ok(JobView { row, progress })
     }
@@ -138,7 +157,13 @@ impl App {
         }
         self.progress.lock().unwrap_or_else(|p| p.into_inner()).remove(&id);
         let _ = self.updates.send(id);
-        tracing::info!(job = id, kind = row.kind, ok = outcome.is_ok(), seconds = started.elapsed().as_secs_f64(), "finished");
+        tracing::info!(
+            job = id,
+            kind = row.kind,
+            ok = outcome.is_ok(),
+            seconds = started.elapsed().as_secs_f64(),
+            "finished"
+        );
     }
 
     fn request(row: &JobRow) -> Result<RunRequest, ApiError> {
@@ -158,20 +183,30 @@ impl App {
                 let report = sanlian_check::check(&prep, &plan);
                 if !report.is_valid() {
                     let list: Vec<String> = report.violations.iter().map(|v| v.to_string()).collect();
-                    return Err(ApiError::internal("the checker rejects the solver's plan; nothing was stored", list.join("; ")));
+                    return Err(ApiError::internal(
+                        "the checker rejects the solver's plan; nothing was stored",
+                        list.join("; "),
+                    ));
                 }
                 self.set_progress(row.id, "store", 0, 0);
-                let text = serde_json::to_string(&plan).map_err(|e| ApiError::internal("cannot serialise the plan", e))?;
+                let text =
+                    serde_json::to_string(&plan).map_err(|e| ApiError::internal("cannot serialise the plan", e))?;
                 self.store
                     .transaction(|tx| {
                         let pid = insert_plan(tx, row.instance, &plan, true, "solve", &text)?;
-                        finish_job(tx, row.id, &json!({ "outcome": "planned", "plan": pid, "summary": plan_summary(&plan) }))
+                        finish_job(
+                            tx,
+                            row.id,
+                            &json!({ "outcome": "planned", "plan": pid, "summary": plan_summary(&plan) }),
+                        )
                     })
                     .map_err(|e| ApiError::internal("cannot store the plan", e))
             }
             Outcome::Infeasible(certs) => {
                 let result = infeasible(&inst, &certs);
-                self.store.transaction(|tx| finish_job(tx, row.id, &result)).map_err(|e| ApiError::internal("cannot store the result", e))
+                self.store
+                    .transaction(|tx| finish_job(tx, row.id, &result))
+                    .map_err(|e| ApiError::internal("cannot store the result", e))
             }
         }
     }
@@ -181,7 +216,11 @@ impl App {
         let inst = self.instance(row.instance)?;
         let plan_id = row.plan.ok_or_else(|| ApiError::internal("a reassign job without a plan", row.id))?;
         let old = self.plan(plan_id)?.1;
-        let body = self.store.job_body(row.id).map_err(|e| ApiError::internal("cannot read the events", e))?.unwrap_or_default();
+        let body = self
+            .store
+            .job_body(row.id)
+            .map_err(|e| ApiError::internal("cannot read the events", e))?
+            .unwrap_or_default();
         let events = Events::from_json(&body).map_err(|e| ApiError::input(&e))?;
         self.set_progress(row.id, "solve", 0, 0);
         let replan = reassign(&inst, &old, &events, req.mode, req.time_limit).map_err(|e| match e {
@@ -190,15 +229,21 @@ impl App {
             other => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_events", other.to_string()),
         })?;
         self.set_progress(row.id, "store", 0, 0);
-        let new_inst = serde_json::to_string(&replan.instance).map_err(|e| ApiError::internal("cannot serialise the instance", e))?;
+        let new_inst = serde_json::to_string(&replan.instance)
+            .map_err(|e| ApiError::internal("cannot serialise the instance", e))?;
         let shown = replan.shown().cloned();
         let valid = shown.as_ref().is_some_and(|p| {
             Prepared::new(&replan.instance).is_ok_and(|prep| sanlian_check::check(&prep, p).is_valid())
         });
-        let plan_text = shown.as_ref().map(serde_json::to_string).transpose().map_err(|e| ApiError::internal("cannot serialise the plan", e))?;
+        let plan_text = shown
+            .as_ref()
+            .map(serde_json::to_string)
+            .transpose()
+            .map_err(|e| ApiError::internal("cannot serialise the plan", e))?;
         let summary = replan.summary(&old);
         let report = replan.report(&old);
-        let certificates = (!replan.certificates.is_empty()).then(|| infeasible(&replan.instance, &replan.certificates));
+        let certificates =
+            (!replan.certificates.is_empty()).then(|| infeasible(&replan.instance, &replan.certificates));
         self.store
             .transaction(|tx| {
                 let iid = insert_instance(tx, &replan.instance, "reassign", &new_inst)?;
@@ -227,11 +272,14 @@ impl App {
     fn run_scenarios(&self, row: &JobRow) -> Result<(), ApiError> {
         use sanlian_scenarios::{chart_svg, run_with, to_csv, to_json, variants, RunOptions, Spec};
         let inst = self.instance(row.instance)?;
-        let body = self.store.job_body(row.id).map_err(|e| ApiError::internal("cannot read the spec", e))?.unwrap_or_default();
+        let body =
+            self.store.job_body(row.id).map_err(|e| ApiError::internal("cannot read the spec", e))?.unwrap_or_default();
         let spec = Spec::from_json(&body).map_err(|e| ApiError::bad_request("invalid_spec", e.to_string()))?;
         let family = variants(&inst, &spec).map_err(|e| ApiError::bad_request("invalid_spec", e.to_string()))?;
         self.set_progress(row.id, "variants", 0, family.len());
-        let rows = run_with(&family, &RunOptions::of(&spec), &|done, total| self.set_progress(row.id, "variants", done, total));
+        let rows = run_with(&family, &RunOptions::of(&spec), &|done, total| {
+            self.set_progress(row.id, "variants", done, total)
+        });
         let mut sweeps: Vec<&str> = Vec::new();
         for r in &rows {
             if !sweeps.contains(&r.sweep.as_str()) {
@@ -239,9 +287,13 @@ impl App {
             }
         }
         let charts: Vec<Value> = sweeps.iter().map(|s| json!({ "sweep": s, "svg": chart_svg(&rows, s) })).collect();
-        let table: Value = serde_json::from_str(&to_json(&rows)).map_err(|e| ApiError::internal("cannot read back the scenario table", e))?;
-        let result = json!({ "outcome": "rows", "name": spec.name, "rows": table, "csv": to_csv(&rows), "charts": charts });
-        self.store.transaction(|tx| finish_job(tx, row.id, &result)).map_err(|e| ApiError::internal("cannot store the scenario table", e))
+        let table: Value = serde_json::from_str(&to_json(&rows))
+            .map_err(|e| ApiError::internal("cannot read back the scenario table", e))?;
+        let result =
+            json!({ "outcome": "rows", "name": spec.name, "rows": table, "csv": to_csv(&rows), "charts": charts });
+        self.store
+            .transaction(|tx| finish_job(tx, row.id, &result))
+            .map_err(|e| ApiError::internal("cannot store the scenario table", e))
     }
 
     /// A stored instance, parsed (recently used ones are cached).
@@ -254,7 +306,9 @@ impl App {
         }
         let text = self.store.instance_json(id).map_err(|e| ApiError::internal("cannot read the instance", e))?;
         let text = text.ok_or_else(|| ApiError::not_found(format!("there is no instance {id}")))?;
-        let inst = Arc::new(Instance::from_json(&text).map_err(|e| ApiError::internal("a stored instance does not parse", e))?);
+        let inst = Arc::new(
+            Instance::from_json(&text).map_err(|e| ApiError::internal("a stored instance does not parse", e))?,
+        );
         let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
         cache.retain(|(i, _)| *i != id);
         cache.insert(0, (id, inst.clone()));
@@ -278,7 +332,11 @@ impl App {
 const CACHED_INSTANCES: usize = 8;
 
 fn solve_failed(e: sanlian_solver::SolveError) -> ApiError {
-    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "solve_failed", format!("{e}; try a longer time_limit or best_effort mode"))
+    ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "solve_failed",
+        format!("{e}; try a longer time_limit or best_effort mode"),
+    )
 }
 
 /// The numbers of a plan a job result shows.

@@ -127,7 +127,9 @@ pub async fn start(config: Config) -> Result<Running, ServeError> {
 
 /// [`start`] with a store already open (an in-memory one for benchmarks).
 pub async fn start_with(config: Config, store: Store) -> Result<Running, ServeError> {
-    let listener = tokio::net::TcpListener::bind(config.addr).await.map_err(|source| ServeError::Bind { addr: config.addr, source })?;
+    let listener = tokio::net::TcpListener::bind(config.addr)
+        .await
+        .map_err(|source| ServeError::Bind { addr: config.addr, source })?;
     let addr = listener.local_addr()?;
     let resumed = store.resume_jobs().map_err(|source| ServeError::Store { path: config.db.clone(), source })?;
     let (stop, shutdown) = watch::channel(false);
@@ -161,9 +163,7 @@ pub async fn start_with(config: Config, store: Store) -> Result<Running, ServeEr
     let router = api::router(app.clone());
     let mut signal = shutdown.clone();
     let done = tokio::spawn(async move {
-        axum::serve(listener, router)
-            .with_graceful_shutdown(async move { stopping(&mut signal).await })
-            .await?;
+        axum::serve(listener, router).with_graceful_shutdown(async move { stopping(&mut signal).await }).await?;
         let drain = Duration::from_secs(app.config.drain_seconds);
         if tokio::time::timeout(drain, futures_join(workers)).await.is_err() {
             tracing::warn!("running jobs did not finish in time; they will run again after the restart");

@@ -182,7 +182,8 @@ impl Store {
     /// An instance's summary.
     pub fn instance(&self, id: i64) -> Result<Option<InstanceRow>, StoreError> {
         self.with(|c| {
-            c.query_row(&format!("SELECT {INSTANCE_COLUMNS} FROM instances WHERE id = ?1"), [id], instance_row).optional()
+            c.query_row(&format!("SELECT {INSTANCE_COLUMNS} FROM instances WHERE id = ?1"), [id], instance_row)
+                .optional()
         })
     }
 
@@ -197,12 +198,17 @@ impl Store {
 
     /// A plan's instance id and JSON.
     pub fn plan_json(&self, id: i64) -> Result<Option<(i64, String)>, StoreError> {
-        self.with(|c| c.query_row("SELECT instance, json FROM plans WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?))).optional())
+        self.with(|c| {
+            c.query_row("SELECT instance, json FROM plans WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()
+        })
     }
 
     /// A plan's summary.
     pub fn plan(&self, id: i64) -> Result<Option<PlanRow>, StoreError> {
-        self.with(|c| c.query_row(&format!("SELECT {PLAN_COLUMNS} FROM plans WHERE id = ?1"), [id], plan_row).optional())
+        self.with(|c| {
+            c.query_row(&format!("SELECT {PLAN_COLUMNS} FROM plans WHERE id = ?1"), [id], plan_row).optional()
+        })
     }
 
     /// All plans, newest first.
@@ -215,12 +221,26 @@ impl Store {
     }
 
     /// Store a plan of `instance` outside any job (an uploaded plan).
-    pub fn insert_plan(&self, instance: i64, plan: &sanlian_model::Plan, valid: bool, source: &str, json: &str) -> Result<i64, StoreError> {
+    pub fn insert_plan(
+        &self,
+        instance: i64,
+        plan: &sanlian_model::Plan,
+        valid: bool,
+        source: &str,
+        json: &str,
+    ) -> Result<i64, StoreError> {
         self.transaction(|tx| insert_plan(tx, instance, plan, valid, source, json))
     }
 
     /// Queue a job; `body` is the uploaded document it works on (events, spec), if any.
-    pub fn insert_job(&self, kind: &str, instance: i64, plan: Option<i64>, request: &str, body: Option<&str>) -> Result<i64, StoreError> {
+    pub fn insert_job(
+        &self,
+        kind: &str,
+        instance: i64,
+        plan: Option<i64>,
+        request: &str,
+        body: Option<&str>,
+    ) -> Result<i64, StoreError> {
         self.with(|c| {
             c.execute(
                 "INSERT INTO jobs (kind, instance, plan, state, created, request, body) VALUES (?1, ?2, ?3, 'queued', ?4, ?5, ?6)",
@@ -242,12 +262,16 @@ impl Store {
 
     /// A job's uploaded document.
     pub fn job_body(&self, id: i64) -> Result<Option<String>, StoreError> {
-        self.with(|c| c.query_row("SELECT body FROM jobs WHERE id = ?1", [id], |r| r.get(0)).optional().map(Option::flatten))
+        self.with(|c| {
+            c.query_row("SELECT body FROM jobs WHERE id = ?1", [id], |r| r.get(0)).optional().map(Option::flatten)
+        })
     }
 
     /// Mark a job running.
     pub fn start_job(&self, id: i64) -> Result<(), StoreError> {
-        self.with(|c| c.execute("UPDATE jobs SET state = 'running', started = ?2 WHERE id = ?1", params![id, now()]).map(|_| ()))
+        self.with(|c| {
+            c.execute("UPDATE jobs SET state = 'running', started = ?2 WHERE id = ?1", params![id, now()]).map(|_| ())
+        })
     }
 
     /// Mark a job failed with an error object.
@@ -273,7 +297,12 @@ impl Store {
 }
 
 /// Insert an instance inside a transaction.
-pub fn insert_instance(tx: &Transaction, inst: &sanlian_model::Instance, source: &str, json: &str) -> rusqlite::Result<i64> {
+pub fn insert_instance(
+    tx: &Transaction,
+    inst: &sanlian_model::Instance,
+    source: &str,
+    json: &str,
+) -> rusqlite::Result<i64> {
     tx.execute(
         "INSERT INTO instances (name, created, first_year, counties, townships, cadres, source, json)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -292,7 +321,14 @@ pub fn insert_instance(tx: &Transaction, inst: &sanlian_model::Instance, source:
 }
 
 /// Insert a plan inside a transaction.
-pub fn insert_plan(tx: &Transaction, instance: i64, plan: &sanlian_model::Plan, valid: bool, source: &str, json: &str) -> rusqlite::Result<i64> {
+pub fn insert_plan(
+    tx: &Transaction,
+    instance: i64,
+    plan: &sanlian_model::Plan,
+    valid: bool,
+    source: &str,
+    json: &str,
+) -> rusqlite::Result<i64> {
     let mode = serde_json::to_value(plan.mode).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
     tx.execute(
         "INSERT INTO plans (instance, created, mode, valid, source, json) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -328,7 +364,14 @@ fn instance_row(r: &rusqlite::Row) -> rusqlite::Result<InstanceRow> {
 }
 
 fn plan_row(r: &rusqlite::Row) -> rusqlite::Result<PlanRow> {
-    Ok(PlanRow { id: r.get(0)?, instance: r.get(1)?, created: r.get(2)?, mode: r.get(3)?, valid: r.get(4)?, source: r.get(5)? })
+    Ok(PlanRow {
+        id: r.get(0)?,
+        instance: r.get(1)?,
+        created: r.get(2)?,
+        mode: r.get(3)?,
+        valid: r.get(4)?,
+        source: r.get(5)?,
+    })
 }
 
 fn job_row(r: &rusqlite::Row) -> rusqlite::Result<JobRow> {

@@ -18,15 +18,20 @@ pub fn board(inst: &Instance, plan: &Plan, plan_id: i64, instance_id: i64) -> Re
     let p = &inst.parameters;
     let months: Vec<String> =
         (0..2).flat_map(|y| p.window_months().map(move |m| format!("{}-{m:02}", inst.first_year + y))).collect();
-    let city_name = |code: &str| inst.region.cities.iter().find(|c| c.code == code).map(|c| c.name.clone()).unwrap_or_default();
-    let township_name = |code: &str| prep.township_index.get(code).map(|&t| inst.region.townships[t].name.clone()).unwrap_or_default();
+    let city_name =
+        |code: &str| inst.region.cities.iter().find(|c| c.code == code).map(|c| c.name.clone()).unwrap_or_default();
+    let township_name =
+        |code: &str| prep.township_index.get(code).map(|&t| inst.region.townships[t].name.clone()).unwrap_or_default();
 
     // Distinct townships reached per county and year (H6 lets two cadres share one).
     let mut reached: BTreeSet<(usize, usize)> = BTreeSet::new();
     let assignment = |id: &str| plan.assignments.iter().find(|a| a.cadre == id);
     for a in &plan.assignments {
         for ya in &a.years {
-            let (Some(&t), y) = (prep.township_index.get(ya.township.as_str()), (ya.year - inst.first_year) as usize) else { continue };
+            let (Some(&t), y) = (prep.township_index.get(ya.township.as_str()), (ya.year - inst.first_year) as usize)
+            else {
+                continue;
+            };
             if y < 2 {
                 reached.insert((t, y));
             }
@@ -49,7 +54,8 @@ pub fn board(inst: &Instance, plan: &Plan, plan_id: i64, instance_id: i64) -> Re
         })
         .collect();
 
-    let cost_of: BTreeMap<&str, f64> = plan.costs.groups.iter().map(|g| (g.county.as_str(), g.travel + g.stay)).collect();
+    let cost_of: BTreeMap<&str, f64> =
+        plan.costs.groups.iter().map(|g| (g.county.as_str(), g.travel + g.stay)).collect();
     let mut away: BTreeMap<usize, BTreeMap<String, u32>> = BTreeMap::new();
     let groups: Vec<Value> = plan
         .groups

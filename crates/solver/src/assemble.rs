@@ -6,8 +6,8 @@ use std::time::Instant;
 use sanlian_model::cost::{days_in_month, month_days, stay_cost, travel_cost};
 use sanlian_model::plan::Costs;
 use sanlian_model::{
-    Block, CadreAssignment, CadreCost, Coverage, FormerLeader, Group, GroupCost, Plan, PlanMode, Prepared, Shortfall, StageReport,
-    UnitCost, YearAssignment,
+    Block, CadreAssignment, CadreCost, Coverage, FormerLeader, Group, GroupCost, Plan, PlanMode, Prepared, Shortfall,
+    StageReport, UnitCost, YearAssignment,
 };
 
 use crate::groups::Groups;
@@ -104,7 +104,8 @@ fn costs(prep: &Prepared, groups: &Groups, months: &Months) -> Costs {
         let road_km = prep.road_km(c, k);
         let round_trips = prep.round_trips(c);
         let travel = travel_cost(p, round_trips, road_km);
-        let stay_days: u32 = (0..2).flat_map(|y| months[c][y].iter().map(move |&m| days_in_month(prep.inst.year(y), m))).sum();
+        let stay_days: u32 =
+            (0..2).flat_map(|y| months[c][y].iter().map(move |&m| days_in_month(prep.inst.year(y), m))).sum();
         let stay = stay_cost(p, stay_days);
         out.travel += travel;
         out.stay += stay;
@@ -114,7 +115,15 @@ fn costs(prep: &Prepared, groups: &Groups, months: &Months) -> Costs {
         u.0 += 1;
         u.1 += travel;
         u.2 += stay;
-        out.cadres.push(CadreCost { cadre: cadre.id.clone(), unit: cadre.unit.clone(), road_km, round_trips, travel, stay_days, stay });
+        out.cadres.push(CadreCost {
+            cadre: cadre.id.clone(),
+            unit: cadre.unit.clone(),
+            road_km,
+            round_trips,
+            travel,
+            stay_days,
+            stay,
+        });
     }
     out.groups = group
         .iter()
@@ -216,8 +225,7 @@ fn shortfalls(prep: &Prepared, groups: &Groups, towns: &Townships) -> Vec<Shortf
             }
         }
         let seniors = eligible_for(k, &|c| prep.inst.cadres[c].senior);
-        let timeline: Vec<usize> =
-            groups.former_leaders[k].iter().map(|&(c, _)| c).chain(groups.leader[k]).collect();
+        let timeline: Vec<usize> = groups.former_leaders[k].iter().map(|&(c, _)| c).chain(groups.leader[k]).collect();
         if let Some(&l) = timeline.iter().find(|&&l| !prep.inst.cadres[l].senior) {
             out.push(Shortfall {
                 rule: "H3".into(),

@@ -195,7 +195,14 @@ fn names(prep: &Prepared, counties: &[usize]) -> String {
     s.join("、")
 }
 
-fn hall_certificate(prep: &Prepared, rule: &str, kind: CertificateKind, h: HallSet, what: &str, unit: &str) -> Certificate {
+fn hall_certificate(
+    prep: &Prepared,
+    rule: &str,
+    kind: CertificateKind,
+    h: HallSet,
+    what: &str,
+    unit: &str,
+) -> Certificate {
     let message = format!(
         "{rule}: {}, but the {} cadres eligible for any of them supply at most {}: \
          make at least {} more {unit} eligible there, or lower the need",
@@ -220,7 +227,15 @@ pub fn coverage(prep: &Prepared) -> Option<Certificate> {
 /// With service periods the need holds on every day the make-up can change, counting
 /// only the seniors in service that day.
 pub fn senior_leaders(prep: &Prepared) -> Option<Certificate> {
-    per_day(prep, 1, |c| prep.inst.cadres[c].senior, "H3", CertificateKind::SeniorLeaders, "one senior leader each", "senior cadres")
+    per_day(
+        prep,
+        1,
+        |c| prep.inst.cadres[c].senior,
+        "H3",
+        CertificateKind::SeniorLeaders,
+        "one senior leader each",
+        "senior cadres",
+    )
 }
 
 /// H4: every county needs `min_upper_per_group` province- or city-level members (on every
@@ -231,7 +246,15 @@ pub fn upper_members(prep: &Prepared) -> Option<Certificate> {
         return None;
     }
     let what = format!("{m} province/city member(s) each");
-    per_day(prep, m, |c| prep.inst.cadres[c].level.is_upper(), "H4", CertificateKind::UpperMembers, &what, "province/city cadres")
+    per_day(
+        prep,
+        m,
+        |c| prep.inst.cadres[c].level.is_upper(),
+        "H4",
+        CertificateKind::UpperMembers,
+        &what,
+        "province/city cadres",
+    )
 }
 
 fn per_day(
@@ -247,7 +270,8 @@ fn per_day(
     let days = prep.stretch_starts(0..prep.n_cadres());
     let several = days.len() > 1;
     days.into_iter().find_map(|day| {
-        let supply: Vec<u64> = (0..prep.n_cadres()).map(|c| (counts(c) && prep.inst.cadres[c].serves_on(day)) as u64).collect();
+        let supply: Vec<u64> =
+            (0..prep.n_cadres()).map(|c| (counts(c) && prep.inst.cadres[c].serves_on(day)) as u64).collect();
         hall_violator(prep, &need, &supply).map(|h| {
             let mut cert = hall_certificate(prep, rule, kind, h, what, unit);
             if several {
@@ -269,7 +293,8 @@ pub fn township_load(prep: &Prepared) -> Vec<Certificate> {
     let mut patterns: Vec<(usize, Vec<u64>)> = Vec::new();
     for y in 0..2 {
         for month in prep.inst.parameters.window_months() {
-            let need: Vec<u64> = (0..prep.n_cadres()).map(|c| (prep.active(c, y) && prep.serves_month(c, y, month)) as u64).collect();
+            let need: Vec<u64> =
+                (0..prep.n_cadres()).map(|c| (prep.active(c, y) && prep.serves_month(c, y, month)) as u64).collect();
             if !patterns.iter().any(|(py, pn)| *py == y && *pn == need) {
                 patterns.push((y, need));
             }
@@ -375,7 +400,8 @@ pub fn department_caps(prep: &Prepared) -> Vec<Certificate> {
             let Some(set) = hall_with(&need, &vec![cap; months.len()], &adj, Some(1)) else { continue };
             let chosen: Vec<usize> = set.iter().map(|&i| members[i]).collect();
             let need_s: u64 = set.iter().map(|&i| need[i]).sum();
-            let supply_s: u64 = months.iter().map(|&m| cap.min(chosen.iter().filter(|&&c| available(c, m)).count() as u64)).sum();
+            let supply_s: u64 =
+                months.iter().map(|&m| cap.min(chosen.iter().filter(|&&c| available(c, m)).count() as u64)).sum();
             if need_s <= supply_s {
                 continue;
             }
@@ -402,7 +428,6 @@ pub fn department_caps(prep: &Prepared) -> Vec<Certificate> {
     }
     out
 }
-
 
 /// The rules conflict only jointly: the S1 MILP is infeasible although no single-rule obstacle exists.
 pub fn joint(prep: &Prepared) -> Certificate {

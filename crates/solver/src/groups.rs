@@ -128,7 +128,13 @@ pub(crate) fn build_with_optional(prep: &Prepared, classes: &[Class], mode: Plan
 }
 
 /// The S1 model with optional classes and, for re-planning, H7 counted on what remains.
-fn build_with(prep: &Prepared, classes: &[Class], mode: PlanMode, optional: &[bool], cover: Option<&CoverTweaks>) -> Model {
+fn build_with(
+    prep: &Prepared,
+    classes: &[Class],
+    mode: PlanMode,
+    optional: &[bool],
+    cover: Option<&CoverTweaks>,
+) -> Model {
     let p = &prep.inst.parameters;
     let nk = prep.n_counties();
     let codes: Vec<&str> = prep.inst.region.counties.iter().map(|k| k.code.as_str()).collect();
@@ -215,7 +221,13 @@ fn build_with(prep: &Prepared, classes: &[Class], mode: PlanMode, optional: &[bo
                 }
                 x
             };
-            cover_vars.push(indicator(&mut m, "B1_cover", townships[k] - credit, 1.0, &[(cover_terms.clone(), fixed_cover[k])]));
+            cover_vars.push(indicator(
+                &mut m,
+                "B1_cover",
+                townships[k] - credit,
+                1.0,
+                &[(cover_terms.clone(), fixed_cover[k])],
+            ));
             senior.push(indicator(&mut m, "B2_senior", 1.0, 1.0, &seniors_on));
             mixed.push(indicator(&mut m, "B3_mixed", 1.0, min_upper, &uppers_on));
         } else {
@@ -239,7 +251,12 @@ fn build_with(prep: &Prepared, classes: &[Class], mode: PlanMode, optional: &[bo
             for (pi, pattern) in patterns.iter().enumerate() {
                 let (load, fixed) = part(&|q| pattern[q]);
                 let tag = if patterns.len() == 1 { String::new() } else { format!(",p{}", pi + 1) };
-                m.row(format!("H6_load[{code},y{}{tag}]", y + 1), load, f64::NEG_INFINITY, load_cap * townships[k] - fixed);
+                m.row(
+                    format!("H6_load[{code},y{}{tag}]", y + 1),
+                    load,
+                    f64::NEG_INFINITY,
+                    load_cap * townships[k] - fixed,
+                );
             }
         }
     }
@@ -261,7 +278,8 @@ fn hold_goal(model: &mut Model, stager: &mut Stager, goal: Goal, offset: f64) ->
     let sense = if direction == Direction::Min { "min" } else { "max" };
     stager.record(stage_report(id, name, sense, StageFigures::of(&r, value, 1.0), BTreeMap::new()));
     let held = value - offset;
-    let (lb, ub) = if direction == Direction::Min { (f64::NEG_INFINITY, held + 0.5) } else { (held - 0.5, f64::INFINITY) };
+    let (lb, ub) =
+        if direction == Direction::Min { (f64::NEG_INFINITY, held + 0.5) } else { (held - 0.5, f64::INFINITY) };
     model.milp.row(format!("{id}_fixed"), terms, lb, ub);
     Ok(())
 }
@@ -305,8 +323,18 @@ pub(crate) fn solve_with(
     if mode == PlanMode::BestEffort {
         let goals: [Goal; 3] = [
             ("B1", "H7 goal: townships covered", Direction::Max, model.cover.iter().map(|&v| (v, 1.0)).collect()),
-            ("B2", "H3 goal: groups led by a senior cadre", Direction::Max, model.senior.iter().map(|&v| (v, 1.0)).collect()),
-            ("B3", "H4 goal: groups with mixed composition", Direction::Max, model.mixed.iter().map(|&v| (v, 1.0)).collect()),
+            (
+                "B2",
+                "H3 goal: groups led by a senior cadre",
+                Direction::Max,
+                model.senior.iter().map(|&v| (v, 1.0)).collect(),
+            ),
+            (
+                "B3",
+                "H4 goal: groups with mixed composition",
+                Direction::Max,
+                model.mixed.iter().map(|&v| (v, 1.0)).collect(),
+            ),
         ];
         for goal in goals {
             // B1 counts every covered township, those pinned by re-planning included.
@@ -392,7 +420,12 @@ fn disaggregate(prep: &Prepared, classes: &[Class], model: &Model, r: &MilpResul
 fn place_members(prep: &Prepared, members: &[usize], counts: &[(usize, usize)]) -> Vec<(usize, usize)> {
     let in_order = || {
         let mut it = members.iter().copied();
-        counts.iter().flat_map(|&(k, n)| (0..n).map(|_| (it.next().expect("H1_assign: counts add up to the class size"), k)).collect::<Vec<_>>()).collect()
+        counts
+            .iter()
+            .flat_map(|&(k, n)| {
+                (0..n).map(|_| (it.next().expect("H1_assign: counts add up to the class size"), k)).collect::<Vec<_>>()
+            })
+            .collect()
     };
     let best_match = |c: usize, k: usize| -> f64 {
         let best = prep.townships_of[k].iter().map(|&i| prep.matches(c, i)).max().unwrap_or(0);
@@ -421,7 +454,8 @@ fn place_members(prep: &Prepared, members: &[usize], counts: &[(usize, usize)]) 
         let vars: Vec<(Var, f64)> = x.iter().filter(|(_, kk, _)| *kk == k).map(|&(_, _, v)| (v, 1.0)).collect();
         m.row(format!("count[{k}]"), vars, n as f64, n as f64);
     }
-    let settings = MilpSettings { threads: 1, mip_rel_gap: 1e-9, mip_abs_gap: 1e-9, time_limit: None, log: false, lp_first: true };
+    let settings =
+        MilpSettings { threads: 1, mip_rel_gap: 1e-9, mip_abs_gap: 1e-9, time_limit: None, log: false, lp_first: true };
     let r = m.solve(&settings);
     if !matches!(r.status, MilpStatus::Optimal | MilpStatus::Limit) {
         return in_order();
@@ -436,7 +470,10 @@ fn place_members(prep: &Prepared, members: &[usize], counts: &[(usize, usize)]) 
 /// member then in service takes over: the function returns the last leaders and,
 /// per county, the earlier ones with the day each left.
 #[allow(clippy::type_complexity)]
-pub fn choose_leaders(prep: &Prepared, county_of: &[usize]) -> (Vec<Option<usize>>, Vec<Vec<(usize, chrono::NaiveDate)>>) {
+pub fn choose_leaders(
+    prep: &Prepared,
+    county_of: &[usize],
+) -> (Vec<Option<usize>>, Vec<Vec<(usize, chrono::NaiveDate)>>) {
     let rank = |c: usize| {
         let cadre = &prep.inst.cadres[c];
         (!cadre.senior, cadre.level, c)
@@ -453,7 +490,9 @@ pub fn choose_leaders(prep: &Prepared, county_of: &[usize]) -> (Vec<Option<usize
             if leader[k].is_some_and(serves) {
                 continue;
             }
-            let Some(next) = members[k].iter().copied().filter(|&c| serves(c)).min_by_key(|&c| rank(c)) else { continue };
+            let Some(next) = members[k].iter().copied().filter(|&c| serves(c)).min_by_key(|&c| rank(c)) else {
+                continue;
+            };
             if let Some(prev) = leader[k] {
                 let until = prep.inst.cadres[prev].until.expect("a leader who stops serving has a last day");
                 former[k].push((prev, until));

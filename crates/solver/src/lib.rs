@@ -145,7 +145,8 @@ pub fn solve(prep: &Prepared, opts: &SolveOptions) -> Result<Solution, SolveErro
         }
         groups::S1Outcome::NoSolution(stage) => return Err(SolveError::TimeLimit { stage }),
     };
-    let towns = townships::solve(prep, &groups, opts.mode, &mut stager).map_err(|stage| SolveError::TimeLimit { stage })?;
+    let towns =
+        townships::solve(prep, &groups, opts.mode, &mut stager).map_err(|stage| SolveError::TimeLimit { stage })?;
     let months = match months::solve_months(prep, &groups, &mut stager) {
         Ok(m) => m,
         Err(MilpStatus::Infeasible) => {

@@ -183,15 +183,23 @@ impl Milp {
         if s.lp_first && self.cols.iter().any(|c| c.integer) {
             let lp = self.run_highs(s, false);
             if lp.status == MilpStatus::Optimal && self.is_integral(&lp.values) {
-                let values: Vec<f64> = lp.values.iter().zip(&self.cols).map(|(v, c)| if c.integer { v.round() } else { *v }).collect();
+                let values: Vec<f64> =
+                    lp.values.iter().zip(&self.cols).map(|(v, c)| if c.integer { v.round() } else { *v }).collect();
                 let objective = self.objective_of(&values);
-                return MilpResult { values, objective, bound: lp.objective, seconds: start.elapsed().as_secs_f64(), ..lp };
+                return MilpResult {
+                    values,
+                    objective,
+                    bound: lp.objective,
+                    seconds: start.elapsed().as_secs_f64(),
+                    ..lp
+                };
             }
             if lp.status == MilpStatus::Infeasible {
                 return MilpResult { seconds: start.elapsed().as_secs_f64(), ..lp };
             }
         }
-        let remaining = MilpSettings { time_limit: s.time_limit.map(|t| (t - start.elapsed().as_secs_f64()).max(0.01)), ..*s };
+        let remaining =
+            MilpSettings { time_limit: s.time_limit.map(|t| (t - start.elapsed().as_secs_f64()).max(0.01)), ..*s };
         let mut r = self.run_highs(&remaining, true);
         r.seconds = start.elapsed().as_secs_f64();
         r
@@ -251,7 +259,8 @@ impl Milp {
             _ => MilpStatus::NoSolution,
         };
         let feasible = matches!(status, MilpStatus::Optimal | MilpStatus::Limit);
-        let values = if feasible && !self.cols.is_empty() { solved.get_solution().columns().to_vec() } else { Vec::new() };
+        let values =
+            if feasible && !self.cols.is_empty() { solved.get_solution().columns().to_vec() } else { Vec::new() };
         let objective = if feasible { self.objective_of(&values) } else { f64::NAN };
         let bound = if !feasible {
             f64::NAN

@@ -59,7 +59,9 @@
 
 use std::collections::BTreeMap;
 
-use sanlian_model::{Cadre, Certificate, CertificateKind, InputError, Instance, Level, Plan, PlanMode, Prepared, StageReport};
+use sanlian_model::{
+    Cadre, Certificate, CertificateKind, InputError, Instance, Level, Plan, PlanMode, Prepared, StageReport,
+};
 use serde::Serialize;
 
 use crate::certificate::{self, HallSet};
@@ -204,7 +206,13 @@ pub fn min_roster(prep: &Prepared, sel: &Selection, opts: &SolveOptions) -> Resu
         ("selected_used".to_string(), r1_count as f64),
         ("selected_total".to_string(), selected_total as f64),
     ]);
-    stager.record(stage_report("R1", "min selected cadres used", "min", StageFigures::of(&r1, r1_count as f64, 1.0), r1_terms));
+    stager.record(stage_report(
+        "R1",
+        "min selected cadres used",
+        "min",
+        StageFigures::of(&r1, r1_count as f64, 1.0),
+        r1_terms,
+    ));
 
     // R2: the cheapest (S1) roster at that count.
     model.milp.name = "R2 cheapest minimum roster".into();
@@ -273,7 +281,10 @@ pub fn min_roster(prep: &Prepared, sel: &Selection, opts: &SolveOptions) -> Resu
         (ProofKind::Zero, format!("no {what} are needed: the rest of the roster alone admits a valid plan"))
     } else if counting_bound >= minimum {
         let why = lower_bound_certificates.iter().map(|c| c.message.as_str()).collect::<Vec<_>>().join("; ");
-        (ProofKind::Counting, format!("{} {what} cannot suffice, by counting from the instance alone: {why}", minimum - 1))
+        (
+            ProofKind::Counting,
+            format!("{} {what} cannot suffice, by counting from the instance alone: {why}", minimum - 1),
+        )
     } else if model_proves {
         let rows = r1.rows;
         let cols = r1.cols;
@@ -343,8 +354,12 @@ fn split(classes: Vec<Class>, selected: &[bool]) -> Vec<Class> {
 fn counting_bounds(prep: &Prepared, sel: &Selection, selected: &[bool]) -> Vec<(usize, Certificate)> {
     let cadres = &prep.inst.cadres;
     let nk = prep.n_counties();
-    let others = |f: &dyn Fn(usize) -> u64| -> Vec<u64> { (0..prep.n_cadres()).map(|c| if selected[c] { 0 } else { f(c) }).collect() };
-    let gain_all = |f: &dyn Fn(usize) -> u64| -> Vec<u64> { (0..prep.n_cadres()).map(|c| if selected[c] { f(c) } else { 0 }).collect() };
+    let others = |f: &dyn Fn(usize) -> u64| -> Vec<u64> {
+        (0..prep.n_cadres()).map(|c| if selected[c] { 0 } else { f(c) }).collect()
+    };
+    let gain_all = |f: &dyn Fn(usize) -> u64| -> Vec<u64> {
+        (0..prep.n_cadres()).map(|c| if selected[c] { f(c) } else { 0 }).collect()
+    };
     let senior = |c: usize| cadres[c].senior as u64;
     let upper = |c: usize| cadres[c].level.is_upper() as u64;
     let years = |c: usize| prep.active_years(c) as u64;
@@ -431,8 +446,10 @@ fn selected_needed(prep: &Prepared, h: &HallSet, gain: &[u64]) -> (usize, usize,
     for &k in &h.counties {
         in_set[k] = true;
     }
-    let mut gains: Vec<u64> =
-        (0..prep.n_cadres()).filter(|&c| gain[c] > 0 && prep.eligible[c].iter().any(|&k| in_set[k])).map(|c| gain[c]).collect();
+    let mut gains: Vec<u64> = (0..prep.n_cadres())
+        .filter(|&c| gain[c] > 0 && prep.eligible[c].iter().any(|&k| in_set[k]))
+        .map(|c| gain[c])
+        .collect();
     gains.sort_unstable_by(|a, b| b.cmp(a));
     let deficiency = h.need - h.supply;
     let mut sum = 0;

@@ -116,7 +116,8 @@ pub(crate) fn solve_months_pinned(
             for y in 0..2 {
                 let Some(base) = pins.months_base[c][y].as_ref() else { continue };
                 let later: Vec<u32> = base.iter().copied().filter(|&mm| !started(y, mm)).collect();
-                let serves_later = prep.inst.parameters.window_months().any(|mm| !started(y, mm) && prep.serves_month(c, y, mm));
+                let serves_later =
+                    prep.inst.parameters.window_months().any(|mm| !started(y, mm) && prep.serves_month(c, y, mm));
                 if !serves_later || !prep.active(c, y) {
                     continue;
                 }
@@ -159,7 +160,13 @@ pub(crate) fn solve_months_pinned(
             ("county_months_with_presence".to_string(), value as f64),
         ]);
         let figures = StageFigures { objective: changes, bound: changes, ..StageFigures::of(&r, changes, 1.0) };
-        stager.record(stage_report("R3", "min (cadre, year) whose block months after the date change (then max S3a)", "min", figures, terms));
+        stager.record(stage_report(
+            "R3",
+            "min (cadre, year) whose block months after the date change (then max S3a)",
+            "min",
+            figures,
+            terms,
+        ));
         return Ok(months);
     }
     let terms = BTreeMap::from([
@@ -213,7 +220,13 @@ pub(crate) fn solve_weekdays(prep: &Prepared, groups: &Groups, stager: &mut Stag
         seconds: start.elapsed().as_secs_f64(),
     };
     let terms = BTreeMap::from([("distinct_weekdays".to_string(), value as f64)]);
-    stager.record(stage_report("S3b", "max distinct weekdays of weekly/mixed members, summed over groups", "max", figures, terms));
+    stager.record(stage_report(
+        "S3b",
+        "max distinct weekdays of weekly/mixed members, summed over groups",
+        "max",
+        figures,
+        terms,
+    ));
     out
 }
 

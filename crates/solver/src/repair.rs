@@ -30,7 +30,9 @@ use sanlian_model::{Plan, PlanMode, Prepared};
 
 use crate::groups::{self, Goal, S1Outcome};
 use crate::milp::Direction;
-use crate::{assemble, certificate, months, townships, Formulation, Outcome, Solution, SolveError, SolveOptions, Stager};
+use crate::{
+    assemble, certificate, months, townships, Formulation, Outcome, Solution, SolveError, SolveOptions, Stager,
+};
 
 /// A cadre's decisions in the plan being repaired (its own, or its predecessor's).
 #[derive(Debug, Clone, PartialEq)]
@@ -63,7 +65,8 @@ pub fn baselines(prep: &Prepared, old: &Plan, ids: &[Option<String>]) -> Vec<Opt
     (0..prep.n_cadres())
         .map(|c| {
             let id = ids.get(c)?.as_deref()?;
-            let (county, town, months, weekday) = read_assignment(prep, old.assignments.iter().find(|a| a.cadre == id)?)?;
+            let (county, town, months, weekday) =
+                read_assignment(prep, old.assignments.iter().find(|a| a.cadre == id)?)?;
             let weekday = weekday[0].or(weekday[1]);
             Some(Baseline { county, town, months, weekday, successor: id != prep.inst.cadres[c].id })
         })
@@ -85,7 +88,8 @@ fn read_assignment(prep: &Prepared, a: &sanlian_model::CadreAssignment) -> Optio
             continue;
         }
         town[y] = prep.township_index.get(ya.township.as_str()).copied();
-        months[y] = ya.blocks.iter().filter_map(|b| sanlian_model::validate::parse_month(&b.month).map(|(_, m)| m)).collect();
+        months[y] =
+            ya.blocks.iter().filter_map(|b| sanlian_model::validate::parse_month(&b.month).map(|(_, m)| m)).collect();
         weekday[y] = ya.weekday;
     }
     Some((county, town, months, weekday))
@@ -116,7 +120,12 @@ pub fn successor_problems(prep: &Prepared, base: &[Option<Baseline>]) -> Vec<Str
 }
 
 /// Repair a plan after events dated from `date` on, keeping what came before.
-pub fn repair(prep: &Prepared, date: NaiveDate, base: &[Option<Baseline>], opts: &SolveOptions) -> Result<Solution, SolveError> {
+pub fn repair(
+    prep: &Prepared,
+    date: NaiveDate,
+    base: &[Option<Baseline>],
+    opts: &SolveOptions,
+) -> Result<Solution, SolveError> {
     let mut stager = Stager::new(opts);
     let n = prep.n_cadres();
     let started = [started(prep, date, 0), started(prep, date, 1)];
@@ -181,9 +190,12 @@ pub fn repair(prep: &Prepared, date: NaiveDate, base: &[Option<Baseline>], opts:
     }
     let cover = groups::CoverTweaks {
         credit: credit_sets.iter().map(|s| s.len() as f64).collect(),
-        years: (0..n).map(|c| (0..2).filter(|&y| prep.active(c, y) && pins.town_fixed[c][y].is_none()).count() as f64).collect(),
+        years: (0..n)
+            .map(|c| (0..2).filter(|&y| prep.active(c, y) && pins.town_fixed[c][y].is_none()).count() as f64)
+            .collect(),
     };
-    let groups = match groups::solve_with(&restricted, Formulation::Plain, opts.mode, &mut stager, &moves, Some(&cover)) {
+    let groups = match groups::solve_with(&restricted, Formulation::Plain, opts.mode, &mut stager, &moves, Some(&cover))
+    {
         S1Outcome::Solved(g) => g,
         S1Outcome::Infeasible => {
             let joint = certificate::joint(&restricted);
@@ -253,7 +265,11 @@ pub fn changes(prep: &Prepared, date: NaiveDate, base: &[Option<Baseline>], plan
                 out.push(Change { cadre: id.clone(), kind: kind.into(), year, from, to });
             };
             if !started[y] && *k != b.county {
-                add("group", prep.inst.region.counties[b.county].code.clone(), prep.inst.region.counties[*k].code.clone());
+                add(
+                    "group",
+                    prep.inst.region.counties[b.county].code.clone(),
+                    prep.inst.region.counties[*k].code.clone(),
+                );
             }
             if (!started[y] || b.successor) && town[y] != b.town[y] {
                 add("township", town_code(prep, b.town[y]), town_code(prep, town[y]));
@@ -304,7 +320,8 @@ pub fn pinned_differences(prep: &Prepared, date: NaiveDate, base: &[Option<Basel
         }
         for y in 0..2 {
             let before = |ms: &[u32]| -> Vec<u32> {
-                let mut v: Vec<u32> = ms.iter().copied().filter(|&m| month_days(prep.inst.year(y), m).0 < date).collect();
+                let mut v: Vec<u32> =
+                    ms.iter().copied().filter(|&m| month_days(prep.inst.year(y), m).0 < date).collect();
                 v.sort_unstable();
                 v
             };

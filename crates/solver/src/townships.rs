@@ -82,7 +82,12 @@ fn build(prep: &Prepared, k: usize, members: &[usize], mode: PlanMode, pins: Opt
         if towns.len() >= 2 && !per_year[0].is_empty() && !per_year[1].is_empty() {
             for &(i, v1) in &per_year[0] {
                 if let Some(&(_, v2)) = per_year[1].iter().find(|(i2, _)| *i2 == i) {
-                    m.row(format!("H5_distinct[{},{}]", ids(c), tcode(i)), [(v1, 1.0), (v2, 1.0)], f64::NEG_INFINITY, 1.0);
+                    m.row(
+                        format!("H5_distinct[{},{}]", ids(c), tcode(i)),
+                        [(v1, 1.0), (v2, 1.0)],
+                        f64::NEG_INFINITY,
+                        1.0,
+                    );
                 }
             }
         }
@@ -117,7 +122,12 @@ fn build(prep: &Prepared, k: usize, members: &[usize], mode: PlanMode, pins: Opt
             }
             for (pi, vars) in patterns.iter().enumerate() {
                 let tag = if patterns.len() == 1 { String::new() } else { format!(",p{}", pi + 1) };
-                m.row(format!("H6_load[{},y{}{tag}]", tcode(i), y + 1), vars.iter().map(|&v| (v, 1.0)), f64::NEG_INFINITY, cap);
+                m.row(
+                    format!("H6_load[{},y{}{tag}]", tcode(i), y + 1),
+                    vars.iter().map(|&v| (v, 1.0)),
+                    f64::NEG_INFINITY,
+                    cap,
+                );
             }
         }
         let all: Vec<(Var, f64)> = by_town[j].iter().flatten().map(|&(_, v)| (v, 1.0)).collect();
@@ -145,7 +155,12 @@ fn build(prep: &Prepared, k: usize, members: &[usize], mode: PlanMode, pins: Opt
 }
 
 /// Solve S2 for every county; `Err(stage)` if a county found no solution in time.
-pub(crate) fn solve(prep: &Prepared, groups: &Groups, mode: PlanMode, stager: &mut Stager) -> Result<Townships, &'static str> {
+pub(crate) fn solve(
+    prep: &Prepared,
+    groups: &Groups,
+    mode: PlanMode,
+    stager: &mut Stager,
+) -> Result<Townships, &'static str> {
     solve_pinned(prep, groups, mode, stager, None)
 }
 
@@ -224,7 +239,13 @@ pub(crate) fn solve_pinned(
         models: results.len(),
         seconds: start.elapsed().as_secs_f64(),
     };
-    stager.record(stage_report("S2", "max strength–need matches + priority townships covered in year 1", "max", figures, terms));
+    stager.record(stage_report(
+        "S2",
+        "max strength–need matches + priority townships covered in year 1",
+        "max",
+        figures,
+        terms,
+    ));
     Ok(out)
 }
 
@@ -246,7 +267,8 @@ fn s2_unit(prep: &Prepared) -> f64 {
 /// The S2 terms of a township assignment: match count and value, priority count and value.
 pub fn s2_terms(prep: &Prepared, towns: &[[Option<usize>; 2]]) -> BTreeMap<String, f64> {
     let p = &prep.inst.parameters;
-    let matches: usize = towns.iter().enumerate().flat_map(|(c, ys)| ys.iter().flatten().map(move |&i| prep.matches(c, i))).sum();
+    let matches: usize =
+        towns.iter().enumerate().flat_map(|(c, ys)| ys.iter().flatten().map(move |&i| prep.matches(c, i))).sum();
     let mut first = vec![false; prep.inst.region.townships.len()];
     for ys in towns {
         if let Some(i) = ys[0] {

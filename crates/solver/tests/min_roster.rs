@@ -79,7 +79,8 @@ fn check_answer(inst: &Instance, sel: &Selection, mr: &MinRoster) {
 fn readd_certificates(inst: &Instance, sel: &Selection, mr: &MinRoster) {
     let prep = Prepared::new(inst).unwrap();
     let n = inst.cadres.len();
-    let townships = |k: usize| inst.region.townships.iter().filter(|t| t.county == inst.region.counties[k].code).count() as u64;
+    let townships =
+        |k: usize| inst.region.townships.iter().filter(|t| t.county == inst.region.counties[k].code).count() as u64;
     // A county's own cadres: unselected and eligible only there.
     let own = |c: usize| !sel.contains(&inst.cadres[c]) && prep.eligible[c].len() == 1;
     let own_of = |k: usize| -> Vec<usize> { (0..n).filter(|&c| own(c) && prep.eligible[c][0] == k).collect() };
@@ -104,7 +105,8 @@ fn readd_certificates(inst: &Instance, sel: &Selection, mr: &MinRoster) {
                 "H7" => townships(k),
                 _ => {
                     let senior = !own_of(k).iter().any(|&c| inst.cadres[c].senior) as u64;
-                    let upper = min_upper.saturating_sub(own_of(k).iter().filter(|&&c| inst.cadres[c].level.is_upper()).count() as u64);
+                    let upper = min_upper
+                        .saturating_sub(own_of(k).iter().filter(|&&c| inst.cadres[c].level.is_upper()).count() as u64);
                     let years: u64 = own_of(k).iter().map(|&c| prep.active_years(c) as u64).sum();
                     senior.max(upper).max(townships(k).saturating_sub(years).div_ceil(2))
                 }
@@ -123,11 +125,13 @@ fn readd_certificates(inst: &Instance, sel: &Selection, mr: &MinRoster) {
         let ids: Vec<&str> = others.iter().map(|&c| inst.cadres[c].id.as_str()).collect();
         assert_eq!(cert.cadres, ids);
         // The bound: fewest selected cadres eligible there whose units close need − supply.
-        let mut gains: Vec<u64> =
-            (0..n).filter(|&c| sel.contains(&inst.cadres[c]) && reaches(c)).map(|c| match cert.rule.as_str() {
+        let mut gains: Vec<u64> = (0..n)
+            .filter(|&c| sel.contains(&inst.cadres[c]) && reaches(c))
+            .map(|c| match cert.rule.as_str() {
                 "H3+H4+H7" => 1,
                 _ => unit(c),
-            }).collect();
+            })
+            .collect();
         gains.sort_unstable_by(|a, b| b.cmp(a));
         let mut sum = 0;
         let needed = gains.iter().position(|g| {
@@ -170,7 +174,14 @@ fn small_case(sel: Selection) {
     let inst = fixture("small");
     let prep = Prepared::new(&inst).unwrap();
     let mr = min_roster(&prep, &sel, &SolveOptions::default()).expect("small fixture is feasible");
-    eprintln!("small {}: minimum {} of {}, {:?}: {}", sel.describe(), mr.minimum, mr.selected_total, mr.proof_kind, mr.proof);
+    eprintln!(
+        "small {}: minimum {} of {}, {:?}: {}",
+        sel.describe(),
+        mr.minimum,
+        mr.selected_total,
+        mr.proof_kind,
+        mr.proof
+    );
     check_answer(&inst, &sel, &mr);
     one_fewer_infeasible(&mr, &mr.kept);
     assert_eq!(mr.minimum, brute_force_minimum(&inst, &sel));
@@ -198,7 +209,14 @@ fn small_county_cadres_are_optional_although_forced() {
     let prep = Prepared::new(&inst).unwrap();
     let sel = Selection { level: Level::County, senior_only: false };
     let mr = min_roster(&prep, &sel, &SolveOptions::default()).expect("small fixture is feasible");
-    eprintln!("small {}: minimum {} of {}, {:?}: {}", sel.describe(), mr.minimum, mr.selected_total, mr.proof_kind, mr.proof);
+    eprintln!(
+        "small {}: minimum {} of {}, {:?}: {}",
+        sel.describe(),
+        mr.minimum,
+        mr.selected_total,
+        mr.proof_kind,
+        mr.proof
+    );
     assert!(mr.minimum < mr.selected_total);
     check_answer(&inst, &sel, &mr);
     one_fewer_infeasible(&mr, &mr.kept);
@@ -221,7 +239,8 @@ fn shandong_case(sel: Selection) {
     let start = Instant::now();
     let mr = min_roster(&prep, &sel, &SolveOptions::default()).expect("Shandong is feasible");
     let elapsed = start.elapsed().as_secs_f64();
-    let stages: Vec<String> = mr.stages.iter().map(|s| format!("{} {:.3}s ({}×{})", s.id, s.seconds, s.rows, s.columns)).collect();
+    let stages: Vec<String> =
+        mr.stages.iter().map(|s| format!("{} {:.3}s ({}×{})", s.id, s.seconds, s.rows, s.columns)).collect();
     eprintln!(
         "shandong {}: minimum {} of {} (counting bound {} {:?}, R1 bound {:.3}, {:?}) in {elapsed:.2}s [{}; plan {:.2}s]\n  proof: {}",
         sel.describe(),
@@ -238,7 +257,8 @@ fn shandong_case(sel: Selection) {
     check_answer(&inst, &sel, &mr);
     // A few drops: first, middle and last kept cadre.
     let n = mr.kept.len();
-    let picks: Vec<String> = [0, n / 2, n.saturating_sub(1)].iter().filter(|&&i| i < n).map(|&i| mr.kept[i].clone()).collect();
+    let picks: Vec<String> =
+        [0, n / 2, n.saturating_sub(1)].iter().filter(|&&i| i < n).map(|&i| mr.kept[i].clone()).collect();
     one_fewer_infeasible(&mr, &picks);
 }
 
