@@ -316,11 +316,11 @@ fn run(command: Command) -> Result<(), Failure> {
                         eprintln!("plan written to {}", out.display());
                     }
                     if let Some(path) = &table {
-                        write_atomic(path, &table::csv(&inst, &plan))?;
+                        write_atomic(path, table::csv(&inst, &plan))?;
                         eprintln!("table written to {}", path.display());
                     }
                     if let Some(path) = &map {
-                        write_atomic(path, &map::svg(&inst, &plan))?;
+                        write_atomic(path, map::svg(&inst, &plan))?;
                         eprintln!("map written to {}", path.display());
                     }
                     if let (Some(path), Some(bytes)) = (&xlsx, workbook) {

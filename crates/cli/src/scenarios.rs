@@ -51,8 +51,8 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let out = &args.output;
     std::fs::create_dir_all(out)
         .map_err(|e| Failure { code: 1, message: format!("cannot create {}: {e}", out.display()) })?;
-    write_atomic(&out.join("scenarios.csv"), &to_csv(&rows))?;
-    write_atomic(&out.join("scenarios.json"), &to_json(&rows))?;
+    write_atomic(&out.join("scenarios.csv"), to_csv(&rows))?;
+    write_atomic(&out.join("scenarios.json"), to_json(&rows))?;
     let mut sweeps: Vec<&str> = Vec::new();
     for r in &rows {
         if !sweeps.contains(&r.sweep.as_str()) {
@@ -62,7 +62,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
     for sweep in &sweeps {
         let file: String =
             sweep.chars().map(|c| if c.is_alphanumeric() || c == '_' || c == '-' { c } else { '_' }).collect();
-        write_atomic(&out.join(format!("chart-{file}.svg")), &chart_svg(&rows, sweep))?;
+        write_atomic(&out.join(format!("chart-{file}.svg")), chart_svg(&rows, sweep))?;
     }
     println!("{}: {} variants of {} ({} sweeps)", spec.name, rows.len(), base.name, sweeps.len());
     println!(

@@ -185,7 +185,7 @@ fn the_whole_flow_small_fixture() {
     let (status, events) = server.get(&format!("/api/jobs/{id}/events"));
     assert_eq!(status, 200);
     let events = String::from_utf8(events).unwrap();
-    let last = events.lines().filter_map(|l| l.strip_prefix("data:")).last().expect("at least one event");
+    let last = events.lines().filter_map(|l| l.strip_prefix("data:")).next_back().expect("at least one event");
     let last: Value = serde_json::from_str(last.trim()).unwrap();
     assert_eq!(last["state"], "done", "{events}");
     let pid = last["result"]["plan"].as_i64().expect("a plan");
@@ -214,7 +214,7 @@ fn the_whole_flow_small_fixture() {
 
     // Explanations, in both languages, name the cadre asked about.
     let cadre = &plan["assignments"][0]["cadre"].as_str().unwrap().to_string();
-    let name = small["cadres"].as_array().unwrap().iter().find(|c| &c["id"] == cadre.as_str()).unwrap()["name"]
+    let name = small["cadres"].as_array().unwrap().iter().find(|c| c["id"] == cadre.as_str()).unwrap()["name"]
         .as_str()
         .unwrap()
         .to_string();

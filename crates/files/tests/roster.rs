@@ -391,3 +391,33 @@ fn the_template_lists_headers_columns_and_counties() {
     let r = read_roster(&book, "template.xlsx", &region).unwrap();
     assert!(r.cadres.is_empty());
 }
+
+#[test]
+fn content_far_beyond_a_roster_is_refused_without_reading_the_whole_range() {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("名册").unwrap();
+    for (c, h) in HEAD.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    ws.write_string(1_048_575, 16_383, "x").unwrap();
+    let e = errors(&wb.save_to_buffer().unwrap(), "roster.xlsx");
+    let text = e.to_string();
+    assert!(text.contains("beyond row") && text.contains("row 1048576"), "{text}");
+}
+
+#[test]
+fn a_workbook_that_unpacks_to_gigabytes_is_refused() {
+    use std::io::Write as _;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    zip.start_file("xl/worksheets/sheet1.xml", opts).unwrap();
+    let block = vec![b' '; 1 << 20];
+    for _ in 0..300 {
+        zip.write_all(&block).unwrap();
+    }
+    let bytes = zip.finish().unwrap().into_inner();
+    assert!(bytes.len() < 2 << 20, "a small upload ({} bytes)", bytes.len());
+    let text = errors(&bytes, "bomb.xlsx").to_string();
+    assert!(text.contains("unpacks to more than 256 MiB"), "{text}");
+}

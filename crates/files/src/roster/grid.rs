@@ -61,7 +61,13 @@ pub(crate) struct Grid {
 pub(crate) fn read(bytes: &[u8], file: &str) -> Result<Grid, SheetErrors> {
     const OLE: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
     if bytes.starts_with(b"PK\x03\x04") {
-        return xlsx(bytes, file);
+        // A malformed workbook must be an error, even if the reader gives up by panicking.
+        return std::panic::catch_unwind(|| xlsx(bytes, file)).unwrap_or_else(|_| {
+            Err(SheetErrors::file(
+                file,
+                "the workbook's contents are malformed; open it in a spreadsheet program and save it again as .xlsx",
+            ))
+        });
     }
     let not = |why: &str| {
         SheetErrors::file(
@@ -96,6 +102,12 @@ pub(crate) fn read(bytes: &[u8], file: &str) -> Result<Grid, SheetErrors> {
     csv(text.strip_prefix('\u{feff}').unwrap_or(text), file)
 }
 
+/// Most bytes an uploaded workbook may unpack to (a roster of thousands is a few MiB).
+const MAX_UNPACKED: u64 = 256 * 1024 * 1024;
+/// Most rows and columns read from a roster sheet.
+const MAX_ROWS: u32 = 200_000;
+const MAX_COLUMNS: u32 = 256;
+
 fn xlsx(bytes: &[u8], file: &str) -> Result<Grid, SheetErrors> {
     let not = |e: &dyn std::fmt::Display| {
         SheetErrors::file(
@@ -103,21 +115,49 @@ fn xlsx(bytes: &[u8], file: &str) -> Result<Grid, SheetErrors> {
             format!("not a readable xlsx workbook ({e}); open it in a spreadsheet program and save it again as .xlsx"),
         )
     };
+    // A small upload must not unpack into gigabytes: refuse by the sizes the archive declares.
+    let archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| not(&e))?;
+    let unpacked = archive.decompressed_size().map_or(u64::MAX, |n| u64::try_from(n).unwrap_or(u64::MAX));
+    if unpacked > MAX_UNPACKED {
+        return Err(SheetErrors::file(
+            file,
+            format!(
+                "the workbook unpacks to more than {} MiB; a roster is far smaller: keep only the roster sheet",
+                MAX_UNPACKED >> 20
+            ),
+        ));
+    }
     let mut wb = Xlsx::new(Cursor::new(bytes)).map_err(|e| not(&e))?;
     let names = wb.sheet_names();
     let Some(sheet) = names.iter().find(|n| n.trim() == ROSTER_SHEET).or_else(|| names.first()).cloned() else {
         return Err(SheetErrors::file(file, "the workbook has no sheets; put the roster in a sheet named 名册"));
     };
-    let range = wb.worksheet_range(&sheet).map_err(|e| not(&e))?;
-    let (r0, c0) = range.start().unwrap_or((0, 0));
-    let mut rows = Vec::new();
-    for (i, row) in range.rows().enumerate() {
-        let mut cells = vec![Cell::Empty; c0 as usize];
-        cells.extend(row.iter().map(cell));
-        if cells.iter().any(|c| !c.is_blank()) {
-            rows.push((r0 as usize + i + 1, cells));
+    // Cells are streamed, so a sheet whose declared range is huge costs nothing until it has content.
+    let mut reader = wb.worksheet_cells_reader(&sheet).map_err(|e| not(&e))?;
+    let mut by_row: std::collections::BTreeMap<u32, Vec<Cell>> = std::collections::BTreeMap::new();
+    while let Some(c) = reader.next_cell().map_err(|e| not(&e))? {
+        let value = cell(&Data::from(c.get_value().clone()));
+        if value.is_blank() {
+            continue;
         }
+        let (r, col) = c.get_position();
+        if r >= MAX_ROWS || col >= MAX_COLUMNS {
+            return Err(SheetErrors::file(
+                file,
+                format!(
+                    "sheet {sheet} has content beyond row {MAX_ROWS} or column {MAX_COLUMNS} (at row {}, column {}); keep only the roster in it",
+                    r + 1,
+                    col + 1
+                ),
+            ));
+        }
+        let cells = by_row.entry(r).or_default();
+        if cells.len() <= col as usize {
+            cells.resize(col as usize + 1, Cell::Empty);
+        }
+        cells[col as usize] = value;
     }
+    let rows = by_row.into_iter().map(|(r, cells)| (r as usize + 1, cells)).collect();
     Ok(Grid { sheet, rows })
 }
 
