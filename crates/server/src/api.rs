@@ -412,22 +412,50 @@ struct Wait {
     wait: Option<f64>,
 }
 
+/// Watches one job: each call of [`JobWatch::next`] waits for its next change.
+struct JobWatch {
+    app: Arc<App>,
+    id: i64,
+    updates: tokio::sync::broadcast::Receiver<i64>,
+    shutdown: tokio::sync::watch::Receiver<bool>,
+}
+
+impl JobWatch {
+    /// Subscribe first, then read the job, so no change between the two is missed.
+    fn start(app: &Arc<App>, id: i64) -> Reply<(JobWatch, JobView)> {
+        let updates = app.updates.subscribe();
+        let view = app.job(id)?;
+        Ok((JobWatch { app: app.clone(), id, updates, shutdown: app.shutdown.clone() }, view))
+    }
+
+    /// The job after its next change; none when the server is stopping or the job is gone.
+    async fn next(&mut self) -> Option<JobView> {
+        use tokio::sync::broadcast::error::RecvError;
+        loop {
+            tokio::select! {
+                got = self.updates.recv() => match got {
+                    Ok(j) if j != self.id => continue,
+                    Ok(_) | Err(RecvError::Lagged(_)) => return self.app.job(self.id).ok(),
+                    Err(RecvError::Closed) => return None,
+                },
+                _ = crate::stopping(&mut self.shutdown) => return None,
+            }
+        }
+    }
+}
+
 async fn job(State(app): Shared, Path(raw): Path<String>, Query(q): Query<Wait>) -> Reply<Json<JobView>> {
-    let id = id("job", &raw)?;
-    let mut updates = app.updates.subscribe();
-    let mut view = app.job(id)?;
+    let (mut watch, mut view) = JobWatch::start(&app, id("job", &raw)?)?;
     let Some(wait) = q.wait.filter(|w| w.is_finite() && *w > 0.0) else { return Ok(Json(view)) };
-    let deadline = tokio::time::Instant::now() + Duration::from_secs_f64(wait.min(60.0));
-    let mut shutdown = app.shutdown.clone();
+    let deadline = tokio::time::sleep(Duration::from_secs_f64(wait.min(60.0)));
+    tokio::pin!(deadline);
     while !view.finished() {
         tokio::select! {
-            got = updates.recv() => match got {
-                Ok(j) if j != id => continue,
-                Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => view = app.job(id)?,
-                Err(_) => break,
+            next = watch.next() => match next {
+                Some(v) => view = v,
+                None => break,
             },
-            _ = tokio::time::sleep_until(deadline) => break,
-            _ = crate::stopping(&mut shutdown) => break,
+            _ = &mut deadline => break,
         }
     }
     Ok(Json(view))
@@ -438,31 +466,16 @@ async fn job_events(
     State(app): Shared,
     Path(raw): Path<String>,
 ) -> Reply<Sse<impl tokio_stream::Stream<Item = Result<Event, Infallible>>>> {
-    let id = id("job", &raw)?;
-    let mut updates = app.updates.subscribe();
-    let first = app.job(id)?;
+    let (mut watch, first) = JobWatch::start(&app, id("job", &raw)?)?;
     let (tx, rx) = tokio::sync::mpsc::channel::<JobView>(16);
-    let mut shutdown = app.shutdown.clone();
     tokio::spawn(async move {
-        let mut finished = first.finished();
-        if tx.send(first).await.is_err() {
-            return;
-        }
-        while !finished {
-            tokio::select! {
-                got = updates.recv() => match got {
-                    Ok(j) if j != id => continue,
-                    Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
-                        let Ok(view) = app.job(id) else { break };
-                        finished = view.finished();
-                        if tx.send(view).await.is_err() {
-                            break;
-                        }
-                    }
-                    Err(_) => break,
-                },
-                _ = crate::stopping(&mut shutdown) => break,
+        let mut view = Some(first);
+        while let Some(v) = view {
+            let finished = v.finished();
+            if tx.send(v).await.is_err() || finished {
+                break;
             }
+            view = watch.next().await;
         }
     });
     let stream = ReceiverStream::new(rx).map(|view| {
