@@ -130,8 +130,19 @@ impl Milp {
     }
 
     /// Add a row `lb ≤ Σ coef·var ≤ ub` (use ±∞ for one-sided rows).
+    /// Terms on the same column are added up (HiGHS refuses a matrix with a repeated entry).
     pub fn row(&mut self, name: String, terms: impl IntoIterator<Item = (Var, f64)>, lb: f64, ub: f64) {
-        let terms = terms.into_iter().map(|(v, c)| (v.0, c)).collect();
+        let mut terms: Vec<(usize, f64)> = terms.into_iter().map(|(v, c)| (v.0, c)).collect();
+        if terms.windows(2).any(|w| w[0].0 >= w[1].0) {
+            terms.sort_by_key(|&(c, _)| c);
+            terms.dedup_by(|later, kept| {
+                let same = later.0 == kept.0;
+                if same {
+                    kept.1 += later.1;
+                }
+                same
+            });
+        }
         self.rows.push(RowDef { name, lb, ub, terms });
     }
 
@@ -213,8 +224,8 @@ impl Milp {
         self.cols.iter().zip(values).map(|(c, v)| c.cost * v).sum::<f64>() + self.offset
     }
 
-    fn run_highs(&self, s: &MilpSettings, integer: bool) -> MilpResult {
-        let start = Instant::now();
+    /// The model as HiGHS takes it, with the settings applied.
+    fn highs_model(&self, s: &MilpSettings, integer: bool, presolve: bool) -> highs::Model {
         let mut pb = ColProblem::new();
         let rows: Vec<highs::Row> = self.rows.iter().map(|r| pb.add_row(r.lb..=r.ub)).collect();
         let mut by_col: Vec<Vec<(highs::Row, f64)>> = vec![Vec::new(); self.cols.len()];
@@ -223,11 +234,8 @@ impl Milp {
                 by_col[c].push((rows[r], v));
             }
         }
-        let mut any_integer = false;
         for (c, col) in self.cols.iter().enumerate() {
-            let is_int = integer && col.integer;
-            any_integer |= is_int;
-            pb.add_column_with_integrality(col.cost, col.lb..=col.ub, &by_col[c], is_int);
+            pb.add_column_with_integrality(col.cost, col.lb..=col.ub, &by_col[c], integer && col.integer);
         }
         let sense = match self.direction {
             Direction::Min => Sense::Minimise,
@@ -237,8 +245,7 @@ impl Milp {
         model.set_threads(NonZeroU32::new(s.threads.max(1)).expect("at least one thread"));
         model.set_option("mip_rel_gap", s.mip_rel_gap);
         model.set_option("mip_abs_gap", s.mip_abs_gap);
-        // Presolve costs more than it saves on the relaxations of these small models.
-        model.set_option("presolve", if integer { "on" } else { "off" });
+        model.set_option("presolve", if presolve { "on" } else { "off" });
         if s.log {
             model.set_option("output_flag", true);
             model.set_option("log_to_console", true);
@@ -246,7 +253,19 @@ impl Milp {
         if let Some(t) = s.time_limit {
             model.set_option("time_limit", t.max(0.01));
         }
-        let solved = model.solve();
+        model
+    }
+
+    fn run_highs(&self, s: &MilpSettings, integer: bool) -> MilpResult {
+        let start = Instant::now();
+        let any_integer = integer && self.cols.iter().any(|c| c.integer);
+        // Presolve costs more than it saves on the relaxations of these small models. On rare
+        // MIPs HiGHS's presolve hands back a point its postsolve finds infeasible ("solve
+        // error"); the same model without presolve is then solved correctly.
+        let solved = match self.highs_model(s, integer, integer).try_solve() {
+            Ok(m) if !(integer && m.status() == HighsModelStatus::SolveError) => m,
+            _ => self.highs_model(s, integer, false).solve(),
+        };
         let status = solved.status();
         // Read the raw info value: the highs crate panics on HiGHS's "-1" (no status) instead of returning it.
         const SOLUTION_STATUS_FEASIBLE: i64 = 2;
@@ -407,6 +426,18 @@ mod tests {
         let mut m = Milp::new("fine", Direction::Min);
         m.row("free".into(), [], f64::NEG_INFINITY, 0.0);
         assert_eq!(m.solve(&settings()).status, MilpStatus::Optimal);
+    }
+
+    #[test]
+    fn repeated_terms_of_a_row_are_added_up() {
+        let mut m = Milp::new("dup", Direction::Max);
+        let x = m.col("x".into(), 0.0, 10.0, true, 1.0);
+        let y = m.col("y".into(), 0.0, 10.0, true, 1.0);
+        m.row("cap".into(), [(y, 1.0), (x, 1.0), (y, 2.0), (x, 1.0)], f64::NEG_INFINITY, 6.0);
+        assert_eq!(m.rows[0].terms, vec![(0, 2.0), (1, 3.0)]);
+        let r = m.solve(&settings());
+        assert_eq!(r.status, MilpStatus::Optimal);
+        assert!((r.objective - 3.0).abs() < 1e-9, "2x + 3y ≤ 6 allows x + y = 3: {}", r.objective);
     }
 
     #[test]
