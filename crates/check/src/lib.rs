@@ -88,6 +88,12 @@ impl Report {
     pub fn is_valid(&self) -> bool {
         self.violations.is_empty()
     }
+
+    /// The violations that show the plan was made for another instance (rule `PLAN`:
+    /// unknown cadres, counties or townships, another plan year), as text.
+    pub fn mismatches(&self) -> Vec<String> {
+        self.violations.iter().filter(|v| v.rule == "PLAN").map(|v| v.to_string()).collect()
+    }
 }
 
 /// Re-verify `plan` against the instance of `prep` and recompute its numbers.

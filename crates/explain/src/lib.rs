@@ -83,8 +83,7 @@ pub(crate) struct Decisions {
 
 fn read(prep: &Prepared, plan: &Plan) -> Result<(Decisions, Vec<String>), ExplainError> {
     let report = sanlian_check::check(prep, plan);
-    let mismatches: Vec<String> =
-        report.violations.iter().filter(|v| v.rule == "PLAN").map(|v| v.to_string()).collect();
+    let mismatches: Vec<String> = report.mismatches();
     if !mismatches.is_empty() {
         return Err(ExplainError::Mismatch(mismatches));
     }

@@ -64,12 +64,7 @@ pub fn reassign(
     time_limit: Option<f64>,
 ) -> Result<Replan, ReplanError> {
     let prep = Prepared::new(inst).map_err(|e| ReplanError::Instance(e.to_string()))?;
-    let mismatch: Vec<String> = sanlian_check::check(&prep, old)
-        .violations
-        .iter()
-        .filter(|v| v.rule == "PLAN")
-        .map(|v| v.to_string())
-        .collect();
+    let mismatch: Vec<String> = sanlian_check::check(&prep, old).mismatches();
     if !mismatch.is_empty() {
         return Err(ReplanError::Mismatch(mismatch));
     }

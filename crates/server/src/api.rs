@@ -368,8 +368,7 @@ async fn upload_plan(
         })?;
         let prep = Prepared::new(&inst).map_err(|e| ApiError::input(&e))?;
         let report = sanlian_check::check(&prep, &plan);
-        let foreign: Vec<String> =
-            report.violations.iter().filter(|v| v.rule == "PLAN").map(|v| v.to_string()).collect();
+        let foreign: Vec<String> = report.mismatches();
         if !foreign.is_empty() {
             return Err(ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,

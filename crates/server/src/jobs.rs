@@ -232,9 +232,11 @@ impl App {
         let new_inst = serde_json::to_string(&replan.instance)
             .map_err(|e| ApiError::internal("cannot serialise the instance", e))?;
         let shown = replan.shown().cloned();
-        let valid = shown.as_ref().is_some_and(|p| {
-            Prepared::new(&replan.instance).is_ok_and(|prep| sanlian_check::check(&prep, p).is_valid())
-        });
+        // `reassign` has checked the repaired plan; a best-effort offer gets its own verdict.
+        let valid = replan.plan.is_some()
+            || replan.best_effort.as_ref().is_some_and(|p| {
+                Prepared::new(&replan.instance).is_ok_and(|prep| sanlian_check::check(&prep, p).is_valid())
+            });
         let plan_text = shown
             .as_ref()
             .map(serde_json::to_string)
