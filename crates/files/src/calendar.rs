@@ -176,7 +176,10 @@ impl Context<'_> {
 
     fn write(&self, cal: &mut Ical, c: &Cadre, e: &Event<'_>, location: &str) {
         cal.line("BEGIN", "VEVENT");
-        cal.line("UID", &format!("{}-{}-{}-{}@sanlian", uid_part(&c.id), e.start.format("%Y%m%d"), e.kind, self.salt));
+        cal.line(
+            "UID",
+            &format!("{}-{}-{}-{}@sanlian", crate::percent_encode(&c.id), e.start.format("%Y%m%d"), e.kind, self.salt),
+        );
         cal.line("DTSTAMP", &self.stamp);
         cal.line("DTSTART;VALUE=DATE", &e.start.format("%Y%m%d").to_string());
         cal.line("DTEND;VALUE=DATE", &e.end_exclusive.format("%Y%m%d").to_string());
@@ -211,19 +214,6 @@ fn byday(d: Weekday) -> &'static str {
         Weekday::Sat => "SA",
         Weekday::Sun => "SU",
     }
-}
-
-/// A cadre id as UID text: ASCII letters, digits, '-', '_' and '.' kept, other bytes as %XX.
-fn uid_part(id: &str) -> String {
-    id.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }
 
 /// A short stable tag of the instance (FNV-1a of its name and first year), so that UIDs of

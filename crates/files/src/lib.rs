@@ -17,3 +17,17 @@ pub use calendar::ics;
 pub use error::FilesError;
 pub use roster::{read_roster, roster_csv, roster_xlsx, template_xlsx, Roster, SheetError, SheetErrors};
 pub use workbook::plan_xlsx;
+
+/// `text` with ASCII letters, digits, `-`, `_` and `.` kept and every other byte as `%XX`:
+/// safe in calendar UIDs and in `filename*=UTF-8''…` download headers.
+pub fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}

@@ -116,7 +116,11 @@ fn asset(content_type: &'static str, text: &'static str) -> Response {
 
 /// A file to download, named for the planner.
 fn download(content_type: &'static str, name: String, bytes: Vec<u8>) -> Response {
-    let disposition = format!("attachment; filename=\"{}\"; filename*=UTF-8''{}", ascii_name(&name), percent(&name));
+    let disposition = format!(
+        "attachment; filename=\"{}\"; filename*=UTF-8''{}",
+        ascii_name(&name),
+        sanlian_files::percent_encode(&name)
+    );
     let mut r = ([(header::CONTENT_TYPE, content_type)], bytes).into_response();
     if let Ok(v) = HeaderValue::from_str(&disposition) {
         r.headers_mut().insert(header::CONTENT_DISPOSITION, v);
@@ -126,18 +130,6 @@ fn download(content_type: &'static str, name: String, bytes: Vec<u8>) -> Respons
 
 fn ascii_name(name: &str) -> String {
     name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_".contains(c) { c } else { '_' }).collect()
-}
-
-fn percent(name: &str) -> String {
-    name.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b".-_".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }
 
 fn id(kind: &str, raw: &str) -> Reply<i64> {
