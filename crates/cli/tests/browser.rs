@@ -1,7 +1,7 @@
 //! End to end in a real browser: `sanlian serve` on a free port, headless Chromium driving
 //! the planners' page (load the small fixture, solve, read the map, the group table and the
-//! Gantt, ask for a county's explanation, switch to English) and a full-page screenshot in
-//! target/e2e/.
+//! Gantt, ask for a county's explanation, switch to English, re-plan after a cadre leaves and
+//! show the repaired plan) and full-page screenshots in target/e2e/.
 //!
 //! Needs Debian's `chromium` package at /usr/bin/chromium (`scripts/setup.sh --browser` installs it);
 //! without it the test fails with that advice rather than skipping.
@@ -269,6 +269,22 @@ mod base64_decode {
     }
 }
 
+/// 731845.0 → "731,845", as the page writes amounts.
+fn grouped(amount: f64) -> String {
+    let digits = (amount.round() as i64).unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if amount.round() < 0.0 {
+        out.insert(0, '-');
+    }
+    out
+}
+
 fn save_png(tab: &Tab, name: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/e2e");
     std::fs::create_dir_all(&dir).expect("create target/e2e");
@@ -413,6 +429,117 @@ fn planners_page_loads_solves_and_explains_in_chromium() {
     wait_until(&tab, &server, "the English explanation", &explained, Duration::from_secs(60));
     let shot_en = save_png(&tab, "sanlian-page-en.png");
 
+    // Re-plan on the plan shown: a member of the first group who is not its leader leaves in
+    // the second plan year (best effort). The report names the cadre; the repaired plan, on a
+    // new instance, loads into the whole page, and the previous plan comes back.
+    let view = server.json(&format!("/api/plans/{pid}/view"));
+    let first_year = view["first_year"].as_i64().expect("the view's first year");
+    let leader = groups[0]["leader"].as_str();
+    let leaver = groups[0]["members"]
+        .as_array()
+        .expect("members of the first group")
+        .iter()
+        .filter_map(Value::as_str)
+        .find(|&m| Some(m) != leader)
+        .unwrap_or_else(|| panic!("the first group has no member besides its leader: {}", groups[0]))
+        .to_string();
+    let second_year = (first_year + 1).to_string();
+    let first_month = view["months"]
+        .as_array()
+        .and_then(|ms| ms.iter().filter_map(Value::as_str).find(|m| m.starts_with(&second_year)))
+        .expect("a window month in the second year")
+        .to_string();
+    assert_eq!(
+        js(&tab, "document.getElementById('replan-date').value"),
+        Value::from(format!("{first_month}-01")),
+        "the re-plan date should default to the first window month of the second year"
+    );
+    assert_eq!(js(&tab, "document.getElementById('replan-submit').disabled"), Value::Bool(false));
+    let fill = format!(
+        "(() => {{ const set = (id, v) => {{ const e = document.getElementById(id); e.value = v; e.dispatchEvent(new Event('change')); }}; \
+         set('replan-cadre', {cadre}); set('replan-kind', 'leave'); set('replan-date', {date}); set('replan-mode', 'best_effort'); \
+         return document.getElementById('replan-cadre-info').textContent; }})()",
+        cadre = serde_json::to_string(&leaver).unwrap(),
+        date = serde_json::to_string(&format!("{}-09-01", first_year + 1)).unwrap(),
+    );
+    let info = js(&tab, &fill).as_str().unwrap_or_default().to_string();
+    assert!(info.contains(&county_name), "the picker should place {leaver} in {county_name}'s group: {info:?}");
+    assert_eq!(
+        js(&tab, "document.getElementById('replan-months').hidden"),
+        Value::Bool(true),
+        "the month boxes are for 'unavailable' only"
+    );
+    tab.find_element("#replan-submit").expect("the re-plan button").click().expect("click Re-plan");
+    wait_until(&tab, &server, "the re-plan job", "document.body.dataset.replan === 'done'", Duration::from_secs(120));
+    let report =
+        js(&tab, "document.getElementById('replan-report').textContent").as_str().unwrap_or_default().to_string();
+    assert!(report.contains("Re-plan from"), "the re-plan report is not shown: {report:?}");
+    assert!(report.contains(&leaver), "the re-plan report should name the leaver {leaver}: {report:?}");
+    let job: i64 = js(&tab, "document.body.dataset.job").as_str().and_then(|s| s.parse().ok()).expect("job id");
+    let result = server.json(&format!("/api/jobs/{job}"))["result"].clone();
+    assert_eq!(result["outcome"], "planned", "the best-effort re-plan made no plan: {result}");
+    let changes = result["summary"]["changes"].as_array().map(Vec::len).expect("summary.changes");
+    let shown_changes =
+        js(&tab, "document.getElementById('replan-changes').textContent").as_str().unwrap_or_default().to_string();
+    assert!(
+        shown_changes.starts_with(&changes.to_string()),
+        "the panel should count {changes} changed decisions: {shown_changes:?}"
+    );
+    let cost = js(&tab, "document.getElementById('replan-cost').textContent").as_str().unwrap_or_default().to_string();
+    for key in ["cost_before", "cost_after"] {
+        let yuan = grouped(result["summary"][key].as_f64().unwrap_or_else(|| panic!("summary.{key}: {result}")));
+        assert!(cost.contains(&yuan), "the panel should show {key} {yuan}: {cost:?}");
+    }
+    let new_pid = result["plan"].as_i64().expect("the repaired plan's id");
+    assert_eq!(
+        js(&tab, "document.body.dataset.plan"),
+        Value::from(pid.to_string()),
+        "the page switched plans by itself"
+    );
+
+    tab.find_element("#replan-show").expect("the show-the-new-plan button").click().expect("click Show the new plan");
+    wait_until(
+        &tab,
+        &server,
+        "the repaired plan to load",
+        &format!("document.body.dataset.plan === '{new_pid}' && document.body.dataset.state === 'done'"),
+        Duration::from_secs(30),
+    );
+    assert_ne!(new_pid, pid, "the re-plan did not make a new plan");
+    let new_plan = server.json(&format!("/api/plans/{new_pid}"));
+    let new_groups = new_plan["groups"].as_array().map(Vec::len).expect("groups of the new plan");
+    assert_eq!(count(&tab, "#groups tbody tr[data-county]"), new_groups, "one table row per group of the new plan");
+    assert_eq!(count(&tab, "#map circle.county"), new_groups, "one circle per group of the new plan");
+    assert_eq!(
+        js(&tab, "document.body.dataset.instance"),
+        Value::from(result["instance"].to_string()),
+        "the page should be on the re-plan's new instance"
+    );
+    assert_eq!(js(&tab, "document.getElementById('replan-show').disabled"), Value::Bool(true));
+    assert_eq!(js(&tab, "document.getElementById('replan-report').textContent"), Value::from(report.clone()));
+
+    // Back in Chinese, the panel's labels follow; the screenshot shows it with the new plan.
+    tab.find_element("#lang-zh").expect("the Chinese switch").click().expect("click 中文");
+    wait_until(
+        &tab,
+        &server,
+        "the Chinese re-plan labels",
+        "document.getElementById('replan-submit').textContent.trim() === '模拟调整' && document.getElementById('replan-back').textContent.startsWith('返回原方案')",
+        Duration::from_secs(10),
+    );
+    let shot_replan = save_png(&tab, "sanlian-replan.png");
+
+    // And back to the plan it came from.
+    tab.find_element("#replan-back").expect("the back button").click().expect("click Back");
+    wait_until(
+        &tab,
+        &server,
+        "the previous plan to load",
+        &format!("document.body.dataset.plan === '{pid}' && document.body.dataset.state === 'done' && document.body.dataset.instance === '{instance}'"),
+        Duration::from_secs(30),
+    );
+    assert_eq!(count(&tab, "#groups tbody tr[data-county]"), n, "one table row per group of the previous plan");
+
     // The instance's roster as a spreadsheet, uploaded back through the file input: a new
     // instance with the same cadres on the same region.
     let roster = dir.path().join("名册.xlsx");
@@ -452,5 +579,10 @@ fn planners_page_loads_solves_and_explains_in_chromium() {
     assert!(shown.contains(&location), "the error box should show the location {location:?}: {shown:?}");
     assert_eq!(js(&tab, "document.body.dataset.state"), Value::from("failed"));
 
-    println!("e2e: plan {pid} with {n} groups drawn; screenshots {} and {}", shot.display(), shot_en.display());
+    println!(
+        "e2e: plan {pid} with {n} groups drawn, re-planned into plan {new_pid}; screenshots {}, {} and {}",
+        shot.display(),
+        shot_en.display(),
+        shot_replan.display()
+    );
 }

@@ -1,5 +1,6 @@
 // The planners' page: load or upload an instance, solve it as a job, and draw the plan
-// (map, groups, block months, department caps, explanations, downloads). No framework and
+// (map, groups, block months, department caps, explanations, downloads); re-plan it after a
+// cadre leaves or becomes unavailable (a reassign job, watched like a solve). No framework and
 // no build step; every label comes from DICT, every node is built with textContent.
 'use strict';
 
@@ -116,6 +117,37 @@
       caps_none: '没有干部需要驻点。',
       month_label: '{m}月',
       year_label: '{year}年',
+      replan: '调整（模拟人员变动）',
+      replan_hint: '在当前方案上模拟一次人员变动：选一名干部、变动类型和生效日期。生效日期之前的安排保持不变，之后尽量少改动（PLANNING_RULES §7）。',
+      replan_kind: '变动',
+      kind_leave: '离岗',
+      kind_unavailable: '暂不可下沉',
+      replan_date: '生效日期',
+      replan_months: '不可下沉的月份',
+      replan_months_hint: '勾选该干部不能下沉的月份（须在生效日期之后）；加粗的是该干部在当前方案中的驻点月份。',
+      replan_busy_tip: '当前方案中的驻点月份',
+      replan_submit: '模拟调整',
+      replan_need_cadre: '请先选择一名干部。',
+      replan_cadre_info: '{county}工作组 · {level}{role}',
+      replan_leader: ' · 组长',
+      replan_result: '调整结果（任务 #{job}，基于方案 #{from}）',
+      replan_outcome: '结果',
+      replan_planned: '已修复：新方案 #{plan}（新实例 #{instance}）',
+      replan_infeasible: '严格模式下无法修复',
+      replan_infeasible_best: '严格模式下无法修复；尽力方案 #{plan}（新实例 #{instance}）',
+      replan_changes: '变动的决定',
+      replan_changes_value: '{n} 处（工作组、乡镇、驻点月份、工作日，按人按年计）',
+      replan_cost: '两年费用',
+      replan_cost_value: '{before} → {after}（{delta}）',
+      replan_no_plan: '—（没有可用的方案）',
+      replan_certificates: '不可行证明',
+      replan_show: '查看新方案 #{plan}',
+      replan_show_best: '查看尽力方案 #{plan}',
+      replan_back: '返回原方案 #{plan}',
+      replan_report: '变动明细（报告原文）',
+      replan_done_line: '调整完成（任务 #{job}）：{n} 处变动 · 费用 {delta}。点“查看新方案”载入。',
+      replan_infeasible_line: '调整（任务 #{job}）：严格模式下无法修复，见“调整”面板中的证明。',
+      plan_adjust: '调整',
       shortfalls: '未达成的目标（尽力模式）',
       downloads: '下载',
       dl_plan_xlsx: '工作组方案（Excel，报送用）',
@@ -146,6 +178,9 @@
       stage_name_S2: '特长与需求匹配 + 第一年覆盖重点乡镇，最大',
       stage_name_S3a: '有组员驻点的（县、年、月）数，最大',
       stage_name_S3b: '各组每周下沉干部的不同工作日数之和，最大',
+      stage_name_R1: '生效日期后的换组次数，最小（每个可调整的年度计 2：工作组和乡镇）',
+      stage_name_R2: '生效日期后改变的乡镇数，最小（其次 S2 最大）',
+      stage_name_R3: '生效日期后驻点月份有变的（干部、年）数，最小（其次 S3a 最大）',
     },
     en: {
       title: 'Sanlian Sicu: Youth League cadre working groups',
@@ -254,6 +289,37 @@
       caps_none: 'No cadre has block months.',
       month_label: '{mon}',
       year_label: '{year}',
+      replan: 'Re-plan (simulate a change)',
+      replan_hint: 'Simulate a change on the plan shown: pick a cadre, the kind of change and the day it takes effect. Everything before that day is kept; after it, as little as possible changes (PLANNING_RULES §7).',
+      replan_kind: 'Change',
+      kind_leave: 'Leaves',
+      kind_unavailable: 'Unavailable',
+      replan_date: 'Effective date',
+      replan_months: 'Months unavailable',
+      replan_months_hint: 'Tick the months the cadre cannot go (from the effective date on); the cadre\'s block months in the plan shown are in bold.',
+      replan_busy_tip: 'a block month in the plan shown',
+      replan_submit: 'Re-plan',
+      replan_need_cadre: 'Pick a cadre first.',
+      replan_cadre_info: '{county} group · {level}{role}',
+      replan_leader: ' · leader',
+      replan_result: 'Re-plan result (job #{job}, from plan #{from})',
+      replan_outcome: 'Outcome',
+      replan_planned: 'repaired: new plan #{plan} (new instance #{instance})',
+      replan_infeasible: 'no strict repair exists',
+      replan_infeasible_best: 'no strict repair exists; best-effort plan #{plan} (new instance #{instance})',
+      replan_changes: 'Changed decisions',
+      replan_changes_value: '{n} (group, township, block months, weekday; per cadre and year)',
+      replan_cost: 'Two-year cost',
+      replan_cost_value: '{before} → {after} ({delta})',
+      replan_no_plan: '— (no plan)',
+      replan_certificates: 'Infeasibility certificates',
+      replan_show: 'Show the new plan #{plan}',
+      replan_show_best: 'Show the best-effort plan #{plan}',
+      replan_back: 'Back to plan #{plan}',
+      replan_report: 'Changes in detail (the report)',
+      replan_done_line: 'Re-plan done (job #{job}): {n} changed decision(s) · cost {delta}. Press "Show the new plan" to load it.',
+      replan_infeasible_line: 'Re-plan (job #{job}): no strict repair exists; see the certificates in the Re-plan panel.',
+      plan_adjust: 're-plan',
       shortfalls: 'Unmet goals (best effort)',
       downloads: 'Downloads',
       dl_plan_xlsx: 'Working groups workbook (Excel, for filing)',
@@ -307,6 +373,7 @@
     explainToken: 0,
     events: null,
     timer: 0,
+    replan: null, // {from, job, result} of the last re-plan of this instance's plans
     progressKey: null, // [key, vars] of the status line, re-rendered on language change
   };
 
@@ -360,6 +427,21 @@
   const numFmt = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
   const fmtInt = (n) => intFmt.format(Math.round(Number(n) || 0));
   const yuan = (n) => t('yuan', { n: fmtInt(n) });
+  const signedYuan = (n) => `${n > 0.5 ? '+' : n < -0.5 ? '−' : '±'}${yuan(Math.abs(n))}`;
+
+  /** One label and value of a definition list. */
+  const fact = (label, value) => h('div', { class: 'fact' }, h('dt', null, label), h('dd', null, value));
+
+  /** "YYYY-MM" months grouped by year, in order: [[year, [month, …]], …]. */
+  function monthsByYear(months) {
+    const years = [];
+    for (const ym of months || []) {
+      const y = ym.slice(0, 4);
+      if (!years.length || years[years.length - 1][0] !== y) years.push([y, []]);
+      years[years.length - 1][1].push(ym);
+    }
+    return years;
+  }
 
   function monthLabel(ym) {
     const m = Number(ym.slice(5, 7));
@@ -386,6 +468,7 @@
     $('upload').disabled = busy;
     $('fixture').disabled = busy;
     $('solve').disabled = busy || !state.instance;
+    $('replan-submit').disabled = busy || !state.view;
   }
 
   function clearError() {
@@ -552,6 +635,15 @@
     state.expanded.clear();
     state.county = null;
     state.cadre = null;
+    clearExplanation();
+    clearReplan();
+    $('results').hidden = true;
+    $('certificates').hidden = true;
+    delete document.body.dataset.plan;
+    delete document.body.dataset.outcome;
+  }
+
+  function clearExplanation() {
     state.explainTarget = null;
     state.explainToken++;
     const pre = $('explain-text');
@@ -560,40 +652,46 @@
     pre.textContent = t('explain_hint');
     $('explain-spinner').hidden = true;
     $('cadre-pick').value = '';
-    $('results').hidden = true;
-    $('certificates').hidden = true;
-    delete document.body.dataset.plan;
-    delete document.body.dataset.outcome;
   }
 
   // ---------------------------------------------------------------------------------------
   // Jobs
   // ---------------------------------------------------------------------------------------
 
+  /** Submits a job and follows it; the page is busy until it finishes, then onDone gets it. */
+  async function runJob(url, body, onDone) {
+    state.jobStarted = Date.now();
+    setState('running');
+    const job = await api('POST', url, body);
+    watch(job, onDone);
+  }
+
   async function solve() {
     if (!state.instance) return;
     clearError();
     clearResults();
     const mode = $('mode').value;
-    state.jobStarted = Date.now();
-    setState('running');
-    const job = await api('POST', `/api/instances/${state.instance.id}/solve`, JSON.stringify({ mode }));
-    watch(job);
+    await runJob(`/api/instances/${state.instance.id}/solve`, JSON.stringify({ mode }), finishSolve);
   }
 
   const finished = (job) => job.state === 'done' || job.state === 'failed';
 
-  function watch(job) {
+  /** Follows a job by server-sent events (long polling without them) until it finishes. */
+  function watch(job, onDone) {
     stopWatching();
-    state.job = job;
+    const settle = (j) => {
+      stopWatching();
+      if (j.state === 'failed') return fail(j.error || { message: t('failed_line') });
+      return guarded(onDone)(j);
+    };
     onJob(job);
     if (finished(job)) {
-      finish(job);
+      settle(job);
       return;
     }
     state.timer = setInterval(renderStatus, 500);
     if (!('EventSource' in window)) {
-      poll(job.id);
+      poll(job.id, settle);
       return;
     }
     const es = new EventSource(`/api/jobs/${job.id}/events`);
@@ -605,15 +703,14 @@
       onJob(j);
       if (finished(j)) {
         over = true;
-        stopWatching();
-        finish(j);
+        settle(j);
       }
     });
     es.onerror = () => {
       if (over) return;
       es.close();
       state.events = null;
-      poll(job.id);
+      poll(job.id, settle);
     };
   }
 
@@ -624,7 +721,7 @@
     state.timer = 0;
   }
 
-  async function poll(id) {
+  async function poll(id, settle) {
     let failures = 0;
     while (state.job && state.job.id === id) {
       let j;
@@ -638,10 +735,7 @@
       }
       if (!state.job || state.job.id !== id) return;
       onJob(j);
-      if (finished(j)) {
-        stopWatching();
-        return finish(j);
-      }
+      if (finished(j)) return settle(j);
     }
   }
 
@@ -658,23 +752,19 @@
     );
   }
 
-  async function finish(job) {
-    if (job.state === 'failed') return fail(job.error || { message: t('failed_line') });
+  async function finishSolve(job) {
     const r = job.result || {};
     if (r.outcome === 'infeasible') {
       showCertificates(r);
       return;
     }
-    if (r.plan == null) return fail(new Error(t('err_no_plan')));
-    try {
-      await loadPlan(r.plan);
-    } catch (e) {
-      fail(e);
-    }
+    if (r.plan == null) throw new Error(t('err_no_plan'));
+    await loadPlan(r.plan);
   }
 
   function fail(err) {
     stopWatching();
+    if (document.body.dataset.replan === 'running') document.body.dataset.replan = 'failed';
     showError(err);
     setStatus('failed_line');
     setState('failed');
@@ -715,6 +805,7 @@
         // The summary line is a nicety; the plan is what matters.
       }
     }
+    if (state.view && state.view.plan !== view.plan) clearExplanation();
     state.view = view;
     state.expanded.clear();
     state.county = null;
@@ -760,6 +851,7 @@
     renderDownloads();
     renderCadreList();
     renderSelection();
+    renderReplan();
   }
 
   const groupIndex = () => new Map(state.view.groups.map((g, i) => [g.county, i]));
@@ -771,7 +863,6 @@
   function renderSummary() {
     const v = state.view;
     const cadres = v.groups.reduce((n, g) => n + g.size, 0);
-    const row = (label, value) => h('div', { class: 'fact' }, h('dt', null, label), h('dd', null, value));
     const stages = h(
       'table',
       { class: 'data stages' },
@@ -797,17 +888,17 @@
       h(
         'dl',
         { class: 'facts' },
-        row(t('summary_mode'), t('mode_value_' + v.mode)),
-        row(t('summary_valid'), v.valid ? t('valid_yes') : t('valid_no', { n: v.violations })),
-        row(
+        fact(t('summary_mode'), t('mode_value_' + v.mode)),
+        fact(t('summary_valid'), v.valid ? t('valid_yes') : t('valid_no', { n: v.violations })),
+        fact(
           t('summary_coverage'),
           t('summary_coverage_value', { y1: v.coverage.year1, y2: v.coverage.year2, total: v.coverage.total, townships: v.coverage.townships }),
         ),
-        row(
+        fact(
           t('summary_cost'),
           t('summary_cost_value', { total: yuan(v.costs.travel + v.costs.stay), travel: yuan(v.costs.travel), stay: yuan(v.costs.stay) }),
         ),
-        row(t('summary_groups'), t('summary_groups_value', { groups: v.groups.length, cadres })),
+        fact(t('summary_groups'), t('summary_groups_value', { groups: v.groups.length, cadres })),
       ),
       stages,
     );
@@ -1070,6 +1161,8 @@
               h('button', { type: 'button', class: 'link', onclick: (e) => { e.stopPropagation(); pickCadre(m.id); } }, t('explain_short')),
               ' ',
               h('a', { href: `/api/plans/${state.view.plan}/calendar.ics?cadre=${encodeURIComponent(m.id)}`, onclick: (e) => e.stopPropagation() }, t('calendar')),
+              ' ',
+              h('button', { type: 'button', class: 'link', onclick: (e) => { e.stopPropagation(); replanFor(m.id); } }, t('plan_adjust')),
             ),
           ),
         ),
@@ -1078,13 +1171,7 @@
   }
 
   function monthsText(months) {
-    const byYear = new Map();
-    for (const ym of months || []) {
-      const y = ym.slice(0, 4);
-      if (!byYear.has(y)) byYear.set(y, []);
-      byYear.get(y).push(ym);
-    }
-    return [...byYear.entries()]
+    return monthsByYear([...(months || [])].sort())
       .map(([year, list]) => {
         const names = list.map((ym) => (state.lang === 'zh' ? String(Number(ym.slice(5, 7))) : MONTHS_EN[Number(ym.slice(5, 7)) - 1]));
         return t('months_of_year', { year, months: names.join(t('month_sep')) });
@@ -1096,12 +1183,7 @@
 
   function monthHead(firstLabel) {
     const months = state.view.months;
-    const years = [];
-    for (const ym of months) {
-      const y = ym.slice(0, 4);
-      if (!years.length || years[years.length - 1][0] !== y) years.push([y, 0]);
-      years[years.length - 1][1]++;
-    }
+    const years = monthsByYear(months).map(([y, list]) => [y, list.length]);
     return h(
       'thead',
       null,
@@ -1299,6 +1381,200 @@
   }
 
   // ---------------------------------------------------------------------------------------
+  // Re-planning (PLANNING_RULES §7): one event on the plan shown, run as a reassign job
+  // ---------------------------------------------------------------------------------------
+
+  function renderReplan() {
+    renderReplanForm();
+    renderReplanResult();
+  }
+
+  function clearReplan() {
+    state.replan = null;
+    delete document.body.dataset.replan;
+    renderReplanResult();
+  }
+
+  /** The date input spans the plan years; by default the first window month of year 2. */
+  function renderReplanForm() {
+    const v = state.view;
+    const date = $('replan-date');
+    date.min = `${v.first_year}-01-01`;
+    date.max = `${v.first_year + 1}-12-31`;
+    if (!date.value || date.value < date.min || date.value > date.max) date.value = defaultReplanDate(v);
+    renderReplanCadre();
+    renderReplanMonths();
+  }
+
+  function defaultReplanDate(v) {
+    const second = String(v.first_year + 1);
+    const first = v.months.find((ym) => ym.startsWith(second)) || `${second}-01`;
+    return `${first}-01`;
+  }
+
+  /** The picked cadre (as the page's plan has it), or null. */
+  function replanCadre() {
+    const id = state.view ? resolveCadre($('replan-cadre').value) : null;
+    return id ? findCadre(id) : null;
+  }
+
+  function renderReplanCadre() {
+    const c = replanCadre();
+    const g = c && state.view.groups.find((x) => x.county === c.county);
+    $('replan-cadre-info').textContent = g
+      ? t('replan_cadre_info', { county: g.county_name, level: levelLabel(c.level, c.level_zh), role: c.leader ? t('replan_leader') : '' })
+      : '';
+  }
+
+  /** One row of checkboxes per plan year; months before the date cannot be ticked. */
+  function renderReplanMonths() {
+    $('replan-months').hidden = $('replan-kind').value !== 'unavailable';
+    const date = $('replan-date').value;
+    const ticked = new Set(tickedMonths());
+    const busy = new Set((replanCadre() || {}).months || []);
+    const rows = monthsByYear(state.view.months).map(([year, months]) =>
+      h(
+        'div',
+        { class: 'month-row' },
+        h('span', { class: 'month-year' }, t('year_label', { year })),
+        months.map((ym) => monthBox(ym, `${ym}-01` < date, ticked.has(ym), busy.has(ym))),
+      ),
+    );
+    $('replan-month-list').replaceChildren(...rows);
+  }
+
+  function monthBox(ym, past, ticked, busy) {
+    return h(
+      'label',
+      { class: `month-box${busy ? ' busy' : ''}`, title: busy ? t('replan_busy_tip') : null },
+      h('input', { type: 'checkbox', value: ym, checked: ticked && !past, disabled: past }),
+      monthLabel(ym),
+    );
+  }
+
+  const tickedMonths = () => [...document.querySelectorAll('#replan-month-list input:checked')].map((x) => x.value);
+
+  /** The event the form describes; an unknown cadre goes as typed, for the server to name. */
+  function replanEvent() {
+    const value = $('replan-cadre').value.trim();
+    const event = { kind: $('replan-kind').value, date: $('replan-date').value, cadre: resolveCadre(value) || value };
+    if (event.kind === 'unavailable') event.months = tickedMonths();
+    return event;
+  }
+
+  async function submitReplan() {
+    if (!state.view) return;
+    if (!$('replan-cadre').value.trim()) {
+      showError(new Error(t('replan_need_cadre')));
+      return;
+    }
+    clearError();
+    const from = state.view.plan;
+    const body = JSON.stringify({ events: [replanEvent()] });
+    state.replan = { from, job: null, result: null };
+    document.body.dataset.replan = 'running';
+    renderReplanResult();
+    const mode = encodeURIComponent($('replan-mode').value);
+    await runJob(`/api/plans/${from}/reassign?mode=${mode}`, body, finishReplan);
+  }
+
+  function finishReplan(job) {
+    const r = job.result || {};
+    state.replan = { ...state.replan, job: job.id, result: r };
+    document.body.dataset.replan = 'done';
+    renderReplanResult();
+    if (r.outcome === 'infeasible') setStatus('replan_infeasible_line', { job: job.id }, 5);
+    else setStatus('replan_done_line', { job: job.id, n: replanChanges(r), delta: () => replanDelta(r) }, 5);
+    setState('done');
+    $('replan-result').scrollIntoView({ block: 'nearest' });
+  }
+
+  const replanChanges = (r) => ((r.summary && r.summary.changes) || []).length;
+  const replanDelta = (r) => signedYuan(r.summary.cost_after - r.summary.cost_before);
+  /** The plan the re-plan offers: the repair, or the best-effort one when none is strict. */
+  const replanPlan = (r) => r.plan ?? r.best_effort_plan ?? null;
+
+  function renderReplanResult() {
+    const box = $('replan-result');
+    const rp = state.replan;
+    if (!rp || !rp.result) {
+      box.hidden = true;
+      box.replaceChildren();
+      return;
+    }
+    const r = rp.result;
+    box.replaceChildren();
+    appendKids(box, [
+      h('h3', null, t('replan_result', { job: rp.job, from: rp.from })),
+      replanFacts(r),
+      r.outcome === 'infeasible' ? replanCertificates(r) : null,
+      replanActions(rp),
+      h('h4', null, t('replan_report')),
+      h('pre', { id: 'replan-report' }, r.report || ''),
+    ]);
+    box.hidden = false;
+  }
+
+  function replanFacts(r) {
+    const s = r.summary || {};
+    const outcome =
+      r.outcome !== 'infeasible'
+        ? t('replan_planned', { plan: r.plan, instance: r.instance })
+        : r.best_effort_plan != null
+          ? t('replan_infeasible_best', { plan: r.best_effort_plan, instance: r.instance })
+          : t('replan_infeasible');
+    const cost =
+      replanPlan(r) != null
+        ? t('replan_cost_value', { before: yuan(s.cost_before), after: yuan(s.cost_after), delta: replanDelta(r) })
+        : t('replan_no_plan');
+    return h(
+      'dl',
+      { class: 'facts' },
+      fact(t('replan_outcome'), outcome),
+      fact(t('replan_date'), s.date || ''),
+      fact(t('replan_changes'), h('span', { id: 'replan-changes' }, t('replan_changes_value', { n: replanChanges(r) }))),
+      fact(t('replan_cost'), h('span', { id: 'replan-cost' }, cost)),
+    );
+  }
+
+  function replanCertificates(r) {
+    const c = r.certificates || {};
+    const text = (c.text && (c.text[state.lang] || c.text.zh)) || JSON.stringify(c.certificates || [], null, 2);
+    return [h('h4', null, t('replan_certificates')), h('pre', { id: 'replan-certificates' }, text)];
+  }
+
+  /** Buttons that load the repaired (or best-effort) plan and the plan it came from. */
+  function replanActions({ from, result: r }) {
+    const shown = state.view && state.view.plan;
+    const button = (id, key, pid) =>
+      h('button', { type: 'button', id, disabled: shown === pid, onclick: guarded(() => loadPlan(pid)) }, t(key, { plan: pid }));
+    return h(
+      'div',
+      { class: 'replan-actions' },
+      r.plan != null ? button('replan-show', 'replan_show', r.plan) : null,
+      r.plan == null && r.best_effort_plan != null ? button('replan-show-best', 'replan_show_best', r.best_effort_plan) : null,
+      button('replan-back', 'replan_back', from),
+    );
+  }
+
+  /** A typed id or name becomes the picker's "name（id）" form, as in the explanation panel. */
+  function pickReplanCadre() {
+    const c = replanCadre();
+    if (c) $('replan-cadre').value = cadreOption(c);
+    renderReplanCadre();
+    renderReplanMonths();
+  }
+
+  /** Prefills the re-plan form with a cadre (from the member table). */
+  function replanFor(id) {
+    if (!findCadre(id)) return;
+    $('replan-cadre').value = id;
+    pickReplanCadre();
+    $('replan').scrollIntoView({ block: 'nearest' });
+    $('replan-cadre').focus();
+  }
+
+  // ---------------------------------------------------------------------------------------
   // Language
   // ---------------------------------------------------------------------------------------
 
@@ -1381,6 +1657,10 @@
     $('cadre-pick').addEventListener('change', explainPickedCadre);
     $('explain-cadre').addEventListener('click', explainPickedCadre);
     $('explain-county').addEventListener('click', () => state.county && explainNow({ kind: 'county', id: state.county }));
+    $('replan-cadre').addEventListener('change', pickReplanCadre);
+    $('replan-kind').addEventListener('change', renderReplanMonths);
+    $('replan-date').addEventListener('change', renderReplanMonths);
+    $('replan-submit').addEventListener('click', guarded(submitReplan));
   }
 
   async function start() {
