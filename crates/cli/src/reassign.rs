@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use sanlian_explain::render::Lang;
 use sanlian_explain::replan::{reassign, ReplanError};
 use sanlian_model::{Events, PlanMode, Prepared};
 
@@ -56,11 +57,11 @@ pub fn run(args: Args) -> Result<(), Failure> {
         println!("{}", summary::infeasible(&next, &replan.certificates));
         if replan.best_effort.is_some() {
             println!("\nThe best-effort repair (not written; run with --mode best-effort to write it):");
-            println!("{}", replan.report(&old));
+            println!("{}", replan.report(&old, Lang::En));
         }
         return Err(Failure { code: 1, message: "no valid repair in strict mode; see the certificates above".into() });
     };
-    println!("{}", replan.report(&old));
+    println!("{}", replan.report(&old, Lang::En));
     println!("Checker: valid on the instance with the events applied; nothing before {} changed", replan.date);
     if let Some(out) = &args.output {
         let inst_path = args.new_instance.clone().unwrap_or_else(|| out.with_extension("instance.json"));

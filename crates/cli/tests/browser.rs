@@ -274,7 +274,7 @@ fn grouped(amount: f64) -> String {
     let digits = (amount.round() as i64).unsigned_abs().to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -455,12 +455,13 @@ fn planners_page_loads_solves_and_explains_in_chromium() {
         "the re-plan date should default to the first window month of the second year"
     );
     assert_eq!(js(&tab, "document.getElementById('replan-submit').disabled"), Value::Bool(false));
+    let leave_date = format!("{}-09-01", first_year + 1);
     let fill = format!(
         "(() => {{ const set = (id, v) => {{ const e = document.getElementById(id); e.value = v; e.dispatchEvent(new Event('change')); }}; \
          set('replan-cadre', {cadre}); set('replan-kind', 'leave'); set('replan-date', {date}); set('replan-mode', 'best_effort'); \
          return document.getElementById('replan-cadre-info').textContent; }})()",
         cadre = serde_json::to_string(&leaver).unwrap(),
-        date = serde_json::to_string(&format!("{}-09-01", first_year + 1)).unwrap(),
+        date = serde_json::to_string(&leave_date).unwrap(),
     );
     let info = js(&tab, &fill).as_str().unwrap_or_default().to_string();
     assert!(info.contains(&county_name), "the picker should place {leaver} in {county_name}'s group: {info:?}");
@@ -527,6 +528,9 @@ fn planners_page_loads_solves_and_explains_in_chromium() {
         "document.getElementById('replan-submit').textContent.trim() === '模拟调整' && document.getElementById('replan-back').textContent.startsWith('返回原方案')",
         Duration::from_secs(10),
     );
+    let report_zh =
+        js(&tab, "document.getElementById('replan-report').textContent").as_str().unwrap_or_default().to_string();
+    assert!(report_zh.starts_with(&format!("自 {} 起重新规划", leave_date)), "the report in Chinese: {report_zh:?}");
     let shot_replan = save_png(&tab, "sanlian-replan.png");
 
     // And back to the plan it came from.

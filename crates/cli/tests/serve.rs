@@ -270,6 +270,9 @@ fn the_whole_flow_small_fixture() {
     let (_, check) = server.get_json(&format!("/api/plans/{new_plan}/check"));
     assert_eq!(check["valid"], true, "{check}");
     assert_ne!(done["result"]["instance"], json!(inst));
+    assert!(done["result"]["report"]["zh"].as_str().unwrap().contains("起重新规划"), "{done}");
+    assert!(done["result"]["report"]["en"].as_str().unwrap().starts_with("Re-plan from"), "{done}");
+    assert!(done["result"]["summary"]["leavers"].as_array().unwrap().contains(&leaver), "{done}");
 
     // A plan made elsewhere is stored with its verdict.
     let (_, text) = server.get(&format!("/api/plans/{pid}"));

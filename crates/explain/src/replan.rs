@@ -11,7 +11,7 @@ use sanlian_model::{Certificate, Events, Instance, Plan, PlanMode, Prepared};
 use sanlian_solver::repair::{baselines, changes, pinned_differences, repair, successor_problems, Baseline, Change};
 use sanlian_solver::{Outcome, SolveError, SolveOptions};
 
-use crate::render::yuan;
+use crate::render::{yuan, Lang};
 
 /// Why a re-plan could not be made.
 #[derive(Debug, thiserror::Error)]
@@ -152,19 +152,22 @@ impl Replan {
     }
 
     /// The change list per person, the cost delta per unit and the stages, for a planner.
-    pub fn report(&self, old: &Plan) -> String {
-        let Some(new) = self.shown() else { return "No repair could be made.".into() };
+    pub fn report(&self, old: &Plan, lang: Lang) -> String {
+        let zh = lang == Lang::Zh;
+        let Some(new) = self.shown() else {
+            return if zh { "无法修复。" } else { "No repair could be made." }.into();
+        };
         let name_of =
             |id: &str| self.instance.cadres.iter().find(|c| c.id == id).map(|c| c.name.as_str()).unwrap_or("");
         let mut s = String::new();
-        let _ = writeln!(
-            s,
-            "Re-plan from {}: {} changed decision(s) after the date (§7: group, township, months, weekday per cadre and year)",
-            self.date,
-            self.changes.len()
-        );
+        let (date, n) = (self.date, self.changes.len());
+        let _ = if zh {
+            writeln!(s, "自 {date} 起重新规划：生效日期后改变的决定 {n} 项（§7：按干部和年度计的工作组、乡镇、驻点月份、工作日）")
+        } else {
+            writeln!(s, "Re-plan from {date}: {n} changed decision(s) after the date (§7: group, township, months, weekday per cadre and year)")
+        };
         if !self.leavers.is_empty() {
-            let _ = writeln!(s, "Leaving: {}", self.leavers.join(" "));
+            let _ = writeln!(s, "{}{}", if zh { "离岗：" } else { "Leaving: " }, self.leavers.join(" "));
         }
         let mut per: BTreeMap<&str, Vec<&Change>> = BTreeMap::new();
         for ch in &self.changes {
@@ -174,25 +177,44 @@ impl Replan {
         for (id, chs) in per {
             let _ = writeln!(s, "  {}（{id}）", name_of(id));
             for ch in chs {
-                let _ = writeln!(s, "    {} {}: {} → {}", ch.year, ch.kind, dash(&ch.from), dash(&ch.to));
+                let kind = if zh { kind_zh(&ch.kind) } else { ch.kind.as_str() };
+                let _ = writeln!(s, "    {} {kind}: {} → {}", ch.year, dash(&ch.from), dash(&ch.to));
             }
         }
         for id in &self.joiners {
             if let Some(a) = new.assignments.iter().find(|a| &a.cadre == id) {
                 let towns: Vec<&str> = a.years.iter().map(|y| y.township.as_str()).collect();
-                let _ = writeln!(s, "  joins: {id} → group {} ({})", a.county, towns.join(", "));
+                let _ = if zh {
+                    writeln!(s, "  新到岗：{id} → 工作组 {}（{}）", a.county, towns.join("、"))
+                } else {
+                    writeln!(s, "  joins: {id} → group {} ({})", a.county, towns.join(", "))
+                };
             }
         }
-        let _ = writeln!(
-            s,
-            "Cost: travel {} → {} ({}), stay {} → {} ({})",
-            yuan(old.costs.travel),
-            yuan(new.costs.travel),
-            signed(new.costs.travel - old.costs.travel),
-            yuan(old.costs.stay),
-            yuan(new.costs.stay),
-            signed(new.costs.stay - old.costs.stay)
-        );
+        let (t0, t1, st0, st1) = (old.costs.travel, new.costs.travel, old.costs.stay, new.costs.stay);
+        let _ = if zh {
+            writeln!(
+                s,
+                "费用：差旅 {} → {}（{}），食宿 {} → {}（{}）",
+                yuan(t0),
+                yuan(t1),
+                signed(t1 - t0),
+                yuan(st0),
+                yuan(st1),
+                signed(st1 - st0)
+            )
+        } else {
+            writeln!(
+                s,
+                "Cost: travel {} → {} ({}), stay {} → {} ({})",
+                yuan(t0),
+                yuan(t1),
+                signed(t1 - t0),
+                yuan(st0),
+                yuan(st1),
+                signed(st1 - st0)
+            )
+        };
         let old_units: BTreeMap<&str, f64> =
             old.costs.units.iter().map(|u| (u.unit.as_str(), u.travel + u.stay)).collect();
         for u in &new.costs.units {
@@ -202,15 +224,32 @@ impl Replan {
             }
         }
         for st in &new.stages {
-            let _ = writeln!(s, "  {:<3} {} = {:.2} (gap {:.1e})", st.id, st.name, st.objective, st.gap);
+            let gap = if zh { "差距" } else { "gap" };
+            let _ = writeln!(s, "  {:<3} {} = {:.2} ({gap} {:.1e})", st.id, st.name, st.objective, st.gap);
         }
         if !new.shortfalls.is_empty() {
-            let _ = writeln!(s, "Best-effort shortfalls ({}):", new.shortfalls.len());
+            let n = new.shortfalls.len();
+            let _ = if zh {
+                writeln!(s, "尽力模式未达目标（{n} 项）：")
+            } else {
+                writeln!(s, "Best-effort shortfalls ({n}):")
+            };
             for f in &new.shortfalls {
                 let _ = writeln!(s, "  [{}] {}: {}", f.rule, f.subject, f.reason);
             }
         }
         s
+    }
+}
+
+/// A change's kind in Chinese.
+fn kind_zh(kind: &str) -> &str {
+    match kind {
+        "group" => "工作组",
+        "township" => "乡镇",
+        "months" => "驻点月份",
+        "weekday" => "工作日",
+        other => other,
     }
 }
 

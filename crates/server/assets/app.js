@@ -1510,7 +1510,7 @@
       r.outcome === 'infeasible' ? replanCertificates(r) : null,
       replanActions(rp),
       h('h4', null, t('replan_report')),
-      h('pre', { id: 'replan-report' }, r.report || ''),
+      h('pre', { id: 'replan-report' }, (r.report && r.report[state.lang]) || ''),
     ]);
     box.hidden = false;
   }

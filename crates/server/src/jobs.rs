@@ -243,7 +243,7 @@ impl App {
             .transpose()
             .map_err(|e| ApiError::internal("cannot serialise the plan", e))?;
         let summary = replan.summary(&old);
-        let report = replan.report(&old);
+        let report = json!({ "zh": replan.report(&old, Lang::Zh), "en": replan.report(&old, Lang::En) });
         let certificates =
             (!replan.certificates.is_empty()).then(|| infeasible(&replan.instance, &replan.certificates));
         self.store
