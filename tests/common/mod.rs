@@ -282,6 +282,35 @@ pub fn reverify(prep: &Prepared, cert: &Certificate) -> Result<(), String> {
                 * p.max_cadres_per_township_year as u64;
             (cert.cadres.len() as u64, places)
         }
+        CertificateKind::NoRoom => {
+            // Re-added by H2 and H6 alone: the first cadre's counties are exactly the
+            // certificate's, and each is filled in a year that cadre serves whole by listed
+            // cadres who serve that whole year and may serve nowhere else.
+            let ids: Vec<usize> = cert.cadres.iter().map(|id| prep.cadre_index[id.as_str()]).collect();
+            let c = ids[0];
+            let mut own = prep.eligible[c].clone();
+            own.sort_unstable();
+            let mut listed = counties.clone();
+            listed.sort_unstable();
+            if own != listed || own.len() < 2 {
+                return Err("the certificate's counties are not exactly the cadre's".into());
+            }
+            let room = counties
+                .iter()
+                .filter(|&&k| {
+                    let places = prep.townships_of[k].len() * p.max_cadres_per_township_year as usize;
+                    !(0..2).any(|y| {
+                        prep.serves_whole_year(c, y)
+                            && ids[1..]
+                                .iter()
+                                .filter(|&&d| prep.eligible[d] == [k] && prep.serves_whole_year(d, y))
+                                .count()
+                                >= places
+                    })
+                })
+                .count() as u64;
+            (1, room)
+        }
         CertificateKind::BlockMonths => {
             let c = prep.cadre_index[cert.cadres[0].as_str()];
             let y = cert.year.ok_or("H8 certificate without a year")? as usize - 1;

@@ -1013,6 +1013,7 @@ fn kind_title(kind: CertificateKind, lang: Lang) -> &'static str {
         CertificateKind::SeniorLeaders => tr!(lang, "副处级以上组长不足", "senior leaders"),
         CertificateKind::UpperMembers => tr!(lang, "省市级成员不足", "mixed composition"),
         CertificateKind::TownshipLoad => tr!(lang, "乡镇容量不足", "township load"),
+        CertificateKind::NoRoom => tr!(lang, "乡镇无空位", "no room"),
         CertificateKind::BlockMonths => tr!(lang, "可用月份不足", "block months"),
         CertificateKind::DepartmentCap => tr!(lang, "部门在外上限", "department cap"),
         CertificateKind::Joint => tr!(lang, "规则共同冲突", "joint conflict"),
@@ -1085,6 +1086,22 @@ fn certificate(c: &Certificate, lang: Lang, names: &Names) -> (String, String) {
                 format!("raise max_cadres_per_township_year, or let {gap} of these cadres serve elsewhere (need {need}, places {supply}) ({r})")
             ),
         ),
+        CertificateKind::NoRoom => {
+            let who = c.cadres.first().map(|id| names.cadre(id, lang)).unwrap_or_default();
+            let others = c.cadres.len().saturating_sub(1);
+            (
+                tr!(
+                    lang,
+                    format!("{who} 只能派往 {counties}，而这些县的乡镇在其下沉的某一年已被只能派往该县的 {others} 名干部占满；干部两年留在同一组 (H1)，因此无处安排 ({r})"),
+                    format!("{who} can serve only in {counties}, and in a year it serves each of them is filled by the {others} cadres who can serve nowhere else; a cadre keeps one group both years (H1), so it has no township ({r})")
+                ),
+                tr!(
+                    lang,
+                    format!("提高 max_cadres_per_township_year，或让该干部或占位的干部也可派往别处 ({r})"),
+                    format!("raise max_cadres_per_township_year, or let this cadre or those filling the places serve elsewhere ({r})")
+                ),
+            )
+        }
         CertificateKind::BlockMonths => {
             let who = c.cadres.first().map(|id| names.cadre(id, lang)).unwrap_or_default();
             (

@@ -261,6 +261,9 @@ pub enum CertificateKind {
     UpperMembers,
     /// H6: cadres who can only serve one county outnumber its township capacity in a year.
     TownshipLoad,
+    /// H6 with H1: every county a cadre may serve is filled, in a year it serves, by the
+    /// cadres who can serve only there (a cadre keeps one group in both years).
+    NoRoom,
     /// H8: a cadre with fewer available window months than blocks in a year.
     BlockMonths,
     /// H9: a department whose blocks cannot fit under its monthly cap.

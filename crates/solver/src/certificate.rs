@@ -26,6 +26,7 @@ pub fn find(prep: &Prepared, mode: PlanMode) -> Vec<Certificate> {
         out.extend(upper_members(prep));
     }
     out.extend(township_load(prep));
+    out.extend(no_room(prep));
     out.extend(block_months(prep));
     out.extend(department_caps(prep));
     out
@@ -337,6 +338,75 @@ pub fn township_load(prep: &Prepared) -> Vec<Certificate> {
                  or let some of these cadres serve elsewhere",
                 y + 1,
                 names(prep, &counties),
+            ),
+        });
+    }
+    out
+}
+
+/// H6 with H1: a cadre with more than one possible county, each of which is filled — in a
+/// plan year the cadre serves whole — by the cadres who can serve only there and serve that
+/// whole year. The cadre keeps one group in both years, so it has no township anywhere.
+/// Listed cadres: the one without room first, then for each county the bound cadres that
+/// fill it (as many as its places). need = 1 group, supply = counties with room (0).
+pub fn no_room(prep: &Prepared) -> Vec<Certificate> {
+    let cap = prep.inst.parameters.max_cadres_per_township_year as usize;
+    let places: Vec<usize> = prep.townships_of.iter().map(|t| cap * t.len()).collect();
+    let mut bound: Vec<Vec<usize>> = vec![Vec::new(); prep.n_counties()];
+    for c in 0..prep.n_cadres() {
+        if let [k] = prep.eligible[c][..] {
+            bound[k].push(c);
+        }
+    }
+    let mut out = Vec::new();
+    for c in 0..prep.n_cadres() {
+        if prep.eligible[c].len() < 2 {
+            continue;
+        }
+        // For each county: a year c serves whole in which the cadres bound there fill it.
+        let fillers = |k: usize| -> Option<(usize, Vec<usize>)> {
+            (0..2).filter(|&y| prep.serves_whole_year(c, y)).find_map(|y| {
+                let full: Vec<usize> = bound[k].iter().copied().filter(|&d| prep.serves_whole_year(d, y)).collect();
+                (full.len() >= places[k]).then(|| (y, full[..places[k]].to_vec()))
+            })
+        };
+        let Some(blocked) = prep.eligible[c].iter().map(|&k| fillers(k).map(|f| (k, f))).collect::<Option<Vec<_>>>()
+        else {
+            continue;
+        };
+        let cadre = &prep.inst.cadres[c];
+        let counties: Vec<usize> = blocked.iter().map(|(k, _)| *k).collect();
+        let why: Vec<String> = blocked
+            .iter()
+            .map(|(k, (y, full))| {
+                format!(
+                    "{} in plan year {} ({} places)",
+                    prep.inst.region.counties[*k].name,
+                    y + 1,
+                    places[*k].max(full.len())
+                )
+            })
+            .collect();
+        let mut cadres = vec![cadre.id.clone()];
+        cadres.extend(blocked.iter().flat_map(|(_, (_, full))| full.iter().map(|&d| prep.inst.cadres[d].id.clone())));
+        out.push(Certificate {
+            rule: "H6".into(),
+            kind: CertificateKind::NoRoom,
+            counties: counties.iter().map(|&k| prep.inst.region.counties[k].code.clone()).collect(),
+            cadres,
+            department: None,
+            year: None,
+            day: None,
+            need: 1,
+            supply: 0,
+            message: format!(
+                "H6: {}（{}）can serve only in {}, and the cadres who can serve nowhere else fill each of them in a \
+                 year it serves: {}; a cadre keeps one group both years (H1), so it has no township: raise \
+                 max_cadres_per_township_year or let it or those cadres serve elsewhere",
+                cadre.name,
+                cadre.id,
+                names(prep, &counties),
+                why.join("; "),
             ),
         });
     }
