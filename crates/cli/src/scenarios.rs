@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use indicatif::{ProgressBar, ProgressStyle};
-use sanlian_scenarios::{chart_svg, run_with, to_csv, to_json, variants, RunOptions, Spec};
+use sanlian_scenarios::{chart_svg, run_with, sweeps, to_csv, to_json, variants, RunOptions, Spec};
 
 use crate::{load_instance, read, write_atomic, Failure};
 
@@ -53,12 +53,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
         .map_err(|e| Failure { code: 1, message: format!("cannot create {}: {e}", out.display()) })?;
     write_atomic(&out.join("scenarios.csv"), to_csv(&rows))?;
     write_atomic(&out.join("scenarios.json"), to_json(&rows))?;
-    let mut sweeps: Vec<&str> = Vec::new();
-    for r in &rows {
-        if !sweeps.contains(&r.sweep.as_str()) {
-            sweeps.push(&r.sweep);
-        }
-    }
+    let sweeps = sweeps(&rows);
     for sweep in &sweeps {
         let file: String =
             sweep.chars().map(|c| if c.is_alphanumeric() || c == '_' || c == '-' { c } else { '_' }).collect();

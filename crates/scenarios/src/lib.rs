@@ -24,6 +24,6 @@ mod output;
 mod run;
 mod spec;
 
-pub use output::{chart_svg, to_csv, to_json, CSV_HEADER};
+pub use output::{chart_svg, sweeps, to_csv, to_json, CSV_HEADER};
 pub use run::{run, run_with, Row, RunOptions};
 pub use spec::{variants, CitySeniors, ParameterSteps, Spec, SpecError, Steps, Sweep, Variant, MAX_VARIANTS};

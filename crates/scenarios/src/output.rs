@@ -133,6 +133,17 @@ const BOTTOM: f64 = 90.0;
 const COVERAGE: &str = "#1f77b4";
 const COST: &str = "#d62728";
 
+/// The sweeps of `rows`, each once, in the order they first appear: one chart each.
+pub fn sweeps(rows: &[Row]) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::new();
+    for r in rows {
+        if !out.contains(&r.sweep.as_str()) {
+            out.push(&r.sweep);
+        }
+    }
+    out
+}
+
 /// An SVG line chart of one sweep: townships covered (%, left axis, blue)
 /// and S1 cost (yuan, right axis, red, dashed) against the swept value.
 ///

@@ -171,18 +171,23 @@ async fn health(State(app): Shared) -> Json<Value> {
     }))
 }
 
+/// The fixtures' summaries, read once from the embedded files.
 async fn fixtures() -> Reply<Json<Value>> {
-    let list: Vec<Value> = FIXTURES
-        .iter()
-        .map(|(name, text)| {
-            let inst = Instance::from_json(text).map_err(|e| ApiError::internal("an embedded fixture does not parse", e))?;
-            Ok(json!({
-                "id": name, "name": inst.name,
-                "counties": inst.region.counties.len(), "townships": inst.region.townships.len(), "cadres": inst.cadres.len(),
-            }))
-        })
-        .collect::<Reply<_>>()?;
-    Ok(Json(Value::Array(list)))
+    static LIST: std::sync::OnceLock<Result<Value, String>> = std::sync::OnceLock::new();
+    let list = LIST.get_or_init(|| {
+        FIXTURES
+            .iter()
+            .map(|(name, text)| {
+                let inst = Instance::from_json(text).map_err(|e| e.to_string())?;
+                Ok(json!({
+                    "id": name, "name": inst.name,
+                    "counties": inst.region.counties.len(), "townships": inst.region.townships.len(), "cadres": inst.cadres.len(),
+                }))
+            })
+            .collect::<Result<Vec<Value>, String>>()
+            .map(Value::Array)
+    });
+    list.clone().map(Json).map_err(|e| ApiError::internal("an embedded fixture does not parse", e))
 }
 
 /// Validate and store an instance; 201 with its summary.
@@ -317,13 +322,7 @@ fn options<T: Default + serde::de::DeserializeOwned>(bytes: &[u8], what: &str) -
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok(T::default());
     }
-    serde_json::from_slice(bytes).map_err(|e| {
-        ApiError::bad_request("invalid_json", format!("the {what} is not valid: {e}")).at(format!(
-            "line {}, column {}",
-            e.line(),
-            e.column()
-        ))
-    })
+    serde_json::from_slice(bytes).map_err(|e| ApiError::json(what, &e))
 }
 
 async fn solve(
@@ -351,13 +350,7 @@ async fn upload_plan(
     let app2 = app.clone();
     blocking(&app, move || {
         let text = utf8(&bytes, "plan")?;
-        let plan: Plan = serde_json::from_str(text).map_err(|e| {
-            ApiError::bad_request("invalid_json", format!("plan is not valid JSON: {e}")).at(format!(
-                "line {}, column {}",
-                e.line(),
-                e.column()
-            ))
-        })?;
+        let plan: Plan = serde_json::from_str(text).map_err(|e| ApiError::json("plan", &e))?;
         let prep = Prepared::new(&inst).map_err(|e| ApiError::input(&e))?;
         let report = sanlian_check::check(&prep, &plan);
         let foreign: Vec<String> = report.mismatches();

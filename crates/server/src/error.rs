@@ -57,6 +57,15 @@ impl ApiError {
         self
     }
 
+    /// 400: `what` is not JSON of the expected form; located by line and column.
+    pub fn json(what: &str, e: &serde_json::Error) -> ApiError {
+        ApiError::bad_request("invalid_json", format!("{what} is not valid JSON: {e}")).at(format!(
+            "line {}, column {}",
+            e.line(),
+            e.column()
+        ))
+    }
+
     /// Bad input (JSON syntax or validation) from the model, with its first location.
     pub fn input(e: &InputError) -> ApiError {
         match e {

@@ -272,7 +272,7 @@ impl App {
     }
 
     fn run_scenarios(&self, row: &JobRow) -> Result<(), ApiError> {
-        use sanlian_scenarios::{chart_svg, run_with, to_csv, to_json, variants, RunOptions, Spec};
+        use sanlian_scenarios::{chart_svg, run_with, sweeps, to_csv, to_json, variants, RunOptions, Spec};
         let inst = self.instance(row.instance)?;
         let body =
             self.store.job_body(row.id).map_err(|e| ApiError::internal("cannot read the spec", e))?.unwrap_or_default();
@@ -282,13 +282,8 @@ impl App {
         let rows = run_with(&family, &RunOptions::of(&spec), &|done, total| {
             self.set_progress(row.id, "variants", done, total)
         });
-        let mut sweeps: Vec<&str> = Vec::new();
-        for r in &rows {
-            if !sweeps.contains(&r.sweep.as_str()) {
-                sweeps.push(&r.sweep);
-            }
-        }
-        let charts: Vec<Value> = sweeps.iter().map(|s| json!({ "sweep": s, "svg": chart_svg(&rows, s) })).collect();
+        let charts: Vec<Value> =
+            sweeps(&rows).iter().map(|s| json!({ "sweep": s, "svg": chart_svg(&rows, s) })).collect();
         let table: Value = serde_json::from_str(&to_json(&rows))
             .map_err(|e| ApiError::internal("cannot read back the scenario table", e))?;
         let result =

@@ -3,11 +3,11 @@
 //! caps. Presentation only: every number is read from the plan or the instance, and the
 //! caps come from the model's own H9 rule.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde_json::{json, Value};
 
-use sanlian_model::{Instance, Plan, Prepared};
+use sanlian_model::{CadreAssignment, Instance, Plan, Prepared};
 
 use crate::error::ApiError;
 
@@ -25,7 +25,7 @@ pub fn board(inst: &Instance, plan: &Plan, plan_id: i64, instance_id: i64) -> Re
 
     // Distinct townships reached per county and year (H6 lets two cadres share one).
     let mut reached: BTreeSet<(usize, usize)> = BTreeSet::new();
-    let assignment = |id: &str| plan.assignments.iter().find(|a| a.cadre == id);
+    let assignment: HashMap<&str, &CadreAssignment> = plan.assignments.iter().map(|a| (a.cadre.as_str(), a)).collect();
     for a in &plan.assignments {
         for ya in &a.years {
             let (Some(&t), y) = (prep.township_index.get(ya.township.as_str()), (ya.year - inst.first_year) as usize)
@@ -68,7 +68,7 @@ pub fn board(inst: &Instance, plan: &Plan, plan_id: i64, instance_id: i64) -> Re
             for id in ids {
                 let Some(&c) = prep.cadre_index.get(id) else { continue };
                 let cadre = &inst.cadres[c];
-                let a = assignment(id);
+                let a = assignment.get(id).copied();
                 let mut member_months = Vec::new();
                 let mut towns = vec![String::new(), String::new()];
                 let mut weekdays = vec![Value::Null, Value::Null];
