@@ -34,7 +34,7 @@ fn solve_all(set: &[Instance]) -> usize {
             let Outcome::Planned(plan) = solve(&prep, &opts).unwrap_or_else(|e| panic!("{name}: {e}")).outcome else {
                 panic!("{name}: infeasible in strict mode");
             };
-            let report = sanlian_check::check(&prep, &plan);
+            let report = sanlian_check::check(prep.inst, &plan).expect("a valid instance");
             assert!(report.is_valid(), "{name}: {:?}", report.violations);
             assert_eq!(plan.coverage.total, inst.region.townships.len(), "{name}");
             plan.coverage.total

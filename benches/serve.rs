@@ -68,7 +68,7 @@ fn bench(c: &mut Criterion) {
             let Outcome::Planned(plan) = solve(&prep, &SolveOptions::default()).unwrap().outcome else {
                 panic!("feasible")
             };
-            assert!(sanlian_check::check(&prep, &plan).is_valid());
+            assert!(sanlian_check::check(prep.inst, &plan).expect("a valid instance").is_valid());
             serde_json::to_vec(&plan).unwrap()
         })
     });

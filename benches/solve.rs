@@ -29,7 +29,7 @@ fn bench(c: &mut Criterion) {
             st.id, st.seconds, st.rows, st.columns, st.models
         );
     }
-    g.bench_function("check", |b| b.iter(|| sanlian_check::check(&prep, &plan)));
+    g.bench_function("check", |b| b.iter(|| sanlian_check::check(prep.inst, &plan).expect("a valid instance")));
     g.finish();
     let mut g = c.benchmark_group("shandong_stages");
     g.sample_size(10);
@@ -55,12 +55,12 @@ fn bench(c: &mut Criterion) {
     g.sample_size(10);
     g.bench_function("one_departure", |b| {
         b.iter(|| {
-            let applied = events.apply(&inst).unwrap();
+            let applied = events.apply(&inst, &plan).unwrap();
             let next = Prepared::new(&applied.instance).unwrap();
             let base = sanlian_solver::repair::baselines(&next, &plan, &applied.baseline);
             let sol = sanlian_solver::repair::repair(&next, applied.date, &base, &opts).unwrap();
             let Outcome::Planned(new) = sol.outcome else { panic!("a valid repair exists") };
-            assert!(sanlian_check::check(&next, &new).is_valid());
+            assert!(sanlian_check::check(next.inst, &new).expect("a valid instance").is_valid());
         })
     });
     g.finish();

@@ -41,7 +41,7 @@ fn main() {
             let Outcome::Planned(plan) = solution.outcome else {
                 return Err(format!("{}: infeasible in strict mode", inst.region.province.name));
             };
-            let report = sanlian_check::check(&prep, &plan);
+            let report = sanlian_check::check(prep.inst, &plan).expect("a valid instance");
             if !report.is_valid() {
                 return Err(format!("{}: checker: {}", inst.region.province.name, report.violations[0]));
             }

@@ -21,7 +21,7 @@ fn sampled_provinces_are_strict_feasible_and_checker_valid() {
         let Outcome::Planned(plan) = solve(&prep, &opts).unwrap().outcome else {
             panic!("province {i} ({}) is infeasible in strict mode", inst.region.province.name);
         };
-        let report = sanlian_check::check(&prep, &plan);
+        let report = sanlian_check::check(prep.inst, &plan).expect("a valid instance");
         assert!(report.is_valid(), "province {i}: {:?}", report.violations);
         assert_eq!(plan.coverage.total, inst.region.townships.len());
         assert!(plan.stages.iter().all(|s| s.proven_optimal), "province {i}");

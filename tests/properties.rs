@@ -25,7 +25,7 @@ proptest! {
         };
         match solve(&prep, &options(PlanMode::Strict)).expect("no time limit, so always an answer").outcome {
             Outcome::Planned(plan) => {
-                let report = sanlian_check::check(&prep, &plan);
+                let report = sanlian_check::check(prep.inst, &plan).expect("a valid instance");
                 prop_assert!(report.is_valid(), "checker: {:?}", report.violations);
                 prop_assert_eq!(plan.coverage.total, inst.region.townships.len());
                 for st in &plan.stages {
@@ -59,7 +59,7 @@ proptest! {
                     prop_assert!(false, "best-effort answered infeasible");
                     unreachable!()
                 };
-                let report = sanlian_check::check(&prep, &plan);
+                let report = sanlian_check::check(prep.inst, &plan).expect("a valid instance");
                 prop_assert!(report.is_valid(), "checker: {:?}", report.violations);
                 let strict = solve(&prep, &options(PlanMode::Strict)).unwrap().outcome;
                 if let Outcome::Planned(sp) = strict {

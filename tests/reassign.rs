@@ -30,13 +30,13 @@ fn repaired(
     old: &Plan,
     events: Vec<Event>,
 ) -> Option<(Plan, Vec<Option<Baseline>>, Instance, chrono::NaiveDate)> {
-    let applied = Events { events }.apply(inst).expect("valid events");
+    let applied = Events { events }.apply(inst, old).expect("valid events");
     let next = applied.instance.clone();
     let prep = Prepared::new(&next).unwrap();
     let base = baselines(&prep, old, &applied.baseline);
     match repair(&prep, applied.date, &base, &SolveOptions::default()).unwrap().outcome {
         Outcome::Planned(plan) => {
-            let report = sanlian_check::check(&prep, &plan);
+            let report = sanlian_check::check(prep.inst, &plan).expect("a valid instance");
             assert!(report.is_valid(), "{:?}", report.violations);
             assert_eq!(pinned_differences(&prep, applied.date, &base, &plan), Vec::<String>::new());
             Some((*plan, base, next, applied.date))

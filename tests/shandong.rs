@@ -17,7 +17,7 @@ fn shandong_strict_is_valid_and_proven_optimal() {
     let Outcome::Planned(plan) = solve(&prep, &SolveOptions::default()).unwrap().outcome else {
         panic!("the Shandong fixture must be feasible in strict mode");
     };
-    let report = sanlian_check::check(&prep, &plan);
+    let report = sanlian_check::check(prep.inst, &plan).expect("a valid instance");
     assert!(report.is_valid(), "{:?}", report.violations);
     assert_eq!(plan.coverage.total, 1807);
     let ids: Vec<&str> = plan.stages.iter().map(|s| s.id.as_str()).collect();

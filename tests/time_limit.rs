@@ -24,7 +24,7 @@ fn solve_within(prep: &Prepared, limit: f64) -> Option<Vec<String>> {
                 panic!("limit {limit}: the feasible fixture was called infeasible: {certs:?}")
             }
             Outcome::Planned(plan) => {
-                let report = sanlian_check::check(prep, &plan);
+                let report = sanlian_check::check(prep.inst, &plan).expect("a valid instance");
                 assert!(report.is_valid(), "limit {limit}: the checker rejects the plan: {:?}", report.violations);
                 assert_eq!(plan.coverage.total, plan.coverage.townships);
                 for st in &plan.stages {
@@ -57,7 +57,7 @@ fn a_generous_limit_gives_a_plan_proven_optimal() {
     let Outcome::Planned(plan) = solve(&prep, &opts).expect("30 s is plenty").outcome else {
         panic!("the Shandong fixture is feasible in strict mode");
     };
-    let report = sanlian_check::check(&prep, &plan);
+    let report = sanlian_check::check(prep.inst, &plan).expect("a valid instance");
     assert!(report.is_valid(), "{:?}", report.violations);
     let ids: Vec<&str> = plan.stages.iter().map(|s| s.id.as_str()).collect();
     assert_eq!(ids, ["S1", "S2", "S3a", "S3b"]);

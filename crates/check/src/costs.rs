@@ -3,17 +3,17 @@
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 
-use sanlian_model::cost::{stay_cost, travel_cost};
 use sanlian_model::plan::Costs;
-use sanlian_model::{CadreCost, GroupCost, Prepared, UnitCost};
+use sanlian_model::{CadreCost, GroupCost, UnitCost};
 
+use crate::reading::Rules;
 use crate::view::PlanView;
 use crate::Findings;
 
 /// Costs per cadre (roster order), per group (county order), per unit (by
 /// name) and in total. A cadre without a known county has no cost entry.
-pub(crate) fn recompute(prep: &Prepared, view: &PlanView) -> Costs {
-    let inst = prep.inst;
+pub(crate) fn recompute(rules: &Rules, view: &PlanView) -> Costs {
+    let inst = rules.inst;
     let p = &inst.parameters;
     let mut groups: Vec<GroupCost> =
         inst.region.counties.iter().map(|k| GroupCost { county: k.code.clone(), travel: 0.0, stay: 0.0 }).collect();
@@ -21,11 +21,12 @@ pub(crate) fn recompute(prep: &Prepared, view: &PlanView) -> Costs {
     let mut cadres = Vec::new();
     for (c, cadre) in inst.cadres.iter().enumerate() {
         let Some(k) = view.county_of[c] else { continue };
-        let road_km = prep.road_km(c, k);
-        let round_trips = prep.round_trips(c);
-        let travel = travel_cost(p, round_trips, road_km);
+        let road_km = rules.road_km(c, k);
+        let round_trips = rules.round_trips(c);
+        let travel = round_trips * 2.0 * road_km * p.fare_per_km;
         let stay_days = view.block_days(c);
-        let stay = stay_cost(p, stay_days);
+        // §4: on-site days × (lodging + meals), block months only.
+        let stay = stay_days as f64 * (p.lodging_per_day + p.meal_per_day);
         groups[k].travel += travel;
         groups[k].stay += stay;
         let unit = units.entry(&cadre.unit).or_insert_with(|| UnitCost {

@@ -7,20 +7,28 @@
 //! best-effort allowances of §6, and recomputes costs (§4), coverage and the
 //! stage values (§5) to compare them with the numbers the plan reports.
 //!
-//! Rule definitions that the solver and the checker must share on purpose
-//! (eligibility, blocks per mode, department caps, the cost formulas) come
-//! from [`sanlian_model::Prepared`] and [`sanlian_model::cost`].
+//! Its reading of the rules (eligibility, blocks, service, department caps, the
+//! cost model and the S1/S2 coefficients) is its own ([`reading`]), written from
+//! PLANNING_RULES, not the solver's `Prepared`. It verifies the proof each stage
+//! carries ([`proofs`]): the bound its LP duals imply over rows it derives itself,
+//! or a counting bound, so that "proven optimal" is checked without the solver.
+//!
+//! [`certify`] is the one way to a [`CheckedPlan`]: a plan the checker accepted.
 
 use std::fmt;
 
 use sanlian_model::plan::Costs;
-use sanlian_model::{Coverage, Plan, Prepared};
+use sanlian_model::{Coverage, InputError, Instance, Plan, CONTRACT_VERSION};
 use serde::Serialize;
 
 mod costs;
+pub mod proofs;
+pub mod reading;
 mod rules;
 mod stages;
 mod view;
+
+pub use reading::Rules;
 
 /// One broken rule or inconsistency found in a plan.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -51,14 +59,24 @@ pub struct StageValues {
     pub s1_preference_misses: usize,
     /// S1 term: cadres placed in their previous county.
     pub s1_continuity_kept: usize,
+    /// S1 term: preference_penalty × misses.
+    pub s1_preference_penalty: f64,
+    /// S1 term: continuity_bonus × kept.
+    pub s1_continuity_bonus: f64,
     /// S2: match_value × matches + priority_first_year_value × priority townships covered in year 1.
     pub s2: f64,
     /// S2 term: Σ over (cadre, active year) of |strengths ∩ needs of its township|.
     pub s2_matches: usize,
     /// S2 term: priority townships covered in the first plan year.
     pub s2_priority_first_year: usize,
+    /// S2 term: match_value × matches.
+    pub s2_match_value: f64,
+    /// S2 term: priority_first_year_value × priority townships covered in year 1.
+    pub s2_priority_value: f64,
     /// S3a: (county, year, window month) with at least one group member on a block.
     pub s3_presence: usize,
+    /// S3a term: (county, year, window month) in which some member could be on a block.
+    pub s3_reachable: usize,
     /// S3b: Σ over groups of the distinct weekdays (Mon–Fri) used by the group's
     /// weekly- and mixed-mode members, both plan years pooled.
     pub s3_weekdays: usize,
@@ -68,6 +86,33 @@ pub struct StageValues {
     pub b2_senior_leaders: usize,
     /// B3: groups with at least `min_upper_per_group` province- or city-level members.
     pub b3_mixed_groups: usize,
+}
+
+/// How far the checker could verify a stage's optimality.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// The checker computed a bound itself (LP duals over rows it derived, or counting)
+    /// and it proves the objective optimal.
+    Certified,
+    /// The bound is the MILP solver's (branching was needed, or the rows depend on data the
+    /// checker does not see, as in a re-plan): not independently certified.
+    SolverBound,
+    /// The checker's bound does not prove optimality (a claim of it is a violation).
+    NotProven,
+}
+
+/// The checker's verdict on one stage's optimality.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StageCheck {
+    /// Stage id.
+    pub id: String,
+    /// The bound the checker computed, when it could.
+    pub certified_bound: Option<f64>,
+    /// What the checker concluded.
+    pub verdict: Verdict,
+    /// Dual entries naming rows the checker does not derive (counted as 0).
+    pub unknown_rows: usize,
 }
 
 /// The outcome of [`check`]: every violation found and the recomputed numbers.
@@ -81,6 +126,8 @@ pub struct Report {
     pub costs: Costs,
     /// Recomputed township coverage.
     pub coverage: Coverage,
+    /// The verdict on each stage's optimality, in the plan's order.
+    pub stages: Vec<StageCheck>,
 }
 
 impl Report {
@@ -94,23 +141,81 @@ impl Report {
     pub fn mismatches(&self) -> Vec<String> {
         self.violations.iter().filter(|v| v.rule == "PLAN").map(|v| v.to_string()).collect()
     }
+
+    /// The violations of the hard rules H1–H10 and of the listed shortfalls: what makes a
+    /// plan invalid as a plan, whatever its reported numbers say.
+    pub fn rule_violations(&self) -> Vec<&Violation> {
+        self.violations.iter().filter(|v| v.rule.starts_with('H') || v.rule == "SHORTFALL").collect()
+    }
 }
 
-/// Re-verify `plan` against the instance of `prep` and recompute its numbers.
+/// Re-verify `plan` against `inst` and recompute its numbers.
 ///
-/// Never panics: whatever the plan contains, the problems come back as
-/// violations. Only stages present in the plan are compared.
-pub fn check(prep: &Prepared, plan: &Plan) -> Report {
+/// Never panics: whatever the plan contains, the problems come back as violations. An
+/// instance that does not validate is an input error.
+pub fn check(inst: &Instance, plan: &Plan) -> Result<Report, InputError> {
+    let rules = Rules::new(inst)?;
+    Ok(check_with(&rules, plan))
+}
+
+/// [`check`] with the instance already read.
+pub fn check_with(rules: &Rules, plan: &Plan) -> Report {
     let mut found = Findings::default();
-    let view = view::PlanView::read(prep, plan, &mut found);
-    rules::check_hard_rules(prep, plan, &view, &mut found);
-    let costs = costs::recompute(prep, &view);
+    if plan.contract != CONTRACT_VERSION {
+        found.add(
+            "PLAN",
+            "plan",
+            format!(
+                "the plan was made under PLANNING_RULES {:?}; this checker verifies v{CONTRACT_VERSION}",
+                plan.contract
+            ),
+        );
+    }
+    let view = view::PlanView::read(rules, plan, &mut found);
+    rules::check_hard_rules(rules, plan, &view, &mut found);
+    let costs = costs::recompute(rules, &view);
     costs::compare(&plan.costs, &costs, &mut found);
     let coverage = view.coverage();
     compare_coverage(&plan.coverage, &coverage, &mut found);
-    let values = stages::recompute(prep, &view);
-    stages::compare(plan, &values, &mut found);
-    Report { violations: found.0, values, costs, coverage }
+    let values = stages::recompute(rules, &view);
+    let stages = stages::compare(rules, plan, &view, &values, &mut found);
+    Report { violations: found.0, values, costs, coverage, stages }
+}
+
+/// A plan the checker accepted for its instance: the only way to build one is [`certify`],
+/// so a function that takes or returns a `CheckedPlan` cannot hand out an unchecked plan.
+#[derive(Debug, Clone)]
+pub struct CheckedPlan {
+    plan: Plan,
+    report: Report,
+}
+
+impl CheckedPlan {
+    /// The plan.
+    pub fn plan(&self) -> &Plan {
+        &self.plan
+    }
+
+    /// The checker's report (valid; with the verdict on each stage).
+    pub fn report(&self) -> &Report {
+        &self.report
+    }
+
+    /// The plan, giving up the proof that it was checked.
+    pub fn into_plan(self) -> Plan {
+        self.plan
+    }
+}
+
+/// Check `plan` against the instance read in `rules`: the plan as a [`CheckedPlan`] when it
+/// breaks no rule and reports every number and proof correctly, else the report.
+pub fn certify(rules: &Rules, plan: Plan) -> Result<CheckedPlan, Box<Report>> {
+    let report = check_with(rules, &plan);
+    if report.is_valid() {
+        Ok(CheckedPlan { plan, report })
+    } else {
+        Err(Box::new(report))
+    }
 }
 
 fn compare_coverage(reported: &Coverage, recomputed: &Coverage, found: &mut Findings) {

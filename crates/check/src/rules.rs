@@ -6,26 +6,25 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use chrono::{NaiveDate, Weekday};
-use sanlian_model::cost::month_days;
-use sanlian_model::validate::parse_month;
-use sanlian_model::{Plan, PlanMode, Prepared, Shortfall};
+use sanlian_model::{Plan, PlanMode, Shortfall};
 
+use crate::reading::{month_span, year_month, Rules};
 use crate::view::PlanView;
 use crate::Findings;
 
 /// Check H1–H10 and the listed shortfalls.
-pub(crate) fn check_hard_rules(prep: &Prepared, plan: &Plan, view: &PlanView, found: &mut Findings) {
-    check_h1_one_group(prep, plan, view, found);
-    check_h2_proximity_eligibility(prep, view, found);
-    check_h3_leader(prep, plan, view, found);
-    check_h4_mixed_composition(prep, plan, view, found);
-    check_h5_one_township_a_year(prep, view, found);
-    check_h6_township_load(prep, view, found);
-    check_h7_two_year_coverage(prep, plan, view, found);
-    check_h8_blocks(prep, view, found);
-    check_h9_department_staffing(prep, view, found);
-    check_h10_weekdays(prep, view, found);
-    check_shortfalls(prep, plan, view, found);
+pub(crate) fn check_hard_rules(rules: &Rules, plan: &Plan, view: &PlanView, found: &mut Findings) {
+    check_h1_one_group(rules, plan, view, found);
+    check_h2_proximity_eligibility(rules, view, found);
+    check_h3_leader(rules, plan, view, found);
+    check_h4_mixed_composition(rules, plan, view, found);
+    check_h5_one_township_a_year(rules, view, found);
+    check_h6_township_load(rules, view, found);
+    check_h7_two_year_coverage(rules, plan, view, found);
+    check_h8_blocks(rules, view, found);
+    check_h9_department_staffing(rules, view, found);
+    check_h10_weekdays(rules, view, found);
+    check_shortfalls(rules, plan, view, found);
 }
 
 /// Whether a best-effort plan lists a shortfall of one of `rules` for `subject`.
@@ -36,9 +35,9 @@ fn excused(plan: &Plan, rules: &[&str], subject: &str) -> bool {
 
 /// H1: every cadre is listed in exactly one group, and every county's group
 /// has members (best-effort: unless an H1 or H7 shortfall names the county).
-fn check_h1_one_group(prep: &Prepared, plan: &Plan, view: &PlanView, found: &mut Findings) {
-    let counties = &prep.inst.region.counties;
-    for (c, cadre) in prep.inst.cadres.iter().enumerate() {
+fn check_h1_one_group(rules: &Rules, plan: &Plan, view: &PlanView, found: &mut Findings) {
+    let counties = &rules.inst.region.counties;
+    for (c, cadre) in rules.inst.cadres.iter().enumerate() {
         match view.listed_in[c].as_slice() {
             [] => found.add("H1", &cadre.id, "is a member of no group"),
             [_] => {}
@@ -56,11 +55,11 @@ fn check_h1_one_group(prep: &Prepared, plan: &Plan, view: &PlanView, found: &mut
 }
 
 /// H2: each cadre's county is eligible for it.
-fn check_h2_proximity_eligibility(prep: &Prepared, view: &PlanView, found: &mut Findings) {
-    for (c, cadre) in prep.inst.cadres.iter().enumerate() {
+fn check_h2_proximity_eligibility(rules: &Rules, view: &PlanView, found: &mut Findings) {
+    for (c, cadre) in rules.inst.cadres.iter().enumerate() {
         if let Some(k) = view.county_of[c] {
-            if !prep.is_eligible(c, k) {
-                let county = &prep.inst.region.counties[k];
+            if !rules.is_eligible(c, k) {
+                let county = &rules.inst.region.counties[k];
                 found.add(
                     "H2",
                     &cadre.id,
@@ -71,15 +70,13 @@ fn check_h2_proximity_eligibility(prep: &Prepared, view: &PlanView, found: &mut 
     }
 }
 
-/// H3: each group has exactly one leader, a member and senior (best-effort:
-/// a non-senior leader, or no leader of an empty group, when an H3 shortfall
-/// H3: each group has exactly one leader at a time, a senior member in service
-/// (and, H1, some member in service on every day the plan runs)
-/// (best-effort: a non-senior leader, or none for an empty group, only when an
-/// H3 shortfall names the county). Leaders who left are listed as former leaders,
-/// each until its last day of service.
-fn check_h3_leader(prep: &Prepared, plan: &Plan, view: &PlanView, found: &mut Findings) {
-    for (k, county) in prep.inst.region.counties.iter().enumerate() {
+/// H3 (v1.1): each group has exactly one leader at a time, a senior member in service then
+/// — in each plan year and at every date — and (H1) some member in service on every day
+/// the plan runs (best-effort: a non-senior leader, or none for an empty group, only when
+/// an H3 shortfall names the county). Leaders before the last are listed as former leaders,
+/// each until the day the next took over.
+fn check_h3_leader(rules: &Rules, plan: &Plan, view: &PlanView, found: &mut Findings) {
+    for (k, county) in rules.inst.region.counties.iter().enumerate() {
         let Some(group) = view.group[k] else { continue };
         let code = county.code.as_str();
         let Some(leader) = group.leader.as_deref() else {
@@ -94,31 +91,30 @@ fn check_h3_leader(prep: &Prepared, plan: &Plan, view: &PlanView, found: &mut Fi
             group.former_leaders.iter().map(|f| (f.cadre.as_str(), Some(f.until))).collect();
         timeline.push((leader, None));
         // An unknown leader is a PLAN problem, reported by the plan reading.
-        if timeline.iter().any(|(id, _)| !prep.cadre_index.contains_key(id)) {
+        if timeline.iter().any(|(id, _)| !rules.cadre_index.contains_key(id)) {
             continue;
         }
         let mut known = Vec::new();
         for &(id, until) in &timeline {
-            let c = prep.cadre_index[id];
+            let c = rules.cadre_index[id];
             if !group.members.iter().any(|m| m == id) {
                 found.add("H3", code, format!("leader {id} is not a member of the group"));
             }
-            if !prep.inst.cadres[c].senior && !excused(plan, &["H3"], code) {
+            if !rules.inst.cadres[c].senior && !excused(plan, &["H3"], code) {
                 found.add("H3", code, format!("leader {id} is not senior (副处级以上)"));
-            }
-            if let Some(u) = until {
-                if prep.inst.cadres[c].until != Some(u) {
-                    found.add(
-                        "H3",
-                        code,
-                        format!("former leader {id} is listed until {u}, but its service does not end then"),
-                    );
-                }
             }
             known.push((c, until));
         }
-        for day in prep.stretch_starts(view.members[k].iter().copied()) {
-            if !view.members[k].iter().any(|&c| prep.inst.cadres[c].serves_on(day)) {
+        let untils: Vec<NaiveDate> = known.iter().filter_map(|&(_, u)| u).collect();
+        if untils.windows(2).any(|w| w[0] >= w[1]) {
+            found.add("H3", code, "former leaders are not listed in the order they led");
+        }
+        let mut days = rules.stretch_days(view.members[k].iter().copied());
+        days.extend(untils.iter().copied().filter(|&u| rules.in_window(u)));
+        days.sort();
+        days.dedup();
+        for day in days {
+            if !view.members[k].iter().any(|&c| rules.serves_on(c, day)) {
                 if !excused(plan, &["H1", "H7"], code) {
                     found.add("H1", code, format!("on {day} no member of the group is in service"));
                 }
@@ -126,11 +122,11 @@ fn check_h3_leader(prep: &Prepared, plan: &Plan, view: &PlanView, found: &mut Fi
             }
             let in_charge = known.iter().find(|(_, until)| until.is_none_or(|u| day < u));
             match in_charge {
-                Some(&(c, _)) if prep.inst.cadres[c].serves_on(day) => {}
+                Some(&(c, _)) if rules.serves_on(c, day) => {}
                 Some(&(c, _)) => found.add(
                     "H3",
                     code,
-                    format!("on {day} the group's leader {} is not in service", prep.inst.cadres[c].id),
+                    format!("on {day} the group's leader {} is not in service", rules.inst.cadres[c].id),
                 ),
                 None => found.add("H3", code, format!("on {day} the group has no leader")),
             }
@@ -139,19 +135,19 @@ fn check_h3_leader(prep: &Prepared, plan: &Plan, view: &PlanView, found: &mut Fi
 }
 
 /// Province- and city-level cadres assigned to county `k`.
-pub(crate) fn upper_members(prep: &Prepared, view: &PlanView, k: usize) -> usize {
-    view.members[k].iter().filter(|&&c| prep.inst.cadres[c].level.is_upper()).count()
+pub(crate) fn upper_members(rules: &Rules, view: &PlanView, k: usize) -> usize {
+    view.members[k].iter().filter(|&&c| rules.inst.cadres[c].level.is_upper()).count()
 }
 
 /// H4: each group has at least `min_upper_per_group` province- or city-level
 /// members (best-effort: unless an H4 shortfall names the county).
-fn check_h4_mixed_composition(prep: &Prepared, plan: &Plan, view: &PlanView, found: &mut Findings) {
-    let need = prep.inst.parameters.min_upper_per_group as usize;
-    for (k, county) in prep.inst.region.counties.iter().enumerate() {
+fn check_h4_mixed_composition(rules: &Rules, plan: &Plan, view: &PlanView, found: &mut Findings) {
+    let need = rules.inst.parameters.min_upper_per_group as usize;
+    for (k, county) in rules.inst.region.counties.iter().enumerate() {
         if excused(plan, &["H4"], &county.code) {
             continue;
         }
-        let upper = upper_members(prep, view, k);
+        let upper = upper_members(rules, view, k);
         if upper < need {
             found.add(
                 "H4",
@@ -160,10 +156,10 @@ fn check_h4_mixed_composition(prep: &Prepared, plan: &Plan, view: &PlanView, fou
             );
             continue;
         }
-        for day in prep.stretch_starts(view.members[k].iter().copied()) {
+        for day in rules.stretch_days(view.members[k].iter().copied()) {
             let serving = view.members[k]
                 .iter()
-                .filter(|&&c| prep.inst.cadres[c].level.is_upper() && prep.inst.cadres[c].serves_on(day))
+                .filter(|&&c| rules.inst.cadres[c].level.is_upper() && rules.serves_on(c, day))
                 .count();
             if serving < need {
                 found.add(
@@ -180,13 +176,13 @@ fn check_h4_mixed_composition(prep: &Prepared, plan: &Plan, view: &PlanView, fou
 
 /// H5: each active year's township lies in the cadre's county, and a cadre
 /// active in both years covers two different townships when its county has two.
-fn check_h5_one_township_a_year(prep: &Prepared, view: &PlanView, found: &mut Findings) {
-    let region = &prep.inst.region;
-    for (c, cadre) in prep.inst.cadres.iter().enumerate() {
+fn check_h5_one_township_a_year(rules: &Rules, view: &PlanView, found: &mut Findings) {
+    let region = &rules.inst.region;
+    for (c, cadre) in rules.inst.cadres.iter().enumerate() {
         let Some(k) = view.county_of[c] else { continue };
         for y in 0..2 {
             if let Some(t) = view.township[c][y] {
-                if prep.townships_of[k].binary_search(&t).is_err() {
+                if rules.townships_of[k].binary_search(&t).is_err() {
                     found.add(
                         "H5",
                         &cadre.id,
@@ -201,14 +197,14 @@ fn check_h5_one_township_a_year(prep: &Prepared, view: &PlanView, found: &mut Fi
             }
         }
         if let [Some(t1), Some(t2)] = view.township[c] {
-            if t1 == t2 && prep.townships_of[k].len() >= 2 {
+            if t1 == t2 && rules.townships_of[k].len() >= 2 {
                 found.add(
                     "H5",
                     &cadre.id,
                     format!(
                         "covers {} in both years although its county has {} townships",
                         region.townships[t1].code,
-                        prep.townships_of[k].len()
+                        rules.townships_of[k].len()
                     ),
                 );
             }
@@ -217,8 +213,8 @@ fn check_h5_one_township_a_year(prep: &Prepared, view: &PlanView, found: &mut Fi
 }
 
 /// H6: at most `max_cadres_per_township_year` cadres per township and year.
-fn check_h6_township_load(prep: &Prepared, view: &PlanView, found: &mut Findings) {
-    let inst = prep.inst;
+fn check_h6_township_load(rules: &Rules, view: &PlanView, found: &mut Findings) {
+    let inst = rules.inst;
     let max = inst.parameters.max_cadres_per_township_year as usize;
     let mut load: BTreeMap<(usize, usize), Vec<usize>> = BTreeMap::new();
     for c in 0..inst.cadres.len() {
@@ -234,7 +230,7 @@ fn check_h6_township_load(prep: &Prepared, view: &PlanView, found: &mut Findings
         let busiest = inst
             .parameters
             .window_months()
-            .map(|m| cadres.iter().filter(|&&c| prep.serves_month(c, y, m)).count())
+            .map(|m| cadres.iter().filter(|&&c| rules.serves_month(c, y, m)).count())
             .max()
             .unwrap_or(0);
         if busiest > max {
@@ -254,32 +250,32 @@ fn check_h6_township_load(prep: &Prepared, view: &PlanView, found: &mut Findings
 
 /// H7: every township is covered in at least one year (best-effort: unless
 /// an H7 shortfall names the township).
-fn check_h7_two_year_coverage(prep: &Prepared, plan: &Plan, view: &PlanView, found: &mut Findings) {
-    for (t, township) in prep.inst.region.townships.iter().enumerate() {
+fn check_h7_two_year_coverage(rules: &Rules, plan: &Plan, view: &PlanView, found: &mut Findings) {
+    for (t, township) in rules.inst.region.townships.iter().enumerate() {
         if view.covered[t] == [false, false] && !excused(plan, &["H7"], &township.code) {
             found.add("H7", &township.code, format!("{} is covered in neither plan year", township.name));
         }
     }
 }
 
-/// H8: blocks- and mixed-mode cadres have exactly their number of blocks in
-/// each active year: whole calendar months of that year, inside the window,
+/// H8: blocks- and mixed-mode cadres have exactly their number of blocks in each active
+/// year (v1.1: in a year served in part, the least of what is owed and the available months
+/// served): whole calendar months of that year, inside the window and the service period,
 /// distinct, none in an unavailable month. Weekly-mode cadres have none.
-fn check_h8_blocks(prep: &Prepared, view: &PlanView, found: &mut Findings) {
-    let p = &prep.inst.parameters;
-    for (c, cadre) in prep.inst.cadres.iter().enumerate() {
+fn check_h8_blocks(rules: &Rules, view: &PlanView, found: &mut Findings) {
+    let p = &rules.inst.parameters;
+    for (c, cadre) in rules.inst.cadres.iter().enumerate() {
         for y in 0..2 {
             let Some(entry) = view.entries[c][y] else { continue };
             let year = view.year(y);
-            let (least, most) = prep.block_range(c, y);
+            let need = rules.block_count(c, y);
             let n = entry.blocks.len() as u32;
-            if n < least || n > most {
-                let need = if least == most { format!("{least}") } else { format!("{least} to {most}") };
-                found.add("H8", &cadre.id, format!("has {n} block(s) in {year}, needs {need}"));
+            if n != need {
+                found.add("H8", &cadre.id, format!("has {n} block(s) in {year}, needs exactly {need}"));
             }
             let mut months = HashSet::new();
             for block in &entry.blocks {
-                let Some((block_year, month)) = parse_month(&block.month) else {
+                let Some((block_year, month)) = year_month(&block.month) else {
                     found.add("H8", &cadre.id, format!("block month {:?} is not of the form YYYY-MM", block.month));
                     continue;
                 };
@@ -299,21 +295,21 @@ fn check_h8_blocks(prep: &Prepared, view: &PlanView, found: &mut Findings) {
                 if !months.insert((block_year, month)) {
                     found.add("H8", &cadre.id, format!("block {} is listed twice", block.month));
                 }
-                if block_year == year && (1..=12).contains(&month) && !prep.serves_month(c, y, month) {
+                if block_year == year && (1..=12).contains(&month) && !rules.serves_month(c, y, month) {
                     found.add(
                         "H8",
                         &cadre.id,
                         format!("block {} lies outside the cadre's service period", block.month),
                     );
                 }
-                if block_year == year && prep.unavailable[c][y] & (1 << month) != 0 {
+                if block_year == year && rules.is_unavailable(c, y, month) {
                     found.add(
                         "H8",
                         &cadre.id,
                         format!("block {} is in a month the cadre marked unavailable", block.month),
                     );
                 }
-                let (first, last) = month_days(block_year, month);
+                let (first, last) = month_span(block_year, month);
                 if block.first_day != first || block.last_day != last {
                     found.add(
                         "H8",
@@ -330,52 +326,67 @@ fn check_h8_blocks(prep: &Prepared, view: &PlanView, found: &mut Findings) {
 }
 
 /// H9: in every month, a department's cadres on a block number at most its cap.
-fn check_h9_department_staffing(prep: &Prepared, view: &PlanView, found: &mut Findings) {
-    let inst = prep.inst;
+fn check_h9_department_staffing(rules: &Rules, view: &PlanView, found: &mut Findings) {
+    let inst = rules.inst;
     let mut away: BTreeMap<(usize, usize, u32), BTreeSet<usize>> = BTreeMap::new();
-    for c in 0..prep.n_cadres() {
+    for c in 0..rules.n_cadres() {
         for y in 0..2 {
             for month in view.block_months(c, y) {
-                away.entry((prep.department_of[c], y, month)).or_default().insert(c);
+                away.entry((rules.department_of[c], y, month)).or_default().insert(c);
             }
         }
     }
     for ((d, y, month), cadres) in away {
-        let cap = prep.department_cap(d, y) as usize;
+        let cap = rules.department_cap(d, y) as usize;
         if cadres.len() > cap {
             let ids: Vec<&str> = cadres.iter().map(|&c| inst.cadres[c].id.as_str()).collect();
             found.add(
                 "H9",
-                &prep.departments[d],
+                &rules.departments[d],
                 format!(
                     "{} cadres are on a block in {}-{month:02} ({}), cap {cap} (share {} of {} blocks/mixed cadres)",
                     cadres.len(),
                     view.year(y),
                     ids.join(", "),
                     inst.parameters.max_department_away_share,
-                    prep.department_size(d, y)
+                    rules.department_size(d, y)
                 ),
             );
         }
     }
 }
 
-/// H10: weekly- and mixed-mode cadres have exactly one weekday Mon–Fri in
-/// every active year; blocks-mode cadres have none.
-fn check_h10_weekdays(prep: &Prepared, view: &PlanView, found: &mut Findings) {
-    for (c, cadre) in prep.inst.cadres.iter().enumerate() {
+/// H10: weekly- and mixed-mode cadres have exactly one weekday, Mon–Fri: the same in every
+/// active year ("one fixed weekday", §2); blocks-mode cadres have none.
+fn check_h10_weekdays(rules: &Rules, view: &PlanView, found: &mut Findings) {
+    for (c, cadre) in rules.inst.cadres.iter().enumerate() {
+        let mut days = Vec::new();
         for y in 0..2 {
             let Some(entry) = view.entries[c][y] else { continue };
             let year = view.year(y);
-            match (prep.has_weekday(c), entry.weekday) {
+            match (rules.has_weekday(c), entry.weekday) {
                 (true, None) => found.add("H10", &cadre.id, format!("has no weekday in {year}")),
                 (true, Some(day)) if !is_workday(day) => {
                     found.add("H10", &cadre.id, format!("has weekday {day} in {year}, not one of Mon–Fri"))
                 }
+                (true, Some(day)) => days.push(day),
                 (false, Some(day)) => {
                     found.add("H10", &cadre.id, format!("works in blocks only but has weekday {day} in {year}"))
                 }
                 _ => {}
+            }
+        }
+        if let [first, second] = days[..] {
+            if first != second {
+                found.add(
+                    "H10",
+                    &cadre.id,
+                    format!(
+                        "has weekday {first} in {} and {second} in {}: a cadre has one weekday",
+                        view.year(0),
+                        view.year(1)
+                    ),
+                );
             }
         }
     }
@@ -388,7 +399,7 @@ pub(crate) fn is_workday(day: Weekday) -> bool {
 
 /// SHORTFALL: a strict plan lists none; a best-effort plan lists only true
 /// shortfalls of H1, H3, H4 or H7, each once.
-fn check_shortfalls(prep: &Prepared, plan: &Plan, view: &PlanView, found: &mut Findings) {
+fn check_shortfalls(rules: &Rules, plan: &Plan, view: &PlanView, found: &mut Findings) {
     if plan.mode == PlanMode::Strict {
         for s in &plan.shortfalls {
             found.add(
@@ -403,49 +414,46 @@ fn check_shortfalls(prep: &Prepared, plan: &Plan, view: &PlanView, found: &mut F
     for s in &plan.shortfalls {
         if !seen.insert((s.rule.as_str(), s.subject.as_str())) {
             found.add("SHORTFALL", &s.subject, format!("the {} shortfall is listed twice", s.rule));
-        } else if let Some(why) = untrue_shortfall(prep, view, s) {
+        } else if let Some(why) = untrue_shortfall(rules, view, s) {
             found.add("SHORTFALL", &s.subject, format!("listed {} shortfall is not true: {why}", s.rule));
         }
     }
 }
 
 /// Why a listed shortfall does not hold, or `None` when it does.
-fn untrue_shortfall(prep: &Prepared, view: &PlanView, s: &Shortfall) -> Option<String> {
-    let inst = prep.inst;
-    let county = prep.county_index.get(s.subject.as_str()).copied();
-    let township = prep.township_index.get(s.subject.as_str()).copied();
+fn untrue_shortfall(rules: &Rules, view: &PlanView, s: &Shortfall) -> Option<String> {
+    let inst = rules.inst;
+    let county = rules.county_index.get(s.subject.as_str()).copied();
+    let township = rules.township_index.get(s.subject.as_str()).copied();
     match (s.rule.as_str(), county, township) {
         ("H1", Some(k), _) => {
             let n = view.members[k].len();
-            let always = prep
-                .stretch_starts(view.members[k].iter().copied())
+            let always = rules
+                .stretch_days(view.members[k].iter().copied())
                 .into_iter()
-                .all(|d| view.members[k].iter().any(|&c| inst.cadres[c].serves_on(d)));
+                .all(|d| view.members[k].iter().any(|&c| rules.serves_on(c, d)));
             (n > 0 && always).then(|| format!("the county has {n} member(s), one in service on every day"))
         }
         ("H3", Some(k), _) => {
             let group = view.group[k]?;
             let ids = group.former_leaders.iter().map(|f| f.cadre.as_str()).chain(group.leader.as_deref());
-            let leaders: Vec<usize> = ids.filter_map(|id| prep.cadre_index.get(id).copied()).collect();
+            let leaders: Vec<usize> = ids.filter_map(|id| rules.cadre_index.get(id).copied()).collect();
             (!leaders.is_empty() && leaders.iter().all(|&c| inst.cadres[c].senior))
                 .then(|| "every leader of the group is senior".to_string())
         }
         ("H4", Some(k), _) => {
             let need = inst.parameters.min_upper_per_group as usize;
             let upper_on = |d| {
-                view.members[k]
-                    .iter()
-                    .filter(|&&c| inst.cadres[c].level.is_upper() && inst.cadres[c].serves_on(d))
-                    .count()
+                view.members[k].iter().filter(|&&c| inst.cadres[c].level.is_upper() && rules.serves_on(c, d)).count()
             };
             let least =
-                prep.stretch_starts(view.members[k].iter().copied()).into_iter().map(upper_on).min().unwrap_or(0);
-            let upper = upper_members(prep, view, k).min(least);
+                rules.stretch_days(view.members[k].iter().copied()).into_iter().map(upper_on).min().unwrap_or(0);
+            let upper = upper_members(rules, view, k).min(least);
             (upper >= need)
                 .then(|| format!("the group has {upper} province- or city-level member(s) at all times, {need} needed"))
         }
         ("H7", _, Some(t)) => (view.covered[t] != [false, false]).then(|| "the township is covered".to_string()),
-        ("H7", Some(k), _) => prep.townships_of[k]
+        ("H7", Some(k), _) => rules.townships_of[k]
             .iter()
             .all(|&t| view.covered[t] != [false, false])
             .then(|| "every township of the county is covered".to_string()),

@@ -5,11 +5,13 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
-use sanlian_model::cost::days_in_month;
-use sanlian_model::validate::parse_month;
-use sanlian_model::{Block, Coverage, Group, Level, Parameters, Plan, Prepared, YearAssignment, YearIdx};
+use sanlian_model::{Block, Coverage, Group, Level, Parameters, Plan, YearAssignment};
 
+use crate::reading::{month_span, year_month, Rules};
 use crate::Findings;
+
+/// Plan-year index: 0 for the first year, 1 for the second.
+pub(crate) type YearIdx = usize;
 
 /// The plan in instance indices.
 pub(crate) struct PlanView<'p> {
@@ -33,9 +35,9 @@ pub(crate) struct PlanView<'p> {
 
 impl<'p> PlanView<'p> {
     /// Read `plan`, reporting every `PLAN` problem to `found`.
-    pub fn read(prep: &Prepared, plan: &'p Plan, found: &mut Findings) -> PlanView<'p> {
-        let inst = prep.inst;
-        let (n_cadres, n_counties) = (prep.n_cadres(), prep.n_counties());
+    pub fn read(rules: &Rules, plan: &'p Plan, found: &mut Findings) -> PlanView<'p> {
+        let inst = rules.inst;
+        let (n_cadres, n_counties) = (rules.n_cadres(), rules.n_counties());
         let mut view = PlanView {
             first_year: inst.first_year,
             county_of: vec![None; n_cadres],
@@ -56,17 +58,17 @@ impl<'p> PlanView<'p> {
         for difference in parameter_differences(&plan.parameters, &inst.parameters) {
             found.add("PLAN", "plan", difference);
         }
-        view.read_assignments(prep, plan, found);
-        view.read_groups(prep, plan, found);
-        view.check_group_matches_assignment(prep, found);
+        view.read_assignments(rules, plan, found);
+        view.read_groups(rules, plan, found);
+        view.check_group_matches_assignment(rules, found);
         view
     }
 
-    fn read_assignments(&mut self, prep: &Prepared, plan: &'p Plan, found: &mut Findings) {
-        let inst = prep.inst;
-        let mut seen = vec![false; prep.n_cadres()];
+    fn read_assignments(&mut self, rules: &Rules, plan: &'p Plan, found: &mut Findings) {
+        let inst = rules.inst;
+        let mut seen = vec![false; rules.n_cadres()];
         for a in &plan.assignments {
-            let Some(&c) = prep.cadre_index.get(a.cadre.as_str()) else {
+            let Some(&c) = rules.cadre_index.get(a.cadre.as_str()) else {
                 found.add("PLAN", &a.cadre, "the plan assigns a cadre that is not in the instance");
                 continue;
             };
@@ -74,7 +76,7 @@ impl<'p> PlanView<'p> {
                 found.add("PLAN", &a.cadre, "has more than one assignment; only the first is checked");
                 continue;
             }
-            match prep.county_index.get(a.county.as_str()) {
+            match rules.county_index.get(a.county.as_str()) {
                 Some(&k) => self.county_of[c] = Some(k),
                 None => found.add(
                     "PLAN",
@@ -96,7 +98,7 @@ impl<'p> PlanView<'p> {
                     );
                     continue;
                 };
-                if !prep.active(c, y) {
+                if !rules.active(c, y) {
                     found.add(
                         "PLAN",
                         &a.cadre,
@@ -113,7 +115,7 @@ impl<'p> PlanView<'p> {
                     continue;
                 }
                 self.entries[c][y] = Some(e);
-                match prep.township_index.get(e.township.as_str()) {
+                match rules.township_index.get(e.township.as_str()) {
                     Some(&t) => {
                         self.township[c][y] = Some(t);
                         self.covered[t][y] = true;
@@ -126,7 +128,7 @@ impl<'p> PlanView<'p> {
                 }
             }
             for y in 0..2 {
-                if prep.active(c, y) && self.entries[c][y].is_none() {
+                if rules.active(c, y) && self.entries[c][y].is_none() {
                     found.add(
                         "PLAN",
                         &a.cadre,
@@ -145,10 +147,10 @@ impl<'p> PlanView<'p> {
         }
     }
 
-    fn read_groups(&mut self, prep: &Prepared, plan: &'p Plan, found: &mut Findings) {
-        let inst = prep.inst;
+    fn read_groups(&mut self, rules: &Rules, plan: &'p Plan, found: &mut Findings) {
+        let inst = rules.inst;
         for g in &plan.groups {
-            let Some(&k) = prep.county_index.get(g.county.as_str()) else {
+            let Some(&k) = rules.county_index.get(g.county.as_str()) else {
                 found.add("PLAN", &g.county, "the plan has a group for a county that is not in the instance");
                 continue;
             };
@@ -171,7 +173,7 @@ impl<'p> PlanView<'p> {
             let mut listed = HashSet::new();
             let mut by_level: BTreeMap<Level, usize> = BTreeMap::new();
             for id in &g.members {
-                match prep.cadre_index.get(id.as_str()) {
+                match rules.cadre_index.get(id.as_str()) {
                     None => {
                         found.add("PLAN", &g.county, format!("group lists {id}, which is not a cadre of the instance"))
                     }
@@ -183,7 +185,7 @@ impl<'p> PlanView<'p> {
                 }
             }
             if let Some(leader) = &g.leader {
-                if !prep.cadre_index.contains_key(leader.as_str()) {
+                if !rules.cadre_index.contains_key(leader.as_str()) {
                     found.add("PLAN", &g.county, format!("leader {leader} is not a cadre of the instance"));
                 }
             }
@@ -208,9 +210,9 @@ impl<'p> PlanView<'p> {
 
     /// A cadre listed in exactly one group must be assigned to that group's
     /// county (being listed in none or several is H1's business).
-    fn check_group_matches_assignment(&self, prep: &Prepared, found: &mut Findings) {
-        let counties = &prep.inst.region.counties;
-        for (c, cadre) in prep.inst.cadres.iter().enumerate() {
+    fn check_group_matches_assignment(&self, rules: &Rules, found: &mut Findings) {
+        let counties = &rules.inst.region.counties;
+        for (c, cadre) in rules.inst.cadres.iter().enumerate() {
             if let ([listed], Some(k)) = (self.listed_in[c].as_slice(), self.county_of[c]) {
                 if *listed != k {
                     found.add(
@@ -250,7 +252,7 @@ impl<'p> PlanView<'p> {
     pub fn block_months(&self, c: usize, y: YearIdx) -> BTreeSet<u32> {
         self.blocks(c, y)
             .iter()
-            .filter_map(|b| parse_month(&b.month))
+            .filter_map(|b| year_month(&b.month))
             .filter(|&(year, _)| year == self.year(y))
             .map(|(_, month)| month)
             .collect()
@@ -260,8 +262,11 @@ impl<'p> PlanView<'p> {
     pub fn block_days(&self, c: usize) -> u32 {
         (0..2)
             .flat_map(|y| self.blocks(c, y))
-            .filter_map(|b| parse_month(&b.month))
-            .map(|(year, month)| days_in_month(year, month))
+            .filter_map(|b| year_month(&b.month))
+            .map(|(year, month)| {
+                let (first, last) = month_span(year, month);
+                (last - first).num_days() as u32 + 1
+            })
             .sum()
     }
 

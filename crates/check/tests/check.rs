@@ -8,13 +8,12 @@ use chrono::{NaiveDate, Weekday};
 use fixture::*;
 use sanlian_check::{check, Report, Violation};
 use sanlian_model::{
-    Block, CadreAssignment, County, CountyKind, Group, Instance, Plan, PlanMode, Point, Prepared, Shortfall,
-    StageStatus, Township, YearAssignment,
+    Block, CadreAssignment, County, CountyKind, Group, Instance, Plan, Point, Shortfall, StageStatus, Township,
+    YearAssignment,
 };
 
 fn run(inst: &Instance, plan: &Plan) -> Report {
-    let prep = Prepared::new(inst).expect("the fixture instance is valid");
-    check(&prep, plan)
+    check(inst, plan).expect("the fixture instance is valid")
 }
 
 /// Copy the recomputed costs, coverage and stage values into the plan, so that
@@ -36,6 +35,23 @@ fn refill(plan: &mut Plan, report: &Report) {
         };
         s.objective = value;
         s.bound = value;
+        for (name, term) in s.terms.iter_mut() {
+            *term = match name.as_str() {
+                "travel" => v.s1_travel,
+                "preference_misses" => v.s1_preference_misses as f64,
+                "preference_penalty" => v.s1_preference_penalty,
+                "continuity_kept" => v.s1_continuity_kept as f64,
+                "continuity_bonus" => v.s1_continuity_bonus,
+                "matches" => v.s2_matches as f64,
+                "match_value" => v.s2_match_value,
+                "priority_first_year" => v.s2_priority_first_year as f64,
+                "priority_value" => v.s2_priority_value,
+                "county_months_with_presence" => v.s3_presence as f64,
+                "county_months_reachable" => v.s3_reachable as f64,
+                "distinct_weekdays" => v.s3_weekdays as f64,
+                _ => *term,
+            };
+        }
     }
 }
 
@@ -467,7 +483,52 @@ fn h4_too_few_upper_members() {
     let (inst, plan) = with_six_upper_needed();
     let report = run(&inst, &plan);
     assert_only(&report, "H4");
-    assert_eq!(subjects(&report, "H4"), [B]);
+    // B has five; A has six, but P10 is active in 2027 only, so five in 2028 (v1.1: H4 in
+    // each plan year).
+    assert_eq!(subjects(&report, "H4"), [A, B]);
+    assert!(listing(&report).contains("from 2028-03-01 the group has 5"), "{}", listing(&report));
+}
+
+#[test]
+fn h3_leader_active_in_one_year_only_leads_that_year_only() {
+    let (inst, mut plan) = fixture();
+    // P10 is senior-less and active in 2027 only; make it senior and A's leader.
+    let mut inst = inst;
+    inst.cadres.iter_mut().find(|c| c.id == "P10").unwrap().senior = true;
+    group_mut(&mut plan, A).leader = Some("P10".into());
+    let report = run(&inst, &plan);
+    assert_only(&report, "H3");
+    assert!(
+        listing(&report).contains("on 2028-03-01 the group's leader P10 is not in service"),
+        "{}",
+        listing(&report)
+    );
+    // Led by P10 in 2027 and by P01 from 2028: valid.
+    group_mut(&mut plan, A).leader = Some("P01".into());
+    group_mut(&mut plan, A).former_leaders =
+        vec![sanlian_model::FormerLeader { cadre: "P10".into(), until: NaiveDate::from_ymd_opt(2028, 3, 1).unwrap() }];
+    assert_valid(&run(&inst, &plan));
+}
+
+#[test]
+fn h8_part_served_year_needs_its_exact_block_count() {
+    let (mut inst, mut plan) = fixture();
+    // P03 leaves on 2027-08-01 (its 2027 blocks are March and August: August is not served).
+    let p03 = inst.cadres.iter_mut().find(|c| c.id == "P03").unwrap();
+    p03.until = NaiveDate::from_ymd_opt(2028, 1, 1);
+    p03.active_years = vec![1];
+    let report = run(&inst, &plan);
+    assert!(rules(&report).contains("PLAN"), "a 2028 entry for a cadre who no longer serves: {}", listing(&report));
+    assignment_mut(&mut plan, "P03").years.retain(|e| e.year == YEAR1);
+    let report = run_refilled(&inst, &mut plan);
+    assert_valid(&report);
+    // Serving March–July only, it owes min(2, 5 available months) = 2 blocks in that part.
+    let p03 = inst.cadres.iter_mut().find(|c| c.id == "P03").unwrap();
+    p03.until = NaiveDate::from_ymd_opt(2027, 8, 1);
+    set_blocks(&mut plan, "P03", YEAR1, &[3]);
+    let report = run_refilled(&inst, &mut plan);
+    assert_only(&report, "H8");
+    assert!(listing(&report).contains("has 1 block(s) in 2027, needs exactly 2"), "{}", listing(&report));
 }
 
 // ------------------------------------------------------------------------ H5
@@ -751,14 +812,66 @@ fn stage_unknown_or_repeated_ids() {
     plan.stages.extend([unknown, again]);
     let report = run(&inst, &plan);
     assert_only(&report, "STAGE");
-    assert_eq!(subjects(&report, "STAGE"), ["S9", "S2"]);
+    assert_eq!(subjects(&report, "STAGE"), ["plan", "S9", "S2"]);
 }
 
 #[test]
-fn stage_absent_stages_are_not_compared() {
+fn stage_missing_stages_are_a_violation() {
     let (inst, mut plan) = fixture();
-    plan.stages.retain(|s| s.id == "S1");
-    assert_valid(&run(&inst, &plan));
+    plan.stages.retain(|s| s.id != "S1");
+    let report = run(&inst, &plan);
+    assert_only(&report, "STAGE");
+    assert!(listing(&report).contains("a strict plan reports [S1, S2, S3a, S3b]"), "{}", listing(&report));
+    plan.stages.clear();
+    assert_only(&run(&inst, &plan), "STAGE");
+}
+
+#[test]
+fn stage_forged_terms_are_a_violation() {
+    let (inst, mut plan) = fixture();
+    plan.stages[0].terms.insert("travel".into(), 0.0);
+    let report = run(&inst, &plan);
+    assert_only(&report, "STAGE");
+    assert!(listing(&report).contains("term travel: plan reports 0"), "{}", listing(&report));
+    let (inst, mut plan) = fixture();
+    plan.stages[0].terms.remove("continuity_kept");
+    plan.stages[0].terms.insert("bribes".into(), 1.0);
+    assert_eq!(run(&inst, &plan).violations.len(), 2);
+}
+
+#[test]
+fn stage_suboptimal_weekdays_with_a_forged_bound_are_refused() {
+    let (inst, mut plan) = fixture();
+    // U01 takes K01's Monday: A uses one weekday where two are possible.
+    for e in &mut assignment_mut(&mut plan, "U01").years {
+        e.weekday = Some(Weekday::Mon);
+    }
+    let s3b = plan.stages.iter_mut().find(|s| s.id == "S3b").unwrap();
+    s3b.objective = 3.0;
+    s3b.bound = 3.0;
+    s3b.terms.insert("distinct_weekdays".into(), 3.0);
+    let report = run(&inst, &plan);
+    assert_only(&report, "STAGE");
+    assert!(listing(&report).contains("below 4"), "{}", listing(&report));
+    assert!(listing(&report).contains("claims proven optimality"), "{}", listing(&report));
+}
+
+#[test]
+fn h10_one_weekday_for_the_whole_plan() {
+    let (inst, mut plan) = fixture();
+    entry_mut(&mut plan, "K01", YEAR2).weekday = Some(Weekday::Wed);
+    let report = run(&inst, &plan);
+    assert!(rules(&report).contains("H10"), "{}", listing(&report));
+    assert_eq!(subjects(&report, "H10"), ["K01"]);
+}
+
+#[test]
+fn plan_without_the_contract_version_is_refused() {
+    let (inst, mut plan) = fixture();
+    plan.contract = "1.0".into();
+    let report = run(&inst, &plan);
+    assert_only(&report, "PLAN");
+    assert!(listing(&report).contains("v1.1"), "{}", listing(&report));
 }
 
 // ------------------------------------------------- SHORTFALL and best effort
@@ -773,7 +886,7 @@ fn shortfall_listed_in_strict_mode() {
 #[test]
 fn shortfall_that_is_not_true() {
     let (inst, mut plan) = fixture();
-    plan.mode = PlanMode::BestEffort;
+    best_effort(&mut plan);
     plan.shortfalls =
         vec![shortfall("H7", A1), shortfall("H3", A), shortfall("H4", B), shortfall("H1", A), shortfall("H7", B)];
     let report = run(&inst, &plan);
@@ -784,7 +897,7 @@ fn shortfall_that_is_not_true() {
 #[test]
 fn shortfall_of_a_rule_that_cannot_be_relaxed() {
     let (inst, mut plan) = fixture();
-    plan.mode = PlanMode::BestEffort;
+    best_effort(&mut plan);
     plan.shortfalls = vec![shortfall("H9", DEPARTMENT), shortfall("H3", "379999")];
     let report = run(&inst, &plan);
     assert_only(&report, "SHORTFALL");
@@ -795,7 +908,7 @@ fn shortfall_of_a_rule_that_cannot_be_relaxed() {
 fn best_effort_uncovered_township_accepted_when_listed() {
     let (inst, mut plan) = fixture();
     uncover_a3(&mut plan);
-    plan.mode = PlanMode::BestEffort;
+    best_effort(&mut plan);
     plan.shortfalls = vec![shortfall("H7", A3)];
     assert_valid(&run_refilled(&inst, &mut plan));
 }
@@ -804,7 +917,7 @@ fn best_effort_uncovered_township_accepted_when_listed() {
 fn best_effort_uncovered_township_rejected_when_not_listed() {
     let (inst, mut plan) = fixture();
     uncover_a3(&mut plan);
-    plan.mode = PlanMode::BestEffort;
+    best_effort(&mut plan);
     plan.shortfalls = vec![shortfall("H7", A2)];
     let report = run_refilled(&inst, &mut plan);
     assert_eq!(rules(&report), BTreeSet::from(["H7", "SHORTFALL"]), "{}", listing(&report));
@@ -816,7 +929,7 @@ fn best_effort_uncovered_township_rejected_when_not_listed() {
 fn best_effort_listed_twice_is_a_shortfall_violation() {
     let (inst, mut plan) = fixture();
     uncover_a3(&mut plan);
-    plan.mode = PlanMode::BestEffort;
+    best_effort(&mut plan);
     plan.shortfalls = vec![shortfall("H7", A3), shortfall("H7", A3)];
     assert_only(&run_refilled(&inst, &mut plan), "SHORTFALL");
 }
@@ -825,7 +938,7 @@ fn best_effort_listed_twice_is_a_shortfall_violation() {
 fn best_effort_non_senior_leader() {
     let (inst, mut plan) = fixture();
     group_mut(&mut plan, A).leader = Some("P03".into());
-    plan.mode = PlanMode::BestEffort;
+    best_effort(&mut plan);
     assert_only(&run_refilled(&inst, &mut plan), "H3");
     plan.shortfalls = vec![shortfall("H3", A)];
     assert_valid(&run(&inst, &plan));
@@ -835,7 +948,7 @@ fn best_effort_non_senior_leader() {
 fn best_effort_does_not_excuse_a_missing_leader_of_a_staffed_group() {
     let (inst, mut plan) = fixture();
     group_mut(&mut plan, B).leader = None;
-    plan.mode = PlanMode::BestEffort;
+    best_effort(&mut plan);
     plan.shortfalls = vec![shortfall("H3", B)];
     assert_only(&run_refilled(&inst, &mut plan), "H3");
 }
@@ -843,16 +956,22 @@ fn best_effort_does_not_excuse_a_missing_leader_of_a_staffed_group() {
 #[test]
 fn best_effort_too_few_upper_members() {
     let (inst, mut plan) = with_six_upper_needed();
-    plan.mode = PlanMode::BestEffort;
+    best_effort(&mut plan);
+    // Neither group has six province/city members in both years: B3 counts none.
+    let b3 = plan.stages.iter_mut().find(|s| s.id == "B3").unwrap();
+    b3.objective = 0.0;
+    b3.bound = 0.0;
     assert_only(&run(&inst, &plan), "H4");
     plan.shortfalls = vec![shortfall("H4", B)];
+    assert_eq!(subjects(&run(&inst, &plan), "H4"), [A]);
+    plan.shortfalls.push(shortfall("H4", A));
     assert_valid(&run(&inst, &plan));
 }
 
 #[test]
 fn best_effort_empty_county_accepted_when_listed() {
     let (inst, mut plan) = with_empty_county();
-    plan.mode = PlanMode::BestEffort;
+    best_effort(&mut plan);
     plan.shortfalls = vec![
         shortfall("H1", "370103"),
         shortfall("H3", "370103"),
@@ -868,7 +987,7 @@ fn best_effort_empty_county_accepted_when_listed() {
 #[test]
 fn best_effort_empty_county_rejected_when_not_listed() {
     let (inst, mut plan) = with_empty_county();
-    plan.mode = PlanMode::BestEffort;
+    best_effort(&mut plan);
     plan.shortfalls = vec![shortfall("H1", "370103")];
     let report = run(&inst, &plan);
     assert_eq!(rules(&report), BTreeSet::from(["H3", "H4", "H7"]), "{}", listing(&report));
@@ -877,23 +996,16 @@ fn best_effort_empty_county_rejected_when_not_listed() {
 #[test]
 fn best_effort_stage_values_are_checked() {
     let (inst, mut plan) = with_empty_county();
-    plan.mode = PlanMode::BestEffort;
+    best_effort(&mut plan);
     plan.shortfalls = vec![
         shortfall("H1", "370103"),
         shortfall("H3", "370103"),
         shortfall("H4", "370103"),
         shortfall("H7", "370103001"),
     ];
-    let mut b = plan.stages[1].clone();
-    for (id, value) in [("B1", 5.0), ("B2", 2.0), ("B3", 2.0)] {
-        b.id = id.into();
-        b.objective = value;
-        b.bound = value;
-        plan.stages.push(b.clone());
-    }
     assert_valid(&run(&inst, &plan));
-    plan.stages.last_mut().unwrap().objective = 3.0;
-    plan.stages.last_mut().unwrap().bound = 3.0;
+    plan.stages[2].objective = 3.0;
+    plan.stages[2].bound = 3.0;
     let report = run(&inst, &plan);
     assert_only(&report, "STAGE");
     assert_eq!(subjects(&report, "STAGE"), ["B3"]);

@@ -6,7 +6,7 @@ use clap::ValueEnum;
 use sanlian_explain::render::{self, Lang, Names};
 use sanlian_explain::{ExplainError, ExplainOptions, WhatIf};
 use sanlian_model::{Certificate, Prepared};
-use sanlian_solver::{Outcome, SolveOptions};
+use sanlian_solver::SolveOptions;
 
 use crate::{load_instance, load_plan, Failure};
 
@@ -82,12 +82,9 @@ pub fn run(args: Args) -> Result<(), Failure> {
 
     let plan = match &args.plan {
         Some(path) => load_plan(path)?,
-        None => match sanlian_solver::solve(&prep, &SolveOptions::default())
-            .map_err(|e| Failure { code: 1, message: e.to_string() })?
-            .outcome
-        {
-            Outcome::Planned(plan) => *plan,
-            Outcome::Infeasible(_) => return Err(infeasible()),
+        None => match sanlian_engine::solve(&prep, &SolveOptions::default()).map_err(crate::engine_failure)?.answer {
+            sanlian_engine::Answer::Planned(plan) => plan.into_plan(),
+            sanlian_engine::Answer::Infeasible(_) => return Err(infeasible()),
         },
     };
     let opts = ExplainOptions { cadre: args.cadre.clone(), county: args.county.clone() };
@@ -108,12 +105,12 @@ pub fn run(args: Args) -> Result<(), Failure> {
             if !what_ifs.is_empty() {
                 out.insert("what_if".into(), serde_json::to_value(&what_ifs).expect("what-ifs serialise"));
             }
-            println!("{}", serde_json::to_string_pretty(&out).expect("JSON values serialise"));
+            say!("{}", serde_json::to_string_pretty(&out).expect("JSON values serialise"));
         }
         FormatArg::Text => {
             let mut parts = vec![render::explanation_with(&explanation, lang, &names)];
             parts.extend(what_ifs.iter().map(|r| render::what_if_with(r, lang, &names)));
-            println!("{}", parts.join("\n\n"));
+            say!("{}", parts.join("\n\n"));
         }
     }
     Ok(())
@@ -123,8 +120,8 @@ fn print_certificates(certs: &[Certificate], lang: Lang, format: FormatArg, name
     match format {
         FormatArg::Json => {
             let out = serde_json::json!({ "certificates": certs });
-            println!("{}", serde_json::to_string_pretty(&out).expect("certificates serialise"));
+            say!("{}", serde_json::to_string_pretty(&out).expect("certificates serialise"));
         }
-        FormatArg::Text => println!("{}", render::certificates_with(certs, lang, names)),
+        FormatArg::Text => say!("{}", render::certificates_with(certs, lang, names)),
     }
 }

@@ -1,5 +1,7 @@
 //! `sanlian`: plan the 三联四促 deployment of league cadres from the command line.
 
+#[macro_use]
+mod output;
 mod explain;
 mod min_roster;
 mod reassign;
@@ -12,9 +14,12 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use sanlian_engine::{Answer, EngineError};
 use sanlian_files::{map, table};
 use sanlian_model::{InputError, Instance, Plan, PlanMode, Prepared};
-use sanlian_solver::{Formulation, Outcome, SolveOptions};
+use sanlian_solver::{Formulation, SolveOptions};
+
+pub(crate) use output::{write_atomic, Staged};
 
 #[derive(Parser)]
 #[command(name = "sanlian", version, about = "Plan the 三联四促 deployment of Communist Youth League cadres")]
@@ -38,7 +43,7 @@ enum Command {
         /// Wall-clock limit for the whole solve, seconds.
         #[arg(long, allow_negative_numbers = true)]
         time_limit: Option<f64>,
-        /// HiGHS threads for the single-model stages.
+        /// HiGHS threads for the single-model stages (1 to 4 × the machine's cores).
         #[arg(long, default_value_t = 1)]
         threads: u32,
         /// Relative MIP gap to reach (1e-6 = proven optimal).
@@ -203,25 +208,20 @@ fn load_instance(path: &Path) -> Result<Instance, Failure> {
 }
 
 fn load_plan(path: &Path) -> Result<Plan, Failure> {
-    serde_json::from_str(&read(path)?).map_err(|e| {
-        Failure::input(format!(
-            "{}: plan is not valid JSON at line {}, column {}: {e}",
-            path.display(),
-            e.line(),
-            e.column()
-        ))
-    })
+    Plan::from_json(&read(path)?).map_err(|e| Failure::input(format!("{}: {e}", path.display())))
 }
 
-/// Write `text` (or bytes) to `path` atomically (temporary file, then rename), so no
-/// half-written file is left.
-fn write_atomic(path: &Path, text: impl AsRef<[u8]>) -> Result<(), Failure> {
-    let mut name = path.file_name().unwrap_or_default().to_os_string();
-    name.push(format!(".{}.partial", std::process::id()));
-    let tmp = path.with_file_name(name);
-    std::fs::write(&tmp, text)
-        .and_then(|_| std::fs::rename(&tmp, path))
-        .map_err(|e| Failure { code: 1, message: format!("cannot write {}: {e}", path.display()) })
+/// The most HiGHS threads `--threads` accepts: four per core of this machine.
+fn max_threads() -> u32 {
+    4 * std::thread::available_parallelism().map_or(1, |n| n.get() as u32)
+}
+
+/// An engine failure with its exit code: bad input 2, anything else 1.
+fn engine_failure(e: EngineError) -> Failure {
+    match e {
+        EngineError::Input(e) => Failure::input(e.to_string()),
+        other => Failure { code: 1, message: other.to_string() },
+    }
 }
 
 fn run(command: Command) -> Result<(), Failure> {
@@ -242,8 +242,11 @@ fn run(command: Command) -> Result<(), Failure> {
             quiet,
             solver_log,
         } => {
-            if threads == 0 {
-                return Err(Failure::input("--threads must be at least 1"));
+            if threads == 0 || threads > max_threads() {
+                return Err(Failure::input(format!(
+                    "--threads {threads}: must lie between 1 and {} (4 × the machine's cores)",
+                    max_threads()
+                )));
             }
             if time_limit.is_some_and(|t| !(t.is_finite() && t > 0.0)) {
                 return Err(Failure::input("--time-limit must be a positive number of seconds"));
@@ -269,67 +272,51 @@ fn run(command: Command) -> Result<(), Failure> {
                 solver_log,
                 ..SolveOptions::default()
             };
-            let solution =
-                sanlian_solver::solve(&prep, &opts).map_err(|e| Failure { code: 1, message: e.to_string() })?;
+            let solved = sanlian_engine::solve(&prep, &opts).map_err(engine_failure)?;
+            // Every output is staged first and all are renamed together: all or nothing.
+            let mut staged = Staged::default();
             if let Some(dir) = &write_model {
                 std::fs::create_dir_all(dir)
                     .map_err(|e| Failure { code: 1, message: format!("cannot create {}: {e}", dir.display()) })?;
-                for m in &solution.models {
-                    write_atomic(&dir.join(format!("{}.mps", m.name)), &m.mps)?;
+                for m in &solved.models {
+                    staged.add(&dir.join(format!("{}.mps", m.name)), &m.mps)?;
                 }
             }
-            match solution.outcome {
-                Outcome::Infeasible(certs) => {
-                    println!("{}", summary::infeasible(&prep, &certs));
+            match solved.answer {
+                Answer::Infeasible(certs) => {
+                    staged.commit()?;
+                    say!("{}", summary::infeasible(&prep, &certs));
                     Err(Failure { code: 1, message: "infeasible in strict mode; see the certificates above".into() })
                 }
-                Outcome::Planned(plan) => {
-                    let report = sanlian_check::check(&prep, &plan);
+                Answer::Planned(checked) => {
+                    let plan = checked.plan();
                     if !quiet {
-                        println!("{}", summary::plan(&prep, &plan, &report));
+                        say!("{}", summary::plan(&prep, plan, checked.report()));
                     }
-                    if !report.is_valid() {
-                        let list: Vec<String> = report.violations.iter().map(|v| v.to_string()).collect();
-                        return Err(Failure {
-                            code: 1,
-                            message: format!(
-                                "internal error: the checker rejects the solver's plan, nothing written:\n{}",
-                                list.join("\n")
-                            ),
-                        });
-                    }
-                    // Files that can fail to build are built before anything is written.
                     let internal = |e: sanlian_files::FilesError| Failure { code: 1, message: e.to_string() };
-                    let workbook = xlsx
-                        .as_ref()
-                        .map(|_| sanlian_files::plan_xlsx(&inst, &plan, None))
-                        .transpose()
-                        .map_err(internal)?;
-                    let calendar = ics
-                        .as_ref()
-                        .map(|_| sanlian_files::ics(&inst, &plan, None, now_utc()))
-                        .transpose()
-                        .map_err(internal)?;
                     if let Some(out) = &output {
-                        let json = serde_json::to_string_pretty(&plan).expect("plans serialise");
-                        write_atomic(out, &(json + "\n"))?;
-                        eprintln!("plan written to {}", out.display());
+                        let json = serde_json::to_string_pretty(plan).expect("plans serialise");
+                        staged.add(out, json + "\n")?;
                     }
                     if let Some(path) = &table {
-                        write_atomic(path, table::csv(&inst, &plan))?;
-                        eprintln!("table written to {}", path.display());
+                        staged.add(path, table::csv(&inst, plan))?;
                     }
                     if let Some(path) = &map {
-                        write_atomic(path, map::svg(&inst, &plan))?;
-                        eprintln!("map written to {}", path.display());
+                        staged.add(path, map::svg(&inst, plan))?;
                     }
-                    if let (Some(path), Some(bytes)) = (&xlsx, workbook) {
-                        write_atomic(path, bytes)?;
-                        eprintln!("workbook written to {}", path.display());
+                    if let Some(path) = &xlsx {
+                        staged.add(path, sanlian_files::plan_xlsx(&inst, plan, None).map_err(internal)?)?;
                     }
-                    if let (Some(path), Some(text)) = (&ics, calendar) {
-                        write_atomic(path, text)?;
-                        eprintln!("calendar written to {}", path.display());
+                    if let Some(path) = &ics {
+                        staged.add(path, sanlian_files::ics(&inst, plan, None, now_utc()).map_err(internal)?)?;
+                    }
+                    staged.commit()?;
+                    for (what, path) in
+                        [("plan", &output), ("table", &table), ("map", &map), ("workbook", &xlsx), ("calendar", &ics)]
+                    {
+                        if let Some(path) = path {
+                            eprintln!("{what} written to {}", path.display());
+                        }
                     }
                     Ok(())
                 }
@@ -337,10 +324,10 @@ fn run(command: Command) -> Result<(), Failure> {
         }
         Command::Check { instance, plan } => {
             let inst = load_instance(&instance)?;
-            let prep = Prepared::new(&inst).map_err(|e| Failure::input(format!("{}: {e}", instance.display())))?;
             let plan = load_plan(&plan)?;
-            let report = sanlian_check::check(&prep, &plan);
-            println!("{}", summary::check(&report));
+            let report = sanlian_check::check(&inst, &plan)
+                .map_err(|e| Failure::input(format!("{}: {e}", instance.display())))?;
+            say!("{}", summary::check(&report));
             if report.is_valid() {
                 Ok(())
             } else {
@@ -371,7 +358,7 @@ fn run(command: Command) -> Result<(), Failure> {
             match output {
                 Some(path) => write_atomic(&path, &json),
                 None => {
-                    print!("{json}");
+                    say!("{}", json.trim_end());
                     Ok(())
                 }
             }

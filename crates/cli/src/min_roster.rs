@@ -8,7 +8,7 @@ use sanlian_model::{Level, Prepared};
 use sanlian_solver::min_roster::{min_roster, MinRosterError, Selection};
 use sanlian_solver::SolveOptions;
 
-use crate::{load_instance, write_atomic, Failure};
+use crate::{load_instance, Failure, Staged};
 
 /// Arguments of `sanlian min-roster`.
 #[derive(clap::Args)]
@@ -73,15 +73,15 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let m = match min_roster(&prep, &sel, &opts) {
         Ok(m) => m,
         Err(MinRosterError::Infeasible(certs)) | Err(MinRosterError::Reduced(certs)) => {
-            println!("{}", certificates_with_names(&certs, &names));
+            say!("{}", certificates_with_names(&certs, &names));
             return Err(Failure { code: 1, message: "no strict plan exists even with every selected cadre".into() });
         }
         Err(e) => return Err(Failure { code: 1, message: e.to_string() }),
     };
-    let reduced =
-        Prepared::new(&m.reduced_instance).map_err(|e| Failure { code: 1, message: format!("internal error: {e}") })?;
-    let report = sanlian_check::check(&reduced, &m.plan);
-    println!(
+    let rules = sanlian_check::Rules::new(&m.reduced_instance)
+        .map_err(|e| Failure { code: 1, message: format!("internal error: {e}") })?;
+    let checked = sanlian_check::certify(&rules, m.plan.clone());
+    say!(
         "{}: at least {} of the {} {} are needed for a strict plan ({} can stay home).",
         inst.name,
         m.minimum,
@@ -89,42 +89,43 @@ pub fn run(args: Args) -> Result<(), Failure> {
         sel.describe(),
         m.unused.len()
     );
-    println!("Proof that {} are not enough ({:?}): {}", m.minimum.saturating_sub(1), m.proof_kind, m.proof);
+    say!("Proof that {} are not enough ({:?}): {}", m.minimum.saturating_sub(1), m.proof_kind, m.proof);
     for (rule, bound) in &m.counting_by_rule {
-        println!("  counting bound {rule}: {bound}");
+        say!("  counting bound {rule}: {bound}");
     }
     for c in &m.lower_bound_certificates {
-        println!("  [{}] need {} > supply {} without the selected cadres: {}", c.rule, c.need, c.supply, c.message);
-        println!("       counties: {}", c.counties.join(" "));
+        say!("  [{}] need {} > supply {} without the selected cadres: {}", c.rule, c.need, c.supply, c.message);
+        say!("       counties: {}", c.counties.join(" "));
     }
     for st in &m.stages {
-        println!("  {:<3} {} = {:.2} (bound {:.2}, gap {:.1e})", st.id, st.name, st.objective, st.bound, st.gap);
+        say!("  {:<3} {} = {:.2} (bound {:.2}, gap {:.1e})", st.id, st.name, st.objective, st.bound, st.gap);
     }
-    println!("Left at home: {}", m.unused.join(" "));
+    say!("Left at home: {}", m.unused.join(" "));
     let s1 = m.plan.stages.iter().find(|s| s.id == "S1").map(|s| s.objective).unwrap_or(f64::NAN);
-    println!("Plan at the minimum: S1 {s1:.2}, coverage {}/{}", m.plan.coverage.total, m.plan.coverage.townships);
-    if !report.is_valid() {
+    say!("Plan at the minimum: S1 {s1:.2}, coverage {}/{}", m.plan.coverage.total, m.plan.coverage.townships);
+    let checked = checked.map_err(|report| {
         let list: Vec<String> = report.violations.iter().map(|v| v.to_string()).collect();
-        return Err(Failure {
+        Failure {
             code: 1,
             message: format!("internal error: the checker rejects the plan at the minimum:\n{}", list.join("\n")),
-        });
-    }
-    println!("Checker: valid (on the reduced instance)");
+        }
+    })?;
+    say!("Checker: valid (on the reduced instance)");
+    let mut staged = Staged::default();
     if let Some(dir) = &args.write_model {
         std::fs::create_dir_all(dir)
             .map_err(|e| Failure { code: 1, message: format!("cannot create {}: {e}", dir.display()) })?;
         for model in &m.models {
-            write_atomic(&dir.join(format!("{}.mps", model.name)), &model.mps)?;
+            staged.add(&dir.join(format!("{}.mps", model.name)), &model.mps)?;
         }
     }
     if let Some(path) = &args.reduced_instance {
-        write_atomic(path, &(serde_json::to_string_pretty(&m.reduced_instance).expect("serialises") + "\n"))?;
+        staged.add(path, serde_json::to_string_pretty(&m.reduced_instance).expect("serialises") + "\n")?;
     }
     if let Some(path) = &args.output {
-        write_atomic(path, &(serde_json::to_string_pretty(&m.plan).expect("serialises") + "\n"))?;
+        staged.add(path, serde_json::to_string_pretty(checked.plan()).expect("serialises") + "\n")?;
     }
-    Ok(())
+    staged.commit()
 }
 
 fn certificates_with_names(certs: &[sanlian_model::Certificate], names: &Names) -> String {

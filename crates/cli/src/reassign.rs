@@ -6,7 +6,7 @@ use sanlian_explain::render::Lang;
 use sanlian_explain::replan::{reassign, ReplanError};
 use sanlian_model::{Events, PlanMode, Prepared};
 
-use crate::{load_instance, load_plan, read, summary, write_atomic, Failure, ModeArg};
+use crate::{load_instance, load_plan, read, summary, Failure, ModeArg, Staged};
 
 /// Arguments of `sanlian reassign`.
 #[derive(clap::Args)]
@@ -30,6 +30,11 @@ pub struct Args {
     /// Wall-clock limit, seconds.
     #[arg(long, allow_negative_numbers = true)]
     time_limit: Option<f64>,
+    /// Repair a plan in force that breaks the rules, explicitly: every decision may change,
+    /// the past included, and the report lists each violation it had to change. Without it
+    /// such a plan is refused (exit 2), since re-planning keeps the past as it was.
+    #[arg(long)]
+    repair_invalid: bool,
 }
 
 /// Run `sanlian reassign`.
@@ -45,28 +50,36 @@ pub fn run(args: Args) -> Result<(), Failure> {
         ModeArg::Strict => PlanMode::Strict,
         ModeArg::BestEffort => PlanMode::BestEffort,
     };
-    let replan = reassign(&inst, &old, &events, mode, args.time_limit).map_err(|e| match e {
+    let replan = reassign(&inst, &old, &events, mode, args.time_limit, args.repair_invalid).map_err(|e| match e {
         ReplanError::Instance(_) => Failure::input(format!("{}: {e}", args.instance.display())),
-        ReplanError::Mismatch(_) => Failure::input(format!("{}: {e}", args.plan.display())),
+        ReplanError::Mismatch(_) | ReplanError::InvalidBase(_) => {
+            Failure::input(format!("{}: {e}", args.plan.display()))
+        }
         ReplanError::Events(_) => Failure::input(format!("{}: {e}", args.events.display())),
         ReplanError::Solve(_) => Failure { code: 1, message: e.to_string() },
         ReplanError::Rejected(_) => Failure { code: 1, message: format!("{e}\nnothing written") },
     })?;
-    let Some(plan) = &replan.plan else {
+    let Some(plan) = replan.plan.as_ref().map(|p| p.plan()) else {
         let next = Prepared::new(&replan.instance).map_err(|e| Failure::input(e.to_string()))?;
-        println!("{}", summary::infeasible(&next, &replan.certificates));
+        say!("{}", summary::infeasible(&next, &replan.certificates));
         if replan.best_effort.is_some() {
-            println!("\nThe best-effort repair (not written; run with --mode best-effort to write it):");
-            println!("{}", replan.report(&old, Lang::En));
+            say!("\nThe best-effort repair (not written; run with --mode best-effort to write it):");
+            say!("{}", replan.report(&old, Lang::En));
         }
         return Err(Failure { code: 1, message: "no valid repair in strict mode; see the certificates above".into() });
     };
-    println!("{}", replan.report(&old, Lang::En));
-    println!("Checker: valid on the instance with the events applied; nothing before {} changed", replan.date);
+    say!("{}", replan.report(&old, Lang::En));
+    if replan.base_violations.is_empty() {
+        say!("Checker: valid on the instance with the events applied; nothing before {} changed", replan.date);
+    } else {
+        say!("Checker: valid on the instance with the events applied (an explicit repair: the past may have changed)");
+    }
     if let Some(out) = &args.output {
         let inst_path = args.new_instance.clone().unwrap_or_else(|| out.with_extension("instance.json"));
-        write_atomic(&inst_path, &(serde_json::to_string_pretty(&replan.instance).expect("serialises") + "\n"))?;
-        write_atomic(out, &(serde_json::to_string_pretty(plan).expect("serialises") + "\n"))?;
+        let mut staged = Staged::default();
+        staged.add(&inst_path, serde_json::to_string_pretty(&replan.instance).expect("serialises") + "\n")?;
+        staged.add(out, serde_json::to_string_pretty(plan).expect("serialises") + "\n")?;
+        staged.commit()?;
         eprintln!("repaired plan written to {} (its instance: {})", out.display(), inst_path.display());
     }
     Ok(())

@@ -59,10 +59,16 @@ pub fn run(args: Args) -> Result<(), Failure> {
             sweep.chars().map(|c| if c.is_alphanumeric() || c == '_' || c == '-' { c } else { '_' }).collect();
         write_atomic(&out.join(format!("chart-{file}.svg")), chart_svg(&rows, sweep))?;
     }
-    println!("{}: {} variants of {} ({} sweeps)", spec.name, rows.len(), base.name, sweeps.len());
-    println!(
+    say!("{}: {} variants of {} ({} sweeps)", spec.name, rows.len(), base.name, sweeps.len());
+    say!(
         "{:<28} {:<22} {:>8} {:>9} {:>10} {:>14} {:>8}",
-        "sweep", "parameter", "value", "feasible", "coverage", "S1", "seconds"
+        "sweep",
+        "parameter",
+        "value",
+        "feasible",
+        "coverage",
+        "S1",
+        "seconds"
     );
     for r in &rows {
         let s1 = r.s1_cost.map(|v| format!("{v:.0}")).unwrap_or_else(|| "—".into());
@@ -74,11 +80,17 @@ pub fn run(args: Args) -> Result<(), Failure> {
         } else {
             "no"
         };
-        println!(
+        say!(
             "{:<28} {:<22} {:>8} {:>9} {:>10} {:>14} {:>8.2}",
-            r.sweep, r.parameter, r.value, feasible, cov, s1, r.seconds
+            r.sweep,
+            r.parameter,
+            r.value,
+            feasible,
+            cov,
+            s1,
+            r.seconds
         );
     }
-    println!("written: {}/scenarios.csv, scenarios.json and {} chart(s)", out.display(), sweeps.len());
+    say!("written: {}/scenarios.csv, scenarios.json and {} chart(s)", out.display(), sweeps.len());
     Ok(())
 }

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use sanlian_check::Report;
+use sanlian_check::{Report, Verdict};
 use sanlian_explain::render::{pad, yuan};
 use sanlian_model::{Certificate, Level, Plan, PlanMode, Prepared};
 
@@ -47,7 +47,12 @@ pub fn plan(prep: &Prepared, plan: &Plan, report: &Report) -> String {
     );
     let _ = writeln!(s, "\nStages (objective · proven bound · gap · model size · time):");
     for st in &plan.stages {
-        let proof = if st.proven_optimal { "proven optimal" } else { "NOT proven (time limit)" };
+        let verdict = report.stages.iter().find(|c| c.id == st.id).map(|c| c.verdict);
+        let proof = match (st.proven_optimal, verdict) {
+            (false, _) => "NOT proven (time limit)",
+            (true, Some(Verdict::Certified)) => "proven optimal, certified by the checker",
+            (true, _) => "proven optimal (bound from the MILP solver, not independently certified)",
+        };
         let _ = writeln!(
             s,
             "  {:<4} {} {:>14.2} · {:>14.2} · {:.1e} · {}×{} in {} model(s) · {:.3} s · {proof}",
@@ -168,6 +173,21 @@ pub fn check(report: &Report) -> String {
         for x in &report.violations {
             let _ = writeln!(s, "  {x}");
         }
+    }
+    for st in &report.stages {
+        let line = match (st.verdict, st.certified_bound) {
+            (Verdict::Certified, Some(b)) => {
+                format!("proven optimal: the bound its proof gives, {b:.2}, meets the objective")
+            }
+            (Verdict::NotProven, Some(b)) => format!("not proven: the bound its proof gives is {b:.2}"),
+            _ => "bound from the MILP solver, not independently certified".to_string(),
+        };
+        let unknown = if st.unknown_rows > 0 {
+            format!(" ({} dual(s) on rows the checker does not derive were counted as 0)", st.unknown_rows)
+        } else {
+            String::new()
+        };
+        let _ = writeln!(s, "  {:<4} {line}{unknown}", st.id);
     }
     let _ = write!(
         s,

@@ -82,7 +82,7 @@ pub(crate) struct Decisions {
 }
 
 fn read(prep: &Prepared, plan: &Plan) -> Result<(Decisions, Vec<String>), ExplainError> {
-    let report = sanlian_check::check(prep, plan);
+    let report = sanlian_check::check(prep.inst, plan).map_err(|e| ExplainError::Unknown(e.to_string()))?;
     let mismatches: Vec<String> = report.mismatches();
     if !mismatches.is_empty() {
         return Err(ExplainError::Mismatch(mismatches));

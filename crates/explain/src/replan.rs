@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use sanlian_check::{certify, CheckedPlan, Rules};
 use sanlian_model::{Certificate, Events, Instance, Plan, PlanMode, Prepared};
 use sanlian_solver::repair::{baselines, changes, pinned_differences, repair, successor_problems, Baseline, Change};
 use sanlian_solver::{Outcome, SolveError, SolveOptions};
@@ -22,6 +23,10 @@ pub enum ReplanError {
     /// The plan does not belong to the instance.
     #[error("the plan does not belong to this instance:\n  {}", .0.join("\n  "))]
     Mismatch(Vec<String>),
+    /// The plan in force breaks the rules (§7: it must be valid); `--repair-invalid` asks
+    /// for an explicit repair instead.
+    #[error("the plan in force is not valid, so it cannot be re-planned (PLANNING_RULES §7); its violations:\n  {}\nrepair it explicitly with --repair-invalid, which may change decisions before the date", .0.join("\n  "))]
+    InvalidBase(Vec<String>),
     /// The events do not fit the instance (the message names `events[i]`).
     #[error("{0}")]
     Events(String),
@@ -38,66 +43,85 @@ pub enum ReplanError {
 pub struct Replan {
     /// The instance with the events applied: the repaired plan belongs to it.
     pub instance: Instance,
-    /// The earliest event date; every decision before it is kept.
+    /// The earliest event date; every decision before it is kept (unless the repair is
+    /// explicit: see `base_violations`).
     pub date: NaiveDate,
     /// Ids of the cadres who leave.
     pub leavers: Vec<String>,
-    /// The repaired plan, re-verified by the checker (none when strict repair is impossible).
-    pub plan: Option<Plan>,
-    /// Why strict repair is impossible, counted with the pinned groups.
+    /// The repaired plan, accepted by the checker on `instance` (none when strict repair is
+    /// impossible).
+    pub plan: Option<CheckedPlan>,
+    /// Why strict repair is impossible, counted with the pinned decisions.
     pub certificates: Vec<Certificate>,
-    /// When strict repair is impossible: the best-effort repair, for the planner to consider.
-    pub best_effort: Option<Plan>,
-    /// The changed decisions after the date, of `plan` (or of `best_effort`).
+    /// When strict repair is impossible: the best-effort repair, checked, for the planner to
+    /// consider.
+    pub best_effort: Option<CheckedPlan>,
+    /// The changed decisions after the date (every decision, for an explicit repair), of
+    /// `plan` (or of `best_effort`).
     pub changes: Vec<Change>,
     /// Ids of the cadres who join (no baseline).
     pub joiners: Vec<String>,
+    /// An explicit repair (`repair_invalid`) of a plan that was not valid: its violations,
+    /// which the repair had to change, the past included.
+    pub base_violations: Vec<String>,
 }
 
 /// Apply `events` to `inst`, repair `old` from the earliest event date in `mode`, and
 /// re-verify the result: valid on the new instance and unchanged before the date.
+///
+/// `old` must be a valid plan of `inst` (§7); with `repair_invalid` an invalid one is
+/// repaired explicitly instead: nothing is pinned, the fewest decisions of the whole plan
+/// change, and its violations are listed in [`Replan::base_violations`].
 pub fn reassign(
     inst: &Instance,
     old: &Plan,
     events: &Events,
     mode: PlanMode,
     time_limit: Option<f64>,
+    repair_invalid: bool,
 ) -> Result<Replan, ReplanError> {
-    let prep = Prepared::new(inst).map_err(|e| ReplanError::Instance(e.to_string()))?;
-    let mismatch: Vec<String> = sanlian_check::check(&prep, old).mismatches();
+    let report = sanlian_check::check(inst, old).map_err(|e| ReplanError::Instance(e.to_string()))?;
+    let mismatch: Vec<String> = report.mismatches();
     if !mismatch.is_empty() {
         return Err(ReplanError::Mismatch(mismatch));
     }
-    let applied = events.apply(inst).map_err(|e| ReplanError::Events(e.to_string()))?;
+    let base_violations: Vec<String> = report.rule_violations().iter().map(|v| v.to_string()).collect();
+    if !base_violations.is_empty() && !repair_invalid {
+        return Err(ReplanError::InvalidBase(base_violations));
+    }
+    let applied = events.apply(inst, old).map_err(|e| ReplanError::Events(e.to_string()))?;
     let next = Prepared::new(&applied.instance).map_err(|e| ReplanError::Events(format!("after the events: {e}")))?;
+    let rules = Rules::new(&applied.instance).map_err(|e| ReplanError::Events(format!("after the events: {e}")))?;
     let base = baselines(&next, old, &applied.baseline);
     let problems = successor_problems(&next, &base);
     if !problems.is_empty() {
         return Err(ReplanError::Events(problems.join("; ")));
     }
+    // An explicit repair pins nothing: every decision may change, and every change counts.
+    let pin_date = if repair_invalid && !base_violations.is_empty() { next.plan_start() } else { applied.date };
     let opts = SolveOptions { mode, time_limit, ..SolveOptions::default() };
-    let (plan, certificates, best_effort) = match repair(&next, applied.date, &base, &opts)?.outcome {
-        Outcome::Planned(plan) => (Some(*plan), Vec::new(), None),
+    let accept = |plan: Plan| -> Result<CheckedPlan, ReplanError> {
+        let pinned = pinned_differences(&next, pin_date, &base, &plan);
+        let checked = certify(&rules, plan)
+            .map_err(|report| ReplanError::Rejected(report.violations.iter().map(|v| v.to_string()).collect()))?;
+        if !pinned.is_empty() {
+            return Err(ReplanError::Rejected(pinned));
+        }
+        Ok(checked)
+    };
+    let (plan, certificates, best_effort) = match repair(&next, pin_date, &base, &opts)?.outcome {
+        Outcome::Planned(plan) => (Some(accept(*plan)?), Vec::new(), None),
         Outcome::Infeasible(certs) => {
             let offer = SolveOptions { mode: PlanMode::BestEffort, ..opts };
-            let be = match repair(&next, applied.date, &base, &offer).map(|s| s.outcome) {
-                Ok(Outcome::Planned(be)) => Some(*be),
+            let be = match repair(&next, pin_date, &base, &offer).map(|s| s.outcome) {
+                Ok(Outcome::Planned(be)) => Some(accept(*be)?),
                 _ => None,
             };
             (None, certs, be)
         }
     };
-    if let Some(p) = &plan {
-        let verdict = sanlian_check::check(&next, p);
-        let pinned = pinned_differences(&next, applied.date, &base, p);
-        if !verdict.is_valid() || !pinned.is_empty() {
-            return Err(ReplanError::Rejected(
-                verdict.violations.iter().map(|v| v.to_string()).chain(pinned).collect(),
-            ));
-        }
-    }
-    let shown = plan.as_ref().or(best_effort.as_ref());
-    let list = shown.map(|p| changes(&next, applied.date, &base, p)).unwrap_or_default();
+    let shown = plan.as_ref().or(best_effort.as_ref()).map(CheckedPlan::plan);
+    let list = shown.map(|p| changes(&next, pin_date, &base, p)).unwrap_or_default();
     let joiners = joiners(&next, &base);
     Ok(Replan {
         date: applied.date,
@@ -107,6 +131,7 @@ pub fn reassign(
         best_effort,
         changes: list,
         joiners,
+        base_violations: if repair_invalid { base_violations } else { Vec::new() },
         instance: applied.instance,
     })
 }
@@ -135,7 +160,7 @@ pub struct ReplanSummary {
 impl Replan {
     /// The plan this re-plan shows: the repaired plan, or the best-effort offer.
     pub fn shown(&self) -> Option<&Plan> {
-        self.plan.as_ref().or(self.best_effort.as_ref())
+        self.plan.as_ref().or(self.best_effort.as_ref()).map(CheckedPlan::plan)
     }
 
     /// The numbers of this re-plan against the old plan.
@@ -160,6 +185,17 @@ impl Replan {
         let name_of =
             |id: &str| self.instance.cadres.iter().find(|c| c.id == id).map(|c| c.name.as_str()).unwrap_or("");
         let mut s = String::new();
+        if !self.base_violations.is_empty() {
+            let n = self.base_violations.len();
+            let _ = if zh {
+                writeln!(s, "显式修复：原方案有 {n} 处违规，修复时可改变生效日期之前的决定：")
+            } else {
+                writeln!(s, "Explicit repair: the plan in force had {n} violation(s), which the repair changed (the past included):")
+            };
+            for v in &self.base_violations {
+                let _ = writeln!(s, "  {v}");
+            }
+        }
         let (date, n) = (self.date, self.changes.len());
         let _ = if zh {
             writeln!(s, "自 {date} 起重新规划：生效日期后改变的决定 {n} 项（§7：按干部和年度计的工作组、乡镇、驻点月份、工作日）")

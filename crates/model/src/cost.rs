@@ -16,6 +16,19 @@ pub fn round_trips_per_year(p: &Parameters, mode: Mode, blocks: u32) -> f64 {
     }
 }
 
+/// Round trips in a year served only in part (a share `share` of its window months):
+/// `trips_per_month` per block month, plus for weekly and mixed modes one per planned week,
+/// max(0, weeks_per_year × share − 4.3 × block months).
+pub fn round_trips_part_year(p: &Parameters, mode: Mode, blocks: u32, share: f64) -> f64 {
+    let block_trips = (blocks * p.trips_per_month) as f64;
+    match mode {
+        Mode::Blocks => block_trips,
+        Mode::Weekly | Mode::Mixed => {
+            block_trips + (p.weeks_per_year * share - WEEKS_PER_BLOCK_MONTH * blocks as f64).max(0.0)
+        }
+    }
+}
+
 /// Travel cost of `round_trips` round trips over `road_km`: trips × 2 × km × fare.
 pub fn travel_cost(p: &Parameters, round_trips: f64, road_km: f64) -> f64 {
     round_trips * 2.0 * road_km * p.fare_per_km

@@ -5,7 +5,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::validate::parse_month;
-use crate::{Cadre, InputError, Instance, Problem};
+use crate::{Cadre, InputError, Instance, Plan, Problem};
 
 /// An events file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -82,19 +82,20 @@ pub struct Applied {
 }
 
 impl Events {
-    /// Parse an events file, naming the line and column of a syntax error.
+    /// Parse an events file, naming the line and column of a syntax error (a leading
+    /// byte-order mark is accepted).
     pub fn from_json(text: &str) -> Result<Events, InputError> {
-        serde_json::from_str(text).map_err(|e| InputError::Json {
-            what: "events",
-            line: e.line(),
-            column: e.column(),
-            message: e.to_string(),
-        })
+        crate::validate::from_json("events", text)
     }
 
-    /// Apply the events to `inst`, checking each against the instance: every problem is
-    /// reported with the event's place (`events[2].cadre`).
-    pub fn apply(&self, inst: &Instance) -> Result<Applied, InputError> {
+    /// Apply the events to `inst`, whose plan in force is `base`, checking each against the
+    /// instance: every problem is reported with the event's place (`events[2].cadre`). Events
+    /// are read in file order, so a later event may name a cadre an earlier one added.
+    ///
+    /// In a year served only in part, H8 asks for the blocks still owed (§7): a leaver owes
+    /// the blocks `base` gave it before the date, a successor the blocks of its own mode that
+    /// its predecessor had not taken before the date; both are written to `blocks_owed`.
+    pub fn apply(&self, inst: &Instance, base: &Plan) -> Result<Applied, InputError> {
         let mut problems = Vec::new();
         let mut add = |path: String, message: String| problems.push(Problem { path, message });
         if self.events.is_empty() {
@@ -103,13 +104,15 @@ impl Events {
         let p = &inst.parameters;
         let (plan_first, plan_last) =
             (NaiveDate::from_ymd_opt(inst.first_year, 1, 1), NaiveDate::from_ymd_opt(inst.first_year + 1, 12, 31));
-        let start = crate::cost::month_days(inst.first_year, p.window_first_month.clamp(1, 12)).0;
+        let window_start =
+            |year: i32| crate::cost::month_days(year.clamp(1, 9999), p.window_first_month.clamp(1, 12)).0;
+        let start = window_start(inst.first_year);
         let mut out = inst.clone();
         let mut baseline: Vec<Option<String>> = inst.cadres.iter().map(|c| Some(c.id.clone())).collect();
         let mut leavers: Vec<String> = Vec::new();
         let mut removed: Vec<String> = Vec::new();
-        let mut ids: std::collections::HashSet<String> = inst.cadres.iter().map(|c| c.id.clone()).collect();
-        let known = |id: &str| inst.cadres.iter().position(|c| c.id == id);
+        // Where each cadre added or changed by an event came from, for locating its problems.
+        let mut origin: std::collections::HashMap<String, (usize, &'static str)> = std::collections::HashMap::new();
         for (i, e) in self.events.iter().enumerate() {
             let at = |field: &str| format!("events[{i}].{field}");
             let date = e.date();
@@ -120,10 +123,27 @@ impl Events {
                 );
                 continue;
             }
+            let known = |out: &Instance, id: &str| out.cadres.iter().position(|c| c.id == id);
+            let taken = |id: &str, year: i32| -> u32 {
+                base.assignments
+                    .iter()
+                    .find(|a| a.cadre == id)
+                    .and_then(|a| a.years.iter().find(|ya| ya.year == year))
+                    .map_or(0, |ya| {
+                        ya.blocks
+                            .iter()
+                            .filter(|b| {
+                                parse_month(&b.month).is_some_and(|(y, m)| crate::cost::month_days(y, m).0 < date)
+                            })
+                            .count() as u32
+                    })
+            };
+            // A date inside a year's window (after its first day) splits that year.
+            let split_year = (date > window_start(date.year())).then_some(date.year());
             match e {
                 Event::Leave { cadre, .. } | Event::Replace { cadre, .. } => {
-                    let Some(c) = known(cadre) else {
-                        add(at("cadre"), format!("{cadre} is not a cadre of the instance"));
+                    let Some(c) = known(&out, cadre) else {
+                        add(at("cadre"), format!("{cadre} is not a cadre of the instance or of an earlier event"));
                         continue;
                     };
                     if leavers.contains(cadre) {
@@ -131,46 +151,60 @@ impl Events {
                         continue;
                     }
                     leavers.push(cadre.clone());
+                    origin.entry(cadre.clone()).or_insert((i, "date"));
                     // Leaving before its first window starts, the cadre has done nothing yet.
-                    let first_active = if inst.cadres[c].active_in(1) {
-                        start
-                    } else {
-                        start.with_year(inst.first_year + 1).unwrap_or(start)
-                    };
+                    let first_window =
+                        if out.cadres[c].active_in(1) { start } else { window_start(inst.first_year + 1) };
+                    let first_active = out.cadres[c].from.map_or(first_window, |f| f.max(first_window));
                     if date <= first_active {
                         removed.push(cadre.clone());
                     } else {
                         out.cadres[c].until = Some(date);
+                        if let Some(year) = split_year {
+                            let kept = taken(cadre, year);
+                            out.cadres[c].blocks_owed.insert(year, kept);
+                        }
                     }
                     if let Event::Replace { successor, .. } = e {
-                        if !ids.insert(successor.id.clone()) {
+                        if known(&out, &successor.id).is_some() {
                             add(at("successor.id"), format!("{} is already a cadre id", successor.id));
                             continue;
                         }
                         let mut s = successor.clone();
                         s.from = (date > start).then_some(date);
+                        if let Some(year) = split_year {
+                            let own = match s.mode() {
+                                crate::Mode::Blocks => p.blocks_per_year,
+                                crate::Mode::Mixed => p.mixed_blocks_per_year,
+                                crate::Mode::Weekly => 0,
+                            };
+                            s.blocks_owed.insert(year, own.saturating_sub(taken(cadre, year)));
+                        }
+                        origin.insert(s.id.clone(), (i, "successor"));
                         out.cadres.push(s);
                         baseline.push(Some(cadre.clone()));
                     }
                 }
                 Event::Join { cadre, .. } => {
-                    if !ids.insert(cadre.id.clone()) {
+                    if known(&out, &cadre.id).is_some() {
                         add(at("cadre.id"), format!("{} is already a cadre id", cadre.id));
                         continue;
                     }
                     let mut s = cadre.clone();
                     s.from = (date > start).then_some(date);
+                    origin.insert(s.id.clone(), (i, "cadre"));
                     out.cadres.push(s);
                     baseline.push(None);
                 }
                 Event::Unavailable { cadre, months, .. } => {
-                    let Some(c) = known(cadre) else {
-                        add(at("cadre"), format!("{cadre} is not a cadre of the instance"));
+                    let Some(c) = known(&out, cadre) else {
+                        add(at("cadre"), format!("{cadre} is not a cadre of the instance or of an earlier event"));
                         continue;
                     };
                     if months.is_empty() {
                         add(at("months"), "lists no month".into());
                     }
+                    origin.entry(cadre.clone()).or_insert((i, "months"));
                     for (j, m) in months.iter().enumerate() {
                         let path = at(&format!("months[{j}]"));
                         match parse_month(m) {
@@ -194,20 +228,11 @@ impl Events {
         out.cadres.retain(|_| *k.next().expect("one flag per cadre"));
         let mut k = keep.iter();
         baseline.retain(|_| *k.next().expect("one flag per cadre"));
-        if let Err(InputError::Invalid { problems: more, .. }) = out.validate() {
-            let n0 = inst.cadres.len() - removed.len();
-            for mut pr in more {
-                if let Some(idx) = pr
-                    .path
-                    .strip_prefix("cadres[")
-                    .and_then(|r| r.split(']').next())
-                    .and_then(|n| n.parse::<usize>().ok())
-                {
-                    if idx >= n0 {
-                        pr.message = format!("{} (the cadre added by the events)", pr.message);
-                    }
+        if problems.is_empty() {
+            if let Err(InputError::Invalid { problems: more, .. }) = out.validate() {
+                for pr in more {
+                    problems.push(locate(&out, &origin, pr));
                 }
-                problems.push(pr);
             }
         }
         if !problems.is_empty() {
@@ -215,5 +240,23 @@ impl Events {
         }
         let date = self.events.iter().map(Event::date).min().expect("at least one event");
         Ok(Applied { instance: out, date, baseline, leavers })
+    }
+}
+
+/// Move a problem of the instance with the events applied to the event it comes from:
+/// `cadres[40].base.lat` of a joiner becomes `events[2].cadre.base.lat`, a problem of a
+/// cadre an event changed names that event.
+fn locate(out: &Instance, origin: &std::collections::HashMap<String, (usize, &'static str)>, pr: Problem) -> Problem {
+    let Some((idx, rest)) = pr.path.strip_prefix("cadres[").and_then(|r| r.split_once(']')) else { return pr };
+    let Some(cadre) = idx.parse::<usize>().ok().and_then(|n| out.cadres.get(n)) else { return pr };
+    match origin.get(&cadre.id) {
+        Some(&(i, field @ ("cadre" | "successor"))) => {
+            Problem { path: format!("events[{i}].{field}{rest}"), message: pr.message }
+        }
+        Some(&(i, field)) => Problem {
+            path: format!("events[{i}].{field}"),
+            message: format!("{} (cadre {} after the events: {})", pr.message, cadre.id, pr.path),
+        },
+        None => pr,
     }
 }

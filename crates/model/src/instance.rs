@@ -1,5 +1,7 @@
 //! The input: region, roster and parameters (PLANNING_RULES §1).
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::Parameters;
@@ -245,6 +247,12 @@ pub struct Cadre {
     /// Day service ends (exclusive), for a cadre who leaves mid-plan (re-planning, §7).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub until: Option<chrono::NaiveDate>,
+    /// H8 in a calendar year served only in part (§7): the blocks still owed that year when
+    /// they are not the mode's number — a successor's remaining blocks (those its
+    /// predecessor had not yet taken), a leaver's blocks taken before leaving. Re-planning
+    /// sets it; the year's exact count is min(owed, available months served).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub blocks_owed: BTreeMap<i32, u32>,
 }
 
 fn both_years() -> Vec<u8> {
@@ -280,6 +288,7 @@ impl Cadre {
             mode: None,
             from: None,
             until: None,
+            blocks_owed: BTreeMap::new(),
         }
     }
 
@@ -310,13 +319,9 @@ impl Cadre {
 
 impl Instance {
     /// Parse an instance from JSON text, naming the line and column of a syntax error.
+    /// A leading byte-order mark is accepted.
     pub fn from_json(text: &str) -> Result<Instance, crate::InputError> {
-        serde_json::from_str(text).map_err(|e| crate::InputError::Json {
-            what: "instance",
-            line: e.line(),
-            column: e.column(),
-            message: e.to_string(),
-        })
+        crate::validate::from_json("instance", text)
     }
 
     /// The calendar year of plan year index `y` (0 or 1).

@@ -11,6 +11,7 @@ pub mod cost;
 pub mod events;
 pub mod geo;
 pub mod instance;
+pub mod optimality;
 pub mod params;
 pub mod plan;
 pub mod prepared;
@@ -21,7 +22,10 @@ pub use instance::{Cadre, City, County, CountyKind, Instance, Level, Mode, Point
 pub use params::Parameters;
 pub use plan::{
     Block, CadreAssignment, CadreCost, Certificate, CertificateKind, Coverage, FormerLeader, Group, GroupCost, Plan,
-    PlanMode, Shortfall, StageReport, StageStatus, UnitCost, YearAssignment,
+    PlanMode, Proof, Shortfall, StagePart, StageReport, StageStatus, UnitCost, YearAssignment,
 };
 pub use prepared::{Prepared, YearIdx};
 pub use validate::{InputError, Problem};
+
+/// The version of `PLANNING_RULES.md` this engine implements; every plan echoes it.
+pub const CONTRACT_VERSION: &str = "1.1";

@@ -45,6 +45,35 @@ pub struct Parameters {
     pub priority_first_year_value: f64,
 }
 
+/// The documented range of every parameter (docs/input-format.md): wide enough for any
+/// real policy, narrow enough that every model coefficient stays finite and far inside
+/// HiGHS's limits (its infinity is 1e20).
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Largest distance (nearby_km), km: half the Earth's circumference.
+    pub max_km: f64,
+    /// Largest count parameter (min_upper_per_group, max_cadres_per_township_year).
+    pub max_count: u32,
+    /// Largest road_factor.
+    pub max_factor: f64,
+    /// Largest trips_per_month.
+    pub max_trips_per_month: u32,
+    /// Largest fare_per_km, yuan.
+    pub max_fare_per_km: f64,
+    /// Largest money or S2 value (lodging, meals, penalty, bonus, match and priority values).
+    pub max_value: f64,
+}
+
+/// The parameter ranges in force.
+pub const LIMITS: Limits = Limits {
+    max_km: 20_000.0,
+    max_count: 10_000,
+    max_factor: 10.0,
+    max_trips_per_month: 100,
+    max_fare_per_km: 1_000.0,
+    max_value: 1_000_000.0,
+};
+
 /// Weeks of a block month in the weekly-trip count (§4: "4.3 × block months").
 pub const WEEKS_PER_BLOCK_MONTH: f64 = 4.3;
 
@@ -120,14 +149,22 @@ impl Parameters {
             format!("{} exceeds the {w} months of the window", p.mixed_blocks_per_year),
         );
         need(
-            p.nearby_km.is_finite() && p.nearby_km > 0.0,
+            p.nearby_km.is_finite() && p.nearby_km > 0.0 && p.nearby_km <= LIMITS.max_km,
             "nearby_km",
-            format!("{} must be a positive distance", p.nearby_km),
+            format!("{} must be a distance in (0, {}] km", p.nearby_km, LIMITS.max_km),
         );
         need(
-            p.max_cadres_per_township_year >= 1,
+            p.min_upper_per_group <= LIMITS.max_count,
+            "min_upper_per_group",
+            format!("{} must be a count in [0, {}]", p.min_upper_per_group, LIMITS.max_count),
+        );
+        need(
+            (1..=LIMITS.max_count).contains(&p.max_cadres_per_township_year),
             "max_cadres_per_township_year",
-            "0 leaves no room to cover any township; it must be at least 1".into(),
+            format!(
+                "{} must be a count in [1, {}]: 0 leaves no room to cover any township",
+                p.max_cadres_per_township_year, LIMITS.max_count
+            ),
         );
         need(
             p.max_department_away_share > 0.0 && p.max_department_away_share <= 1.0,
@@ -135,19 +172,22 @@ impl Parameters {
             format!("{} is outside (0, 1]", p.max_department_away_share),
         );
         need(
-            p.road_factor.is_finite() && p.road_factor > 0.0,
+            p.road_factor.is_finite() && p.road_factor > 0.0 && p.road_factor <= LIMITS.max_factor,
             "road_factor",
-            format!("{} must be positive", p.road_factor),
+            format!("{} must lie in (0, {}]", p.road_factor, LIMITS.max_factor),
         );
         need(
-            p.trips_per_month >= 1,
+            (1..=LIMITS.max_trips_per_month).contains(&p.trips_per_month),
             "trips_per_month",
-            "0 trips per block month is not a block; it must be at least 1".into(),
+            format!(
+                "{} must lie in [1, {}]: 0 trips per block month is not a block",
+                p.trips_per_month, LIMITS.max_trips_per_month
+            ),
         );
         need(
-            p.fare_per_km.is_finite() && p.fare_per_km >= 0.0,
+            p.fare_per_km.is_finite() && p.fare_per_km >= 0.0 && p.fare_per_km <= LIMITS.max_fare_per_km,
             "fare_per_km",
-            format!("{} must not be negative", p.fare_per_km),
+            format!("{} must lie in [0, {}] yuan per km", p.fare_per_km, LIMITS.max_fare_per_km),
         );
         need(
             p.weeks_per_year.is_finite()
@@ -170,7 +210,11 @@ impl Parameters {
             ("match_value", p.match_value),
             ("priority_first_year_value", p.priority_first_year_value),
         ] {
-            need(v.is_finite() && v >= 0.0, field, format!("{v} must be a non-negative number"));
+            need(
+                v.is_finite() && (0.0..=LIMITS.max_value).contains(&v),
+                field,
+                format!("{v} must lie in [0, {}]", LIMITS.max_value),
+            );
         }
         out
     }

@@ -22,6 +22,9 @@ pub enum PlanMode {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Plan {
+    /// Version of PLANNING_RULES the plan was made under ([`crate::CONTRACT_VERSION`]).
+    #[serde(default)]
+    pub contract: String,
     /// Name of the instance this plan answers.
     pub instance: String,
     /// First plan year.
@@ -48,6 +51,14 @@ pub struct Plan {
     pub seconds: f64,
 }
 
+impl Plan {
+    /// Parse a plan from JSON text, naming the line and column of a syntax error (a leading
+    /// byte-order mark is accepted).
+    pub fn from_json(text: &str) -> Result<Plan, crate::InputError> {
+        crate::validate::from_json("plan", text)
+    }
+}
+
 /// A county working group.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -64,18 +75,20 @@ pub struct Group {
     pub members: Vec<String>,
     /// Member count per level.
     pub by_level: BTreeMap<Level, usize>,
-    /// Leaders before `leader`, each until the day its service ended (re-planning, §7).
+    /// Leaders before `leader`, each until the day the next one took over (H3 v1.1: a leader
+    /// leads only while it is in service, e.g. in its active years).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub former_leaders: Vec<FormerLeader>,
 }
 
-/// A leader who led a group until leaving it.
+/// A leader who led a group for a part of the plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FormerLeader {
     /// Cadre id.
     pub cadre: String,
-    /// The day its service ended (exclusive).
+    /// The day the next leader took over (exclusive): the first day this one was not in
+    /// service (it left, or its active years ended).
     pub until: NaiveDate,
 }
 
@@ -201,7 +214,7 @@ pub struct UnitCost {
 pub enum StageStatus {
     /// Optimal within the proven-optimality tolerance.
     Optimal,
-    /// Stopped by the time limit with a valid incumbent.
+    /// Stopped by the time limit (one was set and struck) with a valid incumbent.
     TimeLimit,
 }
 
@@ -235,6 +248,49 @@ pub struct StageReport {
     pub seconds: f64,
     /// How the objective breaks down into the rule's terms.
     pub terms: BTreeMap<String, f64>,
+    /// How the bound is known, so that it can be re-checked without the solver.
+    #[serde(default)]
+    pub proof: Proof,
+    /// Stages solved as independent models (S2: one per county): each model's own figures.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<StagePart>,
+}
+
+/// One independent model of a stage (S2: one county).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StagePart {
+    /// Model id, e.g. "S2_370102".
+    pub id: String,
+    /// The model's objective value in the plan.
+    pub objective: f64,
+    /// Its proven bound.
+    pub bound: f64,
+    /// How the bound is known.
+    pub proof: Proof,
+}
+
+/// How a stage's bound is known (PLANNING_RULES §5: "its proven bound").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Proof {
+    /// The LP relaxation's optimum was integral. `duals` holds the LP dual value of every
+    /// row with a non-zero dual, keyed by the row's rule-named id (as `--write-model` names
+    /// it). Anyone can rebuild those rows from the rules and compute the bound the duals
+    /// imply (Lagrangian weak duality); a wrong vector only weakens it.
+    LpDuals {
+        /// Row id → dual value (HiGHS's convention: reduced cost = cost − Aᵀ·dual).
+        duals: BTreeMap<String, f64>,
+    },
+    /// A counting bound the checker recomputes from the plan (S3b: Σ over groups of
+    /// min(5, weekly and mixed members)).
+    Counting,
+    /// Each of `parts` carries its own proof.
+    Parts,
+    /// The MILP solver's bound (branching was needed, or the stage's rows depend on data the
+    /// checker does not see): not independently certified.
+    #[default]
+    Solver,
 }
 
 /// A best-effort goal left unmet (§6).

@@ -4,6 +4,8 @@
 
 use std::collections::HashMap;
 
+use chrono::Datelike;
+
 use crate::geo::haversine_km;
 use crate::validate::parse_month;
 use crate::{cost, InputError, Instance, Level, Mode};
@@ -137,7 +139,8 @@ impl<'a> Prepared<'a> {
         self.eligible[c].binary_search(&k).is_ok()
     }
 
-    /// Is cadre `c` active in plan year `y`?
+    /// Is cadre `c` active in plan year `y`: one of its `active_years`, and its service
+    /// period reaches a window month of that year?
     pub fn active(&self, c: usize, y: YearIdx) -> bool {
         self.inst.cadres[c].active_in(y as u8 + 1)
             && self.inst.parameters.window_months().any(|m| self.serves_month(c, y, m))
@@ -151,44 +154,78 @@ impl<'a> Prepared<'a> {
         (cadre.from.is_none() && cadre.until.is_none()) || cadre.serves_on(cost::month_days(self.inst.year(y), m).0)
     }
 
+    /// Is cadre `c` in service on day `d` (H3, H4 "at every date")? The day's calendar year
+    /// is one of its active plan years and the day lies in its service period.
+    pub fn serves_on(&self, c: usize, d: chrono::NaiveDate) -> bool {
+        let cadre = &self.inst.cadres[c];
+        let y = d.year() - self.inst.first_year;
+        (y == 0 || y == 1) && cadre.active_in(y as u8 + 1) && cadre.serves_on(d)
+    }
+
     /// Does cadre `c` serve every window month of plan year `y`?
     pub fn serves_whole_year(&self, c: usize, y: YearIdx) -> bool {
         self.inst.parameters.window_months().all(|m| self.serves_month(c, y, m))
     }
 
-    /// H8: the least and most block months of cadre `c` in plan year `y`. A whole year:
-    /// exactly its blocks. A year served only in part (it joins or leaves in it): at most
-    /// its blocks, and no more than the available months it serves (a successor takes over
-    /// what its predecessor had left).
+    /// H8: the least and most block months of cadre `c` in plan year `y` (equal: the count
+    /// is exact). A year served whole: its mode's blocks (or what it still owes, after a
+    /// re-plan). A year served only in part (it joins or leaves in it, §7):
+    /// min(owed, available months it serves), owed being its blocks unless `blocks_owed`
+    /// says otherwise (a successor's remaining blocks, a leaver's blocks taken).
     pub fn block_range(&self, c: usize, y: YearIdx) -> (u32, u32) {
-        let b = self.blocks(c);
         if !self.active(c, y) {
             return (0, 0);
         }
+        let owed = self.owed_blocks(c, y);
         if self.serves_whole_year(c, y) {
-            return (b, b);
+            return (owed, owed);
         }
-        (0, b.min(self.available_months(c, y).len() as u32))
+        let n = owed.min(self.available_months(c, y).len() as u32);
+        (n, n)
+    }
+
+    /// The blocks cadre `c` owes in plan year `y` before availability is counted: its
+    /// mode's number, or its `blocks_owed` entry for that calendar year (at most that).
+    pub fn owed_blocks(&self, c: usize, y: YearIdx) -> u32 {
+        let b = self.blocks(c);
+        self.inst.cadres[c].blocks_owed.get(&self.inst.year(y)).map_or(b, |&o| o.min(b))
     }
 
     /// First day of the plan's first on-site window.
     pub fn plan_start(&self) -> chrono::NaiveDate {
-        cost::month_days(self.inst.first_year, self.inst.parameters.window_first_month).0
+        self.window_start(0)
     }
 
     /// Last day of the plan's second on-site window.
     pub fn plan_end(&self) -> chrono::NaiveDate {
-        cost::month_days(self.inst.first_year + 1, self.inst.parameters.window_last_month).1
+        self.window_end(1)
     }
 
-    /// The days on which the make-up of a set of cadres can change (H3, H4): the plan's
-    /// start, and every first day of service and day of leaving of theirs inside the plan.
+    /// First day of plan year `y`'s on-site window.
+    pub fn window_start(&self, y: YearIdx) -> chrono::NaiveDate {
+        cost::month_days(self.inst.year(y), self.inst.parameters.window_first_month).0
+    }
+
+    /// Last day of plan year `y`'s on-site window.
+    pub fn window_end(&self, y: YearIdx) -> chrono::NaiveDate {
+        cost::month_days(self.inst.year(y), self.inst.parameters.window_last_month).1
+    }
+
+    /// The days on which the make-up of a set of cadres can change (H3, H4): the first day
+    /// of each year's window, and every first day of service and day of leaving of theirs
+    /// that falls inside a window. Between two such days every cadre serves throughout or
+    /// not at all.
     pub fn stretch_starts(&self, cadres: impl IntoIterator<Item = usize>) -> Vec<chrono::NaiveDate> {
-        let (start, end) = (self.plan_start(), self.plan_end());
-        let mut days = vec![start];
+        let windows = [(self.window_start(0), self.window_end(0)), (self.window_start(1), self.window_end(1))];
+        let mut days = vec![windows[0].0, windows[1].0];
         for c in cadres {
             let cadre = &self.inst.cadres[c];
-            days.extend([cadre.from, cadre.until].into_iter().flatten().filter(|d| *d > start && *d <= end));
+            days.extend(
+                [cadre.from, cadre.until]
+                    .into_iter()
+                    .flatten()
+                    .filter(|d| windows.iter().any(|(start, end)| d > start && d <= end)),
+            );
         }
         days.sort_unstable();
         days.dedup();
@@ -206,7 +243,7 @@ impl<'a> Prepared<'a> {
         (0..2).filter(|&y| self.active(c, y)).count() as u32
     }
 
-    /// Block months per active year of cadre `c` (§2, H8).
+    /// Block months per active year of cadre `c` by its mode (§2, H8).
     pub fn blocks(&self, c: usize) -> u32 {
         let p = &self.inst.parameters;
         match self.inst.cadres[c].mode() {
@@ -275,25 +312,23 @@ impl<'a> Prepared<'a> {
     }
 
     /// Round trips of cadre `c` over both years (§4); independent of county and months.
-    /// In a year served only in part, the weekly trips shrink with the share of window
-    /// months served (block trips are counted in full).
+    /// A year served whole: its blocks × trips_per_month, plus for weekly and mixed modes
+    /// one trip per planned week (weeks_per_year − 4.3 × blocks). A year served only in
+    /// part: its exact blocks that year × trips_per_month, plus
+    /// max(0, weeks_per_year × share of window months served − 4.3 × those blocks).
     pub fn round_trips(&self, c: usize) -> f64 {
         let p = &self.inst.parameters;
-        let blocks = self.blocks(c);
-        let per_year = cost::round_trips_per_year(p, self.inst.cadres[c].mode(), blocks);
-        let block_trips = (blocks * p.trips_per_month) as f64;
-        let weekly = per_year - block_trips;
+        let mode = self.inst.cadres[c].mode();
         (0..2)
             .filter(|&y| self.active(c, y))
-            .map(
-                |y| {
-                    if self.serves_whole_year(c, y) {
-                        per_year
-                    } else {
-                        block_trips + weekly * self.served_share(c, y)
-                    }
-                },
-            )
+            .map(|y| {
+                let blocks = self.block_range(c, y).0;
+                if self.serves_whole_year(c, y) {
+                    cost::round_trips_per_year(p, mode, blocks)
+                } else {
+                    cost::round_trips_part_year(p, mode, blocks, self.served_share(c, y))
+                }
+            })
             .sum()
     }
 

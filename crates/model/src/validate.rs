@@ -62,6 +62,18 @@ impl Collector {
     }
 }
 
+/// Parse JSON text into `T`, naming the line and column of a syntax error. A leading UTF-8
+/// byte-order mark (which Windows editors and spreadsheet programs write) is skipped.
+pub fn from_json<T: serde::de::DeserializeOwned>(what: &'static str, text: &str) -> Result<T, InputError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    serde_json::from_str(text).map_err(|e| InputError::Json {
+        what,
+        line: e.line(),
+        column: e.column(),
+        message: e.to_string(),
+    })
+}
+
 /// Parse "YYYY-MM" into (year, month).
 pub fn parse_month(s: &str) -> Option<(i32, u32)> {
     let (y, m) = s.split_once('-')?;
@@ -237,6 +249,19 @@ pub fn validate(inst: &Instance) -> Vec<Problem> {
             });
             if !serves_any {
                 c.add(at("from"), "the service period covers no window month of an active year: the cadre has nothing to do in this plan");
+            }
+        }
+        let own_blocks = match cadre.mode() {
+            crate::Mode::Blocks => p.blocks_per_year,
+            crate::Mode::Mixed => p.mixed_blocks_per_year,
+            crate::Mode::Weekly => 0,
+        };
+        for (&year, &owed) in &cadre.blocks_owed {
+            let path = at(&format!("blocks_owed.{year}"));
+            if year != inst.first_year && year != inst.first_year + 1 {
+                c.add(path, format!("{year} is not a plan year ({} or {})", inst.first_year, inst.first_year + 1));
+            } else if owed > own_blocks {
+                c.add(path, format!("{owed} exceeds the {own_blocks} block(s) a year of the cadre's mode"));
             }
         }
         let years = &cadre.active_years;

@@ -5,8 +5,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use rayon::prelude::*;
+use sanlian_engine::{Answer, EngineError, Solved};
 use sanlian_model::{Certificate, Plan, PlanMode, Prepared};
-use sanlian_solver::{solve, Outcome, Solution, SolveError, SolveOptions};
+use sanlian_solver::{SolveError, SolveOptions};
 use serde::{Deserialize, Serialize};
 
 use crate::{Spec, Variant};
@@ -141,25 +142,25 @@ fn solve_variant(v: &Variant, opts: &RunOptions) -> Row {
         }
     };
     let strict = SolveOptions { threads: 1, time_limit: opts.time_limit, ..SolveOptions::default() };
-    match solve(&prep, &strict) {
-        Ok(sol) => match sol.outcome {
-            Outcome::Planned(plan) => {
+    match sanlian_engine::solve(&prep, &strict) {
+        Ok(solved) => match solved.answer {
+            Answer::Planned(plan) => {
                 row.feasible = true;
-                fill(&mut row, &prep, &plan);
+                fill(&mut row, &prep, plan.plan());
             }
-            Outcome::Infeasible(certs) => {
+            Answer::Infeasible(certs) => {
                 for c in &certs {
                     if !row.certificate_rules.contains(&c.rule) {
                         row.certificate_rules.push(c.rule.clone());
                     }
                 }
                 let best = SolveOptions { mode: PlanMode::BestEffort, ..strict };
-                match solve(&prep, &best) {
-                    Ok(Solution { outcome: Outcome::Planned(plan), .. }) => fill(&mut row, &prep, &plan),
-                    Ok(Solution { outcome: Outcome::Infeasible(_), .. }) => {
+                match sanlian_engine::solve(&prep, &best) {
+                    Ok(Solved { answer: Answer::Planned(plan), .. }) => fill(&mut row, &prep, plan.plan()),
+                    Ok(Solved { answer: Answer::Infeasible(_), .. }) => {
                         row.error = Some("internal error: best-effort mode answered infeasible".into())
                     }
-                    Err(SolveError::Impossible(certs)) => row.error = Some(impossible(&certs)),
+                    Err(EngineError::Solve(SolveError::Impossible(certs))) => row.error = Some(impossible(&certs)),
                     Err(e) => row.error = Some(format!("best-effort: {e}")),
                 }
             }
@@ -189,7 +190,7 @@ fn impossible(certs: &[Certificate]) -> String {
     )
 }
 
-/// Figures of `plan` into `row`, after the checker's verdict.
+/// Figures of `plan` (which the checker accepted) into `row`.
 fn fill(row: &mut Row, prep: &Prepared, plan: &Plan) {
     row.plan = Some(plan.mode);
     row.coverage_best_effort = plan.coverage.total;
@@ -202,12 +203,4 @@ fn fill(row: &mut Row, prep: &Prepared, plan: &Plan) {
         })
         .count();
     row.proven_optimal = plan.stages.iter().all(|s| s.proven_optimal);
-    let report = sanlian_check::check(prep, plan);
-    if let Some(v) = report.violations.first() {
-        row.error = Some(format!(
-            "internal error: the checker rejected the {} plan ({} violations, first: {v})",
-            if plan.mode == PlanMode::Strict { "strict" } else { "best-effort" },
-            report.violations.len()
-        ));
-    }
 }

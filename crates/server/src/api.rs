@@ -351,8 +351,7 @@ async fn upload_plan(
     blocking(&app, move || {
         let text = utf8(&bytes, "plan")?;
         let plan: Plan = serde_json::from_str(text).map_err(|e| ApiError::json("plan", &e))?;
-        let prep = Prepared::new(&inst).map_err(|e| ApiError::input(&e))?;
-        let report = sanlian_check::check(&prep, &plan);
+        let report = sanlian_check::check(&inst, &plan).map_err(|e| ApiError::input(&e))?;
         let foreign: Vec<String> = report.mismatches();
         if !foreign.is_empty() {
             return Err(ApiError::new(
@@ -504,8 +503,7 @@ fn loaded(app: &Arc<App>, raw: &str) -> Reply<(Arc<Instance>, Plan, i64)> {
 async fn check(State(app): Shared, Path(raw): Path<String>) -> Reply<Json<Value>> {
     let (inst, plan, _) = loaded(&app, &raw)?;
     blocking(&app, move || {
-        let prep = Prepared::new(&inst).map_err(|e| ApiError::input(&e))?;
-        let report = sanlian_check::check(&prep, &plan);
+        let report = sanlian_check::check(&inst, &plan).map_err(|e| ApiError::input(&e))?;
         Ok(Json(json!({ "valid": report.is_valid(), "report": report })))
     })
     .await
@@ -586,9 +584,9 @@ async fn reassign(
     req.validate()?;
     let bytes = body(body_raw, app.config.body_limit)?;
     let text = utf8(&bytes, "events")?.to_string();
-    let (inst, _, iid) = loaded(&app, &raw)?;
+    let (inst, plan, iid) = loaded(&app, &raw)?;
     let events = Events::from_json(&text).map_err(|e| ApiError::input(&e))?;
-    events.apply(&inst).map_err(|e| ApiError::input(&e))?;
+    events.apply(&inst, &plan).map_err(|e| ApiError::input(&e))?;
     let job = app.submit(
         "reassign",
         iid,

@@ -9,10 +9,11 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+use sanlian_engine::Answer;
 use sanlian_explain::render::{certificates_with, Lang, Names};
 use sanlian_explain::replan::{reassign, ReplanError};
 use sanlian_model::{Certificate, Events, Instance, Plan, PlanMode, Prepared};
-use sanlian_solver::{Outcome, SolveOptions};
+use sanlian_solver::SolveOptions;
 
 use crate::error::ApiError;
 use crate::store::{finish_job, insert_instance, insert_plan, JobRow};
@@ -28,6 +29,10 @@ pub struct RunRequest {
     /// Wall-clock limit, seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_limit: Option<f64>,
+    /// Re-planning only: repair a plan in force that breaks the rules, explicitly (every
+    /// decision may change, the past included); without it such a plan is refused.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub repair_invalid: bool,
 }
 
 impl RunRequest {
@@ -176,18 +181,10 @@ impl App {
         let prep = Prepared::new(&inst).map_err(|e| ApiError::input(&e))?;
         self.set_progress(row.id, "solve", 0, 0);
         let opts = SolveOptions { mode: req.mode, time_limit: req.time_limit, ..SolveOptions::default() };
-        let solution = sanlian_solver::solve(&prep, &opts).map_err(solve_failed)?;
-        match solution.outcome {
-            Outcome::Planned(plan) => {
-                self.set_progress(row.id, "check", 0, 0);
-                let report = sanlian_check::check(&prep, &plan);
-                if !report.is_valid() {
-                    let list: Vec<String> = report.violations.iter().map(|v| v.to_string()).collect();
-                    return Err(ApiError::internal(
-                        "the checker rejects the solver's plan; nothing was stored",
-                        list.join("; "),
-                    ));
-                }
+        let solved = sanlian_engine::solve(&prep, &opts).map_err(engine_failed)?;
+        match solved.answer {
+            Answer::Planned(checked) => {
+                let plan = checked.into_plan();
                 self.set_progress(row.id, "store", 0, 0);
                 let text =
                     serde_json::to_string(&plan).map_err(|e| ApiError::internal("cannot serialise the plan", e))?;
@@ -202,7 +199,7 @@ impl App {
                     })
                     .map_err(|e| ApiError::internal("cannot store the plan", e))
             }
-            Outcome::Infeasible(certs) => {
+            Answer::Infeasible(certs) => {
                 let result = infeasible(&inst, &certs);
                 self.store
                     .transaction(|tx| finish_job(tx, row.id, &result))
@@ -223,20 +220,23 @@ impl App {
             .unwrap_or_default();
         let events = Events::from_json(&body).map_err(|e| ApiError::input(&e))?;
         self.set_progress(row.id, "solve", 0, 0);
-        let replan = reassign(&inst, &old, &events, req.mode, req.time_limit).map_err(|e| match e {
-            ReplanError::Solve(s) => solve_failed(s),
-            ReplanError::Rejected(_) => ApiError::internal("the repaired plan fails its checks; nothing was stored", e),
-            other => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_events", other.to_string()),
-        })?;
+        let replan =
+            reassign(&inst, &old, &events, req.mode, req.time_limit, req.repair_invalid).map_err(|e| match e {
+                ReplanError::Solve(s) => solve_failed(s),
+                ReplanError::Rejected(_) => {
+                    ApiError::internal("the repaired plan fails its checks; nothing was stored", e)
+                }
+                ReplanError::InvalidBase(_) => {
+                    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_base_plan", e.to_string())
+                }
+                other => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_events", other.to_string()),
+            })?;
         self.set_progress(row.id, "store", 0, 0);
         let new_inst = serde_json::to_string(&replan.instance)
             .map_err(|e| ApiError::internal("cannot serialise the instance", e))?;
         let shown = replan.shown().cloned();
-        // `reassign` has checked the repaired plan; a best-effort offer gets its own verdict.
-        let valid = replan.plan.is_some()
-            || replan.best_effort.as_ref().is_some_and(|p| {
-                Prepared::new(&replan.instance).is_ok_and(|prep| sanlian_check::check(&prep, p).is_valid())
-            });
+        // `reassign` hands out only plans the checker accepted (repaired or best-effort).
+        let valid = shown.is_some();
         let plan_text = shown
             .as_ref()
             .map(serde_json::to_string)
@@ -327,6 +327,14 @@ impl App {
 
 /// Parsed instances kept in memory.
 const CACHED_INSTANCES: usize = 8;
+
+fn engine_failed(e: sanlian_engine::EngineError) -> ApiError {
+    match e {
+        sanlian_engine::EngineError::Solve(s) => solve_failed(s),
+        sanlian_engine::EngineError::Input(i) => ApiError::input(&i),
+        rejected => ApiError::internal("the checker rejects the solver's plan; nothing was stored", rejected),
+    }
+}
 
 fn solve_failed(e: sanlian_solver::SolveError) -> ApiError {
     ApiError::new(

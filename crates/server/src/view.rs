@@ -14,7 +14,7 @@ use crate::error::ApiError;
 /// The page's data for a plan.
 pub fn board(inst: &Instance, plan: &Plan, plan_id: i64, instance_id: i64) -> Result<Value, ApiError> {
     let prep = Prepared::new(inst).map_err(|e| ApiError::input(&e))?;
-    let report = sanlian_check::check(&prep, plan);
+    let report = sanlian_check::check(inst, plan).map_err(|e| ApiError::input(&e))?;
     let p = &inst.parameters;
     let months: Vec<String> =
         (0..2).flat_map(|y| p.window_months().map(move |m| format!("{}-{m:02}", inst.first_year + y))).collect();

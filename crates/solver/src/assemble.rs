@@ -79,6 +79,7 @@ pub(crate) fn plan(
     let coverage = coverage(prep, towns);
     let shortfalls = if mode == PlanMode::BestEffort { shortfalls(prep, groups, towns) } else { Vec::new() };
     Plan {
+        contract: sanlian_model::CONTRACT_VERSION.to_string(),
         instance: inst.name.clone(),
         first_year: inst.first_year,
         mode,

@@ -32,6 +32,29 @@ pub fn find(prep: &Prepared, mode: PlanMode) -> Vec<Certificate> {
     out
 }
 
+/// Re-planning's pinned decisions as the certificates count them (§7: everything before
+/// the date is kept).
+#[derive(Debug, Clone)]
+pub struct Pinned {
+    /// The re-plan's date.
+    pub date: chrono::NaiveDate,
+    /// Per county: townships already covered by a pinned assignment.
+    pub credit: Vec<u64>,
+    /// Per cadre: active years whose township is still open.
+    pub free_years: Vec<u64>,
+    /// Per cadre and year: block months that started before the date (kept).
+    pub fixed_on: Vec<[u32; 2]>,
+    /// Per cadre: its months before the date are kept as they were.
+    pub frozen: Vec<bool>,
+}
+
+impl Pinned {
+    /// Is month `m` of year `y` still open for cadre `c` (not kept as it was)?
+    fn open(&self, prep: &Prepared, c: usize, y: usize, m: u32) -> bool {
+        !self.frozen[c] || sanlian_model::cost::month_days(prep.inst.year(y), m).0 >= self.date
+    }
+}
+
 /// A set of counties whose need exceeds what the cadres eligible for any of them supply.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HallSet {
@@ -217,10 +240,25 @@ fn hall_certificate(
 
 /// H7 (with H1, H5): every township needs a cadre-year; a cadre supplies one per active year.
 pub fn coverage(prep: &Prepared) -> Option<Certificate> {
-    let need: Vec<u64> = prep.townships_of.iter().map(|t| t.len() as u64).collect();
-    let supply: Vec<u64> = (0..prep.n_cadres()).map(|c| prep.active_years(c) as u64).collect();
+    coverage_pinned(prep, None)
+}
+
+/// [`coverage`] with re-planning's pins: townships a pinned assignment covers need nothing
+/// more, and a cadre supplies only its years whose township is still open.
+pub fn coverage_pinned(prep: &Prepared, pins: Option<&Pinned>) -> Option<Certificate> {
+    let need: Vec<u64> =
+        prep.townships_of.iter().enumerate().map(|(k, t)| t.len() as u64 - pins.map_or(0, |p| p.credit[k])).collect();
+    let supply: Vec<u64> =
+        (0..prep.n_cadres()).map(|c| pins.map_or(prep.active_years(c) as u64, |p| p.free_years[c])).collect();
     hall_violator(prep, &need, &supply).map(|h| {
-        hall_certificate(prep, "H7", CertificateKind::Coverage, h, "one cadre-year per township", "cadre-years")
+        let why = if pins.is_some() {
+            "one cadre-year per township not already covered before the date"
+        } else {
+            "one cadre-year per township"
+        };
+        let mut cert = hall_certificate(prep, "H7", CertificateKind::Coverage, h, why, "cadre-years");
+        cert.day = pins.map(|p| p.date);
+        cert
     })
 }
 
@@ -271,8 +309,7 @@ fn per_day(
     let days = prep.stretch_starts(0..prep.n_cadres());
     let several = days.len() > 1;
     days.into_iter().find_map(|day| {
-        let supply: Vec<u64> =
-            (0..prep.n_cadres()).map(|c| (counts(c) && prep.inst.cadres[c].serves_on(day)) as u64).collect();
+        let supply: Vec<u64> = (0..prep.n_cadres()).map(|c| (counts(c) && prep.serves_on(c, day)) as u64).collect();
         hall_violator(prep, &need, &supply).map(|h| {
             let mut cert = hall_certificate(prep, rule, kind, h, what, unit);
             if several {
@@ -415,32 +452,55 @@ pub fn no_room(prep: &Prepared) -> Vec<Certificate> {
 
 /// H8: a cadre with fewer available window months than blocks in an active year.
 pub fn block_months(prep: &Prepared) -> Vec<Certificate> {
+    block_months_pinned(prep, None)
+}
+
+/// [`block_months`] with re-planning's pins: the months before the date are kept as they
+/// were, so a cadre has the blocks it took then plus the available months after it.
+pub fn block_months_pinned(prep: &Prepared, pins: Option<&Pinned>) -> Vec<Certificate> {
     let mut out = Vec::new();
     for c in 0..prep.n_cadres() {
         for y in 0..2 {
-            let blocks = prep.block_range(c, y).0 as u64;
-            let available = prep.available_months(c, y).len() as u64;
-            if prep.active(c, y) && available < blocks {
-                let cadre = &prep.inst.cadres[c];
-                out.push(Certificate {
-                    rule: "H8".into(),
-                    kind: CertificateKind::BlockMonths,
-                    counties: Vec::new(),
-                    cadres: vec![cadre.id.clone()],
-                    department: None,
-                    year: Some(y as u8 + 1),
-                    day: None,
-                    need: blocks,
-                    supply: available,
-                    message: format!(
-                        "H8: {} ({}) needs {blocks} block months in {} but is available in only {available} window months: \
-                         clear some unavailable months or change the cadre's mode",
-                        cadre.name,
-                        cadre.id,
-                        prep.inst.year(y),
-                    ),
-                });
+            if !prep.active(c, y) {
+                continue;
             }
+            let blocks = prep.block_range(c, y).0 as u64;
+            let kept = pins.map_or(0, |p| p.fixed_on[c][y]) as u64;
+            let open = prep.available_months(c, y).into_iter().filter(|&m| pins.is_none_or(|p| p.open(prep, c, y, m)));
+            let available = kept + open.count() as u64;
+            if available >= blocks {
+                continue;
+            }
+            let cadre = &prep.inst.cadres[c];
+            let year = prep.inst.year(y);
+            let message = match pins {
+                None => format!(
+                    "H8: {} ({}) needs {blocks} block months in {year} but is available in only {available} window \
+                     months: clear some unavailable months or change the cadre's mode",
+                    cadre.name, cadre.id,
+                ),
+                Some(p) => format!(
+                    "H8: {} ({}) needs {blocks} block months in {year}; the months before {} are kept as planned \
+                     ({kept} on a block) and after it the cadre is available in only {} window months: clear some \
+                     unavailable months, change the cadre's mode, or repair the past explicitly",
+                    cadre.name,
+                    cadre.id,
+                    p.date,
+                    available - kept,
+                ),
+            };
+            out.push(Certificate {
+                rule: "H8".into(),
+                kind: CertificateKind::BlockMonths,
+                counties: Vec::new(),
+                cadres: vec![cadre.id.clone()],
+                department: None,
+                year: Some(y as u8 + 1),
+                day: pins.map(|p| p.date),
+                need: blocks,
+                supply: available,
+                message,
+            });
         }
     }
     out
@@ -451,19 +511,30 @@ pub fn block_months(prep: &Prepared) -> Vec<Certificate> {
 /// department and year (cadre → available month → cap) finds such a set exactly when
 /// the department's months cannot be planned: S is the cadre side of a minimum cut.
 pub fn department_caps(prep: &Prepared) -> Vec<Certificate> {
+    department_caps_pinned(prep, None)
+}
+
+/// [`department_caps`] with re-planning's pins: only the months still open count, and each
+/// cadre needs its blocks less those it took before the date.
+pub fn department_caps_pinned(prep: &Prepared, pins: Option<&Pinned>) -> Vec<Certificate> {
     let months: Vec<u32> = prep.inst.parameters.window_months().collect();
     let mut out = Vec::new();
     for d in 0..prep.departments.len() {
         for y in 0..2 {
+            let kept = |c: usize| pins.map_or(0, |p| p.fixed_on[c][y]);
             let members: Vec<usize> = (0..prep.n_cadres())
-                .filter(|&c| prep.department_of[c] == d && prep.active(c, y) && prep.block_range(c, y).0 > 0)
+                .filter(|&c| prep.department_of[c] == d && prep.active(c, y) && prep.block_range(c, y).0 > kept(c))
                 .collect();
             if members.is_empty() {
                 continue;
             }
             let cap = prep.department_cap(d, y) as u64;
-            let available = |c: usize, m: u32| prep.unavailable[c][y] & (1 << m) == 0 && prep.serves_month(c, y, m);
-            let need: Vec<u64> = members.iter().map(|&c| prep.block_range(c, y).0 as u64).collect();
+            let available = |c: usize, m: u32| {
+                prep.unavailable[c][y] & (1 << m) == 0
+                    && prep.serves_month(c, y, m)
+                    && pins.is_none_or(|p| p.open(prep, c, y, m))
+            };
+            let need: Vec<u64> = members.iter().map(|&c| (prep.block_range(c, y).0 - kept(c)) as u64).collect();
             let adj: Vec<Vec<usize>> =
                 members.iter().map(|&c| (0..months.len()).filter(|&j| available(c, months[j])).collect()).collect();
             // Each cadre takes a month at most once: every (cadre, month) edge carries 1.
@@ -475,6 +546,8 @@ pub fn department_caps(prep: &Prepared) -> Vec<Certificate> {
             if need_s <= supply_s {
                 continue;
             }
+            let when =
+                pins.map(|p| format!(" (after {}, besides the blocks taken before it)", p.date)).unwrap_or_default();
             out.push(Certificate {
                 rule: "H9".into(),
                 kind: CertificateKind::DepartmentCap,
@@ -482,13 +555,13 @@ pub fn department_caps(prep: &Prepared) -> Vec<Certificate> {
                 cadres: chosen.iter().map(|&c| prep.inst.cadres[c].id.clone()).collect(),
                 department: Some(prep.departments[d].clone()),
                 year: Some(y as u8 + 1),
-                day: None,
+                day: pins.map(|p| p.date),
                 need: need_s,
                 supply: supply_s,
                 message: format!(
-                    "H9: {} cadre(s) of department {} need {need_s} block months in {}, but with at most {cap} away \
-                     per month and only the months each of them is available and in service, the window holds {supply_s}: \
-                     raise max_department_away_share or clear unavailable months",
+                    "H9: {} cadre(s) of department {} need {need_s} block months in {}{when}, but with at most {cap} \
+                     away per month and only the months each of them is available and in service, the window holds \
+                     {supply_s}: raise max_department_away_share or clear unavailable months",
                     chosen.len(),
                     prep.departments[d],
                     prep.inst.year(y),

@@ -27,10 +27,10 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use sanlian_model::{PlanMode, Prepared};
+use sanlian_model::{PlanMode, Prepared, Proof};
 
 use crate::milp::{Direction, Milp, MilpResult, MilpSettings, MilpStatus, Var};
-use crate::{stage_report, Formulation, StageFigures, Stager};
+use crate::{lp_proof, stage_report, Formulation, SolveError, StageFigures, Stager};
 
 /// Cadres interchangeable for S1.
 #[derive(Debug, Clone)]
@@ -57,8 +57,9 @@ impl Class {
 }
 
 /// What makes cadres interchangeable for S1: eligible counties, S1 coefficient
-/// bits per eligible county, senior, upper, active years, service period.
-type ClassKey = (Vec<usize>, Vec<u64>, bool, bool, [bool; 2], [Option<chrono::NaiveDate>; 2]);
+/// bits per eligible county, senior, upper, active years (as served, and as listed),
+/// service period.
+type ClassKey = (Vec<usize>, Vec<u64>, bool, bool, [bool; 2], Vec<u8>, [Option<chrono::NaiveDate>; 2]);
 
 /// Partition the roster into S1 classes.
 pub(crate) fn classes(prep: &Prepared, formulation: Formulation) -> Vec<Class> {
@@ -76,7 +77,8 @@ pub(crate) fn classes(prep: &Prepared, formulation: Formulation) -> Vec<Class> {
             continue;
         }
         let coefs = eligible.iter().map(|&k| prep.s1_coefficient(c, k).to_bits()).collect();
-        match index.entry((eligible, coefs, senior, upper, years, [cadre.from, cadre.until])) {
+        let listed = cadre.active_years.clone();
+        match index.entry((eligible, coefs, senior, upper, years, listed, [cadre.from, cadre.until])) {
             std::collections::hash_map::Entry::Occupied(e) => out[*e.get()].members.push(c),
             std::collections::hash_map::Entry::Vacant(e) => {
                 e.insert(out.len());
@@ -113,10 +115,29 @@ pub(crate) struct Model {
     /// Objective of S1: coefficient per n variable, and the constant of forced classes.
     pub(crate) s1_terms: Vec<(Var, f64)>,
     pub(crate) s1_offset: f64,
+    /// Name of each class's `H1_assign` row and the ids of its members: a proof names the
+    /// row of each cadre (`H1_assign[P017]`), the dual of the disaggregated model.
+    h1_rows: Vec<(String, Vec<String>)>,
 }
 
-fn build(prep: &Prepared, classes: &[Class], mode: PlanMode, cover: Option<&CoverTweaks>) -> Model {
-    build_with(prep, classes, mode, &[], cover)
+impl Model {
+    /// The proof of a solve of this model: its LP duals with each class's `H1_assign` dual
+    /// given to every member's own row (the plain model's dual, with the same bound).
+    pub(crate) fn proof(&self, r: &MilpResult) -> Proof {
+        let Proof::LpDuals { mut duals } = lp_proof(&self.milp, r) else { return Proof::Solver };
+        for (row, members) in &self.h1_rows {
+            if let Some(y) = duals.remove(row) {
+                for id in members {
+                    duals.insert(format!("H1_assign[{id}]"), y);
+                }
+            }
+        }
+        Proof::LpDuals { duals }
+    }
+}
+
+fn build(prep: &Prepared, classes: &[Class], mode: PlanMode) -> Model {
+    build_with(prep, classes, mode, &[])
 }
 
 /// The S1 model in which the classes flagged in `optional` (missing flags: false) may
@@ -124,17 +145,11 @@ fn build(prep: &Prepared, classes: &[Class], mode: PlanMode, cover: Option<&Cove
 /// variable even for a single eligible county) and its row is `H1_assign[q]`
 /// 0 ≤ Σ_k n[q,k] ≤ |q|.
 pub(crate) fn build_with_optional(prep: &Prepared, classes: &[Class], mode: PlanMode, optional: &[bool]) -> Model {
-    build_with(prep, classes, mode, optional, None)
+    build_with(prep, classes, mode, optional)
 }
 
-/// The S1 model with optional classes and, for re-planning, H7 counted on what remains.
-fn build_with(
-    prep: &Prepared,
-    classes: &[Class],
-    mode: PlanMode,
-    optional: &[bool],
-    cover: Option<&CoverTweaks>,
-) -> Model {
+/// The S1 model with optional classes.
+fn build_with(prep: &Prepared, classes: &[Class], mode: PlanMode, optional: &[bool]) -> Model {
     let p = &prep.inst.parameters;
     let nk = prep.n_counties();
     let codes: Vec<&str> = prep.inst.region.counties.iter().map(|k| k.code.as_str()).collect();
@@ -143,27 +158,28 @@ fn build_with(
     let min_upper = p.min_upper_per_group as f64;
     let best_effort = mode == PlanMode::BestEffort;
 
-    // Service periods (re-planning) split the plan into stretches: H3 and H4 hold in each,
-    // and H6 counts the cadres serving in the same month. Without them there is one stretch
-    // and one month pattern per year, and one row each.
+    // H3 and H4 hold in each plan year and at every date (v1.1): the plan is split into
+    // stretches (each year's window, cut where a service period starts or ends), and a row
+    // is written per stretch, named after its first day (duplicates are left out). H6
+    // counts the cadres serving in the same month: a row per distinct set of serving
+    // classes, named after the first month it occurs in.
     let days = prep.stretch_starts(0..prep.n_cadres());
     let on_day: Vec<Vec<bool>> =
-        classes.iter().map(|cl| days.iter().map(|&d| prep.inst.cadres[cl.members[0]].serves_on(d)).collect()).collect();
-    let month_patterns: [Vec<Vec<bool>>; 2] = [0, 1].map(|y| {
-        let mut patterns: Vec<Vec<bool>> = Vec::new();
+        classes.iter().map(|cl| days.iter().map(|&d| prep.serves_on(cl.members[0], d)).collect()).collect();
+    let month_patterns: [Vec<(u32, Vec<bool>)>; 2] = [0, 1].map(|y| {
+        let mut patterns: Vec<(u32, Vec<bool>)> = Vec::new();
         for month in p.window_months() {
             let pattern: Vec<bool> =
                 classes.iter().map(|cl| cl.years[y] && prep.serves_month(cl.members[0], y, month)).collect();
-            if !patterns.contains(&pattern) {
-                patterns.push(pattern);
+            if !patterns.iter().any(|(_, q)| *q == pattern) {
+                patterns.push((month, pattern));
             }
         }
         patterns
     });
-    let day_tag = |di: usize| if days.len() == 1 { String::new() } else { format!(",{}", days[di]) };
 
-    // Cadre-years a class gives towards H7 (re-planning: only the years still open).
-    let cover_years = |q: usize| cover.map_or(classes[q].cadre_years(), |t| t.years[classes[q].members[0]]);
+    // Cadre-years a class gives towards H7.
+    let cover_years = |q: usize| classes[q].cadre_years();
     let mut fixed_cover = vec![0.0; nk];
     let mut forced_in: Vec<Vec<usize>> = vec![Vec::new(); nk];
     let mut s1_offset = 0.0;
@@ -171,6 +187,7 @@ fn build_with(
     let mut n = vec![Vec::new(); classes.len()];
     let mut s1_terms = Vec::new();
     let mut cols_in = vec![Vec::new(); nk];
+    let mut h1_rows = Vec::new();
 
     for (q, class) in classes.iter().enumerate() {
         let rep = class.members[0];
@@ -188,7 +205,9 @@ fn build_with(
                 cols_in[k].push((q, v));
             }
             let lb = if optional { 0.0 } else { class.size() };
-            m.row(format!("H1_assign[q{q}]"), n[q].iter().map(|&(_, v)| (v, 1.0)), lb, class.size());
+            let name = format!("H1_assign[q{q}]");
+            m.row(name.clone(), n[q].iter().map(|&(_, v)| (v, 1.0)), lb, class.size());
+            h1_rows.push((name, class.members.iter().map(|&c| prep.inst.cadres[c].id.clone()).collect()));
         }
     }
 
@@ -203,41 +222,60 @@ fn build_with(
             let fixed = forced_in[k].iter().filter(|&&q| keep(q)).map(|&q| classes[q].size()).sum();
             (terms, fixed)
         };
-        let seniors_on: Vec<(Vec<(Var, f64)>, f64)> =
-            (0..days.len()).map(|di| part(&|q| classes[q].senior && on_day[q][di])).collect();
-        let uppers_on: Vec<(Vec<(Var, f64)>, f64)> =
-            (0..days.len()).map(|di| part(&|q| classes[q].upper && on_day[q][di])).collect();
-        let credit = cover.map_or(0.0, |t| t.credit[k]);
+        // One (day, terms, constant) per stretch, without repeats.
+        let per_day = |keep: &dyn Fn(usize) -> bool| -> Vec<(chrono::NaiveDate, Vec<(Var, f64)>, f64)> {
+            let mut out: Vec<(chrono::NaiveDate, Vec<(Var, f64)>, f64)> = Vec::new();
+            for (di, &day) in days.iter().enumerate() {
+                let (terms, fixed) = part(&|q| keep(q) && on_day[q][di]);
+                if !out.iter().any(|(_, t, f)| *t == terms && *f == fixed) {
+                    out.push((day, terms, fixed));
+                }
+            }
+            out
+        };
+        let seniors_on = per_day(&|q| classes[q].senior);
+        let uppers_on = per_day(&|q| classes[q].upper);
         let cover_terms: Vec<(Var, f64)> =
             cols_in[k].iter().map(|&(q, v)| (v, cover_years(q))).filter(|&(_, a)| a > 0.0).collect();
         if best_effort {
-            let indicator = |m: &mut Milp, name: &str, ub: f64, scale: f64, parts: &[(Vec<(Var, f64)>, f64)]| {
-                let x = m.col(format!("{}[{code}]", name.split('_').nth(1).unwrap_or(name)), 0.0, ub, true, 0.0);
-                for (di, (terms, fixed)) in parts.iter().enumerate() {
-                    let mut row = vec![(x, scale)];
-                    row.extend(terms.iter().map(|&(v, a)| (v, -a)));
-                    let tag = if parts.len() == 1 { String::new() } else { day_tag(di) };
-                    m.row(format!("{name}[{code}{tag}]"), row, f64::NEG_INFINITY, *fixed);
+            let indicator = |m: &mut Milp,
+                             col: &str,
+                             row: &str,
+                             ub: f64,
+                             scale: f64,
+                             parts: &[(Option<chrono::NaiveDate>, Vec<(Var, f64)>, f64)]| {
+                let x = m.col(format!("{col}[{code}]"), 0.0, ub, true, 0.0);
+                for (day, terms, fixed) in parts {
+                    let mut r = vec![(x, scale)];
+                    r.extend(terms.iter().map(|&(v, a)| (v, -a)));
+                    let tag = day.map(|d| format!(",{d}")).unwrap_or_default();
+                    m.row(format!("{row}[{code}{tag}]"), r, f64::NEG_INFINITY, *fixed);
                 }
                 x
             };
+            let dated = |v: Vec<(chrono::NaiveDate, Vec<(Var, f64)>, f64)>| {
+                v.into_iter().map(|(d, t, f)| (Some(d), t, f)).collect::<Vec<_>>()
+            };
             cover_vars.push(indicator(
                 &mut m,
+                "cover",
                 "B1_cover",
-                townships[k] - credit,
+                townships[k],
                 1.0,
-                &[(cover_terms.clone(), fixed_cover[k])],
+                &[(None, cover_terms.clone(), fixed_cover[k])],
             ));
-            senior.push(indicator(&mut m, "B2_senior", 1.0, 1.0, &seniors_on));
-            mixed.push(indicator(&mut m, "B3_mixed", 1.0, min_upper, &uppers_on));
+            senior.push(indicator(&mut m, "senior", "B2_senior", 1.0, 1.0, &dated(seniors_on)));
+            mixed.push(indicator(&mut m, "mixed", "B3_mixed", 1.0, min_upper, &dated(uppers_on)));
         } else {
-            for (di, (terms, fixed)) in seniors_on.into_iter().enumerate() {
-                m.row(format!("H3_senior_member[{code}{}]", day_tag(di)), terms, 1.0 - fixed, f64::INFINITY);
+            for (day, terms, fixed) in seniors_on {
+                m.row(format!("H3_senior_member[{code},{day}]"), terms, 1.0 - fixed, f64::INFINITY);
             }
-            for (di, (terms, fixed)) in uppers_on.into_iter().enumerate() {
-                m.row(format!("H4_mixed[{code}{}]", day_tag(di)), terms, min_upper - fixed, f64::INFINITY);
+            if min_upper > 0.0 {
+                for (day, terms, fixed) in uppers_on {
+                    m.row(format!("H4_mixed[{code},{day}]"), terms, min_upper - fixed, f64::INFINITY);
+                }
             }
-            let need = townships[k] - credit - fixed_cover[k];
+            let need = townships[k] - fixed_cover[k];
             m.row(format!("H7_cover[{code}]"), cover_terms.clone(), need, f64::INFINITY);
             if need > 0.0 {
                 // Rounding of H7_cover (every class gives at most 2 cadre-years, so at least
@@ -247,12 +285,10 @@ fn build_with(
             }
         }
         for y in 0..2 {
-            let patterns = &month_patterns[y];
-            for (pi, pattern) in patterns.iter().enumerate() {
+            for (month, pattern) in &month_patterns[y] {
                 let (load, fixed) = part(&|q| pattern[q]);
-                let tag = if patterns.len() == 1 { String::new() } else { format!(",p{}", pi + 1) };
                 m.row(
-                    format!("H6_load[{code},y{}{tag}]", y + 1),
+                    format!("H6_load[{code},{}-{month:02}]", prep.inst.year(y)),
                     load,
                     f64::NEG_INFINITY,
                     load_cap * townships[k] - fixed,
@@ -261,7 +297,7 @@ fn build_with(
         }
     }
     m.offset = s1_offset;
-    Model { milp: m, n, cover: cover_vars, senior, mixed, s1_terms, s1_offset }
+    Model { milp: m, n, cover: cover_vars, senior, mixed, s1_terms, s1_offset, h1_rows }
 }
 
 /// Optimise one goal on the S1 model, record it, and hold its value for the stages after.
@@ -269,17 +305,18 @@ fn hold_goal(model: &mut Model, stager: &mut Stager, goal: Goal, offset: f64) ->
     let (id, name, direction, terms) = goal;
     model.milp.set_objective(direction, terms.clone(), offset);
     let r = stager.run(id, &model.milp, 1.0);
-    match r.status {
+    match &r.status {
         MilpStatus::Optimal | MilpStatus::Limit => {}
         MilpStatus::Infeasible => return Err(S1Outcome::Infeasible),
-        MilpStatus::NoSolution => return Err(S1Outcome::NoSolution(id)),
+        status => return Err(S1Outcome::Failed(SolveError::from_status(id, status))),
     }
     let value = r.objective.round();
     let sense = if direction == Direction::Min { "min" } else { "max" };
-    stager.record(stage_report(id, name, sense, StageFigures::of(&r, value, 1.0), BTreeMap::new()));
+    let figures = StageFigures::of(&r, value, 1.0).proved(model.proof(&r));
+    stager.record(stage_report(id, name, sense, figures, BTreeMap::new()));
+    // The goal's values are whole numbers: hold exactly the value reached.
     let held = value - offset;
-    let (lb, ub) =
-        if direction == Direction::Min { (f64::NEG_INFINITY, held + 0.5) } else { (held - 0.5, f64::INFINITY) };
+    let (lb, ub) = if direction == Direction::Min { (f64::NEG_INFINITY, held) } else { (held, f64::INFINITY) };
     model.milp.row(format!("{id}_fixed"), terms, lb, ub);
     Ok(())
 }
@@ -289,37 +326,17 @@ pub(crate) enum S1Outcome {
     Solved(Groups),
     /// Strict mode: the rules admit no plan (MILP proof).
     Infeasible,
-    /// The time limit struck before any valid grouping was found.
-    NoSolution(&'static str),
-}
-
-/// Re-planning's view of H7: townships already covered by pinned assignments (per county)
-/// and the cadre-years each cadre can still give (per cadre).
-pub(crate) struct CoverTweaks {
-    pub credit: Vec<f64>,
-    pub years: Vec<f64>,
+    /// The time limit struck before any valid grouping was found, or HiGHS failed.
+    Failed(SolveError),
 }
 
 /// A goal solved before S1 and then held: (stage id, name, direction, objective terms).
-pub(crate) type Goal = (&'static str, &'static str, Direction, Vec<(Var, f64)>);
+type Goal = (&'static str, &'static str, Direction, Vec<(Var, f64)>);
 
 /// Solve the best-effort goals (if any) and S1, recording each stage.
 pub(crate) fn solve(prep: &Prepared, formulation: Formulation, mode: PlanMode, stager: &mut Stager) -> S1Outcome {
-    solve_with(prep, formulation, mode, stager, &|_, _| Vec::new(), None)
-}
-
-/// As [`solve`], with `extra` goals (built on the model and its classes) between the
-/// best-effort goals and S1 — re-planning puts "fewest group changes" there.
-pub(crate) fn solve_with(
-    prep: &Prepared,
-    formulation: Formulation,
-    mode: PlanMode,
-    stager: &mut Stager,
-    extra: &dyn Fn(&Model, &[Class]) -> Vec<Goal>,
-    cover: Option<&CoverTweaks>,
-) -> S1Outcome {
     let classes = classes(prep, formulation);
-    let mut model = build(prep, &classes, mode, cover);
+    let mut model = build(prep, &classes, mode);
     if mode == PlanMode::BestEffort {
         let goals: [Goal; 3] = [
             ("B1", "H7 goal: townships covered", Direction::Max, model.cover.iter().map(|&v| (v, 1.0)).collect()),
@@ -337,36 +354,27 @@ pub(crate) fn solve_with(
             ),
         ];
         for goal in goals {
-            // B1 counts every covered township, those pinned by re-planning included.
-            let offset = if goal.0 == "B1" { cover.map_or(0.0, |t| t.credit.iter().sum()) } else { 0.0 };
-            if let Err(stop) = hold_goal(&mut model, stager, goal, offset) {
+            if let Err(stop) = hold_goal(&mut model, stager, goal, 0.0) {
                 return stop;
             }
         }
     }
-    for goal in extra(&model, &classes) {
-        if goal.3.is_empty() {
-            continue;
-        }
-        if let Err(stop) = hold_goal(&mut model, stager, goal, 0.0) {
-            return stop;
-        }
-    }
     model.milp.set_objective(Direction::Min, model.s1_terms.clone(), model.s1_offset);
     let r = stager.run("S1", &model.milp, 0.01);
-    match r.status {
+    match &r.status {
         MilpStatus::Optimal | MilpStatus::Limit => {}
         MilpStatus::Infeasible => return S1Outcome::Infeasible,
-        MilpStatus::NoSolution => return S1Outcome::NoSolution("S1"),
+        status => return S1Outcome::Failed(SolveError::from_status("S1", status)),
     }
     let groups = disaggregate(prep, &classes, &model, &r);
     let terms = s1_terms(prep, &groups.county_of);
     let objective = terms["travel"] + terms["preference_penalty"] - terms["continuity_bonus"];
+    let proof = model.proof(&r);
     stager.record(stage_report(
         "S1",
         "min travel cost + preference penalty − continuity bonus",
         "min",
-        StageFigures::of(&r, objective, 0.01),
+        StageFigures::of(&r, objective, 0.01).proved(proof),
         terms,
     ));
     S1Outcome::Solved(groups)
@@ -454,10 +462,8 @@ fn place_members(prep: &Prepared, members: &[usize], counts: &[(usize, usize)]) 
         let vars: Vec<(Var, f64)> = x.iter().filter(|(_, kk, _)| *kk == k).map(|&(_, _, v)| (v, 1.0)).collect();
         m.row(format!("count[{k}]"), vars, n as f64, n as f64);
     }
-    let settings =
-        MilpSettings { threads: 1, mip_rel_gap: 1e-9, mip_abs_gap: 1e-9, time_limit: None, log: false, lp_first: true };
-    let r = m.solve(&settings);
-    if !matches!(r.status, MilpStatus::Optimal | MilpStatus::Limit) {
+    let r = m.solve(&MilpSettings::default());
+    if !r.has_solution() {
         return in_order();
     }
     x.iter().filter(|&&(_, _, v)| r.int(v) == 1).map(|&(c, k, _)| (c, k)).collect()
@@ -465,10 +471,11 @@ fn place_members(prep: &Prepared, members: &[usize], counts: &[(usize, usize)]) 
 
 /// H3: each group's leader is a senior member of the highest level (province
 /// first), earliest in the roster; a group without senior members (best-effort
-/// only) is led by its highest-level member; an empty group has no leader. With
-/// service periods a leader leads until it leaves, and the best-ranked senior
-/// member then in service takes over: the function returns the last leaders and,
-/// per county, the earlier ones with the day each left.
+/// only) is led by its highest-level member; an empty group has no leader. A leader
+/// leads while it is in service (its active years and service period, v1.1); on the
+/// first day of a stretch it does not serve, the best-ranked senior member then in
+/// service takes over: the function returns the last leaders and, per county, the
+/// earlier ones with the day each handed over.
 #[allow(clippy::type_complexity)]
 pub fn choose_leaders(
     prep: &Prepared,
@@ -486,7 +493,7 @@ pub fn choose_leaders(
     let mut former = vec![Vec::new(); prep.n_counties()];
     for k in 0..prep.n_counties() {
         for day in prep.stretch_starts(members[k].iter().copied()) {
-            let serves = |c: usize| prep.inst.cadres[c].serves_on(day);
+            let serves = |c: usize| prep.serves_on(c, day);
             if leader[k].is_some_and(serves) {
                 continue;
             }
@@ -494,8 +501,8 @@ pub fn choose_leaders(
                 continue;
             };
             if let Some(prev) = leader[k] {
-                let until = prep.inst.cadres[prev].until.expect("a leader who stops serving has a last day");
-                former[k].push((prev, until));
+                // The leader in charge until now stops serving on this day: it led until then.
+                former[k].push((prev, day));
             }
             leader[k] = Some(next);
         }

@@ -29,12 +29,12 @@ mod assemble;
 use std::collections::BTreeMap;
 use std::time::Instant;
 
-use sanlian_model::{Certificate, Plan, PlanMode, Prepared, StageReport, StageStatus};
+use sanlian_model::{optimality, Certificate, Plan, PlanMode, Prepared, Proof, StagePart, StageReport, StageStatus};
 
 use milp::{Milp, MilpResult, MilpSettings, MilpStatus};
 
 /// Relative gap at or below which a stage counts as proven optimal (§5).
-pub const PROVEN_GAP: f64 = 1e-6;
+pub const PROVEN_GAP: f64 = optimality::REL_GAP;
 
 /// How S1 is formulated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -113,7 +113,7 @@ pub struct Solution {
 /// Why the engine gave no answer.
 #[derive(Debug, thiserror::Error)]
 pub enum SolveError {
-    /// The time limit struck before a valid solution of a stage was found.
+    /// The time limit (one was set) struck before a valid solution of a stage was found.
     #[error("the time limit struck during stage {stage} before any valid solution was found; allow more time (--time-limit)")]
     TimeLimit {
         /// Stage id.
@@ -122,6 +122,25 @@ pub enum SolveError {
     /// A hard rule other than H3/H4/H7 cannot hold, so even best-effort has no plan.
     #[error("no plan exists even in best-effort mode: {}", .0.iter().map(|c| c.message.clone()).collect::<Vec<_>>().join("; "))]
     Impossible(Vec<Certificate>),
+    /// HiGHS could not solve a stage's model: an internal error, not an answer about the
+    /// instance (the input's parameters are range-checked so that this does not happen).
+    #[error("internal error: HiGHS could not solve stage {stage}: {message}")]
+    Solver {
+        /// Stage id.
+        stage: &'static str,
+        /// What HiGHS answered.
+        message: String,
+    },
+}
+
+impl SolveError {
+    /// The error for a stage whose model has no solution for a reason other than infeasibility.
+    pub(crate) fn from_status(stage: &'static str, status: &MilpStatus) -> SolveError {
+        match status {
+            MilpStatus::Failed(message) => SolveError::Solver { stage, message: message.clone() },
+            _ => SolveError::TimeLimit { stage },
+        }
+    }
 }
 
 /// Solve an instance: stages B1–B3 (best-effort), S1, S2, S3.
@@ -143,10 +162,9 @@ pub fn solve(prep: &Prepared, opts: &SolveOptions) -> Result<Solution, SolveErro
                 PlanMode::BestEffort => Err(SolveError::Impossible(vec![joint])),
             };
         }
-        groups::S1Outcome::NoSolution(stage) => return Err(SolveError::TimeLimit { stage }),
+        groups::S1Outcome::Failed(e) => return Err(e),
     };
-    let towns =
-        townships::solve(prep, &groups, opts.mode, &mut stager).map_err(|stage| SolveError::TimeLimit { stage })?;
+    let towns = townships::solve(prep, &groups, opts.mode, &mut stager)?;
     let months = match months::solve_months(prep, &groups, &mut stager) {
         Ok(m) => m,
         Err(MilpStatus::Infeasible) => {
@@ -162,7 +180,7 @@ pub fn solve(prep: &Prepared, opts: &SolveOptions) -> Result<Solution, SolveErro
                 PlanMode::BestEffort => Err(SolveError::Impossible(certs)),
             };
         }
-        Err(_) => return Err(SolveError::TimeLimit { stage: "S3a" }),
+        Err(status) => return Err(SolveError::from_status("S3a", &status)),
     };
     let weekdays = months::solve_weekdays(prep, &groups, &mut stager);
     let plan = assemble::plan(prep, opts.mode, &groups, &towns, &months, &weekdays, stager.reports, stager.start);
@@ -251,9 +269,13 @@ pub(crate) struct StageFigures {
     pub cols: usize,
     pub models: usize,
     pub seconds: f64,
+    pub proof: Proof,
+    pub parts: Vec<StagePart>,
 }
 
 impl StageFigures {
+    /// The figures of a one-model stage; its proof is the LP duals (named by `duals`) when
+    /// the LP relaxation was integral, else the solver's bound.
     pub(crate) fn of(r: &MilpResult, objective: f64, unit: f64) -> Self {
         StageFigures {
             objective,
@@ -264,11 +286,28 @@ impl StageFigures {
             cols: r.cols,
             models: 1,
             seconds: r.seconds,
+            proof: Proof::Solver,
+            parts: Vec::new(),
         }
+    }
+
+    /// The same figures with a proof.
+    pub(crate) fn proved(self, proof: Proof) -> Self {
+        StageFigures { proof, ..self }
     }
 }
 
-/// Build a stage report; the gap is |objective − bound| / max(1, |objective|).
+/// The proof of a solved model: its LP duals by row name when the LP relaxation was
+/// integral, else the solver's bound.
+pub(crate) fn lp_proof(milp: &Milp, r: &MilpResult) -> Proof {
+    match &r.duals {
+        Some(d) => Proof::LpDuals { duals: milp.named_duals(d) },
+        None => Proof::Solver,
+    }
+}
+
+/// Build a stage report; the gap is |objective − bound| / max(1, |objective|) and "proven
+/// optimal" is [`sanlian_model::optimality::proven`].
 pub(crate) fn stage_report(
     id: &str,
     name: &str,
@@ -276,16 +315,14 @@ pub(crate) fn stage_report(
     f: StageFigures,
     terms: BTreeMap<String, f64>,
 ) -> StageReport {
-    let abs_gap = (f.objective - f.bound).abs();
-    let gap = abs_gap / f.objective.abs().max(1.0);
-    let proven = gap <= PROVEN_GAP || abs_gap < 0.5 * f.unit;
+    let proven = optimality::proven(f.objective, f.bound, f.unit);
     StageReport {
         id: id.into(),
         name: name.into(),
         sense: sense.into(),
         objective: f.objective,
         bound: f.bound,
-        gap,
+        gap: optimality::gap(f.objective, f.bound),
         proven_optimal: proven,
         status: if f.limited && !proven { StageStatus::TimeLimit } else { StageStatus::Optimal },
         rows: f.rows,
@@ -293,5 +330,7 @@ pub(crate) fn stage_report(
         models: f.models,
         seconds: f.seconds,
         terms,
+        proof: f.proof,
+        parts: f.parts,
     }
 }

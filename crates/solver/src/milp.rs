@@ -68,17 +68,27 @@ pub struct MilpSettings {
     pub lp_first: bool,
 }
 
+impl Default for MilpSettings {
+    /// One thread, gaps far below "proven optimal", no time limit, no log, LP first.
+    fn default() -> Self {
+        MilpSettings { threads: 1, mip_rel_gap: 1e-9, mip_abs_gap: 1e-9, time_limit: None, log: false, lp_first: true }
+    }
+}
+
 /// How a MILP solve ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MilpStatus {
     /// Solved to HiGHS's optimality tolerances.
     Optimal,
-    /// Stopped by a limit with a feasible incumbent.
+    /// Stopped by the time limit with a feasible incumbent.
     Limit,
     /// Proven infeasible.
     Infeasible,
-    /// Stopped by a limit with no feasible solution.
+    /// Stopped by the time limit with no feasible solution.
     NoSolution,
+    /// HiGHS could not solve the model (an error status, or a stop without a time limit):
+    /// the message says what HiGHS answered.
+    Failed(String),
 }
 
 /// The result of a MILP solve.
@@ -92,6 +102,9 @@ pub struct MilpResult {
     pub objective: f64,
     /// Proven dual bound including the offset.
     pub bound: f64,
+    /// When the LP relaxation's optimum was integral (so `bound` is the LP bound): the
+    /// LP's row duals, in row order (HiGHS's convention: reduced cost = cost − Aᵀ·dual).
+    pub duals: Option<Vec<f64>>,
     /// Rows of the model.
     pub rows: usize,
     /// Columns of the model.
@@ -110,6 +123,43 @@ impl MilpResult {
     pub fn int(&self, v: Var) -> i64 {
         self.values[v.0].round() as i64
     }
+
+    /// Does the result carry a solution (optimal, or the best found in time)?
+    pub fn has_solution(&self) -> bool {
+        matches!(self.status, MilpStatus::Optimal | MilpStatus::Limit)
+    }
+
+    fn without_solution(status: MilpStatus, rows: usize, cols: usize, seconds: f64) -> MilpResult {
+        MilpResult {
+            status,
+            values: Vec::new(),
+            objective: f64::NAN,
+            bound: f64::NAN,
+            duals: None,
+            rows,
+            cols,
+            seconds,
+        }
+    }
+}
+
+thread_local! {
+    /// The thread count this OS thread's HiGHS scheduler was started with (0: none yet).
+    /// HiGHS keeps one scheduler per OS thread and refuses a run asking for another count.
+    static SCHEDULER_THREADS: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// Make this OS thread's HiGHS scheduler run `threads` threads: stop the one it has when it
+/// was started with another count (HiGHS would refuse the run).
+fn use_threads(threads: u32) {
+    SCHEDULER_THREADS.with(|t| {
+        if t.get() != 0 && t.get() != threads {
+            // SAFETY: no HiGHS solve runs on this thread now (solves are synchronous), and a
+            // blocking reset waits for the scheduler's workers to stop.
+            unsafe { highs_sys::Highs_resetGlobalScheduler(1) };
+        }
+        t.set(threads);
+    });
 }
 
 impl Milp {
@@ -156,6 +206,23 @@ impl Milp {
         self.rows.len()
     }
 
+    /// Name of row `r`.
+    pub fn row_name(&self, r: usize) -> &str {
+        &self.rows[r].name
+    }
+
+    /// The non-zero duals of a result, keyed by row name (rows sharing a name add up).
+    pub fn named_duals(&self, duals: &[f64]) -> std::collections::BTreeMap<String, f64> {
+        let mut out = std::collections::BTreeMap::new();
+        for (row, &y) in self.rows.iter().zip(duals) {
+            if y != 0.0 {
+                *out.entry(row.name.clone()).or_insert(0.0) += y;
+            }
+        }
+        out.retain(|_, y| *y != 0.0);
+        out
+    }
+
     /// The objective as (column, coefficient) pairs, for fixing a stage's value.
     pub fn objective_terms(&self) -> Vec<(Var, f64)> {
         self.cols.iter().enumerate().filter(|(_, c)| c.cost != 0.0).map(|(i, c)| (Var(i), c.cost)).collect()
@@ -181,15 +248,12 @@ impl Milp {
         // A row without terms holds only if 0 lies within its bounds; HiGHS reports a model
         // without columns as "empty" (optimal) whatever its rows say.
         if self.rows.iter().any(|r| r.terms.is_empty() && (r.lb > 1e-9 || r.ub < -1e-9)) {
-            return MilpResult {
-                status: MilpStatus::Infeasible,
-                values: Vec::new(),
-                objective: f64::NAN,
-                bound: f64::NAN,
-                rows: self.rows.len(),
-                cols: self.cols.len(),
-                seconds: start.elapsed().as_secs_f64(),
-            };
+            return MilpResult::without_solution(
+                MilpStatus::Infeasible,
+                self.rows.len(),
+                self.cols.len(),
+                start.elapsed().as_secs_f64(),
+            );
         }
         if s.lp_first && self.cols.iter().any(|c| c.integer) {
             let lp = self.run_highs(s, false);
@@ -205,13 +269,14 @@ impl Milp {
                     ..lp
                 };
             }
-            if lp.status == MilpStatus::Infeasible {
+            if matches!(lp.status, MilpStatus::Infeasible | MilpStatus::Failed(_)) {
                 return MilpResult { seconds: start.elapsed().as_secs_f64(), ..lp };
             }
         }
         let remaining =
             MilpSettings { time_limit: s.time_limit.map(|t| (t - start.elapsed().as_secs_f64()).max(0.01)), ..*s };
         let mut r = self.run_highs(&remaining, true);
+        r.duals = None;
         r.seconds = start.elapsed().as_secs_f64();
         r
     }
@@ -225,7 +290,7 @@ impl Milp {
     }
 
     /// The model as HiGHS takes it, with the settings applied.
-    fn highs_model(&self, s: &MilpSettings, integer: bool, presolve: bool) -> highs::Model {
+    fn highs_model(&self, s: &MilpSettings, integer: bool, presolve: bool) -> Result<highs::Model, String> {
         let mut pb = ColProblem::new();
         let rows: Vec<highs::Row> = self.rows.iter().map(|r| pb.add_row(r.lb..=r.ub)).collect();
         let mut by_col: Vec<Vec<(highs::Row, f64)>> = vec![Vec::new(); self.cols.len()];
@@ -241,8 +306,11 @@ impl Milp {
             Direction::Min => Sense::Minimise,
             Direction::Max => Sense::Maximise,
         };
-        let mut model = pb.optimise(sense);
-        model.set_threads(NonZeroU32::new(s.threads.max(1)).expect("at least one thread"));
+        let mut model =
+            pb.try_optimise(sense).map_err(|e| format!("HiGHS refused the model {:?} ({e:?})", self.name))?;
+        let threads = s.threads.max(1);
+        use_threads(threads);
+        model.set_threads(NonZeroU32::new(threads).expect("at least one thread"));
         model.set_option("mip_rel_gap", s.mip_rel_gap);
         model.set_option("mip_abs_gap", s.mip_abs_gap);
         model.set_option("presolve", if presolve { "on" } else { "off" });
@@ -253,33 +321,59 @@ impl Milp {
         if let Some(t) = s.time_limit {
             model.set_option("time_limit", t.max(0.01));
         }
-        model
+        Ok(model)
     }
 
     fn run_highs(&self, s: &MilpSettings, integer: bool) -> MilpResult {
         let start = Instant::now();
+        let (n_rows, n_cols) = (self.rows.len(), self.cols.len());
+        let failed = |message: String| {
+            MilpResult::without_solution(MilpStatus::Failed(message), n_rows, n_cols, start.elapsed().as_secs_f64())
+        };
         let any_integer = integer && self.cols.iter().any(|c| c.integer);
         // Presolve costs more than it saves on the relaxations of these small models. On rare
         // MIPs HiGHS's presolve hands back a point its postsolve finds infeasible ("solve
         // error"); the same model without presolve is then solved correctly.
-        let solved = match self.highs_model(s, integer, integer).try_solve() {
-            Ok(m) if !(integer && m.status() == HighsModelStatus::SolveError) => m,
-            _ => self.highs_model(s, integer, false).solve(),
+        let attempt = |presolve: bool| -> Result<(highs::SolvedModel, i32), String> {
+            let solved = self
+                .highs_model(s, integer, presolve)?
+                .try_solve()
+                .map_err(|e| format!("HiGHS failed to run on {:?} ({e:?})", self.name))?;
+            // The raw status: the highs crate panics on codes it does not know.
+            // SAFETY: `solved` owns a live HiGHS object.
+            let status = unsafe { highs_sys::Highs_getModelStatus(solved.as_ptr()) } as i32;
+            Ok((solved, status))
         };
-        let status = solved.status();
+        const SOLVE_ERROR: i32 = highs_sys::MODEL_STATUS_SOLVE_ERROR as i32;
+        let (solved, status) = match attempt(integer) {
+            Ok((_, SOLVE_ERROR)) if integer => match attempt(false) {
+                Ok(done) => done,
+                Err(e) => return failed(e),
+            },
+            Ok(done) => done,
+            Err(_) if integer => match attempt(false) {
+                Ok(done) => done,
+                Err(e) => return failed(e),
+            },
+            Err(e) => return failed(e),
+        };
         // Read the raw info value: the highs crate panics on HiGHS's "-1" (no status) instead of returning it.
         const SOLUTION_STATUS_FEASIBLE: i64 = 2;
         let has_solution = solved.int_info_value(c"primal_solution_status") == Ok(SOLUTION_STATUS_FEASIBLE);
-        let status = match status {
-            HighsModelStatus::Optimal => MilpStatus::Optimal,
-            HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible => MilpStatus::Infeasible,
-            HighsModelStatus::ModelEmpty => MilpStatus::Optimal,
-            _ if has_solution => MilpStatus::Limit,
-            _ => MilpStatus::NoSolution,
+        let status = match HighsModelStatus::try_from(status) {
+            Ok(HighsModelStatus::Optimal | HighsModelStatus::ModelEmpty) => MilpStatus::Optimal,
+            Ok(HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible) => MilpStatus::Infeasible,
+            Ok(HighsModelStatus::ReachedTimeLimit) if s.time_limit.is_some() && has_solution => MilpStatus::Limit,
+            Ok(HighsModelStatus::ReachedTimeLimit) if s.time_limit.is_some() => MilpStatus::NoSolution,
+            Ok(other) => {
+                return failed(format!("HiGHS stopped on {:?} with status {other:?}", self.name));
+            }
+            Err(_) => return failed(format!("HiGHS stopped on {:?} with unknown status {status}", self.name)),
         };
         let feasible = matches!(status, MilpStatus::Optimal | MilpStatus::Limit);
-        let values =
-            if feasible && !self.cols.is_empty() { solved.get_solution().columns().to_vec() } else { Vec::new() };
+        let solution = (feasible && !self.cols.is_empty()).then(|| solved.get_solution());
+        let values = solution.as_ref().map(|sol| sol.columns().to_vec()).unwrap_or_default();
+        let duals = solution.as_ref().filter(|_| !integer).map(|sol| sol.dual_rows().to_vec());
         let objective = if feasible { self.objective_of(&values) } else { f64::NAN };
         let bound = if !feasible {
             f64::NAN
@@ -296,8 +390,9 @@ impl Milp {
             values,
             objective,
             bound,
-            rows: self.rows.len(),
-            cols: self.cols.len(),
+            duals: duals.filter(|d| d.len() == n_rows),
+            rows: n_rows,
+            cols: n_cols,
             seconds: start.elapsed().as_secs_f64(),
         }
     }
@@ -401,7 +496,7 @@ mod tests {
     use super::*;
 
     fn settings() -> MilpSettings {
-        MilpSettings { threads: 1, mip_rel_gap: 1e-9, mip_abs_gap: 1e-9, time_limit: None, log: false, lp_first: true }
+        MilpSettings::default()
     }
 
     #[test]
@@ -438,6 +533,41 @@ mod tests {
         let r = m.solve(&settings());
         assert_eq!(r.status, MilpStatus::Optimal);
         assert!((r.objective - 3.0).abs() < 1e-9, "2x + 3y ≤ 6 allows x + y = 3: {}", r.objective);
+    }
+
+    #[test]
+    fn one_os_thread_may_change_its_thread_count() {
+        let mut m = Milp::new("knap", Direction::Max);
+        let x: Vec<Var> = (0..6).map(|i| m.binary(format!("x[{i}]"), 1.0 + i as f64)).collect();
+        m.row("cap".into(), x.iter().map(|&v| (v, 2.0)), f64::NEG_INFINITY, 7.0);
+        for threads in [2, 1, 3, 1] {
+            let r = m.solve(&MilpSettings { threads, lp_first: false, ..settings() });
+            assert_eq!(r.status, MilpStatus::Optimal, "{threads} threads");
+            assert!((r.objective - 15.0).abs() < 1e-9);
+        }
+    }
+
+    #[test]
+    fn duals_follow_highs_convention_in_both_senses() {
+        // min x + 2y s.t. x + y >= 3, x <= 2: optimum x = 2, y = 1, value 4; dual of the
+        // covering row is 2 (reduced cost of y: 2 - 2 = 0), of the cap row -1.
+        let mut m = Milp::new("lp", Direction::Min);
+        let x = m.col("x".into(), 0.0, 10.0, true, 1.0);
+        let y = m.col("y".into(), 0.0, 10.0, true, 2.0);
+        m.row("cover".into(), [(x, 1.0), (y, 1.0)], 3.0, f64::INFINITY);
+        m.row("cap".into(), [(x, 1.0)], f64::NEG_INFINITY, 2.0);
+        let r = m.solve(&settings());
+        let d = r.duals.expect("integral LP: duals");
+        assert!((d[0] - 2.0).abs() < 1e-9 && (d[1] + 1.0).abs() < 1e-9, "{d:?}");
+        // max x + 2y s.t. x + y <= 3, y <= 2: optimum y = 2, x = 1, value 5; duals 1 and 1.
+        let mut m = Milp::new("lp", Direction::Max);
+        let x = m.col("x".into(), 0.0, 10.0, true, 1.0);
+        let y = m.col("y".into(), 0.0, 10.0, true, 2.0);
+        m.row("cap".into(), [(x, 1.0), (y, 1.0)], f64::NEG_INFINITY, 3.0);
+        m.row("ycap".into(), [(y, 1.0)], f64::NEG_INFINITY, 2.0);
+        let r = m.solve(&settings());
+        let d = r.duals.expect("integral LP: duals");
+        assert!((d[0] - 1.0).abs() < 1e-9 && (d[1] - 1.0).abs() < 1e-9, "{d:?}");
     }
 
     #[test]

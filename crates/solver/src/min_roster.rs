@@ -196,10 +196,10 @@ pub fn min_roster(prep: &Prepared, sel: &Selection, opts: &SolveOptions) -> Resu
         (0..classes.len()).filter(|&q| optional[q]).flat_map(|q| model.n[q].iter().map(|&(_, v)| (v, 1.0))).collect();
     model.milp.set_objective(Direction::Min, used.clone(), 0.0);
     let r1 = stager.run("R1", &model.milp, 1.0);
-    match r1.status {
+    match &r1.status {
         MilpStatus::Optimal | MilpStatus::Limit => {}
         MilpStatus::Infeasible => return Err(MinRosterError::Infeasible(vec![certificate::joint(prep)])),
-        MilpStatus::NoSolution => return Err(SolveError::TimeLimit { stage: "R1" }.into()),
+        status => return Err(SolveError::from_status("R1", status).into()),
     }
     let r1_count = used.iter().map(|&(v, _)| r1.int(v)).sum::<i64>() as usize;
     let r1_terms = BTreeMap::from([
@@ -219,10 +219,12 @@ pub fn min_roster(prep: &Prepared, sel: &Selection, opts: &SolveOptions) -> Resu
     model.milp.row("R1_fixed".into(), used, f64::NEG_INFINITY, r1_count as f64);
     model.milp.set_objective(Direction::Min, model.s1_terms.clone(), model.s1_offset);
     let r2 = stager.run("R2", &model.milp, 0.01);
-    match r2.status {
+    match &r2.status {
         MilpStatus::Optimal | MilpStatus::Limit => {}
-        MilpStatus::Infeasible => unreachable!("R1's solution is feasible for R2"),
-        MilpStatus::NoSolution => return Err(SolveError::TimeLimit { stage: "R2" }.into()),
+        MilpStatus::Infeasible => {
+            return Err(SolveError::Solver { stage: "R2", message: "R1's solution is infeasible for R2".into() }.into())
+        }
+        status => return Err(SolveError::from_status("R2", status).into()),
     }
     let r2_terms = BTreeMap::from([("s1_of_kept_roster".to_string(), r2.objective)]);
     stager.record(stage_report(

@@ -18,12 +18,12 @@ use std::collections::BTreeMap;
 
 use chrono::Weekday;
 use sanlian_model::cost::month_days;
-use sanlian_model::Prepared;
+use sanlian_model::{Prepared, Proof};
 
 use crate::groups::Groups;
 use crate::milp::{Direction, Milp, MilpStatus, Var};
 use crate::repair::Pins;
-use crate::{stage_report, StageFigures, Stager};
+use crate::{lp_proof, stage_report, StageFigures, Stager};
 
 /// Block months (calendar month numbers) per cadre and plan year.
 pub type Months = Vec<[Vec<u32>; 2]>;
@@ -33,7 +33,7 @@ pub type Weekdays = Vec<Option<Weekday>>;
 
 const WORKDAYS: [Weekday; 5] = [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri];
 
-/// Solve S3a; `Err(status)` (infeasible, or no solution in time) when there is no month plan.
+/// Solve S3a; `Err(status)` (infeasible, no solution in time, HiGHS failed) when there is no month plan.
 pub(crate) fn solve_months(prep: &Prepared, groups: &Groups, stager: &mut Stager) -> Result<Months, MilpStatus> {
     solve_months_pinned(prep, groups, stager, None)
 }
@@ -143,7 +143,7 @@ pub(crate) fn solve_months_pinned(
     }
     let stage = if pins.is_some() { "R3" } else { "S3a" };
     let r = stager.run(stage, &m, 1.0);
-    if !matches!(r.status, MilpStatus::Optimal | MilpStatus::Limit) {
+    if !r.has_solution() {
         return Err(r.status);
     }
     let mut months: Months = vec![[Vec::new(), Vec::new()]; prep.n_cadres()];
@@ -177,7 +177,7 @@ pub(crate) fn solve_months_pinned(
         "S3a",
         "max (county, year, month) with a group member on a block",
         "max",
-        StageFigures::of(&r, value as f64, 1.0),
+        StageFigures::of(&r, value as f64, 1.0).proved(lp_proof(&m, &r)),
         terms,
     ));
     Ok(months)
@@ -218,6 +218,8 @@ pub(crate) fn solve_weekdays(prep: &Prepared, groups: &Groups, stager: &mut Stag
         cols: 0,
         models: 0,
         seconds: start.elapsed().as_secs_f64(),
+        proof: Proof::Counting,
+        parts: Vec::new(),
     };
     let terms = BTreeMap::from([("distinct_weekdays".to_string(), value as f64)]);
     stager.record(stage_report(

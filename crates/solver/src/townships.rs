@@ -8,23 +8,23 @@
 //! - t[c,y,i] ∈ {0,1}: cadre c covers township i in year y;
 //! - H5_one[c,y]: Σ_i t[c,y,i] = 1;
 //! - H5_distinct[c,i]: t[c,1,i] + t[c,2,i] ≤ 1 (both years active, |T| ≥ 2);
-//! - H6_load[i,y]: Σ_c t[c,y,i] ≤ max_cadres_per_township_year over the cadres serving
-//!   in the same month (one row per distinct set; rows that cannot bind are left out);
+//! - H6_load[i,YYYY-MM]: Σ_c t[c,y,i] ≤ max_cadres_per_township_year over the cadres serving
+//!   in that month (one row per distinct set, named after its first month; rows that
+//!   cannot bind are left out);
 //! - H7_cover[i]: Σ_{c,y} t[c,y,i] ≥ covered[i], with covered[i] = 1 (strict)
 //!   or Σ_i covered[i] ≥ the county's B1 coverage (best-effort, B1_cover);
 //! - S2_priority[i]: first[i] ≤ Σ_c t[c,1,i] for priority townships;
 //! - maximise Σ match_value·|strengths ∩ needs|·t + priority_first_year_value·Σ first[i].
 
 use std::collections::BTreeMap;
-use std::sync::Mutex;
 
 use rayon::prelude::*;
-use sanlian_model::{PlanMode, Prepared};
+use sanlian_model::{optimality, PlanMode, Prepared, Proof, StagePart};
 
 use crate::groups::Groups;
 use crate::milp::{Direction, Milp, MilpResult, MilpStatus, Var};
 use crate::repair::Pins;
-use crate::{stage_report, StageFigures, Stager};
+use crate::{lp_proof, stage_report, SolveError, StageFigures, Stager};
 
 /// Township (index) per cadre and plan year; `None` for an inactive year.
 pub type Townships = Vec<[Option<usize>; 2]>;
@@ -112,18 +112,17 @@ fn build(prep: &Prepared, k: usize, members: &[usize], mode: PlanMode, pins: Opt
     for (j, &i) in towns.iter().enumerate() {
         for y in 0..2 {
             // Cadres count together only in the months they both serve (service periods).
-            let mut patterns: Vec<Vec<Var>> = Vec::new();
+            let mut patterns: Vec<(u32, Vec<Var>)> = Vec::new();
             for month in p.window_months() {
                 let serving: Vec<Var> =
                     by_town[j][y].iter().filter(|&&(c, _)| prep.serves_month(c, y, month)).map(|&(_, v)| v).collect();
-                if serving.len() as f64 > cap && !patterns.contains(&serving) {
-                    patterns.push(serving);
+                if serving.len() as f64 > cap && !patterns.iter().any(|(_, s)| *s == serving) {
+                    patterns.push((month, serving));
                 }
             }
-            for (pi, vars) in patterns.iter().enumerate() {
-                let tag = if patterns.len() == 1 { String::new() } else { format!(",p{}", pi + 1) };
+            for (month, vars) in &patterns {
                 m.row(
-                    format!("H6_load[{},y{}{tag}]", tcode(i), y + 1),
+                    format!("H6_load[{},{}-{month:02}]", tcode(i), prep.inst.year(y)),
                     vars.iter().map(|&v| (v, 1.0)),
                     f64::NEG_INFINITY,
                     cap,
@@ -154,13 +153,13 @@ fn build(prep: &Prepared, k: usize, members: &[usize], mode: PlanMode, pins: Opt
     CountyModel { milp: m, t }
 }
 
-/// Solve S2 for every county; `Err(stage)` if a county found no solution in time.
+/// Solve S2 for every county; an error if a county found no solution (in time).
 pub(crate) fn solve(
     prep: &Prepared,
     groups: &Groups,
     mode: PlanMode,
     stager: &mut Stager,
-) -> Result<Townships, &'static str> {
+) -> Result<Townships, SolveError> {
     solve_pinned(prep, groups, mode, stager, None)
 }
 
@@ -172,32 +171,30 @@ pub(crate) fn solve_pinned(
     mode: PlanMode,
     stager: &mut Stager,
     pins: Option<&Pins>,
-) -> Result<Townships, &'static str> {
+) -> Result<Townships, SolveError> {
     let start = std::time::Instant::now();
+    let stage = if pins.is_some() { "R2" } else { "S2" };
     let mut members = vec![Vec::new(); prep.n_counties()];
     for (c, &k) in groups.county_of.iter().enumerate() {
         members[k].push(c);
     }
     let models: Vec<CountyModel> = (0..prep.n_counties()).map(|k| build(prep, k, &members[k], mode, pins)).collect();
     for (k, cm) in models.iter().enumerate() {
-        let stage = if pins.is_some() { "R2" } else { "S2" };
         stager.capture(format!("{stage}_{}", prep.inst.region.counties[k].code), &cm.milp);
     }
-    let unit = s2_unit(prep);
+    let unit = optimality::unit("S2", &prep.inst.parameters);
     let settings = stager.settings(1, unit);
-    let failed = Mutex::new(false);
-    let results: Vec<MilpResult> = models
-        .par_iter()
-        .map(|cm| {
-            let r = cm.milp.solve(&settings);
-            if !matches!(r.status, MilpStatus::Optimal | MilpStatus::Limit) {
-                *failed.lock().expect("no panics while held") = true;
-            }
-            r
-        })
-        .collect();
-    if *failed.lock().expect("no panics while held") {
-        return Err(if pins.is_some() { "R2" } else { "S2" });
+    let results: Vec<MilpResult> = models.par_iter().map(|cm| cm.milp.solve(&settings)).collect();
+    if let Some(i) = results.iter().position(|r| !r.has_solution()) {
+        return Err(match &results[i].status {
+            // Counts that S1 (or the pins) allow always admit townships (H5–H7); a county
+            // without a solution is a defect, reported as such.
+            MilpStatus::Infeasible => SolveError::Solver {
+                stage,
+                message: format!("{} has no township assignment for its group", models[i].milp.name),
+            },
+            status => SolveError::from_status(stage, status),
+        });
     }
     let mut out = vec![[None, None]; prep.n_cadres()];
     for (cm, r) in models.iter().zip(&results) {
@@ -223,21 +220,39 @@ pub(crate) fn solve_pinned(
             cols: results.iter().map(|r| r.cols).sum(),
             models: results.len(),
             seconds: start.elapsed().as_secs_f64(),
+            proof: Proof::Solver,
+            parts: Vec::new(),
         };
         stager.record(stage_report("R2", "min changed townships after the date (then max S2)", "min", figures, terms));
         return Ok(out);
     }
     let terms = s2_terms(prep, &out);
     let objective = terms["match_value"] + terms["priority_value"];
+    // Each county's model is proven on its own; the stage's bound is the sum of the
+    // counties' bounds, each tightened to S2's grid of values.
+    let parts: Vec<StagePart> = models
+        .iter()
+        .zip(&results)
+        .enumerate()
+        .map(|(k, (cm, r))| StagePart {
+            id: format!("S2_{}", prep.inst.region.counties[k].code),
+            objective: r.objective,
+            bound: r.bound,
+            proof: lp_proof(&cm.milp, r),
+        })
+        .collect();
+    let bound = parts.iter().map(|part| optimality::on_grid(part.bound, unit, true)).sum();
     let figures = StageFigures {
         objective,
-        bound: results.iter().map(|r| r.bound).sum(),
+        bound,
         unit,
         limited: results.iter().any(|r| r.status == MilpStatus::Limit),
         rows: results.iter().map(|r| r.rows).sum(),
         cols: results.iter().map(|r| r.cols).sum(),
         models: results.len(),
         seconds: start.elapsed().as_secs_f64(),
+        proof: Proof::Parts,
+        parts,
     };
     stager.record(stage_report(
         "S2",
@@ -247,21 +262,6 @@ pub(crate) fn solve_pinned(
         terms,
     ));
     Ok(out)
-}
-
-/// Smallest unit of the S2 objective: the gcd of its two values when both are whole numbers.
-fn s2_unit(prep: &Prepared) -> f64 {
-    let p = &prep.inst.parameters;
-    let (a, b) = (p.match_value, p.priority_first_year_value);
-    if a.fract() == 0.0 && b.fract() == 0.0 && a.max(b) > 0.0 {
-        let (mut x, mut y) = (a as u64, b as u64);
-        while y != 0 {
-            (x, y) = (y, x % y);
-        }
-        x as f64
-    } else {
-        0.0
-    }
 }
 
 /// The S2 terms of a township assignment: match count and value, priority count and value.

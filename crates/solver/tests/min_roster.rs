@@ -26,7 +26,7 @@ fn feasible(inst: &Instance) -> bool {
     let prep = Prepared::new(inst).expect("sub-roster validates");
     match solve(&prep, &SolveOptions::default()).expect("strict solve answers").outcome {
         Outcome::Planned(plan) => {
-            let report = sanlian_check::check(&prep, &plan);
+            let report = sanlian_check::check(prep.inst, &plan).expect("a valid instance");
             assert!(report.is_valid(), "{:?}", report.violations);
             true
         }
@@ -59,7 +59,7 @@ fn check_answer(inst: &Instance, sel: &Selection, mr: &MinRoster) {
 
     // The plan at the minimum passes the checker on the reduced instance.
     let rprep = Prepared::new(&mr.reduced_instance).expect("reduced instance validates");
-    let report = sanlian_check::check(&rprep, &mr.plan);
+    let report = sanlian_check::check(rprep.inst, &mr.plan).expect("a valid instance");
     assert!(report.is_valid(), "{:?}", report.violations);
     // R2 minimised S1 over all minimum rosters; the plan's S1 (fixed roster) attains it.
     let s1 = mr.plan.stages.iter().find(|s| s.id == "S1").expect("S1 reported").objective;

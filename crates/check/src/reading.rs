@@ -1,0 +1,381 @@
+//! The checker's own reading of PLANNING_RULES v1.1: eligibility (H2), modes and blocks
+//! (§2, H8), service (§1, §7), department caps (H9), the cost model (§4) and the S1/S2
+//! coefficients (§5).
+//!
+//! It is written a second time on purpose, from the rules' text, and shares no code with
+//! the solver's `sanlian_model::Prepared`: a property test runs both readings on generated
+//! instances and demands that they agree exactly.
+
+use std::collections::HashMap;
+
+use chrono::{Datelike, NaiveDate};
+use sanlian_model::{InputError, Instance, Level, Mode, Point};
+
+/// Great-circle km (§4: haversine, R = 6371.0 km).
+pub fn great_circle_km(a: Point, b: Point) -> f64 {
+    const R: f64 = 6371.0;
+    let (phi1, lambda1) = (a.lat.to_radians(), a.lon.to_radians());
+    let (phi2, lambda2) = (b.lat.to_radians(), b.lon.to_radians());
+    let half_chord =
+        ((phi2 - phi1) / 2.0).sin().powi(2) + phi1.cos() * phi2.cos() * ((lambda2 - lambda1) / 2.0).sin().powi(2);
+    2.0 * R * half_chord.sqrt().min(1.0).asin()
+}
+
+/// "YYYY-MM" as (year, month), digits only.
+pub fn year_month(s: &str) -> Option<(i32, u32)> {
+    let bytes = s.as_bytes();
+    if bytes.len() != 7 || bytes[4] != b'-' || !bytes.iter().enumerate().all(|(i, b)| i == 4 || b.is_ascii_digit()) {
+        return None;
+    }
+    let year: i32 = s[..4].parse().ok()?;
+    let month: u32 = s[5..].parse().ok()?;
+    (1..=12).contains(&month).then_some((year, month))
+}
+
+/// The first and the last day of a calendar month.
+pub fn month_span(year: i32, month: u32) -> (NaiveDate, NaiveDate) {
+    let first = NaiveDate::from_ymd_opt(year, month, 1).expect("a month 1–12 of a plausible year");
+    let (ny, nm) = if month == 12 { (year + 1, 1) } else { (year, month + 1) };
+    let next = NaiveDate::from_ymd_opt(ny, nm, 1).expect("a month 1–12 of a plausible year");
+    (first, next.pred_opt().expect("a day before the first of a month"))
+}
+
+/// A validated instance read by the rules, with its lookup tables. Indices are positions in
+/// the instance's own vectors.
+#[derive(Debug, Clone)]
+pub struct Rules<'a> {
+    /// The instance.
+    pub inst: &'a Instance,
+    /// County code → index.
+    pub county_index: HashMap<&'a str, usize>,
+    /// Township code → index.
+    pub township_index: HashMap<&'a str, usize>,
+    /// Cadre id → index.
+    pub cadre_index: HashMap<&'a str, usize>,
+    /// Townships of each county, ascending.
+    pub townships_of: Vec<Vec<usize>>,
+    /// H2: the counties each cadre may serve in, ascending.
+    pub eligible: Vec<Vec<usize>>,
+    /// H9: each cadre's department (unit, department) as an index into `departments`.
+    pub department_of: Vec<usize>,
+    /// H9: department names, "unit" or "unit/department".
+    pub departments: Vec<String>,
+    /// The months each cadre marked unavailable, as (plan-year index, month).
+    unavailable: Vec<Vec<(usize, u32)>>,
+}
+
+impl<'a> Rules<'a> {
+    /// Validate `inst` and read it.
+    pub fn new(inst: &'a Instance) -> Result<Rules<'a>, InputError> {
+        inst.validate()?;
+        let r = &inst.region;
+        let county_index: HashMap<&str, usize> =
+            r.counties.iter().enumerate().map(|(i, k)| (k.code.as_str(), i)).collect();
+        let township_index = r.townships.iter().enumerate().map(|(i, t)| (t.code.as_str(), i)).collect();
+        let cadre_index = inst.cadres.iter().enumerate().map(|(i, c)| (c.id.as_str(), i)).collect();
+        let mut townships_of = vec![Vec::new(); r.counties.len()];
+        for (i, t) in r.townships.iter().enumerate() {
+            townships_of[county_index[t.county.as_str()]].push(i);
+        }
+        let mut keys: HashMap<(&str, Option<&str>), usize> = HashMap::new();
+        let mut departments = Vec::new();
+        let mut department_of = Vec::new();
+        let mut unavailable = Vec::new();
+        for cadre in &inst.cadres {
+            let key = (cadre.unit.as_str(), cadre.department.as_deref());
+            let d = *keys.entry(key).or_insert_with(|| {
+                departments.push(match key.1 {
+                    Some(dept) => format!("{}/{dept}", key.0),
+                    None => key.0.to_string(),
+                });
+                departments.len() - 1
+            });
+            department_of.push(d);
+            unavailable.push(
+                cadre
+                    .unavailable_months
+                    .iter()
+                    .filter_map(|m| year_month(m))
+                    .map(|(y, m)| ((y - inst.first_year) as usize, m))
+                    .collect(),
+            );
+        }
+        let mut rules = Rules {
+            inst,
+            county_index,
+            township_index,
+            cadre_index,
+            townships_of,
+            eligible: Vec::new(),
+            department_of,
+            departments,
+            unavailable,
+        };
+        rules.eligible = (0..inst.cadres.len()).map(|c| rules.h2(c)).collect();
+        Ok(rules)
+    }
+
+    /// H2 by its words: county level its own county; city level the counties of its city;
+    /// province level any; university and enterprise the counties whose seat is within
+    /// `nearby_km` of the unit, or, if none is, the nearest (the first of equals).
+    fn h2(&self, c: usize) -> Vec<usize> {
+        let cadre = &self.inst.cadres[c];
+        let counties = &self.inst.region.counties;
+        match cadre.level {
+            Level::County => vec![self.county_index[cadre.home_county.as_deref().unwrap_or_default()]],
+            Level::City => counties
+                .iter()
+                .enumerate()
+                .filter(|(_, k)| Some(&k.city) == cadre.home_city.as_ref())
+                .map(|(i, _)| i)
+                .collect(),
+            Level::Province => (0..counties.len()).collect(),
+            Level::University | Level::Enterprise => {
+                let km: Vec<f64> = counties.iter().map(|k| great_circle_km(cadre.base, k.seat)).collect();
+                let near: Vec<usize> = (0..km.len()).filter(|&k| km[k] <= self.inst.parameters.nearby_km).collect();
+                if !near.is_empty() {
+                    return near;
+                }
+                let mut best = 0;
+                for k in 1..km.len() {
+                    if km[k].total_cmp(&km[best]).is_lt() {
+                        best = k;
+                    }
+                }
+                vec![best]
+            }
+        }
+    }
+
+    /// Number of cadres.
+    pub fn n_cadres(&self) -> usize {
+        self.inst.cadres.len()
+    }
+
+    /// Number of counties.
+    pub fn n_counties(&self) -> usize {
+        self.inst.region.counties.len()
+    }
+
+    /// Calendar year of plan-year index `y`.
+    pub fn year(&self, y: usize) -> i32 {
+        self.inst.first_year + y as i32
+    }
+
+    /// May cadre `c` serve in county `k` (H2)?
+    pub fn is_eligible(&self, c: usize, k: usize) -> bool {
+        self.eligible[c].contains(&k)
+    }
+
+    /// The cadre's mode (§2): its override, or its level's.
+    pub fn mode(&self, c: usize) -> Mode {
+        let cadre = &self.inst.cadres[c];
+        cadre.mode.unwrap_or(match cadre.level {
+            Level::Province | Level::City => Mode::Blocks,
+            Level::County => Mode::Weekly,
+            Level::University | Level::Enterprise => Mode::Mixed,
+        })
+    }
+
+    /// Block months a year of the cadre's mode (§2).
+    pub fn mode_blocks(&self, c: usize) -> u32 {
+        match self.mode(c) {
+            Mode::Blocks => self.inst.parameters.blocks_per_year,
+            Mode::Mixed => self.inst.parameters.mixed_blocks_per_year,
+            Mode::Weekly => 0,
+        }
+    }
+
+    /// Does the cadre work a weekday (H10: weekly and mixed modes)?
+    pub fn has_weekday(&self, c: usize) -> bool {
+        self.mode(c) != Mode::Blocks
+    }
+
+    /// The window months, in order.
+    pub fn window(&self) -> std::ops::RangeInclusive<u32> {
+        self.inst.parameters.window_first_month..=self.inst.parameters.window_last_month
+    }
+
+    /// Is `day` inside the cadre's service period [from, until)?
+    fn in_period(&self, c: usize, day: NaiveDate) -> bool {
+        let cadre = &self.inst.cadres[c];
+        cadre.from.is_none_or(|f| f <= day) && cadre.until.is_none_or(|u| day < u)
+    }
+
+    /// Does the cadre serve month `m` of plan year `y`: the month's first day lies in its
+    /// service period (every month without one)?
+    pub fn serves_month(&self, c: usize, y: usize, m: u32) -> bool {
+        self.in_period(c, month_span(self.year(y), m).0)
+    }
+
+    /// Is the cadre active in plan year `y`: listed in `active_years`, and serving at least
+    /// one window month of it?
+    pub fn active(&self, c: usize, y: usize) -> bool {
+        self.inst.cadres[c].active_years.contains(&(y as u8 + 1)) && self.window().any(|m| self.serves_month(c, y, m))
+    }
+
+    /// Is the cadre in service on `day` (H3, H4 at every date): the day's year is a plan year
+    /// listed in its `active_years`, and the day lies in its service period?
+    pub fn serves_on(&self, c: usize, day: NaiveDate) -> bool {
+        let offset = day.year() - self.inst.first_year;
+        (0..=1).contains(&offset)
+            && self.inst.cadres[c].active_years.contains(&(offset as u8 + 1))
+            && self.in_period(c, day)
+    }
+
+    /// Does the cadre serve every window month of plan year `y`?
+    pub fn serves_whole_year(&self, c: usize, y: usize) -> bool {
+        self.window().all(|m| self.serves_month(c, y, m))
+    }
+
+    /// Has the cadre marked month `m` of plan year `y` unavailable?
+    pub fn is_unavailable(&self, c: usize, y: usize, m: u32) -> bool {
+        self.unavailable[c].contains(&(y, m))
+    }
+
+    /// Window months of year `y` in which the cadre may be on a block: served, not unavailable.
+    pub fn available_months(&self, c: usize, y: usize) -> Vec<u32> {
+        self.window().filter(|&m| self.serves_month(c, y, m) && !self.is_unavailable(c, y, m)).collect()
+    }
+
+    /// H8 (v1.1): the exact number of block months of the cadre in plan year `y`. None in a
+    /// year it is not active; in a year it serves whole, its mode's blocks (or fewer, when
+    /// `blocks_owed` says it owes fewer that year); in a year it serves in part, the least
+    /// of what it owes and the available months it serves.
+    pub fn block_count(&self, c: usize, y: usize) -> u32 {
+        if !self.active(c, y) {
+            return 0;
+        }
+        let mode = self.mode_blocks(c);
+        let owed = match self.inst.cadres[c].blocks_owed.get(&self.year(y)) {
+            Some(&o) if o < mode => o,
+            _ => mode,
+        };
+        if self.serves_whole_year(c, y) {
+            owed
+        } else {
+            owed.min(self.available_months(c, y).len() as u32)
+        }
+    }
+
+    /// H9: cadres of department `d` in blocks or mixed mode active in year `y`.
+    pub fn department_size(&self, d: usize, y: usize) -> u32 {
+        (0..self.n_cadres())
+            .filter(|&c| self.department_of[c] == d && self.mode(c) != Mode::Weekly && self.active(c, y))
+            .count() as u32
+    }
+
+    /// H9: the most of department `d` on a block in one month of year `y`:
+    /// max(1, ⌈share × size⌉), the ceiling taken with a 1e-9 tolerance (0.1 × 30 is 3).
+    pub fn department_cap(&self, d: usize, y: usize) -> u32 {
+        let share = self.inst.parameters.max_department_away_share;
+        let exact = share * self.department_size(d, y) as f64;
+        ((exact - 1e-9).ceil() as i64).max(1) as u32
+    }
+
+    /// First and last day of plan year `y`'s on-site window.
+    pub fn window_span(&self, y: usize) -> (NaiveDate, NaiveDate) {
+        let p = &self.inst.parameters;
+        (month_span(self.year(y), p.window_first_month).0, month_span(self.year(y), p.window_last_month).1)
+    }
+
+    /// The days on which the make-up of a set of cadres can change: each window's first day,
+    /// and each first day of service or day of leaving of theirs that falls inside a window.
+    pub fn stretch_days(&self, cadres: impl IntoIterator<Item = usize>) -> Vec<NaiveDate> {
+        let spans = [self.window_span(0), self.window_span(1)];
+        let mut days = vec![spans[0].0, spans[1].0];
+        for c in cadres {
+            let cadre = &self.inst.cadres[c];
+            for day in [cadre.from, cadre.until].into_iter().flatten() {
+                if spans.iter().any(|&(first, last)| first < day && day <= last) {
+                    days.push(day);
+                }
+            }
+        }
+        days.sort();
+        days.dedup();
+        days
+    }
+
+    /// Does `day` fall inside one of the two on-site windows?
+    pub fn in_window(&self, day: NaiveDate) -> bool {
+        (0..2).any(|y| {
+            let (first, last) = self.window_span(y);
+            first <= day && day <= last
+        })
+    }
+
+    /// §4: road km from the cadre's base to county `k`'s seat.
+    pub fn road_km(&self, c: usize, k: usize) -> f64 {
+        great_circle_km(self.inst.cadres[c].base, self.inst.region.counties[k].seat) * self.inst.parameters.road_factor
+    }
+
+    /// §4: round trips over both years. A year served whole: trips_per_month per block
+    /// month, and for weekly and mixed modes one trip per planned week (weeks_per_year −
+    /// 4.3 × block months). A year served in part: trips_per_month per block month of that
+    /// year, and max(0, weeks_per_year × share of window months served − 4.3 × them).
+    pub fn round_trips(&self, c: usize) -> f64 {
+        let p = &self.inst.parameters;
+        let weekly = self.mode(c) != Mode::Blocks;
+        let mut trips = 0.0;
+        for y in 0..2 {
+            if !self.active(c, y) {
+                continue;
+            }
+            let blocks = self.block_count(c, y);
+            let block_trips = (blocks * p.trips_per_month) as f64;
+            let weeks = if !weekly {
+                0.0
+            } else if self.serves_whole_year(c, y) {
+                p.weeks_per_year - 4.3 * blocks as f64
+            } else {
+                let served = self.window().filter(|&m| self.serves_month(c, y, m)).count() as f64;
+                let share = served / self.window().count() as f64;
+                (p.weeks_per_year * share - 4.3 * blocks as f64).max(0.0)
+            };
+            trips += block_trips + weeks;
+        }
+        trips
+    }
+
+    /// §4: two-year travel cost in county `k`: round trips × 2 × road km × fare.
+    pub fn travel(&self, c: usize, k: usize) -> f64 {
+        self.round_trips(c) * 2.0 * self.road_km(c, k) * self.inst.parameters.fare_per_km
+    }
+
+    /// S1: the cadre listed preferred counties and `k` is none of them.
+    pub fn misses_preference(&self, c: usize, k: usize) -> bool {
+        let prefs = &self.inst.cadres[c].preferred_counties;
+        !prefs.is_empty() && !prefs.iter().any(|code| self.county_index.get(code.as_str()) == Some(&k))
+    }
+
+    /// S1: `k` is the cadre's previous county.
+    pub fn is_previous(&self, c: usize, k: usize) -> bool {
+        self.inst.cadres[c].previous_county.as_deref().and_then(|code| self.county_index.get(code)) == Some(&k)
+    }
+
+    /// S1: travel + preference_penalty × miss − continuity_bonus × previous, in county `k`.
+    pub fn s1_coefficient(&self, c: usize, k: usize) -> f64 {
+        let p = &self.inst.parameters;
+        let mut v = self.travel(c, k);
+        if self.misses_preference(c, k) {
+            v += p.preference_penalty;
+        }
+        if self.is_previous(c, k) {
+            v -= p.continuity_bonus;
+        }
+        v
+    }
+
+    /// S2: |strengths ∩ needs| of the cadre on township `t` (tags counted once).
+    pub fn matches(&self, c: usize, t: usize) -> usize {
+        let needs = &self.inst.region.townships[t].needs;
+        let mut seen: Vec<&String> = Vec::new();
+        for s in &self.inst.cadres[c].strengths {
+            if !seen.contains(&s) && needs.contains(s) {
+                seen.push(s);
+            }
+        }
+        seen.len()
+    }
+}
