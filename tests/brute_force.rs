@@ -25,7 +25,7 @@ fn brute_force_s1(prep: &Prepared) -> Option<f64> {
             let cadre = |c: usize| &prep.inst.cadres[c];
             // H3 and H4 on every day the group's make-up can change (service periods).
             let led_and_mixed = prep.stretch_starts(members.iter().copied()).into_iter().all(|day| {
-                let serving: Vec<usize> = members.iter().copied().filter(|&c| cadre(c).serves_on(day)).collect();
+                let serving: Vec<usize> = members.iter().copied().filter(|&c| common::in_service(prep.inst, c, day)).collect();
                 serving.iter().any(|&c| cadre(c).senior)
                     && serving.iter().filter(|&&c| cadre(c).level.is_upper()).count() as u32 >= p.min_upper_per_group
             });

@@ -59,14 +59,47 @@ fn repaired(
                     fixed.eligible[c].retain(|&k| k == b.county);
                 }
             }
+            let kept = kept(&prep, &base, applied.date);
             for c in &certs {
-                if let Err(e) = common::reverify(&fixed, c) {
+                if let Err(e) = common::reverify_kept(&fixed, c, Some(&kept)) {
                     panic!("{}: {e}", c.message);
                 }
             }
             None
         }
     }
+}
+
+/// What a re-plan from `date` keeps, by §7's words: a cadre's township of a year whose window
+/// started before the date (a successor takes over, so its own are open), and the block
+/// months that started before it.
+fn kept(prep: &Prepared, base: &[Option<Baseline>], date: chrono::NaiveDate) -> common::Kept {
+    let start = |y: usize, m: u32| chrono::NaiveDate::from_ymd_opt(prep.inst.first_year + y as i32, m, 1).unwrap();
+    let w = prep.inst.parameters.window_first_month;
+    let mut covered = vec![false; prep.inst.region.townships.len()];
+    let mut open_years = vec![0; prep.n_cadres()];
+    let mut taken = vec![[0u64; 2]; prep.n_cadres()];
+    let mut frozen = vec![false; prep.n_cadres()];
+    for c in 0..prep.n_cadres() {
+        for y in 0..2 {
+            if !prep.active(c, y) {
+                continue;
+            }
+            match &base[c] {
+                Some(b) if !b.successor && start(y, w) < date => {
+                    if let Some(t) = b.town[y] {
+                        covered[t] = true;
+                    }
+                }
+                _ => open_years[c] += 1,
+            }
+            if let Some(b) = base[c].as_ref().filter(|b| !b.successor) {
+                taken[c][y] = b.months[y].iter().filter(|&&m| start(y, m) < date).count() as u64;
+                frozen[c] = true;
+            }
+        }
+    }
+    common::Kept { date, covered, open_years, taken, frozen }
 }
 
 #[test]

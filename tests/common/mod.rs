@@ -236,9 +236,36 @@ fn cadre(id: String, level: Level, unit: String, department: Option<String>, sen
     Cadre { department, senior, ..Cadre::new(id.clone(), format!("测试{id}"), level, unit, base) }
 }
 
+/// What a re-plan keeps, worked out by a test from the plan repaired and the date: the
+/// townships already covered, the years whose township is still open, the block months
+/// taken before the date, and the cadres whose past months are kept.
+#[derive(Debug, Clone)]
+pub struct Kept {
+    pub date: chrono::NaiveDate,
+    pub covered: Vec<bool>,
+    pub open_years: Vec<u64>,
+    pub taken: Vec<[u64; 2]>,
+    pub frozen: Vec<bool>,
+}
+
 /// Re-add a certificate's numbers from the instance alone (no solver code) and
 /// check that they show a real obstacle. Returns a description of what failed.
 pub fn reverify(prep: &Prepared, cert: &Certificate) -> Result<(), String> {
+    reverify_kept(prep, cert, None)
+}
+
+/// [`reverify`] for a re-plan's certificate, counting what the re-plan keeps (its H7, H8
+/// and H9 certificates carry the re-plan's date in `day`).
+pub fn reverify_kept(prep: &Prepared, cert: &Certificate, kept: Option<&Kept>) -> Result<(), String> {
+    let kept = kept.filter(|_| {
+        cert.day.is_some()
+            && matches!(cert.kind, CertificateKind::Coverage | CertificateKind::BlockMonths | CertificateKind::DepartmentCap)
+    });
+    let open = |c: usize, y: usize, m: u32| {
+        kept.is_none_or(|k| {
+            !k.frozen[c] || chrono::NaiveDate::from_ymd_opt(prep.inst.first_year + y as i32, m, 1).unwrap() >= k.date
+        })
+    };
     let inst = prep.inst;
     let p = &inst.parameters;
     let counties: Vec<usize> = cert
@@ -252,7 +279,18 @@ pub fn reverify(prep: &Prepared, cert: &Certificate) -> Result<(), String> {
     let eligible_any =
         |c: usize| inst.cadres[c].level_eligible_any(prep, &in_set) && prep.eligible[c].iter().any(|&k| in_set(k));
     // Certificates about one day count only the cadres in service that day.
-    let serves = |c: usize| cert.day.is_none_or(|d| inst.cadres[c].serves_on(d));
+    let serves = |c: usize| cert.day.is_none_or(|d| in_service(inst, c, d));
+    if let (CertificateKind::Coverage, Some(k)) = (cert.kind, kept) {
+        let need: u64 = counties
+            .iter()
+            .map(|&county| prep.townships_of[county].iter().filter(|&&t| !k.covered[t]).count() as u64)
+            .sum();
+        let supply: u64 = (0..inst.cadres.len()).filter(|&c| eligible_any(c)).map(|c| k.open_years[c]).sum();
+        if need != cert.need || supply != cert.supply || need <= supply {
+            return Err(format!("kept: need {need} supply {supply}, certificate {} {}", cert.need, cert.supply));
+        }
+        return Ok(());
+    }
     let (need, supply): (u64, u64) = match cert.kind {
         CertificateKind::Coverage => (
             counties.iter().map(|&k| prep.townships_of[k].len() as u64).sum(),
@@ -318,10 +356,12 @@ pub fn reverify(prep: &Prepared, cert: &Certificate) -> Result<(), String> {
             let free = p
                 .window_months()
                 .filter(|&m| {
-                    prep.serves_month(c, y, m) && !inst.cadres[c].unavailable_months.contains(&format!("{year}-{m:02}"))
+                    prep.serves_month(c, y, m)
+                        && !inst.cadres[c].unavailable_months.contains(&format!("{year}-{m:02}"))
+                        && open(c, y, m)
                 })
                 .count() as u64;
-            (prep.block_range(c, y).0 as u64, free)
+            (prep.block_range(c, y).0 as u64, free + kept.map_or(0, |k| k.taken[c][y]))
         }
         CertificateKind::DepartmentCap => {
             let y = cert.year.ok_or("H9 certificate without a year")? as usize - 1;
@@ -331,14 +371,18 @@ pub fn reverify(prep: &Prepared, cert: &Certificate) -> Result<(), String> {
                 return Err("H9 certificate mixes departments".into());
             }
             let cap = prep.department_cap(d, y) as u64;
-            let need = members.iter().map(|&c| prep.block_range(c, y).0 as u64).sum();
+            let need = members.iter().map(|&c| prep.block_range(c, y).0 as u64 - kept.map_or(0, |k| k.taken[c][y])).sum();
             let supply = p
                 .window_months()
                 .map(|m| {
                     let month = format!("{}-{m:02}", inst.first_year + y as i32);
                     let free = members
                         .iter()
-                        .filter(|&&c| !inst.cadres[c].unavailable_months.contains(&month) && prep.serves_month(c, y, m))
+                        .filter(|&&c| {
+                            !inst.cadres[c].unavailable_months.contains(&month)
+                                && prep.serves_month(c, y, m)
+                                && open(c, y, m)
+                        })
                         .count() as u64;
                     cap.min(free)
                 })
@@ -356,6 +400,15 @@ pub fn reverify(prep: &Prepared, cert: &Certificate) -> Result<(), String> {
     Ok(())
 }
 
+/// Is cadre `c` in service on day `d` (H3, H4 in PLANNING_RULES v1.1): `d` falls in one of
+/// its active plan years, and inside its service period.
+pub fn in_service(inst: &Instance, c: usize, d: chrono::NaiveDate) -> bool {
+    use chrono::Datelike;
+    let cadre = &inst.cadres[c];
+    let y = d.year() - inst.first_year;
+    (y == 0 || y == 1) && cadre.active_years.contains(&(y as u8 + 1)) && cadre.in_period(d)
+}
+
 /// Plan years a cadre works in: among its active years, those in which its service
 /// period reaches a window month.
 pub fn years_served(prep: &Prepared, c: usize) -> u64 {
@@ -365,7 +418,7 @@ pub fn years_served(prep: &Prepared, c: usize) -> u64 {
         .filter(|&y| {
             cadre.active_years.contains(&(y as u8 + 1))
                 && p.window_months()
-                    .any(|m| cadre.serves_on(chrono::NaiveDate::from_ymd_opt(prep.inst.first_year + y, m, 1).unwrap()))
+                    .any(|m| cadre.in_period(chrono::NaiveDate::from_ymd_opt(prep.inst.first_year + y, m, 1).unwrap()))
         })
         .count() as u64
 }
@@ -412,8 +465,12 @@ pub fn hall_need_supply(
 ) -> Option<(u64, u64)> {
     let inst = prep.inst;
     let in_set = |k: usize| counties.contains(&k);
-    let eligible: Vec<bool> =
-        inst.cadres.iter().map(|c| c.level_eligible_any(prep, &in_set) && day.is_none_or(|d| c.serves_on(d))).collect();
+    let eligible: Vec<bool> = inst
+        .cadres
+        .iter()
+        .enumerate()
+        .map(|(i, c)| c.level_eligible_any(prep, &in_set) && day.is_none_or(|d| in_service(inst, i, d)))
+        .collect();
     let supply = |per_cadre: &dyn Fn(&Cadre) -> u64| -> u64 {
         inst.cadres.iter().zip(&eligible).filter(|(_, &e)| e).map(|(c, _)| per_cadre(c)).sum()
     };
@@ -444,4 +501,101 @@ pub fn max_hall_deficiency(prep: &Prepared, kind: CertificateKind, day: Option<c
         })
         .max()
         .unwrap_or(0)
+}
+
+/// Policy and roster variations on top of a [`Shape`]: the mixed blocks, the on-site
+/// window, `nearby_km`, the cost and S2 values, departments of city and university cadres,
+/// and blocks owed by some cadres.
+#[derive(Debug, Clone)]
+pub struct Variation {
+    pub mixed_blocks: u32,
+    pub window: (u32, u32),
+    pub nearby_km: f64,
+    pub fare_per_km: f64,
+    pub road_factor: f64,
+    pub preference_penalty: f64,
+    pub continuity_bonus: f64,
+    pub match_value: f64,
+    pub priority_value: f64,
+    /// City cadres (and university/enterprise cadres) split over this many departments (0: none).
+    pub departments: usize,
+    /// Cadre positions (cycling) that owe this many blocks in year 1 (clamped to their mode).
+    pub owed: Vec<(usize, u32)>,
+}
+
+/// Proptest strategy for variations.
+pub fn variations() -> impl Strategy<Value = Variation> {
+    (
+        0u32..=2,
+        prop::sample::select(vec![(3u32, 12u32), (3, 12), (4, 11), (1, 12), (5, 10)]),
+        prop::sample::select(vec![20.0, 80.0, 80.0, 300.0]),
+        prop::sample::select(vec![0.6, 0.6, 0.0, 1.7]),
+        prop::sample::select(vec![1.3, 1.0, 2.5]),
+        (prop::sample::select(vec![2000.0, 0.0, 150.0]), prop::sample::select(vec![1000.0, 0.0, 5000.0])),
+        (prop::sample::select(vec![10.0, 10.0, 0.0, 3.5]), prop::sample::select(vec![50.0, 50.0, 0.0, 7.0])),
+        0usize..=2,
+        prop::collection::vec((0usize..40, 0u32..=2), 0..=2),
+    )
+        .prop_map(
+            |(mixed_blocks, window, nearby_km, fare_per_km, road_factor, (pp, cb), (mv, pv), departments, owed)| {
+                Variation {
+                    mixed_blocks,
+                    window,
+                    nearby_km,
+                    fare_per_km,
+                    road_factor,
+                    preference_penalty: pp,
+                    continuity_bonus: cb,
+                    match_value: mv,
+                    priority_value: pv,
+                    departments,
+                    owed,
+                }
+            },
+        )
+}
+
+/// Apply a variation to an instance (unavailable months outside the new window are dropped).
+pub fn vary(mut inst: Instance, v: &Variation) -> Instance {
+    let p = &mut inst.parameters;
+    p.mixed_blocks_per_year = v.mixed_blocks;
+    p.window_first_month = v.window.0;
+    p.window_last_month = v.window.1;
+    p.blocks_per_year = p.blocks_per_year.min(v.window.1 - v.window.0 + 1);
+    p.nearby_km = v.nearby_km;
+    p.fare_per_km = v.fare_per_km;
+    p.road_factor = v.road_factor;
+    p.preference_penalty = v.preference_penalty;
+    p.continuity_bonus = v.continuity_bonus;
+    p.match_value = v.match_value;
+    p.priority_first_year_value = v.priority_value;
+    let (first, last) = v.window;
+    for c in &mut inst.cadres {
+        c.unavailable_months.retain(|m| {
+            sanlian_model::validate::parse_month(m).is_some_and(|(_, mm)| (first..=last).contains(&mm))
+        });
+    }
+    if v.departments > 0 {
+        for (i, c) in inst.cadres.iter_mut().enumerate() {
+            if matches!(c.level, Level::City | Level::University | Level::Enterprise) {
+                c.department = Some(format!("第{}处", i % v.departments + 1));
+            }
+        }
+    }
+    let n = inst.cadres.len();
+    if n > 0 {
+        for &(pos, owed) in &v.owed {
+            let first_year = inst.first_year;
+            let blocks = inst.parameters.blocks_per_year;
+            let mixed = inst.parameters.mixed_blocks_per_year;
+            let c = &mut inst.cadres[pos % n];
+            let own = match c.mode() {
+                Mode::Blocks => blocks,
+                Mode::Mixed => mixed,
+                Mode::Weekly => 0,
+            };
+            c.blocks_owed.insert(first_year, owed.min(own));
+        }
+    }
+    inst
 }

@@ -324,9 +324,11 @@ fn run(command: Command) -> Result<(), Failure> {
         }
         Command::Check { instance, plan } => {
             let inst = load_instance(&instance)?;
+            // The instance is validated before the plan is read.
+            let rules =
+                sanlian_check::Rules::new(&inst).map_err(|e| Failure::input(format!("{}: {e}", instance.display())))?;
             let plan = load_plan(&plan)?;
-            let report = sanlian_check::check(&inst, &plan)
-                .map_err(|e| Failure::input(format!("{}: {e}", instance.display())))?;
+            let report = sanlian_check::check_with(&rules, &plan);
             say!("{}", summary::check(&report));
             if report.is_valid() {
                 Ok(())

@@ -22,7 +22,7 @@ fn solve_small_writes_a_plan_that_check_accepts() {
             .lines()
             .find(|l| l.trim_start().starts_with(stage))
             .unwrap_or_else(|| panic!("no {stage} line:\n{out}"));
-        assert!(line.ends_with("proven optimal") && !line.contains("NOT"), "{line}");
+        assert!(line.ends_with("proven optimal, certified by the checker") && !line.contains("NOT"), "{line}");
     }
     assert!(out.contains("Checker: valid"), "{out}");
     assert!(stderr(&o).contains("plan written to"), "{}", stderr(&o));
@@ -182,7 +182,11 @@ fn bad_paths_and_options_exit_2() {
     let small = fixture("small");
     let o = sanlian(&["solve", s(&small), "--threads", "0"]);
     assert_exit(&o, 2);
-    assert!(stderr(&o).contains("--threads must be at least 1"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--threads 0: must lie between 1 and"), "{}", stderr(&o));
+    let too_many = (4 * std::thread::available_parallelism().map_or(1, |n| n.get()) + 1).to_string();
+    let o = sanlian(&["solve", s(&small), "--threads", &too_many]);
+    assert_exit(&o, 2);
+    assert!(stderr(&o).contains("4 × the machine's cores"), "{}", stderr(&o));
 
     // clap takes "-1" for a flag; with "=" it reaches the range check.
     let o = sanlian(&["solve", s(&small), "--time-limit", "-1"]);

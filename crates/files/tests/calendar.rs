@@ -26,7 +26,7 @@ fn runs(c: &Cadre, plan: &Plan, year: i32, blocks: &[u32], day: Weekday) -> Vec<
         if is_run_month {
             let mut d = NaiveDate::from_ymd_opt(year, m, 1).unwrap();
             while d.month() == m {
-                if d.weekday() == day && c.serves_on(d) {
+                if d.weekday() == day && c.in_period(d) {
                     current = Some(current.map_or((d, d), |(a, _)| (a, d)));
                 }
                 d = d.succ_opt().unwrap();

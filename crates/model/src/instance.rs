@@ -303,8 +303,9 @@ impl Cadre {
         self.active_years.contains(&y)
     }
 
-    /// Is the cadre in service on day `d` (`from` ≤ d < `until`)?
-    pub fn serves_on(&self, d: chrono::NaiveDate) -> bool {
+    /// Does day `d` lie in the cadre's service period (`from` ≤ d < `until`)? Whether it is in
+    /// service then also depends on its active years: see `Prepared::serves_on`.
+    pub fn in_period(&self, d: chrono::NaiveDate) -> bool {
         self.from.is_none_or(|f| f <= d) && self.until.is_none_or(|u| d < u)
     }
 

@@ -151,7 +151,7 @@ impl<'a> Prepared<'a> {
     /// period every month is.
     pub fn serves_month(&self, c: usize, y: YearIdx, m: u32) -> bool {
         let cadre = &self.inst.cadres[c];
-        (cadre.from.is_none() && cadre.until.is_none()) || cadre.serves_on(cost::month_days(self.inst.year(y), m).0)
+        (cadre.from.is_none() && cadre.until.is_none()) || cadre.in_period(cost::month_days(self.inst.year(y), m).0)
     }
 
     /// Is cadre `c` in service on day `d` (H3, H4 "at every date")? The day's calendar year
@@ -159,7 +159,7 @@ impl<'a> Prepared<'a> {
     pub fn serves_on(&self, c: usize, d: chrono::NaiveDate) -> bool {
         let cadre = &self.inst.cadres[c];
         let y = d.year() - self.inst.first_year;
-        (y == 0 || y == 1) && cadre.active_in(y as u8 + 1) && cadre.serves_on(d)
+        (y == 0 || y == 1) && cadre.active_in(y as u8 + 1) && cadre.in_period(d)
     }
 
     /// Does cadre `c` serve every window month of plan year `y`?

@@ -245,7 +245,7 @@ pub fn validate(inst: &Instance) -> Vec<Problem> {
                     && window
                         .clone()
                         .filter(|m| (1..=12).contains(m))
-                        .any(|m| cadre.serves_on(crate::cost::month_days(inst.first_year + y, m).0))
+                        .any(|m| cadre.in_period(crate::cost::month_days(inst.first_year + y, m).0))
             });
             if !serves_any {
                 c.add(at("from"), "the service period covers no window month of an active year: the cadre has nothing to do in this plan");

@@ -352,14 +352,17 @@ fn mixed_blocks_per_year_beyond_the_window() {
 
 #[test]
 fn nearby_km_not_positive() {
-    param(|p| p.nearby_km = 0.0, &["parameters.nearby_km"], "positive distance");
-    param(|p| p.nearby_km = -5.0, &["parameters.nearby_km"], "positive distance");
-    param(|p| p.nearby_km = f64::INFINITY, &["parameters.nearby_km"], "positive distance");
+    param(|p| p.nearby_km = 0.0, &["parameters.nearby_km"], "a distance in (0, 20000] km");
+    param(|p| p.nearby_km = -5.0, &["parameters.nearby_km"], "a distance in (0, 20000] km");
+    param(|p| p.nearby_km = f64::INFINITY, &["parameters.nearby_km"], "a distance in (0, 20000] km");
+    param(|p| p.nearby_km = 25_000.0, &["parameters.nearby_km"], "a distance in (0, 20000] km");
 }
 
 #[test]
 fn no_room_per_township() {
-    param(|p| p.max_cadres_per_township_year = 0, &["parameters.max_cadres_per_township_year"], "at least 1");
+    param(|p| p.max_cadres_per_township_year = 0, &["parameters.max_cadres_per_township_year"], "[1, 10000]");
+    param(|p| p.max_cadres_per_township_year = 10_001, &["parameters.max_cadres_per_township_year"], "[1, 10000]");
+    param(|p| p.min_upper_per_group = 10_001, &["parameters.min_upper_per_group"], "[0, 10000]");
 }
 
 #[test]
@@ -372,18 +375,29 @@ fn department_share_outside_zero_one() {
 
 #[test]
 fn road_factor_not_positive() {
-    param(|p| p.road_factor = 0.0, &["parameters.road_factor"], "must be positive");
+    param(|p| p.road_factor = 0.0, &["parameters.road_factor"], "(0, 10]");
+    param(|p| p.road_factor = 1e9, &["parameters.road_factor"], "(0, 10]");
 }
 
 #[test]
 fn no_trips_per_month() {
-    param(|p| p.trips_per_month = 0, &["parameters.trips_per_month"], "at least 1");
+    param(|p| p.trips_per_month = 0, &["parameters.trips_per_month"], "[1, 100]");
+    param(|p| p.trips_per_month = 4_000_000_000, &["parameters.trips_per_month"], "[1, 100]");
 }
 
 #[test]
 fn negative_fare() {
-    param(|p| p.fare_per_km = -0.1, &["parameters.fare_per_km"], "must not be negative");
+    param(|p| p.fare_per_km = -0.1, &["parameters.fare_per_km"], "[0, 1000] yuan per km");
     param(|p| p.fare_per_km = 0.0, &[], "");
+}
+
+/// Numerically unsafe values (issue: a fare of 1e19 reached HiGHS) are refused by name.
+#[test]
+fn huge_finite_values_are_refused() {
+    param(|p| p.fare_per_km = 1e19, &["parameters.fare_per_km"], "10000000000000000000 must lie in [0, 1000]");
+    param(|p| p.preference_penalty = 1e300, &["parameters.preference_penalty"], "[0, 1000000]");
+    param(|p| p.match_value = 1e7, &["parameters.match_value"], "[0, 1000000]");
+    param(|p| p.lodging_per_day = 1e6, &[], "");
 }
 
 #[test]
@@ -407,7 +421,7 @@ fn negative_penalties_and_values() {
         ("priority_first_year_value", |p| p.priority_first_year_value = -1.0),
     ];
     for (field, set) in fields {
-        param(set, &[&format!("parameters.{field}")], "non-negative");
+        param(set, &[&format!("parameters.{field}")], "must lie in [0, 1000000]");
     }
 }
 

@@ -194,7 +194,7 @@ fn shortfalls(prep: &Prepared, groups: &Groups, towns: &Townships) -> Vec<Shortf
         } else if let Some(day) = prep
             .stretch_starts(members[k].iter().copied())
             .into_iter()
-            .find(|&d| !members[k].iter().any(|&c| prep.inst.cadres[c].serves_on(d)))
+            .find(|&d| !members[k].iter().any(|&c| prep.serves_on(c, d)))
         {
             out.push(Shortfall {
                 rule: "H1".into(),
@@ -250,7 +250,7 @@ fn shortfalls(prep: &Prepared, groups: &Groups, towns: &Townships) -> Vec<Shortf
         let upper_on = |d: chrono::NaiveDate| {
             members[k]
                 .iter()
-                .filter(|&&c| prep.inst.cadres[c].level.is_upper() && prep.inst.cadres[c].serves_on(d))
+                .filter(|&&c| prep.inst.cadres[c].level.is_upper() && prep.serves_on(c, d))
                 .count()
         };
         let upper = prep.stretch_starts(members[k].iter().copied()).into_iter().map(upper_on).min().unwrap_or(0);

@@ -1,0 +1,130 @@
+//! The two readings of the rules agree exactly: the solver's (`sanlian_model::Prepared`)
+//! and the checker's own (`sanlian_check::Rules`, written separately from PLANNING_RULES),
+//! on eligibility (H2), service and activity, blocks (H8), department caps (H9), the cost
+//! model (§4) and the S1/S2 coefficients (§5), on generated instances.
+
+mod common;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use proptest::prelude::*;
+use proptest::test_runner::{Config, TestRunner};
+use sanlian_check::Rules;
+use sanlian_model::Prepared;
+
+/// Every rule definition, compared value by value (floats bit for bit, except that
+/// 0.0 and −0.0 are equal).
+fn agree(prep: &Prepared, rules: &Rules) -> Result<(), String> {
+    let inst = prep.inst;
+    let n = inst.cadres.len();
+    let differ = |what: &str, c: usize, a: String, b: String| {
+        Err(format!("{what} of {}: solver reads {a}, checker reads {b}", inst.cadres[c].id))
+    };
+    if prep.departments != rules.departments || prep.department_of != rules.department_of {
+        return Err(format!("departments: {:?} vs {:?}", prep.departments, rules.departments));
+    }
+    for y in 0..2 {
+        for d in 0..prep.departments.len() {
+            if prep.department_size(d, y) != rules.department_size(d, y) {
+                return Err(format!("department size of {} in year {y}", prep.departments[d]));
+            }
+            if prep.department_cap(d, y) != rules.department_cap(d, y) {
+                return Err(format!("H9 cap of {} in year {y}", prep.departments[d]));
+            }
+        }
+    }
+    if prep.stretch_starts(0..n) != rules.stretch_days(0..n) {
+        return Err(format!("stretch days {:?} vs {:?}", prep.stretch_starts(0..n), rules.stretch_days(0..n)));
+    }
+    let mut days = prep.stretch_starts(0..n);
+    days.extend(inst.cadres.iter().flat_map(|c| [c.from, c.until]).flatten());
+    for c in 0..n {
+        if prep.eligible[c] != rules.eligible[c] {
+            return differ("H2 eligibility", c, format!("{:?}", prep.eligible[c]), format!("{:?}", rules.eligible[c]));
+        }
+        if prep.blocks(c) != rules.mode_blocks(c) || prep.has_weekday(c) != rules.has_weekday(c) {
+            return differ("mode", c, format!("{}", prep.blocks(c)), format!("{}", rules.mode_blocks(c)));
+        }
+        for y in 0..2 {
+            if prep.active(c, y) != rules.active(c, y) {
+                return differ("activity", c, format!("{}", prep.active(c, y)), format!("{}", rules.active(c, y)));
+            }
+            if prep.serves_whole_year(c, y) != rules.serves_whole_year(c, y) {
+                return differ("whole year", c, String::new(), String::new());
+            }
+            for m in 1..=12 {
+                if inst.parameters.window_months().contains(&m) && prep.serves_month(c, y, m) != rules.serves_month(c, y, m)
+                {
+                    return differ("service month", c, format!("{m}"), String::new());
+                }
+            }
+            if prep.available_months(c, y) != rules.available_months(c, y) {
+                return differ(
+                    "available months",
+                    c,
+                    format!("{:?}", prep.available_months(c, y)),
+                    format!("{:?}", rules.available_months(c, y)),
+                );
+            }
+            let (least, most) = prep.block_range(c, y);
+            if least != most || least != rules.block_count(c, y) {
+                return differ("H8 blocks", c, format!("{least}..{most}"), format!("{}", rules.block_count(c, y)));
+            }
+        }
+        for &d in &days {
+            if prep.serves_on(c, d) != rules.serves_on(c, d) {
+                return differ("service on a day", c, format!("{d}: {}", prep.serves_on(c, d)), String::new());
+            }
+        }
+        if prep.round_trips(c) != rules.round_trips(c) {
+            return differ("round trips", c, format!("{}", prep.round_trips(c)), format!("{}", rules.round_trips(c)));
+        }
+        for k in 0..prep.n_counties() {
+            if prep.road_km(c, k) != rules.road_km(c, k) || prep.travel_cost(c, k) != rules.travel(c, k) {
+                return differ("travel", c, format!("{}", prep.travel_cost(c, k)), format!("{}", rules.travel(c, k)));
+            }
+            if prep.s1_coefficient(c, k) != rules.s1_coefficient(c, k) {
+                return differ("S1 coefficient", c, format!("{k}"), String::new());
+            }
+        }
+        for t in 0..inst.region.townships.len() {
+            if prep.matches(c, t) != rules.matches(c, t) {
+                return differ("S2 matches", c, format!("{}", prep.matches(c, t)), format!("{}", rules.matches(c, t)));
+            }
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn the_solver_and_the_checker_read_the_rules_alike() {
+    let (checked, skipped) = (AtomicUsize::new(0), AtomicUsize::new(0));
+    let mut runner = TestRunner::new(Config { cases: 256, ..Config::default() });
+    let result = runner.run(&(common::shapes(), common::variations()), |(shape, variation)| {
+        let inst = common::vary(common::build(&shape), &variation);
+        let (Ok(prep), Ok(rules)) = (Prepared::new(&inst), Rules::new(&inst)) else {
+            prop_assert!(Prepared::new(&inst).is_err() && Rules::new(&inst).is_err(), "one reading refuses the instance");
+            skipped.fetch_add(1, Ordering::Relaxed);
+            return Ok(());
+        };
+        checked.fetch_add(1, Ordering::Relaxed);
+        if let Err(e) = agree(&prep, &rules) {
+            prop_assert!(false, "{e}");
+        }
+        Ok(())
+    });
+    let (checked, skipped) = (checked.into_inner(), skipped.into_inner());
+    eprintln!("readings: {checked} instances compared, {skipped} refused by both");
+    result.unwrap();
+    assert!(checked >= 200, "only {checked} of 256 generated instances were compared ({skipped} refused)");
+}
+
+#[test]
+fn the_fixtures_are_read_alike() {
+    for name in ["small", "shandong", "infeasible"] {
+        let path = format!("{}/fixtures/{name}/instance.json", env!("CARGO_MANIFEST_DIR"));
+        let inst = sanlian_model::Instance::from_json(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let (prep, rules) = (Prepared::new(&inst).unwrap(), Rules::new(&inst).unwrap());
+        agree(&prep, &rules).unwrap_or_else(|e| panic!("{name}: {e}"));
+    }
+}
