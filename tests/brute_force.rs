@@ -8,7 +8,10 @@
 
 mod common;
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use proptest::prelude::*;
+use proptest::test_runner::{Config, TestRunner};
 use sanlian_model::{Plan, Prepared};
 use sanlian_solver::{solve, Formulation, Outcome, SolveOptions};
 
@@ -25,7 +28,8 @@ fn brute_force_s1(prep: &Prepared) -> Option<f64> {
             let cadre = |c: usize| &prep.inst.cadres[c];
             // H3 and H4 on every day the group's make-up can change (service periods).
             let led_and_mixed = prep.stretch_starts(members.iter().copied()).into_iter().all(|day| {
-                let serving: Vec<usize> = members.iter().copied().filter(|&c| common::in_service(prep.inst, c, day)).collect();
+                let serving: Vec<usize> =
+                    members.iter().copied().filter(|&c| common::in_service(prep.inst, c, day)).collect();
                 serving.iter().any(|&c| cadre(c).senior)
                     && serving.iter().filter(|&&c| cadre(c).level.is_upper()).count() as u32 >= p.min_upper_per_group
             });
@@ -64,29 +68,55 @@ fn s1(plan: &Plan) -> f64 {
     plan.stages.iter().find(|s| s.id == "S1").expect("S1 reported").objective
 }
 
-proptest! {
-    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
-
-    #[test]
-    fn s1_matches_exhaustive_enumeration(shape in common::shapes()) {
+/// S1 against enumeration on 128 instances; instances too large to enumerate, or where H8
+/// or H9 fail (they do not depend on the grouping), are skipped and counted: at most half.
+#[test]
+fn s1_matches_exhaustive_enumeration() {
+    let (compared, skipped) = (AtomicUsize::new(0), AtomicUsize::new(0));
+    let mut runner = TestRunner::new(Config { cases: 128, source_file: Some(file!()), ..Config::default() });
+    let result = runner.run(&common::shapes(), |shape| {
         let inst = common::build(&shape);
-        let Ok(prep) = Prepared::new(&inst) else { return Ok(()); };
+        let skip = || {
+            skipped.fetch_add(1, Ordering::Relaxed);
+            Ok(())
+        };
+        let Ok(prep) = Prepared::new(&inst) else { return skip() };
         let space: f64 = prep.eligible.iter().map(|e| e.len() as f64).product();
-        prop_assume!(space <= 20_000.0);
-        // The month rules (H8, H9) do not depend on the grouping; keep instances where they hold.
-        prop_assume!(sanlian_solver::certificate::block_months(&prep).is_empty());
-        prop_assume!(sanlian_solver::certificate::department_caps(&prep).is_empty());
+        if space > 20_000.0
+            || !sanlian_solver::certificate::block_months(&prep).is_empty()
+            || !sanlian_solver::certificate::department_caps(&prep).is_empty()
+        {
+            return skip();
+        }
+        compared.fetch_add(1, Ordering::Relaxed);
         let expected = brute_force_s1(&prep);
         for formulation in [Formulation::Aggregated, Formulation::Plain] {
             let opts = SolveOptions { formulation, ..SolveOptions::default() };
             match (solve(&prep, &opts).unwrap().outcome, expected) {
                 (Outcome::Planned(plan), Some(best)) => {
-                    prop_assert!((s1(&plan) - best).abs() <= 1e-6 * best.abs().max(1.0), "{formulation:?}: solver {} brute force {best}", s1(&plan));
+                    prop_assert!(
+                        (s1(&plan) - best).abs() <= 1e-6 * best.abs().max(1.0),
+                        "{formulation:?}: solver {} brute force {best}",
+                        s1(&plan)
+                    );
                 }
                 (Outcome::Infeasible(_), None) => {}
-                (Outcome::Planned(plan), None) => prop_assert!(false, "{formulation:?}: solver found S1 {} where enumeration found nothing", s1(&plan)),
-                (Outcome::Infeasible(c), Some(best)) => prop_assert!(false, "{formulation:?}: solver infeasible ({:?}) but enumeration found {best}", c.iter().map(|c| &c.message).collect::<Vec<_>>()),
+                (Outcome::Planned(plan), None) => prop_assert!(
+                    false,
+                    "{formulation:?}: solver found S1 {} where enumeration found nothing",
+                    s1(&plan)
+                ),
+                (Outcome::Infeasible(c), Some(best)) => prop_assert!(
+                    false,
+                    "{formulation:?}: solver infeasible ({:?}) but enumeration found {best}",
+                    c.iter().map(|c| &c.message).collect::<Vec<_>>()
+                ),
             }
         }
-    }
+        Ok(())
+    });
+    let (compared, skipped) = (compared.into_inner(), skipped.into_inner());
+    eprintln!("S1 by group conditions: {compared} compared, {skipped} skipped");
+    result.unwrap();
+    assert!(compared >= skipped, "{compared} compared, {skipped} skipped");
 }

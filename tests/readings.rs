@@ -53,7 +53,8 @@ fn agree(prep: &Prepared, rules: &Rules) -> Result<(), String> {
                 return differ("whole year", c, String::new(), String::new());
             }
             for m in 1..=12 {
-                if inst.parameters.window_months().contains(&m) && prep.serves_month(c, y, m) != rules.serves_month(c, y, m)
+                if inst.parameters.window_months().contains(&m)
+                    && prep.serves_month(c, y, m) != rules.serves_month(c, y, m)
                 {
                     return differ("service month", c, format!("{m}"), String::new());
                 }
@@ -99,11 +100,14 @@ fn agree(prep: &Prepared, rules: &Rules) -> Result<(), String> {
 #[test]
 fn the_solver_and_the_checker_read_the_rules_alike() {
     let (checked, skipped) = (AtomicUsize::new(0), AtomicUsize::new(0));
-    let mut runner = TestRunner::new(Config { cases: 256, ..Config::default() });
+    let mut runner = TestRunner::new(Config { cases: 256, source_file: Some(file!()), ..Config::default() });
     let result = runner.run(&(common::shapes(), common::variations()), |(shape, variation)| {
         let inst = common::vary(common::build(&shape), &variation);
         let (Ok(prep), Ok(rules)) = (Prepared::new(&inst), Rules::new(&inst)) else {
-            prop_assert!(Prepared::new(&inst).is_err() && Rules::new(&inst).is_err(), "one reading refuses the instance");
+            prop_assert!(
+                Prepared::new(&inst).is_err() && Rules::new(&inst).is_err(),
+                "one reading refuses the instance"
+            );
             skipped.fetch_add(1, Ordering::Relaxed);
             return Ok(());
         };

@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono::{NaiveDate, Weekday};
+use common::{TINY_CITY, TINY_COUNTIES, TINY_DATES, TINY_YEAR};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use sanlian_check::Rules;
@@ -25,122 +26,10 @@ use sanlian_model::{
     Level, Parameters, Plan, PlanMode, Point, Prepared, Province, Region, Township, YearAssignment,
 };
 
-/// A tiny instance: one city, two counties with 1–3 townships, a few cadres, a four-month
-/// window (March–June) and one block a year.
-#[derive(Debug, Clone)]
-struct Tiny {
-    towns: [usize; 2],
-    /// County cadres per county: their active years (0 both, 1 first only, 2 second only).
-    county_cadres: [Vec<u8>; 2],
-    /// Province cadres: senior?
-    province: Vec<bool>,
-    /// City cadres: senior?
-    city: Vec<bool>,
-    cap: u32,
-    event: (u8, usize, u8, bool),
-}
-
-fn tiny() -> impl Strategy<Value = Tiny> {
-    (
-        (1usize..=3, 1usize..=3),
-        (prop::collection::vec(prop::sample::select(vec![0u8, 0, 1, 2]), 0..=2), prop::collection::vec(prop::sample::select(vec![0u8, 0, 1, 2]), 0..=2)),
-        prop::collection::vec(any::<bool>(), 1..=2),
-        prop::collection::vec(any::<bool>(), 0..=1),
-        1u32..=2,
-        (0u8..4, 0usize..8, 0u8..4, any::<bool>()),
-    )
-        .prop_map(|(towns, cc, province, city, cap, event)| Tiny {
-            towns: [towns.0, towns.1],
-            county_cadres: [cc.0, cc.1],
-            province,
-            city,
-            cap,
-            event,
-        })
-}
-
-const YEAR: i32 = 2027;
-const CITY: &str = "990100";
-const COUNTIES: [&str; 2] = ["990101", "990102"];
-const DATES: [&str; 4] = ["2027-02-01", "2027-04-15", "2027-08-01", "2028-05-01"];
-
-fn build(t: &Tiny) -> Instance {
-    let seat = Point { lat: 36.0, lon: 117.0 };
-    let kseat = [Point { lat: 36.1, lon: 117.1 }, Point { lat: 36.4, lon: 117.5 }];
-    let mut townships = Vec::new();
-    for k in 0..2 {
-        for i in 0..t.towns[k] {
-            townships.push(Township {
-                code: format!("{}{:03}", COUNTIES[k], i + 1),
-                name: format!("镇{k}{i}"),
-                county: COUNTIES[k].into(),
-                kind: "镇".into(),
-                location: None,
-                needs: if i == 0 { vec!["志愿服务".into()] } else { vec![] },
-                priority: i == 1,
-            });
-        }
-    }
-    let mut cadres = Vec::new();
-    for (i, &senior) in t.province.iter().enumerate() {
-        let mut c = Cadre::new(format!("P{i}"), format!("省{i}"), Level::Province, "团省委", seat);
-        c.senior = senior;
-        c.department = Some("组织部".into());
-        c.strengths = vec!["志愿服务".into()];
-        cadres.push(c);
-    }
-    for (i, &senior) in t.city.iter().enumerate() {
-        let mut c = Cadre::new(format!("C{i}"), format!("市{i}"), Level::City, "团测试市委", seat);
-        c.senior = senior;
-        c.home_city = Some(CITY.into());
-        cadres.push(c);
-    }
-    for k in 0..2 {
-        for (i, &years) in t.county_cadres[k].iter().enumerate() {
-            let mut c = Cadre::new(format!("K{k}{i}"), format!("县{k}{i}"), Level::County, format!("团县{k}委"), kseat[k]);
-            c.home_county = Some(COUNTIES[k].into());
-            c.active_years = match years {
-                1 => vec![1],
-                2 => vec![2],
-                _ => vec![1, 2],
-            };
-            cadres.push(c);
-        }
-    }
-    Instance {
-        name: "tiny".into(),
-        first_year: YEAR,
-        parameters: Parameters {
-            window_first_month: 3,
-            window_last_month: 6,
-            blocks_per_year: 1,
-            max_cadres_per_township_year: t.cap,
-            max_department_away_share: 1.0,
-            ..Parameters::default()
-        },
-        region: Region {
-            province: Province { code: "990000".into(), name: "测试省".into(), seat },
-            cities: vec![City { code: CITY.into(), name: "测试市".into(), seat }],
-            counties: (0..2)
-                .map(|k| County {
-                    code: COUNTIES[k].into(),
-                    name: format!("县{k}"),
-                    city: CITY.into(),
-                    kind: CountyKind::County,
-                    seat: kseat[k],
-                })
-                .collect(),
-            townships,
-            zones_note: None,
-        },
-        cadres,
-    }
-}
-
 /// The event a shape draws, against the plan in force.
-fn event(t: &Tiny, inst: &Instance, old: &Plan) -> Event {
+fn event(t: &common::Tiny, inst: &Instance, old: &Plan) -> Event {
     let (kind, who, when, senior) = t.event;
-    let date: NaiveDate = DATES[when as usize].parse().unwrap();
+    let date: NaiveDate = TINY_DATES[when as usize].parse().unwrap();
     let cadre = &inst.cadres[who % inst.cadres.len()];
     let newcomer = |id: &str| {
         let mut c = Cadre::new(id, "新人", cadre.level, cadre.unit.clone(), cadre.base);
@@ -181,9 +70,14 @@ struct Decision {
 /// The decisions of `plan`'s cadre `id`, in `rules`' indices.
 fn decision_of(rules: &Rules, plan: &Plan, id: &str) -> Option<Decision> {
     let a = plan.assignments.iter().find(|a| a.cadre == id)?;
-    let mut d = Decision { county: rules.county_index[a.county.as_str()], town: [None, None], months: [vec![], vec![]], weekday: None };
+    let mut d = Decision {
+        county: rules.county_index[a.county.as_str()],
+        town: [None, None],
+        months: [vec![], vec![]],
+        weekday: None,
+    };
     for y in &a.years {
-        let i = (y.year - YEAR) as usize;
+        let i = (y.year - TINY_YEAR) as usize;
         d.town[i] = rules.township_index.get(y.township.as_str()).copied();
         d.months[i] = y.blocks.iter().map(|b| b.month[5..].parse().unwrap()).collect();
         d.weekday = d.weekday.or(y.weekday);
@@ -201,7 +95,7 @@ fn plan_of(rules: &Rules, ds: &[Decision]) -> Plan {
         let years = (0..2)
             .filter(|&y| rules.active(c, y))
             .map(|y| {
-                let year = YEAR + y as i32;
+                let year = TINY_YEAR + y as i32;
                 YearAssignment {
                     year,
                     township: d.town[y].map(|t| inst.region.townships[t].code.clone()).unwrap_or_default(),
@@ -216,7 +110,11 @@ fn plan_of(rules: &Rules, ds: &[Decision]) -> Plan {
                 }
             })
             .collect();
-        assignments.push(CadreAssignment { cadre: inst.cadres[c].id.clone(), county: COUNTIES[d.county].into(), years });
+        assignments.push(CadreAssignment {
+            cadre: inst.cadres[c].id.clone(),
+            county: TINY_COUNTIES[d.county].into(),
+            years,
+        });
     }
     let groups = (0..2)
         .map(|k| {
@@ -240,9 +138,9 @@ fn plan_of(rules: &Rules, ds: &[Decision]) -> Plan {
                 *by_level.entry(inst.cadres[c].level).or_insert(0) += 1;
             }
             Group {
-                county: COUNTIES[k].into(),
+                county: TINY_COUNTIES[k].into(),
                 county_name: inst.region.counties[k].name.clone(),
-                city: CITY.into(),
+                city: TINY_CITY.into(),
                 leader: leader.map(|c| inst.cadres[c].id.clone()),
                 members: members[k].iter().map(|&c| inst.cadres[c].id.clone()).collect(),
                 by_level,
@@ -256,7 +154,7 @@ fn plan_of(rules: &Rules, ds: &[Decision]) -> Plan {
     Plan {
         contract: sanlian_model::CONTRACT_VERSION.into(),
         instance: inst.name.clone(),
-        first_year: YEAR,
+        first_year: TINY_YEAR,
         mode: PlanMode::Strict,
         parameters: inst.parameters.clone(),
         groups,
@@ -282,7 +180,10 @@ fn product<T: Clone>(options: &[Vec<T>], limit: usize) -> Option<Vec<Vec<T>>> {
     }
     let mut out = vec![Vec::new()];
     for o in options {
-        out = out.into_iter().flat_map(|prefix| o.iter().map(move |x| [prefix.clone(), vec![x.clone()]].concat())).collect();
+        out = out
+            .into_iter()
+            .flat_map(|prefix| o.iter().map(move |x| [prefix.clone(), vec![x.clone()]].concat()))
+            .collect();
     }
     Some(out)
 }
@@ -295,7 +196,8 @@ fn subsets(items: &[u32], n: usize) -> Vec<Vec<u32>> {
     if items.len() < n {
         return vec![];
     }
-    let mut with: Vec<Vec<u32>> = subsets(&items[1..], n - 1).into_iter().map(|s| [vec![items[0]], s].concat()).collect();
+    let mut with: Vec<Vec<u32>> =
+        subsets(&items[1..], n - 1).into_iter().map(|s| [vec![items[0]], s].concat()).collect();
     with.extend(subsets(&items[1..], n));
     with
 }
@@ -305,7 +207,7 @@ fn subsets(items: &[u32], n: usize) -> Vec<Vec<u32>> {
 fn brute_force(rules: &Rules, base: &[Option<(Decision, bool)>], date: NaiveDate) -> Result<Option<(usize, f64)>, ()> {
     let inst = rules.inst;
     let n = rules.n_cadres();
-    let start = |y: usize, m: u32| sanlian_check::reading::month_span(YEAR + y as i32, m).0;
+    let start = |y: usize, m: u32| sanlian_check::reading::month_span(TINY_YEAR + y as i32, m).0;
     let started = |y: usize| start(y, inst.parameters.window_first_month) < date;
     let later = |c: usize, y: usize| rules.window().any(|m| start(y, m) >= date && rules.serves_month(c, y, m));
     // Groups and townships: the options of each cadre.
@@ -370,7 +272,9 @@ fn brute_force(rules: &Rules, base: &[Option<(Decision, bool)>], date: NaiveDate
     let weekday = |c: usize| base[c].as_ref().and_then(|(b, _)| b.weekday);
     // Any valid months will do for judging groups and townships (H1–H7 do not look at them).
     let decisions = |p: &[(usize, [Option<usize>; 2])], months: &[[Vec<u32>; 2]]| -> Vec<Decision> {
-        (0..n).map(|c| Decision { county: p[c].0, town: p[c].1, months: months[c].clone(), weekday: weekday(c) }).collect()
+        (0..n)
+            .map(|c| Decision { county: p[c].0, town: p[c].1, months: months[c].clone(), weekday: weekday(c) })
+            .collect()
     };
     let Some(any_months) = month_plans.first() else { return Ok(None) };
     let mut best_gt: Option<(usize, f64)> = None;
@@ -429,12 +333,14 @@ fn brute_force(rules: &Rules, base: &[Option<(Decision, bool)>], date: NaiveDate
 
 #[test]
 fn repairs_change_the_fewest_decisions_then_cost_least() {
-    let counts: BTreeMap<&str, AtomicUsize> =
-        ["compared", "infeasible", "too_large", "no_base_plan", "bad_event"].into_iter().map(|k| (k, AtomicUsize::new(0))).collect();
+    let counts: BTreeMap<&str, AtomicUsize> = ["compared", "infeasible", "too_large", "no_base_plan", "bad_event"]
+        .into_iter()
+        .map(|k| (k, AtomicUsize::new(0)))
+        .collect();
     let count = |k: &str| counts[k].fetch_add(1, Ordering::Relaxed);
-    let mut runner = TestRunner::new(Config { cases: 160, ..Config::default() });
-    let result = runner.run(&tiny(), |t| {
-        let inst = build(&t);
+    let mut runner = TestRunner::new(Config { cases: 200, source_file: Some(file!()), ..Config::default() });
+    let result = runner.run(&common::tiny(), |t| {
+        let inst = common::tiny_instance(&t);
         let Ok(prep) = Prepared::new(&inst) else {
             count("no_base_plan");
             return Ok(());
@@ -487,14 +393,24 @@ fn repairs_change_the_fewest_decisions_then_cost_least() {
                 count("compared");
                 let engine_s1 = plan.plan().stages.iter().find(|s| s.id == "S1").unwrap().objective;
                 prop_assert_eq!(replan.changes.len(), changes, "changes {:?}", replan.changes);
-                prop_assert!((engine_s1 - s1).abs() <= 1e-6 * s1.abs().max(1.0), "S1 engine {} brute force {}", engine_s1, s1);
+                prop_assert!(
+                    (engine_s1 - s1).abs() <= 1e-6 * s1.abs().max(1.0),
+                    "S1 engine {} brute force {}",
+                    engine_s1,
+                    s1
+                );
             }
             (None, None) => {
                 count("infeasible");
             }
             (Some(_), None) => prop_assert!(false, "the engine repaired what the enumeration finds impossible"),
             (None, Some(e)) => {
-                prop_assert!(false, "the engine found no repair; the enumeration found {:?}: {:?}", e, replan.certificates)
+                prop_assert!(
+                    false,
+                    "the engine found no repair; the enumeration found {:?}: {:?}",
+                    e,
+                    replan.certificates
+                )
             }
         }
         Ok(())

@@ -259,7 +259,10 @@ pub fn reverify(prep: &Prepared, cert: &Certificate) -> Result<(), String> {
 pub fn reverify_kept(prep: &Prepared, cert: &Certificate, kept: Option<&Kept>) -> Result<(), String> {
     let kept = kept.filter(|_| {
         cert.day.is_some()
-            && matches!(cert.kind, CertificateKind::Coverage | CertificateKind::BlockMonths | CertificateKind::DepartmentCap)
+            && matches!(
+                cert.kind,
+                CertificateKind::Coverage | CertificateKind::BlockMonths | CertificateKind::DepartmentCap
+            )
     });
     let open = |c: usize, y: usize, m: u32| {
         kept.is_none_or(|k| {
@@ -371,7 +374,8 @@ pub fn reverify_kept(prep: &Prepared, cert: &Certificate, kept: Option<&Kept>) -
                 return Err("H9 certificate mixes departments".into());
             }
             let cap = prep.department_cap(d, y) as u64;
-            let need = members.iter().map(|&c| prep.block_range(c, y).0 as u64 - kept.map_or(0, |k| k.taken[c][y])).sum();
+            let need =
+                members.iter().map(|&c| prep.block_range(c, y).0 as u64 - kept.map_or(0, |k| k.taken[c][y])).sum();
             let supply = p
                 .window_months()
                 .map(|m| {
@@ -571,9 +575,8 @@ pub fn vary(mut inst: Instance, v: &Variation) -> Instance {
     p.priority_first_year_value = v.priority_value;
     let (first, last) = v.window;
     for c in &mut inst.cadres {
-        c.unavailable_months.retain(|m| {
-            sanlian_model::validate::parse_month(m).is_some_and(|(_, mm)| (first..=last).contains(&mm))
-        });
+        c.unavailable_months
+            .retain(|m| sanlian_model::validate::parse_month(m).is_some_and(|(_, mm)| (first..=last).contains(&mm)));
     }
     if v.departments > 0 {
         for (i, c) in inst.cadres.iter_mut().enumerate() {
@@ -598,4 +601,125 @@ pub fn vary(mut inst: Instance, v: &Variation) -> Instance {
         }
     }
     inst
+}
+
+/// A tiny instance: one city, two counties with 1–3 townships, a few cadres, a four-month
+/// window (March–June) and one block a year.
+#[derive(Debug, Clone)]
+pub struct Tiny {
+    pub towns: [usize; 2],
+    /// County cadres per county: their active years (0 both, 1 first only, 2 second only).
+    pub county_cadres: [Vec<u8>; 2],
+    /// Province cadres: senior?
+    pub province: Vec<bool>,
+    /// City cadres: senior?
+    pub city: Vec<bool>,
+    pub cap: u32,
+    pub event: (u8, usize, u8, bool),
+}
+
+pub fn tiny() -> impl Strategy<Value = Tiny> {
+    (
+        (1usize..=3, 1usize..=3),
+        (
+            prop::collection::vec(prop::sample::select(vec![0u8, 0, 1, 2]), 1..=2),
+            prop::collection::vec(prop::sample::select(vec![0u8, 0, 1, 2]), 1..=2),
+        ),
+        prop::collection::vec(any::<bool>(), 2..=3),
+        prop::collection::vec(any::<bool>(), 0..=1),
+        prop::sample::select(vec![1u32, 2, 2, 3]),
+        (0u8..4, 0usize..8, 0u8..4, any::<bool>()),
+    )
+        .prop_map(|(towns, cc, province, city, cap, event)| Tiny {
+            towns: [towns.0, towns.1],
+            county_cadres: [cc.0, cc.1],
+            province,
+            city,
+            cap,
+            event,
+        })
+}
+
+pub const TINY_YEAR: i32 = 2027;
+pub const TINY_CITY: &str = "990100";
+pub const TINY_COUNTIES: [&str; 2] = ["990101", "990102"];
+pub const TINY_DATES: [&str; 4] = ["2027-02-01", "2027-04-15", "2027-08-01", "2028-05-01"];
+
+/// The instance a [`Tiny`] describes.
+pub fn tiny_instance(t: &Tiny) -> Instance {
+    let seat = Point { lat: 36.0, lon: 117.0 };
+    let kseat = [Point { lat: 36.1, lon: 117.1 }, Point { lat: 36.4, lon: 117.5 }];
+    let mut townships = Vec::new();
+    for k in 0..2 {
+        for i in 0..t.towns[k] {
+            townships.push(Township {
+                code: format!("{}{:03}", TINY_COUNTIES[k], i + 1),
+                name: format!("镇{k}{i}"),
+                county: TINY_COUNTIES[k].into(),
+                kind: "镇".into(),
+                location: None,
+                needs: if i == 0 { vec!["志愿服务".into()] } else { vec![] },
+                priority: i == 1,
+            });
+        }
+    }
+    let mut cadres = Vec::new();
+    for (i, &senior) in t.province.iter().enumerate() {
+        let mut c = Cadre::new(format!("P{i}"), format!("省{i}"), Level::Province, "团省委", seat);
+        // Two seniors at least, so that both groups can be led in most shapes.
+        c.senior = senior || i < 2;
+        c.department = Some("组织部".into());
+        c.strengths = vec!["志愿服务".into()];
+        cadres.push(c);
+    }
+    for (i, &senior) in t.city.iter().enumerate() {
+        let mut c = Cadre::new(format!("C{i}"), format!("市{i}"), Level::City, "团测试市委", seat);
+        c.senior = senior;
+        c.home_city = Some(TINY_CITY.into());
+        cadres.push(c);
+    }
+    for k in 0..2 {
+        for (i, &years) in t.county_cadres[k].iter().enumerate() {
+            let mut c =
+                Cadre::new(format!("K{k}{i}"), format!("县{k}{i}"), Level::County, format!("团县{k}委"), kseat[k]);
+            c.home_county = Some(TINY_COUNTIES[k].into());
+            if i == 0 {
+                c.strengths = vec!["志愿服务".into()];
+            }
+            c.active_years = match years {
+                1 => vec![1],
+                2 => vec![2],
+                _ => vec![1, 2],
+            };
+            cadres.push(c);
+        }
+    }
+    Instance {
+        name: "tiny".into(),
+        first_year: TINY_YEAR,
+        parameters: Parameters {
+            window_first_month: 3,
+            window_last_month: 6,
+            blocks_per_year: 1,
+            max_cadres_per_township_year: t.cap,
+            max_department_away_share: 1.0,
+            ..Parameters::default()
+        },
+        region: Region {
+            province: Province { code: "990000".into(), name: "测试省".into(), seat },
+            cities: vec![City { code: TINY_CITY.into(), name: "测试市".into(), seat }],
+            counties: (0..2)
+                .map(|k| County {
+                    code: TINY_COUNTIES[k].into(),
+                    name: format!("县{k}"),
+                    city: TINY_CITY.into(),
+                    kind: CountyKind::County,
+                    seat: kseat[k],
+                })
+                .collect(),
+            townships,
+            zones_note: None,
+        },
+        cadres,
+    }
 }

@@ -223,9 +223,9 @@ impl<'a> Rules<'a> {
             && self.in_period(c, day)
     }
 
-    /// Does the cadre serve every window month of plan year `y`?
+    /// Is the cadre active in plan year `y` and serving every window month of it?
     pub fn serves_whole_year(&self, c: usize, y: usize) -> bool {
-        self.window().all(|m| self.serves_month(c, y, m))
+        self.inst.cadres[c].active_years.contains(&(y as u8 + 1)) && self.window().all(|m| self.serves_month(c, y, m))
     }
 
     /// Has the cadre marked month `m` of plan year `y` unavailable?

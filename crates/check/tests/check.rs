@@ -787,6 +787,20 @@ fn stage_integral_objective_proven_by_absolute_gap_below_half() {
     assert_only(&run(&inst, &plan), "STAGE");
 }
 
+/// One definition of "proven optimal" for the solver and the checker (defect: the solver
+/// accepted an absolute gap below half of S2's unit, the checker demanded 1e-6 relative):
+/// S2's values are multiples of gcd(10, 50) = 10, so a bound of objective + 4 proves it.
+#[test]
+fn stage_s2_proven_by_a_gap_below_half_its_unit() {
+    let (inst, mut plan) = fixture();
+    plan.stages[1].bound = S2 + 4.0;
+    plan.stages[1].gap = 4.0 / S2;
+    assert_valid(&run(&inst, &plan));
+    plan.stages[1].bound = S2 + 6.0;
+    plan.stages[1].gap = 6.0 / S2;
+    assert_only(&run(&inst, &plan), "STAGE");
+}
+
 #[test]
 fn stage_gap_bound_and_sense_must_be_consistent() {
     let (inst, mut plan) = fixture();

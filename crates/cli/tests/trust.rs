@@ -89,7 +89,17 @@ fn outputs_are_written_all_or_nothing() {
     let plan = dir.path().join("plan.json");
     let table = dir.path().join("plan.csv");
     let bad_map = dir.path().join("no-such-dir").join("map.svg");
-    let o = sanlian(&["solve", s(&fixture("small")), "--quiet", "-o", s(&plan), "--table", s(&table), "--map", s(&bad_map)]);
+    let o = sanlian(&[
+        "solve",
+        s(&fixture("small")),
+        "--quiet",
+        "-o",
+        s(&plan),
+        "--table",
+        s(&table),
+        "--map",
+        s(&bad_map),
+    ]);
     assert_exit(&o, 1);
     assert!(stderr(&o).contains("nothing was written"), "{}", stderr(&o));
     assert!(!plan.exists() && !table.exists(), "no output is written when one of them fails");
@@ -166,13 +176,8 @@ fn an_invalid_plan_in_force_is_refused_unless_repaired_explicitly() {
     // Break H3: the group of 东营区 is led by a county cadre who is not senior.
     let mut v: Value = serde_json::from_str(&fs::read_to_string(&plan).unwrap()).unwrap();
     let group = v["groups"].as_array_mut().unwrap().iter_mut().find(|g| g["county"] == "370502").unwrap();
-    let member = group["members"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m.as_str().unwrap().starts_with('K'))
-        .cloned()
-        .unwrap();
+    let member =
+        group["members"].as_array().unwrap().iter().find(|m| m.as_str().unwrap().starts_with('K')).cloned().unwrap();
     group["leader"] = member;
     let broken = write_json(&dir, "broken.json", &v);
     let out = dir.path().join("new.json");
@@ -222,7 +227,12 @@ fn a_joiner_can_be_named_by_a_later_event() {
     assert_exit(&o, 0);
     let v: Value = serde_json::from_str(&fs::read_to_string(&out).unwrap()).unwrap();
     let x1 = v["assignments"].as_array().unwrap().iter().find(|a| a["cadre"] == "X1").unwrap();
-    let blocks: Vec<&str> =
-        x1["years"].as_array().unwrap().iter().flat_map(|y| y["blocks"].as_array().unwrap()).map(|b| b["month"].as_str().unwrap()).collect();
+    let blocks: Vec<&str> = x1["years"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|y| y["blocks"].as_array().unwrap())
+        .map(|b| b["month"].as_str().unwrap())
+        .collect();
     assert!(!blocks.contains(&"2028-03"), "{blocks:?}");
 }

@@ -162,9 +162,10 @@ impl<'a> Prepared<'a> {
         (y == 0 || y == 1) && cadre.active_in(y as u8 + 1) && cadre.in_period(d)
     }
 
-    /// Does cadre `c` serve every window month of plan year `y`?
+    /// Is cadre `c` active in plan year `y` and serving every window month of it?
     pub fn serves_whole_year(&self, c: usize, y: YearIdx) -> bool {
-        self.inst.parameters.window_months().all(|m| self.serves_month(c, y, m))
+        self.inst.cadres[c].active_in(y as u8 + 1)
+            && self.inst.parameters.window_months().all(|m| self.serves_month(c, y, m))
     }
 
     /// H8: the least and most block months of cadre `c` in plan year `y` (equal: the count

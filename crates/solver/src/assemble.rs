@@ -248,10 +248,7 @@ fn shortfalls(prep: &Prepared, groups: &Groups, towns: &Townships) -> Vec<Shortf
             });
         }
         let upper_on = |d: chrono::NaiveDate| {
-            members[k]
-                .iter()
-                .filter(|&&c| prep.inst.cadres[c].level.is_upper() && prep.serves_on(c, d))
-                .count()
+            members[k].iter().filter(|&&c| prep.inst.cadres[c].level.is_upper() && prep.serves_on(c, d)).count()
         };
         let upper = prep.stretch_starts(members[k].iter().copied()).into_iter().map(upper_on).min().unwrap_or(0);
         if (upper as u32) < p.min_upper_per_group {

@@ -213,6 +213,16 @@ pub mod stages {
         let m = months::solve_months(prep, g, &mut stager).ok()?;
         Some((m, months::solve_weekdays(prep, g, &mut stager)))
     }
+
+    /// A whole plan from fixed groups: S2 and S3 solved for them (the plan reports only
+    /// those stages), or `None` when the groups admit no township or month plan.
+    pub fn complete(prep: &Prepared, g: &Groups, opts: &SolveOptions) -> Option<Plan> {
+        let mut stager = Stager::new(opts);
+        let towns = townships::solve(prep, g, opts.mode, &mut stager).ok()?;
+        let months = months::solve_months(prep, g, &mut stager).ok()?;
+        let weekdays = months::solve_weekdays(prep, g, &mut stager);
+        Some(assemble::plan(prep, opts.mode, g, &towns, &months, &weekdays, stager.reports, stager.start))
+    }
 }
 
 /// Runs stage models within the time budget and collects their reports.

@@ -370,8 +370,7 @@ mod placement {
             let name = names.iter().find(|(n, _)| n == id).map_or("", |(_, w)| w);
             let value = values.get(i).copied().unwrap_or(0.0).round() + if *id == "B1" { pinned_covered } else { 0.0 };
             let sense = if *id == "R1" { "min" } else { "max" };
-            let terms =
-                if *id == "R1" { BTreeMap::from([("changes".to_string(), value)]) } else { BTreeMap::new() };
+            let terms = if *id == "R1" { BTreeMap::from([("changes".to_string(), value)]) } else { BTreeMap::new() };
             let figures = StageFigures {
                 objective: value,
                 bound: value,
