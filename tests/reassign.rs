@@ -1,6 +1,9 @@
 //! Re-planning (§7): repaired plans are valid, keep the past, change as little as
 //! possible, and a replacement changes nothing but the person.
 
+// Index loops mirror the rules' subscripts (cadre c, year y, county k).
+#![allow(clippy::needless_range_loop)]
+
 mod common;
 
 use proptest::prelude::*;

@@ -9,6 +9,9 @@
 //! the date by §7's words, and keeps the fewest changes, then the least S1. The engine's
 //! repair must reach exactly that, or be infeasible exactly when nothing is valid.
 
+// Index loops mirror the rules' subscripts (cadre c, year y, county k).
+#![allow(clippy::needless_range_loop)]
+
 mod common;
 
 use std::collections::BTreeMap;
@@ -22,8 +25,8 @@ use sanlian_check::Rules;
 use sanlian_explain::replan::reassign;
 use sanlian_model::plan::Costs;
 use sanlian_model::{
-    Block, Cadre, CadreAssignment, City, County, CountyKind, Coverage, Event, Events, FormerLeader, Group, Instance,
-    Level, Parameters, Plan, PlanMode, Point, Prepared, Province, Region, Township, YearAssignment,
+    Block, Cadre, CadreAssignment, Coverage, Event, Events, FormerLeader, Group, Instance, Plan, PlanMode, Prepared,
+    YearAssignment,
 };
 
 /// The event a shape draws, against the plan in force.

@@ -1,7 +1,7 @@
 //! Shared helpers for the whole-system tests: small random instances and
 //! independent re-verification of infeasibility certificates.
 
-#![allow(dead_code)]
+#![allow(dead_code, clippy::needless_range_loop)]
 
 use proptest::prelude::*;
 use sanlian_model::{

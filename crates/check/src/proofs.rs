@@ -117,8 +117,8 @@ impl Lp {
                 reduced[j] -= y * a;
             }
         }
-        for j in 0..reduced.len() {
-            let (at_lb, at_ub) = (reduced[j] * self.lb[j], reduced[j] * self.ub[j]);
+        for (j, d) in reduced.iter().enumerate() {
+            let (at_lb, at_ub) = (d * self.lb[j], d * self.ub[j]);
             total += if self.maximise { at_lb.max(at_ub) } else { at_lb.min(at_ub) };
         }
         total
@@ -128,6 +128,9 @@ impl Lp {
         cols.into_iter().filter_map(|(key, a)| self.index.get(&key).map(|&j| (j, a))).collect()
     }
 }
+
+/// A derived row: its terms (column index, coefficient), lower and upper bound.
+type Derived = (Vec<(usize, f64)>, f64, f64);
 
 struct Row {
     terms: Vec<(usize, f64)>,
@@ -176,7 +179,7 @@ fn s1_lp(rules: &Rules, mode: PlanMode) -> Lp {
 }
 
 /// A row of the S1-level model from its id, or `None` if the checker does not derive it.
-fn s1_row(rules: &Rules, lp: &Lp, goals: &BTreeMap<&str, f64>, id: &str) -> Option<(Vec<(usize, f64)>, f64, f64)> {
+fn s1_row(rules: &Rules, lp: &Lp, goals: &BTreeMap<&str, f64>, id: &str) -> Option<Derived> {
     let p = &rules.inst.parameters;
     let inf = f64::INFINITY;
     let years = |c: usize| (0..2).filter(|&y| rules.active(c, y)).count() as f64;
@@ -258,10 +261,7 @@ fn s1_row(rules: &Rules, lp: &Lp, goals: &BTreeMap<&str, f64>, id: &str) -> Opti
 }
 
 /// Rows of `duals` built by `derive`, and the ids it does not derive.
-fn rows_of(
-    duals: &BTreeMap<String, f64>,
-    derive: impl Fn(&str) -> Option<(Vec<(usize, f64)>, f64, f64)>,
-) -> (Vec<Row>, Vec<String>) {
+fn rows_of(duals: &BTreeMap<String, f64>, derive: impl Fn(&str) -> Option<Derived>) -> (Vec<Row>, Vec<String>) {
     let mut rows = Vec::new();
     let mut unknown = Vec::new();
     for (id, &dual) in duals {
@@ -326,7 +326,7 @@ pub(crate) fn s2_county(
     let inf = f64::INFINITY;
     let town = |code: &str| rules.township_index.get(code).copied().filter(|t| towns.contains(t));
     let member = |id: &str| rules.cadre_index.get(id).copied().filter(|c| members.contains(c));
-    let derive = |id: &str| -> Option<(Vec<(usize, f64)>, f64, f64)> {
+    let derive = |id: &str| -> Option<Derived> {
         let (family, args) = parse(id)?;
         Some(match family {
             "H5_one" => {
@@ -412,7 +412,7 @@ pub(crate) fn s3a(rules: &Rules, view: &PlanView, duals: &BTreeMap<String, f64>)
         let (year, m) = year_month(month)?;
         Some((usize::try_from(year - rules.inst.first_year).ok().filter(|&y| y < 2)?, m))
     };
-    let derive = |id: &str| -> Option<(Vec<(usize, f64)>, f64, f64)> {
+    let derive = |id: &str| -> Option<Derived> {
         let (family, args) = parse(id)?;
         Some(match family {
             "H8_blocks" => {

@@ -46,7 +46,7 @@ pub fn s2_step(p: &Parameters) -> f64 {
 /// for a maximisation the optimum is at most the largest grid value ≤ `bound`, for a
 /// minimisation at least the smallest ≥ `bound` (a 1e-9 relative slack absorbs rounding).
 pub fn on_grid(bound: f64, step: f64, maximise: bool) -> f64 {
-    if !(step > 0.0) || !bound.is_finite() {
+    if step.is_nan() || step <= 0.0 || !bound.is_finite() {
         return bound;
     }
     let q = bound / step;

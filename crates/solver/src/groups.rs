@@ -29,7 +29,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use sanlian_model::{PlanMode, Prepared, Proof};
 
-use crate::milp::{Direction, Milp, MilpResult, MilpSettings, MilpStatus, Var};
+use crate::milp::{DatedRow, Direction, Milp, MilpResult, MilpSettings, MilpStatus, Terms, Var};
 use crate::{lp_proof, stage_report, Formulation, SolveError, StageFigures, Stager};
 
 /// Cadres interchangeable for S1.
@@ -223,8 +223,8 @@ fn build_with(prep: &Prepared, classes: &[Class], mode: PlanMode, optional: &[bo
             (terms, fixed)
         };
         // One (day, terms, constant) per stretch, without repeats.
-        let per_day = |keep: &dyn Fn(usize) -> bool| -> Vec<(chrono::NaiveDate, Vec<(Var, f64)>, f64)> {
-            let mut out: Vec<(chrono::NaiveDate, Vec<(Var, f64)>, f64)> = Vec::new();
+        let per_day = |keep: &dyn Fn(usize) -> bool| -> Vec<DatedRow> {
+            let mut out: Vec<DatedRow> = Vec::new();
             for (di, &day) in days.iter().enumerate() {
                 let (terms, fixed) = part(&|q| keep(q) && on_day[q][di]);
                 if !out.iter().any(|(_, t, f)| *t == terms && *f == fixed) {
@@ -243,7 +243,7 @@ fn build_with(prep: &Prepared, classes: &[Class], mode: PlanMode, optional: &[bo
                              row: &str,
                              ub: f64,
                              scale: f64,
-                             parts: &[(Option<chrono::NaiveDate>, Vec<(Var, f64)>, f64)]| {
+                             parts: &[(Option<chrono::NaiveDate>, Terms, f64)]| {
                 let x = m.col(format!("{col}[{code}]"), 0.0, ub, true, 0.0);
                 for (day, terms, fixed) in parts {
                     let mut r = vec![(x, scale)];
@@ -253,9 +253,7 @@ fn build_with(prep: &Prepared, classes: &[Class], mode: PlanMode, optional: &[bo
                 }
                 x
             };
-            let dated = |v: Vec<(chrono::NaiveDate, Vec<(Var, f64)>, f64)>| {
-                v.into_iter().map(|(d, t, f)| (Some(d), t, f)).collect::<Vec<_>>()
-            };
+            let dated = |v: Vec<DatedRow>| v.into_iter().map(|(d, t, f)| (Some(d), t, f)).collect::<Vec<_>>();
             cover_vars.push(indicator(
                 &mut m,
                 "cover",

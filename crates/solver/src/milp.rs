@@ -13,6 +13,12 @@ use highs::{ColProblem, HighsModelStatus, Sense};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Var(pub usize);
 
+/// A linear expression: (column, coefficient) pairs.
+pub type Terms = Vec<(Var, f64)>;
+
+/// A row on one day of the plan: the day, its terms and the constant moved to its bound.
+pub type DatedRow = (chrono::NaiveDate, Terms, f64);
+
 /// Optimisation direction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Direction {
@@ -344,7 +350,7 @@ impl Milp {
             let status = unsafe { highs_sys::Highs_getModelStatus(solved.as_ptr()) } as i32;
             Ok((solved, status))
         };
-        const SOLVE_ERROR: i32 = highs_sys::MODEL_STATUS_SOLVE_ERROR as i32;
+        const SOLVE_ERROR: i32 = highs_sys::MODEL_STATUS_SOLVE_ERROR;
         let (solved, status) = match attempt(integer) {
             Ok((_, SOLVE_ERROR)) if integer => match attempt(false) {
                 Ok(done) => done,

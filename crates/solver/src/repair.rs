@@ -299,14 +299,17 @@ mod placement {
     use sanlian_model::{PlanMode, Prepared, Proof};
 
     use super::{Baseline, Setup};
-    use crate::milp::{Direction, Milp, MilpResult, MilpStatus, Var};
+    use crate::milp::{DatedRow, Direction, Milp, MilpResult, MilpStatus, Terms, Var};
     use crate::{stage_report, SolveError, StageFigures, Stager};
+
+    /// A service pattern: per plan year, active, and the window months served (bit m).
+    type Pattern = [(bool, u16); 2];
 
     /// A component's model with its goals, in the order they are optimised.
     struct Component {
         milp: Milp,
         x: Vec<(usize, usize, Var)>,
-        goals: Vec<(&'static str, Direction, Vec<(Var, f64)>, f64)>,
+        goals: Vec<(&'static str, Direction, Terms, f64)>,
     }
 
     /// Solve R1 (and B1–B3 before it in best-effort) and S1; `None` when infeasible.
@@ -470,7 +473,7 @@ mod placement {
     }
 
     /// A cadre's service pattern: years active and the window months served in each.
-    fn pattern(prep: &Prepared, c: usize) -> [(bool, u16); 2] {
+    fn pattern(prep: &Prepared, c: usize) -> Pattern {
         [0, 1].map(|y| {
             let months = prep
                 .inst
@@ -550,7 +553,7 @@ mod placement {
             }
         }
         // Newcomers of each pattern per county: free cadres whose home is elsewhere.
-        let mut newcomers: BTreeMap<(usize, [(bool, u16); 2]), Vec<Var>> = BTreeMap::new();
+        let mut newcomers: BTreeMap<(usize, Pattern), Vec<Var>> = BTreeMap::new();
         for (&k, members) in &free_in {
             for &(c, v) in members {
                 if setup.home[c] != Some(k) {
@@ -566,7 +569,7 @@ mod placement {
             let several = towns.len() >= 2;
             // Per township and year: (cadre or pattern, var) terms that may cover it.
             let mut t_terms: Vec<[Vec<(usize, Var)>; 2]> = vec![[Vec::new(), Vec::new()]; towns.len()];
-            let mut w_terms: Vec<[Vec<([(bool, u16); 2], Var)>; 2]> = vec![[Vec::new(), Vec::new()]; towns.len()];
+            let mut w_terms: Vec<[Vec<(Pattern, Var)>; 2]> = vec![[Vec::new(), Vec::new()]; towns.len()];
             let homed = homed_in.get(&k).map(Vec::as_slice).unwrap_or(&[]);
             for &c in homed {
                 let linked = if setup.free[c] { x_of.get(&(c, k)).map(|&v| (v, 1.0)) } else { None };
@@ -705,8 +708,8 @@ mod placement {
             let pinned_here = pinned_in.get(&k).map(Vec::as_slice).unwrap_or(&[]);
             let free_here = free_in.get(&k).map(Vec::as_slice).unwrap_or(&[]);
             let min_upper = p.min_upper_per_group as f64;
-            let mut senior_rows: Vec<(chrono::NaiveDate, Vec<(Var, f64)>, f64)> = Vec::new();
-            let mut upper_rows: Vec<(chrono::NaiveDate, Vec<(Var, f64)>, f64)> = Vec::new();
+            let mut senior_rows: Vec<DatedRow> = Vec::new();
+            let mut upper_rows: Vec<DatedRow> = Vec::new();
             let members = pinned_here.iter().copied().chain(free_here.iter().map(|&(c, _)| c));
             for day in prep.stretch_starts(members) {
                 for (rows, counts) in [
@@ -762,7 +765,7 @@ mod placement {
     }
 
     /// A short tag of a service pattern for row names: years and first/last months served.
-    fn pattern_tag(pat: &[(bool, u16); 2]) -> String {
+    fn pattern_tag(pat: &Pattern) -> String {
         let year = |(active, mask): (bool, u16)| {
             if !active {
                 return "-".to_string();
