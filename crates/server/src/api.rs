@@ -350,7 +350,7 @@ async fn upload_plan(
     let app2 = app.clone();
     blocking(&app, move || {
         let text = utf8(&bytes, "plan")?;
-        let plan: Plan = serde_json::from_str(text).map_err(|e| ApiError::json("plan", &e))?;
+        let plan = Plan::from_json(text).map_err(|e| ApiError::input(&e))?;
         let report = sanlian_check::check(&inst, &plan).map_err(|e| ApiError::input(&e))?;
         let foreign: Vec<String> = report.mismatches();
         if !foreign.is_empty() {
