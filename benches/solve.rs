@@ -30,6 +30,16 @@ fn bench(c: &mut Criterion) {
         );
     }
     g.bench_function("check", |b| b.iter(|| sanlian_check::check(prep.inst, &plan).expect("a valid instance")));
+    // The same check with every stage's proof turned into the solver's word: the difference
+    // is the time the checker spends verifying the dual bounds.
+    let mut unproved = (*plan).clone();
+    for st in &mut unproved.stages {
+        st.proof = sanlian_model::Proof::Solver;
+        st.parts.clear();
+    }
+    g.bench_function("check_without_proofs", |b| {
+        b.iter(|| sanlian_check::check(prep.inst, &unproved).expect("a valid instance"))
+    });
     g.finish();
     let mut g = c.benchmark_group("shandong_stages");
     g.sample_size(10);

@@ -62,6 +62,8 @@ pub struct Rules<'a> {
     pub departments: Vec<String>,
     /// The months each cadre marked unavailable, as (plan-year index, month).
     unavailable: Vec<Vec<(usize, u32)>>,
+    /// §4 round trips of each cadre (they do not depend on the county).
+    trips: Vec<f64>,
 }
 
 impl<'a> Rules<'a> {
@@ -110,8 +112,10 @@ impl<'a> Rules<'a> {
             department_of,
             departments,
             unavailable,
+            trips: Vec::new(),
         };
         rules.eligible = (0..inst.cadres.len()).map(|c| rules.h2(c)).collect();
+        rules.trips = (0..inst.cadres.len()).map(|c| rules.trips_of(c)).collect();
         Ok(rules)
     }
 
@@ -315,6 +319,10 @@ impl<'a> Rules<'a> {
     /// 4.3 × block months). A year served in part: trips_per_month per block month of that
     /// year, and max(0, weeks_per_year × share of window months served − 4.3 × them).
     pub fn round_trips(&self, c: usize) -> f64 {
+        self.trips[c]
+    }
+
+    fn trips_of(&self, c: usize) -> f64 {
         let p = &self.inst.parameters;
         let weekly = self.mode(c) != Mode::Blocks;
         let mut trips = 0.0;

@@ -42,6 +42,8 @@ pub struct Prepared<'a> {
     pub unavailable: Vec<[u16; 2]>,
     /// Extra monthly places per department on top of its H9 cap (0 unless a what-if adds some).
     pub extra_cap: Vec<u32>,
+    /// Round trips of each cadre over both years (§4), computed once.
+    trips: Vec<f64>,
 }
 
 impl<'a> Prepared<'a> {
@@ -90,8 +92,10 @@ impl<'a> Prepared<'a> {
             extra_cap: vec![0; n_departments],
             department_of,
             unavailable,
+            trips: Vec::new(),
         };
         p.eligible = (0..inst.cadres.len()).map(|c| p.compute_eligible(c)).collect();
+        p.trips = (0..inst.cadres.len()).map(|c| p.compute_round_trips(c)).collect();
         Ok(p)
     }
 
@@ -318,6 +322,10 @@ impl<'a> Prepared<'a> {
     /// part: its exact blocks that year × trips_per_month, plus
     /// max(0, weeks_per_year × share of window months served − 4.3 × those blocks).
     pub fn round_trips(&self, c: usize) -> f64 {
+        self.trips[c]
+    }
+
+    fn compute_round_trips(&self, c: usize) -> f64 {
         let p = &self.inst.parameters;
         let mode = self.inst.cadres[c].mode();
         (0..2)
