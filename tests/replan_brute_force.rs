@@ -191,20 +191,6 @@ fn product<T: Clone>(options: &[Vec<T>], limit: usize) -> Option<Vec<Vec<T>>> {
     Some(out)
 }
 
-/// Subsets of `items` of size `n`.
-fn subsets(items: &[u32], n: usize) -> Vec<Vec<u32>> {
-    if n == 0 {
-        return vec![vec![]];
-    }
-    if items.len() < n {
-        return vec![];
-    }
-    let mut with: Vec<Vec<u32>> =
-        subsets(&items[1..], n - 1).into_iter().map(|s| [vec![items[0]], s].concat()).collect();
-    with.extend(subsets(&items[1..], n));
-    with
-}
-
 /// The brute-force answer: the fewest changed decisions after the date and then the least
 /// S1, or `None` when no repaired plan is valid; `Err` when the enumeration is too large.
 fn brute_force(rules: &Rules, base: &[Option<(Decision, bool)>], date: NaiveDate) -> Result<Option<(usize, f64)>, ()> {
@@ -260,7 +246,7 @@ fn brute_force(rules: &Rules, base: &[Option<(Decision, bool)>], date: NaiveDate
                 if kept.len() > need {
                     return Vec::new();
                 }
-                subsets(&open, need - kept.len()).into_iter().map(|s| [kept.clone(), s].concat()).collect()
+                common::subsets(&open, need - kept.len()).into_iter().map(|s| [kept.clone(), s].concat()).collect()
             })
             .collect();
         let mut opts = Vec::new();

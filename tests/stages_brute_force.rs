@@ -198,20 +198,6 @@ fn s2_is_the_most_over_every_township_assignment() {
     });
 }
 
-/// Subsets of `items` of size `n`.
-fn subsets(items: &[u32], n: usize) -> Vec<Vec<u32>> {
-    if n == 0 {
-        return vec![vec![]];
-    }
-    if items.len() < n {
-        return vec![];
-    }
-    let mut with: Vec<Vec<u32>> =
-        subsets(&items[1..], n - 1).into_iter().map(|s| [vec![items[0]], s].concat()).collect();
-    with.extend(subsets(&items[1..], n));
-    with
-}
-
 /// S3a: with the solver's groups and townships, every choice of block months (the exact
 /// count of each cadre-year among its available months), judged by the checker on H8 and H9.
 #[test]
@@ -235,7 +221,7 @@ fn s3a_is_the_most_over_every_month_plan() {
             let c = rules.cadre_index[a.cadre.as_str()];
             for (j, e) in a.years.iter().enumerate() {
                 let y = (e.year - inst.first_year) as usize;
-                let options = subsets(&rules.available_months(c, y), rules.block_count(c, y) as usize);
+                let options = common::subsets(&rules.available_months(c, y), rules.block_count(c, y) as usize);
                 if rules.mode_blocks(c) > 0 {
                     slots.push((i, j, options));
                 }

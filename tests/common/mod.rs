@@ -723,3 +723,17 @@ pub fn tiny_instance(t: &Tiny) -> Instance {
         cadres,
     }
 }
+
+/// Subsets of `items` of size `n`.
+pub fn subsets(items: &[u32], n: usize) -> Vec<Vec<u32>> {
+    if n == 0 {
+        return vec![vec![]];
+    }
+    if items.len() < n {
+        return vec![];
+    }
+    let mut with: Vec<Vec<u32>> =
+        subsets(&items[1..], n - 1).into_iter().map(|s| [vec![items[0]], s].concat()).collect();
+    with.extend(subsets(&items[1..], n));
+    with
+}
