@@ -20,3 +20,11 @@ if ! command -v cargo >/dev/null 2>&1; then
     echo "setup: cargo not found. Install Rust first: https://rustup.rs" >&2
     exit 1
 fi
+# CI gates formatting and clippy: add the components when the toolchain lacks them.
+if ! cargo fmt --version >/dev/null 2>&1 || ! cargo clippy --version >/dev/null 2>&1; then
+    if command -v rustup >/dev/null 2>&1; then
+        rustup component add rustfmt clippy
+    else
+        echo "setup: cargo fmt or cargo clippy is missing; install the rustfmt and clippy components" >&2
+    fi
+fi

@@ -182,6 +182,10 @@ fn joiner_and_unavailability_are_absorbed() {
         p902.years.iter().flat_map(|y| &y.blocks).all(|b| b.first_day >= d),
         "a joiner's blocks start after it joins"
     );
+    // v1.1: a year served in part has an exact block count, min(2 blocks, 5 months August–
+    // December): the joiner gets both (before, it could get none).
+    let in_2027 = p902.years.iter().find(|y| y.year == 2027).map_or(0, |y| y.blocks.len());
+    assert_eq!(in_2027, 2, "{p902:?}");
 }
 
 /// Fewest township changes by enumeration: with every group pinned (an event in the middle
