@@ -346,8 +346,9 @@ pub struct Certificate {
     /// Plan year index 1 or 2 (H6, H8, H9).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub year: Option<u8>,
-    /// The day the need falls short (H3, H4 with service periods): only cadres in service
-    /// that day are counted.
+    /// H3, H4: the day the need falls short (only cadres in service that day are counted).
+    /// H7, H8, H9 of a re-plan: the re-plan's date, before which decisions are kept as they
+    /// were (covered townships, block months taken) and counted so.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub day: Option<chrono::NaiveDate>,
     /// What the rule needs, in the unit of the kind.

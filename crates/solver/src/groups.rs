@@ -99,7 +99,7 @@ pub struct Groups {
     /// Leader (cadre index) of each county at the end of the plan; `None` only for an
     /// empty best-effort group.
     pub leader: Vec<Option<usize>>,
-    /// Earlier leaders of each county, each with the day its service ended (service periods).
+    /// Earlier leaders of each county, each with the day the next one took over.
     pub former_leaders: Vec<Vec<(usize, chrono::NaiveDate)>>,
 }
 
