@@ -24,15 +24,27 @@ pub struct Args {
     /// Largest request body, bytes (uploads of instances, plans, rosters).
     #[arg(long, default_value_t = 64 * 1024 * 1024)]
     body_limit: usize,
+    /// A host name the service answers to besides 127.0.0.1, localhost and ::1 (repeatable;
+    /// requests naming any other Host are refused, against DNS rebinding).
+    #[arg(long = "allowed-host", value_name = "NAME")]
+    allowed_hosts: Vec<String>,
 }
 
 /// Run `sanlian serve` until Ctrl-C or SIGTERM.
 pub fn run(args: Args) -> Result<(), Failure> {
-    if args.workers == 0 || args.queue == 0 {
-        return Err(Failure::input("--workers and --queue must be at least 1"));
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if args.workers == 0 || args.workers > 4 * cores {
+        return Err(Failure::input(format!(
+            "--workers {}: must lie between 1 and {} (4 × the machine's cores)",
+            args.workers,
+            4 * cores
+        )));
     }
-    if args.body_limit < 1024 {
-        return Err(Failure::input("--body-limit must be at least 1024 bytes"));
+    if args.queue == 0 || args.queue > 10_000 {
+        return Err(Failure::input(format!("--queue {}: must lie between 1 and 10000", args.queue)));
+    }
+    if !(1024..=1 << 30).contains(&args.body_limit) {
+        return Err(Failure::input(format!("--body-limit {}: must lie between 1024 bytes and 1 GiB", args.body_limit)));
     }
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -49,6 +61,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
         workers: args.workers,
         queue: args.queue,
         body_limit: args.body_limit,
+        allowed_hosts: args.allowed_hosts,
         ..sanlian_server::Config::default()
     };
     sanlian_server::run(config).map_err(|e| Failure { code: 1, message: e.to_string() })

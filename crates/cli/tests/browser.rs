@@ -86,6 +86,7 @@ impl Server {
     fn post(&self, path: &str, body: &[u8]) -> (u16, Value) {
         let url = self.url(path);
         let mut response = ureq::post(&url)
+            .header("content-type", "application/json")
             .config()
             .http_status_as_error(false)
             .build()

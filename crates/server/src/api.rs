@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, FromRequestParts, Path, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{Html, IntoResponse, Response};
@@ -27,6 +27,20 @@ use crate::jobs::{JobView, RunRequest};
 use crate::App;
 
 type Shared = State<Arc<App>>;
+
+/// A query string read into `T`; a malformed one is a JSON error like every other.
+struct Query<T>(T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequestParts<S> for Query<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, ApiError> {
+        axum::extract::Query::<T>::try_from_uri(&parts.uri).map(|q| Query(q.0)).map_err(|e| {
+            let why = std::error::Error::source(&e).map_or_else(|| e.to_string(), |s| s.to_string());
+            ApiError::bad_request("invalid_query", format!("the query string is not valid: {why}")).at("query")
+        })
+    }
+}
 type Reply<T> = Result<T, ApiError>;
 
 /// The fixtures the page can load without an upload.
@@ -44,6 +58,7 @@ const OPENAPI: &str = include_str!("../assets/openapi.json");
 /// Every route of the service.
 pub fn router(app: Arc<App>) -> Router {
     let limit = app.config.body_limit;
+    let hosts = Arc::new(crate::guard::Hosts::new(&app.config.allowed_hosts));
     Router::new()
         .route("/", get(|| async { Html(INDEX_HTML) }))
         .route("/assets/app.js", get(|| async { asset("text/javascript; charset=utf-8", APP_JS) }))
@@ -87,9 +102,13 @@ pub fn router(app: Arc<App>) -> Router {
         })
         .layer(DefaultBodyLimit::max(limit))
         .layer(axum::middleware::from_fn_with_state(limit, refuse_declared_oversize))
+        .layer(axum::middleware::from_fn_with_state(hosts, crate::guard::guard))
         .layer(
+            // The log names the method and the path only: a query string can carry names.
             tower_http::trace::TraceLayer::new_for_http()
-                .make_span_with(tower_http::trace::DefaultMakeSpan::new().level(tracing::Level::INFO))
+                .make_span_with(|request: &axum::extract::Request| {
+                    tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
+                })
                 .on_response(tower_http::trace::DefaultOnResponse::new().level(tracing::Level::INFO)),
         )
         .with_state(app)
@@ -338,7 +357,8 @@ async fn solve(
     Ok((StatusCode::ACCEPTED, Json(job)))
 }
 
-/// A plan made elsewhere: stored with the checker's verdict (it must belong to the instance).
+/// A plan made elsewhere: stored when the checker accepts it (it must belong to the
+/// instance and break no rule), refused with the first violation otherwise.
 async fn upload_plan(
     State(app): Shared,
     Path(raw): Path<String>,
@@ -360,14 +380,23 @@ async fn upload_plan(
                 format!("the plan does not belong to instance {id}: {}", foreign.join("; ")),
             ));
         }
+        if !report.is_valid() {
+            // ARCHITECTURE invariant 10: a plan the checker rejects is never stored.
+            let first = report.violations.first().map(|v| v.to_string()).unwrap_or_default();
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "plan_invalid",
+                format!(
+                    "the checker rejects the plan ({} violation(s), the first: {first}); nothing was stored",
+                    report.violations.len()
+                ),
+            ));
+        }
         let pid = app2
             .store
-            .insert_plan(id, &plan, report.is_valid(), "upload", text)
+            .insert_plan(id, &plan, true, "upload", text)
             .map_err(|e| ApiError::internal("cannot store the plan", e))?;
-        Ok((
-            StatusCode::CREATED,
-            Json(json!({ "id": pid, "instance": id, "valid": report.is_valid(), "check": report })),
-        ))
+        Ok((StatusCode::CREATED, Json(json!({ "id": pid, "instance": id, "valid": true, "check": report }))))
     })
     .await
 }

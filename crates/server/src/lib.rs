@@ -8,6 +8,7 @@
 
 mod api;
 pub mod error;
+pub mod guard;
 pub mod jobs;
 pub mod store;
 mod view;
@@ -41,6 +42,8 @@ pub struct Config {
     pub body_limit: usize,
     /// Longest a running job may delay shutdown, seconds.
     pub drain_seconds: u64,
+    /// Host names it answers to besides 127.0.0.1, localhost and ::1 (`--allowed-host`).
+    pub allowed_hosts: Vec<String>,
 }
 
 impl Default for Config {
@@ -52,6 +55,7 @@ impl Default for Config {
             queue: 64,
             body_limit: 64 * 1024 * 1024,
             drain_seconds: 60,
+            allowed_hosts: Vec::new(),
         }
     }
 }

@@ -10,6 +10,8 @@ pub use std::process::Output;
 use serde_json::Value;
 pub use tempfile::TempDir;
 
+pub mod server;
+
 /// The workspace root (fixtures live there).
 pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")

@@ -13,9 +13,11 @@ impl Ical {
         Ical { out: String::new() }
     }
 
-    /// Write `name:value` as it is (the value must already be valid for the property).
+    /// Write `name:value` as it is (the value must already be valid for the property);
+    /// control characters, which no content line may hold (RFC 5545 §3.1), are dropped.
     pub(super) fn line(&mut self, name: &str, value: &str) {
-        fold(&mut self.out, &format!("{name}:{value}"));
+        let line: String = format!("{name}:{value}").chars().filter(|c| !c.is_control() || *c == '\t').collect();
+        fold(&mut self.out, &line);
     }
 
     /// Write a TEXT property, escaping its value.
@@ -28,7 +30,8 @@ impl Ical {
     }
 }
 
-/// TEXT value escaping: backslash, semicolon, comma and newline.
+/// TEXT value escaping: backslash, semicolon, comma and newline (other control characters,
+/// such as NUL, are dropped by [`Ical::line`]).
 pub(super) fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -68,6 +71,15 @@ mod tests {
     #[test]
     fn escapes_text() {
         assert_eq!(escape("a\\b;c,d\ne\r\n"), "a\\\\b\\;c\\,d\\ne\\n");
+    }
+
+    #[test]
+    fn control_characters_never_reach_a_line() {
+        let mut ical = Ical::new();
+        ical.text("SUMMARY", "张\u{0}三\u{7}\u{1b}[31m");
+        ical.line("UID", "P\u{0}1");
+        let out = ical.finish();
+        assert_eq!(out, "SUMMARY:张三[31m\r\nUID:P1\r\n");
     }
 
     #[test]
