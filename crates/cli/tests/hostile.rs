@@ -63,7 +63,8 @@ fn writes_from_other_sites_and_other_body_types_are_refused() {
     let host = host_of(&server);
     let body = std::fs::read(fixture("small")).unwrap();
     let own = format!("http://{host}");
-    let cases: [(&[(&str, &str)], u16, &str); 5] = [
+    type Case<'a> = (&'a [(&'a str, &'a str)], u16, &'a str);
+    let cases: [Case; 5] = [
         (&[("Content-Type", "text/plain")], 415, "unsupported_media_type"),
         (&[("Content-Type", "application/x-www-form-urlencoded")], 415, "unsupported_media_type"),
         (&[("Content-Type", "multipart/form-data; boundary=x")], 415, "unsupported_media_type"),
