@@ -168,3 +168,33 @@ fn calendars_hold_no_control_characters() {
     assert!(!ics.iter().any(|&b| b < 0x20 && b != b'\r' && b != b'\n' && b != b'\t'), "a control byte in the calendar");
     assert!(String::from_utf8_lossy(&ics).contains("张三"));
 }
+
+/// A spec of about 7 KB repeating one large value a thousand times.
+fn heavy_spec() -> String {
+    let values = vec!["20000"; 1000].join(",");
+    format!(r#"{{"name":"heavy","sweeps":[{{"kind":"province_cadres","values":[{values}]}}]}}"#)
+}
+
+#[test]
+fn scenario_specs_are_bounded_before_anything_is_built() {
+    let dir = tmp();
+    let server = Server::start(&dir.path().join("db"), &[]);
+    let inst = server.fixture("small");
+    let huge = r#"{"name":"huge","sweeps":[{"kind":"province_cadres","values":[1000000000]}]}"#;
+    let (status, v) = server.post(&format!("/api/instances/{inst}/scenarios"), huge.as_bytes());
+    assert_eq!((status, v["error"]["code"].as_str()), (400, Some("invalid_spec")), "{v}");
+    assert_eq!(v["error"]["location"], "sweeps[0].values[0]", "{v}");
+    let (status, v) = server.post(&format!("/api/instances/{inst}/scenarios"), heavy_spec().as_bytes());
+    assert_eq!((status, v["error"]["code"].as_str()), (400, Some("invalid_spec")), "{v}");
+    assert!(v["error"]["message"].as_str().unwrap().contains("units of work"), "{v}");
+    assert_eq!(server.get_json("/api/health").0, 200, "the service is still up");
+
+    // The CLI refuses the same specs with exit code 2, naming the field.
+    for (name, spec) in [("huge.json", huge.to_string()), ("heavy.json", heavy_spec())] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, spec).unwrap();
+        let o = sanlian(&["scenarios", s(&path), "--base", s(&fixture("small")), "-o", s(&dir.path().join("out"))]);
+        assert_exit(&o, 2);
+        assert!(stderr(&o).contains("sweeps[0]"), "{}", stderr(&o));
+    }
+}

@@ -26,4 +26,7 @@ mod spec;
 
 pub use output::{chart_svg, sweeps, to_csv, to_json, CSV_HEADER};
 pub use run::{run, run_with, Row, RunOptions};
-pub use spec::{variants, CitySeniors, ParameterSteps, Spec, SpecError, Steps, Sweep, Variant, MAX_VARIANTS};
+pub use spec::{
+    budget, variants, CitySeniors, ParameterSteps, Spec, SpecError, Steps, Sweep, Variant, MAX_PROVINCE_CADRES,
+    MAX_VARIANTS, MAX_WORK,
+};

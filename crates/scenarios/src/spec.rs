@@ -9,6 +9,14 @@ use serde::{Deserialize, Serialize};
 /// Most variants one spec may produce (each holds a whole instance in memory).
 pub const MAX_VARIANTS: usize = 1000;
 
+/// Most cadres a `province_cadres` value may ask for.
+pub const MAX_PROVINCE_CADRES: usize = 100_000;
+
+/// Most work one spec may ask for: Σ over its variants of the variant's size (cadres +
+/// townships + counties). Checked before any variant is built, so that no spec can make
+/// the expansion allocate without bound (about 0.5 KB of memory per unit).
+pub const MAX_WORK: usize = 500_000;
+
 /// A family of scenarios derived from one base instance.
 ///
 /// ```json
@@ -232,6 +240,7 @@ pub fn variants(base: &Instance, spec: &Spec) -> Result<Vec<Variant>, SpecError>
             return Err(SpecError::at("time_limit", format!("{t} is not a positive number of seconds")));
         }
     }
+    budget(base, spec)?;
     let mut names = BTreeSet::new();
     let mut out = Vec::new();
     for (i, sweep) in spec.sweeps.iter().enumerate() {
@@ -381,6 +390,64 @@ pub fn variants(base: &Instance, spec: &Spec) -> Result<Vec<Variant>, SpecError>
         }
     }
     Ok(out)
+}
+
+/// The size of every variant of `spec`, worked out before any is built: at most
+/// [`MAX_VARIANTS`] variants, no `province_cadres` value above [`MAX_PROVINCE_CADRES`], and
+/// at most [`MAX_WORK`] units of work in all; beyond, the error names the sweep and field.
+pub fn budget(base: &Instance, spec: &Spec) -> Result<(usize, usize), SpecError> {
+    let units = |cadres: usize| cadres + base.region.townships.len() + base.region.counties.len();
+    let province = base.cadres.iter().filter(|c| c.level == Level::Province).count();
+    let (mut count, mut work) = (0usize, 0usize);
+    for (i, sweep) in spec.sweeps.iter().enumerate() {
+        let at = |field: &str| format!("sweeps[{i}].{field}");
+        let sizes: Vec<usize> = match sweep {
+            Sweep::ProvinceCadres(s) => {
+                let values = expand(&at(""), s.values.as_deref(), s.from, s.to, s.step)?;
+                let mut sizes = Vec::with_capacity(values.len());
+                for (j, &v) in values.iter().enumerate() {
+                    if !(0.0..=MAX_PROVINCE_CADRES as f64).contains(&v) {
+                        return Err(SpecError::at(
+                            value_path(&at(""), s.values.is_some(), j),
+                            format!("{v} province cadres: a value must lie in [0, {MAX_PROVINCE_CADRES}]"),
+                        ));
+                    }
+                    sizes.push(units(base.cadres.len() - province + v as usize));
+                }
+                sizes
+            }
+            Sweep::RemoveCitySeniors(c) => {
+                let n = c.cities.as_ref().map_or(base.region.cities.len(), Vec::len).min(base.region.cities.len() + 1);
+                vec![units(base.cadres.len()); n]
+            }
+            Sweep::UnavailableShare(s) | Sweep::DepartmentShare(s) | Sweep::NearbyKm(s) => {
+                vec![units(base.cadres.len()); expand(&at(""), s.values.as_deref(), s.from, s.to, s.step)?.len()]
+            }
+            Sweep::Parameter(p) => {
+                vec![units(base.cadres.len()); expand(&at(""), p.values.as_deref(), p.from, p.to, p.step)?.len()]
+            }
+        };
+        count += sizes.len();
+        work = work.saturating_add(sizes.iter().sum());
+        if count > MAX_VARIANTS {
+            return Err(SpecError::at(
+                format!("sweeps[{i}]"),
+                format!(
+                    "the spec makes more than {MAX_VARIANTS} variants ({count} up to this sweep); use fewer values"
+                ),
+            ));
+        }
+        if work > MAX_WORK {
+            return Err(SpecError::at(
+                format!("sweeps[{i}]"),
+                format!(
+                    "the spec asks for {work} units of work up to this sweep (each variant counts its cadres, \
+                     townships and counties), more than the limit of {MAX_WORK}: use fewer or smaller variants"
+                ),
+            ));
+        }
+    }
+    Ok((count, work))
 }
 
 fn variant(sweep: &str, parameter: &str, value: f64, mut instance: Instance) -> Variant {

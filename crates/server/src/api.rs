@@ -412,9 +412,13 @@ async fn scenarios(
     let spec =
         sanlian_scenarios::Spec::from_json(text).map_err(|e| ApiError::bad_request("invalid_spec", e.to_string()))?;
     let inst = app.instance(id)?;
-    let family =
-        sanlian_scenarios::variants(&inst, &spec).map_err(|e| ApiError::bad_request("invalid_spec", e.to_string()))?;
-    let job = app.submit("scenarios", id, None, &json!({ "variants": family.len() }), Some(text))?;
+    // The spec's size is checked before anything is built; the variants are then expanded
+    // (to find every other mistake) off the async threads.
+    let invalid = |e: sanlian_scenarios::SpecError| ApiError::bad_request("invalid_spec", e.to_string()).at(e.path);
+    sanlian_scenarios::budget(&inst, &spec).map_err(invalid)?;
+    let count =
+        blocking(&app, move || sanlian_scenarios::variants(&inst, &spec).map(|v| v.len()).map_err(invalid)).await?;
+    let job = app.submit("scenarios", id, None, &json!({ "variants": count }), Some(text))?;
     Ok((StatusCode::ACCEPTED, Json(job)))
 }
 
