@@ -64,6 +64,12 @@ pub struct Rules<'a> {
     unavailable: Vec<Vec<(usize, u32)>>,
     /// §4 round trips of each cadre (they do not depend on the county).
     trips: Vec<f64>,
+    /// H2: the counties of each city.
+    city_counties: HashMap<&'a str, Vec<usize>>,
+    /// H9: the size of each department in each plan year.
+    sizes: Vec<[u32; 2]>,
+    /// S2: each township's needs, as a set.
+    needs: Vec<std::collections::HashSet<&'a str>>,
 }
 
 impl<'a> Rules<'a> {
@@ -113,9 +119,27 @@ impl<'a> Rules<'a> {
             departments,
             unavailable,
             trips: Vec::new(),
+            sizes: Vec::new(),
+            city_counties: {
+                let mut m: HashMap<&str, Vec<usize>> = HashMap::new();
+                for (k, county) in r.counties.iter().enumerate() {
+                    m.entry(county.city.as_str()).or_default().push(k);
+                }
+                m
+            },
+            needs: r.townships.iter().map(|t| t.needs.iter().map(String::as_str).collect()).collect(),
         };
         rules.eligible = (0..inst.cadres.len()).map(|c| rules.h2(c)).collect();
         rules.trips = (0..inst.cadres.len()).map(|c| rules.trips_of(c)).collect();
+        let mut sizes = vec![[0u32; 2]; rules.departments.len()];
+        for c in 0..inst.cadres.len() {
+            for (y, size) in sizes[rules.department_of[c]].iter_mut().enumerate() {
+                if rules.mode(c) != Mode::Weekly && rules.active(c, y) {
+                    *size += 1;
+                }
+            }
+        }
+        rules.sizes = sizes;
         Ok(rules)
     }
 
@@ -127,12 +151,10 @@ impl<'a> Rules<'a> {
         let counties = &self.inst.region.counties;
         match cadre.level {
             Level::County => vec![self.county_index[cadre.home_county.as_deref().unwrap_or_default()]],
-            Level::City => counties
-                .iter()
-                .enumerate()
-                .filter(|(_, k)| Some(&k.city) == cadre.home_city.as_ref())
-                .map(|(i, _)| i)
-                .collect(),
+            Level::City => {
+                let city = cadre.home_city.as_deref().unwrap_or_default();
+                self.city_counties.get(city).cloned().unwrap_or_default()
+            }
             Level::Province => (0..counties.len()).collect(),
             Level::University | Level::Enterprise => {
                 let km: Vec<f64> = counties.iter().map(|k| great_circle_km(cadre.base, k.seat)).collect();
@@ -264,9 +286,7 @@ impl<'a> Rules<'a> {
 
     /// H9: cadres of department `d` in blocks or mixed mode active in year `y`.
     pub fn department_size(&self, d: usize, y: usize) -> u32 {
-        (0..self.n_cadres())
-            .filter(|&c| self.department_of[c] == d && self.mode(c) != Mode::Weekly && self.active(c, y))
-            .count() as u32
+        self.sizes[d][y]
     }
 
     /// H9: the most of department `d` on a block in one month of year `y`:
@@ -377,13 +397,9 @@ impl<'a> Rules<'a> {
 
     /// S2: |strengths ∩ needs| of the cadre on township `t` (tags counted once).
     pub fn matches(&self, c: usize, t: usize) -> usize {
-        let needs = &self.inst.region.townships[t].needs;
-        let mut seen: Vec<&String> = Vec::new();
-        for s in &self.inst.cadres[c].strengths {
-            if !seen.contains(&s) && needs.contains(s) {
-                seen.push(s);
-            }
-        }
-        seen.len()
+        let needs = &self.needs[t];
+        let distinct: std::collections::HashSet<&str> =
+            self.inst.cadres[c].strengths.iter().map(String::as_str).collect();
+        distinct.iter().filter(|s| needs.contains(*s)).count()
     }
 }

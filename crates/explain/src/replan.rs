@@ -80,6 +80,8 @@ pub fn reassign(
     time_limit: Option<f64>,
     repair_invalid: bool,
 ) -> Result<Replan, ReplanError> {
+    // The time limit bounds the whole re-plan, its checks of the inputs included.
+    let started = std::time::Instant::now();
     let report = sanlian_check::check(inst, old).map_err(|e| ReplanError::Instance(e.to_string()))?;
     let mismatch: Vec<String> = report.mismatches();
     if !mismatch.is_empty() {
@@ -99,7 +101,7 @@ pub fn reassign(
     }
     // An explicit repair pins nothing: every decision may change, and every change counts.
     let pin_date = if repair_invalid && !base_violations.is_empty() { next.plan_start() } else { applied.date };
-    let opts = SolveOptions { mode, time_limit, ..SolveOptions::default() };
+    let opts = SolveOptions { mode, time_limit, started: Some(started), ..SolveOptions::default() };
     let accept = |plan: Plan| -> Result<CheckedPlan, ReplanError> {
         let pinned = pinned_differences(&next, pin_date, &base, &plan);
         let checked = certify(&rules, plan)

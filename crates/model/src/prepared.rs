@@ -44,6 +44,12 @@ pub struct Prepared<'a> {
     pub extra_cap: Vec<u32>,
     /// Round trips of each cadre over both years (§4), computed once.
     trips: Vec<f64>,
+    /// Each cadre's strength tags and each township's need tags, as sorted distinct numbers
+    /// (S2 counts matches by merging them: linear in the tags).
+    strength_tags: Vec<Vec<u32>>,
+    need_tags: Vec<Vec<u32>>,
+    /// H9 sizes of each department in each plan year.
+    department_sizes: Vec<[u32; 2]>,
 }
 
 impl<'a> Prepared<'a> {
@@ -93,9 +99,40 @@ impl<'a> Prepared<'a> {
             department_of,
             unavailable,
             trips: Vec::new(),
+            strength_tags: Vec::new(),
+            need_tags: Vec::new(),
+            department_sizes: Vec::new(),
         };
-        p.eligible = (0..inst.cadres.len()).map(|c| p.compute_eligible(c)).collect();
+        let mut counties_of_city: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (k, county) in r.counties.iter().enumerate() {
+            counties_of_city.entry(county.city.as_str()).or_default().push(k);
+        }
+        p.eligible = (0..inst.cadres.len()).map(|c| p.compute_eligible(c, &counties_of_city)).collect();
         p.trips = (0..inst.cadres.len()).map(|c| p.compute_round_trips(c)).collect();
+        let mut tags: HashMap<&str, u32> = HashMap::new();
+        let mut intern = |list: &'a [String]| -> Vec<u32> {
+            let mut ids: Vec<u32> = list
+                .iter()
+                .map(|t| {
+                    let next = tags.len() as u32;
+                    *tags.entry(t.as_str()).or_insert(next)
+                })
+                .collect();
+            ids.sort_unstable();
+            ids.dedup();
+            ids
+        };
+        p.strength_tags = inst.cadres.iter().map(|c| intern(&c.strengths)).collect();
+        p.need_tags = r.townships.iter().map(|t| intern(&t.needs)).collect();
+        let mut sizes = vec![[0u32; 2]; n_departments];
+        for c in 0..inst.cadres.len() {
+            for (y, size) in sizes[p.department_of[c]].iter_mut().enumerate() {
+                if p.active(c, y) && matches!(inst.cadres[c].mode(), Mode::Blocks | Mode::Mixed) {
+                    *size += 1;
+                }
+            }
+        }
+        p.department_sizes = sizes;
         Ok(p)
     }
 
@@ -109,14 +146,14 @@ impl<'a> Prepared<'a> {
         self.inst.cadres.len()
     }
 
-    fn compute_eligible(&self, c: usize) -> Vec<usize> {
+    fn compute_eligible(&self, c: usize, counties_of_city: &HashMap<&str, Vec<usize>>) -> Vec<usize> {
         let cadre = &self.inst.cadres[c];
         let counties = &self.inst.region.counties;
         match cadre.level {
             Level::County => vec![self.county_index[cadre.home_county.as_deref().expect("validated")]],
             Level::City => {
                 let city = cadre.home_city.as_deref().expect("validated");
-                (0..counties.len()).filter(|&k| counties[k].city == city).collect()
+                counties_of_city.get(city).cloned().unwrap_or_default()
             }
             Level::Province => (0..counties.len()).collect(),
             Level::University | Level::Enterprise => {
@@ -275,13 +312,7 @@ impl<'a> Prepared<'a> {
     /// Cadres of department `d` that count towards its size in year `y` (H9):
     /// blocks- and mixed-mode cadres active that year.
     pub fn department_size(&self, d: usize, y: YearIdx) -> u32 {
-        (0..self.n_cadres())
-            .filter(|&c| {
-                self.department_of[c] == d
-                    && self.active(c, y)
-                    && matches!(self.inst.cadres[c].mode(), Mode::Blocks | Mode::Mixed)
-            })
-            .count() as u32
+        self.department_sizes[d][y]
     }
 
     /// H9 monthly cap of department `d` in year `y`: max(1, ceil(share × size)).
@@ -371,14 +402,19 @@ impl<'a> Prepared<'a> {
         v
     }
 
-    /// S2 match count: |strengths of `c` ∩ needs of township `t`|.
+    /// S2 match count: |strengths of `c` ∩ needs of township `t`| (distinct tags).
     pub fn matches(&self, c: usize, t: usize) -> usize {
-        let needs = &self.inst.region.townships[t].needs;
-        let strengths = &self.inst.cadres[c].strengths;
-        let mut n = 0;
-        for (i, s) in strengths.iter().enumerate() {
-            if !strengths[..i].contains(s) && needs.contains(s) {
-                n += 1;
+        let (a, b) = (&self.strength_tags[c], &self.need_tags[t]);
+        let (mut i, mut j, mut n) = (0, 0, 0);
+        while i < a.len() && j < b.len() {
+            match a[i].cmp(&b[j]) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    n += 1;
+                    i += 1;
+                    j += 1;
+                }
             }
         }
         n

@@ -45,11 +45,78 @@ pub enum InputError {
     },
 }
 
-struct Collector(Vec<Problem>);
+/// The documented size limits of an instance (docs/input-format.md): every list and text is
+/// bounded, so that validation, preparation and the models grow at most linearly with the
+/// input, and a hostile file cannot make any of them run away.
+#[derive(Debug, Clone, Copy)]
+pub struct SizeLimits {
+    /// Cities.
+    pub cities: usize,
+    /// Counties.
+    pub counties: usize,
+    /// Townships.
+    pub townships: usize,
+    /// Cadres on the roster.
+    pub cadres: usize,
+    /// Strength tags of one cadre, need tags of one township, preferred counties of one cadre.
+    pub tags: usize,
+    /// Unavailable months of one cadre (two years of twelve).
+    pub unavailable_months: usize,
+    /// Characters of one text: a code, id, name, unit, department or tag.
+    pub text: usize,
+    /// Problems listed in one answer (the rest are counted).
+    pub problems: usize,
+}
+
+/// The size limits in force.
+pub const SIZES: SizeLimits = SizeLimits {
+    cities: 1_000,
+    counties: 10_000,
+    townships: 200_000,
+    cadres: 100_000,
+    tags: 64,
+    unavailable_months: 24,
+    text: 256,
+    problems: 100,
+};
+
+struct Collector(Vec<Problem>, usize);
 
 impl Collector {
     fn add(&mut self, path: impl Into<String>, message: impl Into<String>) {
-        self.0.push(Problem { path: path.into(), message: message.into() });
+        if self.0.len() < SIZES.problems {
+            self.0.push(Problem { path: path.into(), message: message.into() });
+        } else {
+            self.1 += 1;
+        }
+    }
+
+    /// The problems found; beyond the first [`SizeLimits::problems`], a count of the rest.
+    fn finish(mut self) -> Vec<Problem> {
+        if self.1 > 0 {
+            self.0.push(Problem {
+                path: "…".into(),
+                message: format!("{} more problem(s) not listed; correct these first", self.1),
+            });
+        }
+        self.0
+    }
+
+    /// A list longer than `most`.
+    fn too_long(&mut self, path: String, len: usize, most: usize, what: &str) -> bool {
+        if len > most {
+            self.add(path, format!("{len} {what}, more than the limit of {most}"));
+            return true;
+        }
+        false
+    }
+
+    /// A text longer than the limit.
+    fn text(&mut self, path: String, value: &str) {
+        let n = value.chars().count();
+        if n > SIZES.text {
+            self.add(path, format!("is {n} characters long, more than the limit of {}", SIZES.text));
+        }
     }
 
     fn point(&mut self, path: String, p: Point) {
@@ -94,7 +161,57 @@ pub fn parse_month(s: &str) -> Option<(i32, u32)> {
 /// non-empty subset of {1, 2}; a non-empty roster; every cadre eligible for
 /// at least one county (H2).
 pub fn validate(inst: &Instance) -> Vec<Problem> {
-    let mut c = Collector(Vec::new());
+    let mut c = Collector(Vec::new(), 0);
+    // Sizes first: a list over its limit is not read any further.
+    let r = &inst.region;
+    let mut over = false;
+    over |= c.too_long("region.cities".into(), r.cities.len(), SIZES.cities, "cities");
+    over |= c.too_long("region.counties".into(), r.counties.len(), SIZES.counties, "counties");
+    over |= c.too_long("region.townships".into(), r.townships.len(), SIZES.townships, "townships");
+    over |= c.too_long("cadres".into(), inst.cadres.len(), SIZES.cadres, "cadres");
+    if over {
+        return c.finish();
+    }
+    for (i, t) in r.townships.iter().enumerate() {
+        over |= c.too_long(format!("region.townships[{i}].needs"), t.needs.len(), SIZES.tags, "needs");
+        c.text(format!("region.townships[{i}].code"), &t.code);
+        c.text(format!("region.townships[{i}].name"), &t.name);
+        for (j, tag) in t.needs.iter().enumerate() {
+            c.text(format!("region.townships[{i}].needs[{j}]"), tag);
+        }
+    }
+    for (i, k) in r.counties.iter().enumerate() {
+        c.text(format!("region.counties[{i}].code"), &k.code);
+        c.text(format!("region.counties[{i}].name"), &k.name);
+    }
+    for (i, city) in r.cities.iter().enumerate() {
+        c.text(format!("region.cities[{i}].code"), &city.code);
+        c.text(format!("region.cities[{i}].name"), &city.name);
+    }
+    for (i, cadre) in inst.cadres.iter().enumerate() {
+        let at = |field: &str| format!("cadres[{i}].{field}");
+        over |= c.too_long(at("strengths"), cadre.strengths.len(), SIZES.tags, "strengths");
+        over |= c.too_long(at("preferred_counties"), cadre.preferred_counties.len(), SIZES.tags, "preferred counties");
+        over |= c.too_long(
+            at("unavailable_months"),
+            cadre.unavailable_months.len(),
+            SIZES.unavailable_months,
+            "unavailable months",
+        );
+        over |= c.too_long(at("blocks_owed"), cadre.blocks_owed.len(), 2, "entries (one per plan year)");
+        for (field, value) in [("id", &cadre.id), ("name", &cadre.name), ("unit", &cadre.unit)] {
+            c.text(at(field), value);
+        }
+        if let Some(d) = &cadre.department {
+            c.text(at("department"), d);
+        }
+        for (j, tag) in cadre.strengths.iter().enumerate() {
+            c.text(at(&format!("strengths[{j}]")), tag);
+        }
+    }
+    if over || !c.0.is_empty() {
+        return c.finish();
+    }
     let p = &inst.parameters;
     for (field, why) in p.problems() {
         c.add(format!("parameters.{field}"), why);
@@ -102,7 +219,6 @@ pub fn validate(inst: &Instance) -> Vec<Problem> {
     if !(1900..=9998).contains(&inst.first_year) {
         c.add("first_year", format!("{} is not a plausible plan year", inst.first_year));
     }
-    let r = &inst.region;
     c.point("region.province.seat".into(), r.province.seat);
 
     let mut cities = HashMap::new();
@@ -163,6 +279,7 @@ pub fn validate(inst: &Instance) -> Vec<Problem> {
     if inst.cadres.is_empty() {
         c.add("cadres", "the roster is empty: there is nobody to deploy");
     }
+    let cities_with_counties: HashSet<&str> = r.counties.iter().map(|k| k.city.as_str()).collect();
     let mut ids = HashSet::new();
     let window = p.window_months();
     for (i, cadre) in inst.cadres.iter().enumerate() {
@@ -181,7 +298,7 @@ pub fn validate(inst: &Instance) -> Vec<Problem> {
             (_, Some(h)) if !cities.contains_key(h.as_str()) => {
                 c.add(at("home_city"), format!("{h} is not a city of this instance"))
             }
-            (Level::City, Some(h)) if !r.counties.iter().any(|k| &k.city == h) => c.add(
+            (Level::City, Some(h)) if !cities_with_counties.contains(h.as_str()) => c.add(
                 at("home_city"),
                 format!("{h} has no counties, so this city-level cadre is eligible nowhere (H2)"),
             ),
@@ -273,7 +390,7 @@ pub fn validate(inst: &Instance) -> Vec<Problem> {
             c.add(at("active_years"), format!("{years:?} must be a non-empty set of plan years 1 and 2"));
         }
     }
-    c.0
+    c.finish()
 }
 
 impl Instance {

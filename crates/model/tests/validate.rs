@@ -582,3 +582,46 @@ fn enterprise_with_nothing_within_reach_gets_the_nearest_county() {
     let prep = Prepared::new(&inst).unwrap();
     assert_eq!(prep.eligible[inst.cadres.len() - 1], vec![nearest]);
 }
+
+// ---------------------------------------------------------------- size limits
+
+/// Lists and texts have documented limits (issue: 20,000 strengths took 7 s, 200,000 did not
+/// finish): beyond them the instance is refused at once, naming the list.
+#[test]
+fn lists_over_their_limit_are_refused() {
+    use sanlian_model::validate::SIZES;
+    let mut inst = small();
+    inst.cadres[0].strengths = (0..20_000).map(|i| format!("tag{i}")).collect();
+    inst.region.townships[1].needs = vec!["x".into(); SIZES.tags + 1];
+    inst.cadres[2].unavailable_months = vec!["2027-05".into(); 25];
+    inst.cadres[3].preferred_counties = vec!["370502".into(); 65];
+    inst.cadres[4].name = "名".repeat(SIZES.text + 1);
+    let problems = inst.validate().unwrap_err().to_string();
+    for place in [
+        "cadres[0].strengths: 20000 strengths, more than the limit of 64",
+        "region.townships[1].needs: 65 needs",
+        "cadres[2].unavailable_months: 25 unavailable months",
+        "cadres[3].preferred_counties: 65 preferred counties",
+        "cadres[4].name: is 257 characters long",
+    ] {
+        assert!(problems.contains(place), "{place} in {problems}");
+    }
+    let mut inst = small();
+    let one = inst.cadres[0].clone();
+    inst.cadres = vec![one; SIZES.cadres + 1];
+    let problems = inst.validate().unwrap_err().to_string();
+    assert!(problems.contains("cadres: 100001 cadres, more than the limit of 100000"), "{problems}");
+}
+
+#[test]
+fn at_most_a_hundred_problems_are_listed() {
+    let mut inst = small();
+    for c in &mut inst.cadres {
+        c.base.lat = 99.0;
+    }
+    inst.cadres.extend(inst.cadres.clone());
+    inst.cadres.extend(inst.cadres.clone());
+    let Err(sanlian_model::InputError::Invalid { problems, .. }) = inst.validate() else { panic!("invalid") };
+    assert_eq!(problems.len(), 101, "a hundred problems and a count of the rest");
+    assert!(problems[100].message.contains("more problem(s) not listed"), "{:?}", problems[100]);
+}

@@ -176,11 +176,18 @@ impl App {
     }
 
     fn run_solve(&self, row: &JobRow) -> Result<(), ApiError> {
+        // The time limit bounds the whole job: reading and validating the instance too.
+        let started = std::time::Instant::now();
         let req = Self::request(row)?;
         let inst = self.instance(row.instance)?;
         let prep = Prepared::new(&inst).map_err(|e| ApiError::input(&e))?;
         self.set_progress(row.id, "solve", 0, 0);
-        let opts = SolveOptions { mode: req.mode, time_limit: req.time_limit, ..SolveOptions::default() };
+        let opts = SolveOptions {
+            mode: req.mode,
+            time_limit: req.time_limit,
+            started: Some(started),
+            ..SolveOptions::default()
+        };
         let solved = sanlian_engine::solve(&prep, &opts).map_err(engine_failed)?;
         match solved.answer {
             Answer::Planned(checked) => {

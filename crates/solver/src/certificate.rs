@@ -339,24 +339,49 @@ pub fn township_load(prep: &Prepared) -> Vec<Certificate> {
         }
     }
     for (y, need) in patterns {
-        let Some(mut cadres) = hall(&need, &places, &prep.eligible) else { continue };
+        // Cadres with the same eligible counties are one node of the flow (so its size
+        // follows the kinds of eligibility, not the roster).
+        let mut groups: Vec<(Vec<usize>, Vec<usize>)> = Vec::new();
+        let mut index: std::collections::HashMap<&[usize], usize> = std::collections::HashMap::new();
+        for c in (0..prep.n_cadres()).filter(|&c| need[c] > 0) {
+            let g = *index.entry(prep.eligible[c].as_slice()).or_insert_with(|| {
+                groups.push((prep.eligible[c].clone(), Vec::new()));
+                groups.len() - 1
+            });
+            groups[g].1.push(c);
+        }
+        let group_need: Vec<u64> = groups.iter().map(|(_, m)| m.len() as u64).collect();
+        let adj: Vec<Vec<usize>> = groups.iter().map(|(e, _)| e.clone()).collect();
+        let Some(mut chosen) = hall(&group_need, &places, &adj) else { continue };
         let union = |set: &[usize]| {
-            let mut ks: Vec<usize> = set.iter().flat_map(|&c| prep.eligible[c].iter().copied()).collect();
+            let mut ks: Vec<usize> = set.iter().flat_map(|&g| groups[g].0.iter().copied()).collect();
             ks.sort_unstable();
             ks.dedup();
             ks
         };
-        let violates = |set: &[usize]| set.len() as u64 > union(set).iter().map(|&k| places[k]).sum::<u64>();
-        if !violates(&cadres) {
+        let size = |set: &[usize]| set.iter().map(|&g| groups[g].1.len() as u64).sum::<u64>();
+        let room = |set: &[usize]| union(set).iter().map(|&k| places[k]).sum::<u64>();
+        if size(&chosen) <= room(&chosen) {
             continue;
         }
-        for c in cadres.clone().into_iter().rev() {
-            let rest: Vec<usize> = cadres.iter().copied().filter(|&x| x != c).collect();
-            if violates(&rest) {
-                cadres = rest;
+        // Drop whole groups while the rest still overflows, then spare cadres of what is left
+        // down to one more than the places (each group keeps a member, so the counties stay).
+        for g in chosen.clone().into_iter().rev() {
+            let rest: Vec<usize> = chosen.iter().copied().filter(|&x| x != g).collect();
+            if !rest.is_empty() && size(&rest) > room(&rest) {
+                chosen = rest;
             }
         }
-        let counties = union(&cadres);
+        let mut spare = size(&chosen) - room(&chosen) - 1;
+        let mut cadres: Vec<usize> = Vec::new();
+        for &g in &chosen {
+            let members = &groups[g].1;
+            let drop = (spare as usize).min(members.len() - 1);
+            spare -= drop as u64;
+            cadres.extend(&members[..members.len() - drop]);
+        }
+        cadres.sort_unstable();
+        let counties = union(&chosen);
         let supply: u64 = counties.iter().map(|&k| places[k]).sum();
         let need = cadres.len() as u64;
         out.push(Certificate {
@@ -381,11 +406,15 @@ pub fn township_load(prep: &Prepared) -> Vec<Certificate> {
     out
 }
 
+/// Most `no_room` certificates reported.
+pub const MAX_NO_ROOM: usize = 20;
+
 /// H6 with H1: a cadre with more than one possible county, each of which is filled — in a
 /// plan year the cadre serves whole — by the cadres who can serve only there and serve that
 /// whole year. The cadre keeps one group in both years, so it has no township anywhere.
 /// Listed cadres: the one without room first, then for each county the bound cadres that
-/// fill it (as many as its places). need = 1 group, supply = counties with room (0).
+/// fill it (as many as its places). need = 1 group, supply = counties with room (0). At most
+/// [`MAX_NO_ROOM`] such cadres are reported (each certificate alone proves infeasibility).
 pub fn no_room(prep: &Prepared) -> Vec<Certificate> {
     let cap = prep.inst.parameters.max_cadres_per_township_year as usize;
     let places: Vec<usize> = prep.townships_of.iter().map(|t| cap * t.len()).collect();
@@ -395,17 +424,27 @@ pub fn no_room(prep: &Prepared) -> Vec<Certificate> {
             bound[k].push(c);
         }
     }
+    // Per county and year: the cadres bound there who serve that whole year, when they fill
+    // its places (worked out once: the check per cadre is then linear in its counties).
+    let filled: Vec<[Option<Vec<usize>>; 2]> = (0..prep.n_counties())
+        .map(|k| {
+            [0, 1].map(|y| {
+                let full: Vec<usize> = bound[k].iter().copied().filter(|&d| prep.serves_whole_year(d, y)).collect();
+                (full.len() >= places[k]).then(|| full[..places[k]].to_vec())
+            })
+        })
+        .collect();
     let mut out = Vec::new();
     for c in 0..prep.n_cadres() {
+        if out.len() == MAX_NO_ROOM {
+            break;
+        }
         if prep.eligible[c].len() < 2 {
             continue;
         }
         // For each county: a year c serves whole in which the cadres bound there fill it.
-        let fillers = |k: usize| -> Option<(usize, Vec<usize>)> {
-            (0..2).filter(|&y| prep.serves_whole_year(c, y)).find_map(|y| {
-                let full: Vec<usize> = bound[k].iter().copied().filter(|&d| prep.serves_whole_year(d, y)).collect();
-                (full.len() >= places[k]).then(|| (y, full[..places[k]].to_vec()))
-            })
+        let fillers = |k: usize| -> Option<(usize, &Vec<usize>)> {
+            (0..2).filter(|&y| prep.serves_whole_year(c, y)).find_map(|y| filled[k][y].as_ref().map(|f| (y, f)))
         };
         let Some(blocked) = prep.eligible[c].iter().map(|&k| fillers(k).map(|f| (k, f))).collect::<Option<Vec<_>>>()
         else {
@@ -518,12 +557,18 @@ pub fn department_caps(prep: &Prepared) -> Vec<Certificate> {
 /// cadre needs its blocks less those it took before the date.
 pub fn department_caps_pinned(prep: &Prepared, pins: Option<&Pinned>) -> Vec<Certificate> {
     let months: Vec<u32> = prep.inst.parameters.window_months().collect();
+    let mut by_department = vec![Vec::new(); prep.departments.len()];
+    for c in 0..prep.n_cadres() {
+        by_department[prep.department_of[c]].push(c);
+    }
     let mut out = Vec::new();
     for d in 0..prep.departments.len() {
         for y in 0..2 {
             let kept = |c: usize| pins.map_or(0, |p| p.fixed_on[c][y]);
-            let members: Vec<usize> = (0..prep.n_cadres())
-                .filter(|&c| prep.department_of[c] == d && prep.active(c, y) && prep.block_range(c, y).0 > kept(c))
+            let members: Vec<usize> = by_department[d]
+                .iter()
+                .copied()
+                .filter(|&c| prep.active(c, y) && prep.block_range(c, y).0 > kept(c))
                 .collect();
             if members.is_empty() {
                 continue;

@@ -51,8 +51,11 @@ pub enum Formulation {
 pub struct SolveOptions {
     /// Strict or best-effort (§6).
     pub mode: PlanMode,
-    /// Wall-clock limit for the whole solve, seconds.
+    /// Wall-clock limit for the whole solve, seconds, counted from `started`.
     pub time_limit: Option<f64>,
+    /// When the work the time limit bounds began (a job's start, so that reading and
+    /// validating its input count too); default: when the solve begins.
+    pub started: Option<Instant>,
     /// HiGHS threads for the single-model stages (S2's per-county models use 1 each).
     pub threads: u32,
     /// Relative MIP gap HiGHS must reach (default 1e-6, i.e. proven optimal).
@@ -73,6 +76,7 @@ impl Default for SolveOptions {
         SolveOptions {
             mode: PlanMode::Strict,
             time_limit: None,
+            started: None,
             threads: 1,
             mip_rel_gap: PROVEN_GAP,
             formulation: Formulation::Aggregated,
@@ -235,7 +239,7 @@ pub(crate) struct Stager<'o> {
 
 impl<'o> Stager<'o> {
     fn new(opts: &'o SolveOptions) -> Self {
-        Stager { opts, start: Instant::now(), reports: Vec::new(), models: Vec::new() }
+        Stager { opts, start: opts.started.unwrap_or_else(Instant::now), reports: Vec::new(), models: Vec::new() }
     }
 
     /// HiGHS settings for the next model: the remaining time, `threads` threads.

@@ -263,7 +263,7 @@ pub fn min_roster(prep: &Prepared, sel: &Selection, opts: &SolveOptions) -> Resu
             rprep.extra_cap[rprep.department_of[new]] = prep.extra_cap[prep.department_of[c]];
         }
         let remaining = opts.time_limit.map(|t| (t - stager.start.elapsed().as_secs_f64()).max(0.01));
-        let final_opts = SolveOptions { time_limit: remaining, capture_models: false, ..opts.clone() };
+        let final_opts = SolveOptions { time_limit: remaining, started: None, capture_models: false, ..opts.clone() };
         match crate::solve(&rprep, &final_opts)?.outcome {
             Outcome::Planned(plan) => *plan,
             Outcome::Infeasible(certs) => return Err(MinRosterError::Reduced(certs)),
