@@ -419,5 +419,37 @@ fn a_workbook_that_unpacks_to_gigabytes_is_refused() {
     let bytes = zip.finish().unwrap().into_inner();
     assert!(bytes.len() < 2 << 20, "a small upload ({} bytes)", bytes.len());
     let text = errors(&bytes, "bomb.xlsx").to_string();
-    assert!(text.contains("unpacks to more than 256 MiB"), "{text}");
+    assert!(text.contains("unpacks to more than 128 MiB"), "{text}");
+}
+
+/// Set every "uncompressed size" field of a zip (local headers and central directory) to
+/// `size`: the archive then lies about what it holds.
+fn lie_about_sizes(bytes: &mut [u8], size: u32) {
+    let mut i = 0;
+    while i + 46 <= bytes.len() {
+        match &bytes[i..i + 4] {
+            [0x50, 0x4b, 0x03, 0x04] => bytes[i + 22..i + 26].copy_from_slice(&size.to_le_bytes()),
+            [0x50, 0x4b, 0x01, 0x02] => bytes[i + 24..i + 28].copy_from_slice(&size.to_le_bytes()),
+            _ => {}
+        }
+        i += 1;
+    }
+}
+
+/// The check counts the bytes that really inflate (issue: a 3 MB workbook declaring 1,000
+/// bytes reached 1.5 GB in memory).
+#[test]
+fn a_workbook_that_lies_about_its_size_is_refused_while_it_inflates() {
+    use std::io::Write as _;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    zip.start_file("xl/worksheets/sheet1.xml", opts).unwrap();
+    let block = vec![b' '; 1 << 20];
+    for _ in 0..300 {
+        zip.write_all(&block).unwrap();
+    }
+    let mut bytes = zip.finish().unwrap().into_inner();
+    lie_about_sizes(&mut bytes, 1000);
+    let text = errors(&bytes, "liar.xlsx").to_string();
+    assert!(text.contains("unpacks to more than 128 MiB"), "{text}");
 }

@@ -102,8 +102,9 @@ pub(crate) fn read(bytes: &[u8], file: &str) -> Result<Grid, SheetErrors> {
     csv(text.strip_prefix('\u{feff}').unwrap_or(text), file)
 }
 
-/// Most bytes an uploaded workbook may unpack to (a roster of thousands is a few MiB).
-const MAX_UNPACKED: u64 = 256 * 1024 * 1024;
+/// Most bytes an uploaded workbook may unpack to, counted as they inflate (a roster of
+/// thousands is a few MiB; one of 100,000 cadres about 90 MiB).
+pub const MAX_UNPACKED: u64 = 128 * 1024 * 1024;
 /// Most rows and columns read from a roster sheet.
 const MAX_ROWS: u32 = 200_000;
 const MAX_COLUMNS: u32 = 256;
@@ -115,17 +116,30 @@ fn xlsx(bytes: &[u8], file: &str) -> Result<Grid, SheetErrors> {
             format!("not a readable xlsx workbook ({e}); open it in a spreadsheet program and save it again as .xlsx"),
         )
     };
-    // A small upload must not unpack into gigabytes: refuse by the sizes the archive declares.
-    let archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| not(&e))?;
-    let unpacked = archive.decompressed_size().map_or(u64::MAX, |n| u64::try_from(n).unwrap_or(u64::MAX));
-    if unpacked > MAX_UNPACKED {
-        return Err(SheetErrors::file(
+    // A small upload must not unpack into gigabytes. The sizes an archive declares can lie,
+    // so the bytes are counted as they inflate (into nothing), and reading stops at the cap.
+    let too_big = || {
+        SheetErrors::file(
             file,
             format!(
                 "the workbook unpacks to more than {} MiB; a roster is far smaller: keep only the roster sheet",
                 MAX_UNPACKED >> 20
             ),
-        ));
+        )
+    };
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| not(&e))?;
+    let declared = archive.decompressed_size().map_or(u64::MAX, |n| u64::try_from(n).unwrap_or(u64::MAX));
+    if declared > MAX_UNPACKED {
+        return Err(too_big());
+    }
+    let mut inflated = 0u64;
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).map_err(|e| not(&e))?;
+        let mut limited = std::io::Read::take(&mut entry, MAX_UNPACKED - inflated + 1);
+        inflated += std::io::copy(&mut limited, &mut std::io::sink()).map_err(|e| not(&e))?;
+        if inflated > MAX_UNPACKED {
+            return Err(too_big());
+        }
     }
     let mut wb = Xlsx::new(Cursor::new(bytes)).map_err(|e| not(&e))?;
     let names = wb.sheet_names();
