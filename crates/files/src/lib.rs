@@ -8,6 +8,7 @@ mod error;
 mod xlsx;
 
 pub mod calendar;
+pub mod cells;
 pub mod map;
 pub mod roster;
 pub mod table;

@@ -85,7 +85,7 @@ pub fn csv(inst: &Instance, plan: &Plan) -> String {
     records.extend(rows(inst, plan).into_iter().map(|r| r.cells));
     for record in &records {
         // Writing to memory cannot fail.
-        let _ = w.write_record(record);
+        let _ = w.write_record(record.iter().map(|cell| crate::cells::neutralise(cell).into_owned()));
     }
     let bytes = w.into_inner().unwrap_or_default();
     format!("\u{feff}{}", String::from_utf8_lossy(&bytes))

@@ -453,3 +453,27 @@ fn a_workbook_that_lies_about_its_size_is_refused_while_it_inflates() {
     let text = errors(&bytes, "liar.xlsx").to_string();
     assert!(text.contains("unpacks to more than 128 MiB"), "{text}");
 }
+
+/// Formula injection (OWASP): names a spreadsheet would run come out defused in every CSV,
+/// and a roster CSV still reads back exactly.
+#[test]
+fn csv_cells_never_start_a_formula_and_round_trip_exactly() {
+    let mut inst = fixture("small");
+    let armed = ["=HYPERLINK(\"http://evil.example\",\"点我\")", "+86 138", "-张", "@SUM(A1:A9)", "'=already", "-=x"];
+    for (c, name) in inst.cadres.iter_mut().zip(armed) {
+        c.name = name.to_string();
+    }
+    inst.cadres[7].unit = "=团市委".into();
+    inst.cadres[8].strengths = vec!["=cmd|' /C calc'!A0".into()];
+    let text = roster_csv(&inst);
+    let mut reader =
+        csv::ReaderBuilder::new().has_headers(false).from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    for record in reader.records() {
+        for cell in record.unwrap().iter() {
+            assert!(!cell.starts_with(['=', '+', '@', '\t', '\r']), "{cell:?}");
+            assert!(!cell.starts_with('-') || cell.parse::<f64>().is_ok(), "{cell:?}");
+        }
+    }
+    let back = read_roster(text.as_bytes(), "roster.csv", &inst.region).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(back.cadres, inst.cadres, "the round trip stays exact");
+}

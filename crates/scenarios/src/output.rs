@@ -42,7 +42,7 @@ pub fn to_csv(rows: &[Row]) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(CSV_HEADER).expect("writing to memory");
     for r in rows {
-        w.write_record([
+        let record = [
             r.sweep.clone(),
             r.parameter.clone(),
             r.value.to_string(),
@@ -59,8 +59,9 @@ pub fn to_csv(rows: &[Row]) -> String {
             r.proven_optimal.to_string(),
             format!("{:.3}", r.seconds),
             r.error.as_deref().map_or(String::new(), one_line),
-        ])
-        .expect("writing to memory");
+        ];
+        w.write_record(record.iter().map(|cell| sanlian_files::cells::neutralise(cell).into_owned()))
+            .expect("writing to memory");
     }
     String::from_utf8(w.into_inner().expect("flushing to memory")).expect("CSV of UTF-8 fields is UTF-8")
 }

@@ -206,7 +206,8 @@ fn csv(text: &str, file: &str) -> Result<Grid, SheetErrors> {
             Ok(false) => break,
             Ok(true) => {
                 let line = record.position().map_or(rows.len() + 1, |p| line_of(text, p));
-                let cells: Vec<Cell> = record.iter().map(|s| Cell::Text(s.to_string())).collect();
+                let cells: Vec<Cell> =
+                    record.iter().map(|s| Cell::Text(crate::cells::restore(s).to_string())).collect();
                 if cells.iter().any(|c| !c.is_blank()) {
                     rows.push((line, cells));
                 }

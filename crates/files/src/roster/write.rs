@@ -70,7 +70,7 @@ pub(crate) fn csv(region: &Region, cadres: &[Cadre]) -> String {
     // Writing to memory cannot fail.
     let _ = w.write_record(headers());
     for r in rows(region, cadres) {
-        let _ = w.write_record(r.iter().map(Out::to_text));
+        let _ = w.write_record(r.iter().map(|cell| crate::cells::neutralise(&cell.to_text()).into_owned()));
     }
     let bytes = w.into_inner().unwrap_or_default();
     format!("\u{feff}{}", String::from_utf8_lossy(&bytes))
