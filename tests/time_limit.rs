@@ -67,3 +67,20 @@ fn a_generous_limit_gives_a_plan_proven_optimal() {
     }
     assert!(plan.seconds < 30.0, "{}", plan.seconds);
 }
+
+#[test]
+fn a_cancelled_solve_stops_with_cancelled_and_no_plan() {
+    use std::sync::atomic::AtomicBool;
+    use std::sync::Arc;
+    let inst = shandong();
+    let prep = Prepared::new(&inst).expect("fixture validates");
+    let opts = SolveOptions { cancel: Some(Arc::new(AtomicBool::new(true))), ..Default::default() };
+    match solve(&prep, &opts) {
+        Err(SolveError::Cancelled { stage }) => assert_eq!(stage, "S1", "the first model is not run"),
+        Err(other) => panic!("a cancelled solve must say so, got: {other}"),
+        Ok(_) => panic!("a cancelled solve handed back an outcome"),
+    }
+    // The same options without the flag set solve as usual.
+    let opts = SolveOptions { cancel: Some(Arc::new(AtomicBool::new(false))), ..Default::default() };
+    assert!(matches!(solve(&prep, &opts).expect("solves").outcome, Outcome::Planned(_)));
+}

@@ -80,6 +80,26 @@ pub fn reassign(
     time_limit: Option<f64>,
     repair_invalid: bool,
 ) -> Result<Replan, ReplanError> {
+    let opts = ReplanOptions { mode, time_limit, repair_invalid, cancel: None };
+    reassign_with(inst, old, events, &opts)
+}
+
+/// How a re-plan runs.
+#[derive(Debug, Clone, Default)]
+pub struct ReplanOptions {
+    /// Strict or best-effort repair.
+    pub mode: PlanMode,
+    /// Wall-clock limit of the whole re-plan, seconds.
+    pub time_limit: Option<f64>,
+    /// Repair a plan in force that breaks the rules explicitly (see [`reassign`]).
+    pub repair_invalid: bool,
+    /// Set to stop the re-plan at its next model.
+    pub cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
+}
+
+/// [`reassign`] with every option.
+pub fn reassign_with(inst: &Instance, old: &Plan, events: &Events, o: &ReplanOptions) -> Result<Replan, ReplanError> {
+    let (mode, time_limit, repair_invalid) = (o.mode, o.time_limit, o.repair_invalid);
     // The time limit bounds the whole re-plan, its checks of the inputs included.
     let started = std::time::Instant::now();
     let report = sanlian_check::check(inst, old).map_err(|e| ReplanError::Instance(e.to_string()))?;
@@ -101,7 +121,8 @@ pub fn reassign(
     }
     // An explicit repair pins nothing: every decision may change, and every change counts.
     let pin_date = if repair_invalid && !base_violations.is_empty() { next.plan_start() } else { applied.date };
-    let opts = SolveOptions { mode, time_limit, started: Some(started), ..SolveOptions::default() };
+    let opts =
+        SolveOptions { mode, time_limit, started: Some(started), cancel: o.cancel.clone(), ..SolveOptions::default() };
     let accept = |plan: Plan| -> Result<CheckedPlan, ReplanError> {
         let pinned = pinned_differences(&next, pin_date, &base, &plan);
         let checked = certify(&rules, plan)

@@ -56,6 +56,9 @@ pub struct SolveOptions {
     /// When the work the time limit bounds began (a job's start, so that reading and
     /// validating its input count too); default: when the solve begins.
     pub started: Option<Instant>,
+    /// Set to stop the solve at the next model (a cancelled job): it ends with
+    /// [`SolveError::Cancelled`].
+    pub cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
     /// HiGHS threads for the single-model stages (S2's per-county models use 1 each).
     pub threads: u32,
     /// Relative MIP gap HiGHS must reach (default 1e-6, i.e. proven optimal).
@@ -77,6 +80,7 @@ impl Default for SolveOptions {
             mode: PlanMode::Strict,
             time_limit: None,
             started: None,
+            cancel: None,
             threads: 1,
             mip_rel_gap: PROVEN_GAP,
             formulation: Formulation::Aggregated,
@@ -126,6 +130,12 @@ pub enum SolveError {
     /// A hard rule other than H3/H4/H7 cannot hold, so even best-effort has no plan.
     #[error("no plan exists even in best-effort mode: {}", .0.iter().map(|c| c.message.clone()).collect::<Vec<_>>().join("; "))]
     Impossible(Vec<Certificate>),
+    /// The solve was cancelled (its job was stopped).
+    #[error("stopped: the job was cancelled during stage {stage}")]
+    Cancelled {
+        /// Stage id.
+        stage: &'static str,
+    },
     /// HiGHS could not solve a stage's model: an internal error, not an answer about the
     /// instance (the input's parameters are range-checked so that this does not happen).
     #[error("internal error: HiGHS could not solve stage {stage}: {message}")]
@@ -142,6 +152,7 @@ impl SolveError {
     pub(crate) fn from_status(stage: &'static str, status: &MilpStatus) -> SolveError {
         match status {
             MilpStatus::Failed(message) => SolveError::Solver { stage, message: message.clone() },
+            MilpStatus::Cancelled => SolveError::Cancelled { stage },
             _ => SolveError::TimeLimit { stage },
         }
     }
@@ -251,6 +262,7 @@ impl<'o> Stager<'o> {
             time_limit: self.opts.time_limit.map(|t| (t - self.start.elapsed().as_secs_f64()).max(0.01)),
             log: self.opts.solver_log && threads == self.opts.threads,
             lp_first: self.opts.lp_first,
+            interrupt: self.opts.cancel.clone(),
         }
     }
 
@@ -261,10 +273,18 @@ impl<'o> Stager<'o> {
         }
     }
 
-    /// Solve one stage model with the configured threads.
+    /// Solve one stage model with the configured threads (none when the solve was cancelled).
     pub(crate) fn run(&mut self, id: &str, milp: &Milp, unit: f64) -> MilpResult {
         self.capture(id.to_string(), milp);
+        if self.cancelled() {
+            return MilpResult::without_solution(MilpStatus::Cancelled, milp.n_rows(), milp.n_cols(), 0.0);
+        }
         milp.solve(&self.settings(self.opts.threads, unit))
+    }
+
+    /// Has the solve been cancelled?
+    pub(crate) fn cancelled(&self) -> bool {
+        self.opts.cancel.as_ref().is_some_and(|c| c.load(std::sync::atomic::Ordering::Relaxed))
     }
 
     pub(crate) fn record(&mut self, report: StageReport) {

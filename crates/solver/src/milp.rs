@@ -5,6 +5,8 @@
 
 use std::fmt::Write as _;
 use std::num::NonZeroU32;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Instant;
 
 use highs::{ColProblem, HighsModelStatus, Sense};
@@ -58,7 +60,7 @@ pub struct Milp {
 }
 
 /// HiGHS settings for one solve.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct MilpSettings {
     /// Threads for HiGHS (keep 1 inside rayon workers).
     pub threads: u32,
@@ -72,12 +74,23 @@ pub struct MilpSettings {
     pub log: bool,
     /// Solve the LP relaxation first and stop if it is integral.
     pub lp_first: bool,
+    /// When set (by another thread), HiGHS stops at its next simplex iteration or MIP node
+    /// and the solve ends [`MilpStatus::Cancelled`].
+    pub interrupt: Option<Arc<AtomicBool>>,
 }
 
 impl Default for MilpSettings {
     /// One thread, gaps far below "proven optimal", no time limit, no log, LP first.
     fn default() -> Self {
-        MilpSettings { threads: 1, mip_rel_gap: 1e-9, mip_abs_gap: 1e-9, time_limit: None, log: false, lp_first: true }
+        MilpSettings {
+            threads: 1,
+            mip_rel_gap: 1e-9,
+            mip_abs_gap: 1e-9,
+            time_limit: None,
+            log: false,
+            lp_first: true,
+            interrupt: None,
+        }
     }
 }
 
@@ -95,6 +108,8 @@ pub enum MilpStatus {
     /// HiGHS could not solve the model (an error status, or a stop without a time limit):
     /// the message says what HiGHS answered.
     Failed(String),
+    /// Not solved: the solve was cancelled.
+    Cancelled,
 }
 
 /// The result of a MILP solve.
@@ -135,7 +150,7 @@ impl MilpResult {
         matches!(self.status, MilpStatus::Optimal | MilpStatus::Limit)
     }
 
-    fn without_solution(status: MilpStatus, rows: usize, cols: usize, seconds: f64) -> MilpResult {
+    pub(crate) fn without_solution(status: MilpStatus, rows: usize, cols: usize, seconds: f64) -> MilpResult {
         MilpResult {
             status,
             values: Vec::new(),
@@ -157,6 +172,28 @@ thread_local! {
 
 /// Make this OS thread's HiGHS scheduler run `threads` threads: stop the one it has when it
 /// was started with another count (HiGHS would refuse the run).
+
+/// HiGHS's interrupt callback: asks it to stop once the flag `data` points to is set.
+///
+/// # Safety
+/// `data` points to a live `AtomicBool` and `data_in`, when not null, to HiGHS's callback input.
+unsafe extern "C" fn interrupt_if_set(
+    _kind: std::os::raw::c_int,
+    _message: *const std::os::raw::c_char,
+    _data_out: *const highs_sys::HighsCallbackDataOut,
+    data_in: *mut highs_sys::HighsCallbackDataIn,
+    data: *mut std::ffi::c_void,
+) {
+    // SAFETY: see the function's contract; HiGHS passes back the pointer it was given.
+    let stop = unsafe { data.cast::<AtomicBool>().as_ref() }.is_some_and(|f| f.load(Ordering::Relaxed));
+    if stop {
+        // SAFETY: HiGHS hands a valid (or null) input block to interrupt callbacks.
+        if let Some(input) = unsafe { data_in.as_mut() } {
+            input.user_interrupt = 1;
+        }
+    }
+}
+
 fn use_threads(threads: u32) {
     SCHEDULER_THREADS.with(|t| {
         if t.get() != 0 && t.get() != threads {
@@ -279,8 +316,10 @@ impl Milp {
                 return MilpResult { seconds: start.elapsed().as_secs_f64(), ..lp };
             }
         }
-        let remaining =
-            MilpSettings { time_limit: s.time_limit.map(|t| (t - start.elapsed().as_secs_f64()).max(0.01)), ..*s };
+        let remaining = MilpSettings {
+            time_limit: s.time_limit.map(|t| (t - start.elapsed().as_secs_f64()).max(0.01)),
+            ..s.clone()
+        };
         let mut r = self.run_highs(&remaining, true);
         r.duals = None;
         r.seconds = start.elapsed().as_secs_f64();
@@ -327,6 +366,22 @@ impl Milp {
         if let Some(t) = s.time_limit {
             model.set_option("time_limit", t.max(0.01));
         }
+        if let Some(flag) = &s.interrupt {
+            let data = Arc::as_ptr(flag).cast_mut().cast::<std::ffi::c_void>();
+            // SAFETY: `model` owns a live HiGHS object; `data` points into the Arc that
+            // `s` holds for the whole solve (the model is solved and dropped inside
+            // `run_highs`, which borrows `s`), and `interrupt_if_set` only reads it.
+            unsafe {
+                highs_sys::Highs_setCallback(model.as_mut_ptr(), Some(interrupt_if_set), data);
+                for kind in [
+                    highs_sys::kHighsCallbackSimplexInterrupt,
+                    highs_sys::kHighsCallbackIpmInterrupt,
+                    highs_sys::kHighsCallbackMipInterrupt,
+                ] {
+                    highs_sys::Highs_startCallback(model.as_mut_ptr(), kind);
+                }
+            }
+        }
         Ok(model)
     }
 
@@ -371,6 +426,14 @@ impl Milp {
             Ok(HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible) => MilpStatus::Infeasible,
             Ok(HighsModelStatus::ReachedTimeLimit) if s.time_limit.is_some() && has_solution => MilpStatus::Limit,
             Ok(HighsModelStatus::ReachedTimeLimit) if s.time_limit.is_some() => MilpStatus::NoSolution,
+            Ok(HighsModelStatus::ReachedInterrupt) if s.interrupt.is_some() => {
+                return MilpResult::without_solution(
+                    MilpStatus::Cancelled,
+                    n_rows,
+                    n_cols,
+                    start.elapsed().as_secs_f64(),
+                );
+            }
             Ok(other) => {
                 return failed(format!("HiGHS stopped on {:?} with status {other:?}", self.name));
             }
@@ -517,6 +580,60 @@ mod tests {
         assert!((r.objective - 13.0).abs() < 1e-9, "{}", r.objective);
         assert!((r.bound - 13.0).abs() < 1e-6);
         assert!(m.to_mps().contains("cap"));
+    }
+
+    /// A market-split instance (Cornuéjols and Dawande): a few dense equality rows over
+    /// binaries, notoriously slow for branch and bound, so that it is still running when
+    /// the flag is set.
+    fn market_split() -> Milp {
+        let (rows, n) = (4, 36);
+        let mut seed = 12_345u64;
+        let mut next = || {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            ((seed >> 33) % 100) as f64
+        };
+        let a: Vec<Vec<f64>> = (0..rows).map(|_| (0..n).map(|_| next()).collect()).collect();
+        let mut m = Milp::new("market split", Direction::Min);
+        let x: Vec<Var> = (0..n).map(|j| m.binary(format!("x[{j}]"), 0.0)).collect();
+        for (i, row) in a.iter().enumerate() {
+            let rhs = (row.iter().sum::<f64>() / 2.0).floor();
+            let plus = m.col(format!("s+[{i}]"), 0.0, f64::INFINITY, false, 1.0);
+            let minus = m.col(format!("s-[{i}]"), 0.0, f64::INFINITY, false, 1.0);
+            let terms: Vec<(Var, f64)> =
+                x.iter().zip(row).map(|(x, a)| (*x, *a)).chain([(plus, 1.0), (minus, -1.0)]).collect();
+            m.row(format!("split[{i}]"), terms, rhs, rhs);
+        }
+        m
+    }
+
+    #[test]
+    fn a_set_interrupt_flag_stops_highs_inside_a_model() {
+        let m = market_split();
+        let flag = Arc::new(AtomicBool::new(false));
+        let setter = {
+            let flag = flag.clone();
+            std::thread::spawn(move || {
+                std::thread::sleep(std::time::Duration::from_millis(300));
+                flag.store(true, Ordering::Relaxed);
+            })
+        };
+        // Without the interrupt this ends at the time limit (status Limit), not Cancelled.
+        let s = MilpSettings { time_limit: Some(120.0), interrupt: Some(flag), ..settings() };
+        let r = m.solve(&s);
+        setter.join().unwrap();
+        assert_eq!(r.status, MilpStatus::Cancelled, "after {:.1} s", r.seconds);
+        assert!(r.values.is_empty(), "a cancelled solve hands back no solution");
+    }
+
+    #[test]
+    fn an_unset_interrupt_flag_changes_nothing() {
+        let mut m = Milp::new("knap", Direction::Max);
+        let x: Vec<Var> = (0..3).map(|i| m.binary(format!("x[{i}]"), [4.0, 5.0, 6.0][i])).collect();
+        m.row("cap".into(), x.iter().zip([3.0, 4.0, 5.0]).map(|(x, w)| (*x, w)), f64::NEG_INFINITY, 8.0);
+        let s = MilpSettings { interrupt: Some(Arc::new(AtomicBool::new(false))), lp_first: false, ..settings() };
+        let r = m.solve(&s);
+        assert_eq!(r.status, MilpStatus::Optimal);
+        assert!((r.objective - 10.0).abs() < 1e-9, "{}", r.objective);
     }
 
     #[test]

@@ -326,6 +326,9 @@ mod placement {
         for (i, cm) in models.iter().enumerate() {
             stager.capture(format!("R1_{}", i + 1), &cm.milp);
         }
+        if stager.cancelled() {
+            return Err(SolveError::Cancelled { stage: "R1" });
+        }
         let settings = stager.settings(1, 1.0);
         let solved: Vec<Result<Solved, MilpStatus>> =
             models.into_par_iter().map(|cm| lexicographic(cm, &settings)).collect();
@@ -419,7 +422,7 @@ mod placement {
             cm.milp.set_objective(direction, terms.clone(), offset);
             // S1's unit is a fen; every other goal counts whole decisions.
             let abs_gap = if i + 1 == n { 0.005 } else { 0.5 - 1e-9 };
-            let r = cm.milp.solve(&crate::milp::MilpSettings { mip_abs_gap: abs_gap, ..*settings });
+            let r = cm.milp.solve(&crate::milp::MilpSettings { mip_abs_gap: abs_gap, ..settings.clone() });
             if !r.has_solution() {
                 return Err(r.status);
             }

@@ -183,6 +183,9 @@ pub(crate) fn solve_pinned(
         stager.capture(format!("{stage}_{}", prep.inst.region.counties[k].code), &cm.milp);
     }
     let unit = optimality::unit("S2", &prep.inst.parameters);
+    if stager.cancelled() {
+        return Err(SolveError::Cancelled { stage });
+    }
     let settings = stager.settings(1, unit);
     let results: Vec<MilpResult> = models.par_iter().map(|cm| cm.milp.solve(&settings)).collect();
     if let Some(i) = results.iter().position(|r| !r.has_solution()) {
