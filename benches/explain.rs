@@ -15,7 +15,7 @@ fn bench(c: &mut Criterion) {
     g.bench_function("full_explanation", |b| {
         b.iter(|| sanlian_explain::explain(&prep, &plan, &Default::default()).unwrap())
     });
-    let one = sanlian_explain::ExplainOptions { cadre: Some("P026".into()), county: None };
+    let one = sanlian_explain::ExplainOptions { cadre: Some("P026".into()), ..Default::default() };
     g.bench_function("one_cadre", |b| b.iter(|| sanlian_explain::explain(&prep, &plan, &one).unwrap()));
     g.finish();
 }

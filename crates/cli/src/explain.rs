@@ -29,6 +29,10 @@ pub struct Args {
     /// Explain only this county's group and its members (code).
     #[arg(long, value_name = "CODE")]
     county: Option<String>,
+    /// At most this many counterfactual re-solves (default: all); beyond it the figures not
+    /// computed are marked so and the explanation says it is partial.
+    #[arg(long, value_name = "N")]
+    max_counterfactuals: Option<usize>,
     /// Re-solve under one change and compare with the optimal plan; repeatable.
     /// "ID -> COUNTY" (serve there), "ID !-> COUNTY" (not there), "remove ID" or "-ID" (leaves).
     #[arg(long = "what-if", value_name = "CHANGE", allow_hyphen_values = true)]
@@ -87,7 +91,11 @@ pub fn run(args: Args) -> Result<(), Failure> {
             sanlian_engine::Answer::Infeasible(_) => return Err(infeasible()),
         },
     };
-    let opts = ExplainOptions { cadre: args.cadre.clone(), county: args.county.clone() };
+    let opts = ExplainOptions {
+        cadre: args.cadre.clone(),
+        county: args.county.clone(),
+        max_counterfactuals: args.max_counterfactuals,
+    };
     let explanation = match sanlian_explain::explain(&prep, &plan, &opts) {
         Ok(e) => e,
         Err(ExplainError::Infeasible) => return Err(infeasible()),

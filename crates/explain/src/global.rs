@@ -11,7 +11,7 @@ use serde::Serialize;
 use sanlian_model::{Cadre, Instance, Level, Prepared};
 use sanlian_solver::stages::Groups;
 
-use crate::{optimal_s1, resolve_options, Decisions};
+use crate::{optimal_s1, resolve_options, Counterfactuals, Decisions};
 
 /// How many groups of a city are led by which level, against its own seniors.
 #[derive(Debug, Clone, Serialize)]
@@ -56,6 +56,9 @@ pub struct CountyMarginal {
     /// minus optimal S1; `None` if with the extra cadre no strict grouping exists (only H6 —
     /// no room on the county's townships — can cause that).
     pub s1_delta: Option<f64>,
+    /// The re-solve was left out by the explanation's limit (`s1_delta` unknown).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub skipped: bool,
 }
 
 /// What one more senior city cadre would save.
@@ -69,6 +72,9 @@ pub struct SeniorMarginal {
     pub s1_delta: Option<f64>,
     /// The part of −s1_delta saved on other cadres: the new cadre's own travel is added back.
     pub saved_elsewhere: Option<f64>,
+    /// The re-solve was left out by the explanation's limit (both figures unknown).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub skipped: bool,
 }
 
 /// What one more monthly place for a department would be worth.
@@ -80,6 +86,9 @@ pub struct DepartmentMarginal {
     pub s1_delta: f64,
     /// S3a change: county-months with presence gained, groups fixed.
     pub s3a_delta: i64,
+    /// The re-solve was left out by the explanation's limit (`s3a_delta` unknown, shown 0).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub skipped: bool,
 }
 
 /// Binding rules and marginal values.
@@ -125,7 +134,8 @@ fn presence(groups: &Groups, months: &[[Vec<u32>; 2]]) -> usize {
     seen.len()
 }
 
-pub(crate) fn global(prep: &Prepared, d: &Decisions, s1_optimal: f64) -> GlobalWhy {
+/// The global part; its re-solves are granted from `budget`: counties, cities, departments.
+pub(crate) fn global(prep: &Prepared, d: &Decisions, s1_optimal: f64, budget: &mut Counterfactuals) -> GlobalWhy {
     let inst = prep.inst;
     let r = &inst.region;
     let members_years = |k: usize| -> i64 {
@@ -186,22 +196,38 @@ pub(crate) fn global(prep: &Prepared, d: &Decisions, s1_optimal: f64) -> GlobalW
         }
     }
 
+    let county_granted: Vec<bool> = (0..prep.n_counties()).map(|_| budget.grant(1)).collect();
     let per_county_cadre = (0..prep.n_counties())
         .into_par_iter()
         .map(|k| {
             let county = &r.counties[k];
+            if !county_granted[k] {
+                let (county, county_name) = (county.code.clone(), county.name.clone());
+                return CountyMarginal { county, county_name, s1_delta: None, skipped: true };
+            }
             let mut extra = extra_cadre(Level::County, format!("（假设）团{}委", county.name), county.seat, false);
             extra.home_county = Some(county.code.clone());
             let i = with_extra(inst, extra);
             let s1_delta = Prepared::new(&i).ok().and_then(|p| optimal_s1(&p)).map(|(s1, _)| s1 - s1_optimal);
-            CountyMarginal { county: county.code.clone(), county_name: county.name.clone(), s1_delta }
+            CountyMarginal { county: county.code.clone(), county_name: county.name.clone(), s1_delta, skipped: false }
         })
         .collect();
 
+    let city_granted: Vec<bool> = r.cities.iter().map(|_| budget.grant(1)).collect();
     let per_city_senior = r
         .cities
         .par_iter()
-        .map(|city| {
+        .zip(city_granted)
+        .map(|(city, granted)| {
+            if !granted {
+                return SeniorMarginal {
+                    city: city.code.clone(),
+                    city_name: city.name.clone(),
+                    s1_delta: None,
+                    saved_elsewhere: None,
+                    skipped: true,
+                };
+            }
             let mut extra = extra_cadre(Level::City, format!("（假设）团{}委", city.name), city.seat, true);
             extra.home_city = Some(city.code.clone());
             let i = with_extra(inst, extra);
@@ -216,24 +242,34 @@ pub(crate) fn global(prep: &Prepared, d: &Decisions, s1_optimal: f64) -> GlobalW
                 city_name: city.name.clone(),
                 s1_delta: solved.map(|(s1, _)| s1 - s1_optimal),
                 saved_elsewhere: solved.map(|(s1, own)| s1_optimal - (s1 - own)),
+                skipped: false,
             }
         })
         .collect();
 
     let opts = resolve_options();
-    let base = sanlian_solver::stages::months(prep, &d.groups, &opts).map(|(m, _)| presence(&d.groups, &m));
+    // The base months model and one per binding department, all or nothing.
+    let departments_granted = binding_departments.is_empty() || budget.grant(binding_departments.len() + 1);
+    let base = departments_granted
+        .then(|| sanlian_solver::stages::months(prep, &d.groups, &opts).map(|(m, _)| presence(&d.groups, &m)))
+        .flatten();
     let per_department_place = binding_departments
         .par_iter()
         .map(|&dep| {
+            let department = prep.departments[dep].clone();
+            if !departments_granted {
+                return DepartmentMarginal { department, s1_delta: 0.0, s3a_delta: 0, skipped: true };
+            }
             let more = sanlian_solver::stages::months(&prep.with_extra_cap(dep, 1), &d.groups, &opts)
                 .map(|(m, _)| presence(&d.groups, &m));
             DepartmentMarginal {
-                department: prep.departments[dep].clone(),
+                department,
                 s1_delta: 0.0,
                 s3a_delta: match (base, more) {
                     (Some(b), Some(m)) => m as i64 - b as i64,
                     _ => 0,
                 },
+                skipped: false,
             }
         })
         .collect();

@@ -34,6 +34,36 @@ pub struct ExplainOptions {
     pub cadre: Option<String>,
     /// Only this county (code).
     pub county: Option<String>,
+    /// At most this many counterfactual re-solves (none: no limit); beyond it the
+    /// explanation is [`Explanation::partial`] and says which figures it did not compute.
+    pub max_counterfactuals: Option<usize>,
+}
+
+/// The counterfactual re-solves of an explanation: the limit, how many were made and how
+/// many were left out. They are granted in a fixed order, all of an item's or none: the
+/// global part (counties, cities, departments), then groups by county, then cadres in
+/// roster order; so the same request always computes the same figures.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counterfactuals {
+    /// The limit asked for.
+    pub limit: Option<usize>,
+    /// Re-solves granted.
+    pub computed: usize,
+    /// Re-solves left out because of the limit.
+    pub skipped: usize,
+}
+
+impl Counterfactuals {
+    /// Grant `n` more re-solves for one item, or none of them.
+    pub(crate) fn grant(&mut self, n: usize) -> bool {
+        let fits = self.limit.is_none_or(|l| self.computed + n <= l);
+        if fits {
+            self.computed += n;
+        } else {
+            self.skipped += n;
+        }
+        fits
+    }
 }
 
 /// A plan's explanation.
@@ -53,6 +83,10 @@ pub struct Explanation {
     pub groups: Vec<GroupWhy>,
     /// Binding rules and marginal values (whole explanations only).
     pub global: Option<GlobalWhy>,
+    /// Some counterfactual figures were left out by the limit (marked `skipped`).
+    pub partial: bool,
+    /// The re-solves made and left out.
+    pub counterfactuals: Counterfactuals,
 }
 
 /// Why an explanation could not be made.
@@ -168,9 +202,10 @@ pub fn explain(prep: &Prepared, plan: &Plan, opts: &ExplainOptions) -> Result<Ex
         (_, Some(k)) => vec![k],
         (None, None) => (0..prep.n_counties()).collect(),
     };
-    let cadre_whys = reasons::cadres(prep, &d, &cadres, s1_optimal);
-    let group_whys = reasons::groups(prep, &d, &counties, s1_optimal);
-    let global = whole.then(|| global::global(prep, &d, s1_optimal));
+    let mut budget = Counterfactuals { limit: opts.max_counterfactuals, ..Counterfactuals::default() };
+    let global = whole.then(|| global::global(prep, &d, s1_optimal, &mut budget));
+    let group_whys = reasons::groups(prep, &d, &counties, s1_optimal, &mut budget);
+    let cadre_whys = reasons::cadres(prep, &d, &cadres, s1_optimal, &mut budget);
     Ok(Explanation {
         instance: prep.inst.name.clone(),
         s1_plan,
@@ -179,6 +214,8 @@ pub fn explain(prep: &Prepared, plan: &Plan, opts: &ExplainOptions) -> Result<Ex
         cadres: cadre_whys,
         groups: group_whys,
         global,
+        partial: budget.skipped > 0,
+        counterfactuals: budget,
     })
 }
 

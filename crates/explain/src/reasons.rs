@@ -9,7 +9,7 @@ use serde::Serialize;
 use sanlian_model::cost::{days_in_month, stay_cost};
 use sanlian_model::{Level, Prepared};
 
-use crate::{optimal_s1, Decisions};
+use crate::{optimal_s1, Counterfactuals, Decisions};
 
 /// A county with a cadre's S1 cost there.
 #[derive(Debug, Clone, Serialize)]
@@ -47,6 +47,10 @@ pub enum PreferenceWhy {
         s1_increase: Option<f64>,
         /// Why none can be honoured, with the rule.
         impossible: Option<String>,
+        /// The re-solves were left out by the explanation's limit: `best` and
+        /// `s1_increase` are unknown, not impossible.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        skipped: bool,
     },
 }
 
@@ -159,12 +163,21 @@ fn eligibility_basis(prep: &Prepared, c: usize) -> String {
     }
 }
 
-/// Reasons for the cadres in `which`; preference counterfactuals are re-solved in parallel.
-pub(crate) fn cadres(prep: &Prepared, d: &Decisions, which: &[usize], s1_optimal: f64) -> Vec<CadreWhy> {
-    which.par_iter().map(|&c| cadre(prep, d, c, s1_optimal)).collect()
+/// Reasons for the cadres in `which`; preference counterfactuals are granted from `budget`
+/// in roster order and re-solved in parallel.
+pub(crate) fn cadres(
+    prep: &Prepared,
+    d: &Decisions,
+    which: &[usize],
+    s1_optimal: f64,
+    budget: &mut Counterfactuals,
+) -> Vec<CadreWhy> {
+    let granted: Vec<bool> =
+        which.iter().map(|&c| budget.grant(preference_candidates(prep, c, d.groups.county_of[c]).len())).collect();
+    which.par_iter().zip(granted).map(|(&c, granted)| cadre(prep, d, c, s1_optimal, granted)).collect()
 }
 
-fn cadre(prep: &Prepared, d: &Decisions, c: usize, s1_optimal: f64) -> CadreWhy {
+fn cadre(prep: &Prepared, d: &Decisions, c: usize, s1_optimal: f64, granted: bool) -> CadreWhy {
     let inst = prep.inst;
     let cadre = &inst.cadres[c];
     let k = d.groups.county_of[c];
@@ -174,7 +187,7 @@ fn cadre(prep: &Prepared, d: &Decisions, c: usize, s1_optimal: f64) -> CadreWhy 
         .expect("validated: every cadre has an eligible county");
     let here = county_cost(prep, c, k);
     let cheapest = county_cost(prep, c, cheapest_k);
-    let preference = preference(prep, c, k, s1_optimal);
+    let preference = preference(prep, c, k, s1_optimal, granted);
     let years: Vec<YearWhy> = (0..2).filter(|&y| prep.active(c, y)).map(|y| year(prep, d, c, y)).collect();
     let stay_days: u32 = years.iter().flat_map(|y| y.months.iter().map(|m| m.days)).sum();
     CadreWhy {
@@ -197,7 +210,17 @@ fn cadre(prep: &Prepared, d: &Decisions, c: usize, s1_optimal: f64) -> CadreWhy 
     }
 }
 
-fn preference(prep: &Prepared, c: usize, k: usize, s1_optimal: f64) -> PreferenceWhy {
+/// The preferred counties of cadre `c` (in county `k`) that a counterfactual re-solve
+/// would try: the eligible ones, when the preference is missed.
+fn preference_candidates(prep: &Prepared, c: usize, k: usize) -> Vec<usize> {
+    let prefs = &prep.inst.cadres[c].preferred_counties;
+    if prefs.is_empty() || !prep.misses_preference(c, k) {
+        return Vec::new();
+    }
+    prefs.iter().map(|p| prep.county_index[p.as_str()]).filter(|&pk| prep.is_eligible(c, pk)).collect()
+}
+
+fn preference(prep: &Prepared, c: usize, k: usize, s1_optimal: f64, granted: bool) -> PreferenceWhy {
     let prefs = &prep.inst.cadres[c].preferred_counties;
     if prefs.is_empty() {
         return PreferenceWhy::None;
@@ -205,14 +228,23 @@ fn preference(prep: &Prepared, c: usize, k: usize, s1_optimal: f64) -> Preferenc
     if !prep.misses_preference(c, k) {
         return PreferenceWhy::Honoured { county: prep.inst.region.counties[k].code.clone() };
     }
-    let eligible: Vec<usize> =
-        prefs.iter().map(|p| prep.county_index[p.as_str()]).filter(|&pk| prep.is_eligible(c, pk)).collect();
+    let eligible = preference_candidates(prep, c, k);
     if eligible.is_empty() {
         return PreferenceWhy::Missed {
             preferred: prefs.clone(),
             best: None,
             s1_increase: None,
             impossible: Some("H2: none of the preferred counties is eligible for this cadre".into()),
+            skipped: false,
+        };
+    }
+    if !granted {
+        return PreferenceWhy::Missed {
+            preferred: prefs.clone(),
+            best: None,
+            s1_increase: None,
+            impossible: None,
+            skipped: true,
         };
     }
     let options: Vec<(usize, f64)> =
@@ -223,12 +255,14 @@ fn preference(prep: &Prepared, c: usize, k: usize, s1_optimal: f64) -> Preferenc
             best: Some(prep.inst.region.counties[pk].code.clone()),
             s1_increase: Some(s1 - s1_optimal),
             impossible: None,
+            skipped: false,
         },
         None => PreferenceWhy::Missed {
             preferred: prefs.clone(),
             best: None,
             s1_increase: None,
             impossible: Some("H1–H7: with this cadre fixed to any preferred county no strict grouping exists".into()),
+            skipped: false,
         },
     }
 }
@@ -289,6 +323,9 @@ pub struct LeaderAlternative {
     /// Optimal S1 with this cadre in the group minus optimal S1 (0 for members:
     /// who leads does not change any cost); `None` if no strict grouping has them there.
     pub s1_delta: Option<f64>,
+    /// The re-solve was left out by the explanation's limit (`s1_delta` unknown).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub skipped: bool,
 }
 
 /// What a dispatching unit pays for a group.
@@ -343,12 +380,35 @@ pub struct GroupWhy {
     pub units: Vec<UnitShare>,
 }
 
-/// Reasons for the groups of `which`.
-pub(crate) fn groups(prep: &Prepared, d: &Decisions, which: &[usize], s1_optimal: f64) -> Vec<GroupWhy> {
-    which.par_iter().map(|&k| group(prep, d, k, s1_optimal)).collect()
+/// Reasons for the groups of `which`; the re-solve for an outside leader is granted from
+/// `budget` in county order.
+pub(crate) fn groups(
+    prep: &Prepared,
+    d: &Decisions,
+    which: &[usize],
+    s1_optimal: f64,
+    budget: &mut Counterfactuals,
+) -> Vec<GroupWhy> {
+    let granted: Vec<bool> =
+        which.iter().map(|&k| budget.grant(usize::from(outside_leader(prep, d, k).is_some()))).collect();
+    which.par_iter().zip(granted).map(|(&k, granted)| group(prep, d, k, s1_optimal, granted)).collect()
 }
 
-fn group(prep: &Prepared, d: &Decisions, k: usize, s1_optimal: f64) -> GroupWhy {
+/// The cheapest senior from outside who could lead group `k`, when no other member can.
+fn outside_leader(prep: &Prepared, d: &Decisions, k: usize) -> Option<usize> {
+    let inst = prep.inst;
+    let leader = d.groups.leader[k];
+    let member_alternative =
+        (0..prep.n_cadres()).any(|c| d.groups.county_of[c] == k && inst.cadres[c].senior && Some(c) != leader);
+    if member_alternative {
+        return None;
+    }
+    (0..prep.n_cadres())
+        .filter(|&c| inst.cadres[c].senior && d.groups.county_of[c] != k && prep.is_eligible(c, k))
+        .min_by(|&a, &b| prep.s1_coefficient(a, k).total_cmp(&prep.s1_coefficient(b, k)))
+}
+
+fn group(prep: &Prepared, d: &Decisions, k: usize, s1_optimal: f64, granted: bool) -> GroupWhy {
     let inst = prep.inst;
     let p = &inst.parameters;
     let county = &inst.region.counties[k];
@@ -374,19 +434,18 @@ fn group(prep: &Prepared, d: &Decisions, k: usize, s1_optimal: f64) -> GroupWhy 
             level: inst.cadres[c].level,
             member: true,
             s1_delta: Some(0.0),
+            skipped: false,
         })
         .collect();
     if alternatives.is_empty() {
-        let outside = (0..prep.n_cadres())
-            .filter(|&c| inst.cadres[c].senior && d.groups.county_of[c] != k && prep.is_eligible(c, k))
-            .min_by(|&a, &b| prep.s1_coefficient(a, k).total_cmp(&prep.s1_coefficient(b, k)));
-        if let Some(c) = outside {
+        if let Some(c) = outside_leader(prep, d, k) {
             alternatives.push(LeaderAlternative {
                 cadre: inst.cadres[c].id.clone(),
                 name: inst.cadres[c].name.clone(),
                 level: inst.cadres[c].level,
                 member: false,
-                s1_delta: optimal_s1(&prep.restrict(c, &[k])).map(|(s1, _)| s1 - s1_optimal),
+                s1_delta: granted.then(|| optimal_s1(&prep.restrict(c, &[k])).map(|(s1, _)| s1 - s1_optimal)).flatten(),
+                skipped: !granted,
             });
         }
     }

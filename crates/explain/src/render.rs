@@ -331,6 +331,10 @@ pub fn explanation_with(e: &Explanation, lang: Lang, names: &Names) -> String {
     o.finish()
 }
 
+/// Why a counterfactual figure is missing from a partial explanation.
+const SKIPPED_ZH: &str = "已达本次请求的重新求解上限，请单独解释该干部或该县";
+const SKIPPED_EN: &str = "the request's limit of re-solves was reached; explain this cadre or county alone";
+
 fn header(o: &mut Out, e: &Explanation, lang: Lang) {
     o.heading(&tr!(lang, format!("计划解释 · {}", e.instance), format!("Plan explanation · {}", e.instance)));
     o.kv(2, tr!(lang, "本计划 S1", "S1 of this plan"), &format!("{} (S1)", yuan_cents(e.s1_plan)));
@@ -357,6 +361,22 @@ fn header(o: &mut Out, e: &Explanation, lang: Lang) {
                 lang,
                 format!("无效：{} 项违规\n{list}", e.violations.len()),
                 format!("INVALID: {} violation(s)\n{list}", e.violations.len())
+            ),
+        );
+    }
+    let cf = &e.counterfactuals;
+    if e.partial {
+        let limit = cf.limit.unwrap_or(cf.computed);
+        o.kv(
+            2,
+            tr!(lang, "部分解释", "Partial"),
+            &tr!(
+                lang,
+                format!("做了 {} 次反事实重新求解（上限 {limit}），另有 {} 次未做：标“未计算”的数字缺失", cf.computed, cf.skipped),
+                format!(
+                    "{} counterfactual re-solves made (limit {limit}), {} left out: figures marked \"not computed\" are missing",
+                    cf.computed, cf.skipped
+                )
             ),
         );
     }
@@ -494,8 +514,15 @@ fn preference(p: &PreferenceWhy, lang: Lang, names: &Names) -> String {
             format!("已满足：在偏好县 {}，不计偏好罚分 (S1)", names.county(county, lang)),
             format!("honoured: in preferred {}, no preference penalty (S1)", names.county(county, lang))
         ),
-        PreferenceWhy::Missed { preferred, best, s1_increase, impossible: why } => {
+        PreferenceWhy::Missed { preferred, best, s1_increase, impossible: why, skipped } => {
             let listed = preferred.iter().map(|k| names.county_name(k)).collect::<Vec<_>>().join(sep(lang));
+            if *skipped {
+                return tr!(
+                    lang,
+                    format!("未满足（偏好 {listed}）(S1)：代价未计算（{}）", SKIPPED_ZH),
+                    format!("missed (preferred {listed}) (S1): cost not computed ({})", SKIPPED_EN)
+                );
+            }
             match (best, s1_increase, why) {
                 (Some(b), Some(d), _) => tr!(
                     lang,
@@ -655,6 +682,11 @@ fn group(o: &mut Out, g: &GroupWhy, lang: Lang, names: &Names) {
                     format!("{} ({}, {})", a.name, a.cadre, level_name(a.level, false))
                 );
                 let delta = match (a.member, a.s1_delta) {
+                    (false, _) if a.skipped => tr!(
+                        lang,
+                        format!("组外，调入后的 S1 未计算（{SKIPPED_ZH}）"),
+                        format!("outside; S1 with them here not computed ({SKIPPED_EN})")
+                    ),
                     (true, _) => tr!(
                         lang,
                         "组员，换组长 S1 不变：¥0.00 (S1)".to_string(),
@@ -791,10 +823,11 @@ fn global(o: &mut Out, gl: &GlobalWhy, lang: Lang, names: &Names) {
         .unwrap_or(0);
     let zero = |d: Option<f64>| d.is_some_and(|d| d.abs() < 0.005);
     let zeros = gl.per_county_cadre.iter().filter(|k| zero(k.s1_delta)).count();
+    let skipped_counties = gl.per_county_cadre.iter().filter(|k| k.skipped).count();
     let mut counties: Vec<String> = gl
         .per_county_cadre
         .iter()
-        .filter(|k| !zero(k.s1_delta))
+        .filter(|k| !zero(k.s1_delta) && !k.skipped)
         .map(|k| match k.s1_delta {
             Some(d) => format!("{} S1 {:>12} (S1)", pad(&k.county_name, w), yuan_delta(d)),
             None => tr!(
@@ -816,6 +849,16 @@ fn global(o: &mut Out, gl: &GlobalWhy, lang: Lang, names: &Names) {
             )
         ));
     }
+    if skipped_counties > 0 {
+        counties.push(tr!(
+            lang,
+            format!("{skipped_counties} 个县未计算（{SKIPPED_ZH}）"),
+            format!(
+                "{skipped_counties} count{} not computed ({SKIPPED_EN})",
+                if skipped_counties == 1 { "y" } else { "ies" }
+            )
+        ));
+    }
     o.kv(2, tr!(lang, "每县多一名县级干部", "+1 county cadre"), &counties.join("\n"));
     let w = gl
         .per_city_senior
@@ -827,6 +870,11 @@ fn global(o: &mut Out, gl: &GlobalWhy, lang: Lang, names: &Names) {
         .per_city_senior
         .iter()
         .map(|c| match (c.s1_delta, c.saved_elsewhere) {
+            _ if c.skipped => tr!(
+                lang,
+                format!("{} 未计算（{SKIPPED_ZH}）", pad(&c.city_name, w)),
+                format!("{} not computed ({SKIPPED_EN})", pad(&c.city_name, w))
+            ),
             (Some(d), Some(s)) => tr!(
                 lang,
                 format!(
@@ -864,6 +912,13 @@ fn global(o: &mut Out, gl: &GlobalWhy, lang: Lang, names: &Names) {
             .per_department_place
             .iter()
             .map(|d| {
+                if d.skipped {
+                    return tr!(
+                        lang,
+                        format!("{} 未计算（{SKIPPED_ZH}）", pad(&d.department, w)),
+                        format!("{} not computed ({SKIPPED_EN})", pad(&d.department, w))
+                    );
+                }
                 tr!(
                     lang,
                     format!(

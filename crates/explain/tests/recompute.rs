@@ -265,7 +265,8 @@ fn check_cadres(r: &Rules, pd: &PlanData, e: &Explanation) {
                 assert_eq!(county, code, "{id}");
                 assert!(c.preferred_counties.contains(code), "{id}: honoured outside its preferences");
             }
-            PreferenceWhy::Missed { preferred, best, s1_increase, impossible } => {
+            PreferenceWhy::Missed { preferred, best, s1_increase, impossible, skipped } => {
+                assert!(!skipped, "{id}: no limit was set, yet a re-solve was skipped");
                 assert_eq!(preferred, &c.preferred_counties, "{id}");
                 assert!(!c.preferred_counties.contains(code), "{id}: missed inside its preferences");
                 assert_eq!(best.is_some(), s1_increase.is_some(), "{id}");
@@ -693,14 +694,14 @@ fn filtered_explanations_are_slices_of_the_whole() {
     let plan = plan_of(&prep).unwrap();
     let whole = explain(&prep, &plan, &ExplainOptions::default()).unwrap();
 
-    let one = explain(&prep, &plan, &ExplainOptions { cadre: Some("C0504".into()), county: None }).unwrap();
+    let one = explain(&prep, &plan, &ExplainOptions { cadre: Some("C0504".into()), ..Default::default() }).unwrap();
     assert_eq!(one.cadres.len(), 1);
     assert!(one.groups.is_empty() && one.global.is_none());
     let w = whole.cadres.iter().find(|w| w.cadre == "C0504").unwrap();
     assert_eq!(json(&one.cadres[0]), json(w));
 
     let county = &plan.assignments.iter().find(|a| a.cadre == "C0504").unwrap().county;
-    let part = explain(&prep, &plan, &ExplainOptions { cadre: None, county: Some(county.clone()) }).unwrap();
+    let part = explain(&prep, &plan, &ExplainOptions { county: Some(county.clone()), ..Default::default() }).unwrap();
     assert!(part.global.is_none());
     assert_eq!(part.groups.len(), 1);
     assert_eq!(json(&part.groups[0]), json(whole.groups.iter().find(|g| &g.county == county).unwrap()));
@@ -710,12 +711,47 @@ fn filtered_explanations_are_slices_of_the_whole() {
     assert_eq!(ids, members);
 
     for opts in [
-        ExplainOptions { cadre: Some("NOBODY".into()), county: None },
-        ExplainOptions { cadre: None, county: Some("999999".into()) },
+        ExplainOptions { cadre: Some("NOBODY".into()), ..Default::default() },
+        ExplainOptions { county: Some("999999".into()), ..Default::default() },
     ] {
         let e = explain(&prep, &plan, &opts).expect_err("unknown");
         assert!(matches!(e, sanlian_explain::ExplainError::Unknown(_)), "{e:?}");
     }
+}
+
+#[test]
+fn a_counterfactual_limit_leaves_out_whole_items_in_a_fixed_order() {
+    let inst = fixture("small");
+    let prep = Prepared::new(&inst).unwrap();
+    let plan = plan_of(&prep).unwrap();
+    let whole = explain(&prep, &plan, &ExplainOptions::default()).unwrap();
+    assert!(!whole.partial);
+    assert_eq!(whole.counterfactuals.skipped, 0);
+    let all = whole.counterfactuals.computed;
+    assert!(all > 3, "the small fixture needs several re-solves ({all})");
+    let limit = all / 2;
+    let capped = ExplainOptions { max_counterfactuals: Some(limit), ..Default::default() };
+    let part = explain(&prep, &plan, &capped).unwrap();
+    assert!(part.partial);
+    assert_eq!(part.counterfactuals.limit, Some(limit));
+    assert!(part.counterfactuals.computed <= limit);
+    assert_eq!(part.counterfactuals.computed + part.counterfactuals.skipped, all, "every re-solve is counted once");
+    // The same request computes the same figures, and those it computes are the whole's.
+    assert_eq!(json(&part), json(&explain(&prep, &plan, &capped).unwrap()));
+    let (gw, gp) = (whole.global.as_ref().unwrap(), part.global.as_ref().unwrap());
+    for (w, p) in gw.per_county_cadre.iter().zip(&gp.per_county_cadre) {
+        if !p.skipped {
+            assert_eq!(json(w), json(p), "a computed marginal value equals the unlimited one");
+        }
+    }
+    // Counties come first: with the limit below their number, the first ones are computed.
+    assert!(!gp.per_county_cadre[0].skipped || limit == 0);
+    // The text names what is missing.
+    let text = sanlian_explain::render::explanation(&part, sanlian_explain::render::Lang::En);
+    assert!(text.contains("Partial") && text.contains("not computed"), "{text}");
+    // A limit the whole fits in changes nothing.
+    let roomy = ExplainOptions { max_counterfactuals: Some(all), ..Default::default() };
+    assert_eq!(json(&explain(&prep, &plan, &roomy).unwrap().cadres), json(&whole.cadres));
 }
 
 /// An explanation part as JSON, for comparing.
