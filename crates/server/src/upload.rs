@@ -1,0 +1,108 @@
+//! Request bodies, admitted before they are read: a body's declared size (or the limit,
+//! when it declares none) is reserved from a service-wide budget of in-flight upload bytes
+//! first, and the whole body must arrive within the body timeout. So twenty clients sending
+//! the largest bodies at once hold at most the budget in memory, and a client that trickles
+//! its body holds nothing for long.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use axum::http::{header, StatusCode};
+use http_body_util::BodyExt as _;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+use crate::error::{too_large, ApiError};
+use crate::App;
+
+/// The budget counts bytes in units of this size (a semaphore's permits are `u32`).
+const UNIT: usize = 1024;
+
+/// How long a body may wait for room in the upload budget before it is refused (503).
+const ADMISSION_WAIT: Duration = Duration::from_secs(30);
+
+/// The service-wide budget of in-flight upload bytes.
+pub(crate) struct Budget {
+    units: Arc<Semaphore>,
+    total_units: usize,
+}
+
+impl Budget {
+    /// A budget of `bytes` (at least one unit).
+    pub(crate) fn new(bytes: usize) -> Budget {
+        let total_units = bytes.div_ceil(UNIT).clamp(1, Semaphore::MAX_PERMITS.min(u32::MAX as usize));
+        Budget { units: Arc::new(Semaphore::new(total_units)), total_units }
+    }
+
+    /// Bytes reserved by bodies being read or handled now.
+    pub(crate) fn in_flight(&self) -> usize {
+        (self.total_units - self.units.available_permits()) * UNIT
+    }
+}
+
+/// A request body, read whole after admission; the reservation lasts as long as the value
+/// (move it into the work that parses it).
+pub struct Upload {
+    /// The body.
+    pub bytes: Bytes,
+    _reserved: Option<OwnedSemaphorePermit>,
+}
+
+impl std::ops::Deref for Upload {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        &self.bytes
+    }
+}
+
+impl FromRequest<Arc<App>> for Upload {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, app: &Arc<App>) -> Result<Self, ApiError> {
+        let limit = app.config.body_limit;
+        let declared = request
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok());
+        if declared.is_some_and(|n| n > limit as u64) {
+            return Err(too_large(limit));
+        }
+        if declared == Some(0) {
+            return Ok(Upload { bytes: Bytes::new(), _reserved: None });
+        }
+        // A body without a declared length may be as large as the limit: reserve that.
+        let bytes = declared.map_or(limit, |n| n as usize);
+        let units = bytes.div_ceil(UNIT).clamp(1, app.uploads.total_units) as u32;
+        let reserved =
+            match tokio::time::timeout(ADMISSION_WAIT, app.uploads.units.clone().acquire_many_owned(units)).await {
+                Ok(Ok(permit)) => permit,
+                Ok(Err(_)) => return Err(ApiError::internal("the upload budget is closed", "closed")),
+                Err(_) => {
+                    let mut e = ApiError::new(
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        "busy",
+                        "the service is receiving as many uploads as it holds at once; send this one again shortly",
+                    );
+                    e.retry_after = Some(5);
+                    return Err(e);
+                }
+            };
+        let body = http_body_util::Limited::new(request.into_body(), limit);
+        let timeout = Duration::from_secs(app.config.body_timeout_seconds);
+        match tokio::time::timeout(timeout, body.collect()).await {
+            Ok(Ok(collected)) => Ok(Upload { bytes: collected.to_bytes(), _reserved: Some(reserved) }),
+            Ok(Err(e)) if e.downcast_ref::<http_body_util::LengthLimitError>().is_some() => Err(too_large(limit)),
+            Ok(Err(e)) => Err(ApiError::bad_request("bad_body", format!("the request body could not be read: {e}"))),
+            Err(_) => Err(ApiError::new(
+                StatusCode::REQUEST_TIMEOUT,
+                "body_timeout",
+                format!(
+                    "the request body did not arrive within {} s; send it again on a faster connection",
+                    timeout.as_secs()
+                ),
+            )),
+        }
+    }
+}
