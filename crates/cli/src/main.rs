@@ -106,6 +106,9 @@ enum Command {
     /// Serve the HTTP API and the planners' web page (instances, plans and jobs are kept
     /// in an SQLite file; see docs/http-api.md).
     Serve(serve::Args),
+    /// Copy the service's database, consistently, while it runs (SQLite's online backup).
+    /// To restore: stop the service and put the copy where `--db` points.
+    Backup(serve::BackupArgs),
     /// Import, export or start a roster spreadsheet (xlsx or CSV with Chinese headers).
     Roster(roster::Args),
     /// Generate an instance from division CSVs and a seeded synthetic roster.
@@ -342,6 +345,7 @@ fn run(command: Command) -> Result<(), Failure> {
         Command::Scenarios(args) => scenarios::run(args),
         Command::Roster(args) => roster::run(args),
         Command::Serve(args) => serve::run(args),
+        Command::Backup(args) => serve::backup(args),
         Command::Generate { region, seed, city, infeasible, output } => {
             use sanlian_gen::roster::{generate, make_infeasible, RosterSpec};
             let import = sanlian_gen::region::load_region(&region).map_err(|e| Failure::input(e.to_string()))?;

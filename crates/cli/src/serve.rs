@@ -28,6 +28,53 @@ pub struct Args {
     /// requests naming any other Host are refused, against DNS rebinding).
     #[arg(long = "allowed-host", value_name = "NAME")]
     allowed_hosts: Vec<String>,
+    /// Request bytes held in memory at once over all uploads; an upload waits for room (and
+    /// gets 503 after 30 s) instead of being read.
+    #[arg(long, default_value_t = 128 * 1024 * 1024)]
+    upload_budget: usize,
+    /// Seconds a client may take to send a request's headers.
+    #[arg(long, default_value_t = 10)]
+    header_timeout: u64,
+    /// Seconds a client may take to send a request's body (408 after).
+    #[arg(long, default_value_t = 60)]
+    body_timeout: u64,
+    /// Counterfactual re-solves one explanation request may make; beyond it the answer is
+    /// partial (`partial: true`).
+    #[arg(long, default_value_t = 500)]
+    max_counterfactuals: usize,
+    /// Start with an empty database even though one existed at --db before (its marker
+    /// file is beside it). Without this a missing database is an error.
+    #[arg(long)]
+    init: bool,
+    /// Write an online backup of the database into this directory every --backup-every
+    /// minutes (the newest 10 are kept).
+    #[arg(long, value_name = "DIR")]
+    backup_dir: Option<PathBuf>,
+    /// Minutes between backups into --backup-dir.
+    #[arg(long, default_value_t = 60, requires = "backup_dir")]
+    backup_every: u64,
+}
+
+/// Arguments of `sanlian backup`.
+#[derive(clap::Args)]
+pub struct BackupArgs {
+    /// The service's database.
+    #[arg(long, default_value = "sanlian.db")]
+    db: PathBuf,
+    /// The copy to write (replaced if it exists).
+    #[arg(short, long)]
+    output: PathBuf,
+}
+
+/// `sanlian backup`: an online copy of the database.
+pub fn backup(args: BackupArgs) -> Result<(), Failure> {
+    if !args.db.exists() {
+        return Err(Failure::input(format!("{}: no such database; give the service's --db", args.db.display())));
+    }
+    let store = sanlian_server::Store::open_with(&args.db, false).map_err(|e| Failure::input(e.to_string()))?;
+    store.backup_to(&args.output).map_err(|e| Failure { code: 1, message: e.to_string() })?;
+    eprintln!("backup of {} written to {}", args.db.display(), args.output.display());
+    Ok(())
 }
 
 /// Run `sanlian serve` until Ctrl-C or SIGTERM.
@@ -46,6 +93,19 @@ pub fn run(args: Args) -> Result<(), Failure> {
     if !(1024..=1 << 30).contains(&args.body_limit) {
         return Err(Failure::input(format!("--body-limit {}: must lie between 1024 bytes and 1 GiB", args.body_limit)));
     }
+    let bounded = |name: &str, v: u64, lo: u64, hi: u64| {
+        if (lo..=hi).contains(&v) {
+            Ok(())
+        } else {
+            Err(Failure::input(format!("--{name} {v}: must lie between {lo} and {hi}")))
+        }
+    };
+    bounded("upload-budget", args.upload_budget as u64, args.body_limit as u64, 16 << 30)
+        .map_err(|f| Failure::input(format!("{} (at least --body-limit, at most 16 GiB)", f.message)))?;
+    bounded("header-timeout", args.header_timeout, 1, 600)?;
+    bounded("body-timeout", args.body_timeout, 1, 3600)?;
+    bounded("max-counterfactuals", args.max_counterfactuals as u64, 1, 100_000)?;
+    bounded("backup-every", args.backup_every, 1, 7 * 24 * 60)?;
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -62,6 +122,13 @@ pub fn run(args: Args) -> Result<(), Failure> {
         queue: args.queue,
         body_limit: args.body_limit,
         allowed_hosts: args.allowed_hosts,
+        upload_budget: args.upload_budget,
+        header_timeout_seconds: args.header_timeout,
+        body_timeout_seconds: args.body_timeout,
+        max_counterfactuals: args.max_counterfactuals,
+        init: args.init,
+        backup_dir: args.backup_dir,
+        backup_every: std::time::Duration::from_secs(args.backup_every * 60),
         ..sanlian_server::Config::default()
     };
     sanlian_server::run(config).map_err(|e| Failure { code: 1, message: e.to_string() })

@@ -29,10 +29,11 @@ struct Server {
 }
 
 impl Server {
-    fn start(db: &Path) -> Server {
+    fn start(db: &Path, extra: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_sanlian"))
             .args(["serve", "--addr", "127.0.0.1:0", "--db"])
             .arg(db)
+            .args(extra)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -95,6 +96,18 @@ impl Server {
         let status = response.status().as_u16();
         let text = response.body_mut().read_to_string().unwrap_or_else(|e| panic!("POST {url}: {e}"));
         (status, serde_json::from_str(&text).unwrap_or_else(|e| panic!("POST {url} is not JSON ({e}): {text}")))
+    }
+
+    /// DELETE and return the status.
+    fn delete(&self, path: &str) -> u16 {
+        let url = self.url(path);
+        let response = ureq::delete(&url)
+            .config()
+            .http_status_as_error(false)
+            .build()
+            .call()
+            .unwrap_or_else(|e| panic!("DELETE {url}: {e}"));
+        response.status().as_u16()
     }
 
     /// GET a file from the API.
@@ -304,7 +317,7 @@ fn save_png(tab: &Tab, name: &str) -> PathBuf {
 fn planners_page_loads_solves_and_explains_in_chromium() {
     require_chromium();
     let dir = tempfile::tempdir().expect("tempdir");
-    let server = Server::start(&dir.path().join("e2e.db"));
+    let server = Server::start(&dir.path().join("e2e.db"), &[]);
     let profile = dir.path().join("chromium-profile");
     let browser = launch_browser(&profile);
     let tab = browser.new_tab().expect("a browser tab");
@@ -590,4 +603,66 @@ fn planners_page_loads_solves_and_explains_in_chromium() {
         shot_en.display(),
         shot_replan.display()
     );
+}
+
+#[test]
+fn the_stop_button_cancels_the_job_the_page_follows() {
+    require_chromium();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = Server::start(&dir.path().join("stop.db"), &["--workers", "1"]);
+    // The only worker is busy with a long scenario run, so the page's solve waits in the queue.
+    let (status, shandong) = server.post("/api/fixtures/shandong", b"");
+    assert_eq!(status, 201, "{shandong}");
+    let spec = br#"{"name":"long","sweeps":[{"kind":"province_cadres","from":80,"to":240,"step":1}]}"#;
+    let (status, long) = server.post(&format!("/api/instances/{}/scenarios", shandong["id"]), spec);
+    assert_eq!(status, 202, "{long}");
+
+    let profile = dir.path().join("chromium-profile");
+    let browser = launch_browser(&profile);
+    let tab = browser.new_tab().expect("a browser tab");
+    tab.set_default_timeout(Duration::from_secs(30));
+    tab.navigate_to(&server.url("/")).expect("open the page").wait_until_navigated().expect("page loaded");
+    assert_eq!(js(&tab, "document.getElementById('stop').hidden"), Value::Bool(true), "no job, no Stop button");
+    wait_until(
+        &tab,
+        &server,
+        "the fixture list",
+        "!!document.querySelector('#fixture option[value=\"small\"]')",
+        Duration::from_secs(20),
+    );
+    js(&tab, "(() => { const s = document.getElementById('fixture'); s.value = 'small'; return s.value; })()");
+    tab.find_element("#load").expect("the load button").click().expect("click 载入");
+    wait_until(
+        &tab,
+        &server,
+        "the instance to load",
+        "document.body.dataset.state === 'idle' && !document.getElementById('solve').disabled",
+        Duration::from_secs(30),
+    );
+
+    tab.find_element("#solve").expect("the solve button").click().expect("click 求解");
+    wait_until(
+        &tab,
+        &server,
+        "the Stop button",
+        "!document.getElementById('stop').hidden && !!document.body.dataset.job",
+        Duration::from_secs(30),
+    );
+    assert_eq!(js(&tab, "document.getElementById('stop').textContent.trim()"), Value::from("停止"));
+    let job: i64 = js(&tab, "document.body.dataset.job").as_str().and_then(|s| s.parse().ok()).expect("job id");
+    assert_ne!(Value::from(job), long["id"], "the page follows its own solve");
+    tab.find_element("#stop").expect("the Stop button").click().expect("click 停止");
+    wait_until(
+        &tab,
+        &server,
+        "the job to stop",
+        "document.body.dataset.state === 'cancelled'",
+        Duration::from_secs(30),
+    );
+    assert_eq!(server.json(&format!("/api/jobs/{job}"))["state"], "cancelled");
+    let status = js(&tab, "document.getElementById('progress-text').textContent");
+    assert!(status.as_str().is_some_and(|s| s.contains("已停止")), "the status line says so: {status}");
+    assert_eq!(js(&tab, "document.getElementById('stop').hidden"), Value::Bool(true), "nothing left to stop");
+    assert_eq!(js(&tab, "document.getElementById('solve').disabled"), Value::Bool(false), "the page can solve again");
+    assert_eq!(server.delete(&format!("/api/jobs/{}", long["id"])), 200, "the long run stops too");
 }

@@ -198,3 +198,154 @@ fn scenario_specs_are_bounded_before_anything_is_built() {
         assert!(stderr(&o).contains("sweeps[0]"), "{}", stderr(&o));
     }
 }
+
+/// Open a connection and send `bytes` (a request head, perhaps a partial body), keeping it open.
+fn hold(server: &Server, bytes: &[u8]) -> TcpStream {
+    let mut stream = TcpStream::connect(server.base.trim_start_matches("http://")).unwrap();
+    stream.write_all(bytes).unwrap();
+    stream
+}
+
+/// The response on a held connection, up to `wait`; None when nothing came.
+fn answer_within(stream: &mut TcpStream, wait: Duration) -> Option<(u16, Vec<u8>)> {
+    stream.set_read_timeout(Some(wait)).unwrap();
+    let mut bytes = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        match stream.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => bytes.extend_from_slice(&buf[..n]),
+            Err(_) if bytes.is_empty() => return None,
+            Err(_) => break,
+        }
+    }
+    let split = bytes.windows(4).position(|w| w == b"\r\n\r\n")?;
+    let status = String::from_utf8_lossy(&bytes[..split]).split_whitespace().nth(1)?.parse().ok()?;
+    Some((status, bytes[split + 4..].to_vec()))
+}
+
+#[test]
+fn slow_headers_and_slow_bodies_are_cut_off() {
+    let dir = tmp();
+    let server = Server::start(&dir.path().join("db"), &["--header-timeout", "1", "--body-timeout", "1"]);
+    let host = host_of(&server);
+    // Headers that never end: the connection is closed, nothing is answered.
+    let mut slow = hold(&server, format!("GET /api/health HTTP/1.1\r\nHost: {host}\r\nX-Slow: ").as_bytes());
+    let mut buf = [0u8; 64];
+    slow.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    assert!(matches!(slow.read(&mut buf), Ok(0) | Err(_)), "a connection with unfinished headers stays open");
+    // A body that stops halfway: 408 body_timeout.
+    let head = format!(
+        "POST /api/instances HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\nConnection: close\r\n\r\n{{\"name\""
+    );
+    let mut slow = hold(&server, head.as_bytes());
+    let (status, body) = answer_within(&mut slow, Duration::from_secs(20)).expect("an answer");
+    assert_eq!((status, error_code(&body).as_str()), (408, "body_timeout"));
+    // The service answers as before.
+    assert_eq!(server.get_json("/api/health").0, 200);
+}
+
+#[test]
+fn uploads_are_admitted_within_a_byte_budget_before_they_are_read() {
+    let dir = tmp();
+    let mib = (1 << 20).to_string();
+    let server =
+        Server::start(&dir.path().join("db"), &["--body-limit", &mib, "--upload-budget", &mib, "--body-timeout", "3"]);
+    let host = host_of(&server);
+    let post = |len: usize, rest: &str| {
+        format!(
+            "POST /api/instances HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {len}\r\nConnection: close\r\n\r\n{rest}"
+        )
+    };
+    // One upload declares the whole budget and sends a few bytes: it holds the budget.
+    let mut big = hold(&server, post(1 << 20, "{").as_bytes());
+    std::thread::sleep(Duration::from_millis(300));
+    let (_, health) = server.get_json("/api/health");
+    assert_eq!(health["uploads"]["in_flight_bytes"], 1 << 20, "{health}");
+    // A second one waits for room, unread, instead of being buffered beside it.
+    let body = std::fs::read(fixture("small")).unwrap();
+    let mut second = hold(&server, post(body.len(), "").as_bytes());
+    second.write_all(&body).unwrap();
+    assert!(answer_within(&mut second, Duration::from_millis(1500)).is_none(), "the second upload was not held back");
+    // The first times out (408); then the second is read and stored.
+    let (status, _) = answer_within(&mut big, Duration::from_secs(20)).expect("an answer to the stalled upload");
+    assert_eq!(status, 408);
+    let (status, answer) = answer_within(&mut second, Duration::from_secs(20)).expect("an answer to the second");
+    assert_eq!(status, 201, "{}", String::from_utf8_lossy(&answer));
+    assert_eq!(server.get_json("/api/health").1["uploads"]["in_flight_bytes"], 0);
+}
+
+#[test]
+fn abandoned_explanations_keep_their_slot_until_their_work_ends() {
+    let dir = tmp();
+    let server = Server::start(&dir.path().join("db"), &["--workers", "1"]);
+    let shandong = server.fixture("shandong");
+    let pid = server.solve(shandong);
+    let host = host_of(&server);
+    // Five whole-plan explanations (seconds each), each abandoned by its client at once.
+    for _ in 0..5 {
+        let request = format!("GET /api/plans/{pid}/explain HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
+        drop(hold(&server, request.as_bytes()));
+    }
+    // However many were abandoned, no more than the one slot's worth of work runs at once.
+    let deadline = std::time::Instant::now() + Duration::from_secs(120);
+    let mut seen_running = false;
+    loop {
+        let (_, health) = server.get_json("/api/health");
+        let running = health["requests"]["running"].as_u64().unwrap();
+        assert!(running <= 1, "abandoned requests escaped the worker bound: {health}");
+        seen_running |= running == 1;
+        if seen_running && running == 0 {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the abandoned work never ended: {health}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn explanations_stop_at_their_counterfactual_limit_and_say_so() {
+    let dir = tmp();
+    let server = Server::start(&dir.path().join("db"), &["--max-counterfactuals", "20"]);
+    let shandong = server.fixture("shandong");
+    let pid = server.solve(shandong);
+    let (status, v) = server.get_json(&format!("/api/plans/{pid}/explain?format=json"));
+    assert_eq!(status, 200, "{v}");
+    let e = &v["explanation"];
+    assert_eq!(e["partial"], true, "{}", e["counterfactuals"]);
+    assert_eq!(e["counterfactuals"]["limit"], 20);
+    assert!(e["counterfactuals"]["computed"].as_u64().unwrap() <= 20);
+    assert!(e["counterfactuals"]["skipped"].as_u64().unwrap() > 0);
+    let skipped = e["global"]["per_county_cadre"].as_array().unwrap().iter().filter(|k| k["skipped"] == true).count();
+    assert!(skipped > 0, "the counties beyond the limit are marked skipped");
+    let (_, text) = server.get(&format!("/api/plans/{pid}/explain?lang=zh"));
+    let text = String::from_utf8(text).unwrap();
+    assert!(text.contains("部分解释") && text.contains("未计算"), "the text says what it left out");
+    // One cadre alone is within the limit: whole.
+    let (_, one) = server.get_json(&format!("/api/plans/{pid}/explain?format=json&cadre=P026"));
+    assert_eq!(one["explanation"]["partial"], false, "{}", one["explanation"]["counterfactuals"]);
+}
+
+#[test]
+fn sigterm_stops_waiting_for_open_requests_after_a_bounded_drain() {
+    let dir = tmp();
+    let mut server = Server::start(&dir.path().join("db"), &["--body-timeout", "3600"]);
+    let host = host_of(&server);
+    // A request whose body never comes would hold the shutdown for an hour.
+    let _stalled = hold(
+        &server,
+        format!("POST /api/instances HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{{").as_bytes(),
+    );
+    std::thread::sleep(Duration::from_millis(300));
+    let started = std::time::Instant::now();
+    let pid = server.child.id().to_string();
+    assert!(std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let status = server.child.wait().expect("the server exits");
+    assert!(status.success(), "exit status {status}; log:\n{}", server.log());
+    assert!(
+        started.elapsed() < Duration::from_secs(60),
+        "shutdown waited {:?} for a stalled request",
+        started.elapsed()
+    );
+    assert!(server.log().contains("did not finish within"), "the cut-off is logged:\n{}", server.log());
+}

@@ -337,6 +337,7 @@ fn every_documented_path_is_served() {
             let (status, body) = match method.as_str() {
                 "get" => server.get(&url),
                 "post" => call("POST", &server.url(&url), Some(b"{}")),
+                "delete" => call("DELETE", &server.url(&url), None),
                 other => panic!("undocumented method {other}"),
             };
             assert_ne!(status, 405, "{method} {url}");

@@ -13,16 +13,19 @@ use serde::{Deserialize, Serialize};
 use crate::{Spec, Variant};
 
 /// How [`run_with`] solves each variant.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
 pub struct RunOptions {
     /// Wall-clock limit per solve (strict, and best-effort again), seconds.
     pub time_limit: Option<f64>,
+    /// Set to stop: variants not yet solved get a `cancelled` row, solves under way stop at
+    /// their next model.
+    pub cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 }
 
 impl RunOptions {
     /// The options a spec asks for.
     pub fn of(spec: &Spec) -> RunOptions {
-        RunOptions { time_limit: spec.time_limit }
+        RunOptions { time_limit: spec.time_limit, cancel: None }
     }
 }
 
@@ -133,6 +136,10 @@ pub fn run_with(variants: &[Variant], opts: &RunOptions, progress: &(dyn Fn(usiz
 fn solve_variant(v: &Variant, opts: &RunOptions) -> Row {
     let start = Instant::now();
     let mut row = Row::empty(v);
+    if opts.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {
+        row.error = Some("cancelled".into());
+        return row;
+    }
     let prep = match Prepared::new(&v.instance) {
         Ok(p) => p,
         Err(e) => {
@@ -141,7 +148,12 @@ fn solve_variant(v: &Variant, opts: &RunOptions) -> Row {
             return row;
         }
     };
-    let strict = SolveOptions { threads: 1, time_limit: opts.time_limit, ..SolveOptions::default() };
+    let strict = SolveOptions {
+        threads: 1,
+        time_limit: opts.time_limit,
+        cancel: opts.cancel.clone(),
+        ..SolveOptions::default()
+    };
     match sanlian_engine::solve(&prep, &strict) {
         Ok(solved) => match solved.answer {
             Answer::Planned(plan) => {

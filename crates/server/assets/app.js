@@ -39,6 +39,9 @@
       done_line: '完成：覆盖 {covered}/{townships} 个乡镇 · 费用 {total}（差旅 {travel} + 食宿 {stay}）· 校验 {valid}',
       infeasible_line: '严格模式下不可行：见下方证明。',
       failed_line: '出错了：见下方说明。',
+      stop: '停止',
+      stop_title: '停止这个任务：排队的不再运行，运行中的立即停下，不保存任何结果',
+      cancelled_line: '任务 #{job} 已停止，没有保存任何结果。',
       yuan: '{n} 元',
       valid_yes: '✓ 有效',
       valid_no: '✗ {n} 处违规',
@@ -211,6 +214,9 @@
       done_line: 'Done: {covered}/{townships} townships covered · cost {total} (travel {travel} + stay {stay}) · check {valid}',
       infeasible_line: 'Infeasible in strict mode: see the certificates below.',
       failed_line: 'Something went wrong: see the message below.',
+      stop: 'Stop',
+      stop_title: 'Stop this job: a queued one never runs, a running one stops at once; nothing is stored',
+      cancelled_line: 'Job #{job} was stopped; nothing was stored.',
       yuan: '{n} yuan',
       valid_yes: '✓ valid',
       valid_no: '✗ {n} violation(s)',
@@ -469,6 +475,7 @@
     $('fixture').disabled = busy;
     $('solve').disabled = busy || !state.instance;
     $('replan-submit').disabled = busy || !state.view;
+    $('stop').hidden = s !== 'running';
   }
 
   function clearError() {
@@ -674,7 +681,18 @@
     await runJob(`/api/instances/${state.instance.id}/solve`, JSON.stringify({ mode }), finishSolve);
   }
 
-  const finished = (job) => job.state === 'done' || job.state === 'failed';
+  const finished = (job) => ['done', 'failed', 'cancelled'].includes(job.state);
+
+  /** Stops the job being followed (DELETE /api/jobs/{id}); its events then report it cancelled. */
+  async function stopJob() {
+    if (!state.job || finished(state.job)) return;
+    $('stop').disabled = true;
+    try {
+      await api('DELETE', `/api/jobs/${state.job.id}`);
+    } finally {
+      $('stop').disabled = false;
+    }
+  }
 
   /** Follows a job by server-sent events (long polling without them) until it finishes. */
   function watch(job, onDone) {
@@ -682,6 +700,11 @@
     const settle = (j) => {
       stopWatching();
       if (j.state === 'failed') return fail(j.error || { message: t('failed_line') });
+      if (j.state === 'cancelled') {
+        if (document.body.dataset.replan === 'running') document.body.dataset.replan = 'cancelled';
+        setStatus('cancelled_line', { job: j.id });
+        return setState('cancelled');
+      }
       return guarded(onDone)(j);
     };
     onJob(job);
@@ -1585,6 +1608,7 @@
       if (el.id === 'explain-text' && (state.explainTarget || el.dataset.subject)) continue;
       el.textContent = t(el.dataset.i18n);
     }
+    for (const el of document.querySelectorAll('[data-i18n-title]')) el.title = t(el.dataset.i18nTitle);
     for (const b of document.querySelectorAll('[data-lang]')) b.setAttribute('aria-pressed', String(b.dataset.lang === state.lang));
     renderFixtures();
     renderInstance();
@@ -1641,6 +1665,7 @@
       if (file) await uploadFile(file);
     }));
     $('solve').addEventListener('click', guarded(solve));
+    $('stop').addEventListener('click', guarded(stopJob));
     for (const b of document.querySelectorAll('[data-colour]')) {
       b.addEventListener('click', () => {
         state.colour = b.dataset.colour;

@@ -5,9 +5,7 @@ use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, FromRequestParts, Path, State};
+use axum::extract::{FromRequestParts, Path, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{Html, IntoResponse, Response};
@@ -22,8 +20,9 @@ use sanlian_explain::render::{explanation_with, Lang, Names};
 use sanlian_explain::ExplainOptions;
 use sanlian_model::{Events, Instance, Plan, Prepared};
 
-use crate::error::{body_rejection, ApiError};
+use crate::error::ApiError;
 use crate::jobs::{JobView, RunRequest};
+use crate::upload::Upload;
 use crate::App;
 
 type Shared = State<Arc<App>>;
@@ -77,7 +76,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/instances/{id}/solve", post(solve))
         .route("/api/instances/{id}/plans", post(upload_plan))
         .route("/api/instances/{id}/scenarios", post(scenarios))
-        .route("/api/jobs/{id}", get(job))
+        .route("/api/jobs/{id}", get(job).delete(cancel_job))
         .route("/api/jobs/{id}/events", get(job_events))
         .route("/api/plans", get(plans))
         .route("/api/plans/{id}", get(plan))
@@ -100,7 +99,6 @@ pub fn router(app: Arc<App>) -> Router {
                 "this endpoint does not take that method; see /api/openapi.json",
             )
         })
-        .layer(DefaultBodyLimit::max(limit))
         .layer(axum::middleware::from_fn_with_state(limit, refuse_declared_oversize))
         .layer(axum::middleware::from_fn_with_state(hosts, crate::guard::guard))
         .layer(
@@ -115,7 +113,7 @@ pub fn router(app: Arc<App>) -> Router {
 }
 
 /// Refuse a body whose declared length is over the limit before reading any of it
-/// (a body without a declared length is cut off at the limit by `DefaultBodyLimit`).
+/// (a body without a declared length is cut off at the limit while it is read, see [`Upload`]).
 async fn refuse_declared_oversize(
     State(limit): State<usize>,
     request: axum::extract::Request,
@@ -155,10 +153,6 @@ fn id(kind: &str, raw: &str) -> Reply<i64> {
     raw.parse::<i64>().map_err(|_| ApiError::not_found(format!("there is no {kind} '{raw}': ids are numbers")))
 }
 
-fn body(body: Result<Bytes, BytesRejection>, limit: usize) -> Reply<Bytes> {
-    body.map_err(|e| body_rejection(e, limit))
-}
-
 fn utf8<'a>(bytes: &'a [u8], what: &str) -> Reply<&'a str> {
     std::str::from_utf8(bytes).map_err(|e| {
         ApiError::bad_request(
@@ -169,25 +163,64 @@ fn utf8<'a>(bytes: &'a [u8], what: &str) -> Reply<&'a str> {
     })
 }
 
-/// Run blocking work (solves, explanations, files) off the async threads, with a worker slot.
+/// Run a request's blocking work (parsing, explanations, files) off the async threads,
+/// with one of the request slots. The slot belongs to the work, not to the connection: a
+/// client that goes away does not free it while its work still runs.
 async fn blocking<T: Send + 'static>(app: &Arc<App>, f: impl FnOnce() -> Reply<T> + Send + 'static) -> Reply<T> {
-    let _permit = app.compute.acquire().await.map_err(|e| ApiError::internal("the worker pool is closed", e))?;
-    tokio::task::spawn_blocking(f).await.map_err(|e| ApiError::internal("a request failed unexpectedly", e))?
+    let slot =
+        app.compute.clone().acquire_owned().await.map_err(|e| ApiError::internal("the worker pool is closed", e))?;
+    let app = app.clone();
+    tokio::task::spawn_blocking(move || {
+        app.requests_running.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let answer = f();
+        app.requests_running.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+        drop(slot);
+        answer
+    })
+    .await
+    .map_err(|e| ApiError::internal("a request failed unexpectedly", e))?
 }
 
-async fn health(State(app): Shared) -> Json<Value> {
+/// The service's state: 200 `ok`, or 503 `degraded` with the reasons (the store cannot be
+/// written or its file is gone, job results were lost, the last backup failed).
+async fn health(State(app): Shared) -> Response {
     use std::sync::atomic::Ordering::Relaxed;
-    Json(json!({
-        "status": "ok",
+    let app2 = app.clone();
+    let store = tokio::task::spawn_blocking(move || app2.store.health())
+        .await
+        .unwrap_or_else(|e| health_failed(&e.to_string()));
+    let mut problems = store.problems.clone();
+    let lost = app.store_fault_count();
+    if lost > 0 {
+        problems.push(format!("{lost} job(s) could not be recorded in the database; their results are lost"));
+    }
+    let backup = app.last_backup.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    if let Some(error) = backup.as_ref().and_then(|b| b.error.as_ref()) {
+        problems.push(format!("the last backup failed: {error}"));
+    }
+    let ok = problems.is_empty();
+    let body = json!({
+        "status": if ok { "ok" } else { "degraded" },
+        "problems": problems,
         "version": env!("CARGO_PKG_VERSION"),
+        "store": { "ok": store.ok, "path": app.config.db, "lost_jobs": lost },
+        "backup": backup,
         "jobs": {
             "running": app.running.load(Relaxed),
             "queued": app.queued.load(Relaxed),
             "workers": app.config.workers,
             "queue_capacity": app.config.queue,
         },
+        "requests": { "running": app.requests_running.load(Relaxed), "slots": app.config.workers },
+        "uploads": { "in_flight_bytes": app.uploads.in_flight(), "budget_bytes": app.config.upload_budget },
         "body_limit": app.config.body_limit,
-    }))
+    });
+    let status = if ok { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    (status, Json(body)).into_response()
+}
+
+fn health_failed(why: &str) -> crate::store::StoreHealth {
+    crate::store::StoreHealth { ok: false, problems: vec![format!("the store could not be checked: {why}")] }
 }
 
 /// The fixtures' summaries, read once from the embedded files.
@@ -209,16 +242,21 @@ async fn fixtures() -> Reply<Json<Value>> {
     list.clone().map(Json).map_err(|e| ApiError::internal("an embedded fixture does not parse", e))
 }
 
-/// Validate and store an instance; 201 with its summary.
-async fn store_instance(app: &Arc<App>, text: String, source: String) -> Reply<(StatusCode, Json<Value>)> {
+/// Parse, validate and store an instance: an upload (its reservation held until it is
+/// stored) or an embedded fixture.
+async fn store_instance(app: &Arc<App>, text: Text, source: String) -> Reply<(StatusCode, Json<Value>)> {
     let app2 = app.clone();
     let row = blocking(app, move || {
-        let inst = Instance::from_json(&text).map_err(|e| ApiError::input(&e))?;
+        let text = match &text {
+            Text::Fixture(t) => t,
+            Text::Upload(u) => utf8(u, "instance")?,
+        };
+        let inst = Instance::from_json(text).map_err(|e| ApiError::input(&e))?;
         Prepared::new(&inst).map_err(|e| ApiError::input(&e))?;
         let id = app2
             .store
-            .insert_instance(&inst, &source, &text)
-            .map_err(|e| ApiError::internal("cannot store the instance", e))?;
+            .insert_instance(&inst, &source, text)
+            .map_err(|e| ApiError::store("cannot store the instance", &e))?;
         app2.store
             .instance(id)
             .map_err(|e| ApiError::internal("cannot read the instance back", e))?
@@ -234,7 +272,13 @@ async fn load_fixture(State(app): Shared, Path(name): Path<String>) -> Reply<(St
         .iter()
         .find(|(n, _)| *n == name)
         .ok_or_else(|| ApiError::not_found(format!("there is no fixture '{name}'; GET /api/fixtures lists them")))?;
-    store_instance(&app, text.to_string(), format!("fixture:{name}")).await
+    store_instance(&app, Text::Fixture(text), format!("fixture:{name}")).await
+}
+
+/// An instance's text: embedded, or uploaded.
+enum Text {
+    Fixture(&'static str),
+    Upload(Upload),
 }
 
 async fn instances(State(app): Shared) -> Reply<Json<Value>> {
@@ -242,10 +286,8 @@ async fn instances(State(app): Shared) -> Reply<Json<Value>> {
     Ok(Json(serde_json::to_value(rows).unwrap_or_default()))
 }
 
-async fn upload_instance(State(app): Shared, raw: Result<Bytes, BytesRejection>) -> Reply<(StatusCode, Json<Value>)> {
-    let bytes = body(raw, app.config.body_limit)?;
-    let text = utf8(&bytes, "instance")?.to_string();
-    store_instance(&app, text, "upload".into()).await
+async fn upload_instance(State(app): Shared, upload: Upload) -> Reply<(StatusCode, Json<Value>)> {
+    store_instance(&app, Text::Upload(upload), "upload".into()).await
 }
 
 async fn instance(State(app): Shared, Path(raw): Path<String>) -> Reply<Response> {
@@ -272,10 +314,9 @@ async fn upload_roster(
     State(app): Shared,
     Path(raw): Path<String>,
     Query(q): Query<FileName>,
-    body_raw: Result<Bytes, BytesRejection>,
+    bytes: Upload,
 ) -> Reply<(StatusCode, Json<Value>)> {
     let id = id("instance", &raw)?;
-    let bytes = body(body_raw, app.config.body_limit)?;
     let base = app.instance(id)?;
     let file = q.name.unwrap_or_else(|| "roster".into());
     let app2 = app.clone();
@@ -295,7 +336,7 @@ async fn upload_roster(
         let new = app2
             .store
             .insert_instance(&inst, "roster", &text)
-            .map_err(|e| ApiError::internal("cannot store the instance", e))?;
+            .map_err(|e| ApiError::store("cannot store the instance", &e))?;
         let row = app2.store.instance(new).map_err(|e| ApiError::internal("cannot read the instance back", e))?;
         Ok((row, roster.warnings))
     })
@@ -344,13 +385,9 @@ fn options<T: Default + serde::de::DeserializeOwned>(bytes: &[u8], what: &str) -
     serde_json::from_slice(bytes).map_err(|e| ApiError::json(what, &e))
 }
 
-async fn solve(
-    State(app): Shared,
-    Path(raw): Path<String>,
-    body_raw: Result<Bytes, BytesRejection>,
-) -> Reply<(StatusCode, Json<JobView>)> {
+async fn solve(State(app): Shared, Path(raw): Path<String>, bytes: Upload) -> Reply<(StatusCode, Json<JobView>)> {
     let id = id("instance", &raw)?;
-    let req: RunRequest = options(&body(body_raw, app.config.body_limit)?, "solve options")?;
+    let req: RunRequest = options(&bytes, "solve options")?;
     req.validate()?;
     app.instance(id)?;
     let job = app.submit("solve", id, None, &serde_json::to_value(&req).unwrap_or_default(), None)?;
@@ -359,13 +396,8 @@ async fn solve(
 
 /// A plan made elsewhere: stored when the checker accepts it (it must belong to the
 /// instance and break no rule), refused with the first violation otherwise.
-async fn upload_plan(
-    State(app): Shared,
-    Path(raw): Path<String>,
-    body_raw: Result<Bytes, BytesRejection>,
-) -> Reply<(StatusCode, Json<Value>)> {
+async fn upload_plan(State(app): Shared, Path(raw): Path<String>, bytes: Upload) -> Reply<(StatusCode, Json<Value>)> {
     let id = id("instance", &raw)?;
-    let bytes = body(body_raw, app.config.body_limit)?;
     let inst = app.instance(id)?;
     let app2 = app.clone();
     blocking(&app, move || {
@@ -395,30 +427,28 @@ async fn upload_plan(
         let pid = app2
             .store
             .insert_plan(id, &plan, true, "upload", text)
-            .map_err(|e| ApiError::internal("cannot store the plan", e))?;
+            .map_err(|e| ApiError::store("cannot store the plan", &e))?;
         Ok((StatusCode::CREATED, Json(json!({ "id": pid, "instance": id, "valid": true, "check": report }))))
     })
     .await
 }
 
-async fn scenarios(
-    State(app): Shared,
-    Path(raw): Path<String>,
-    body_raw: Result<Bytes, BytesRejection>,
-) -> Reply<(StatusCode, Json<JobView>)> {
+async fn scenarios(State(app): Shared, Path(raw): Path<String>, bytes: Upload) -> Reply<(StatusCode, Json<JobView>)> {
     let id = id("instance", &raw)?;
-    let bytes = body(body_raw, app.config.body_limit)?;
-    let text = utf8(&bytes, "scenario spec")?;
-    let spec =
-        sanlian_scenarios::Spec::from_json(text).map_err(|e| ApiError::bad_request("invalid_spec", e.to_string()))?;
     let inst = app.instance(id)?;
-    // The spec's size is checked before anything is built; the variants are then expanded
-    // (to find every other mistake) off the async threads.
+    // The spec is read and its size checked before anything is built; the variants are
+    // then expanded (to find every other mistake), all off the async threads.
     let invalid = |e: sanlian_scenarios::SpecError| ApiError::bad_request("invalid_spec", e.to_string()).at(e.path);
-    sanlian_scenarios::budget(&inst, &spec).map_err(invalid)?;
-    let count =
-        blocking(&app, move || sanlian_scenarios::variants(&inst, &spec).map(|v| v.len()).map_err(invalid)).await?;
-    let job = app.submit("scenarios", id, None, &json!({ "variants": count }), Some(text))?;
+    let app2 = app.clone();
+    let job = blocking(&app, move || {
+        let text = utf8(&bytes, "scenario spec")?;
+        let spec = sanlian_scenarios::Spec::from_json(text)
+            .map_err(|e| ApiError::bad_request("invalid_spec", e.to_string()))?;
+        sanlian_scenarios::budget(&inst, &spec).map_err(invalid)?;
+        let count = sanlian_scenarios::variants(&inst, &spec).map(|v| v.len()).map_err(invalid)?;
+        app2.submit("scenarios", id, None, &json!({ "variants": count }), Some(text))
+    })
+    .await?;
     Ok((StatusCode::ACCEPTED, Json(job)))
 }
 
@@ -475,6 +505,16 @@ async fn job(State(app): Shared, Path(raw): Path<String>, Query(q): Query<Wait>)
         }
     }
     Ok(Json(view))
+}
+
+/// Stop a job: a queued one never runs, a running one stops within moments and stores nothing.
+async fn cancel_job(State(app): Shared, Path(raw): Path<String>) -> Reply<Json<JobView>> {
+    let id = id("job", &raw)?;
+    let app2 = app.clone();
+    tokio::task::spawn_blocking(move || app2.cancel(id))
+        .await
+        .map_err(|e| ApiError::internal("cancelling failed unexpectedly", e))?
+        .map(Json)
 }
 
 /// Server-sent events: the job as JSON at every change, until it finishes.
@@ -576,9 +616,10 @@ async fn explain(State(app): Shared, Path(raw): Path<String>, Query(q): Query<Ex
         }
     };
     let (inst, plan, _) = loaded(&app, &raw)?;
+    let max_counterfactuals = Some(app.config.max_counterfactuals);
     blocking(&app, move || {
         let prep = Prepared::new(&inst).map_err(|e| ApiError::input(&e))?;
-        let opts = ExplainOptions { cadre: q.cadre.clone(), county: q.county.clone() };
+        let opts = ExplainOptions { cadre: q.cadre.clone(), county: q.county.clone(), max_counterfactuals };
         let e = sanlian_explain::explain(&prep, &plan, &opts).map_err(|e| match e {
             sanlian_explain::ExplainError::Unknown(m) => ApiError::not_found(m),
             sanlian_explain::ExplainError::Infeasible => ApiError::new(
@@ -612,21 +653,19 @@ async fn reassign(
     State(app): Shared,
     Path(raw): Path<String>,
     Query(req): Query<RunRequest>,
-    body_raw: Result<Bytes, BytesRejection>,
+    bytes: Upload,
 ) -> Reply<(StatusCode, Json<JobView>)> {
     req.validate()?;
-    let bytes = body(body_raw, app.config.body_limit)?;
-    let text = utf8(&bytes, "events")?.to_string();
+    let pid = id("plan", &raw)?;
     let (inst, plan, iid) = loaded(&app, &raw)?;
-    let events = Events::from_json(&text).map_err(|e| ApiError::input(&e))?;
-    events.apply(&inst, &plan).map_err(|e| ApiError::input(&e))?;
-    let job = app.submit(
-        "reassign",
-        iid,
-        Some(id("plan", &raw)?),
-        &serde_json::to_value(&req).unwrap_or_default(),
-        Some(&text),
-    )?;
+    let app2 = app.clone();
+    let job = blocking(&app, move || {
+        let text = utf8(&bytes, "events")?;
+        let events = Events::from_json(text).map_err(|e| ApiError::input(&e))?;
+        events.apply(&inst, &plan).map_err(|e| ApiError::input(&e))?;
+        app2.submit("reassign", iid, Some(pid), &serde_json::to_value(&req).unwrap_or_default(), Some(text))
+    })
+    .await?;
     Ok((StatusCode::ACCEPTED, Json(job)))
 }
 

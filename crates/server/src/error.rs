@@ -51,6 +51,20 @@ impl ApiError {
         )
     }
 
+    /// A store failure: 503 `store_unavailable` when the database cannot be written (disk
+    /// full, read-only, failing), 500 otherwise; the detail goes to the log.
+    pub fn store(context: &str, e: &crate::store::StoreError) -> ApiError {
+        if !e.is_fault() {
+            return ApiError::internal(context, e);
+        }
+        tracing::error!(%e, "{context}");
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "store_unavailable",
+            format!("{context}: the database cannot be written (is the disk full or failing?); nothing was stored"),
+        )
+    }
+
     /// The same error with a location.
     pub fn at(mut self, location: impl Into<String>) -> ApiError {
         self.location = Some(location.into());
@@ -103,15 +117,6 @@ impl IntoResponse for ApiError {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
         response
-    }
-}
-
-/// Turns a body-reading failure (too large, broken stream) into an API error.
-pub fn body_rejection(e: axum::extract::rejection::BytesRejection, limit: usize) -> ApiError {
-    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        too_large(limit)
-    } else {
-        ApiError::bad_request("bad_body", format!("the request body could not be read: {}", e.body_text()))
     }
 }
 

@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 
 use sanlian_engine::Answer;
 use sanlian_explain::render::{certificates_with, Lang, Names};
-use sanlian_explain::replan::{reassign, ReplanError};
+use sanlian_explain::replan::{reassign_with, ReplanError, ReplanOptions};
 use sanlian_model::{Certificate, Events, Instance, Plan, PlanMode, Prepared};
 use sanlian_solver::SolveOptions;
 
@@ -71,9 +71,9 @@ pub struct JobView {
 }
 
 impl JobView {
-    /// done or failed.
+    /// done, failed or cancelled.
     pub fn finished(&self) -> bool {
-        matches!(self.row.state.as_str(), "done" | "failed")
+        matches!(self.row.state.as_str(), "done" | "failed" | "cancelled")
     }
 }
 
@@ -110,7 +110,7 @@ impl App {
         let id = self
             .store
             .insert_job(kind, instance, plan, &request.to_string(), body)
-            .map_err(|e| ApiError::internal("cannot store the job", e))?;
+            .map_err(|e| ApiError::store("cannot store the job", &e))?;
         self.queued.fetch_add(1, Ordering::Relaxed);
         permit.send(id);
         tracing::info!(job = id, kind, instance, "queued");
@@ -124,6 +124,11 @@ impl App {
             .job(id)
             .map_err(|e| ApiError::internal("cannot read the job", e))?
             .ok_or_else(|| ApiError::not_found(format!("there is no job {id}")))?;
+        let mut row = row;
+        if let Some(why) = self.store_faults.lock().unwrap_or_else(|p| p.into_inner()).get(&id) {
+            row.state = "failed".into();
+            row.error = Some(json!({ "code": "store_failed", "message": why }));
+        }
         let progress = self.progress.lock().unwrap_or_else(|p| p.into_inner()).get(&id).cloned();
         Ok(JobView { row, progress })
     }
@@ -143,9 +148,18 @@ impl App {
                 return;
             }
         };
-        if let Err(e) = self.store.start_job(id) {
-            tracing::error!(job = id, %e, "cannot mark a job running");
+        match self.store.start_job(id) {
+            Ok(true) => {}
+            Ok(false) => return,
+            Err(e) => {
+                // The store cannot be written: fail the job visibly rather than run it unseen.
+                tracing::error!(job = id, %e, "cannot mark a job running");
+                self.store_failed(id);
+                return;
+            }
         }
+        let cancel = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        self.cancels.lock().unwrap_or_else(|p| p.into_inner()).insert(id, cancel);
         self.set_progress(id, "prepare", 0, 0);
         let started = std::time::Instant::now();
         let outcome = match row.kind.as_str() {
@@ -154,12 +168,27 @@ impl App {
             "scenarios" => self.run_scenarios(&row),
             other => Err(ApiError::internal("unknown job kind", other)),
         };
-        if let Err(e) = &outcome {
-            let error = serde_json::to_value(e).unwrap_or_else(|_| json!({ "message": e.message }));
-            if let Err(store) = self.store.fail_job(id, &error) {
-                tracing::error!(job = id, %store, "cannot store a job's failure");
+        let cancelled = self.cancel_flag(id).is_some_and(|c| c.load(Ordering::Relaxed));
+        match &outcome {
+            // Stopped by a shutdown that could not wait: it runs again after the restart,
+            // and this run does not count as a crash.
+            Err(_) if self.interrupted.load(Ordering::Relaxed) => {
+                if let Err(e) = self.store.requeue_job(id) {
+                    tracing::error!(job = id, %e, "cannot queue an interrupted job again");
+                }
             }
+            // Cancelled: the store says so already.
+            Err(_) if cancelled => {}
+            Err(e) => {
+                let error = serde_json::to_value(e).unwrap_or_else(|_| json!({ "message": e.message }));
+                if let Err(store) = self.store.fail_job(id, &error) {
+                    tracing::error!(job = id, %store, "cannot store a job's failure");
+                    self.store_failed(id);
+                }
+            }
+            Ok(()) => {}
         }
+        self.cancels.lock().unwrap_or_else(|p| p.into_inner()).remove(&id);
         self.progress.lock().unwrap_or_else(|p| p.into_inner()).remove(&id);
         let _ = self.updates.send(id);
         tracing::info!(
@@ -169,6 +198,74 @@ impl App {
             seconds = started.elapsed().as_secs_f64(),
             "finished"
         );
+    }
+
+    /// Remember that the store could not record job `id`'s state: the job shows as failed
+    /// (from memory) and health reports the store as degraded.
+    pub(crate) fn store_failed(&self, id: i64) {
+        self.store_faults
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(id, "the database could not be written; the job's result is lost".into());
+        let _ = self.updates.send(id);
+    }
+
+    /// Jobs whose state could not be stored.
+    pub(crate) fn store_fault_count(&self) -> usize {
+        self.store_faults.lock().unwrap_or_else(|p| p.into_inner()).len()
+    }
+
+    /// Interrupt every running job (shutdown stopped waiting): each stops at once and is
+    /// queued again.
+    pub(crate) fn interrupt_running(&self) {
+        self.interrupted.store(true, Ordering::Relaxed);
+        for flag in self.cancels.lock().unwrap_or_else(|p| p.into_inner()).values() {
+            flag.store(true, Ordering::Relaxed);
+        }
+    }
+
+    /// The cancel flag of a running job.
+    pub(crate) fn cancel_flag(&self, id: i64) -> Option<Arc<std::sync::atomic::AtomicBool>> {
+        self.cancels.lock().unwrap_or_else(|p| p.into_inner()).get(&id).cloned()
+    }
+
+    /// Cancel a job: a queued one never runs; a running one stops at its next model and its
+    /// result is dropped. The job as it is now, or 404 / 409 (already finished).
+    pub fn cancel(&self, id: i64) -> Result<JobView, ApiError> {
+        let before = match self.store.cancel_job(id) {
+            Ok(before) => before,
+            Err(e) => {
+                // The database cannot record it; a running job is stopped all the same, and
+                // shows as failed (from memory) with the reason.
+                if let Some(flag) = self.cancel_flag(id) {
+                    flag.store(true, Ordering::Relaxed);
+                    self.store_faults
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .insert(id, "the job was stopped, but the database could not record it".into());
+                    let _ = self.updates.send(id);
+                }
+                return Err(ApiError::store("cannot record the cancellation", &e));
+            }
+        };
+        match before.as_deref() {
+            None => return Err(ApiError::not_found(format!("there is no job {id}"))),
+            Some("queued" | "running") => {
+                if let Some(flag) = self.cancel_flag(id) {
+                    flag.store(true, Ordering::Relaxed);
+                }
+                tracing::info!(job = id, "cancelled");
+                let _ = self.updates.send(id);
+            }
+            Some(state) => {
+                return Err(ApiError::new(
+                    StatusCode::CONFLICT,
+                    "job_finished",
+                    format!("job {id} is {state} already: there is nothing to stop"),
+                ))
+            }
+        }
+        self.job(id)
     }
 
     fn request(row: &JobRow) -> Result<RunRequest, ApiError> {
@@ -186,6 +283,7 @@ impl App {
             mode: req.mode,
             time_limit: req.time_limit,
             started: Some(started),
+            cancel: self.cancel_flag(row.id),
             ..SolveOptions::default()
         };
         let solved = sanlian_engine::solve(&prep, &opts).map_err(engine_failed)?;
@@ -204,13 +302,13 @@ impl App {
                             &json!({ "outcome": "planned", "plan": pid, "summary": plan_summary(&plan) }),
                         )
                     })
-                    .map_err(|e| ApiError::internal("cannot store the plan", e))
+                    .map_err(|e| ApiError::store("cannot store the plan", &e))
             }
             Answer::Infeasible(certs) => {
                 let result = infeasible(&inst, &certs);
                 self.store
                     .transaction(|tx| finish_job(tx, row.id, &result))
-                    .map_err(|e| ApiError::internal("cannot store the result", e))
+                    .map_err(|e| ApiError::store("cannot store the result", &e))
             }
         }
     }
@@ -227,17 +325,20 @@ impl App {
             .unwrap_or_default();
         let events = Events::from_json(&body).map_err(|e| ApiError::input(&e))?;
         self.set_progress(row.id, "solve", 0, 0);
-        let replan =
-            reassign(&inst, &old, &events, req.mode, req.time_limit, req.repair_invalid).map_err(|e| match e {
-                ReplanError::Solve(s) => solve_failed(s),
-                ReplanError::Rejected(_) => {
-                    ApiError::internal("the repaired plan fails its checks; nothing was stored", e)
-                }
-                ReplanError::InvalidBase(_) => {
-                    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_base_plan", e.to_string())
-                }
-                other => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_events", other.to_string()),
-            })?;
+        let opts = ReplanOptions {
+            mode: req.mode,
+            time_limit: req.time_limit,
+            repair_invalid: req.repair_invalid,
+            cancel: self.cancel_flag(row.id),
+        };
+        let replan = reassign_with(&inst, &old, &events, &opts).map_err(|e| match e {
+            ReplanError::Solve(s) => solve_failed(s),
+            ReplanError::Rejected(_) => ApiError::internal("the repaired plan fails its checks; nothing was stored", e),
+            ReplanError::InvalidBase(_) => {
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_base_plan", e.to_string())
+            }
+            other => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_events", other.to_string()),
+        })?;
         self.set_progress(row.id, "store", 0, 0);
         let new_inst = serde_json::to_string(&replan.instance)
             .map_err(|e| ApiError::internal("cannot serialise the instance", e))?;
@@ -275,7 +376,7 @@ impl App {
                     }),
                 )
             })
-            .map_err(|e| ApiError::internal("cannot store the repaired plan", e))
+            .map_err(|e| ApiError::store("cannot store the repaired plan", &e))
     }
 
     fn run_scenarios(&self, row: &JobRow) -> Result<(), ApiError> {
@@ -286,9 +387,8 @@ impl App {
         let spec = Spec::from_json(&body).map_err(|e| ApiError::bad_request("invalid_spec", e.to_string()))?;
         let family = variants(&inst, &spec).map_err(|e| ApiError::bad_request("invalid_spec", e.to_string()))?;
         self.set_progress(row.id, "variants", 0, family.len());
-        let rows = run_with(&family, &RunOptions::of(&spec), &|done, total| {
-            self.set_progress(row.id, "variants", done, total)
-        });
+        let opts = RunOptions { cancel: self.cancel_flag(row.id), ..RunOptions::of(&spec) };
+        let rows = run_with(&family, &opts, &|done, total| self.set_progress(row.id, "variants", done, total));
         let charts: Vec<Value> =
             sweeps(&rows).iter().map(|s| json!({ "sweep": s, "svg": chart_svg(&rows, s) })).collect();
         let table: Value = serde_json::from_str(&to_json(&rows))
@@ -297,7 +397,7 @@ impl App {
             json!({ "outcome": "rows", "name": spec.name, "rows": table, "csv": to_csv(&rows), "charts": charts });
         self.store
             .transaction(|tx| finish_job(tx, row.id, &result))
-            .map_err(|e| ApiError::internal("cannot store the scenario table", e))
+            .map_err(|e| ApiError::store("cannot store the scenario table", &e))
     }
 
     /// A stored instance, parsed (recently used ones are cached).

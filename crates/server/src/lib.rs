@@ -7,10 +7,12 @@
 //! `/api/openapi.json`.
 
 mod api;
+pub mod backup;
 pub mod error;
 pub mod guard;
 pub mod jobs;
 pub mod store;
+pub mod upload;
 mod view;
 
 use std::collections::HashMap;
@@ -42,6 +44,24 @@ pub struct Config {
     pub body_limit: usize,
     /// Longest a running job may delay shutdown, seconds.
     pub drain_seconds: u64,
+    /// Longest open requests may delay shutdown, seconds.
+    pub request_drain_seconds: u64,
+    /// Request bytes that may be in flight at once, over all uploads (`--upload-budget`).
+    pub upload_budget: usize,
+    /// Longest a client may take to send a request's headers, seconds.
+    pub header_timeout_seconds: u64,
+    /// Longest a client may take to send a request's body, seconds.
+    pub body_timeout_seconds: u64,
+    /// Most counterfactual re-solves one explanation request may make.
+    pub max_counterfactuals: usize,
+    /// Open connections at once; more wait in the listen backlog.
+    pub max_connections: usize,
+    /// Create the database even though its marker says one existed (`--init`).
+    pub init: bool,
+    /// Write an online backup into this directory every `backup_every` (`--backup-dir`).
+    pub backup_dir: Option<PathBuf>,
+    /// How often to back up (`--backup-every`, minutes); with `backup_dir`.
+    pub backup_every: Duration,
     /// Host names it answers to besides 127.0.0.1, localhost and ::1 (`--allowed-host`).
     pub allowed_hosts: Vec<String>,
 }
@@ -55,6 +75,15 @@ impl Default for Config {
             queue: 64,
             body_limit: 64 * 1024 * 1024,
             drain_seconds: 60,
+            request_drain_seconds: 10,
+            upload_budget: 128 * 1024 * 1024,
+            header_timeout_seconds: 10,
+            body_timeout_seconds: 60,
+            max_counterfactuals: 500,
+            max_connections: 512,
+            init: false,
+            backup_dir: None,
+            backup_every: Duration::from_secs(3600),
             allowed_hosts: Vec::new(),
         }
     }
@@ -96,10 +125,22 @@ pub struct App {
     queue: mpsc::Sender<i64>,
     updates: broadcast::Sender<i64>,
     progress: Mutex<HashMap<i64, jobs::Progress>>,
+    cancels: Mutex<HashMap<i64, Arc<std::sync::atomic::AtomicBool>>>,
+    /// Jobs whose state the store could not record (it could not be written), with why.
+    store_faults: Mutex<HashMap<i64, String>>,
     cache: Mutex<Vec<(i64, Arc<Instance>)>>,
     queued: AtomicUsize,
     running: AtomicUsize,
-    compute: tokio::sync::Semaphore,
+    /// Requests' blocking work running now (at most `workers`).
+    requests_running: AtomicUsize,
+    /// Slots for the blocking work of requests (explanations, views, files); jobs have the workers.
+    compute: Arc<tokio::sync::Semaphore>,
+    /// In-flight upload bytes.
+    uploads: upload::Budget,
+    /// Set when shutdown gave up waiting: running jobs are interrupted and queued again.
+    interrupted: std::sync::atomic::AtomicBool,
+    /// The last periodic backup: when, the file or the error.
+    last_backup: Mutex<Option<backup::Outcome>>,
     shutdown: watch::Receiver<bool>,
 }
 
@@ -125,7 +166,8 @@ pub async fn start(config: Config) -> Result<Running, ServeError> {
     if config.workers == 0 {
         return Err(ServeError::Config("--workers must be at least 1".into()));
     }
-    let store = Store::open(&config.db).map_err(|source| ServeError::Store { path: config.db.clone(), source })?;
+    let store = Store::open_with(&config.db, config.init)
+        .map_err(|source| ServeError::Store { path: config.db.clone(), source })?;
     start_with(config, store).await
 }
 
@@ -144,14 +186,23 @@ pub async fn start_with(config: Config, store: Store) -> Result<Running, ServeEr
         queue,
         updates,
         progress: Mutex::new(HashMap::new()),
+        cancels: Mutex::new(HashMap::new()),
+        store_faults: Mutex::new(HashMap::new()),
         cache: Mutex::new(Vec::new()),
         queued: AtomicUsize::new(0),
         running: AtomicUsize::new(0),
-        compute: tokio::sync::Semaphore::new(config.workers),
+        requests_running: AtomicUsize::new(0),
+        compute: Arc::new(tokio::sync::Semaphore::new(config.workers)),
+        uploads: upload::Budget::new(config.upload_budget),
+        interrupted: std::sync::atomic::AtomicBool::new(false),
+        last_backup: Mutex::new(None),
         shutdown: shutdown.clone(),
         config,
     });
     let workers = spawn_workers(&app, rx);
+    if let Some(dir) = app.config.backup_dir.clone() {
+        tokio::spawn(backup::every(app.clone(), dir));
+    }
     if !resumed.is_empty() {
         tracing::info!(jobs = resumed.len(), "resuming jobs left unfinished by the previous run");
         let app = app.clone();
@@ -165,16 +216,62 @@ pub async fn start_with(config: Config, store: Store) -> Result<Running, ServeEr
         });
     }
     let router = api::router(app.clone());
-    let mut signal = shutdown.clone();
     let done = tokio::spawn(async move {
-        axum::serve(listener, router).with_graceful_shutdown(async move { stopping(&mut signal).await }).await?;
+        serve(listener, router, &app).await;
         let drain = Duration::from_secs(app.config.drain_seconds);
-        if tokio::time::timeout(drain, futures_join(workers)).await.is_err() {
-            tracing::warn!("running jobs did not finish in time; they will run again after the restart");
+        let mut workers = std::pin::pin!(futures_join(workers));
+        if tokio::time::timeout(drain, &mut workers).await.is_err() {
+            tracing::warn!("running jobs did not finish in time: they are interrupted and run again after the restart");
+            app.interrupt_running();
+            let _ = tokio::time::timeout(Duration::from_secs(5), workers).await;
         }
         Ok(())
     });
     Ok(Running { addr, stop, done })
+}
+
+/// Accept connections until shutdown, each served by hyper's HTTP/1 with a header read
+/// timeout, at most `max_connections` at once; then let open requests finish for at most
+/// `request_drain_seconds`.
+async fn serve(listener: tokio::net::TcpListener, router: axum::Router, app: &Arc<App>) {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(Duration::from_secs(app.config.header_timeout_seconds))
+        .max_buf_size(64 * 1024);
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let connections = Arc::new(tokio::sync::Semaphore::new(app.config.max_connections.max(1)));
+    let mut signal = app.shutdown.clone();
+    loop {
+        // Wait for a free connection slot before accepting: beyond the cap, clients wait in the backlog.
+        let slot = tokio::select! {
+            slot = connections.clone().acquire_owned() => match slot { Ok(s) => s, Err(_) => break },
+            _ = stopping(&mut signal) => break,
+        };
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait a moment instead of spinning.
+                    tracing::warn!(%e, "cannot accept a connection");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            _ = stopping(&mut signal) => break,
+        };
+        let service = hyper_util::service::TowerToHyperService::new(router.clone());
+        let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+        tokio::spawn(async move {
+            let _ = connection.await;
+            drop(slot);
+        });
+    }
+    drop(listener);
+    let drain = Duration::from_secs(app.config.request_drain_seconds);
+    if tokio::time::timeout(drain, graceful.shutdown()).await.is_err() {
+        tracing::warn!("open requests did not finish within {} s; they are cut off", drain.as_secs());
+    }
 }
 
 /// Resolves once shutdown has begun.
@@ -206,13 +303,11 @@ fn spawn_workers(app: &Arc<App>, rx: mpsc::Receiver<i64>) -> Vec<tokio::task::Jo
                     let Some(id) = next else { break };
                     app.queued.fetch_sub(1, Ordering::Relaxed);
                     app.running.fetch_add(1, Ordering::Relaxed);
-                    let permit = app.compute.acquire().await;
                     let job = app.clone();
                     if let Err(e) = tokio::task::spawn_blocking(move || job.execute(id)).await {
                         tracing::error!(job = id, "a job panicked: {e}");
                         let _ = app.store.fail_job(id, &serde_json::json!({"code": "internal", "message": "the job failed unexpectedly; the server log has the details"}));
                     }
-                    drop(permit);
                     app.running.fetch_sub(1, Ordering::Relaxed);
                 }
             })
@@ -224,13 +319,16 @@ fn spawn_workers(app: &Arc<App>, rx: mpsc::Receiver<i64>) -> Vec<tokio::task::Jo
 /// then drains running jobs on the way out.
 pub fn run(config: Config) -> Result<(), ServeError> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-    runtime.block_on(async move {
+    let result = runtime.block_on(async move {
         let running = start(config).await?;
         println!("sanlian serving http://{}/ (Ctrl-C stops; queued jobs resume at the next start)", running.addr);
         wait_for_signal().await;
         tracing::info!("shutting down: no new requests; waiting for running jobs");
         running.stop().await
-    })
+    });
+    // Work still on blocking threads (a cut-off request's explanation) is not waited for.
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    result
 }
 
 async fn wait_for_signal() {

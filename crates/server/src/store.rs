@@ -4,16 +4,72 @@
 //! Rows are written once and read many times; a job row moves queued → running →
 //! done | failed, and a plan is stored in the same transaction as its job's result.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Serialize;
 
 /// A failure of the store (disk, corruption): reported as a 500, detail in the log.
 #[derive(Debug, thiserror::Error)]
-#[error("storage: {0}")]
-pub struct StoreError(#[from] rusqlite::Error);
+pub enum StoreError {
+    /// SQLite failed.
+    #[error("storage: {0}")]
+    Sql(#[from] rusqlite::Error),
+    /// A file beside the database (its marker, a backup) could not be written or read.
+    #[error("storage: {path}: {source}")]
+    File {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The database is gone but its marker says it existed: starting afresh would hide the loss.
+    #[error(
+        "the database {db} is missing, but {marker} says one was created there: restore it from a backup \
+         (docs/http-api.md, \"Backups\") or, to begin with an empty database on purpose, start with --init"
+    )]
+    Missing {
+        /// The database file.
+        db: PathBuf,
+        /// Its marker.
+        marker: PathBuf,
+    },
+}
+
+impl StoreError {
+    /// A fault of the storage itself (disk full, read-only, I/O, corruption), not of a request.
+    pub fn is_fault(&self) -> bool {
+        use rusqlite::ffi::ErrorCode::*;
+        match self {
+            StoreError::Sql(rusqlite::Error::SqliteFailure(e, _)) => matches!(
+                e.code,
+                DiskFull
+                    | SystemIoFailure
+                    | ReadOnly
+                    | CannotOpen
+                    | DatabaseCorrupt
+                    | NotADatabase
+                    | FileLockingProtocolFailed
+            ),
+            StoreError::Sql(_) => false,
+            StoreError::File { .. } | StoreError::Missing { .. } => true,
+        }
+    }
+}
+
+/// How long a failed write keeps health degraded after it happened.
+const FAULT_SHOWN: Duration = Duration::from_secs(15 * 60);
+
+/// What the store knows of its own state, for the health report.
+#[derive(Debug, Clone, Serialize)]
+pub struct StoreHealth {
+    /// ok, or degraded with the problems.
+    pub ok: bool,
+    /// What is wrong, for people.
+    pub problems: Vec<String>,
+}
 
 /// An instance as listed.
 #[derive(Debug, Clone, Serialize)]
@@ -89,7 +145,40 @@ pub struct JobRow {
 /// The store: one connection behind a mutex (writes are short; solves run outside it).
 pub struct Store {
     conn: Mutex<Connection>,
+    /// The file and its identity (device, inode) when opened; none in memory.
+    file: Option<(PathBuf, FileId)>,
+    /// The last write probe: when, and what it found.
+    probe: Mutex<Option<(Instant, Result<(), String>)>>,
+    /// The last storage fault: when (also as text), and the error.
+    last_fault: Mutex<Option<(Instant, String, String)>>,
 }
+
+/// A file's identity: device and inode (on Unix), so that a replaced or deleted database
+/// is noticed.
+type FileId = (u64, u64);
+
+fn file_id(path: &Path) -> Option<FileId> {
+    let meta = std::fs::metadata(path).ok()?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Some((meta.dev(), meta.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        Some((meta.len(), 0))
+    }
+}
+
+/// The marker beside a database: it says that the database was created here.
+pub fn marker_of(db: &Path) -> PathBuf {
+    let mut name = db.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    name.push(".marker");
+    db.with_file_name(name)
+}
+
+/// How often health writes to the database to see that it can.
+const PROBE_EVERY: Duration = Duration::from_secs(5);
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS instances (
@@ -112,6 +201,10 @@ CREATE TABLE IF NOT EXISTS plans (
     source TEXT NOT NULL,
     json TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS probe (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    at TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS jobs (
     id INTEGER PRIMARY KEY,
     kind TEXT NOT NULL,
@@ -124,7 +217,8 @@ CREATE TABLE IF NOT EXISTS jobs (
     request TEXT NOT NULL,
     body TEXT,
     result TEXT,
-    error TEXT
+    error TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0
 );
 ";
 
@@ -136,13 +230,91 @@ pub fn now() -> String {
 impl Store {
     /// Open (or create) the database at `path` in WAL mode with full syncs.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
-        let conn = Connection::open(path)?;
-        Store::init(conn)
+        Store::open_with(path, true)
+    }
+
+    /// Open the database at `path`; create it only when it never existed there (no marker
+    /// beside it) or when `init` says to. A database that was created and is now gone is
+    /// an error, not a fresh start. The marker is written once the database is open.
+    pub fn open_with(path: &Path, init: bool) -> Result<Store, StoreError> {
+        let marker = marker_of(path);
+        if !path.exists() && marker.exists() && !init {
+            return Err(StoreError::Missing { db: path.to_path_buf(), marker });
+        }
+        let mut store = Store::init(Connection::open(path)?)?;
+        if !marker.exists() {
+            let text = format!(
+                "The sanlian database {} was created here on {}.\nIf it is missing, restore it from a backup; \
+                 `sanlian serve --init` starts an empty one instead.\n",
+                path.display(),
+                now()
+            );
+            std::fs::write(&marker, text).map_err(|source| StoreError::File { path: marker.clone(), source })?;
+        }
+        store.file = file_id(path).map(|id| (path.to_path_buf(), id));
+        Ok(store)
     }
 
     /// A private in-memory store (tests, benchmarks).
     pub fn in_memory() -> Result<Store, StoreError> {
         Store::init(Connection::open_in_memory()?)
+    }
+
+    /// The store's real state: the file is still the one opened, and a write lands
+    /// (probed at most every few seconds).
+    pub fn health(&self) -> StoreHealth {
+        let mut problems = Vec::new();
+        if let Some((path, id)) = &self.file {
+            match file_id(path) {
+                None => problems.push(format!(
+                    "the database file {} has been deleted: what is written now is lost at the next restart",
+                    path.display()
+                )),
+                Some(now) if now != *id => problems.push(format!(
+                    "the database file {} has been replaced by another file since the service opened it",
+                    path.display()
+                )),
+                Some(_) => {}
+            }
+        }
+        let mut probe = self.probe.lock().unwrap_or_else(|p| p.into_inner());
+        let fresh = probe.as_ref().is_some_and(|(at, _)| at.elapsed() < PROBE_EVERY);
+        if !fresh {
+            let result = self
+                .with(|c| {
+                    c.execute(
+                        "INSERT INTO probe (id, at) VALUES (1, ?1) ON CONFLICT (id) DO UPDATE SET at = excluded.at",
+                        [now()],
+                    )
+                })
+                .map(|_| ())
+                .map_err(|e| e.to_string());
+            *probe = Some((Instant::now(), result));
+        }
+        if let Some((_, Err(e))) = probe.as_ref() {
+            problems.push(format!("the database cannot be written: {e}"));
+        }
+        drop(probe);
+        if let Some((at, when, e)) = self.last_fault.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
+            if at.elapsed() < FAULT_SHOWN {
+                problems.push(format!("a write to the database failed at {when}: {e}"));
+            }
+        }
+        StoreHealth { ok: problems.is_empty(), problems }
+    }
+
+    /// Copy the whole database, consistently, to `dest` while it stays in use (SQLite's
+    /// online backup), through a temporary file renamed into place.
+    pub fn backup_to(&self, dest: &Path) -> Result<(), StoreError> {
+        let tmp = dest.with_extension("partial");
+        let _ = std::fs::remove_file(&tmp);
+        {
+            let conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
+            let mut out = Connection::open(&tmp)?;
+            let backup = rusqlite::backup::Backup::new(&conn, &mut out)?;
+            backup.run_to_completion(256, Duration::from_millis(0), None)?;
+        }
+        std::fs::rename(&tmp, dest).map_err(|source| StoreError::File { path: dest.to_path_buf(), source })
     }
 
     fn init(conn: Connection) -> Result<Store, StoreError> {
@@ -151,12 +323,25 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         conn.execute_batch(SCHEMA)?;
-        Ok(Store { conn: Mutex::new(conn) })
+        // Databases made before jobs counted their attempts gain the column.
+        let has_attempts =
+            conn.prepare("SELECT 1 FROM pragma_table_info('jobs') WHERE name = 'attempts'")?.exists([])?;
+        if !has_attempts {
+            conn.execute_batch("ALTER TABLE jobs ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0")?;
+        }
+        Ok(Store { conn: Mutex::new(conn), file: None, probe: Mutex::new(None), last_fault: Mutex::new(None) })
     }
 
     fn with<T>(&self, f: impl FnOnce(&mut Connection) -> rusqlite::Result<T>) -> Result<T, StoreError> {
         let mut conn = self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        Ok(f(&mut conn)?)
+        let result = f(&mut conn).map_err(StoreError::from);
+        if let Err(e) = &result {
+            if e.is_fault() {
+                *self.last_fault.lock().unwrap_or_else(|p| p.into_inner()) =
+                    Some((Instant::now(), now(), e.to_string()));
+            }
+        }
+        result
     }
 
     /// Run `f` in one transaction: all of its writes land, or none.
@@ -267,27 +452,72 @@ impl Store {
         })
     }
 
-    /// Mark a job running.
-    pub fn start_job(&self, id: i64) -> Result<(), StoreError> {
+    /// Mark a job running and count the attempt; false when it is no longer queued (it was
+    /// cancelled).
+    pub fn start_job(&self, id: i64) -> Result<bool, StoreError> {
         self.with(|c| {
-            c.execute("UPDATE jobs SET state = 'running', started = ?2 WHERE id = ?1", params![id, now()]).map(|_| ())
+            c.execute(
+                "UPDATE jobs SET state = 'running', started = ?2, attempts = attempts + 1
+                 WHERE id = ?1 AND state IN ('queued', 'running')",
+                params![id, now()],
+            )
+            .map(|n| n == 1)
         })
     }
 
-    /// Mark a job failed with an error object.
+    /// Mark a queued or running job failed with an error object (a cancelled job stays so).
     pub fn fail_job(&self, id: i64, error: &serde_json::Value) -> Result<(), StoreError> {
         self.with(|c| {
             c.execute(
-                "UPDATE jobs SET state = 'failed', finished = ?2, error = ?3 WHERE id = ?1",
+                "UPDATE jobs SET state = 'failed', finished = ?2, error = ?3 WHERE id = ?1 AND state IN ('queued', 'running')",
                 params![id, now(), error.to_string()],
             )
             .map(|_| ())
         })
     }
 
-    /// Jobs a previous run left queued or running, oldest first, reset to queued.
+    /// Queue a running job again without counting its attempt (a shutdown interrupted it).
+    pub fn requeue_job(&self, id: i64) -> Result<(), StoreError> {
+        self.with(|c| {
+            c.execute(
+                "UPDATE jobs SET state = 'queued', started = NULL, attempts = MAX(attempts - 1, 0)
+                 WHERE id = ?1 AND state = 'running'",
+                [id],
+            )
+            .map(|_| ())
+        })
+    }
+
+    /// Cancel a queued or running job; the state it had (none: no such job).
+    pub fn cancel_job(&self, id: i64) -> Result<Option<String>, StoreError> {
+        self.transaction(|tx| {
+            let state: Option<String> =
+                tx.query_row("SELECT state FROM jobs WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+            if matches!(state.as_deref(), Some("queued" | "running")) {
+                let error = serde_json::json!({ "code": "cancelled", "message": "the job was cancelled" });
+                tx.execute(
+                    "UPDATE jobs SET state = 'cancelled', finished = ?2, error = ?3 WHERE id = ?1",
+                    params![id, now(), error.to_string()],
+                )?;
+            }
+            Ok(state)
+        })
+    }
+
+    /// Jobs a previous run left queued or running, oldest first, reset to queued — except
+    /// those a crash has interrupted twice (two attempts that never finished): they are
+    /// marked failed with the reason, so that a job that kills the service does not return
+    /// after every restart.
     pub fn resume_jobs(&self) -> Result<Vec<i64>, StoreError> {
         self.transaction(|tx| {
+            let error = serde_json::json!({
+                "code": "interrupted",
+                "message": format!("the job was interrupted {MAX_ATTEMPTS} times (the service stopped or crashed while it ran); it is not run again: submit it anew, perhaps with a time limit"),
+            });
+            tx.execute(
+                "UPDATE jobs SET state = 'failed', finished = ?1, error = ?2 WHERE state = 'running' AND attempts >= ?3",
+                params![now(), error.to_string(), MAX_ATTEMPTS],
+            )?;
             tx.execute("UPDATE jobs SET state = 'queued', started = NULL WHERE state = 'running'", [])?;
             let mut st = tx.prepare("SELECT id FROM jobs WHERE state = 'queued' ORDER BY id")?;
             let ids = st.query_map([], |r| r.get(0))?.collect();
@@ -337,14 +567,22 @@ pub fn insert_plan(
     Ok(tx.last_insert_rowid())
 }
 
-/// Finish a job inside a transaction.
+/// Finish a running job inside a transaction; an error (which rolls the transaction back,
+/// with any plan it stored) when the job is no longer running: it was cancelled.
 pub fn finish_job(tx: &Transaction, id: i64, result: &serde_json::Value) -> rusqlite::Result<()> {
-    tx.execute(
-        "UPDATE jobs SET state = 'done', finished = ?2, result = ?3 WHERE id = ?1",
+    let n = tx.execute(
+        "UPDATE jobs SET state = 'done', finished = ?2, result = ?3 WHERE id = ?1 AND state = 'running'",
         params![id, now(), result.to_string()],
-    )
-    .map(|_| ())
+    )?;
+    if n == 1 {
+        Ok(())
+    } else {
+        Err(rusqlite::Error::StatementChangedRows(n))
+    }
 }
+
+/// How many interrupted runs make a job fail instead of resuming.
+pub const MAX_ATTEMPTS: i64 = 2;
 
 const INSTANCE_COLUMNS: &str = "id, name, created, first_year, counties, townships, cadres, source";
 const PLAN_COLUMNS: &str = "id, instance, created, mode, valid, source";
@@ -414,8 +652,9 @@ mod tests {
             let i = store.insert_instance(&inst, "upload", "{}").unwrap();
             let queued = store.insert_job("solve", i, None, "{}", None).unwrap();
             let running = store.insert_job("solve", i, None, "{}", None).unwrap();
-            store.start_job(running).unwrap();
+            assert!(store.start_job(running).unwrap());
             let done = store.insert_job("solve", i, None, "{}", None).unwrap();
+            assert!(store.start_job(done).unwrap());
             store.transaction(|tx| finish_job(tx, done, &serde_json::json!({"plan": 1}))).unwrap();
             (i, queued, running)
         };
@@ -425,6 +664,59 @@ mod tests {
         assert_eq!(store.job(running).unwrap().unwrap().state, "queued");
         assert_eq!(store.job(queued + 2).unwrap().unwrap().result, Some(serde_json::json!({"plan": 1})));
         assert!(store.job(999).unwrap().is_none());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    fn scratch(name: &str) -> (std::path::PathBuf, Store) {
+        let dir = std::env::temp_dir().join(format!("sanlian-store-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let store = Store::open(&dir.join("store.db")).unwrap();
+        (dir, store)
+    }
+
+    #[test]
+    fn a_cancelled_job_neither_starts_nor_finishes_nor_fails() {
+        let (dir, store) = scratch("cancel");
+        let i = store.insert_instance(&small(), "upload", "{}").unwrap();
+        let queued = store.insert_job("solve", i, None, "{}", None).unwrap();
+        assert_eq!(store.cancel_job(queued).unwrap().as_deref(), Some("queued"));
+        assert!(!store.start_job(queued).unwrap(), "a cancelled job is not started");
+        let running = store.insert_job("solve", i, None, "{}", None).unwrap();
+        assert!(store.start_job(running).unwrap());
+        assert_eq!(store.cancel_job(running).unwrap().as_deref(), Some("running"));
+        // The worker's late result is refused, and the plan stored with it rolled back.
+        let late = store.transaction(|tx| {
+            tx.execute(
+                "INSERT INTO plans (instance, created, mode, valid, source, json) VALUES (?1, 'now', 'strict', 1, 'solve', '{}')",
+                [i],
+            )?;
+            finish_job(tx, running, &serde_json::json!({"plan": 1}))
+        });
+        assert!(late.is_err(), "a cancelled job cannot be finished");
+        assert!(store.plans().unwrap().is_empty(), "the plan of a cancelled job is rolled back");
+        store.fail_job(running, &serde_json::json!({"code": "x"})).unwrap();
+        let row = store.job(running).unwrap().unwrap();
+        assert_eq!(row.state, "cancelled");
+        assert_eq!(row.error.unwrap()["code"], "cancelled");
+        assert_eq!(store.cancel_job(running).unwrap().as_deref(), Some("cancelled"), "reported, not changed");
+        assert_eq!(store.cancel_job(999).unwrap(), None);
+        assert!(store.resume_jobs().unwrap().is_empty(), "cancelled jobs are not resumed");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_job_interrupted_twice_is_failed_at_the_next_start() {
+        let (dir, store) = scratch("attempts");
+        let i = store.insert_instance(&small(), "upload", "{}").unwrap();
+        let job = store.insert_job("solve", i, None, "{}", None).unwrap();
+        assert!(store.start_job(job).unwrap());
+        assert_eq!(store.resume_jobs().unwrap(), vec![job], "one interruption: resumed");
+        assert!(store.start_job(job).unwrap());
+        assert!(store.resume_jobs().unwrap().is_empty(), "two interruptions: not resumed");
+        let row = store.job(job).unwrap().unwrap();
+        assert_eq!(row.state, "failed");
+        assert_eq!(row.error.unwrap()["code"], "interrupted");
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -90,7 +90,7 @@ impl Server {
         loop {
             let (status, v) = self.get_json(&format!("/api/jobs/{job}?wait=10"));
             assert_eq!(status, 200, "{v}");
-            if v["state"] == "done" || v["state"] == "failed" {
+            if ["done", "failed", "cancelled"].iter().any(|s| v["state"] == *s) {
                 return v;
             }
             assert!(Instant::now() < deadline, "job {job} did not finish: {v}");
