@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use indicatif::{ProgressBar, ProgressStyle};
-use sanlian_scenarios::{chart_svg, run_with, sweeps, to_csv, to_json, variants, RunOptions, Spec};
+use sanlian_scenarios::{chart_svg, recipes, run_recipes, sweeps, to_csv, to_json, RunOptions, Spec};
 
 use crate::{load_instance, read, write_atomic, Failure};
 
@@ -40,13 +40,13 @@ pub fn run(args: Args) -> Result<(), Failure> {
     };
     let base = load_instance(&base_path)?;
     base.validate().map_err(|e| Failure::input(format!("{}: {e}", base_path.display())))?;
-    let family = variants(&base, &spec).map_err(|e| Failure::input(format!("{}: {e}", args.spec.display())))?;
+    let family = recipes(&base, &spec).map_err(|e| Failure::input(format!("{}: {e}", args.spec.display())))?;
     let bar = if args.quiet { ProgressBar::hidden() } else { ProgressBar::new(family.len() as u64) };
     bar.set_style(
         ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} variants solved ({eta} left)")
             .expect("a valid template"),
     );
-    let rows = run_with(&family, &RunOptions::of(&spec), &|done, _| bar.set_position(done as u64));
+    let rows = run_recipes(&base, &family, &RunOptions::of(&spec), &|done, _| bar.set_position(done as u64));
     bar.finish_and_clear();
     let out = &args.output;
     std::fs::create_dir_all(out)

@@ -25,8 +25,8 @@ mod run;
 mod spec;
 
 pub use output::{chart_svg, sweeps, to_csv, to_json, CSV_HEADER};
-pub use run::{run, run_with, Row, RunOptions};
+pub use run::{run, run_recipes, run_with, Row, RunOptions};
 pub use spec::{
-    budget, variants, CitySeniors, ParameterSteps, Spec, SpecError, Steps, Sweep, Variant, MAX_PROVINCE_CADRES,
-    MAX_VARIANTS, MAX_WORK,
+    budget, recipes, variants, CitySeniors, ParameterSteps, Recipe, Spec, SpecError, Steps, Sweep, Variant,
+    MAX_PROVINCE_CADRES, MAX_VARIANTS, MAX_WORK,
 };

@@ -1,16 +1,17 @@
 //! Solving the variants in parallel and summarising each in a [`Row`].
 
+use std::borrow::Cow;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use rayon::prelude::*;
 use sanlian_engine::{Answer, EngineError, Solved};
-use sanlian_model::{Certificate, Plan, PlanMode, Prepared};
+use sanlian_model::{Certificate, Instance, Plan, PlanMode, Prepared};
 use sanlian_solver::{SolveError, SolveOptions};
 use serde::{Deserialize, Serialize};
 
-use crate::{Spec, Variant};
+use crate::{Recipe, Spec, Variant};
 
 /// How [`run_with`] solves each variant.
 #[derive(Debug, Clone, Default)]
@@ -30,7 +31,7 @@ impl RunOptions {
 }
 
 /// The outcome of one variant.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Row {
     /// Sweep name.
     pub sweep: String,
@@ -113,19 +114,53 @@ pub fn run(variants: &[Variant], progress: &(dyn Fn(usize, usize) + Sync)) -> Ve
 /// variant: validation errors, solve errors and even internal panics become
 /// rows with `error` set.
 pub fn run_with(variants: &[Variant], opts: &RunOptions, progress: &(dyn Fn(usize, usize) + Sync)) -> Vec<Row> {
-    let total = variants.len();
+    run_each(variants, |v| (v.sweep.as_str(), v.parameter.as_str(), v.value), Cow::Borrowed, opts, progress)
+}
+
+/// [`run_with`] on recipes of `base`: each variant is built just before it is solved and
+/// dropped after, so a run holds one instance per solve under way, not one per variant.
+pub fn run_recipes(
+    base: &Instance,
+    recipes: &[Recipe],
+    opts: &RunOptions,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Vec<Row> {
+    run_each(
+        recipes,
+        |r| (r.sweep.as_str(), r.parameter.as_str(), r.value),
+        |r| Cow::Owned(r.build(base)),
+        opts,
+        progress,
+    )
+}
+
+fn run_each<'a, T: Sync>(
+    items: &'a [T],
+    label: impl Fn(&T) -> (&str, &str, f64) + Sync,
+    get: impl Fn(&'a T) -> Cow<'a, Variant> + Sync,
+    opts: &RunOptions,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Vec<Row> {
+    let total = items.len();
     let done = AtomicUsize::new(0);
     progress(0, total);
-    variants
+    items
         .par_iter()
-        .map(|v| {
-            let row = catch_unwind(AssertUnwindSafe(|| solve_variant(v, opts))).unwrap_or_else(|payload| {
+        .map(|item| {
+            let row = catch_unwind(AssertUnwindSafe(|| solve_variant(&get(item), opts))).unwrap_or_else(|payload| {
                 let why = payload
                     .downcast_ref::<&str>()
                     .map(|s| s.to_string())
                     .or_else(|| payload.downcast_ref::<String>().cloned())
                     .unwrap_or_else(|| "unknown panic".into());
-                Row { error: Some(format!("internal error: {why}")), ..Row::empty(v) }
+                let (sweep, parameter, value) = label(item);
+                Row {
+                    sweep: sweep.to_string(),
+                    parameter: parameter.to_string(),
+                    value,
+                    error: Some(format!("internal error: {why}")),
+                    ..Row::default()
+                }
             });
             progress(done.fetch_add(1, Ordering::SeqCst) + 1, total);
             row

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeSet;
 use std::fmt;
+use std::sync::Arc;
 
 use sanlian_model::{Cadre, Instance, Level, Mode, Parameters};
 use serde::{Deserialize, Serialize};
@@ -232,6 +233,76 @@ impl fmt::Display for Variant {
 /// not validated here: a variant that does not validate becomes a row with
 /// its error in [`crate::run`].
 pub fn variants(base: &Instance, spec: &Spec) -> Result<Vec<Variant>, SpecError> {
+    Ok(recipes(base, spec)?.iter().map(|r| r.build(base)).collect())
+}
+
+/// A variant before its instance is built: the change it makes to the base. Recipes are
+/// small, so a run holds one built instance per solve under way, not one per variant.
+#[derive(Debug, Clone)]
+pub struct Recipe {
+    /// Name of the sweep it belongs to.
+    pub sweep: String,
+    /// What is varied.
+    pub parameter: String,
+    /// The value of the parameter in this variant.
+    pub value: f64,
+    change: Change,
+}
+
+#[derive(Debug, Clone)]
+enum Change {
+    ProvinceCadres { province: Arc<Vec<usize>>, count: usize },
+    RemoveCitySeniors { city: String },
+    Unavailable { draws: Arc<Vec<(usize, Option<String>)>>, count: usize },
+    DepartmentShare(f64),
+    NearbyKm(f64),
+    Parameters(Box<Parameters>),
+}
+
+impl Recipe {
+    /// The variant's instance, derived from `base` (the instance the recipe was made from).
+    pub fn build(&self, base: &Instance) -> Variant {
+        let inst = match &self.change {
+            Change::ProvinceCadres { province, count } => with_province_cadres(base, province, *count),
+            Change::RemoveCitySeniors { city } => {
+                let mut inst = base.clone();
+                inst.cadres.retain(|x| !removed_senior(x, city));
+                inst
+            }
+            Change::Unavailable { draws, count } => {
+                let mut inst = base.clone();
+                for (c, month) in draws.iter().take(*count) {
+                    if let Some(m) = month {
+                        let list = &mut inst.cadres[*c].unavailable_months;
+                        list.push(m.clone());
+                        list.sort();
+                    }
+                }
+                inst
+            }
+            Change::DepartmentShare(v) => {
+                let mut inst = base.clone();
+                inst.parameters.max_department_away_share = *v;
+                inst
+            }
+            Change::NearbyKm(v) => {
+                let mut inst = base.clone();
+                inst.parameters.nearby_km = *v;
+                inst
+            }
+            Change::Parameters(params) => Instance { parameters: (**params).clone(), ..base.clone() },
+        };
+        variant(&self.sweep, &self.parameter, self.value, inst)
+    }
+}
+
+/// A senior city cadre of `city`: what `remove_city_seniors` takes away.
+fn removed_senior(c: &Cadre, city: &str) -> bool {
+    c.level == Level::City && c.senior && c.home_city.as_deref() == Some(city)
+}
+
+/// Every variant of `spec` as a [`Recipe`], checked as [`variants`] checks them, none built.
+pub fn recipes(base: &Instance, spec: &Spec) -> Result<Vec<Recipe>, SpecError> {
     if spec.sweeps.is_empty() {
         return Err(SpecError::at("sweeps", "there are no sweeps to run"));
     }
@@ -255,8 +326,8 @@ pub fn variants(base: &Instance, spec: &Spec) -> Result<Vec<Variant>, SpecError>
         match sweep {
             Sweep::ProvinceCadres(s) => {
                 let values = expand(&at(""), s.values.as_deref(), s.from, s.to, s.step)?;
-                let province: Vec<usize> =
-                    (0..base.cadres.len()).filter(|&c| base.cadres[c].level == Level::Province).collect();
+                let province: Arc<Vec<usize>> =
+                    Arc::new((0..base.cadres.len()).filter(|&c| base.cadres[c].level == Level::Province).collect());
                 for (j, &v) in values.iter().enumerate() {
                     if v < 0.0 || v.fract() != 0.0 {
                         return Err(SpecError::at(
@@ -270,8 +341,8 @@ pub fn variants(base: &Instance, spec: &Spec) -> Result<Vec<Variant>, SpecError>
                             format!("{v} province cadres: the base has none to copy"),
                         ));
                     }
-                    let inst = with_province_cadres(base, &province, v as usize);
-                    out.push(variant(&name, "province_cadres", v, inst));
+                    let change = Change::ProvinceCadres { province: province.clone(), count: v as usize };
+                    out.push(recipe(&name, "province_cadres", v, change));
                 }
             }
             Sweep::RemoveCitySeniors(c) => {
@@ -305,18 +376,15 @@ pub fn variants(base: &Instance, spec: &Spec) -> Result<Vec<Variant>, SpecError>
                 };
                 for k in cities {
                     let city = &base.region.cities[k];
-                    let mut inst = base.clone();
-                    inst.cadres.retain(|x| {
-                        !(x.level == Level::City && x.senior && x.home_city.as_deref() == Some(&city.code))
-                    });
-                    let removed = base.cadres.len() - inst.cadres.len();
-                    out.push(variant(&name, &format!("{} {}", city.code, city.name), removed as f64, inst));
+                    let removed = base.cadres.iter().filter(|x| removed_senior(x, &city.code)).count();
+                    let change = Change::RemoveCitySeniors { city: city.code.clone() };
+                    out.push(recipe(&name, &format!("{} {}", city.code, city.name), removed as f64, change));
                 }
             }
             Sweep::UnavailableShare(s) => {
                 let values = expand(&at(""), s.values.as_deref(), s.from, s.to, s.step)?;
                 check_share(&at(""), s.values.is_some(), &values)?;
-                let draws = unavailable_draws(base, spec.seed);
+                let draws = Arc::new(unavailable_draws(base, spec.seed));
                 if draws.is_empty() {
                     return Err(SpecError::at(
                         at("kind"),
@@ -324,25 +392,20 @@ pub fn variants(base: &Instance, spec: &Spec) -> Result<Vec<Variant>, SpecError>
                     ));
                 }
                 for &v in &values {
-                    let n = ((draws.len() as f64) * v).round() as usize;
-                    let mut inst = base.clone();
-                    for &(c, ref month) in draws.iter().take(n) {
-                        if let Some(m) = month {
-                            let list = &mut inst.cadres[c].unavailable_months;
-                            list.push(m.clone());
-                            list.sort();
-                        }
-                    }
-                    out.push(variant(&name, "unavailable_share", v, inst));
+                    let count = ((draws.len() as f64) * v).round() as usize;
+                    out.push(recipe(
+                        &name,
+                        "unavailable_share",
+                        v,
+                        Change::Unavailable { draws: draws.clone(), count },
+                    ));
                 }
             }
             Sweep::DepartmentShare(s) => {
                 let values = expand(&at(""), s.values.as_deref(), s.from, s.to, s.step)?;
                 check_share(&at(""), s.values.is_some(), &values)?;
                 for &v in &values {
-                    let mut inst = base.clone();
-                    inst.parameters.max_department_away_share = v;
-                    out.push(variant(&name, "max_department_away_share", v, inst));
+                    out.push(recipe(&name, "max_department_away_share", v, Change::DepartmentShare(v)));
                 }
             }
             Sweep::NearbyKm(s) => {
@@ -354,9 +417,7 @@ pub fn variants(base: &Instance, spec: &Spec) -> Result<Vec<Variant>, SpecError>
                             format!("{v} km is not a positive distance"),
                         ));
                     }
-                    let mut inst = base.clone();
-                    inst.parameters.nearby_km = v;
-                    out.push(variant(&name, "nearby_km", v, inst));
+                    out.push(recipe(&name, "nearby_km", v, Change::NearbyKm(v)));
                 }
             }
             Sweep::Parameter(p) => {
@@ -376,9 +437,7 @@ pub fn variants(base: &Instance, spec: &Spec) -> Result<Vec<Variant>, SpecError>
                 for (j, &v) in values.iter().enumerate() {
                     let params = set_parameter(&base.parameters, &p.name, v)
                         .map_err(|why| SpecError::at(value_path(&at(""), p.values.is_some(), j), why))?;
-                    let mut inst = base.clone();
-                    inst.parameters = params;
-                    out.push(variant(&name, &p.name, v, inst));
+                    out.push(recipe(&name, &p.name, v, Change::Parameters(Box::new(params))));
                 }
             }
         }
@@ -448,6 +507,10 @@ pub fn budget(base: &Instance, spec: &Spec) -> Result<(usize, usize), SpecError>
         }
     }
     Ok((count, work))
+}
+
+fn recipe(sweep: &str, parameter: &str, value: f64, change: Change) -> Recipe {
+    Recipe { sweep: sweep.to_string(), parameter: parameter.to_string(), value, change }
 }
 
 fn variant(sweep: &str, parameter: &str, value: f64, mut instance: Instance) -> Variant {

@@ -437,7 +437,8 @@ async fn scenarios(State(app): Shared, Path(raw): Path<String>, bytes: Upload) -
     let id = id("instance", &raw)?;
     let inst = app.instance(id)?;
     // The spec is read and its size checked before anything is built; the variants are
-    // then expanded (to find every other mistake), all off the async threads.
+    // then checked as recipes (to find every other mistake; none is built here), all off
+    // the async threads.
     let invalid = |e: sanlian_scenarios::SpecError| ApiError::bad_request("invalid_spec", e.to_string()).at(e.path);
     let app2 = app.clone();
     let job = blocking(&app, move || {
@@ -445,7 +446,7 @@ async fn scenarios(State(app): Shared, Path(raw): Path<String>, bytes: Upload) -
         let spec = sanlian_scenarios::Spec::from_json(text)
             .map_err(|e| ApiError::bad_request("invalid_spec", e.to_string()))?;
         sanlian_scenarios::budget(&inst, &spec).map_err(invalid)?;
-        let count = sanlian_scenarios::variants(&inst, &spec).map(|v| v.len()).map_err(invalid)?;
+        let count = sanlian_scenarios::recipes(&inst, &spec).map(|v| v.len()).map_err(invalid)?;
         app2.submit("scenarios", id, None, &json!({ "variants": count }), Some(text))
     })
     .await?;

@@ -380,15 +380,16 @@ impl App {
     }
 
     fn run_scenarios(&self, row: &JobRow) -> Result<(), ApiError> {
-        use sanlian_scenarios::{chart_svg, run_with, sweeps, to_csv, to_json, variants, RunOptions, Spec};
+        use sanlian_scenarios::{chart_svg, recipes, run_recipes, sweeps, to_csv, to_json, RunOptions, Spec};
         let inst = self.instance(row.instance)?;
         let body =
             self.store.job_body(row.id).map_err(|e| ApiError::internal("cannot read the spec", e))?.unwrap_or_default();
         let spec = Spec::from_json(&body).map_err(|e| ApiError::bad_request("invalid_spec", e.to_string()))?;
-        let family = variants(&inst, &spec).map_err(|e| ApiError::bad_request("invalid_spec", e.to_string()))?;
+        let family = recipes(&inst, &spec).map_err(|e| ApiError::bad_request("invalid_spec", e.to_string()))?;
         self.set_progress(row.id, "variants", 0, family.len());
         let opts = RunOptions { cancel: self.cancel_flag(row.id), ..RunOptions::of(&spec) };
-        let rows = run_with(&family, &opts, &|done, total| self.set_progress(row.id, "variants", done, total));
+        let rows =
+            run_recipes(&inst, &family, &opts, &|done, total| self.set_progress(row.id, "variants", done, total));
         let charts: Vec<Value> =
             sweeps(&rows).iter().map(|s| json!({ "sweep": s, "svg": chart_svg(&rows, s) })).collect();
         let table: Value = serde_json::from_str(&to_json(&rows))
