@@ -28,7 +28,8 @@ pub struct Args {
     /// requests naming any other Host are refused, against DNS rebinding).
     #[arg(long = "allowed-host", value_name = "NAME")]
     allowed_hosts: Vec<String>,
-    /// Request bytes held in memory at once over all uploads; an upload waits for room (and
+    /// Request bytes held in memory at once over all uploads, each counted twice (its bytes
+    /// and the document parsed from them); an upload waits for room (and
     /// gets 503 after 30 s) instead of being read.
     #[arg(long, default_value_t = 128 * 1024 * 1024)]
     upload_budget: usize,

@@ -1,7 +1,8 @@
 //! Request bodies, admitted before they are read: a body's declared size (or the limit,
 //! when it declares none) is reserved from a service-wide budget of in-flight upload bytes
-//! first, and the whole body must arrive within the body timeout. So twenty clients sending
-//! the largest bodies at once hold at most the budget in memory, and a client that trickles
+//! first (twice: the bytes and the document parsed from them), and the whole body must arrive
+//! within the body timeout. So twenty clients sending the largest bodies at once hold at
+//! most the budget in memory, and a client that trickles
 //! its body holds nothing for long.
 
 use std::sync::Arc;
@@ -72,9 +73,11 @@ impl FromRequest<Arc<App>> for Upload {
         if declared == Some(0) {
             return Ok(Upload { bytes: Bytes::new(), _reserved: None });
         }
-        // A body without a declared length may be as large as the limit: reserve that.
+        // A body without a declared length may be as large as the limit: reserve that. A
+        // body counts twice: its bytes, and the document parsed from them (a JSON string is
+        // copied out of the text).
         let bytes = declared.map_or(limit, |n| n as usize);
-        let units = bytes.div_ceil(UNIT).clamp(1, app.uploads.total_units) as u32;
+        let units = (2 * bytes).div_ceil(UNIT).clamp(1, app.uploads.total_units) as u32;
         let reserved =
             match tokio::time::timeout(ADMISSION_WAIT, app.uploads.units.clone().acquire_many_owned(units)).await {
                 Ok(Ok(permit)) => permit,
@@ -89,10 +92,21 @@ impl FromRequest<Arc<App>> for Upload {
                     return Err(e);
                 }
             };
-        let body = http_body_util::Limited::new(request.into_body(), limit);
+        let mut body = http_body_util::Limited::new(request.into_body(), limit);
         let timeout = Duration::from_secs(app.config.body_timeout_seconds);
-        match tokio::time::timeout(timeout, body.collect()).await {
-            Ok(Ok(collected)) => Ok(Upload { bytes: collected.to_bytes(), _reserved: Some(reserved) }),
+        // Frames are copied into one buffer of the declared size as they arrive, so that the
+        // body is held once, not once in frames and again concatenated.
+        let mut buf = Vec::with_capacity(declared.map_or(0, |n| n as usize));
+        let read = async {
+            while let Some(frame) = body.frame().await {
+                if let Ok(data) = frame?.into_data() {
+                    buf.extend_from_slice(&data);
+                }
+            }
+            Ok::<(), axum::BoxError>(())
+        };
+        match tokio::time::timeout(timeout, read).await {
+            Ok(Ok(())) => Ok(Upload { bytes: Bytes::from(buf), _reserved: Some(reserved) }),
             Ok(Err(e)) if e.downcast_ref::<http_body_util::LengthLimitError>().is_some() => Err(too_large(limit)),
             Ok(Err(e)) => Err(ApiError::bad_request("bad_body", format!("the request body could not be read: {e}"))),
             Err(_) => Err(ApiError::new(
