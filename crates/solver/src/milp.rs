@@ -170,9 +170,6 @@ thread_local! {
     static SCHEDULER_THREADS: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
 }
 
-/// Make this OS thread's HiGHS scheduler run `threads` threads: stop the one it has when it
-/// was started with another count (HiGHS would refuse the run).
-
 /// HiGHS's interrupt callback: asks it to stop once the flag `data` points to is set.
 ///
 /// # Safety
@@ -194,6 +191,8 @@ unsafe extern "C" fn interrupt_if_set(
     }
 }
 
+/// Make this OS thread's HiGHS scheduler run `threads` threads: stop the one it has when it
+/// was started with another count (HiGHS would refuse the run).
 fn use_threads(threads: u32) {
     SCHEDULER_THREADS.with(|t| {
         if t.get() != 0 && t.get() != threads {
