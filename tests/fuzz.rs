@@ -3,7 +3,8 @@
 //! spreadsheets — mutated structurally and byte by byte from the small fixture.
 //!
 //! Every input must end in a clean answer: accepted (and then solved, checked, re-planned or
-//! expanded without a defect) or rejected with a message. A panic, an input that takes more
+//! expanded without a defect) or rejected with a message. A panic (even one the code under
+//! test catches), an input that takes more
 //! than [`HANG_SECONDS`], a plan the checker rejects after the engine made it, a plan the
 //! checker accepts although it was edited to break a named rule, or an error without words is
 //! a defect: the input is written to `target/fuzz-failures/` and the test fails naming it.
@@ -66,6 +67,24 @@ fn seed() -> u64 {
     std::env::var("SANLIAN_FUZZ_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(1)
 }
 
+thread_local! {
+    /// Panics on this thread so far, caught or not (counted by [`count_panics`]'s hook).
+    static PANICS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Count every panic, also those the code under test catches itself: a caught panic is a
+/// defect too (the suite's target is none at all).
+fn count_panics() {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let default = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            PANICS.with(|p| p.set(p.get() + 1));
+            default(info);
+        }));
+    });
+}
+
 /// Run `exercise` on inputs from `make` for `budget` seconds (at least `min_inputs`); a
 /// defect writes the input to `target/fuzz-failures/<target>-<seed>.bin` and fails.
 fn fuzz(
@@ -75,6 +94,7 @@ fn fuzz(
     mut make: impl FnMut(&mut Rng) -> Vec<u8>,
     exercise: impl Fn(&[u8]) -> Result<Verdict, String>,
 ) -> Tally {
+    count_panics();
     let start = Instant::now();
     let base = seed();
     let mut tally = Tally { tried: 0, accepted: 0, rejected: 0, slowest: 0.0 };
@@ -83,7 +103,9 @@ fn fuzz(
         let mut rng = Rng::new(case);
         let input = make(&mut rng);
         let t = Instant::now();
+        let panics = PANICS.with(|p| p.get());
         let result = catch_unwind(AssertUnwindSafe(|| exercise(&input)));
+        let caught = PANICS.with(|p| p.get()) > panics && result.is_ok();
         let took = t.elapsed().as_secs_f64();
         tally.slowest = tally.slowest.max(took);
         let defect = match result {
@@ -95,6 +117,7 @@ fn fuzz(
                     .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
                     .unwrap_or_default()
             )),
+            Ok(_) if caught => Some("panicked, and the code under test caught it (see the message above)".into()),
             Ok(_) if took > HANG_SECONDS => Some(format!("took {took:.1} s (more than {HANG_SECONDS} s)")),
             Ok(Err(defect)) => Some(defect),
             Ok(Ok(Verdict::Rejected(message))) if message.trim().len() < 8 => {

@@ -164,6 +164,8 @@ fn the_service_answers_every_mutated_upload_with_a_result_or_a_coded_error_and_s
     assert!(refused > 0 && refused < tried, "the loop must reach both sides: {refused} of {tried} refused");
     let mut server = server;
     assert!(server.child.try_wait().unwrap().is_none(), "the service died");
+    let log = server.log();
+    assert!(!log.contains("panicked"), "a request made the service panic (even if it was caught):\n{log}");
     let (status, health) = server.get_json("/api/health");
     assert_eq!((status, &health["status"]), (200, &json!("ok")), "{health}");
     server.kill();

@@ -477,3 +477,48 @@ fn csv_cells_never_start_a_formula_and_round_trip_exactly() {
     let back = read_roster(text.as_bytes(), "roster.csv", &inst.region).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(back.cadres, inst.cadres, "the round trip stays exact");
 }
+
+/// The workbook with `edit` applied to its part `name` (the archive stays valid).
+fn with_part_edited(xlsx: &[u8], name: &str, edit: impl Fn(String) -> String) -> Vec<u8> {
+    use std::io::{Read as _, Write as _};
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).unwrap();
+    let names: Vec<String> = archive.file_names().map(str::to_string).collect();
+    assert!(names.iter().any(|n| n == name), "{name} is not in {names:?}");
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for n in &names {
+        let mut data = Vec::new();
+        archive.by_name(n).unwrap().read_to_end(&mut data).unwrap();
+        if n == name {
+            data = edit(String::from_utf8(data).unwrap()).into_bytes();
+        }
+        out.start_file(n.as_str(), zip::write::SimpleFileOptions::default()).unwrap();
+        out.write_all(&data).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+/// A cell naming a shared string the table lacks made calamine 0.30 panic (an index out of
+/// bounds, found by `tests/fuzz.rs`): it is refused, with the reason, before calamine reads it.
+#[test]
+fn a_cell_naming_a_missing_shared_string_is_refused_before_the_reader_panics() {
+    let inst = fixture("small");
+    let book = roster_xlsx(&inst).unwrap();
+    let broken = with_part_edited(&book, "xl/worksheets/sheet1.xml", |xml| {
+        let at = xml.find("t=\"s\"").expect("a shared-string cell");
+        let v = at + xml[at..].find("<v>").unwrap() + 3;
+        let end = v + xml[v..].find("</v>").unwrap();
+        format!("{}7923{}", &xml[..v], &xml[end..])
+    });
+    let text = errors(&broken, "roster.xlsx").to_string();
+    assert!(text.contains("names shared string 7923"), "{text}");
+    // An empty table with a shared-string cell is the same fault (calamine reads index 0).
+    let empty = with_part_edited(&book, "xl/sharedStrings.xml", |xml| {
+        let start = xml.find("<si>").unwrap();
+        let end = xml.rfind("</si>").unwrap() + "</si>".len();
+        format!("{}{}", &xml[..start], &xml[end..])
+    });
+    let text = errors(&empty, "roster.xlsx").to_string();
+    assert!(text.contains("the workbook has 0"), "{text}");
+    // The workbook as written still reads.
+    assert_eq!(read_roster(&book, "roster.xlsx", &inst.region).unwrap().cadres, inst.cadres);
+}

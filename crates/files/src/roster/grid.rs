@@ -102,6 +102,93 @@ pub(crate) fn read(bytes: &[u8], file: &str) -> Result<Grid, SheetErrors> {
     csv(text.strip_prefix('\u{feff}').unwrap_or(text), file)
 }
 
+/// The parts of a workbook read while it is inflated: the shared strings and the sheets.
+#[derive(Clone, Copy, PartialEq)]
+enum Part {
+    SharedStrings,
+    Sheet,
+    Other,
+}
+
+impl Part {
+    fn of(name: &str) -> Part {
+        if name.eq_ignore_ascii_case("xl/sharedStrings.xml") {
+            Part::SharedStrings
+        } else if name.starts_with("xl/worksheets/") && name.ends_with(".xml") {
+            Part::Sheet
+        } else {
+            Part::Other
+        }
+    }
+}
+
+/// A reader that counts the bytes it hands out.
+struct Counted<R> {
+    inner: R,
+    bytes: u64,
+}
+
+impl<R: std::io::Read> std::io::Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.bytes += n as u64;
+        Ok(n)
+    }
+}
+
+/// The shared strings a workbook has, and the highest one its sheets' cells name.
+#[derive(Default)]
+struct StringRefs {
+    count: u64,
+    highest: Option<u64>,
+}
+
+impl StringRefs {
+    /// Read one XML part to its end: count `<si>` in the shared strings, or note the index
+    /// of every `t="s"` cell of a sheet (read as calamine reads it: unparsable is 0).
+    fn scan(&mut self, part: Part, from: impl std::io::Read) -> Result<(), quick_xml::Error> {
+        use quick_xml::events::Event;
+        let mut reader = quick_xml::Reader::from_reader(std::io::BufReader::new(from));
+        let mut buf = Vec::new();
+        let (mut shared_cell, mut in_value, mut value) = (false, false, String::new());
+        loop {
+            match reader.read_event_into(&mut buf)? {
+                Event::Eof => return Ok(()),
+                Event::Start(e) | Event::Empty(e)
+                    if part == Part::SharedStrings && e.local_name().as_ref() == b"si" =>
+                {
+                    self.count += 1;
+                }
+                Event::Start(e) if part == Part::Sheet => match e.local_name().as_ref() {
+                    b"c" => {
+                        shared_cell = e
+                            .attributes()
+                            .flatten()
+                            .any(|a| a.key.local_name().as_ref() == b"t" && a.value.as_ref() == b"s");
+                    }
+                    b"v" if shared_cell => {
+                        in_value = true;
+                        value.clear();
+                    }
+                    _ => {}
+                },
+                Event::Text(t) if in_value => value.push_str(&String::from_utf8_lossy(&t)),
+                Event::End(e) if part == Part::Sheet => match e.local_name().as_ref() {
+                    b"v" if in_value => {
+                        in_value = false;
+                        let index = value.parse::<u64>().unwrap_or(0);
+                        self.highest = Some(self.highest.map_or(index, |h| h.max(index)));
+                    }
+                    b"c" => shared_cell = false,
+                    _ => {}
+                },
+                _ => {}
+            }
+            buf.clear();
+        }
+    }
+}
+
 /// Most bytes an uploaded workbook may unpack to, counted as they inflate (a roster of
 /// thousands is a few MiB; one of 100,000 cadres about 90 MiB).
 pub const MAX_UNPACKED: u64 = 128 * 1024 * 1024;
@@ -133,13 +220,33 @@ fn xlsx(bytes: &[u8], file: &str) -> Result<Grid, SheetErrors> {
         return Err(too_big());
     }
     let mut inflated = 0u64;
+    let mut strings = StringRefs::default();
     for i in 0..archive.len() {
         let mut entry = archive.by_index(i).map_err(|e| not(&e))?;
-        let mut limited = std::io::Read::take(&mut entry, MAX_UNPACKED - inflated + 1);
-        inflated += std::io::copy(&mut limited, &mut std::io::sink()).map_err(|e| not(&e))?;
+        let part = Part::of(entry.name());
+        let limited = std::io::Read::take(&mut entry, MAX_UNPACKED - inflated + 1);
+        let mut counted = Counted { inner: limited, bytes: 0 };
+        match part {
+            Part::Other => {
+                std::io::copy(&mut counted, &mut std::io::sink()).map_err(|e| not(&e))?;
+            }
+            xml => strings.scan(xml, &mut counted).map_err(|e| not(&e))?,
+        }
+        inflated += counted.bytes;
         if inflated > MAX_UNPACKED {
             return Err(too_big());
         }
+    }
+    // calamine indexes its shared-string table without a bound (a panic, not an error):
+    // a cell naming a string the table lacks is refused here, before it reads one.
+    if let Some(index) = strings.highest.filter(|&i| i >= strings.count) {
+        return Err(SheetErrors::file(
+            file,
+            format!(
+                "the workbook's contents are malformed (a cell names shared string {index}, the workbook has {}); open it in a spreadsheet program and save it again as .xlsx",
+                strings.count
+            ),
+        ));
     }
     let mut wb = Xlsx::new(Cursor::new(bytes)).map_err(|e| not(&e))?;
     let names = wb.sheet_names();
