@@ -11,7 +11,8 @@
 //!
 //! Each target runs `SANLIAN_FUZZ_SECONDS` seconds (default 3; CI) from `SANLIAN_FUZZ_SEED`
 //! (default 1); the `#[ignore]`d `long_fuzz` runs each for 120 s:
-//! `cargo test --release --test fuzz -- --ignored`.
+//! `cargo test --release --workspace --test fuzz -- --ignored` (with `--workspace`, so that the
+//! build shares the suite's features and nothing is rebuilt).
 
 #[path = "common/mutate.rs"]
 mod mutate;
@@ -512,7 +513,7 @@ fn mutated_roster_spreadsheets_are_imported_or_refused_with_the_place() {
     assert_both_sides("spreadsheet", &t);
 }
 
-/// The long run: two minutes per target (`cargo test --release --test fuzz -- --ignored`).
+/// The long run: two minutes per target (`cargo test --release --workspace --test fuzz -- --ignored`).
 #[test]
 #[ignore]
 fn long_fuzz() {

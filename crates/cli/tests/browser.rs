@@ -236,6 +236,26 @@ fn wait_until(tab: &Tab, server: &Server, what: &str, condition: &str, timeout: 
 }
 
 /// A PNG of the whole page, not only the window.
+/// Wait for the fixture list, pick the small fixture and press 载入; wait until it is loaded.
+fn load_small_fixture(tab: &Tab, server: &Server) {
+    wait_until(
+        tab,
+        server,
+        "the fixture list",
+        "!!document.querySelector('#fixture option[value=\"small\"]')",
+        Duration::from_secs(20),
+    );
+    js(tab, "(() => { const s = document.getElementById('fixture'); s.value = 'small'; s.dispatchEvent(new Event('change')); return s.value; })()");
+    tab.find_element("#load").expect("the load button").click().expect("click 载入");
+    wait_until(
+        tab,
+        server,
+        "the instance to load",
+        "document.body.dataset.state === 'idle' && !!document.body.dataset.instance && !document.getElementById('solve').disabled",
+        Duration::from_secs(30),
+    );
+}
+
 fn full_page_png(tab: &Tab) -> Vec<u8> {
     js(tab, "window.scrollTo(0, 0)");
     let size = js(tab, "[document.documentElement.scrollWidth, document.documentElement.scrollHeight]");
@@ -328,24 +348,8 @@ fn planners_page_loads_solves_and_explains_in_chromium() {
     let title = tab.wait_for_element("h1#title").expect("the title").get_inner_text().expect("title text");
     assert_eq!(title.trim(), TITLE_ZH);
     assert_eq!(js(&tab, "document.getElementById('solve').textContent.trim()"), Value::from("求解"));
-    wait_until(
-        &tab,
-        &server,
-        "the fixture list",
-        "!!document.querySelector('#fixture option[value=\"small\"]')",
-        Duration::from_secs(20),
-    );
-
     // Pick the small fixture in the select, press 载入.
-    js(&tab, "(() => { const s = document.getElementById('fixture'); s.value = 'small'; s.dispatchEvent(new Event('change')); return s.value; })()");
-    tab.find_element("#load").expect("the load button").click().expect("click 载入");
-    wait_until(
-        &tab,
-        &server,
-        "the instance to load",
-        "document.body.dataset.state === 'idle' && !!document.body.dataset.instance && !document.getElementById('solve').disabled",
-        Duration::from_secs(30),
-    );
+    load_small_fixture(&tab, &server);
     let instance: i64 =
         js(&tab, "document.body.dataset.instance").as_str().and_then(|s| s.parse().ok()).expect("instance id");
     let summary = server.json(&format!("/api/instances/{instance}/summary"));
@@ -623,22 +627,7 @@ fn the_stop_button_cancels_the_job_the_page_follows() {
     tab.set_default_timeout(Duration::from_secs(30));
     tab.navigate_to(&server.url("/")).expect("open the page").wait_until_navigated().expect("page loaded");
     assert_eq!(js(&tab, "document.getElementById('stop').hidden"), Value::Bool(true), "no job, no Stop button");
-    wait_until(
-        &tab,
-        &server,
-        "the fixture list",
-        "!!document.querySelector('#fixture option[value=\"small\"]')",
-        Duration::from_secs(20),
-    );
-    js(&tab, "(() => { const s = document.getElementById('fixture'); s.value = 'small'; return s.value; })()");
-    tab.find_element("#load").expect("the load button").click().expect("click 载入");
-    wait_until(
-        &tab,
-        &server,
-        "the instance to load",
-        "document.body.dataset.state === 'idle' && !document.getElementById('solve').disabled",
-        Duration::from_secs(30),
-    );
+    load_small_fixture(&tab, &server);
 
     tab.find_element("#solve").expect("the solve button").click().expect("click 求解");
     wait_until(
