@@ -426,7 +426,7 @@ fn fuzz_specs(budget: f64) -> Tally {
 
 /// Read a roster and make the instance of it, as `roster import` and the service do.
 fn import(inst: &Instance, bytes: &[u8], name: &str) -> Result<Verdict, String> {
-    match sanlian_files::read_roster(bytes, name, &inst.region) {
+    match sanlian_files::read_roster_for(bytes, name, inst) {
         Err(e) => Ok(Verdict::Rejected(e.to_string())),
         Ok(roster) => {
             let next = Instance { cadres: roster.cadres, ..inst.clone() };

@@ -60,7 +60,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
             let name =
                 roster.file_name().map_or_else(|| roster.display().to_string(), |n| n.to_string_lossy().into_owned());
             let read =
-                sanlian_files::read_roster(&bytes, &name, &base.region).map_err(|e| Failure::input(e.to_string()))?;
+                sanlian_files::read_roster_for(&bytes, &name, &base).map_err(|e| Failure::input(e.to_string()))?;
             for w in &read.warnings {
                 eprintln!("warning: {w}");
             }

@@ -110,10 +110,16 @@ fn a_malformed_sheet_exits_2_naming_sheet_row_and_column_and_writes_nothing() {
     assert!(!new.exists());
 
     let text = dir.path().join("notes.txt");
+    // "你好" in GBK: read as GBK (what Excel on Chinese Windows saves), and refused for what it is.
     fs::write(&text, [0xC4u8, 0xE3, 0xBA, 0xC3]).unwrap();
     let o = sanlian(&["roster", "import", s(&text), "--region", s(&fixture("small")), "-o", s(&new)]);
     assert_exit(&o, 2);
-    assert!(stderr(&o).contains("notes.txt: not a spreadsheet"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("notes.txt, row 1: no header row"), "{}", stderr(&o));
+    let binary = dir.path().join("photo.png");
+    fs::write(&binary, [0x89u8, b'P', b'N', b'G', 0, 0, 0]).unwrap();
+    let o = sanlian(&["roster", "import", s(&binary), "--region", s(&fixture("small")), "-o", s(&new)]);
+    assert_exit(&o, 2);
+    assert!(stderr(&o).contains("photo.png: not a spreadsheet"), "{}", stderr(&o));
     assert!(!new.exists());
 }
 

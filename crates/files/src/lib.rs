@@ -16,7 +16,9 @@ pub mod workbook;
 
 pub use calendar::ics;
 pub use error::FilesError;
-pub use roster::{read_roster, roster_csv, roster_xlsx, template_xlsx, Roster, SheetError, SheetErrors};
+pub use roster::{
+    read_roster, read_roster_for, roster_csv, roster_xlsx, template_xlsx, Roster, SheetError, SheetErrors,
+};
 pub use workbook::plan_xlsx;
 
 /// `text` with ASCII letters, digits, `-`, `_` and `.` kept and every other byte as `%XX`:

@@ -223,10 +223,10 @@ fn assert_at(e: &SheetError, row: usize, column: &str, letter: &str, needles: &[
 fn not_a_spreadsheet() {
     for (bytes, why) in [
         (vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0], "old binary Excel"),
-        (vec![0xB1, 0xE0, 0xBA, 0xC5, b',', 0xD0, 0xD5, 0xC3, 0xFB], "not UTF-8"),
+        (vec![0xB1, 0xE0, 0xBA, 0xFF, b',', 0xD0, 0xD5, 0xC3, 0xFB], "neither UTF-8 nor GBK"),
         (b"PK\x03\x04garbage".to_vec(), "not a readable xlsx"),
         (Vec::new(), "empty"),
-        (vec![0x89, b'P', b'N', b'G', 0, 0, 0], "not UTF-8"),
+        (vec![0x89, b'P', b'N', b'G', 0, 0, 0], "binary data"),
     ] {
         let e = errors(&bytes, "roster.bin");
         assert_eq!(e.errors.len(), 1);
@@ -521,4 +521,51 @@ fn a_cell_naming_a_missing_shared_string_is_refused_before_the_reader_panics() {
     assert!(text.contains("the workbook has 0"), "{text}");
     // The workbook as written still reads.
     assert_eq!(read_roster(&book, "roster.xlsx", &inst.region).unwrap().cadres, inst.cadres);
+}
+
+/// What planners type (issue 11, item 7): √ for 是, 4+1 for 每周, calendar years, full-width
+/// digits and letters, a name padded with a full-width space, the city before its county
+/// without 市 — all read; two cadres of one name read with a warning naming both rows; and
+/// the whole file saved as GBK, as Excel on Chinese Windows does.
+#[test]
+fn a_roster_in_the_forms_planners_type_imports() {
+    let inst = fixture("shandong");
+    let rows = vec![
+        vec!["编号", "姓名", "级别", "单位", "副处级以上", "所在市", "所在县区", "参加年度", "工作方式"],
+        vec!["Ｐ００１", "王　五", "省级", "团省委", "√", "", "", "2027、2028", ""],
+        vec!["K1", "李四", "县级", "团历下区委", "×", "", "济南历下区", "2028年", "4＋1"],
+        vec!["K2", "李四", "县级", "团章丘区委", "", "济南市", "章丘区", "第一年", "4+1"],
+        vec!["K3", "赵六", "县级", "团市中区委", "", "", "济南市中区", "", ""],
+    ];
+    let utf8 = csv(&rows);
+    let text = std::str::from_utf8(&utf8).unwrap().trim_start_matches('\u{feff}');
+    let (gbk, _, lossy) = encoding_rs::GBK.encode(text);
+    assert!(!lossy);
+    assert!(std::str::from_utf8(&gbk).is_err(), "the test file must not be UTF-8");
+    let read = sanlian_files::read_roster_for(&gbk, "名册.csv", &inst).unwrap_or_else(|e| panic!("{e}"));
+    let c = &read.cadres;
+    assert_eq!((c[0].id.as_str(), c[0].name.as_str(), c[0].senior), ("P001", "王五", true));
+    assert_eq!(c[0].active_years, [1, 2]);
+    assert_eq!((c[1].home_county.as_deref(), c[1].senior, c[1].mode), (Some("370102"), false, Some(Mode::Weekly)));
+    assert_eq!(c[1].active_years, [2]);
+    assert_eq!((c[2].home_county.as_deref(), c[2].active_years.as_slice()), (Some("370114"), &[1u8][..]));
+    assert_eq!(c[3].home_county.as_deref(), Some("370103"), "济南 + 市中区, not 济南市 + 中区");
+    let warnings = read.warnings.join("\n");
+    assert!(warnings.contains("read as GBK"), "{warnings}");
+    assert!(warnings.contains("2 cadres are named 李四: row 3 (K1), row 4 (K2)"), "{warnings}");
+    // Calendar years need the plan's years: without the instance they are refused, saying so.
+    let e = errors(&utf8, "名册.csv").to_string();
+    assert!(e.contains("2027、2028 is not a set of plan years"), "{e}");
+}
+
+/// Misspelt county names get suggestions by edit distance, not by prefix only.
+#[test]
+fn misspelt_counties_are_suggested_by_edit_distance() {
+    let inst = fixture("shandong");
+    for (typed, meant) in [("历夏区", "历下区"), ("章邱区", "章丘区"), ("济南市历夏区", "历下区")]
+    {
+        let rows = vec![vec!["编号", "姓名", "级别", "单位", "所在县区"], vec!["K1", "甲", "县级", "团县委", typed]];
+        let e = sanlian_files::read_roster_for(&csv(&rows), "r.csv", &inst).unwrap_err().to_string();
+        assert!(e.contains(&format!("did you mean {meant}")), "{typed}: {e}");
+    }
 }

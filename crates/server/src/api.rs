@@ -321,7 +321,7 @@ async fn upload_roster(
     let file = q.name.unwrap_or_else(|| "roster".into());
     let app2 = app.clone();
     let (row, warnings) = blocking(&app, move || {
-        let roster = sanlian_files::roster::read_roster(&bytes, &file, &base.region).map_err(|e| {
+        let roster = sanlian_files::roster::read_roster_for(&bytes, &file, &base).map_err(|e| {
             let location = e.errors.first().map(|s| s.location());
             let err = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_sheet", e.to_string());
             match location {

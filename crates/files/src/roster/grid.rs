@@ -49,12 +49,32 @@ impl Cell {
     }
 }
 
+/// `text` with full-width ASCII forms (０-９, Ａ-Ｚ, ＋, －, ／ …) as their ASCII letters and
+/// the ideographic space as a space: what a Chinese input method types in place of them. For
+/// ids, codes, numbers, dates and keywords; names and units keep their own characters.
+pub(crate) fn narrow(text: &str) -> std::borrow::Cow<'_, str> {
+    let wide = |c: char| ('\u{FF01}'..='\u{FF5E}').contains(&c) || c == '\u{3000}';
+    if !text.chars().any(wide) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    text.chars()
+        .map(|c| match c {
+            '\u{3000}' => ' ',
+            c if wide(c) => char::from_u32(c as u32 - 0xFF01 + 0x21).unwrap_or(c),
+            c => c,
+        })
+        .collect::<String>()
+        .into()
+}
+
 /// A sheet's non-empty rows, each with its 1-based row number and its cells from column A.
 pub(crate) struct Grid {
     /// The sheet's name (a CSV file's name).
     pub sheet: String,
     /// (row number, cells), in sheet order.
     pub rows: Vec<(usize, Vec<Cell>)>,
+    /// What the reader did that the user should know (e.g. the text encoding it assumed).
+    pub notes: Vec<String>,
 }
 
 /// Read `bytes` as an xlsx workbook (ZIP magic) or else as UTF-8 CSV (BOM allowed).
@@ -87,19 +107,25 @@ pub(crate) fn read(bytes: &[u8], file: &str) -> Result<Grid, SheetErrors> {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return Err(not("the text is UTF-16 (Excel's \"Unicode text\"), not UTF-8"));
     }
-    let text = match std::str::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            return Err(not(&format!(
-                "the text is not UTF-8 (invalid byte at offset {}; a CSV saved as GBK/ANSI looks like this)",
-                e.valid_up_to()
-            )))
-        }
-    };
-    if text.contains('\0') {
+    if bytes.contains(&0) {
         return Err(not("the file holds binary data"));
     }
-    csv(text.strip_prefix('\u{feff}').unwrap_or(text), file)
+    let (text, note) = match std::str::from_utf8(bytes) {
+        Ok(t) => (std::borrow::Cow::Borrowed(t), None),
+        // Excel on Chinese Windows saves "CSV" in the ANSI code page, GBK; GB18030 reads it.
+        Err(e) => match encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes) {
+            Some(t) => (t, Some(format!("{file}: read as GBK (not UTF-8): check that the names look right"))),
+            None => {
+                return Err(not(&format!(
+                    "the text is neither UTF-8 nor GBK (invalid byte at offset {}); save the roster as CSV UTF-8",
+                    e.valid_up_to()
+                )))
+            }
+        },
+    };
+    let mut grid = csv(text.strip_prefix('\u{feff}').unwrap_or(&text), file)?;
+    grid.notes.extend(note);
+    Ok(grid)
 }
 
 /// The parts of a workbook read while it is inflated: the shared strings and the sheets.
@@ -279,7 +305,7 @@ fn xlsx(bytes: &[u8], file: &str) -> Result<Grid, SheetErrors> {
         cells[col as usize] = value;
     }
     let rows = by_row.into_iter().map(|(r, cells)| (r as usize + 1, cells)).collect();
-    Ok(Grid { sheet, rows })
+    Ok(Grid { sheet, rows, notes: Vec::new() })
 }
 
 fn cell(d: &Data) -> Cell {
@@ -327,7 +353,7 @@ fn csv(text: &str, file: &str) -> Result<Grid, SheetErrors> {
             }
         }
     }
-    Ok(Grid { sheet: file.to_string(), rows })
+    Ok(Grid { sheet: file.to_string(), rows, notes: Vec::new() })
 }
 
 /// The line a record starts on: the reader's position can point at blank lines it skipped.

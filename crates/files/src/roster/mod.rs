@@ -32,7 +32,14 @@ pub struct Roster {
 /// its file, sheet, row and column (at most 100 listed).
 pub fn read_roster(bytes: &[u8], file_name: &str, region: &Region) -> Result<Roster, SheetErrors> {
     let grid = grid::read(bytes, file_name)?;
-    read::cadres(&grid, file_name, region)
+    read::cadres(&grid, file_name, region, None)
+}
+
+/// [`read_roster`] for the cadres of `inst` (its region and plan years): 参加年度 may then
+/// also be written as calendar years (2027、2028).
+pub fn read_roster_for(bytes: &[u8], file_name: &str, inst: &Instance) -> Result<Roster, SheetErrors> {
+    let grid = grid::read(bytes, file_name)?;
+    read::cadres(&grid, file_name, &inst.region, Some(inst.first_year))
 }
 
 /// The instance's roster as an xlsx workbook in template form: sheets 名册, 说明 and 县区.

@@ -17,7 +17,7 @@ fn is_code(s: &str) -> bool {
 }
 
 fn squeeze(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace()).collect()
+    super::grid::narrow(s).chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 impl<'a> Names<'a> {
@@ -89,9 +89,16 @@ impl<'a> Names<'a> {
                 counties[found[0]].code
             ));
         }
+        // "济南市历下区", or "济南历下区" with the city's 市 left out.
         for city in &self.region.cities {
-            let Some(rest) = t.strip_prefix(city.name.as_str()).filter(|r| !r.is_empty()) else { continue };
-            let Some(found) = self.county_by_name.get(rest) else { continue };
+            let short = city.name.strip_suffix('市').filter(|s| s.chars().count() >= 2);
+            // Both readings of "济南市中区": 济南市 + 中区, and 济南 + 市中区.
+            let found = [Some(city.name.as_str()), short]
+                .into_iter()
+                .flatten()
+                .filter_map(|prefix| t.strip_prefix(prefix).filter(|r| !r.is_empty()))
+                .find_map(|rest| self.county_by_name.get(rest).map(|found| (rest, found)));
+            let Some((rest, found)) = found else { continue };
             if let Some(&i) = found.iter().find(|&&i| counties[i].city == city.code) {
                 return Ok(i);
             }
@@ -105,21 +112,27 @@ impl<'a> Names<'a> {
         ))
     }
 
-    /// " (did you mean A, B?)" for counties whose names look like `t`, else "".
+    /// " (did you mean A, B?)" for the counties whose names are nearest `t` — by edit
+    /// distance (历夏区 → 历下区, 章邱区 → 章丘区; at most one edit in three characters), or
+    /// sharing its stem — else "".
     fn suggest(&self, t: &str) -> String {
         let stem: String = t.chars().take(t.chars().count().saturating_sub(1).max(1)).collect();
         let head: String = t.chars().take(2).collect();
-        let mut near: Vec<String> = self
+        let most = (t.chars().count() / 3).max(1);
+        let mut near: Vec<(usize, usize)> = self
             .region
             .counties
             .iter()
             .enumerate()
-            .filter(|(_, k)| {
-                !stem.is_empty()
-                    && (k.name.starts_with(&stem) || (head.chars().count() == 2 && k.name.starts_with(&head)))
+            .filter_map(|(i, k)| {
+                let edits = strsim::levenshtein(t, &k.name).min(strsim::levenshtein(t, &self.qualified(i)));
+                let prefix = !stem.is_empty()
+                    && (k.name.starts_with(&stem) || (head.chars().count() == 2 && k.name.starts_with(&head)));
+                (edits <= most || prefix).then_some((edits, i))
             })
-            .map(|(i, _)| self.label(i))
             .collect();
+        near.sort();
+        let mut near: Vec<String> = near.into_iter().map(|(_, i)| self.label(i)).collect();
         near.dedup();
         near.truncate(3);
         if near.is_empty() {

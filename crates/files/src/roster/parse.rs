@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use sanlian_model::{Level, Mode};
 
-use super::grid::Cell;
+use super::grid::{narrow, Cell};
 
 /// Separators accepted between list items: 、，,;；
 pub(crate) const SEPARATORS: [char; 5] = ['、', '，', ',', ';', '；'];
@@ -21,49 +21,64 @@ pub(crate) fn level(text: &str) -> Result<Level, String> {
     })
 }
 
-/// 是/否 (empty = 否), true/false, 1/0, yes/no.
+/// 是/否 (empty = 否), √/×, true/false, 1/0, yes/no.
 pub(crate) fn yes_no(cell: &Cell) -> Result<bool, String> {
     if let Cell::Bool(b) = cell {
         return Ok(*b);
     }
-    let t = cell.text()?;
+    let t = narrow(&cell.text()?).trim().to_string();
     match t.to_ascii_lowercase().as_str() {
-        "" | "否" | "false" | "0" | "no" | "n" => Ok(false),
-        "是" | "true" | "1" | "yes" | "y" => Ok(true),
-        _ => Err(format!("{t} is not 是 or 否; write 是, 否 or leave it empty (= 否)")),
+        "" | "否" | "×" | "✗" | "✘" | "false" | "0" | "no" | "n" => Ok(false),
+        "是" | "√" | "✓" | "✔" | "true" | "1" | "yes" | "y" => Ok(true),
+        _ => Err(format!("{t} is not 是 or 否; write 是 (or √), 否 or leave it empty (= 否)")),
     }
 }
 
 /// 集中/每周/混合 or blocks/weekly/mixed.
 pub(crate) fn mode(text: &str) -> Result<Mode, String> {
-    match text.trim().to_ascii_lowercase().as_str() {
+    match narrow(text).trim().to_ascii_lowercase().as_str() {
         "集中" | "blocks" => Ok(Mode::Blocks),
-        "每周" | "weekly" => Ok(Mode::Weekly),
+        "每周" | "4+1" | "weekly" => Ok(Mode::Weekly),
         "混合" | "mixed" => Ok(Mode::Mixed),
         t => Err(format!(
-            "{t} is not a mode of work; write 集中, 每周 or 混合 (or blocks, weekly, mixed), or leave it empty for the level's mode"
+            "{t} is not a mode of work; write 集中, 每周 (or 4+1) or 混合 (or blocks, weekly, mixed), or leave it empty for the level's mode"
         )),
     }
 }
 
-/// The plan years a cadre serves, e.g. "1、2", "1" or "2"; empty = both.
-pub(crate) fn years(text: &str) -> Result<Vec<u8>, String> {
-    let items = list(text);
+/// The plan years a cadre serves, e.g. "1、2", "1" or "2", or as calendar years ("2027、2028",
+/// "2028年") when the plan's `first_year` is known; empty = both.
+pub(crate) fn years(text: &str, first_year: Option<i32>) -> Result<Vec<u8>, String> {
+    let items = list(&narrow(text));
     if items.is_empty() {
         return Ok(vec![1, 2]);
     }
-    items
-        .iter()
-        .map(|y| match y.as_str() {
-            "1" => Ok(1),
-            "2" => Ok(2),
-            _ => Err(format!("{text} is not a set of plan years; write 1, 2 or 1、2 (empty = both years)")),
-        })
-        .collect()
+    let calendar = |y: &str| -> Option<u8> {
+        let first = first_year?;
+        let year: i32 = y.trim_end_matches('年').trim().parse().ok()?;
+        [1u8, 2].into_iter().find(|&i| year == first + i as i32 - 1)
+    };
+    let plan_years = first_year.map_or_else(String::new, |f| format!(", or the calendar years {f}、{}", f + 1));
+    let mut out: Vec<u8> = Vec::new();
+    for y in &items {
+        let year = match y.as_str() {
+            "1" | "第一年" => 1,
+            "2" | "第二年" => 2,
+            other => calendar(other).ok_or_else(|| {
+                format!("{text} is not a set of plan years; write 1, 2 or 1、2{plan_years} (empty = both years)")
+            })?,
+        };
+        if !out.contains(&year) {
+            out.push(year);
+        }
+    }
+    out.sort();
+    Ok(out)
 }
 
 /// Numbers separated by - / . 年 月 日 (a trailing 日 or 月 allowed), e.g. "2027年5月" → [2027, 5].
 fn date_parts(text: &str) -> Option<Vec<u32>> {
+    let text = narrow(text);
     let t = text.trim().trim_end_matches(['日', '号', '月']);
     let parts: Vec<&str> = t.split(['-', '/', '.', '年', '月']).collect();
     parts
@@ -117,7 +132,7 @@ pub(crate) fn number(cell: &Cell, range: std::ops::RangeInclusive<f64>, what: &s
     let x = match cell {
         Cell::Number(x) => *x,
         other => {
-            let t = other.text()?;
+            let t = narrow(&other.text()?).trim().to_string();
             t.parse::<f64>()
                 .map_err(|_| format!("{t} is not a number; write the {what} in decimal degrees, e.g. 36.670849"))?
         }
@@ -154,10 +169,14 @@ mod tests {
             assert_eq!(date(&Cell::Text(t.into())), Ok(d), "{t}");
         }
         assert!(date(&Cell::Text("2027-02-30".into())).is_err());
-        assert_eq!(years(""), Ok(vec![1, 2]));
-        assert_eq!(years("2"), Ok(vec![2]));
-        assert_eq!(years("1，2"), Ok(vec![1, 2]));
-        assert!(years("3").is_err());
+        assert_eq!(years("", None), Ok(vec![1, 2]));
+        assert_eq!(years("2", None), Ok(vec![2]));
+        assert_eq!(years("1，2", None), Ok(vec![1, 2]));
+        assert!(years("3", None).is_err());
+        assert!(years("2027", None).is_err());
+        assert_eq!(years("2027、2028", Some(2027)), Ok(vec![1, 2]));
+        assert_eq!(years("2028年", Some(2027)), Ok(vec![2]));
+        assert!(years("2029", Some(2027)).unwrap_err().contains("2027、2028"));
         assert_eq!(level("高校"), Ok(Level::University));
         assert_eq!(level("City"), Ok(Level::City));
         assert!(level("乡级").is_err());

@@ -12,18 +12,20 @@ use super::parse;
 use super::Roster;
 
 /// The cadres of `grid`, or every problem found (at most 100 listed).
-pub(crate) fn cadres(grid: &Grid, file: &str, region: &Region) -> Result<Roster, SheetErrors> {
+pub(crate) fn cadres(grid: &Grid, file: &str, region: &Region, first_year: Option<i32>) -> Result<Roster, SheetErrors> {
     let mut errors = Collector::new(file, &grid.sheet);
-    let mut warnings = Vec::new();
+    let mut warnings = grid.notes.clone();
     let Some(h) = find_header(grid, file, &mut errors, &mut warnings) else { return Err(errors.finish()) };
     let cols = columns(grid, h, &mut errors, &mut warnings);
     if !errors.is_empty() {
         return Err(errors.finish());
     }
-    let cadres = rows(grid, h, &cols, region, &mut errors);
+    let read = rows(grid, h, &cols, region, first_year, &mut errors);
     if !errors.is_empty() {
         return Err(errors.finish());
     }
+    warnings.extend(same_names(&read, &errors));
+    let cadres: Vec<Cadre> = read.into_iter().map(|(_, c)| c).collect();
     if cadres.is_empty() {
         warnings.push(format!("{file}: the roster has headers but no cadres"));
     }
@@ -94,16 +96,23 @@ fn columns(grid: &Grid, h: usize, errors: &mut Collector<'_>, warnings: &mut Vec
 
 /// The cadres of the rows below header row `h`; rows with nothing in a template column are
 /// skipped, and a repeated 编号 is an error naming both rows.
-fn rows(grid: &Grid, h: usize, cols: &HashMap<Col, usize>, region: &Region, errors: &mut Collector<'_>) -> Vec<Cadre> {
+fn rows(
+    grid: &Grid,
+    h: usize,
+    cols: &HashMap<Col, usize>,
+    region: &Region,
+    first_year: Option<i32>,
+    errors: &mut Collector<'_>,
+) -> Vec<(usize, Cadre)> {
     let names = Names::new(region);
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut cadres = Vec::new();
     for (row, cells) in &grid.rows[h + 1..] {
-        let mut r = RowReader { row: *row, cells, cols, errors };
+        let mut r = RowReader { row: *row, cells, cols, errors, first_year };
         if COLUMNS.iter().all(|s| r.cell(s.col).is_blank()) {
             continue;
         }
-        let id = r.cell(Col::Id).text().unwrap_or_default();
+        let id = super::grid::narrow(&r.cell(Col::Id).text().unwrap_or_default()).trim().to_string();
         if let Some(first) = seen.get(&id).filter(|_| !id.is_empty()) {
             r.error(
                 Col::Id,
@@ -113,10 +122,50 @@ fn rows(grid: &Grid, h: usize, cols: &HashMap<Col, usize>, region: &Region, erro
             seen.insert(id, *row);
         }
         if let Some(cadre) = r.cadre(&names, region) {
-            cadres.push(cadre);
+            cadres.push((*row, cadre));
         }
     }
     cadres
+}
+
+/// A warning for each 姓名 that two or more rows share: such cadres are told apart by 编号
+/// alone (in the re-plan panel, in letters), so the planner should know.
+fn same_names(read: &[(usize, Cadre)], errors: &Collector<'_>) -> Vec<String> {
+    let mut by_name: std::collections::BTreeMap<&str, Vec<(usize, &str)>> = std::collections::BTreeMap::new();
+    for (row, c) in read {
+        by_name.entry(c.name.as_str()).or_default().push((*row, c.id.as_str()));
+    }
+    by_name
+        .into_iter()
+        .filter(|(_, rows)| rows.len() > 1)
+        .map(|(name, rows)| {
+            let at = errors.location(Some(rows[0].0), Some(Col::Name.header()), None);
+            let list: Vec<String> = rows.iter().map(|(r, id)| format!("row {r} ({id})")).collect();
+            format!(
+                "{at}: {} cadres are named {name}: {}; they are told apart by 编号 only — check that they are different people",
+                rows.len(),
+                list.join(", ")
+            )
+        })
+        .collect()
+}
+
+/// A name as a person writes it: a full-width or doubled space between Chinese characters
+/// (padding of a two-character name, "王　五") removed, other runs of spaces made one.
+fn clean_name(name: &str) -> String {
+    let chars: Vec<char> = name.split_whitespace().flat_map(|w| w.chars().chain([' '])).collect();
+    let cjk = |c: char| ('\u{4E00}'..='\u{9FFF}').contains(&c) || ('\u{3400}'..='\u{4DBF}').contains(&c) || c == '·';
+    let mut out = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        if c == ' ' {
+            let (before, after) = (i.checked_sub(1).map(|j| chars[j]), chars.get(i + 1).copied());
+            if after.is_none() || (before.is_some_and(cjk) && after.is_some_and(cjk)) {
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn header_of(cell: &Cell) -> Option<Col> {
@@ -132,6 +181,8 @@ struct RowReader<'r, 'c> {
     cells: &'r [Cell],
     cols: &'r HashMap<Col, usize>,
     errors: &'r mut Collector<'c>,
+    /// The plan's first calendar year, when known (for 参加年度 written as 2027、2028).
+    first_year: Option<i32>,
 }
 
 const EMPTY: Cell = Cell::Empty;
@@ -185,8 +236,8 @@ impl RowReader<'_, '_> {
     /// The cadre of this row, or None when a problem was recorded.
     fn cadre(&mut self, names: &Names<'_>, region: &Region) -> Option<Cadre> {
         let before = self.errors_len();
-        let id = self.required(Col::Id, "its own 编号 (e.g. P001)");
-        let name = self.required(Col::Name, "a 姓名");
+        let id = self.required(Col::Id, "its own 编号 (e.g. P001)").map(|t| super::grid::narrow(&t).trim().to_string());
+        let name = self.required(Col::Name, "a 姓名").map(|n| clean_name(&n));
         let level = self
             .required(Col::Level, "a 级别 (省级, 市级, 县级, 高校 or 企业)")
             .and_then(|t| parse::level(&t).map_err(|e| self.error(Col::Level, e)).ok());
@@ -246,7 +297,10 @@ impl RowReader<'_, '_> {
             }
         });
         let unavailable = self.parse(Col::Unavailable, parse::months).unwrap_or_default();
-        let years = self.text(Col::Years).and_then(|t| parse::years(&t).map_err(|e| self.error(Col::Years, e)).ok());
+        let first_year = self.first_year;
+        let years = self
+            .text(Col::Years)
+            .and_then(|t| parse::years(&t, first_year).map_err(|e| self.error(Col::Years, e)).ok());
         let mode = match self.optional(Col::Mode) {
             Some(t) => parse::mode(&t).map(Some).map_err(|e| self.error(Col::Mode, e)).ok(),
             None => Some(None),
