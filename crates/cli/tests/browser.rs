@@ -381,6 +381,22 @@ fn planners_page_loads_solves_and_explains_in_chromium() {
         "the status line should show coverage {coverage} and ✓: {status}"
     );
     assert!(count(&tab, "#downloads a[href]") >= 9, "the downloads panel lacks links");
+    // The city filter narrows the city's files too: the workbook, the table and the calendar.
+    let city = groups[0]["city"].as_str().expect("a city code").to_string();
+    let filtered = js(
+        &tab,
+        &format!(
+            "(() => {{ const s = document.getElementById('city-filter'); s.value = {city}; s.dispatchEvent(new Event('change')); \
+               return ['dl_plan_xlsx', 'dl_table_csv', 'dl_ics_all'].map((k) => document.querySelector(`[data-download=${{k}}]`).getAttribute('href')); }})()",
+            city = serde_json::to_string(&city).unwrap()
+        ),
+    );
+    for href in filtered.as_array().expect("three links") {
+        let href = href.as_str().expect("an href");
+        assert!(href.ends_with(&format!("city={city}")), "a download ignores the city filter: {href}");
+        assert!(!server.bytes(href).is_empty(), "{href}");
+    }
+    js(&tab, "(() => { const s = document.getElementById('city-filter'); s.value = ''; s.dispatchEvent(new Event('change')); return true; })()");
     assert!(
         js(&tab, "document.getElementById('error').hidden") == Value::Bool(true),
         "an error is shown: {}",

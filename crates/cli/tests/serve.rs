@@ -348,3 +348,42 @@ fn every_documented_path_is_served() {
         }
     }
 }
+
+/// A city committee's downloads hold only its city (issue 11, item 5): the table, the
+/// calendar and the workbook take `?city=` as a code, a name or a name without 市, and an
+/// unknown city is a 404 that says what to give.
+#[test]
+fn the_city_filter_narrows_the_downloads_by_code_or_name() {
+    let dir = TempDir::new().unwrap();
+    let server = Server::start(&db(&dir), &[]);
+    let inst = server.fixture("shandong");
+    let pid = server.solve(inst);
+    let rows = |query: &str| -> Vec<String> {
+        let (status, csv) = server.get(&format!("/api/plans/{pid}/table.csv{query}"));
+        assert_eq!(status, 200, "{query}");
+        String::from_utf8(csv).unwrap().lines().skip(1).map(str::to_string).collect()
+    };
+    let all = rows("");
+    let dongying: Vec<&String> = all.iter().filter(|r| r.starts_with("东营市,")).collect();
+    assert!(!dongying.is_empty() && dongying.len() < all.len());
+    for city in ["370500", "%E4%B8%9C%E8%90%A5%E5%B8%82", "%E4%B8%9C%E8%90%A5"] {
+        let only = rows(&format!("?city={city}"));
+        assert_eq!(only.iter().collect::<Vec<_>>(), dongying, "?city={city}");
+    }
+    let events = |query: &str| {
+        let (status, ics) = server.get(&format!("/api/plans/{pid}/calendar.ics{query}"));
+        assert_eq!(status, 200, "{query}");
+        String::from_utf8(ics).unwrap().matches("BEGIN:VEVENT").count()
+    };
+    let (everyone, city) = (events(""), events("?city=370500"));
+    assert!(city > 0 && city < everyone, "{city} of {everyone} events");
+    let (status, xlsx) = server.get(&format!("/api/plans/{pid}/plan.xlsx?city=%E4%B8%9C%E8%90%A5%E5%B8%82"));
+    assert_eq!(status, 200);
+    assert!(xlsx.starts_with(b"PK\x03\x04"));
+    for path in ["table.csv", "calendar.ics", "plan.xlsx"] {
+        let (status, v) = server.get_json(&format!("/api/plans/{pid}/{path}?city=%E7%81%AB%E6%98%9F%E5%B8%82"));
+        assert_error(status, &v, 404, "not_found");
+        assert_eq!(v["error"]["location"], "city", "{v}");
+        assert!(v["error"]["message"].as_str().unwrap().contains("火星市"), "{v}");
+    }
+}

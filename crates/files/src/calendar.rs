@@ -15,6 +15,18 @@ use ical::Ical;
 /// cadre) or one cadre's (`Some(id)`; an id the instance does not know is an error).
 /// `stamp` is written as every event's DTSTAMP, in UTC.
 pub fn ics(inst: &Instance, plan: &Plan, cadre: Option<&str>, stamp: NaiveDateTime) -> Result<String, FilesError> {
+    ics_of(inst, plan, cadre, None, stamp)
+}
+
+/// [`ics`] of the cadres serving in one city's groups (its code; `None`: every city).
+pub fn ics_of(
+    inst: &Instance,
+    plan: &Plan,
+    cadre: Option<&str>,
+    city: Option<&str>,
+    stamp: NaiveDateTime,
+) -> Result<String, FilesError> {
+    let county_city = |county: &str| inst.region.counties.iter().find(|k| k.code == county).map(|k| k.city.as_str());
     let only = match cadre {
         None => None,
         Some(id) => {
@@ -40,7 +52,7 @@ pub fn ics(inst: &Instance, plan: &Plan, cadre: Option<&str>, stamp: NaiveDateTi
         named: only.is_none(),
     };
     for a in &plan.assignments {
-        if only.is_some_and(|c| c.id != a.cadre) {
+        if only.is_some_and(|c| c.id != a.cadre) || city.is_some_and(|code| county_city(&a.county) != Some(code)) {
             continue;
         }
         let Some(c) = inst.cadres.iter().find(|c| c.id == a.cadre) else { continue };

@@ -21,6 +21,13 @@ pub use roster::{
 };
 pub use workbook::plan_xlsx;
 
+/// The city of `region` that `text` names: its 6-digit code, its name (东营市), or its name
+/// without 市 (东营); surrounding spaces ignored.
+pub fn find_city<'a>(region: &'a sanlian_model::Region, text: &str) -> Option<&'a sanlian_model::City> {
+    let t = text.trim();
+    region.cities.iter().find(|c| c.code == t || c.name == t || c.name.strip_suffix('市') == Some(t))
+}
+
 /// `text` with ASCII letters, digits, `-`, `_` and `.` kept and every other byte as `%XX`:
 /// safe in calendar UIDs and in `filename*=UTF-8''…` download headers.
 pub fn percent_encode(text: &str) -> String {

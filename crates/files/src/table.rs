@@ -80,9 +80,14 @@ pub(crate) fn rows<'a>(inst: &'a Instance, plan: &'a Plan) -> Vec<Row<'a>> {
 /// CSV (UTF-8 with a byte-order mark, so spreadsheet programs show the Chinese as it is):
 /// one row per cadre, groups in county order, the leader first.
 pub fn csv(inst: &Instance, plan: &Plan) -> String {
+    csv_of(inst, plan, None)
+}
+
+/// [`csv`] of the groups of one city (its code; `None`: every city).
+pub fn csv_of(inst: &Instance, plan: &Plan, city: Option<&str>) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut records = vec![HEADERS.map(String::from)];
-    records.extend(rows(inst, plan).into_iter().map(|r| r.cells));
+    records.extend(rows(inst, plan).into_iter().filter(|r| city.is_none_or(|c| r.group.city == c)).map(|r| r.cells));
     for record in &records {
         // Writing to memory cannot fail.
         let _ = w.write_record(record.iter().map(|cell| crate::cells::neutralise(cell).into_owned()));

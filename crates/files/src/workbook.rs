@@ -33,13 +33,7 @@ const NOTES: &str = "说明";
 pub fn plan_xlsx(inst: &Instance, plan: &Plan, city: Option<&str>) -> Result<Vec<u8>, FilesError> {
     let scope = match city {
         None => None,
-        Some(c) => Some(
-            inst.region
-                .cities
-                .iter()
-                .find(|x| x.code == c.trim() || x.name == c.trim())
-                .ok_or_else(|| FilesError::UnknownCity(c.to_string()))?,
-        ),
+        Some(c) => Some(crate::find_city(&inst.region, c).ok_or_else(|| FilesError::UnknownCity(c.to_string()))?),
     };
     let in_scope = |city_code: &str| scope.is_none_or(|s| s.code == city_code);
     let rows: Vec<Row<'_>> = table::rows(inst, plan).into_iter().filter(|r| in_scope(&r.group.city)).collect();

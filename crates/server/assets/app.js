@@ -1287,18 +1287,24 @@
     const v = state.view;
     const p = `/api/plans/${v.plan}`;
     const i = `/api/instances/${v.instance}`;
+    // The city filter narrows the files a city files: its workbook, its table, its calendar.
+    const city = state.city ? `?city=${encodeURIComponent(state.city)}` : '';
     const links = [
-      ['dl_plan_xlsx', `${p}/plan.xlsx`],
-      ['dl_table_csv', `${p}/table.csv`],
+      ['dl_plan_xlsx', `${p}/plan.xlsx${city}`],
+      ['dl_table_csv', `${p}/table.csv${city}`],
       ['dl_plan_json', p],
       ['dl_map_city', `${p}/map.svg?colour=city`],
       ['dl_map_year', `${p}/map.svg?colour=year`],
-      ['dl_ics_all', `${p}/calendar.ics`],
+      ['dl_ics_all', `${p}/calendar.ics${city}`],
       ['dl_instance_json', i],
       ['dl_roster_xlsx', `${i}/roster.xlsx`],
       ['dl_template_xlsx', `${i}/template.xlsx`],
     ];
-    const items = links.map(([key, href]) => h('li', null, h('a', { href, dataset: { download: key } }, t(key))));
+    const cityName = state.city && (v.cities.find((c) => c.code === state.city) || {}).name;
+    const items = links.map(([key, href]) => {
+      const label = cityName && href.includes('city=') ? `${t(key)} · ${cityName}` : t(key);
+      return h('li', null, h('a', { href, dataset: { download: key } }, label));
+    });
     const cadre = state.cadre && findCadre(state.cadre);
     if (cadre) {
       items.splice(6, 0, h('li', null, h('a', { href: `${p}/calendar.ics?cadre=${encodeURIComponent(cadre.id)}`, dataset: { download: 'dl_ics_cadre' } }, t('dl_ics_cadre', { name: `${cadre.name}（${cadre.id}）` }))));
@@ -1678,6 +1684,7 @@
       renderGroups();
       renderGantt();
       renderSelection();
+      renderDownloads();
     });
     $('cadre-pick').addEventListener('change', explainPickedCadre);
     $('explain-cadre').addEventListener('click', explainPickedCadre);

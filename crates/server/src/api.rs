@@ -675,29 +675,48 @@ struct CityQuery {
     city: Option<String>,
 }
 
-async fn plan_xlsx(State(app): Shared, Path(raw): Path<String>, Query(q): Query<CityQuery>) -> Reply<Response> {
-    let (inst, plan, _) = loaded(&app, &raw)?;
-    if let Some(city) = &q.city {
-        if !inst.region.cities.iter().any(|c| &c.code == city) {
-            return Err(ApiError::not_found(format!("there is no city {city} in this instance")).at("city"));
+/// The city a `?city=` names — its code, its name or its name without 市 — as (code, name);
+/// 404 naming the cities there are otherwise.
+fn city_of(inst: &Instance, city: Option<&str>) -> Result<Option<(String, String)>, ApiError> {
+    let Some(text) = city else { return Ok(None) };
+    match sanlian_files::find_city(&inst.region, text) {
+        Some(c) => Ok(Some((c.code.clone(), c.name.clone()))),
+        None => {
+            let some: Vec<&str> = inst.region.cities.iter().take(3).map(|c| c.name.as_str()).collect();
+            Err(ApiError::not_found(format!(
+                "there is no city {text} in this instance; give a city's name or code, e.g. {}",
+                some.join(", ")
+            ))
+            .at("city"))
         }
     }
-    let name = format!("{}-工作组.xlsx", inst.name);
+}
+
+/// A download's file name: the instance's, with the city's before the kind when filtered.
+fn file_name(inst: &Instance, city: &Option<(String, String)>, kind: &str) -> String {
+    match city {
+        Some((_, name)) => format!("{}-{name}-{kind}", inst.name),
+        None => format!("{}-{kind}", inst.name),
+    }
+}
+
+async fn plan_xlsx(State(app): Shared, Path(raw): Path<String>, Query(q): Query<CityQuery>) -> Reply<Response> {
+    let (inst, plan, _) = loaded(&app, &raw)?;
+    let city = city_of(&inst, q.city.as_deref())?;
+    let name = file_name(&inst, &city, "工作组.xlsx");
     let bytes = blocking(&app, move || {
-        sanlian_files::workbook::plan_xlsx(&inst, &plan, q.city.as_deref())
+        sanlian_files::workbook::plan_xlsx(&inst, &plan, city.as_ref().map(|(code, _)| code.as_str()))
             .map_err(|e| ApiError::internal("cannot write the workbook", e))
     })
     .await?;
     Ok(download(XLSX, name, bytes))
 }
 
-async fn table_csv(State(app): Shared, Path(raw): Path<String>) -> Reply<Response> {
+async fn table_csv(State(app): Shared, Path(raw): Path<String>, Query(q): Query<CityQuery>) -> Reply<Response> {
     let (inst, plan, _) = loaded(&app, &raw)?;
-    Ok(download(
-        "text/csv; charset=utf-8",
-        format!("{}-工作组.csv", inst.name),
-        sanlian_files::table::csv(&inst, &plan).into_bytes(),
-    ))
+    let city = city_of(&inst, q.city.as_deref())?;
+    let text = sanlian_files::table::csv_of(&inst, &plan, city.as_ref().map(|(code, _)| code.as_str()));
+    Ok(download("text/csv; charset=utf-8", file_name(&inst, &city, "工作组.csv"), text.into_bytes()))
 }
 
 #[derive(Deserialize)]
@@ -724,16 +743,19 @@ async fn map_svg(State(app): Shared, Path(raw): Path<String>, Query(q): Query<Ma
 #[derive(Deserialize)]
 struct CadreQuery {
     cadre: Option<String>,
+    city: Option<String>,
 }
 
 async fn calendar(State(app): Shared, Path(raw): Path<String>, Query(q): Query<CadreQuery>) -> Reply<Response> {
     let (inst, plan, _) = loaded(&app, &raw)?;
+    let city = city_of(&inst, q.city.as_deref())?;
     let stamp = chrono::Utc::now().naive_utc();
     let name = match &q.cadre {
         Some(c) => format!("{c}.ics"),
-        None => format!("{}-下沉日历.ics", inst.name),
+        None => file_name(&inst, &city, "下沉日历.ics"),
     };
-    let text = sanlian_files::calendar::ics(&inst, &plan, q.cadre.as_deref(), stamp)
+    let code = city.as_ref().map(|(code, _)| code.as_str());
+    let text = sanlian_files::calendar::ics_of(&inst, &plan, q.cadre.as_deref(), code, stamp)
         .map_err(|e| ApiError::not_found(e.to_string()).at("cadre"))?;
     Ok(download("text/calendar; charset=utf-8", name, text.into_bytes()))
 }
