@@ -671,3 +671,24 @@ fn the_stop_button_cancels_the_job_the_page_follows() {
     assert_eq!(js(&tab, "document.getElementById('solve').disabled"), Value::Bool(false), "the page can solve again");
     assert_eq!(server.delete(&format!("/api/jobs/{}", long["id"])), 200, "the long run stops too");
 }
+
+/// A roster uploaded before any instance is loaded is refused in the page's language, with
+/// what to do, and without "null" where a code or place would be (issue 11, item 2).
+#[test]
+fn a_roster_before_an_instance_is_refused_in_words() {
+    require_chromium();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = Server::start(&dir.path().join("early.db"), &[]);
+    let roster = dir.path().join("名册.csv");
+    std::fs::write(&roster, "编号,姓名,级别,单位\nP1,甲,省级,团省委\n").unwrap();
+    let browser = launch_browser(&dir.path().join("chromium-profile"));
+    let tab = browser.new_tab().expect("a browser tab");
+    tab.set_default_timeout(Duration::from_secs(30));
+    tab.navigate_to(&server.url("/")).expect("open the page").wait_until_navigated().expect("page loaded");
+    let path = roster.to_str().expect("a UTF-8 path");
+    tab.find_element("#upload").expect("the upload input").set_input_files(&[path]).expect("choose the file");
+    wait_until(&tab, &server, "the error", "!document.getElementById('error').hidden", Duration::from_secs(20));
+    let text = js(&tab, "document.getElementById('error').textContent").as_str().unwrap_or_default().to_string();
+    assert!(text.contains("上传名册前请先载入一个实例"), "{text}");
+    assert!(!text.contains("null") && !text.contains("undefined"), "{text}");
+}

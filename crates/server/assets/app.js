@@ -488,12 +488,14 @@
   function showError(err) {
     const e = normaliseError(err);
     const box = $('error');
-    box.replaceChildren(
+    // Through appendKids, which leaves out the missing parts (replaceChildren writes "null").
+    box.replaceChildren();
+    appendKids(box, [
       h('strong', null, t('error_title')),
       e.code ? h('span', { class: 'code' }, ` ${[e.status, e.code].filter(Boolean).join(' ')}`) : null,
       h('p', { class: 'message' }, e.message),
       e.location ? h('p', { class: 'location' }, t('error_location', { location: e.location })) : null,
-    );
+    ]);
     box.hidden = false;
     box.scrollIntoView({ block: 'nearest' });
   }
