@@ -25,7 +25,7 @@ use sanlian_solver::{SolveError, SolveOptions};
 
 pub use global::{CityLeaders, CountyMarginal, DepartmentMarginal, DepartmentMonth, GlobalWhy, SeniorMarginal};
 pub use reasons::{CadreWhy, CountyCost, GroupWhy, LeaderAlternative, MonthWhy, PreferenceWhy, UnitShare, YearWhy};
-pub use whatif::{parse_what_if, what_if, Change, WhatIf, WhatIfResult};
+pub use whatif::{parse_what_if, what_if, Change, Minimal, WhatIf, WhatIfResult};
 
 /// What to explain.
 #[derive(Debug, Clone, Default)]

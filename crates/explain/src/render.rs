@@ -154,6 +154,7 @@ pub struct Names {
     counties: HashMap<String, String>,
     cities: HashMap<String, String>,
     cadres: HashMap<String, String>,
+    townships: HashMap<String, String>,
     first_year: Option<i32>,
 }
 
@@ -165,6 +166,7 @@ impl Names {
             counties: r.counties.iter().map(|k| (k.code.clone(), k.name.clone())).collect(),
             cities: r.cities.iter().map(|c| (c.code.clone(), c.name.clone())).collect(),
             cadres: inst.cadres.iter().map(|c| (c.id.clone(), c.name.clone())).collect(),
+            townships: r.townships.iter().map(|t| (t.code.clone(), t.name.clone())).collect(),
             first_year: Some(inst.first_year),
         }
     }
@@ -211,6 +213,11 @@ impl Names {
 
     fn cadre(&self, id: &str, lang: Lang) -> String {
         labelled(self.cadres.get(id), id, lang)
+    }
+
+    /// `兴福街道（370104014）`, or the code alone when the name is unknown.
+    fn township(&self, code: &str, lang: Lang) -> String {
+        labelled(self.townships.get(code), code, lang)
     }
 
     /// Counties by name, at most `SHOWN` of them, then how many in all.
@@ -953,6 +960,58 @@ pub fn what_if_with(r: &WhatIfResult, lang: Lang, names: &Names) -> String {
     let mut o = Out::new();
     o.heading(&tr!(lang, format!("假设：{}", r.what_if), format!("What if: {}", r.what_if)));
     o.kv(2, tr!(lang, "之前的最优 S1", "Optimal S1 before"), &format!("{} (S1)", yuan_cents(r.s1_before)));
+    if let Some(m) = &r.minimal {
+        o.sub(tr!(lang, "在原方案上改动最少", "The plan before, changed as little as possible"));
+        let others = m.changes.iter().filter(|c| c.kind != "group").count();
+        o.kv(
+            4,
+            tr!(lang, "调整", "Changes"),
+            &tr!(
+                lang,
+                format!("{} 人换组；{} 项乡镇、月份或工作日调整", m.moves.len(), others),
+                format!("{} change group; {} townships, months or weekdays change", m.moves.len(), others)
+            ),
+        );
+        o.kv(4, tr!(lang, "S1 变化", "S1 delta"), &format!("{} (S1)", yuan_delta(m.s1_delta)));
+        let valid = if m.valid {
+            tr!(
+                lang,
+                "是：检查器复核全部硬规则".to_string(),
+                "yes: every hard rule re-verified by the checker".to_string()
+            )
+        } else {
+            tr!(lang, format!("否：{}", m.violations.join("；")), format!("no: {}", m.violations.join("; ")))
+        };
+        o.kv(4, tr!(lang, "有效", "Valid"), &valid);
+        o.kv(
+            4,
+            &tr!(lang, format!("换组（{} 人）", m.moves.len()), format!("Moves ({})", m.moves.len())),
+            &moves_text(&m.moves, lang, names),
+        );
+        let rest: Vec<String> = m
+            .changes
+            .iter()
+            .filter(|c| c.kind != "group")
+            .map(|c| {
+                let what = match (c.kind.as_str(), lang) {
+                    ("township", Lang::Zh) => "联系乡镇",
+                    ("months", Lang::Zh) => "下沉月份",
+                    ("weekday", Lang::Zh) => "工作日",
+                    (k, _) => k,
+                };
+                let (from, to) = if c.kind == "township" {
+                    (names.township(&c.from, lang), names.township(&c.to, lang))
+                } else {
+                    (c.from.clone(), c.to.clone())
+                };
+                format!("{} {} {what}：{from} → {to}", names.cadre(&c.cadre, lang), c.year)
+            })
+            .collect();
+        if !rest.is_empty() {
+            o.kv(4, tr!(lang, "其他调整", "Other changes"), &rest.join("\n"));
+        }
+        o.sub(tr!(lang, "对照：重新求全省最优", "For comparison: a fresh optimal solve"));
+    }
     match (r.s1_after, r.s1_delta) {
         (Some(after), Some(delta)) => {
             o.kv(2, tr!(lang, "之后的最优 S1", "Optimal S1 after"), &format!("{} (S1)", yuan_cents(after)));
@@ -980,26 +1039,7 @@ pub fn what_if_with(r: &WhatIfResult, lang: Lang, names: &Names) -> String {
                     format!("{} (every stage within relative gap 1e-6)", yes(r.proven_optimal, lang))
                 ),
             );
-            let moves = if r.moves.is_empty() {
-                tr!(lang, "无：各人的组不变 (H1)".to_string(), "none: every cadre stays in its group (H1)".to_string())
-            } else {
-                let w = r
-                    .moves
-                    .iter()
-                    .map(|m| unicode_width::UnicodeWidthStr::width(names.cadre(&m.cadre, lang).as_str()))
-                    .max()
-                    .unwrap_or(0);
-                let gone = tr!(lang, "（离开名册）", "(leaves the roster)");
-                r.moves
-                    .iter()
-                    .map(|m| {
-                        let from = m.from.as_deref().map(|k| names.county(k, lang)).unwrap_or_else(|| gone.to_string());
-                        let to = m.to.as_deref().map(|k| names.county(k, lang)).unwrap_or_else(|| gone.to_string());
-                        format!("{} {from} → {to}", pad(&names.cadre(&m.cadre, lang), w))
-                    })
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            };
+            let moves = moves_text(&r.moves, lang, names);
             o.kv(2, &tr!(lang, format!("调动（{} 人）", r.moves.len()), format!("Moves ({})", r.moves.len())), &moves);
         }
         _ => {
@@ -1017,6 +1057,28 @@ pub fn what_if_with(r: &WhatIfResult, lang: Lang, names: &Names) -> String {
         }
     }
     o.finish()
+}
+
+/// The cadres who change group, one a line: "name from → to".
+fn moves_text(moves: &[crate::Change], lang: Lang, names: &Names) -> String {
+    if moves.is_empty() {
+        return tr!(lang, "无：各人的组不变 (H1)".to_string(), "none: every cadre stays in its group (H1)".to_string());
+    }
+    let w = moves
+        .iter()
+        .map(|m| unicode_width::UnicodeWidthStr::width(names.cadre(&m.cadre, lang).as_str()))
+        .max()
+        .unwrap_or(0);
+    let gone = tr!(lang, "（离开名册）", "(leaves the roster)");
+    moves
+        .iter()
+        .map(|m| {
+            let from = m.from.as_deref().map(|k| names.county(k, lang)).unwrap_or_else(|| gone.to_string());
+            let to = m.to.as_deref().map(|k| names.county(k, lang)).unwrap_or_else(|| gone.to_string());
+            format!("{} {from} → {to}", pad(&names.cadre(&m.cadre, lang), w))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 // ---------------------------------------------------------------------------

@@ -1,9 +1,14 @@
-//! What-if: re-solve the whole plan under one change and compare.
+//! What-if: the plan changed as little as possible under one change (the re-planning
+//! engine: fewest changed decisions first, then cost), and, as a second answer, a fresh
+//! optimal solve under the change.
 
 use serde::Serialize;
 
+use sanlian_check::{certify, Rules};
 use sanlian_engine::{Answer, EngineError};
 use sanlian_model::{Certificate, Instance, Plan, Prepared};
+use sanlian_solver::repair::{baselines, changes, repair};
+use sanlian_solver::Outcome;
 
 use crate::{resolve_options, ExplainError};
 
@@ -77,6 +82,75 @@ pub struct WhatIfResult {
     pub certificates: Vec<Certificate>,
     /// Cadres whose group changes, against the fresh optimal plan.
     pub moves: Vec<Change>,
+    /// The answer a planner asks for first: the plan before changed as little as possible
+    /// (none when no strict plan exists after the change).
+    pub minimal: Option<Minimal>,
+}
+
+/// The plan before, repaired under the change with the fewest changed decisions, then the
+/// least cost (the re-planning engine, nothing pinned), and checked.
+#[derive(Debug, Clone, Serialize)]
+pub struct Minimal {
+    /// Its S1, recomputed by the checker.
+    pub s1_after: f64,
+    /// s1_after − the optimal S1 before.
+    pub s1_delta: f64,
+    /// Every decision that differs from the plan before (group, township, months, weekday).
+    pub changes: Vec<sanlian_solver::repair::Change>,
+    /// The cadres whose group differs (the `group` changes, and a removed cadre).
+    pub moves: Vec<Change>,
+    /// Whether the checker accepts it (against the rules of the instance after the change).
+    pub valid: bool,
+    /// The checker's violations, if any (a defect).
+    pub violations: Vec<String>,
+}
+
+/// Repair `before` on `after` (the instance with the change made) with the fewest changes.
+fn minimal_change(
+    after: &Prepared,
+    before: &Plan,
+    s1_before: f64,
+    removed: Option<&str>,
+) -> Result<Option<Minimal>, ExplainError> {
+    let ids: Vec<Option<String>> = after.inst.cadres.iter().map(|c| Some(c.id.clone())).collect();
+    let base = baselines(after, before, &ids);
+    let date = after.plan_start();
+    let solution = repair(after, date, &base, &resolve_options()).map_err(ExplainError::Solve)?;
+    let Outcome::Planned(plan) = solution.outcome else { return Ok(None) };
+    let list = changes(after, date, &base, &plan);
+    // A change of group is listed once per plan year; a move is once per cadre.
+    let mut moves: Vec<Change> = Vec::new();
+    for c in list.iter().filter(|c| c.kind == "group") {
+        if !moves.iter().any(|m| m.cadre == c.cadre) {
+            moves.push(Change { cadre: c.cadre.clone(), from: Some(c.from.clone()), to: Some(c.to.clone()) });
+        }
+    }
+    if let Some(id) = removed {
+        let from = before.assignments.iter().find(|a| a.cadre == id).map(|a| a.county.clone());
+        moves.insert(0, Change { cadre: id.to_string(), from, to: None });
+    }
+    let rules = Rules::new(after.inst).map_err(|e| ExplainError::Unknown(e.to_string()))?;
+    Ok(Some(match certify(&rules, *plan) {
+        Ok(checked) => {
+            let s1_after = checked.report().values.s1;
+            Minimal {
+                s1_after,
+                s1_delta: s1_after - s1_before,
+                changes: list,
+                moves,
+                valid: true,
+                violations: Vec::new(),
+            }
+        }
+        Err(report) => Minimal {
+            s1_after: report.values.s1,
+            s1_delta: report.values.s1 - s1_before,
+            changes: list,
+            moves,
+            valid: false,
+            violations: report.violations.iter().map(|v| v.to_string()).collect(),
+        },
+    }))
 }
 
 fn s1(plan: &Plan) -> f64 {
@@ -157,6 +231,11 @@ pub fn what_if(prep: &Prepared, change: &WhatIf, text: &str) -> Result<WhatIfRes
     };
     let after = planned(&after_prep, variant)?;
     let s1_before = s1(&before);
+    let removed = match change {
+        WhatIf::Remove { cadre } => Some(cadre.as_str()),
+        _ => None,
+    };
+    let minimal = if after.is_ok() { minimal_change(&after_prep, &before, s1_before, removed)? } else { None };
     Ok(match after {
         Ok(plan) => {
             let before_county: std::collections::HashMap<&str, &str> =
@@ -191,6 +270,7 @@ pub fn what_if(prep: &Prepared, change: &WhatIf, text: &str) -> Result<WhatIfRes
                 violations: Vec::new(),
                 certificates: Vec::new(),
                 moves,
+                minimal,
             }
         }
         Err(certificates) => WhatIfResult {
@@ -203,6 +283,7 @@ pub fn what_if(prep: &Prepared, change: &WhatIf, text: &str) -> Result<WhatIfRes
             violations: Vec::new(),
             certificates,
             moves: Vec::new(),
+            minimal: None,
         },
     })
 }

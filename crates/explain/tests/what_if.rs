@@ -220,3 +220,32 @@ fn ineligible_moves_and_unknown_ids_are_errors() {
     let msg = run(&prep, "P001 -> 999999").expect_err("unknown county").to_string();
     assert!(msg.contains("999999"), "{msg}");
 }
+
+/// A planner's what-if moves as few others as possible (issue 11, item 9): the minimal
+/// answer changes no more groups than the fresh optimum, costs at least as much (the fresh
+/// one is optimal), passes the checker, and keeps every cadre it does not list where it was.
+#[test]
+fn a_what_if_first_answers_with_the_fewest_changes() {
+    let inst = fixture();
+    let prep = Prepared::new(&inst).unwrap();
+    let before = plan_of(&prep).unwrap();
+    // A province cadre to a county it does not serve in now.
+    let cadre = &inst.cadres.iter().find(|c| c.level == sanlian_model::Level::Province).unwrap().id;
+    let here = county_of(&before, cadre).to_string();
+    let there = inst.region.counties.iter().map(|k| k.code.clone()).find(|k| *k != here).unwrap();
+    let text = format!("{cadre} -> {there}");
+    let r = run(&prep, &text).unwrap();
+    assert_planned(&r);
+    let m = r.minimal.as_ref().expect("a minimal answer");
+    assert!(m.valid, "{:?}", m.violations);
+    assert!(m.moves.iter().any(|c| c.cadre == *cadre && c.to.as_deref() == Some(there.as_str())), "{:?}", m.moves);
+    assert!(m.moves.len() <= r.moves.len(), "minimal {} moves, fresh optimum {}", m.moves.len(), r.moves.len());
+    assert!(m.s1_delta + 0.011 >= r.s1_delta.unwrap(), "minimal {} < optimal {:?}", m.s1_delta, r.s1_delta);
+    let mut ids: Vec<&str> = m.moves.iter().map(|c| c.cadre.as_str()).collect();
+    ids.dedup();
+    assert_eq!(ids.len(), m.moves.len(), "a move is listed once per cadre");
+    let text = sanlian_explain::render::what_if(&r, sanlian_explain::render::Lang::Zh);
+    let first = text.find("在原方案上改动最少").expect("the minimal answer is shown");
+    let second = text.find("对照：重新求全省最优").expect("the fresh optimum is shown");
+    assert!(first < second, "the minimal answer comes first:\n{text}");
+}
