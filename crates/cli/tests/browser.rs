@@ -692,3 +692,55 @@ fn a_roster_before_an_instance_is_refused_in_words() {
     assert!(text.contains("上传名册前请先载入一个实例"), "{text}");
     assert!(!text.contains("null") && !text.contains("undefined"), "{text}");
 }
+
+/// At phone widths (360–414 CSS px) the page, solved, has no horizontal overflow: nothing is
+/// wider than the screen, so the map and the group table stay usable with a thumb (issue 11,
+/// item 10); wide tables scroll inside their own box (`.scroll`), which must fit. The offending
+/// elements are named when it fails.
+#[test]
+fn the_page_fits_a_phone_screen() {
+    use headless_chrome::protocol::cdp::Emulation::SetDeviceMetricsOverride;
+    require_chromium();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = Server::start(&dir.path().join("phone.db"), &[]);
+    let browser = launch_browser(&dir.path().join("chromium-profile"));
+    let tab = browser.new_tab().expect("a browser tab");
+    tab.set_default_timeout(Duration::from_secs(30));
+    for width in [360u32, 390, 414] {
+        tab.call_method(SetDeviceMetricsOverride {
+            width,
+            height: 844,
+            device_scale_factor: 2.0,
+            mobile: true,
+            scale: None,
+            screen_width: None,
+            screen_height: None,
+            position_x: None,
+            position_y: None,
+            dont_set_visible_size: None,
+            screen_orientation: None,
+            viewport: None,
+            display_feature: None,
+            device_posture: None,
+        })
+        .expect("a phone-sized viewport");
+        tab.navigate_to(&server.url("/?fixture=small&run=1")).expect("open").wait_until_navigated().expect("loaded");
+        wait_until(&tab, &server, "the solved plan", "document.body.dataset.state === 'done'", Duration::from_secs(60));
+        let report = js(
+            &tab,
+            "(() => { const w = document.documentElement.clientWidth; \
+               const wide = [...document.querySelectorAll('body *')].filter((e) => { const r = e.getBoundingClientRect(); \
+                 return r.width > 0 && r.right > w + 1 && !e.parentElement.closest('.scroll'); }) \
+                 .slice(0, 8).map((e) => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}${e.className && typeof e.className === 'string' ? '.' + e.className.split(' ').join('.') : ''} right=${Math.round(e.getBoundingClientRect().right)}`); \
+               return { width: w, scroll: document.documentElement.scrollWidth, wide }; })()",
+        );
+        assert_eq!(report["width"], width, "{report}");
+        assert!(report["scroll"].as_u64() <= Some(width as u64), "the page overflows at {width} px: {report}");
+        assert_eq!(report["wide"], Value::Array(Vec::new()), "wider than the screen at {width} px: {report}");
+        let map = js(&tab, "document.getElementById('map').getBoundingClientRect().width").as_f64().unwrap_or(0.0);
+        assert!(map >= 0.9 * width as f64 - 40.0, "the map is tiny at {width} px: {map} px wide");
+        if width == 390 {
+            save_png(&tab, "page-390x844.png");
+        }
+    }
+}
