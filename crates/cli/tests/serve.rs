@@ -338,6 +338,7 @@ fn every_documented_path_is_served() {
                 "get" => server.get(&url),
                 "post" => call("POST", &server.url(&url), Some(b"{}")),
                 "delete" => call("DELETE", &server.url(&url), None),
+                "patch" => call("PATCH", &server.url(&url), Some(br#"{"label":"x"}"#)),
                 other => panic!("undocumented method {other}"),
             };
             assert_ne!(status, 405, "{method} {url}");
@@ -386,4 +387,69 @@ fn the_city_filter_narrows_the_downloads_by_code_or_name() {
         assert_eq!(v["error"]["location"], "city", "{v}");
         assert!(v["error"]["message"].as_str().unwrap().contains("火星市"), "{v}");
     }
+}
+
+/// Instances and plans carry a label a planner recognises (what made them, when, in China's
+/// time), can be renamed, and deleted — but not while a job works on them (issue 11, item 11).
+#[test]
+fn instances_and_plans_are_labelled_renamed_and_deleted() {
+    let dir = TempDir::new().unwrap();
+    let server = Server::start(&db(&dir), &[]);
+    let inst = server.fixture("small");
+    let (_, row) = server.get_json(&format!("/api/instances/{inst}/summary"));
+    assert!(row["label"].as_str().unwrap().starts_with("示例 small · "), "{row}");
+    let pid = server.solve(inst);
+    let (_, row) = server.get_json(&format!("/api/plans/{pid}/summary"));
+    assert!(row["label"].as_str().unwrap().starts_with("严格求解 · "), "{row}");
+
+    // A re-plan is named after its events.
+    let (_, plan) = server.get_json(&format!("/api/plans/{pid}"));
+    let cadre = plan["assignments"][0]["cadre"].as_str().unwrap().to_string();
+    let year = plan["first_year"].as_i64().unwrap();
+    let events = json!({"events": [{"kind": "leave", "date": format!("{year}-07-01"), "cadre": cadre}]});
+    let (status, job) = server.post(&format!("/api/plans/{pid}/reassign"), events.to_string().as_bytes());
+    assert_eq!(status, 202, "{job}");
+    let done = server.wait(job["id"].as_i64().unwrap());
+    let repaired = done["result"]["plan"].as_i64().expect("a repaired plan");
+    let (_, row) = server.get_json(&format!("/api/plans/{repaired}/summary"));
+    assert!(row["label"].as_str().unwrap().starts_with(&format!("调整：{cadre} 离岗 · ")), "{row}");
+
+    // Rename; bad labels are refused with the place.
+    let (status, body) =
+        call("PATCH", &server.url(&format!("/api/plans/{pid}")), Some("{\"label\":\" 东营 初稿 \"}".as_bytes()));
+    let row: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!((status, row["label"].as_str()), (200, Some("东营 初稿")), "{row}");
+    let (_, list) = server.get_json("/api/plans");
+    assert!(list.as_array().unwrap().iter().any(|p| p["id"] == pid && p["label"] == "东营 初稿"), "{list}");
+    for bad in [json!({"label": ""}), json!({"label": "长".repeat(121)}), json!({"label": "a\u{7}b"})] {
+        let (status, body) = call("PATCH", &server.url(&format!("/api/plans/{pid}")), Some(bad.to_string().as_bytes()));
+        let v: Value = serde_json::from_slice(&body).unwrap();
+        assert_error(status, &v, 422, "invalid_input");
+        assert_eq!(v["error"]["location"], "label", "{v}");
+    }
+    let (status, body) = call("PATCH", &server.url("/api/plans/9999"), Some(br#"{"label":"x"}"#));
+    assert_error(status, &serde_json::from_slice(&body).unwrap(), 404, "not_found");
+
+    // Delete: refused while a job works on the instance, done after it stopped.
+    let shandong = server.fixture("shandong");
+    let spec = br#"{"name":"long","sweeps":[{"kind":"province_cadres","from":80,"to":240,"step":1}]}"#;
+    let (status, long) = server.post(&format!("/api/instances/{shandong}/scenarios"), spec);
+    assert_eq!(status, 202, "{long}");
+    let (status, body) = call("DELETE", &server.url(&format!("/api/instances/{shandong}")), None);
+    assert_error(status, &serde_json::from_slice(&body).unwrap(), 409, "in_use");
+    let (status, _) = call("DELETE", &server.url(&format!("/api/jobs/{}", long["id"])), None);
+    assert_eq!(status, 200);
+    server.wait(long["id"].as_i64().unwrap());
+    let (status, _) = call("DELETE", &server.url(&format!("/api/instances/{shandong}")), None);
+    assert_eq!(status, 200);
+    assert_eq!(server.get(&format!("/api/instances/{shandong}")).0, 404);
+    // A plan, and an instance with its plans.
+    let (status, _) = call("DELETE", &server.url(&format!("/api/plans/{repaired}")), None);
+    assert_eq!(status, 200);
+    assert_eq!(server.get(&format!("/api/plans/{repaired}")).0, 404);
+    let (status, _) = call("DELETE", &server.url(&format!("/api/instances/{inst}")), None);
+    assert_eq!(status, 200);
+    assert_eq!(server.get(&format!("/api/plans/{pid}")).0, 404, "the instance's plans go with it");
+    let (status, body) = call("DELETE", &server.url(&format!("/api/instances/{inst}")), None);
+    assert_error(status, &serde_json::from_slice(&body).unwrap(), 404, "not_found");
 }

@@ -22,6 +22,7 @@ use sanlian_model::{Events, Instance, Plan, Prepared};
 
 use crate::error::ApiError;
 use crate::jobs::{JobView, RunRequest};
+use crate::store::{Deleted, Labelled};
 use crate::upload::Upload;
 use crate::App;
 
@@ -67,7 +68,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/fixtures", get(fixtures))
         .route("/api/fixtures/{name}", post(load_fixture))
         .route("/api/instances", get(instances).post(upload_instance))
-        .route("/api/instances/{id}", get(instance))
+        .route("/api/instances/{id}", get(instance).patch(relabel_instance).delete(delete_instance))
         .route("/api/instances/{id}/summary", get(instance_summary))
         .route("/api/instances/{id}/roster", post(upload_roster))
         .route("/api/instances/{id}/roster.xlsx", get(roster_xlsx))
@@ -79,7 +80,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/jobs/{id}", get(job).delete(cancel_job))
         .route("/api/jobs/{id}/events", get(job_events))
         .route("/api/plans", get(plans))
-        .route("/api/plans/{id}", get(plan))
+        .route("/api/plans/{id}", get(plan).patch(relabel_plan).delete(delete_plan))
         .route("/api/plans/{id}/summary", get(plan_summary))
         .route("/api/plans/{id}/check", get(check))
         .route("/api/plans/{id}/explain", get(explain))
@@ -253,9 +254,13 @@ async fn store_instance(app: &Arc<App>, text: Text, source: String) -> Reply<(St
         };
         let inst = Instance::from_json(text).map_err(|e| ApiError::input(&e))?;
         Prepared::new(&inst).map_err(|e| ApiError::input(&e))?;
+        let what = match source.strip_prefix("fixture:") {
+            Some(name) => format!("示例 {name}"),
+            None => "上传的实例".to_string(),
+        };
         let id = app2
             .store
-            .insert_instance(&inst, &source, text)
+            .insert_instance(&inst, &source, text, &crate::store::label(&what))
             .map_err(|e| ApiError::store("cannot store the instance", &e))?;
         app2.store
             .instance(id)
@@ -335,7 +340,7 @@ async fn upload_roster(
         let text = serde_json::to_string(&inst).map_err(|e| ApiError::internal("cannot serialise the instance", e))?;
         let new = app2
             .store
-            .insert_instance(&inst, "roster", &text)
+            .insert_instance(&inst, "roster", &text, &crate::store::label(&format!("名册 {}", short(&file, 60))))
             .map_err(|e| ApiError::store("cannot store the instance", &e))?;
         let row = app2.store.instance(new).map_err(|e| ApiError::internal("cannot read the instance back", e))?;
         Ok((row, roster.warnings))
@@ -426,7 +431,7 @@ async fn upload_plan(State(app): Shared, Path(raw): Path<String>, bytes: Upload)
         }
         let pid = app2
             .store
-            .insert_plan(id, &plan, true, "upload", text)
+            .insert_plan(id, &plan, true, "upload", text, &crate::store::label("上传的计划"))
             .map_err(|e| ApiError::store("cannot store the plan", &e))?;
         Ok((StatusCode::CREATED, Json(json!({ "id": pid, "instance": id, "valid": true, "check": report }))))
     })
@@ -509,6 +514,92 @@ async fn job(State(app): Shared, Path(raw): Path<String>, Query(q): Query<Wait>)
 }
 
 /// Stop a job: a queued one never runs, a running one stops within moments and stores nothing.
+/// `text` without control characters, cut to `n` characters (a file name made a label).
+fn short(text: &str, n: usize) -> String {
+    text.chars().filter(|c| !c.is_control()).take(n).collect()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Relabel {
+    label: String,
+}
+
+/// Rename an instance or a plan: `{"label": "…"}` (1–120 characters, no control characters).
+async fn relabel(app: Arc<App>, what: Labelled, raw: String, upload: Upload) -> Reply<Json<Value>> {
+    let noun = if what == Labelled::Plan { "plan" } else { "instance" };
+    let id = id(noun, &raw)?;
+    let app2 = app.clone();
+    blocking(&app, move || {
+        let text = utf8(&upload, "label")?;
+        let body: Relabel = sanlian_model::validate::from_json("label", text).map_err(|e| ApiError::input(&e))?;
+        let label = body.label.trim();
+        let count = label.chars().count();
+        if count == 0 || count > crate::store::MAX_LABEL || label.chars().any(char::is_control) {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_input",
+                format!(
+                    "a label is 1 to {} characters without control characters; this one has {count}",
+                    crate::store::MAX_LABEL
+                ),
+            )
+            .at("label"));
+        }
+        let found = app2.store.relabel(what, id, label).map_err(|e| ApiError::store("cannot rename", &e))?;
+        if !found {
+            return Err(ApiError::not_found(format!("there is no {noun} {id}")));
+        }
+        let row = match what {
+            Labelled::Plan => app2.store.plan(id).map(|r| serde_json::to_value(r).unwrap_or_default()),
+            Labelled::Instance => app2.store.instance(id).map(|r| serde_json::to_value(r).unwrap_or_default()),
+        };
+        row.map(Json).map_err(|e| ApiError::internal("cannot read it back", e))
+    })
+    .await
+}
+
+async fn relabel_instance(State(app): Shared, Path(raw): Path<String>, upload: Upload) -> Reply<Json<Value>> {
+    relabel(app, Labelled::Instance, raw, upload).await
+}
+
+async fn relabel_plan(State(app): Shared, Path(raw): Path<String>, upload: Upload) -> Reply<Json<Value>> {
+    relabel(app, Labelled::Plan, raw, upload).await
+}
+
+/// Delete a plan, or an instance with its plans; 409 while a job works on it.
+async fn delete(app: Arc<App>, what: Labelled, raw: String) -> Reply<Json<Value>> {
+    let noun = if what == Labelled::Plan { "plan" } else { "instance" };
+    let id = id(noun, &raw)?;
+    let app2 = app.clone();
+    blocking(&app, move || {
+        match app2.store.delete(what, id).map_err(|e| ApiError::store("cannot delete", &e))? {
+            Deleted::Done => {
+                if what == Labelled::Instance {
+                    app2.forget_instance(id);
+                }
+                tracing::info!(id, kind = noun, "deleted");
+                Ok(Json(json!({ "deleted": noun, "id": id })))
+            }
+            Deleted::Missing => Err(ApiError::not_found(format!("there is no {noun} {id}"))),
+            Deleted::Busy(n) => Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "in_use",
+                format!("{n} queued or running job(s) work on {noun} {id}; stop them (DELETE /api/jobs/…) or wait, then delete it"),
+            )),
+        }
+    })
+    .await
+}
+
+async fn delete_instance(State(app): Shared, Path(raw): Path<String>) -> Reply<Json<Value>> {
+    delete(app, Labelled::Instance, raw).await
+}
+
+async fn delete_plan(State(app): Shared, Path(raw): Path<String>) -> Reply<Json<Value>> {
+    delete(app, Labelled::Plan, raw).await
+}
+
 async fn cancel_job(State(app): Shared, Path(raw): Path<String>) -> Reply<Json<JobView>> {
     let id = id("job", &raw)?;
     let app2 = app.clone();

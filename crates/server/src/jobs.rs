@@ -16,7 +16,7 @@ use sanlian_model::{Certificate, Events, Instance, Plan, PlanMode, Prepared};
 use sanlian_solver::SolveOptions;
 
 use crate::error::ApiError;
-use crate::store::{finish_job, insert_instance, insert_plan, JobRow};
+use crate::store::{finish_job, insert_instance, insert_plan, label, JobRow};
 use crate::App;
 
 /// Options of a solve or reassign job.
@@ -295,7 +295,11 @@ impl App {
                     serde_json::to_string(&plan).map_err(|e| ApiError::internal("cannot serialise the plan", e))?;
                 self.store
                     .transaction(|tx| {
-                        let pid = insert_plan(tx, row.instance, &plan, true, "solve", &text)?;
+                        let what = match plan.mode {
+                            sanlian_model::PlanMode::Strict => "严格求解",
+                            sanlian_model::PlanMode::BestEffort => "尽力求解",
+                        };
+                        let pid = insert_plan(tx, row.instance, &plan, true, "solve", &text, &label(what))?;
                         finish_job(
                             tx,
                             row.id,
@@ -356,9 +360,10 @@ impl App {
             (!replan.certificates.is_empty()).then(|| infeasible(&replan.instance, &replan.certificates));
         self.store
             .transaction(|tx| {
-                let iid = insert_instance(tx, &replan.instance, "reassign", &new_inst)?;
+                let named = label(&events_label(&events));
+                let iid = insert_instance(tx, &replan.instance, "reassign", &new_inst, &named)?;
                 let pid = match (&shown, &plan_text) {
-                    (Some(p), Some(t)) => Some(insert_plan(tx, iid, p, valid, "reassign", t)?),
+                    (Some(p), Some(t)) => Some(insert_plan(tx, iid, p, valid, "reassign", t, &named)?),
                     _ => None,
                 };
                 let outcome = if replan.plan.is_some() { "planned" } else { "infeasible" };
@@ -399,6 +404,11 @@ impl App {
         self.store
             .transaction(|tx| finish_job(tx, row.id, &result))
             .map_err(|e| ApiError::store("cannot store the scenario table", &e))
+    }
+
+    /// Drop a deleted instance from the cache.
+    pub(crate) fn forget_instance(&self, id: i64) {
+        self.cache.lock().unwrap_or_else(|p| p.into_inner()).retain(|(i, _)| *i != id);
     }
 
     /// A stored instance, parsed (recently used ones are cached).
@@ -474,4 +484,24 @@ fn infeasible(inst: &Instance, certs: &[Certificate]) -> Value {
         "certificates": certs,
         "text": { "zh": certificates_with(certs, Lang::Zh, &names), "en": certificates_with(certs, Lang::En, &names) },
     })
+}
+
+/// What a re-plan was for, as a planner says it: "调整：P012 离岗、K3 由 K9 接任".
+fn events_label(events: &Events) -> String {
+    use sanlian_model::Event;
+    let parts: Vec<String> = events
+        .events
+        .iter()
+        .take(3)
+        .map(|e| match e {
+            Event::Leave { cadre, .. } => format!("{cadre} 离岗"),
+            Event::Join { cadre, .. } => format!("{} 加入", cadre.id),
+            Event::Replace { cadre, successor, .. } => format!("{cadre} 由 {} 接任", successor.id),
+            Event::Unavailable { cadre, months, .. } => format!("{cadre} 暂不可下沉 {}", months.join("、")),
+        })
+        .collect();
+    let more = events.events.len().saturating_sub(parts.len());
+    let tail = if more > 0 { format!(" 等 {} 项", events.events.len()) } else { String::new() };
+    let text: String = format!("调整：{}{tail}", parts.join("、"));
+    text.chars().take(crate::store::MAX_LABEL - 14).collect()
 }

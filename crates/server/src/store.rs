@@ -90,6 +90,9 @@ pub struct InstanceRow {
     pub cadres: usize,
     /// Where it came from: `upload`, `fixture:small`, `roster`, `reassign`.
     pub source: String,
+    /// What the planner calls it (given at storing, e.g. "调整：P012 离岗 · 12-03 14:58";
+    /// renamed with PATCH).
+    pub label: String,
 }
 
 /// A plan as listed.
@@ -107,6 +110,37 @@ pub struct PlanRow {
     pub valid: bool,
     /// Where it came from: `solve`, `reassign`, `upload`.
     pub source: String,
+    /// What the planner calls it (renamed with PATCH).
+    pub label: String,
+}
+
+/// What a planner can rename or delete.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Labelled {
+    /// An instance (with its plans, when deleted).
+    Instance,
+    /// A plan.
+    Plan,
+}
+
+impl Labelled {
+    fn table(self) -> &'static str {
+        match self {
+            Labelled::Instance => "instances",
+            Labelled::Plan => "plans",
+        }
+    }
+}
+
+/// What a delete did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Deleted {
+    /// Gone, with the finished jobs that named it.
+    Done,
+    /// There was none.
+    Missing,
+    /// Kept: this many queued or running jobs work on it.
+    Busy(usize),
 }
 
 /// A job as stored (the API adds its live progress).
@@ -190,7 +224,8 @@ CREATE TABLE IF NOT EXISTS instances (
     townships INTEGER NOT NULL,
     cadres INTEGER NOT NULL,
     source TEXT NOT NULL,
-    json TEXT NOT NULL
+    json TEXT NOT NULL,
+    label TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS plans (
     id INTEGER PRIMARY KEY,
@@ -199,7 +234,8 @@ CREATE TABLE IF NOT EXISTS plans (
     mode TEXT NOT NULL,
     valid INTEGER NOT NULL,
     source TEXT NOT NULL,
-    json TEXT NOT NULL
+    json TEXT NOT NULL,
+    label TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS probe (
     id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -329,6 +365,15 @@ impl Store {
         if !has_attempts {
             conn.execute_batch("ALTER TABLE jobs ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0")?;
         }
+        // Databases made before instances and plans had labels gain them (empty: the page
+        // shows the name and time instead).
+        for table in ["instances", "plans"] {
+            let has_label =
+                conn.prepare(&format!("SELECT 1 FROM pragma_table_info('{table}') WHERE name = 'label'"))?.exists([])?;
+            if !has_label {
+                conn.execute_batch(&format!("ALTER TABLE {table} ADD COLUMN label TEXT NOT NULL DEFAULT ''"))?;
+            }
+        }
         Ok(Store { conn: Mutex::new(conn), file: None, probe: Mutex::new(None), last_fault: Mutex::new(None) })
     }
 
@@ -355,8 +400,58 @@ impl Store {
     }
 
     /// Store an instance (already validated) with its summary numbers.
-    pub fn insert_instance(&self, inst: &sanlian_model::Instance, source: &str, json: &str) -> Result<i64, StoreError> {
-        self.transaction(|tx| insert_instance(tx, inst, source, json))
+    pub fn insert_instance(
+        &self,
+        inst: &sanlian_model::Instance,
+        source: &str,
+        json: &str,
+        label: &str,
+    ) -> Result<i64, StoreError> {
+        self.transaction(|tx| insert_instance(tx, inst, source, json, label))
+    }
+
+    /// Rename an instance (`table` "instances") or a plan ("plans"); false when there is none.
+    pub fn relabel(&self, table: Labelled, id: i64, label: &str) -> Result<bool, StoreError> {
+        let sql = format!("UPDATE {} SET label = ?2 WHERE id = ?1", table.table());
+        self.with(|c| c.execute(&sql, params![id, label]).map(|n| n > 0))
+    }
+
+    /// Delete a plan, or an instance with its plans, and the finished jobs that name them; a
+    /// queued or running job that names them keeps them (`Err(Busy)`).
+    pub fn delete(&self, what: Labelled, id: i64) -> Result<Deleted, StoreError> {
+        self.transaction(|tx| {
+            let column = match what {
+                Labelled::Instance => "instance",
+                Labelled::Plan => "plan",
+            };
+            let exists: bool = tx.prepare(&format!("SELECT 1 FROM {} WHERE id = ?1", what.table()))?.exists([id])?;
+            if !exists {
+                return Ok(Deleted::Missing);
+            }
+            let busy: i64 = tx.query_row(
+                &format!("SELECT count(*) FROM jobs WHERE {column} = ?1 AND state IN ('queued', 'running')"),
+                [id],
+                |r| r.get(0),
+            )?;
+            if busy > 0 {
+                return Ok(Deleted::Busy(busy as usize));
+            }
+            match what {
+                Labelled::Plan => {
+                    tx.execute("DELETE FROM jobs WHERE plan = ?1", [id])?;
+                    tx.execute("DELETE FROM plans WHERE id = ?1", [id])?;
+                }
+                Labelled::Instance => {
+                    tx.execute(
+                        "DELETE FROM jobs WHERE instance = ?1 OR plan IN (SELECT id FROM plans WHERE instance = ?1)",
+                        [id],
+                    )?;
+                    tx.execute("DELETE FROM plans WHERE instance = ?1", [id])?;
+                    tx.execute("DELETE FROM instances WHERE id = ?1", [id])?;
+                }
+            }
+            Ok(Deleted::Done)
+        })
     }
 
     /// An instance's JSON.
@@ -413,8 +508,9 @@ impl Store {
         valid: bool,
         source: &str,
         json: &str,
+        label: &str,
     ) -> Result<i64, StoreError> {
-        self.transaction(|tx| insert_plan(tx, instance, plan, valid, source, json))
+        self.transaction(|tx| insert_plan(tx, instance, plan, valid, source, json, label))
     }
 
     /// Queue a job; `body` is the uploaded document it works on (events, spec), if any.
@@ -532,10 +628,11 @@ pub fn insert_instance(
     inst: &sanlian_model::Instance,
     source: &str,
     json: &str,
+    label: &str,
 ) -> rusqlite::Result<i64> {
     tx.execute(
-        "INSERT INTO instances (name, created, first_year, counties, townships, cadres, source, json)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO instances (name, created, first_year, counties, townships, cadres, source, json, label)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![
             inst.name,
             now(),
@@ -544,11 +641,22 @@ pub fn insert_instance(
             inst.region.townships.len(),
             inst.cadres.len(),
             source,
-            json
+            json,
+            label
         ],
     )?;
     Ok(tx.last_insert_rowid())
 }
+
+/// A label for something stored now: `what`, then the date and time in China (UTC+8), the
+/// planners' clock, e.g. "严格求解 · 12-03 14:58".
+pub fn label(what: &str) -> String {
+    let china = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
+    format!("{what} · {}", chrono::Utc::now().with_timezone(&china).format("%m-%d %H:%M"))
+}
+
+/// The longest label a planner may give, in characters.
+pub const MAX_LABEL: usize = 120;
 
 /// Insert a plan inside a transaction.
 pub fn insert_plan(
@@ -558,11 +666,12 @@ pub fn insert_plan(
     valid: bool,
     source: &str,
     json: &str,
+    label: &str,
 ) -> rusqlite::Result<i64> {
     let mode = serde_json::to_value(plan.mode).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
     tx.execute(
-        "INSERT INTO plans (instance, created, mode, valid, source, json) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![instance, now(), mode, valid, source, json],
+        "INSERT INTO plans (instance, created, mode, valid, source, json, label) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![instance, now(), mode, valid, source, json, label],
     )?;
     Ok(tx.last_insert_rowid())
 }
@@ -584,8 +693,8 @@ pub fn finish_job(tx: &Transaction, id: i64, result: &serde_json::Value) -> rusq
 /// How many interrupted runs make a job fail instead of resuming.
 pub const MAX_ATTEMPTS: i64 = 2;
 
-const INSTANCE_COLUMNS: &str = "id, name, created, first_year, counties, townships, cadres, source";
-const PLAN_COLUMNS: &str = "id, instance, created, mode, valid, source";
+const INSTANCE_COLUMNS: &str = "id, name, created, first_year, counties, townships, cadres, source, label";
+const PLAN_COLUMNS: &str = "id, instance, created, mode, valid, source, label";
 const JOB_COLUMNS: &str = "id, kind, instance, plan, state, created, started, finished, request, result, error";
 
 fn instance_row(r: &rusqlite::Row) -> rusqlite::Result<InstanceRow> {
@@ -598,6 +707,7 @@ fn instance_row(r: &rusqlite::Row) -> rusqlite::Result<InstanceRow> {
         townships: r.get(5)?,
         cadres: r.get(6)?,
         source: r.get(7)?,
+        label: r.get(8)?,
     })
 }
 
@@ -609,6 +719,7 @@ fn plan_row(r: &rusqlite::Row) -> rusqlite::Result<PlanRow> {
         mode: r.get(3)?,
         valid: r.get(4)?,
         source: r.get(5)?,
+        label: r.get(6)?,
     })
 }
 
@@ -649,7 +760,7 @@ mod tests {
         let inst = small();
         let (i, queued, running) = {
             let store = Store::open(&path).unwrap();
-            let i = store.insert_instance(&inst, "upload", "{}").unwrap();
+            let i = store.insert_instance(&inst, "upload", "{}", "").unwrap();
             let queued = store.insert_job("solve", i, None, "{}", None).unwrap();
             let running = store.insert_job("solve", i, None, "{}", None).unwrap();
             assert!(store.start_job(running).unwrap());
@@ -678,7 +789,7 @@ mod tests {
     #[test]
     fn a_cancelled_job_neither_starts_nor_finishes_nor_fails() {
         let (dir, store) = scratch("cancel");
-        let i = store.insert_instance(&small(), "upload", "{}").unwrap();
+        let i = store.insert_instance(&small(), "upload", "{}", "").unwrap();
         let queued = store.insert_job("solve", i, None, "{}", None).unwrap();
         assert_eq!(store.cancel_job(queued).unwrap().as_deref(), Some("queued"));
         assert!(!store.start_job(queued).unwrap(), "a cancelled job is not started");
@@ -708,7 +819,7 @@ mod tests {
     #[test]
     fn a_job_interrupted_twice_is_failed_at_the_next_start() {
         let (dir, store) = scratch("attempts");
-        let i = store.insert_instance(&small(), "upload", "{}").unwrap();
+        let i = store.insert_instance(&small(), "upload", "{}", "").unwrap();
         let job = store.insert_job("solve", i, None, "{}", None).unwrap();
         assert!(store.start_job(job).unwrap());
         assert_eq!(store.resume_jobs().unwrap(), vec![job], "one interruption: resumed");

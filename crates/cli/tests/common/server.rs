@@ -143,6 +143,7 @@ pub fn call(method: &str, url: &str, body: Option<&[u8]>) -> (u16, Vec<u8>) {
         }
         ("POST", None) => agent.post(url).send_empty(),
         ("DELETE", _) => agent.delete(url).call(),
+        ("PATCH", Some(b)) => agent.patch(url).header("content-type", "application/json").send(b),
         _ => unreachable!("methods used here"),
     }
     .unwrap_or_else(|e| panic!("{method} {url}: {e}"));
