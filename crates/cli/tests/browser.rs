@@ -744,3 +744,54 @@ fn the_page_fits_a_phone_screen() {
         }
     }
 }
+
+/// The saved plans are listed with their labels, and renamed and deleted on the page
+/// (issue 11, item 11): a solve appears as 严格求解 · time; a new name is stored; a delete
+/// asks once, then removes the plan from the list and from the store.
+#[test]
+fn saved_plans_are_listed_renamed_and_deleted_on_the_page() {
+    require_chromium();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = Server::start(&dir.path().join("saved.db"), &[]);
+    let browser = launch_browser(&dir.path().join("chromium-profile"));
+    let tab = browser.new_tab().expect("a browser tab");
+    tab.set_default_timeout(Duration::from_secs(30));
+    tab.navigate_to(&server.url("/?fixture=small&run=1")).expect("open").wait_until_navigated().expect("loaded");
+    wait_until(&tab, &server, "the solved plan", "document.body.dataset.state === 'done'", Duration::from_secs(60));
+    wait_until(
+        &tab,
+        &server,
+        "the saved list",
+        "document.querySelectorAll('#saved-list tbody tr').length === 1",
+        Duration::from_secs(20),
+    );
+    let pid: i64 = js(&tab, "document.body.dataset.plan").as_str().and_then(|s| s.parse().ok()).expect("plan id");
+    let label = js(&tab, "document.querySelector('#saved-list input.saved-label').value");
+    assert!(label.as_str().unwrap_or_default().starts_with("严格求解 · "), "{label}");
+
+    js(&tab, "(() => { const i = document.querySelector('#saved-list input.saved-label'); i.value = '东营 初稿'; return true; })()");
+    tab.find_element("#saved-list button.saved-rename").expect("rename").click().expect("click 改名");
+    wait_until(
+        &tab,
+        &server,
+        "the new name",
+        "document.querySelector('#saved-list input.saved-label').value === '东营 初稿'",
+        Duration::from_secs(20),
+    );
+    assert_eq!(server.json(&format!("/api/plans/{pid}/summary"))["label"], "东营 初稿");
+
+    tab.find_element("#saved-list button.saved-delete").expect("delete").click().expect("click 删除");
+    assert_eq!(
+        js(&tab, "document.querySelector('#saved-list button.saved-delete').textContent"),
+        Value::from("确认删除")
+    );
+    assert_eq!(server.json("/api/plans").as_array().map(Vec::len), Some(1), "one click only asks");
+    tab.find_element("#saved-list button.saved-delete").expect("delete").click().expect("click 确认删除");
+    wait_until(&tab, &server, "the list to empty", "document.getElementById('saved').hidden", Duration::from_secs(20));
+    assert_eq!(server.json("/api/plans").as_array().map(Vec::len), Some(0));
+    assert_eq!(
+        js(&tab, "document.getElementById('results').hidden"),
+        Value::Bool(true),
+        "the deleted plan is no longer shown"
+    );
+}

@@ -19,6 +19,17 @@
       mode: '模式',
       mode_strict: '严格',
       mode_best_effort: '尽力',
+      saved: '已保存的方案',
+      saved_label: '名称',
+      saved_instance: '实例',
+      saved_time: '保存时间',
+      saved_mode: '模式',
+      saved_valid: '有效',
+      saved_open: '打开',
+      saved_rename: '改名',
+      saved_delete: '删除',
+      saved_confirm: '确认删除',
+      saved_shown: '（当前）',
       solve: '求解',
       hint: '请先载入示例数据或上传实例，然后点“求解”。',
       fixture_option: '{name}（{counties} 县区、{townships} 乡镇、{cadres} 人）',
@@ -194,6 +205,17 @@
       mode: 'Mode',
       mode_strict: 'Strict',
       mode_best_effort: 'Best effort',
+      saved: 'Saved plans',
+      saved_label: 'Name',
+      saved_instance: 'Instance',
+      saved_time: 'Saved',
+      saved_mode: 'Mode',
+      saved_valid: 'Valid',
+      saved_open: 'Open',
+      saved_rename: 'Rename',
+      saved_delete: 'Delete',
+      saved_confirm: 'Really delete',
+      saved_shown: ' (shown)',
       solve: 'Solve',
       hint: 'Load example data or upload an instance, then press "Solve".',
       fixture_option: '{name} ({counties} counties, {townships} townships, {cadres} cadres)',
@@ -841,6 +863,7 @@
     $('results').hidden = false;
     setStatus('done_line', doneVars(view), 5);
     rememberPlan(pid);
+    loadSaved().catch(() => {});
     setState('done');
   }
 
@@ -856,6 +879,65 @@
   }
 
   /** Puts ?plan=ID in the address so that a reload shows the same plan instead of solving again. */
+  // ---- Saved plans: open, rename, delete --------------------------------------------------
+
+  async function loadSaved() {
+    const [plans, instances] = await Promise.all([api('GET', '/api/plans'), api('GET', '/api/instances')]);
+    state.saved = { plans: plans.slice(0, 50), instances: new Map(instances.map((i) => [i.id, i])) };
+    renderSaved();
+  }
+
+  /** A stored time (UTC, RFC 3339) in China's time, as the labels give it. */
+  const chinaTime = (iso) => {
+    const d = new Date(iso);
+    if (Number.isNaN(d.getTime())) return iso;
+    return new Date(d.getTime() + 8 * 3600e3).toISOString().slice(0, 16).replace('T', ' ');
+  };
+
+  function renderSaved() {
+    const s = state.saved;
+    if (!s) return;
+    $('saved').hidden = s.plans.length === 0;
+    const head = h('thead', null, h('tr', null,
+      ['saved_label', 'saved_instance', 'saved_time', 'saved_mode', 'saved_valid', ''].map((k) => h('th', null, k ? t(k) : ''))));
+    const rows = s.plans.map((p) => {
+      const inst = s.instances.get(p.instance);
+      const input = h('input', { class: 'saved-label', value: p.label || `#${p.id}`, maxlength: 120, 'aria-label': t('saved_label') });
+      const rename = h('button', { type: 'button', class: 'saved-rename' }, t('saved_rename'));
+      rename.addEventListener('click', guarded(async () => {
+        await api('PATCH', `/api/plans/${p.id}`, JSON.stringify({ label: input.value }));
+        await loadSaved();
+      }));
+      const del = h('button', { type: 'button', class: 'saved-delete' }, t('saved_delete'));
+      // Two clicks: the first asks, the second deletes.
+      del.addEventListener('click', guarded(async () => {
+        if (del.dataset.confirm !== '1') {
+          del.dataset.confirm = '1';
+          del.textContent = t('saved_confirm');
+          return;
+        }
+        await api('DELETE', `/api/plans/${p.id}`);
+        if (state.view && state.view.plan === p.id) {
+          state.view = null;
+          $('results').hidden = true;
+          delete document.body.dataset.plan;
+        }
+        await loadSaved();
+      }));
+      const open = h('button', { type: 'button', class: 'saved-open' }, t('saved_open'));
+      open.addEventListener('click', guarded(() => loadPlan(p.id)));
+      const shown = state.view && state.view.plan === p.id;
+      return h('tr', { dataset: { plan: p.id }, class: shown ? 'selected' : null },
+        h('td', null, input, shown ? t('saved_shown') : null),
+        h('td', null, inst ? (inst.label || inst.name) : `#${p.instance}`),
+        h('td', null, chinaTime(p.created)),
+        h('td', null, t(p.mode === 'best_effort' ? 'mode_best_effort' : 'mode_strict')),
+        h('td', null, p.valid ? '✓' : '✗'),
+        h('td', null, open, ' ', rename, ' ', del));
+    });
+    $('saved-list').replaceChildren(head, h('tbody', null, rows));
+  }
+
   function rememberPlan(pid) {
     const params = new URLSearchParams(location.search);
     params.delete('fixture');
@@ -1636,6 +1718,7 @@
     applyLanguage();
     renderPlan();
     renderCertificates();
+    renderSaved();
     if (state.explainTarget) explainNow(state.explainTarget);
   }
 
@@ -1704,6 +1787,7 @@
     applyLanguage();
     setState('idle');
     await loadFixtures();
+    await loadSaved();
     const fixture = params.get('fixture');
     const mode = params.get('mode');
     if (params.get('colour') === 'year') state.colour = 'year';
