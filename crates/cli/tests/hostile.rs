@@ -86,6 +86,17 @@ fn writes_from_other_sites_and_other_body_types_are_refused() {
     assert_eq!(got, 201);
     let (got, _, _) = raw(&server, &head("POST", "/api/instances", &host, &ok[..1], &body), &body);
     assert_eq!(got, 201);
+    // Renaming and deleting are writes too: another site can do neither.
+    let evil = [("Content-Type", "application/json"), ("Origin", "http://evil.example")];
+    let label = br#"{"label":"pwned"}"#;
+    let (got, _, answer) = raw(&server, &head("PATCH", "/api/instances/1", &host, &evil, label), label);
+    assert_eq!((got, error_code(&answer).as_str()), (403, "cross_origin"));
+    let (got, _, answer) = raw(&server, &head("DELETE", "/api/instances/1", &host, &evil[1..], b""), b"");
+    assert_eq!((got, error_code(&answer).as_str()), (403, "cross_origin"));
+    let (got, _, answer) =
+        raw(&server, &head("PATCH", "/api/instances/1", &host, &[("Content-Type", "text/plain")], label), label);
+    assert_eq!((got, error_code(&answer).as_str()), (415, "unsupported_media_type"));
+    assert_eq!(instances(&server), 2, "nothing was deleted");
 }
 
 #[test]
