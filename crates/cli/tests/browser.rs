@@ -381,6 +381,22 @@ fn planners_page_loads_solves_and_explains_in_chromium() {
         "the status line should show coverage {coverage} and ✓: {status}"
     );
     assert!(count(&tab, "#downloads a[href]") >= 9, "the downloads panel lacks links");
+    // The summary leads with what a planner asks; the solver's stage table is folded away.
+    let page_summary = js(
+        &tab,
+        "(() => { const s = document.getElementById('summary'); const d = s.querySelector('details.stage-details'); \
+           const lead = [...s.childNodes].filter((n) => n !== d).map((n) => n.textContent).join(' '); \
+           return { first: s.querySelector('dl.facts dt').textContent, open: d.open, stages: !!d.querySelector('table.stages'), \
+             jargon: /\\b(S[123][ab]?|H\\d+)\\b/.test(lead), units: s.querySelectorAll('table.units tbody tr').length, lead }; })()",
+    );
+    assert_eq!(page_summary["first"], "全省乡镇两年覆盖", "{page_summary}");
+    assert_eq!(
+        (&page_summary["open"], &page_summary["stages"]),
+        (&Value::Bool(false), &Value::Bool(true)),
+        "{page_summary}"
+    );
+    assert_eq!(page_summary["jargon"], Value::Bool(false), "rule ids in the summary's lead: {page_summary}");
+    assert!(page_summary["units"].as_u64() > Some(0), "no costs by dispatching unit: {page_summary}");
     // The city filter narrows the city's files too: the workbook, the table and the calendar.
     let city = groups[0]["city"].as_str().expect("a city code").to_string();
     let filtered = js(

@@ -67,6 +67,19 @@
       summary_cost_value: '{total}（差旅 {travel} + 食宿 {stay}）',
       summary_groups: '工作组',
       summary_groups_value: '{groups} 个组 · {cadres} 名干部',
+      summary_coverage_lead: '全省乡镇两年覆盖',
+      summary_coverage_lead_value: '{total}/{townships}（第一年 {y1}，第二年 {y2}）',
+      summary_leaders: '带队组长',
+      summary_leaders_value: '{senior}/{groups} 个组的组长为副处级以上',
+      summary_leaders_missing: '（{n} 个组缺副处级以上组长，见下方未满足的目标）',
+      summary_travel: '两年差旅费',
+      summary_stay: '驻点食宿（只报告）',
+      summary_units: '各派出单位的费用',
+      unit: '派出单位',
+      unit_cadres: '人数',
+      unit_travel: '差旅',
+      unit_stay: '食宿',
+      summary_details: '求解详情（各阶段的目标与最优性证明）',
       stage: '阶段',
       stage_name: '目标',
       objective: '目标值',
@@ -253,6 +266,19 @@
       summary_cost_value: '{total} (travel {travel} + stay {stay})',
       summary_groups: 'Groups',
       summary_groups_value: '{groups} groups · {cadres} cadres',
+      summary_coverage_lead: 'Townships covered in two years',
+      summary_coverage_lead_value: '{total}/{townships} (year 1: {y1}, year 2: {y2})',
+      summary_leaders: 'Group leaders',
+      summary_leaders_value: '{senior} of {groups} groups led by a deputy-division cadre or above',
+      summary_leaders_missing: ' ({n} groups lack one: see the unmet goals below)',
+      summary_travel: 'Two-year travel',
+      summary_stay: 'Stay on site (reported only)',
+      summary_units: 'Costs by dispatching unit',
+      unit: 'Unit',
+      unit_cadres: 'Cadres',
+      unit_travel: 'Travel',
+      unit_stay: 'Stay',
+      summary_details: 'Solver details (each stage\'s objective and proof of optimality)',
       stage: 'Stage',
       stage_name: 'Objective',
       objective: 'Value',
@@ -990,25 +1016,45 @@
         ),
       ),
     );
-    $('summary').replaceChildren(
+    // What a planner asks first: coverage, groups, leaders, money; the solver's stages last,
+    // folded.
+    const seniorLeaders = v.groups.filter((g) => g.members.some((m) => m.leader && m.senior)).length;
+    const missing = v.groups.length - seniorLeaders;
+    const units = (v.costs.units || []).slice().sort((a, b) => b.travel - a.travel);
+    const unitTable = h(
+      'table',
+      { class: 'data units' },
+      h('thead', null, h('tr', null, h('th', null, t('unit')), ...['unit_cadres', 'unit_travel', 'unit_stay'].map((k) => h('th', { class: 'num' }, t(k))))),
+      h('tbody', null, units.map((u) => h('tr', null,
+        h('td', null, u.unit),
+        h('td', { class: 'num' }, fmtInt(u.cadres)),
+        h('td', { class: 'num' }, yuan(u.travel)),
+        h('td', { class: 'num' }, yuan(u.stay))))),
+    );
+    const box = $('summary');
+    box.replaceChildren();
+    appendKids(box, [
       h('h2', null, t('summary_title', { plan: v.plan, name: v.name })),
       h(
         'dl',
         { class: 'facts' },
-        fact(t('summary_mode'), t('mode_value_' + v.mode)),
-        fact(t('summary_valid'), v.valid ? t('valid_yes') : t('valid_no', { n: v.violations })),
         fact(
-          t('summary_coverage'),
-          t('summary_coverage_value', { y1: v.coverage.year1, y2: v.coverage.year2, total: v.coverage.total, townships: v.coverage.townships }),
-        ),
-        fact(
-          t('summary_cost'),
-          t('summary_cost_value', { total: yuan(v.costs.travel + v.costs.stay), travel: yuan(v.costs.travel), stay: yuan(v.costs.stay) }),
+          t('summary_coverage_lead'),
+          t('summary_coverage_lead_value', { y1: v.coverage.year1, y2: v.coverage.year2, total: v.coverage.total, townships: v.coverage.townships }),
         ),
         fact(t('summary_groups'), t('summary_groups_value', { groups: v.groups.length, cadres })),
+        fact(
+          t('summary_leaders'),
+          t('summary_leaders_value', { senior: seniorLeaders, groups: v.groups.length }) + (missing > 0 ? t('summary_leaders_missing', { n: missing }) : ''),
+        ),
+        fact(t('summary_travel'), yuan(v.costs.travel)),
+        fact(t('summary_stay'), yuan(v.costs.stay)),
+        fact(t('summary_valid'), v.valid ? t('valid_yes') : t('valid_no', { n: v.violations })),
+        fact(t('summary_mode'), t('mode_value_' + v.mode)),
       ),
-      stages,
-    );
+      units.length ? h('div', { class: 'units-col' }, h('h3', null, t('summary_units')), h('div', { class: 'scroll units-box' }, unitTable)) : null,
+      h('details', { class: 'stage-details' }, h('summary', null, t('summary_details')), stages),
+    ]);
   }
 
   /** The stage's objective in the page's language (the plan states it in English). */

@@ -118,7 +118,8 @@ pub fn board(inst: &Instance, plan: &Plan, plan_id: i64, instance_id: i64) -> Re
     Ok(json!({
         "plan": plan_id, "instance": instance_id, "name": inst.name, "first_year": inst.first_year,
         "mode": plan.mode, "valid": report.is_valid(), "violations": report.violations.len(),
-        "coverage": plan.coverage, "costs": { "travel": plan.costs.travel, "stay": plan.costs.stay },
+        "coverage": plan.coverage,
+        "costs": { "travel": plan.costs.travel, "stay": plan.costs.stay, "units": plan.costs.units },
         "shortfalls": plan.shortfalls, "stages": plan.stages,
         "months": months,
         "cities": inst.region.cities.iter().map(|c| json!({ "code": c.code, "name": c.name })).collect::<Vec<_>>(),
