@@ -811,3 +811,50 @@ fn saved_plans_are_listed_renamed_and_deleted_on_the_page() {
         "the deleted plan is no longer shown"
     );
 }
+
+/// All four kinds of change can be simulated on the page (issue 11, item 8): a successor takes
+/// over a leader's place (the work plan: 由调整后人员继续参加工作组工作), and the answer is a
+/// plain list a planner reads — who moves, which township — with the cost.
+#[test]
+fn a_successor_takes_over_on_the_page_and_the_changes_read_as_sentences() {
+    require_chromium();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = Server::start(&dir.path().join("successor.db"), &[]);
+    let browser = launch_browser(&dir.path().join("chromium-profile"));
+    let tab = browser.new_tab().expect("a browser tab");
+    tab.set_default_timeout(Duration::from_secs(30));
+    tab.navigate_to(&server.url("/?fixture=small&run=1")).expect("open").wait_until_navigated().expect("loaded");
+    wait_until(&tab, &server, "the solved plan", "document.body.dataset.state === 'done'", Duration::from_secs(60));
+    let kinds = js(&tab, "[...document.querySelectorAll('#replan-kind option')].map((o) => o.value)");
+    assert_eq!(kinds, serde_json::json!(["leave", "unavailable", "replace", "join"]));
+    let pid: i64 = js(&tab, "document.body.dataset.plan").as_str().and_then(|s| s.parse().ok()).expect("plan id");
+    let plan = server.json(&format!("/api/plans/{pid}"));
+    let leader = plan["groups"][0]["leader"].as_str().expect("a leader").to_string();
+    let date = format!("{}-07-01", plan["first_year"].as_i64().unwrap() + 1);
+    let fill = format!(
+        "(() => {{ const set = (id, v) => {{ const e = document.getElementById(id); e.value = v; e.dispatchEvent(new Event('change')); }}; \
+         set('replan-cadre', {leader}); set('replan-kind', 'replace'); set('replan-date', {date}); \
+         document.getElementById('replan-new-id').value = 'S900'; document.getElementById('replan-new-name').value = '接任者'; \
+         document.getElementById('replan-new-senior').checked = true; \
+         return document.getElementById('replan-person').hidden; }})()",
+        leader = serde_json::to_string(&leader).unwrap(),
+        date = serde_json::to_string(&date).unwrap(),
+    );
+    assert_eq!(js(&tab, &fill), Value::Bool(false), "the successor's fields show for 由他人接任");
+    tab.find_element("#replan-submit").expect("the re-plan button").click().expect("click 模拟调整");
+    wait_until(&tab, &server, "the re-plan", "document.body.dataset.replan === 'done'", Duration::from_secs(120));
+    let lines = js(&tab, "[...document.querySelectorAll('#replan-plain li')].map((l) => l.textContent)");
+    let lines: Vec<String> = serde_json::from_value(lines).expect("a list of sentences");
+    assert!(!lines.is_empty(), "no plain list: {}", page_report(&tab));
+    assert!(lines[0].starts_with("组长由 接任者（S900） 接任"), "the takeover is said first: {lines:?}");
+    assert!(lines.last().unwrap().starts_with("费用 "), "{lines:?}");
+    for l in &lines {
+        assert!(!l.contains("undefined") && !l.contains("null"), "{lines:?}");
+    }
+    let repaired: i64 = js(&tab, "document.getElementById('replan-show').textContent.match(/\\d+/)[0]")
+        .as_str()
+        .and_then(|s| s.parse().ok())
+        .expect("the repaired plan's id");
+    let after = server.json(&format!("/api/plans/{repaired}"));
+    assert!(after["assignments"].as_array().unwrap().iter().any(|a| a["cadre"] == "S900"), "the successor serves");
+}

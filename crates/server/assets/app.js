@@ -149,6 +149,25 @@
       replan_kind: '变动',
       kind_leave: '离岗',
       kind_unavailable: '暂不可下沉',
+      kind_replace: '由他人接任',
+      kind_join: '新人加入（同单位）',
+      replan_person: '接任或加入的人员（其余信息同所选干部的单位）',
+      replan_new_id: '编号',
+      replan_new_name: '姓名',
+      replan_new_senior: '副处级以上',
+      replan_need_person: '请填写接任或加入人员的编号和姓名。',
+      replan_plain: '调整一览',
+      plain_none: '其他安排都不变。',
+      plain_replace: '{successor} 自 {date} 接任 {who}，沿用其工作组、联系乡镇和下沉安排',
+      plain_replace_leader: '组长由 {successor} 接任（自 {date}，原组长 {who}），沿用其联系乡镇和下沉安排',
+      plain_leave: '{who} 自 {date} 离岗',
+      plain_unavailable: '{who} {months} 不能下沉',
+      plain_group: '{who} 改派到{to}（原{from}）',
+      plain_join: '{who} 加入{to}',
+      plain_township: '{who} 的 {year} 年联系乡镇由{from}改为{to}',
+      plain_months: '{who} 的 {year} 年集中下沉月份由 {from} 改为 {to}',
+      plain_weekday: '{who} 的 {year} 年每周工作日由{from}改为{to}',
+      plain_cost: '费用 {delta}',
       replan_date: '生效日期',
       replan_months: '不可下沉的月份',
       replan_months_hint: '勾选该干部不能下沉的月份（须在生效日期之后）；加粗的是该干部在当前方案中的驻点月份。',
@@ -348,6 +367,25 @@
       replan_kind: 'Change',
       kind_leave: 'Leaves',
       kind_unavailable: 'Unavailable',
+      kind_replace: 'Replaced by a successor',
+      kind_join: 'Newcomer joins (same unit)',
+      replan_person: 'The successor or newcomer (the rest as the picked cadre\'s unit)',
+      replan_new_id: 'Id',
+      replan_new_name: 'Name',
+      replan_new_senior: 'Deputy-division or above',
+      replan_need_person: 'Give the successor\'s or newcomer\'s id and name.',
+      replan_plain: 'The changes',
+      plain_none: 'Everything else stays as it was.',
+      plain_replace: '{successor} takes over from {who} on {date}: same group, townships and block months',
+      plain_replace_leader: '{successor} takes over as group leader from {who} on {date}, with the same townships and block months',
+      plain_leave: '{who} leaves on {date}',
+      plain_unavailable: '{who} cannot go on site in {months}',
+      plain_group: '{who} moves to {to} (was {from})',
+      plain_join: '{who} joins {to}',
+      plain_township: '{who}: township in {year} changes from {from} to {to}',
+      plain_months: '{who}: block months in {year} change from {from} to {to}',
+      plain_weekday: '{who}: weekday in {year} changes from {from} to {to}',
+      plain_cost: 'Cost {delta}',
       replan_date: 'Effective date',
       replan_months: 'Months unavailable',
       replan_months_hint: 'Tick the months the cadre cannot go (from the effective date on); the cadre\'s block months in the plan shown are in bold.',
@@ -1588,6 +1626,7 @@
   /** One row of checkboxes per plan year; months before the date cannot be ticked. */
   function renderReplanMonths() {
     $('replan-months').hidden = $('replan-kind').value !== 'unavailable';
+    $('replan-person').hidden = !['replace', 'join'].includes($('replan-kind').value);
     const date = $('replan-date').value;
     const ticked = new Set(tickedMonths());
     const busy = new Set((replanCadre() || {}).months || []);
@@ -1613,12 +1652,75 @@
 
   const tickedMonths = () => [...document.querySelectorAll('#replan-month-list input:checked')].map((x) => x.value);
 
+  /** The instance's full JSON (cadre records, township names), fetched once per instance. */
+  async function instanceDoc() {
+    const id = state.view.instance;
+    if (!state.instanceDoc || state.instanceDoc.id !== id) {
+      state.instanceDoc = { id, doc: await api('GET', `/api/instances/${id}`) };
+    }
+    return state.instanceDoc.doc;
+  }
+
+  /** A successor's or newcomer's record: the picked cadre's, with the id, name and rank given. */
+  async function newPerson(cadreId) {
+    const doc = await instanceDoc();
+    const like = doc.cadres.find((c) => c.id === cadreId);
+    if (!like) return null;
+    const { blocks_owed: _owed, preferred_counties: _pref, previous_county: _prev, unavailable_months: _un, from: _f, until: _u, ...rest } = like;
+    return { ...rest, id: $('replan-new-id').value.trim(), name: $('replan-new-name').value.trim(), senior: $('replan-new-senior').checked };
+  }
+
   /** The event the form describes; an unknown cadre goes as typed, for the server to name. */
-  function replanEvent() {
+  async function replanEvent() {
     const value = $('replan-cadre').value.trim();
-    const event = { kind: $('replan-kind').value, date: $('replan-date').value, cadre: resolveCadre(value) || value };
-    if (event.kind === 'unavailable') event.months = tickedMonths();
+    const cadre = resolveCadre(value) || value;
+    const kind = $('replan-kind').value;
+    const date = $('replan-date').value;
+    if (kind === 'replace') return { kind, date, cadre, successor: await newPerson(cadre) };
+    if (kind === 'join') return { kind, date, cadre: await newPerson(cadre) };
+    const event = { kind, date, cadre };
+    if (kind === 'unavailable') event.months = tickedMonths();
     return event;
+  }
+
+  /** The re-plan's changes as sentences a planner reads: who moves where, which township. */
+  async function plainChanges(r, event) {
+    const s = r.summary || {};
+    const doc = await instanceDoc().catch(() => null);
+    const county = new Map((state.view.counties || []).map((c) => [c.code, c.name]));
+    const town = new Map(((doc && doc.region.townships) || []).map((x) => [x.code, x.name]));
+    const people = new Map(state.view.groups.flatMap((g) => g.members).map((m) => [m.id, m.name]));
+    const who = (id) => (people.has(id) ? `${people.get(id)}（${id}）` : id);
+    const seen = new Set();
+    const lines = [];
+    // The change itself first, as the planner made it.
+    if (event) {
+      const leads = state.view.groups.some((g) => g.leader && g.leader.id === event.cadre);
+      if (event.kind === 'replace' && event.successor) {
+        const successor = `${event.successor.name}（${event.successor.id}）`;
+        lines.push(t(leads ? 'plain_replace_leader' : 'plain_replace', { who: who(event.cadre), successor, date: event.date }));
+      } else if (event.kind === 'leave') {
+        lines.push(t('plain_leave', { who: who(event.cadre), date: event.date }));
+      } else if (event.kind === 'unavailable') {
+        lines.push(t('plain_unavailable', { who: who(event.cadre), months: (event.months || []).join('、') }));
+      }
+    }
+    const before = lines.length;
+    for (const c of s.changes || []) {
+      const key = `${c.cadre}|${c.kind}`;
+      if (c.kind === 'group') {
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const to = county.get(c.to) || c.to;
+        lines.push(c.from && c.from !== '—' ? t('plain_group', { who: who(c.cadre), from: county.get(c.from) || c.from, to }) : t('plain_join', { who: who(c.cadre), to }));
+      } else {
+        const name = c.kind === 'township' ? (x) => town.get(x) || x : (x) => x;
+        lines.push(t('plain_' + c.kind, { who: who(c.cadre), year: c.year, from: name(c.from), to: name(c.to) }));
+      }
+    }
+    if (lines.length === before) lines.push(t('plain_none'));
+    if (replanPlan(r) != null) lines.push(t('plain_cost', { delta: replanDelta(r) }));
+    return lines;
   }
 
   async function submitReplan() {
@@ -1627,19 +1729,25 @@
       showError(new Error(t('replan_need_cadre')));
       return;
     }
+    const kind = $('replan-kind').value;
+    if ((kind === 'replace' || kind === 'join') && (!$('replan-new-id').value.trim() || !$('replan-new-name').value.trim())) {
+      showError(new Error(t('replan_need_person')));
+      return;
+    }
     clearError();
     const from = state.view.plan;
-    const body = JSON.stringify({ events: [replanEvent()] });
-    state.replan = { from, job: null, result: null };
+    const event = await replanEvent();
+    const body = JSON.stringify({ events: [event] });
+    state.replan = { from, job: null, result: null, event };
     document.body.dataset.replan = 'running';
     renderReplanResult();
     const mode = encodeURIComponent($('replan-mode').value);
     await runJob(`/api/plans/${from}/reassign?mode=${mode}`, body, finishReplan);
   }
 
-  function finishReplan(job) {
+  async function finishReplan(job) {
     const r = job.result || {};
-    state.replan = { ...state.replan, job: job.id, result: r };
+    state.replan = { ...state.replan, job: job.id, result: r, plain: await plainChanges(r, state.replan.event) };
     document.body.dataset.replan = 'done';
     renderReplanResult();
     if (r.outcome === 'infeasible') setStatus('replan_infeasible_line', { job: job.id }, 5);
@@ -1665,6 +1773,7 @@
     box.replaceChildren();
     appendKids(box, [
       h('h3', null, t('replan_result', { job: rp.job, from: rp.from })),
+      rp.plain ? [h('h4', null, t('replan_plain')), h('ul', { id: 'replan-plain' }, rp.plain.map((l) => h('li', null, l)))] : null,
       replanFacts(r),
       r.outcome === 'infeasible' ? replanCertificates(r) : null,
       replanActions(rp),
