@@ -858,3 +858,60 @@ fn a_successor_takes_over_on_the_page_and_the_changes_read_as_sentences() {
     let after = server.json(&format!("/api/plans/{repaired}"));
     assert!(after["assignments"].as_array().unwrap().iter().any(|a| a["cadre"] == "S900"), "the successor serves");
 }
+
+/// A timeline by person (issue 11, item 4): one row per cadre, its block months as bars, its
+/// weekly day as a pattern with the day's name, its unavailable months shaded; the unit
+/// filter keeps the unit's people only.
+#[test]
+fn the_timeline_shows_each_persons_months() {
+    require_chromium();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = Server::start(&dir.path().join("timeline.db"), &[]);
+    let browser = launch_browser(&dir.path().join("chromium-profile"));
+    let tab = browser.new_tab().expect("a browser tab");
+    tab.set_default_timeout(Duration::from_secs(30));
+    tab.navigate_to(&server.url("/?fixture=small&run=1")).expect("open").wait_until_navigated().expect("loaded");
+    wait_until(&tab, &server, "the solved plan", "document.body.dataset.state === 'done'", Duration::from_secs(60));
+    let pid: i64 = js(&tab, "document.body.dataset.plan").as_str().and_then(|s| s.parse().ok()).expect("plan id");
+    let view = server.json(&format!("/api/plans/{pid}/view"));
+    let members: Vec<&Value> =
+        view["groups"].as_array().unwrap().iter().flat_map(|g| g["members"].as_array().unwrap()).collect();
+    assert_eq!(count(&tab, "#timeline tbody tr[data-cadre]"), members.len(), "one row per cadre");
+    let months: Vec<String> = serde_json::from_value(view["months"].clone()).unwrap();
+    let cells = |id: &str| -> Vec<String> {
+        let expr = format!(
+            "[...document.querySelectorAll('#timeline tr[data-cadre={}] td')].map((c) => c.className + '|' + c.textContent)",
+            serde_json::to_string(id).unwrap()
+        );
+        serde_json::from_value(js(&tab, &expr)).expect("the row's cells")
+    };
+    let mut weekly_seen = false;
+    for m in &members {
+        let id = m["id"].as_str().unwrap();
+        let row = cells(id);
+        assert_eq!(row.len(), months.len(), "{id}");
+        for (ym, cell) in months.iter().zip(&row) {
+            let block = m["months"].as_array().unwrap().iter().any(|x| x == ym.as_str());
+            let off = m["unavailable"].as_array().unwrap().iter().any(|x| x == ym.as_str());
+            assert_eq!(cell.contains("block"), block, "{id} {ym}: {cell}");
+            if off && !block {
+                assert!(cell.contains("unavailable"), "{id} {ym}: {cell}");
+            }
+            if cell.contains("weekly") {
+                weekly_seen = true;
+                assert!(["一", "二", "三", "四", "五"].iter().any(|d| cell.ends_with(d)), "{id} {ym}: {cell}");
+            }
+        }
+    }
+    assert!(weekly_seen, "no weekly cadre on the timeline");
+    let unit = members[0]["unit"].as_str().unwrap().to_string();
+    let of_unit = members.iter().filter(|m| m["unit"] == unit.as_str()).count();
+    js(
+        &tab,
+        &format!(
+            "(() => {{ const s = document.getElementById('timeline-unit'); s.value = {}; s.dispatchEvent(new Event('change')); return true; }})()",
+            serde_json::to_string(&unit).unwrap()
+        ),
+    );
+    assert_eq!(count(&tab, "#timeline tbody tr[data-cadre]"), of_unit, "the unit filter keeps {unit}'s people");
+}

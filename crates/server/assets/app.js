@@ -19,6 +19,16 @@
       mode: '模式',
       mode_strict: '严格',
       mode_best_effort: '尽力',
+      timeline: '人员日程（每人每月）',
+      timeline_unit: '按单位筛选',
+      timeline_all_units: '全部单位',
+      timeline_person: '姓名（单位）',
+      timeline_block: '集中下沉',
+      timeline_weekly: '每周一天（“三”即周三）',
+      timeline_unavailable: '不可下沉',
+      timeline_tip_block: '{name} · {month}：集中下沉',
+      timeline_tip_weekly: '{name} · {month}：每周{day}',
+      timeline_tip_unavailable: '{name} · {month}：不可下沉',
       saved: '已保存的方案',
       saved_label: '名称',
       saved_instance: '实例',
@@ -237,6 +247,16 @@
       mode: 'Mode',
       mode_strict: 'Strict',
       mode_best_effort: 'Best effort',
+      timeline: 'Timeline (each person, each month)',
+      timeline_unit: 'Filter by unit',
+      timeline_all_units: 'All units',
+      timeline_person: 'Name (unit)',
+      timeline_block: 'Block month on site',
+      timeline_weekly: 'One day a week (the letter is the day)',
+      timeline_unavailable: 'Unavailable',
+      timeline_tip_block: '{name} · {month}: block month on site',
+      timeline_tip_weekly: '{name} · {month}: every {day}',
+      timeline_tip_unavailable: '{name} · {month}: unavailable',
       saved: 'Saved plans',
       saved_label: 'Name',
       saved_instance: 'Instance',
@@ -458,6 +478,7 @@
     certificates: null, // infeasible result
     colour: 'group',
     city: '',
+    unit: '',
     expanded: new Set(),
     county: null, // selected county code
     cadre: null, // selected cadre id
@@ -1017,6 +1038,7 @@
     renderCityFilter();
     renderGroups();
     renderGantt();
+    renderTimeline();
     renderCaps();
     renderShortfalls();
     renderDownloads();
@@ -1410,6 +1432,55 @@
       ),
     );
     $('gantt').replaceChildren(monthHead(t('gantt_group')), h('tbody', null, rows));
+  }
+
+  const WEEKDAYS = {
+    zh: { Mon: '一', Tue: '二', Wed: '三', Thu: '四', Fri: '五', Sat: '六', Sun: '日' },
+    en: { Mon: 'Mo', Tue: 'Tu', Wed: 'We', Thu: 'Th', Fri: 'Fr', Sat: 'Sa', Sun: 'Su' },
+  };
+
+  /** The unit filter's choices: every unit with a member in the visible groups. */
+  function renderUnitFilter() {
+    const select = $('timeline-unit');
+    const units = [...new Set(visibleGroups().flatMap((g) => g.members.map((m) => m.unit)))].sort();
+    if (!units.includes(state.unit)) state.unit = '';
+    select.replaceChildren(h('option', { value: '' }, t('timeline_all_units')), ...units.map((u) => h('option', { value: u }, u)));
+    select.value = state.unit;
+  }
+
+  /** One row per person: block months as bars, weekly days as a pattern, unavailable months
+   *  shaded; groups in county order, the city and unit filters applied. */
+  function renderTimeline() {
+    const v = state.view;
+    const months = v.months;
+    renderUnitFilter();
+    const days = WEEKDAYS[state.lang] || WEEKDAYS.zh;
+    const rows = [];
+    for (const g of visibleGroups()) {
+      const members = g.members.filter((m) => !state.unit || m.unit === state.unit);
+      if (!members.length) continue;
+      rows.push(h('tr', { class: 'group-head', dataset: { county: g.county } }, h('th', { colspan: months.length + 1 }, g.county_name)));
+      for (const m of members) {
+        const blocks = new Set(m.months || []);
+        const off = new Set(m.unavailable || []);
+        const serves = new Set(m.serves || []);
+        rows.push(h('tr', { dataset: { cadre: m.id } },
+          h('th', { class: 'rowhead' }, m.name, h('span', { class: 'muted' }, ` ${m.unit}`)),
+          months.map((ym, k) => {
+            const year = Number(ym.slice(0, 4));
+            const day = m.weekdays && m.weekdays[year - v.first_year];
+            const start = yearStart(months, k) ? ' year-start' : '';
+            if (blocks.has(ym)) return h('td', { class: `cell block${start}`, title: t('timeline_tip_block', { name: m.name, month: ym }) });
+            if (off.has(ym)) return h('td', { class: `cell unavailable${start}`, title: t('timeline_tip_unavailable', { name: m.name, month: ym }) });
+            if (day && serves.has(year)) {
+              return h('td', { class: `cell weekly${start}`, title: t('timeline_tip_weekly', { name: m.name, month: ym, day: days[day] || day }) }, days[day] || day);
+            }
+            return h('td', { class: `cell${start}` });
+          }),
+        ));
+      }
+    }
+    $('timeline').replaceChildren(monthHead(t('timeline_person')), h('tbody', null, rows));
   }
 
   function renderCaps() {
@@ -1923,8 +1994,13 @@
       renderMap();
       renderGroups();
       renderGantt();
+      renderTimeline();
       renderSelection();
       renderDownloads();
+    });
+    $('timeline-unit').addEventListener('change', (e) => {
+      state.unit = e.target.value;
+      renderTimeline();
     });
     $('cadre-pick').addEventListener('change', explainPickedCadre);
     $('explain-cadre').addEventListener('click', explainPickedCadre);

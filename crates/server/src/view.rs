@@ -88,6 +88,8 @@ pub fn board(inst: &Instance, plan: &Plan, plan_id: i64, instance_id: i64) -> Re
                     "id": cadre.id, "name": cadre.name, "level": cadre.level, "level_zh": cadre.level.zh(), "unit": cadre.unit,
                     "senior": cadre.senior, "leader": g.leader.as_deref() == Some(id),
                     "townships": towns, "months": member_months, "weekdays": weekdays,
+                    "unavailable": cadre.unavailable_months,
+                    "serves": a.map(|a| a.years.iter().map(|ya| ya.year).collect::<Vec<_>>()).unwrap_or_default(),
                 }));
             }
             let leader = g.leader.as_deref().and_then(|id| prep.cadre_index.get(id)).map(|&c| {
