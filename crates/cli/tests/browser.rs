@@ -256,6 +256,19 @@ fn load_small_fixture(tab: &Tab, server: &Server) {
     );
 }
 
+/// The small fixture served, loaded and solved in a fresh browser profile: the server, the
+/// browser (kept alive with the tab) and its tab.
+fn solved_small(dir: &Path, db: &str) -> (Server, Browser, Arc<Tab>) {
+    require_chromium();
+    let server = Server::start(&dir.join(db), &[]);
+    let browser = launch_browser(&dir.join("chromium-profile"));
+    let tab = browser.new_tab().expect("a browser tab");
+    tab.set_default_timeout(Duration::from_secs(30));
+    tab.navigate_to(&server.url("/?fixture=small&run=1")).expect("open").wait_until_navigated().expect("loaded");
+    wait_until(&tab, &server, "the solved plan", "document.body.dataset.state === 'done'", Duration::from_secs(60));
+    (server, browser, tab)
+}
+
 fn full_page_png(tab: &Tab) -> Vec<u8> {
     js(tab, "window.scrollTo(0, 0)");
     let size = js(tab, "[document.documentElement.scrollWidth, document.documentElement.scrollHeight]");
@@ -766,14 +779,8 @@ fn the_page_fits_a_phone_screen() {
 /// asks once, then removes the plan from the list and from the store.
 #[test]
 fn saved_plans_are_listed_renamed_and_deleted_on_the_page() {
-    require_chromium();
     let dir = tempfile::tempdir().expect("tempdir");
-    let server = Server::start(&dir.path().join("saved.db"), &[]);
-    let browser = launch_browser(&dir.path().join("chromium-profile"));
-    let tab = browser.new_tab().expect("a browser tab");
-    tab.set_default_timeout(Duration::from_secs(30));
-    tab.navigate_to(&server.url("/?fixture=small&run=1")).expect("open").wait_until_navigated().expect("loaded");
-    wait_until(&tab, &server, "the solved plan", "document.body.dataset.state === 'done'", Duration::from_secs(60));
+    let (server, _browser, tab) = solved_small(dir.path(), "saved.db");
     wait_until(
         &tab,
         &server,
@@ -817,14 +824,8 @@ fn saved_plans_are_listed_renamed_and_deleted_on_the_page() {
 /// plain list a planner reads — who moves, which township — with the cost.
 #[test]
 fn a_successor_takes_over_on_the_page_and_the_changes_read_as_sentences() {
-    require_chromium();
     let dir = tempfile::tempdir().expect("tempdir");
-    let server = Server::start(&dir.path().join("successor.db"), &[]);
-    let browser = launch_browser(&dir.path().join("chromium-profile"));
-    let tab = browser.new_tab().expect("a browser tab");
-    tab.set_default_timeout(Duration::from_secs(30));
-    tab.navigate_to(&server.url("/?fixture=small&run=1")).expect("open").wait_until_navigated().expect("loaded");
-    wait_until(&tab, &server, "the solved plan", "document.body.dataset.state === 'done'", Duration::from_secs(60));
+    let (server, _browser, tab) = solved_small(dir.path(), "successor.db");
     let kinds = js(&tab, "[...document.querySelectorAll('#replan-kind option')].map((o) => o.value)");
     assert_eq!(kinds, serde_json::json!(["leave", "unavailable", "replace", "join"]));
     let pid: i64 = js(&tab, "document.body.dataset.plan").as_str().and_then(|s| s.parse().ok()).expect("plan id");
@@ -864,14 +865,8 @@ fn a_successor_takes_over_on_the_page_and_the_changes_read_as_sentences() {
 /// filter keeps the unit's people only.
 #[test]
 fn the_timeline_shows_each_persons_months() {
-    require_chromium();
     let dir = tempfile::tempdir().expect("tempdir");
-    let server = Server::start(&dir.path().join("timeline.db"), &[]);
-    let browser = launch_browser(&dir.path().join("chromium-profile"));
-    let tab = browser.new_tab().expect("a browser tab");
-    tab.set_default_timeout(Duration::from_secs(30));
-    tab.navigate_to(&server.url("/?fixture=small&run=1")).expect("open").wait_until_navigated().expect("loaded");
-    wait_until(&tab, &server, "the solved plan", "document.body.dataset.state === 'done'", Duration::from_secs(60));
+    let (server, _browser, tab) = solved_small(dir.path(), "timeline.db");
     let pid: i64 = js(&tab, "document.body.dataset.plan").as_str().and_then(|s| s.parse().ok()).expect("plan id");
     let view = server.json(&format!("/api/plans/{pid}/view"));
     let members: Vec<&Value> =
