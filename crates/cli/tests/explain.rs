@@ -30,8 +30,13 @@ fn chinese_text_by_default() {
     let first = &small_json()["cadres"][0];
     let name = first["name"].as_str().unwrap();
     assert!(out.contains(name), "the first cadre's name {name} is missing:\n{out}");
-    for needle in ["H2", "(S1)", "(H7)", "为什么在", "偏好", "覆盖余量", "组长", "边际值", "¥"] {
+    for needle in ["H2", "（分组费用·S1）", "（两年全覆盖·H7）", "为什么在", "偏好", "覆盖余量", "组长", "边际值", "¥"]
+    {
         assert!(out.contains(needle), "{needle:?} is missing:\n{out}");
+    }
+    // Rules go by their words in Chinese, the id beside them; no bare tag is left.
+    for tag in ["(H3)", "(H5)", "(S1)", "(S2)", "(S3a)", "(§4)"] {
+        assert!(!out.contains(tag), "a bare rule tag {tag} in the Chinese text:\n{out}");
     }
 }
 

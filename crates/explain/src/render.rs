@@ -315,6 +315,10 @@ pub fn explanation(e: &Explanation, lang: Lang) -> String {
 
 /// A plan's explanation as text, naming counties, cities and cadres from `names`.
 pub fn explanation_with(e: &Explanation, lang: Lang, names: &Names) -> String {
+    rule_words(explanation_coded(e, lang, names), lang)
+}
+
+fn explanation_coded(e: &Explanation, lang: Lang, names: &Names) -> String {
     let mut names = names.clone();
     names.learn(e);
     let mut o = Out::new();
@@ -433,7 +437,7 @@ fn cadre(o: &mut Out, c: &CadreWhy, lang: Lang, names: &Names) {
     };
     o.kv(
         2,
-        tr!(lang, "本县 S1 系数", "S1 here"),
+        tr!(lang, "在本县的分组费用", "S1 here"),
         &tr!(
             lang,
             format!(
@@ -957,6 +961,10 @@ pub fn what_if(r: &WhatIfResult, lang: Lang) -> String {
 
 /// A what-if's outcome as text, naming counties and cadres from `names`.
 pub fn what_if_with(r: &WhatIfResult, lang: Lang, names: &Names) -> String {
+    rule_words(what_if_coded(r, lang, names), lang)
+}
+
+fn what_if_coded(r: &WhatIfResult, lang: Lang, names: &Names) -> String {
     let mut o = Out::new();
     o.heading(&tr!(lang, format!("假设：{}", r.what_if), format!("What if: {}", r.what_if)));
     o.kv(2, tr!(lang, "之前的最优 S1", "Optimal S1 before"), &format!("{} (S1)", yuan_cents(r.s1_before)));
@@ -1091,6 +1099,10 @@ pub fn certificates(certs: &[Certificate], lang: Lang) -> String {
 
 /// Infeasibility certificates with remedies in numbers, naming counties and cadres from `names`.
 pub fn certificates_with(certs: &[Certificate], lang: Lang, names: &Names) -> String {
+    rule_words(certificates_coded(certs, lang, names), lang)
+}
+
+fn certificates_coded(certs: &[Certificate], lang: Lang, names: &Names) -> String {
     let mut o = Out::new();
     o.heading(&tr!(
         lang,
@@ -1262,6 +1274,38 @@ fn certificate(c: &Certificate, lang: Lang, names: &Names) -> (String, String) {
             ),
         ),
     }
+}
+
+/// Each rule by its words, with its id beside it ("（带队组长·H3）"), in the Chinese text: the
+/// planners read the rule, the id stays for tracing it to PLANNING_RULES.
+const RULE_WORDS: [(&str, &str); 15] = [
+    ("H1", "一人一组"),
+    ("H2", "就近派驻"),
+    ("H3", "带队组长"),
+    ("H4", "混合编组"),
+    ("H5", "一年一个乡镇"),
+    ("H6", "乡镇人数上限"),
+    ("H7", "两年全覆盖"),
+    ("H8", "集中下沉月份"),
+    ("H9", "部门在外上限"),
+    ("H10", "每周工作日"),
+    ("S1", "分组费用"),
+    ("S2", "特长与重点乡镇"),
+    ("S3a", "每月有人在岗"),
+    ("S3b", "工作日错开"),
+    ("§4", "费用规则"),
+];
+
+fn rule_words(text: String, lang: Lang) -> String {
+    if lang != Lang::Zh {
+        return text;
+    }
+    let mut out = text;
+    for (id, words) in RULE_WORDS {
+        let plain = format!("（{words}·{id}）");
+        out = out.replace(&format!(" ({id})"), &plain).replace(&format!("({id})"), &plain);
+    }
+    out
 }
 
 #[cfg(test)]
