@@ -910,3 +910,47 @@ fn the_timeline_shows_each_persons_months() {
     );
     assert_eq!(count(&tab, "#timeline tbody tr[data-cadre]"), of_unit, "the unit filter keeps {unit}'s people");
 }
+
+/// A city committee's department table (issue 11, item 5): with 东营市 chosen, only the
+/// departments with members in its groups are shown, each month with the city's count beside
+/// the province-wide count the cap applies to. On the Shandong fixture, so that filtering
+/// narrows something.
+#[test]
+fn the_department_caps_follow_the_city_filter() {
+    require_chromium();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = Server::start(&dir.path().join("caps.db"), &[]);
+    let browser = launch_browser(&dir.path().join("chromium-profile"));
+    let tab = browser.new_tab().expect("a browser tab");
+    tab.set_default_timeout(Duration::from_secs(60));
+    tab.navigate_to(&server.url("/?fixture=shandong&run=1")).expect("open").wait_until_navigated().expect("loaded");
+    wait_until(&tab, &server, "the solved plan", "document.body.dataset.state === 'done'", Duration::from_secs(120));
+    let pid: i64 = js(&tab, "document.body.dataset.plan").as_str().and_then(|s| s.parse().ok()).expect("plan id");
+    let view = server.json(&format!("/api/plans/{pid}/view"));
+    let all = count(&tab, "#caps tbody tr[data-department]");
+    let city = "370500";
+    let mut mine: Vec<String> = view["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|g| g["city"] == city)
+        .flat_map(|g| g["members"].as_array().unwrap().iter())
+        .filter_map(|m| m["department"].as_str().map(str::to_string))
+        .filter(|d| view["departments"].as_array().unwrap().iter().any(|x| x["key"] == d.as_str()))
+        .collect();
+    mine.sort();
+    mine.dedup();
+    js(&tab, &format!("(() => {{ const s = document.getElementById('city-filter'); s.value = '{city}'; s.dispatchEvent(new Event('change')); return true; }})()"));
+    let shown: Vec<String> = serde_json::from_value(js(
+        &tab,
+        "[...document.querySelectorAll('#caps tbody tr[data-department]')].map((r) => r.dataset.department).sort()",
+    ))
+    .unwrap();
+    assert_eq!(shown, mine, "the departments with members in 东营市's groups");
+    assert!(!shown.is_empty() && shown.len() < all, "{} of {all} departments", shown.len());
+    let cell = js(&tab, "document.querySelector('#caps tbody tr[data-department] td').textContent");
+    assert!(
+        cell.as_str().is_some_and(|c| c.contains('·') && c.contains('/')),
+        "the city's count beside the province's: {cell}"
+    );
+}

@@ -151,6 +151,7 @@
       caps: '部门在外人数 / 上限（H9）',
       caps_department: '部门（人数）',
       caps_tip: '{department} · {month}：在外 {away} 人，上限 {cap} 人',
+      caps_tip_city: '{department} · {month}：本市工作组在外 {here} 人；全省在外 {away} 人，上限 {cap} 人',
       caps_none: '没有干部需要驻点。',
       month_label: '{m}月',
       year_label: '{year}年',
@@ -379,6 +380,7 @@
       caps: 'Department members away / cap (H9)',
       caps_department: 'Department (size)',
       caps_tip: '{department} · {month}: {away} away, cap {cap}',
+      caps_tip_city: '{department} · {month}: {here} away in this city\'s groups; {away} away in the province, cap {cap}',
       caps_none: 'No cadre has block months.',
       month_label: '{mon}',
       year_label: '{year}',
@@ -1491,20 +1493,36 @@
       $('caps').replaceChildren(h('tbody', null, h('tr', null, h('td', null, t('caps_none')))));
       return;
     }
-    const rows = v.departments.map((d) =>
+    // With a city chosen: the departments with members in its groups, and how many of those
+    // are away each month beside the province-wide count the cap (H9) applies to.
+    const here = new Map();
+    if (state.city) {
+      for (const m of visibleGroups().flatMap((g) => g.members)) {
+        if (!m.department) continue;
+        const perMonth = here.get(m.department) || {};
+        for (const ym of m.months || []) perMonth[ym] = (perMonth[ym] || 0) + 1;
+        here.set(m.department, perMonth);
+      }
+    }
+    const shown = state.city ? v.departments.filter((d) => here.has(d.key)) : v.departments;
+    const rows = shown.map((d) =>
       h(
         'tr',
-        null,
+        { dataset: { department: d.key } },
         h('th', { class: 'rowhead' }, d.key, h('span', { class: 'muted' }, ` (${d.size.join('/')})`)),
         months.map((ym, k) => {
           const y = Math.min(1, Math.max(0, Number(ym.slice(0, 4)) - first));
           const away = (d.away && d.away[ym]) || 0;
           const cap = d.cap[y];
           const cls = away > cap ? ' over' : away === cap && away > 0 ? ' at-cap' : away === 0 ? ' zero' : '';
+          const mine = state.city ? (here.get(d.key)[ym] || 0) : null;
+          const title = mine == null
+            ? t('caps_tip', { department: d.key, month: ym, away, cap })
+            : t('caps_tip_city', { department: d.key, month: ym, here: mine, away, cap });
           return h(
             'td',
-            { class: `cell${cls}${yearStart(months, k) ? ' year-start' : ''}`, title: t('caps_tip', { department: d.key, month: ym, away, cap }) },
-            `${away}/${cap}`,
+            { class: `cell${cls}${yearStart(months, k) ? ' year-start' : ''}`, title },
+            mine == null ? `${away}/${cap}` : `${mine}·${away}/${cap}`,
           );
         }),
       ),
@@ -1995,6 +2013,7 @@
       renderGroups();
       renderGantt();
       renderTimeline();
+      renderCaps();
       renderSelection();
       renderDownloads();
     });

@@ -89,6 +89,7 @@ pub fn board(inst: &Instance, plan: &Plan, plan_id: i64, instance_id: i64) -> Re
                     "senior": cadre.senior, "leader": g.leader.as_deref() == Some(id),
                     "townships": towns, "months": member_months, "weekdays": weekdays,
                     "unavailable": cadre.unavailable_months,
+                    "department": prep.departments[prep.department_of[c]],
                     "serves": a.map(|a| a.years.iter().map(|ya| ya.year).collect::<Vec<_>>()).unwrap_or_default(),
                 }));
             }
