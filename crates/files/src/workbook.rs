@@ -46,6 +46,12 @@ pub fn plan_xlsx(inst: &Instance, plan: &Plan, city: Option<&str>) -> Result<Vec
     let all: Vec<Vec<Out>> = rows.iter().map(cells).collect();
     write_table(summary, &HEADERS, &all)?;
     summary.autofilter(0, 0, all.len() as u32, HEADERS.len() as u16 - 1)?;
+    let committee = match scope {
+        Some(c) => format!("团{}委", c.name),
+        None => format!("团{}委", inst.region.province.name),
+    };
+    let title = format!("{committee}“三联四促”常态化下沉基层工作组名单");
+    for_filing(summary, &title)?;
 
     for g in plan.groups.iter().filter(|g| in_scope(&g.city)) {
         let city_name =
@@ -55,6 +61,7 @@ pub fn plan_xlsx(inst: &Instance, plan: &Plan, city: Option<&str>) -> Result<Vec
         ws.set_name(name)?;
         let group: Vec<Vec<Out>> = rows.iter().filter(|r| r.group.county == g.county).map(cells).collect();
         write_table(ws, &HEADERS, &group)?;
+        for_filing(ws, &format!("{title}（{}工作组）", g.county_name))?;
     }
 
     roster::add_roster_sheet(&mut wb, &inst.region, &inst.cadres)?;
@@ -62,6 +69,18 @@ pub fn plan_xlsx(inst: &Instance, plan: &Plan, city: Option<&str>) -> Result<Vec
     notes.set_name(NOTES)?;
     write_table(notes, &["项目", "内容"], &summary_notes(inst, plan, scope.map(|c| c.code.as_str()), rows.len()))?;
     Ok(wb.save_to_buffer()?)
+}
+
+/// Print a filing sheet as a planner files it: A4 landscape, one page wide, the header row
+/// repeated on every page, grid lines printed, the title at the top and "第 N 页，共 M 页" at
+/// the foot of every page.
+fn for_filing(ws: &mut rust_xlsxwriter::Worksheet, title: &str) -> Result<(), FilesError> {
+    ws.set_paper_size(9).set_landscape().set_print_fit_to_pages(1, 0).set_print_gridlines(true);
+    ws.set_repeat_rows(0, 0)?;
+    // "&" starts a control code in Excel's header language: written as "&&".
+    ws.set_header(format!("&C&14{}", title.replace('&', "&&")));
+    ws.set_footer("&C第 &P 页，共 &N 页");
+    Ok(())
 }
 
 /// The 说明 sheet's rows: what was planned, coverage and costs.

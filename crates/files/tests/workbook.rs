@@ -121,3 +121,39 @@ fn the_shandong_workbook_by_city_and_repeated_names() {
     assert_eq!(plan_xlsx(&inst, &plan, Some("枣庄市")).map(|b| sheets(&b).len()), Ok(want.len()));
     assert_eq!(plan_xlsx(&inst, &plan, Some("379900")), Err(FilesError::UnknownCity("379900".into())));
 }
+
+/// The workbook prints as a filing form (issue 11, item 6, part): each filing sheet is A4
+/// landscape, one page wide, its header row repeated on every page, grid lines printed, the
+/// committee's title at the top and the page count at the foot; a city's workbook carries the
+/// city committee's name.
+#[test]
+fn the_plan_workbook_prints_as_a_filing_form() {
+    use std::io::Read as _;
+    let inst = fixture("small");
+    let plan = solve(&inst);
+    let city = &plan.groups[0].city;
+    let city_name = inst.region.cities.iter().find(|c| &c.code == city).unwrap().name.clone();
+    let book = plan_xlsx(&inst, &plan, Some(city)).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&book)).unwrap();
+    let mut part = |name: &str| {
+        let mut text = String::new();
+        zip.by_name(name).unwrap_or_else(|e| panic!("{name}: {e}")).read_to_string(&mut text).unwrap();
+        text
+    };
+    let workbook = part("xl/workbook.xml");
+    for sheet in 1..=1 + plan.groups.iter().filter(|g| &g.city == city).count() {
+        let xml = part(&format!("xl/worksheets/sheet{sheet}.xml"));
+        for needle in [
+            "orientation=\"landscape\"",
+            "paperSize=\"9\"",
+            "fitToPage=\"1\"",
+            "fitToHeight=\"0\"",
+            "gridLines=\"1\"",
+            "第 &amp;P 页，共 &amp;N 页",
+        ] {
+            assert!(xml.contains(needle), "sheet{sheet} lacks {needle}");
+        }
+        assert!(xml.contains(&format!("团{city_name}委“三联四促”常态化下沉基层工作组名单")), "sheet{sheet}: no title");
+    }
+    assert!(workbook.contains("_xlnm.Print_Titles"), "the header row is not repeated on printed pages");
+}
