@@ -39,10 +39,23 @@ pub struct Args {
     what_if: Vec<String>,
 }
 
+/// The language of a text output: Chinese (the planners') or English.
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum LangArg {
+pub enum LangArg {
+    /// 中文.
     Zh,
+    /// English.
     En,
+}
+
+impl LangArg {
+    /// The renderer's language.
+    pub fn lang(self) -> Lang {
+        match self {
+            LangArg::Zh => Lang::Zh,
+            LangArg::En => Lang::En,
+        }
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -65,10 +78,7 @@ fn failure(e: ExplainError, plan: Option<&PathBuf>) -> Failure {
 
 /// Run `sanlian explain`.
 pub fn run(args: Args) -> Result<(), Failure> {
-    let lang = match args.lang {
-        LangArg::Zh => Lang::Zh,
-        LangArg::En => Lang::En,
-    };
+    let lang = args.lang.lang();
     // Malformed what-ifs are bad input: refuse them before any solving.
     let changes: Vec<(WhatIf, &str)> = args
         .what_if

@@ -73,6 +73,9 @@ enum Command {
         /// Print nothing but errors (the plan still goes to --output).
         #[arg(long)]
         quiet: bool,
+        /// Language of the summary: zh (default, the planners') or en.
+        #[arg(long, value_enum, default_value_t = explain::LangArg::Zh)]
+        lang: explain::LangArg,
         /// Show HiGHS's own log for the single-model stages.
         #[arg(long)]
         solver_log: bool,
@@ -243,6 +246,7 @@ fn run(command: Command) -> Result<(), Failure> {
             xlsx,
             ics,
             quiet,
+            lang,
             solver_log,
         } => {
             if threads == 0 || threads > max_threads() {
@@ -294,7 +298,7 @@ fn run(command: Command) -> Result<(), Failure> {
                 Answer::Planned(checked) => {
                     let plan = checked.plan();
                     if !quiet {
-                        say!("{}", summary::plan(&prep, plan, checked.report()));
+                        say!("{}", summary::plan(&prep, plan, checked.report(), lang.lang()));
                     }
                     let internal = |e: sanlian_files::FilesError| Failure { code: 1, message: e.to_string() };
                     if let Some(out) = &output {

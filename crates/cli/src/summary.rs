@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use sanlian_check::{Report, Verdict};
-use sanlian_explain::render::{pad, yuan};
+use sanlian_explain::render::{pad, yuan, Lang};
 use sanlian_model::{Certificate, Level, Plan, PlanMode, Prepared};
 
 fn pct(a: usize, b: usize) -> f64 {
@@ -15,49 +15,91 @@ fn pct(a: usize, b: usize) -> f64 {
     }
 }
 
-/// The summary printed by `sanlian solve`.
-pub fn plan(prep: &Prepared, plan: &Plan, report: &Report) -> String {
+/// A stage's objective in `lang` (the plan states it in English), as the page words it.
+fn stage_name<'a>(id: &str, name: &'a str, lang: Lang) -> &'a str {
+    if lang != Lang::Zh {
+        return name;
+    }
+    match id {
+        "S1" => "差旅费用 + 偏好罚分 − 连续性奖励，最小",
+        "S2" => "特长与需求匹配 + 第一年覆盖重点乡镇，最大",
+        "S3a" => "有组员驻点的（县、年、月）数，最大",
+        "S3b" => "各组每周下沉干部的不同工作日数之和，最大",
+        _ => name,
+    }
+}
+
+/// `zh` or `en`.
+fn tr<'a>(lang: Lang, zh: &'a str, en: &'a str) -> &'a str {
+    if lang == Lang::Zh {
+        zh
+    } else {
+        en
+    }
+}
+
+/// The summary printed by `sanlian solve`, in `lang`: what a planner asks first (coverage,
+/// groups, costs), the solver's stages after.
+pub fn plan(prep: &Prepared, plan: &Plan, report: &Report, lang: Lang) -> String {
     let inst = prep.inst;
+    let zh = lang == Lang::Zh;
     let mut s = String::new();
-    let mode = match plan.mode {
-        PlanMode::Strict => "strict",
-        PlanMode::BestEffort => "best-effort",
+    let mode = match (plan.mode, zh) {
+        (PlanMode::Strict, true) => "严格",
+        (PlanMode::BestEffort, true) => "尽力",
+        (PlanMode::Strict, false) => "strict",
+        (PlanMode::BestEffort, false) => "best-effort",
+    };
+    let (y1, y2) = (inst.first_year, inst.first_year + 1);
+    let (n, k, t) = (inst.cadres.len(), inst.region.counties.len(), inst.region.townships.len());
+    let _ = if zh {
+        writeln!(s, "{} · {y1}–{y2} · {mode} · {n} 名干部 · {k} 个县区 · {t} 个乡镇", inst.name)
+    } else {
+        writeln!(s, "{} · {y1}–{y2} · {mode} · {n} cadres · {k} counties · {t} townships", inst.name)
+    };
+    let c = &plan.coverage;
+    let share = pct(c.total, c.townships);
+    let _ = if zh {
+        writeln!(
+            s,
+            "\n两年全覆盖（H7）：{y1} 年 {} · {y2} 年 {} · 两年合计 {}/{}（{share:.1}%）",
+            c.year1, c.year2, c.total, c.townships
+        )
+    } else {
+        writeln!(
+            s,
+            "\nCoverage (H7): year {y1} {} · year {y2} {} · both years together {} of {} ({share:.1}%)",
+            c.year1, c.year2, c.total, c.townships
+        )
     };
     let _ = writeln!(
         s,
-        "{} · {}–{} · {mode} · {} cadres · {} counties · {} townships",
-        inst.name,
-        inst.first_year,
-        inst.first_year + 1,
-        inst.cadres.len(),
-        inst.region.counties.len(),
-        inst.region.townships.len()
+        "\n{}",
+        tr(
+            lang,
+            "各阶段（目标值 · 证明的界 · 差距 · 模型规模 · 用时）：",
+            "Stages (objective · proven bound · gap · model size · time):"
+        )
     );
-    let c = &plan.coverage;
-    let _ = writeln!(
-        s,
-        "\nCoverage (H7): year {} {} · year {} {} · both years together {} of {} ({:.1}%)",
-        inst.first_year,
-        c.year1,
-        inst.first_year + 1,
-        c.year2,
-        c.total,
-        c.townships,
-        pct(c.total, c.townships)
-    );
-    let _ = writeln!(s, "\nStages (objective · proven bound · gap · model size · time):");
     for st in &plan.stages {
         let verdict = report.stages.iter().find(|c| c.id == st.id).map(|c| c.verdict);
         let proof = match (st.proven_optimal, verdict) {
-            (false, _) => "NOT proven (time limit)",
-            (true, Some(Verdict::Certified)) => "proven optimal, certified by the checker",
-            (true, _) => "proven optimal (bound from the MILP solver, not independently certified)",
+            (false, _) => tr(lang, "未证明（时间用尽）", "NOT proven (time limit)"),
+            (true, Some(Verdict::Certified)) => {
+                tr(lang, "已证最优，检查器独立核实", "proven optimal, certified by the checker")
+            }
+            (true, _) => tr(
+                lang,
+                "已证最优（界来自 MILP 求解器，未独立核实）",
+                "proven optimal (bound from the MILP solver, not independently certified)",
+            ),
         };
+        let models = tr(lang, "个模型", "model(s)");
         let _ = writeln!(
             s,
-            "  {:<4} {} {:>14.2} · {:>14.2} · {:.1e} · {}×{} in {} model(s) · {:.3} s · {proof}",
+            "  {:<4} {} {:>14.2} · {:>14.2} · {:.1e} · {}×{} in {} {models} · {:.3} s · {proof}",
             st.id,
-            pad(&st.name, 68),
+            pad(stage_name(&st.id, &st.name, lang), 68),
             st.objective,
             st.bound,
             st.gap,
@@ -67,7 +109,15 @@ pub fn plan(prep: &Prepared, plan: &Plan, report: &Report) -> String {
             st.seconds
         );
     }
-    let _ = writeln!(s, "\nGroups and leaders by city (leader level · members by level):");
+    let _ = writeln!(
+        s,
+        "\n{}",
+        tr(
+            lang,
+            "各市工作组与组长（组长级别 · 成员级别）：",
+            "Groups and leaders by city (leader level · members by level):"
+        )
+    );
     let mut by_city: BTreeMap<&str, Vec<&sanlian_model::Group>> = BTreeMap::new();
     for g in &plan.groups {
         by_city.entry(g.city.as_str()).or_default().push(g);
@@ -87,60 +137,82 @@ pub fn plan(prep: &Prepared, plan: &Plan, report: &Report) -> String {
         let fmt = |m: &BTreeMap<Level, usize>| {
             m.iter().map(|(l, n)| format!("{} {n}", l.zh())).collect::<Vec<_>>().join(", ")
         };
-        let _ = writeln!(
-            s,
-            "  {} {:>3} groups · leaders: {} · members: {}",
-            pad(&city.name, 8),
-            groups.len(),
-            fmt(&leaders),
-            fmt(&members)
-        );
+        let _ = if zh {
+            writeln!(
+                s,
+                "  {} {:>3} 个组 · 组长：{} · 成员：{}",
+                pad(&city.name, 8),
+                groups.len(),
+                fmt(&leaders),
+                fmt(&members)
+            )
+        } else {
+            writeln!(
+                s,
+                "  {} {:>3} groups · leaders: {} · members: {}",
+                pad(&city.name, 8),
+                groups.len(),
+                fmt(&leaders),
+                fmt(&members)
+            )
+        };
     }
-    let _ = writeln!(s, "\nCost by dispatching unit (two years; travel counted in S1, stay reported only):");
+    let _ = writeln!(
+        s,
+        "\n{}",
+        tr(
+            lang,
+            "各派出单位费用（两年；差旅计入 S1，食宿只报告）：",
+            "Cost by dispatching unit (two years; travel counted in S1, stay reported only):"
+        )
+    );
+    let (cadres, travel, stay) = (tr(lang, "人", "cadres"), tr(lang, "差旅", "travel"), tr(lang, "食宿", "stay"));
+    let line = |s: &mut String, name: &str, n: usize, t: f64, st: f64| {
+        let _ = writeln!(s, "  {} {n:>4} {cadres} · {travel} {:>12} · {stay} {:>12}", pad(name, 24), yuan(t), yuan(st));
+    };
     let mut units = plan.costs.units.clone();
     units.sort_by(|a, b| (b.travel + b.stay).total_cmp(&(a.travel + a.stay)));
     const SHOWN: usize = 20;
     for u in units.iter().take(SHOWN) {
-        let _ = writeln!(
-            s,
-            "  {} {:>4} cadres · travel {:>12} · stay {:>12}",
-            pad(&u.unit, 24),
-            u.cadres,
-            yuan(u.travel),
-            yuan(u.stay)
-        );
+        line(&mut s, &u.unit, u.cadres, u.travel, u.stay);
     }
     if units.len() > SHOWN {
         let rest = &units[SHOWN..];
-        let _ = writeln!(
-            s,
-            "  {} {:>4} cadres · travel {:>12} · stay {:>12}",
-            pad(&format!("… {} more units", rest.len()), 24),
-            rest.iter().map(|u| u.cadres).sum::<usize>(),
-            yuan(rest.iter().map(|u| u.travel).sum()),
-            yuan(rest.iter().map(|u| u.stay).sum())
+        let more =
+            if zh { format!("…… 另 {} 个单位", rest.len()) } else { format!("… {} more units", rest.len()) };
+        line(
+            &mut s,
+            &more,
+            rest.iter().map(|u| u.cadres).sum(),
+            rest.iter().map(|u| u.travel).sum(),
+            rest.iter().map(|u| u.stay).sum(),
         );
     }
-    let _ = writeln!(
-        s,
-        "  {} {:>4} cadres · travel {:>12} · stay {:>12}",
-        pad("total", 24),
-        inst.cadres.len(),
-        yuan(plan.costs.travel),
-        yuan(plan.costs.stay)
-    );
+    line(&mut s, tr(lang, "合计", "total"), inst.cadres.len(), plan.costs.travel, plan.costs.stay);
     if !plan.shortfalls.is_empty() {
-        let _ = writeln!(s, "\nBest-effort shortfalls ({}):", plan.shortfalls.len());
+        let _ = writeln!(
+            s,
+            "\n{} ({}):",
+            tr(lang, "尽力模式下未满足的目标", "Best-effort shortfalls"),
+            plan.shortfalls.len()
+        );
         for f in &plan.shortfalls {
             let _ = writeln!(s, "  [{}] {}: {}", f.rule, f.subject, f.reason);
         }
     }
-    let verdict = if report.is_valid() {
-        "valid: every hard rule re-verified by the checker".to_string()
-    } else {
-        format!("INVALID: {} violation(s)", report.violations.len())
+    let verdict = match (report.is_valid(), zh) {
+        (true, true) => "有效：检查器复核全部硬规则".to_string(),
+        (true, false) => "valid: every hard rule re-verified by the checker".to_string(),
+        (false, true) => format!("无效：{} 项违规", report.violations.len()),
+        (false, false) => format!("INVALID: {} violation(s)", report.violations.len()),
     };
-    let _ = write!(s, "\nChecker: {verdict}\nTime: {:.3} s", plan.seconds);
+    let _ = write!(
+        s,
+        "\n{}{verdict}\n{}{:.3} s",
+        tr(lang, "检查器：", "Checker: "),
+        tr(lang, "用时：", "Time: "),
+        plan.seconds
+    );
     s
 }
 

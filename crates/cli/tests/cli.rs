@@ -12,7 +12,16 @@ use serde_json::Value;
 fn solve_small_writes_a_plan_that_check_accepts() {
     let dir = tmp();
     let plan = dir.path().join("plan.json");
+    // Chinese by default, the planners' language.
     let o = sanlian(&["solve", s(&fixture("small")), "-o", s(&plan)]);
+    assert_exit(&o, 0);
+    let zh = stdout(&o);
+    for needle in
+        ["两年全覆盖（H7）", "两年合计 50/50（100.0%）", "已证最优，检查器独立核实", "检查器：有效", "各派出单位费用"]
+    {
+        assert!(zh.contains(needle), "{needle}:\n{zh}");
+    }
+    let o = sanlian(&["solve", s(&fixture("small")), "-o", s(&plan), "--lang", "en"]);
     assert_exit(&o, 0);
     let out = stdout(&o);
     assert!(out.contains("Coverage (H7):"), "{out}");
@@ -220,7 +229,7 @@ fn infeasible_fixture_strict_gives_a_certificate_and_best_effort_a_plan() {
     assert!(stderr(&o).contains("infeasible in strict mode"), "{}", stderr(&o));
     assert!(!out.exists(), "no plan in strict mode when infeasible");
 
-    let o = sanlian(&["solve", s(&inf), "--mode", "best-effort", "-o", s(&out)]);
+    let o = sanlian(&["solve", s(&inf), "--mode", "best-effort", "-o", s(&out), "--lang", "en"]);
     assert_exit(&o, 0);
     let text = stdout(&o);
     assert!(text.contains("best-effort"), "{text}");
