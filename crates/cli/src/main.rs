@@ -292,7 +292,18 @@ fn run(command: Command) -> Result<(), Failure> {
             match solved.answer {
                 Answer::Infeasible(certs) => {
                     staged.commit()?;
-                    say!("{}", summary::infeasible(&prep, &certs));
+                    match lang {
+                        explain::LangArg::En => say!("{}", summary::infeasible(&prep, &certs)),
+                        // The explainer's certificates, in Chinese, with names and remedies.
+                        explain::LangArg::Zh => say!(
+                            "{}",
+                            sanlian_explain::render::certificates_with(
+                                &certs,
+                                sanlian_explain::render::Lang::Zh,
+                                &sanlian_explain::render::Names::of(&inst)
+                            )
+                        ),
+                    }
                     Err(Failure { code: 1, message: "infeasible in strict mode; see the certificates above".into() })
                 }
                 Answer::Planned(checked) => {

@@ -220,7 +220,13 @@ fn infeasible_fixture_strict_gives_a_certificate_and_best_effort_a_plan() {
 
     let dir = tmp();
     let out = dir.path().join("plan.json");
+    // In Chinese by default: the explainer's certificates, rules by their words.
     let o = sanlian(&["solve", s(&inf), "-o", s(&out)]);
+    assert_exit(&o, 1);
+    let zh = stdout(&o);
+    assert!(zh.contains("不可行") && zh.contains("带队组长·H3"), "{zh}");
+    assert!(!out.exists(), "no plan in strict mode when infeasible");
+    let o = sanlian(&["solve", s(&inf), "-o", s(&out), "--lang", "en"]);
     assert_exit(&o, 1);
     let text = stdout(&o);
     assert!(text.contains("H3:"), "{text}");
