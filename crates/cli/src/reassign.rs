@@ -35,6 +35,9 @@ pub struct Args {
     /// such a plan is refused (exit 2), since re-planning keeps the past as it was.
     #[arg(long)]
     repair_invalid: bool,
+    /// Language of the report: zh (default, the planners') or en.
+    #[arg(long, value_enum, default_value_t = crate::explain::LangArg::Zh)]
+    lang: crate::explain::LangArg,
 }
 
 /// Run `sanlian reassign`.
@@ -59,20 +62,36 @@ pub fn run(args: Args) -> Result<(), Failure> {
         ReplanError::Solve(_) => Failure { code: 1, message: e.to_string() },
         ReplanError::Rejected(_) => Failure { code: 1, message: format!("{e}\nnothing written") },
     })?;
+    let lang = args.lang.lang();
+    let zh = lang == Lang::Zh;
     let Some(plan) = replan.plan.as_ref().map(|p| p.plan()) else {
         let next = Prepared::new(&replan.instance).map_err(|e| Failure::input(e.to_string()))?;
+        // The certificates of a re-plan count what the past fixes (months already served,
+        // groups kept): their own messages say so, which the Chinese renderer does not yet.
         say!("{}", summary::infeasible(&next, &replan.certificates));
         if replan.best_effort.is_some() {
-            say!("\nThe best-effort repair (not written; run with --mode best-effort to write it):");
-            say!("{}", replan.report(&old, Lang::En));
+            say!(
+                "\n{}",
+                if zh {
+                    "尽力修复的结果（未写出；加 --mode best-effort 可写出）："
+                } else {
+                    "The best-effort repair (not written; run with --mode best-effort to write it):"
+                }
+            );
+            say!("{}", replan.report(&old, lang));
         }
         return Err(Failure { code: 1, message: "no valid repair in strict mode; see the certificates above".into() });
     };
-    say!("{}", replan.report(&old, Lang::En));
-    if replan.base_violations.is_empty() {
-        say!("Checker: valid on the instance with the events applied; nothing before {} changed", replan.date);
-    } else {
-        say!("Checker: valid on the instance with the events applied (an explicit repair: the past may have changed)");
+    say!("{}", replan.report(&old, lang));
+    match (replan.base_violations.is_empty(), zh) {
+        (true, true) => say!("检查器：在应用变动后的实例上有效；{} 之前的安排没有改变", replan.date),
+        (true, false) => {
+            say!("Checker: valid on the instance with the events applied; nothing before {} changed", replan.date)
+        }
+        (false, true) => say!("检查器：在应用变动后的实例上有效（显式修复：之前的安排可能改变）"),
+        (false, false) => {
+            say!("Checker: valid on the instance with the events applied (an explicit repair: the past may have changed)")
+        }
     }
     if let Some(out) = &args.output {
         let inst_path = args.new_instance.clone().unwrap_or_else(|| out.with_extension("instance.json"));

@@ -22,7 +22,12 @@ fn a_replacement_is_repaired_and_checkable() {
                           "department": "组织部", "senior": true, "base": {"lat": 36.670849, "lon": 117.014012}}}]}"#,
     );
     let out = dir.path().join("new.json");
+    // The report is in Chinese by default.
     let o = sanlian(&["reassign", s(&fixture("small")), s(&plan), s(&ev), "-o", s(&out)]);
+    assert_exit(&o, 0);
+    let zh = stdout(&o);
+    assert!(zh.contains("自 2027-07-01 起重新规划") && zh.contains("2027-07-01 之前的安排没有改变"), "{zh}");
+    let o = sanlian(&["reassign", s(&fixture("small")), s(&plan), s(&ev), "-o", s(&out), "--lang", "en"]);
     assert_exit(&o, 0);
     let text = stdout(&o);
     assert!(text.contains("0 changed decision(s)"), "{text}");
@@ -40,6 +45,10 @@ fn no_valid_repair_gives_a_certificate_and_offers_best_effort() {
     let ev = events(&dir, r#"{"events": [{"kind": "leave", "date": "2027-07-01", "cadre": "P004"}]}"#);
     let out = dir.path().join("new.json");
     let o = sanlian(&["reassign", s(&fixture("small")), s(&plan), s(&ev), "-o", s(&out)]);
+    assert_exit(&o, 1);
+    let zh = stdout(&o);
+    assert!(zh.contains("H3") && zh.contains("尽力修复的结果"), "{zh}");
+    let o = sanlian(&["reassign", s(&fixture("small")), s(&plan), s(&ev), "-o", s(&out), "--lang", "en"]);
     assert_exit(&o, 1);
     let text = stdout(&o);
     assert!(text.contains("H3") && text.contains("kept in its group"), "{text}");

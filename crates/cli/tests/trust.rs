@@ -187,7 +187,17 @@ fn an_invalid_plan_in_force_is_refused_unless_repaired_explicitly() {
     assert!(stderr(&o).contains("--repair-invalid"), "{}", stderr(&o));
     assert!(!out.exists());
 
-    let o = sanlian(&["reassign", s(&fixture("small")), s(&broken), s(&events), "-o", s(&out), "--repair-invalid"]);
+    let o = sanlian(&[
+        "reassign",
+        s(&fixture("small")),
+        s(&broken),
+        s(&events),
+        "-o",
+        s(&out),
+        "--repair-invalid",
+        "--lang",
+        "en",
+    ]);
     assert_exit(&o, 0);
     assert!(stdout(&o).contains("Explicit repair"), "{}", stdout(&o));
     assert!(stdout(&o).contains("[H3] 370502"), "{}", stdout(&o));
