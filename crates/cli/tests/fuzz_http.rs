@@ -1,6 +1,6 @@
 //! The adversarial suite against the running service: for a bounded time, mutated instances,
-//! plans, events, scenario specs, roster spreadsheets and query strings are sent to every
-//! endpoint that takes them. Every answer must be a success or a JSON error with a code and a
+//! plans, events, scenario specs, roster spreadsheets, labels and query strings are sent to
+//! every endpoint that takes them. Every answer must be a success or a JSON error with a code and a
 //! message (never a 500, never a leak of internals), every job must end in a state of its own
 //! (one still running after a few seconds is stopped, which exercises cancel), and at the end
 //! the service is alive and healthy.
@@ -103,7 +103,13 @@ fn the_service_answers_every_mutated_upload_with_a_result_or_a_coded_error_and_s
     let (mut tried, mut refused, mut jobs) = (0usize, 0usize, 0usize);
     while tried < 30 || start.elapsed().as_secs_f64() < budget {
         let mut rng = Rng::new(seed.wrapping_mul(1_000_003).wrapping_add(tried as u64));
-        let (what, method, path, body): (&str, &str, String, Option<Vec<u8>>) = match rng.below(7) {
+        let (what, method, path, body): (&str, &str, String, Option<Vec<u8>>) = match rng.below(8) {
+            7 => (
+                "label",
+                "PATCH",
+                format!("/api/plans/{plan}"),
+                Some(serde_json::to_vec(&mutate_json(&mut rng, &json!({"label": "东营 初稿"}), 2)).unwrap()),
+            ),
             0 => ("instance", "POST", "/api/instances".into(), Some(json_or_bytes(&mut rng, &instance))),
             1 => ("plan", "POST", format!("/api/instances/{id}/plans"), Some(json_or_bytes(&mut rng, &plan_doc))),
             2 => (
