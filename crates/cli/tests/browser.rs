@@ -259,13 +259,21 @@ fn load_small_fixture(tab: &Tab, server: &Server) {
 /// The small fixture served, loaded and solved in a fresh browser profile: the server, the
 /// browser (kept alive with the tab) and its tab.
 fn solved_small(dir: &Path, db: &str) -> (Server, Browser, Arc<Tab>) {
+    solved_fixture(dir, db, "small", Duration::from_secs(60))
+}
+
+/// [`solved_small`] for any fixture, waiting up to `solve` for the plan.
+fn solved_fixture(dir: &Path, db: &str, fixture: &str, solve: Duration) -> (Server, Browser, Arc<Tab>) {
     require_chromium();
     let server = Server::start(&dir.join(db), &[]);
     let browser = launch_browser(&dir.join("chromium-profile"));
     let tab = browser.new_tab().expect("a browser tab");
-    tab.set_default_timeout(Duration::from_secs(30));
-    tab.navigate_to(&server.url("/?fixture=small&run=1")).expect("open").wait_until_navigated().expect("loaded");
-    wait_until(&tab, &server, "the solved plan", "document.body.dataset.state === 'done'", Duration::from_secs(60));
+    tab.set_default_timeout(Duration::from_secs(60));
+    tab.navigate_to(&server.url(&format!("/?fixture={fixture}&run=1")))
+        .expect("open")
+        .wait_until_navigated()
+        .expect("loaded");
+    wait_until(&tab, &server, "the solved plan", "document.body.dataset.state === 'done'", solve);
     (server, browser, tab)
 }
 
@@ -917,14 +925,8 @@ fn the_timeline_shows_each_persons_months() {
 /// narrows something.
 #[test]
 fn the_department_caps_follow_the_city_filter() {
-    require_chromium();
     let dir = tempfile::tempdir().expect("tempdir");
-    let server = Server::start(&dir.path().join("caps.db"), &[]);
-    let browser = launch_browser(&dir.path().join("chromium-profile"));
-    let tab = browser.new_tab().expect("a browser tab");
-    tab.set_default_timeout(Duration::from_secs(60));
-    tab.navigate_to(&server.url("/?fixture=shandong&run=1")).expect("open").wait_until_navigated().expect("loaded");
-    wait_until(&tab, &server, "the solved plan", "document.body.dataset.state === 'done'", Duration::from_secs(120));
+    let (server, _browser, tab) = solved_fixture(dir.path(), "caps.db", "shandong", Duration::from_secs(120));
     let pid: i64 = js(&tab, "document.body.dataset.plan").as_str().and_then(|s| s.parse().ok()).expect("plan id");
     let view = server.json(&format!("/api/plans/{pid}/view"));
     let all = count(&tab, "#caps tbody tr[data-department]");
