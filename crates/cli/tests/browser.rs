@@ -956,3 +956,29 @@ fn the_department_caps_follow_the_city_filter() {
         "the city's count beside the province's: {cell}"
     );
 }
+
+/// When a leader leaves and no strict repair exists, the page says plainly what is missing —
+/// how many leaders of deputy-division rank the counties need, who could serve — and what to
+/// do, before the best-effort plan's changes (issue 11, item 8).
+#[test]
+fn a_leader_leaving_without_a_strict_repair_is_explained_plainly() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (server, _browser, tab) = solved_small(dir.path(), "leader.db");
+    let fill = "(() => { const set = (id, v) => { const e = document.getElementById(id); e.value = v; e.dispatchEvent(new Event('change')); }; \
+         set('replan-cadre', 'P004'); set('replan-kind', 'leave'); set('replan-date', '2027-07-01'); set('replan-mode', 'strict'); return true; })()";
+    js(&tab, fill);
+    tab.find_element("#replan-submit").expect("the re-plan button").click().expect("click 模拟调整");
+    wait_until(&tab, &server, "the re-plan", "document.body.dataset.replan === 'done'", Duration::from_secs(120));
+    let lines: Vec<String> = serde_json::from_value(js(
+        &tab,
+        "[...document.querySelectorAll('#replan-plain li')].map((l) => l.textContent)",
+    ))
+    .expect("a list of sentences");
+    assert!(lines[0].contains("P004") && lines[0].contains("离岗"), "{lines:?}");
+    let missing = lines.iter().find(|l| l.starts_with("严格模式下无法修复")).unwrap_or_else(|| panic!("{lines:?}"));
+    assert!(missing.contains("副处级以上组长") && missing.contains("需要") && missing.contains("办法"), "{missing}");
+    assert!(lines.iter().any(|l| l.starts_with("以下是尽力方案的调整")), "{lines:?}");
+    for l in &lines {
+        assert!(!l.contains("undefined") && !l.contains("null") && !l.contains("NaN"), "{lines:?}");
+    }
+}

@@ -172,6 +172,10 @@
       plain_replace: '{successor} 自 {date} 接任 {who}，沿用其工作组、联系乡镇和下沉安排',
       plain_replace_leader: '组长由 {successor} 接任（自 {date}，原组长 {who}），沿用其联系乡镇和下沉安排',
       plain_leave: '{who} 自 {date} 离岗',
+      plain_no_leader: '严格模式下无法修复：{counties} 需要 {need} 名副处级以上组长，能派往这些县的副处级以上干部只有 {supply} 名{who}。办法：再让 {more} 名副处级以上干部可派往这些县，或采用下面的尽力方案',
+      plain_cert: '严格模式下无法修复（{rule}）：需要 {need}，只能提供 {supply}（涉及 {counties}）',
+      plain_best_effort: '以下是尽力方案的调整（它未满足的目标列在方案的“未满足的目标”中）：',
+      plain_no_plan: '连尽力方案也无法给出。',
       plain_unavailable: '{who} {months} 不能下沉',
       plain_group: '{who} 改派到{to}（原{from}）',
       plain_join: '{who} 加入{to}',
@@ -401,6 +405,10 @@
       plain_replace: '{successor} takes over from {who} on {date}: same group, townships and block months',
       plain_replace_leader: '{successor} takes over as group leader from {who} on {date}, with the same townships and block months',
       plain_leave: '{who} leaves on {date}',
+      plain_no_leader: 'No strict repair: {counties} need {need} group leaders of deputy-division rank, and only {supply} such cadres may serve there{who}. Remedy: let {more} more such cadres serve there, or take the best-effort plan below',
+      plain_cert: 'No strict repair ({rule}): {need} needed, {supply} available (in {counties})',
+      plain_best_effort: 'The best-effort plan changes (its unmet goals are listed with the plan):',
+      plain_no_plan: 'Not even a best-effort plan exists.',
       plain_unavailable: '{who} cannot go on site in {months}',
       plain_group: '{who} moves to {to} (was {from})',
       plain_join: '{who} joins {to}',
@@ -1436,6 +1444,12 @@
     $('gantt').replaceChildren(monthHead(t('gantt_group')), h('tbody', null, rows));
   }
 
+  /** The rules by their words, as the explanations name them. */
+  const RULE_ZH = {
+    H1: '一人一组', H2: '就近派驻', H3: '带队组长', H4: '混合编组', H5: '一年一个乡镇', H6: '乡镇人数上限',
+    H7: '两年全覆盖', H8: '集中下沉月份', H9: '部门在外上限', H10: '每周工作日',
+  };
+
   const WEEKDAYS = {
     zh: { Mon: '一', Tue: '二', Wed: '三', Thu: '四', Fri: '五', Sat: '六', Sun: '日' },
     en: { Mon: 'Mo', Tue: 'Tu', Wed: 'We', Thu: 'Th', Fri: 'Fr', Sat: 'Sa', Sun: 'Su' },
@@ -1793,6 +1807,19 @@
       } else if (event.kind === 'unavailable') {
         lines.push(t('plain_unavailable', { who: who(event.cadre), months: (event.months || []).join('、') }));
       }
+    }
+    // No strict repair: say plainly what is missing, from the certificates (who could serve,
+    // how many are needed), before the best-effort plan's changes.
+    if (r.outcome === 'infeasible') {
+      const certs = (r.certificates && r.certificates.certificates) || [];
+      const countyNames = (list) => (list || []).map((k) => county.get(k) || k).join('、');
+      for (const c of certs) {
+        const names = (c.cadres || []).map(who).join('、');
+        const vars = { counties: countyNames(c.counties), need: c.need, supply: c.supply, more: Math.max(0, c.need - c.supply), who: names ? `（${names}）` : '' };
+        const rule = state.lang === 'zh' && RULE_ZH[c.rule] ? `${RULE_ZH[c.rule]}·${c.rule}` : c.rule;
+        lines.push(t(c.rule === 'H3' ? 'plain_no_leader' : 'plain_cert', { ...vars, rule }));
+      }
+      lines.push(t(r.best_effort_plan != null ? 'plain_best_effort' : 'plain_no_plan'));
     }
     const before = lines.length;
     for (const c of s.changes || []) {
