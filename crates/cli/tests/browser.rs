@@ -982,3 +982,43 @@ fn a_leader_leaving_without_a_strict_repair_is_explained_plainly() {
         assert!(!l.contains("undefined") && !l.contains("null") && !l.contains("NaN"), "{lines:?}");
     }
 }
+
+/// Two cadres of one name cannot be told apart by name in the re-plan panel: the page lists
+/// both with their ids and asks for the id instead of guessing (issue 11, item 7).
+#[test]
+fn namesakes_in_the_replan_panel_are_asked_for_their_id() {
+    require_chromium();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = Server::start(&dir.path().join("names.db"), &[]);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/small/instance.json");
+    let mut inst: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let (a, b) =
+        (inst["cadres"][0]["id"].as_str().unwrap().to_string(), inst["cadres"][1]["id"].as_str().unwrap().to_string());
+    inst["cadres"][0]["name"] = Value::from("王同名");
+    inst["cadres"][1]["name"] = Value::from("王同名");
+    let (status, row) = server.post("/api/instances", inst.to_string().as_bytes());
+    assert_eq!(status, 201, "{row}");
+    let (status, job) = server.post(&format!("/api/instances/{}/solve", row["id"]), b"{}");
+    assert_eq!(status, 202, "{job}");
+    let done = server.json(&format!("/api/jobs/{}?wait=60", job["id"]));
+    let pid = done["result"]["plan"].as_i64().expect("a plan");
+    let browser = launch_browser(&dir.path().join("chromium-profile"));
+    let tab = browser.new_tab().expect("a browser tab");
+    tab.set_default_timeout(Duration::from_secs(30));
+    tab.navigate_to(&server.url(&format!("/?plan={pid}"))).expect("open").wait_until_navigated().expect("loaded");
+    wait_until(&tab, &server, "the plan", "document.body.dataset.state === 'done'", Duration::from_secs(30));
+    let info = js(
+        &tab,
+        "(() => { const e = document.getElementById('replan-cadre'); e.value = '王同名'; e.dispatchEvent(new Event('change')); \
+           return document.getElementById('replan-cadre-info').textContent; })()",
+    );
+    let info = info.as_str().unwrap_or_default().to_string();
+    assert!(info.contains("有 2 人同名") && info.contains(&a) && info.contains(&b), "{info}");
+    tab.find_element("#replan-submit").expect("the re-plan button").click().expect("click 模拟调整");
+    wait_until(&tab, &server, "the error", "!document.getElementById('error').hidden", Duration::from_secs(10));
+    assert!(js(&tab, "document.getElementById('error').textContent")
+        .as_str()
+        .unwrap_or_default()
+        .contains("请选带编号的一项"));
+    assert_ne!(js(&tab, "document.body.dataset.replan || ''"), Value::from("running"), "no job was started");
+}

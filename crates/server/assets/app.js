@@ -190,6 +190,7 @@
       replan_submit: '模拟调整',
       replan_need_cadre: '请先选择一名干部。',
       replan_cadre_info: '{county}工作组 · {level}{role}',
+      replan_ambiguous: '有 {n} 人同名：{list}；请选带编号的一项或写明编号',
       replan_leader: ' · 组长',
       replan_result: '调整结果（任务 #{job}，基于方案 #{from}）',
       replan_outcome: '结果',
@@ -423,6 +424,7 @@
       replan_submit: 'Re-plan',
       replan_need_cadre: 'Pick a cadre first.',
       replan_cadre_info: '{county} group · {level}{role}',
+      replan_ambiguous: '{n} cadres have this name: {list}; pick the entry with the id, or type the id',
       replan_leader: ' · leader',
       replan_result: 'Re-plan result (job #{job}, from plan #{from})',
       replan_outcome: 'Outcome',
@@ -1718,12 +1720,18 @@
     return id ? findCadre(id) : null;
   }
 
+  /** Members whose name is exactly `text` (two cadres may share a name). */
+  const namesakes = (text) => state.view.groups.flatMap((g) => g.members.map((m) => ({ ...m, county_name: g.county_name }))).filter((m) => m.name === text.trim());
+
   function renderReplanCadre() {
     const c = replanCadre();
     const g = c && state.view.groups.find((x) => x.county === c.county);
+    const same = c ? [] : namesakes($('replan-cadre').value);
     $('replan-cadre-info').textContent = g
       ? t('replan_cadre_info', { county: g.county_name, level: levelLabel(c.level, c.level_zh), role: c.leader ? t('replan_leader') : '' })
-      : '';
+      : same.length > 1
+        ? t('replan_ambiguous', { n: same.length, list: same.map((m) => `${m.id}（${m.county_name}）`).join('、') })
+        : '';
   }
 
   /** One row of checkboxes per plan year; months before the date cannot be ticked. */
@@ -1843,6 +1851,11 @@
     if (!state.view) return;
     if (!$('replan-cadre').value.trim()) {
       showError(new Error(t('replan_need_cadre')));
+      return;
+    }
+    const same = replanCadre() ? [] : namesakes($('replan-cadre').value);
+    if (same.length > 1) {
+      showError(new Error(t('replan_ambiguous', { n: same.length, list: same.map((m) => `${m.id}（${m.county_name}）`).join('、') })));
       return;
     }
     const kind = $('replan-kind').value;
