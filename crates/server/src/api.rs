@@ -172,11 +172,19 @@ async fn blocking<T: Send + 'static>(app: &Arc<App>, f: impl FnOnce() -> Reply<T
         app.compute.clone().acquire_owned().await.map_err(|e| ApiError::internal("the worker pool is closed", e))?;
     let app = app.clone();
     tokio::task::spawn_blocking(move || {
+        // Counted while the work runs, and uncounted even if it panics.
+        struct Running {
+            app: Arc<App>,
+            _slot: tokio::sync::OwnedSemaphorePermit,
+        }
+        impl Drop for Running {
+            fn drop(&mut self) {
+                self.app.requests_running.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+            }
+        }
         app.requests_running.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let answer = f();
-        app.requests_running.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
-        drop(slot);
-        answer
+        let _running = Running { app, _slot: slot };
+        f()
     })
     .await
     .map_err(|e| ApiError::internal("a request failed unexpectedly", e))?
@@ -513,7 +521,6 @@ async fn job(State(app): Shared, Path(raw): Path<String>, Query(q): Query<Wait>)
     Ok(Json(view))
 }
 
-/// Stop a job: a queued one never runs, a running one stops within moments and stores nothing.
 /// `text` without control characters, cut to `n` characters (a file name made a label).
 fn short(text: &str, n: usize) -> String {
     text.chars().filter(|c| !c.is_control()).take(n).collect()
@@ -527,7 +534,7 @@ struct Relabel {
 
 /// Rename an instance or a plan: `{"label": "…"}` (1–120 characters, no control characters).
 async fn relabel(app: Arc<App>, what: Labelled, raw: String, upload: Upload) -> Reply<Json<Value>> {
-    let noun = if what == Labelled::Plan { "plan" } else { "instance" };
+    let noun = what.noun();
     let id = id(noun, &raw)?;
     let app2 = app.clone();
     blocking(&app, move || {
@@ -569,7 +576,7 @@ async fn relabel_plan(State(app): Shared, Path(raw): Path<String>, upload: Uploa
 
 /// Delete a plan, or an instance with its plans; 409 while a job works on it.
 async fn delete(app: Arc<App>, what: Labelled, raw: String) -> Reply<Json<Value>> {
-    let noun = if what == Labelled::Plan { "plan" } else { "instance" };
+    let noun = what.noun();
     let id = id(noun, &raw)?;
     let app2 = app.clone();
     blocking(&app, move || {
@@ -600,6 +607,7 @@ async fn delete_plan(State(app): Shared, Path(raw): Path<String>) -> Reply<Json<
     delete(app, Labelled::Plan, raw).await
 }
 
+/// Stop a job: a queued one never runs, a running one stops within moments and stores nothing.
 async fn cancel_job(State(app): Shared, Path(raw): Path<String>) -> Reply<Json<JobView>> {
     let id = id("job", &raw)?;
     let app2 = app.clone();

@@ -119,12 +119,11 @@ impl App {
 
     /// A job with its live progress.
     pub fn job(&self, id: i64) -> Result<JobView, ApiError> {
-        let row = self
+        let mut row = self
             .store
             .job(id)
             .map_err(|e| ApiError::internal("cannot read the job", e))?
             .ok_or_else(|| ApiError::not_found(format!("there is no job {id}")))?;
-        let mut row = row;
         if let Some(why) = self.store_faults.lock().unwrap_or_else(|p| p.into_inner()).get(&id) {
             row.state = "failed".into();
             row.error = Some(json!({ "code": "store_failed", "message": why }));
@@ -203,10 +202,12 @@ impl App {
     /// Remember that the store could not record job `id`'s state: the job shows as failed
     /// (from memory) and health reports the store as degraded.
     pub(crate) fn store_failed(&self, id: i64) {
-        self.store_faults
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(id, "the database could not be written; the job's result is lost".into());
+        self.store_fault(id, "the database could not be written; the job's result is lost");
+    }
+
+    /// Show job `id` as failed with `why`, from memory, and tell its watchers.
+    fn store_fault(&self, id: i64, why: &str) {
+        self.store_faults.lock().unwrap_or_else(|p| p.into_inner()).insert(id, why.to_string());
         let _ = self.updates.send(id);
     }
 
@@ -239,11 +240,7 @@ impl App {
                 // shows as failed (from memory) with the reason.
                 if let Some(flag) = self.cancel_flag(id) {
                     flag.store(true, Ordering::Relaxed);
-                    self.store_faults
-                        .lock()
-                        .unwrap_or_else(|p| p.into_inner())
-                        .insert(id, "the job was stopped, but the database could not record it".into());
-                    let _ = self.updates.send(id);
+                    self.store_fault(id, "the job was stopped, but the database could not record it");
                 }
                 return Err(ApiError::store("cannot record the cancellation", &e));
             }

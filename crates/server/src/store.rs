@@ -130,6 +130,14 @@ impl Labelled {
             Labelled::Plan => "plans",
         }
     }
+
+    /// "instance" or "plan": the word for messages, and the column of `jobs` that names one.
+    pub fn noun(self) -> &'static str {
+        match self {
+            Labelled::Instance => "instance",
+            Labelled::Plan => "plan",
+        }
+    }
 }
 
 /// What a delete did.
@@ -209,6 +217,15 @@ pub fn marker_of(db: &Path) -> PathBuf {
     let mut name = db.file_name().map(|n| n.to_os_string()).unwrap_or_default();
     name.push(".marker");
     db.with_file_name(name)
+}
+
+/// Add `column` to `table` of a database made before it existed.
+fn add_column(conn: &Connection, table: &str, column: &str, declaration: &str) -> rusqlite::Result<()> {
+    let has = conn.prepare(&format!("SELECT 1 FROM pragma_table_info('{table}') WHERE name = ?1"))?.exists([column])?;
+    if !has {
+        conn.execute_batch(&format!("ALTER TABLE {table} ADD COLUMN {column} {declaration}"))?;
+    }
+    Ok(())
 }
 
 /// How often health writes to the database to see that it can.
@@ -359,21 +376,11 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         conn.execute_batch(SCHEMA)?;
-        // Databases made before jobs counted their attempts gain the column.
-        let has_attempts =
-            conn.prepare("SELECT 1 FROM pragma_table_info('jobs') WHERE name = 'attempts'")?.exists([])?;
-        if !has_attempts {
-            conn.execute_batch("ALTER TABLE jobs ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0")?;
-        }
-        // Databases made before instances and plans had labels gain them (empty: the page
-        // shows the name and time instead).
-        for table in ["instances", "plans"] {
-            let has_label =
-                conn.prepare(&format!("SELECT 1 FROM pragma_table_info('{table}') WHERE name = 'label'"))?.exists([])?;
-            if !has_label {
-                conn.execute_batch(&format!("ALTER TABLE {table} ADD COLUMN label TEXT NOT NULL DEFAULT ''"))?;
-            }
-        }
+        // Databases made before jobs counted their attempts, and before instances and plans
+        // had labels, gain the columns (an empty label: the page shows the name and time).
+        add_column(&conn, "jobs", "attempts", "INTEGER NOT NULL DEFAULT 0")?;
+        add_column(&conn, "instances", "label", "TEXT NOT NULL DEFAULT ''")?;
+        add_column(&conn, "plans", "label", "TEXT NOT NULL DEFAULT ''")?;
         Ok(Store { conn: Mutex::new(conn), file: None, probe: Mutex::new(None), last_fault: Mutex::new(None) })
     }
 
@@ -410,9 +417,9 @@ impl Store {
         self.transaction(|tx| insert_instance(tx, inst, source, json, label))
     }
 
-    /// Rename an instance (`table` "instances") or a plan ("plans"); false when there is none.
-    pub fn relabel(&self, table: Labelled, id: i64, label: &str) -> Result<bool, StoreError> {
-        let sql = format!("UPDATE {} SET label = ?2 WHERE id = ?1", table.table());
+    /// Rename an instance or a plan; false when there is none.
+    pub fn relabel(&self, what: Labelled, id: i64, label: &str) -> Result<bool, StoreError> {
+        let sql = format!("UPDATE {} SET label = ?2 WHERE id = ?1", what.table());
         self.with(|c| c.execute(&sql, params![id, label]).map(|n| n > 0))
     }
 
@@ -420,10 +427,7 @@ impl Store {
     /// queued or running job that names them keeps them (`Err(Busy)`).
     pub fn delete(&self, what: Labelled, id: i64) -> Result<Deleted, StoreError> {
         self.transaction(|tx| {
-            let column = match what {
-                Labelled::Instance => "instance",
-                Labelled::Plan => "plan",
-            };
+            let column = what.noun();
             let exists: bool = tx.prepare(&format!("SELECT 1 FROM {} WHERE id = ?1", what.table()))?.exists([id])?;
             if !exists {
                 return Ok(Deleted::Missing);
