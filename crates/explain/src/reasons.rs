@@ -389,9 +389,15 @@ pub(crate) fn groups(
     s1_optimal: f64,
     budget: &mut Counterfactuals,
 ) -> Vec<GroupWhy> {
-    let granted: Vec<bool> =
-        which.iter().map(|&k| budget.grant(usize::from(outside_leader(prep, d, k).is_some()))).collect();
-    which.par_iter().zip(granted).map(|(&k, granted)| group(prep, d, k, s1_optimal, granted)).collect()
+    // The outside leader is found once: to grant its re-solve, then to explain the group.
+    let outside: Vec<(Option<usize>, bool)> = which
+        .iter()
+        .map(|&k| {
+            let c = outside_leader(prep, d, k);
+            (c, budget.grant(usize::from(c.is_some())))
+        })
+        .collect();
+    which.par_iter().zip(outside).map(|(&k, (c, granted))| group(prep, d, k, s1_optimal, c, granted)).collect()
 }
 
 /// The cheapest senior from outside who could lead group `k`, when no other member can.
@@ -408,7 +414,7 @@ fn outside_leader(prep: &Prepared, d: &Decisions, k: usize) -> Option<usize> {
         .min_by(|&a, &b| prep.s1_coefficient(a, k).total_cmp(&prep.s1_coefficient(b, k)))
 }
 
-fn group(prep: &Prepared, d: &Decisions, k: usize, s1_optimal: f64, granted: bool) -> GroupWhy {
+fn group(prep: &Prepared, d: &Decisions, k: usize, s1_optimal: f64, outside: Option<usize>, granted: bool) -> GroupWhy {
     let inst = prep.inst;
     let p = &inst.parameters;
     let county = &inst.region.counties[k];
@@ -438,7 +444,7 @@ fn group(prep: &Prepared, d: &Decisions, k: usize, s1_optimal: f64, granted: boo
         })
         .collect();
     if alternatives.is_empty() {
-        if let Some(c) = outside_leader(prep, d, k) {
+        if let Some(c) = outside {
             alternatives.push(LeaderAlternative {
                 cadre: inst.cadres[c].id.clone(),
                 name: inst.cadres[c].name.clone(),

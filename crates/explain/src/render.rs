@@ -1278,7 +1278,7 @@ fn certificate(c: &Certificate, lang: Lang, names: &Names) -> (String, String) {
 
 /// Each rule by its words, with its id beside it ("（带队组长·H3）"), in the Chinese text: the
 /// planners read the rule, the id stays for tracing it to PLANNING_RULES.
-const RULE_WORDS: [(&str, &str); 15] = [
+pub const RULE_WORDS: [(&str, &str); 15] = [
     ("H1", "一人一组"),
     ("H2", "就近派驻"),
     ("H3", "带队组长"),

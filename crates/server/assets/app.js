@@ -1446,12 +1446,6 @@
     $('gantt').replaceChildren(monthHead(t('gantt_group')), h('tbody', null, rows));
   }
 
-  /** The rules by their words, as the explanations name them. */
-  const RULE_ZH = {
-    H1: '一人一组', H2: '就近派驻', H3: '带队组长', H4: '混合编组', H5: '一年一个乡镇', H6: '乡镇人数上限',
-    H7: '两年全覆盖', H8: '集中下沉月份', H9: '部门在外上限', H10: '每周工作日',
-  };
-
   const WEEKDAYS = {
     zh: { Mon: '一', Tue: '二', Wed: '三', Thu: '四', Fri: '五', Sat: '六', Sun: '日' },
     en: { Mon: 'Mo', Tue: 'Tu', Wed: 'We', Thu: 'Th', Fri: 'Fr', Sat: 'Sa', Sun: 'Su' },
@@ -1824,7 +1818,8 @@
       for (const c of certs) {
         const names = (c.cadres || []).map(who).join('、');
         const vars = { counties: countyNames(c.counties), need: c.need, supply: c.supply, more: Math.max(0, c.need - c.supply), who: names ? `（${names}）` : '' };
-        const rule = state.lang === 'zh' && RULE_ZH[c.rule] ? `${RULE_ZH[c.rule]}·${c.rule}` : c.rule;
+        const words = (state.view.rule_words || {})[c.rule];
+        const rule = state.lang === 'zh' && words ? `${words}·${c.rule}` : c.rule;
         lines.push(t(c.rule === 'H3' ? 'plain_no_leader' : 'plain_cert', { ...vars, rule }));
       }
       lines.push(t(r.best_effort_plan != null ? 'plain_best_effort' : 'plain_no_plan'));

@@ -127,5 +127,7 @@ pub fn board(inst: &Instance, plan: &Plan, plan_id: i64, instance_id: i64) -> Re
         "months": months,
         "cities": inst.region.cities.iter().map(|c| json!({ "code": c.code, "name": c.name })).collect::<Vec<_>>(),
         "counties": counties, "groups": groups, "departments": departments,
+        // The rules by their words, as the explanations name them (one table, in the explainer).
+        "rule_words": sanlian_explain::render::RULE_WORDS.iter().copied().collect::<BTreeMap<_, _>>(),
     }))
 }
