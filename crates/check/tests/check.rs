@@ -91,7 +91,7 @@ fn fixture() -> (Instance, Plan) {
 }
 
 fn shortfall(rule: &str, subject: &str) -> Shortfall {
-    Shortfall { rule: rule.into(), subject: subject.into(), reason: "test".into() }
+    Shortfall { rule: rule.into(), subject: subject.into(), reason: "test".into(), msg: None }
 }
 
 // ---------------------------------------------------------------- valid plan

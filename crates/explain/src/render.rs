@@ -14,15 +14,7 @@ use sanlian_model::{Certificate, CertificateKind, Instance};
 
 use crate::{level_name, CadreWhy, Explanation, GlobalWhy, GroupWhy, PreferenceWhy, WhatIfResult, YearWhy};
 
-/// Language of the text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Lang {
-    /// Chinese (the default: the planners' language).
-    #[default]
-    Zh,
-    /// English.
-    En,
-}
+pub use sanlian_model::Lang;
 
 /// Pick the Chinese or the English text.
 macro_rules! tr {

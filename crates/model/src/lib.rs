@@ -11,6 +11,7 @@ pub mod cost;
 pub mod events;
 pub mod geo;
 pub mod instance;
+pub mod msg;
 pub mod optimality;
 pub mod params;
 pub mod plan;
@@ -19,6 +20,7 @@ pub mod validate;
 
 pub use events::{Applied, Event, Events};
 pub use instance::{Cadre, City, County, CountyKind, Instance, Level, Mode, Point, Province, Region, Township};
+pub use msg::{Lang, Msg};
 pub use params::Parameters;
 pub use plan::{
     Block, CadreAssignment, CadreCost, Certificate, CertificateKind, Coverage, FormerLeader, Group, GroupCost, Plan,

@@ -301,8 +301,12 @@ pub struct Shortfall {
     pub rule: String,
     /// Township or county code concerned.
     pub subject: String,
-    /// Why, in words.
+    /// Why, in words (English).
     pub reason: String,
+    /// The same reason as a coded message, for the reader's language (absent in plans
+    /// written before messages had codes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub msg: Option<crate::Msg>,
 }
 
 /// What kind of obstacle an infeasibility certificate shows.

@@ -1546,7 +1546,7 @@
     const list = state.view.shortfalls || [];
     $('shortfalls').hidden = list.length === 0;
     $('shortfall-list').replaceChildren(
-      ...list.map((s) => h('li', null, h('span', { class: 'rule' }, s.rule), ' ', h('strong', null, s.subject), '：', s.reason)),
+      ...list.map((s) => h('li', null, h('span', { class: 'rule' }, s.rule), ' ', h('strong', null, s.subject), '：', (s.text && s.text[state.lang]) || s.reason)),
     );
   }
 

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde_json::{json, Value};
 
-use sanlian_model::{CadreAssignment, Instance, Plan, Prepared};
+use sanlian_model::{CadreAssignment, Instance, Lang, Plan, Prepared};
 
 use crate::error::ApiError;
 
@@ -123,11 +123,21 @@ pub fn board(inst: &Instance, plan: &Plan, plan_id: i64, instance_id: i64) -> Re
         "mode": plan.mode, "valid": report.is_valid(), "violations": report.violations.len(),
         "coverage": plan.coverage,
         "costs": { "travel": plan.costs.travel, "stay": plan.costs.stay, "units": plan.costs.units },
-        "shortfalls": plan.shortfalls, "stages": plan.stages,
+        "shortfalls": plan.shortfalls.iter().map(shortfall).collect::<Vec<_>>(), "stages": plan.stages,
         "months": months,
         "cities": inst.region.cities.iter().map(|c| json!({ "code": c.code, "name": c.name })).collect::<Vec<_>>(),
         "counties": counties, "groups": groups, "departments": departments,
         // The rules by their words, as the explanations name them (one table, in the explainer).
         "rule_words": sanlian_explain::render::RULE_WORDS.iter().copied().collect::<BTreeMap<_, _>>(),
     }))
+}
+
+/// A shortfall as the page shows it: its reason in both languages (a plan written before
+/// messages had codes has only its English reason).
+fn shortfall(s: &sanlian_model::Shortfall) -> Value {
+    let (zh, en) = match &s.msg {
+        Some(m) => (m.text(Lang::Zh), m.text(Lang::En)),
+        None => (s.reason.clone(), s.reason.clone()),
+    };
+    json!({ "rule": s.rule, "subject": s.subject, "reason": s.reason, "text": { "zh": zh, "en": en } })
 }

@@ -6,8 +6,8 @@ use std::time::Instant;
 use sanlian_model::cost::{days_in_month, month_days, stay_cost, travel_cost};
 use sanlian_model::plan::Costs;
 use sanlian_model::{
-    Block, CadreAssignment, CadreCost, Coverage, FormerLeader, Group, GroupCost, Plan, PlanMode, Prepared, Shortfall,
-    StageReport, UnitCost, YearAssignment,
+    Block, CadreAssignment, CadreCost, Coverage, FormerLeader, Group, GroupCost, Msg, Plan, PlanMode, Prepared,
+    Shortfall, StageReport, UnitCost, YearAssignment,
 };
 
 use crate::groups::Groups;
@@ -177,75 +177,48 @@ fn shortfalls(prep: &Prepared, groups: &Groups, towns: &Townships) -> Vec<Shortf
     for k in 0..prep.n_counties() {
         let county = &r.counties[k];
         let all = eligible_for(k, &|_| true);
+        let mut short = |rule: &str, subject: &str, msg: Msg| {
+            out.push(Shortfall { rule: rule.into(), subject: subject.into(), reason: msg.to_string(), msg: Some(msg) })
+        };
+        let at = |code: &str| Msg::new(code).arg("county", &county.name);
         if members[k].is_empty() {
-            out.push(Shortfall {
-                rule: "H1".into(),
-                subject: county.code.clone(),
-                reason: if all.is_empty() {
-                    format!("{} has no group: no cadre is eligible for it (H2)", county.name)
+            short(
+                "H1",
+                &county.code,
+                if all.is_empty() {
+                    at("shortfall.h1_no_one_eligible")
                 } else {
-                    format!(
-                        "{} has no group: its {} eligible cadres were all needed to cover more townships elsewhere",
-                        county.name,
-                        all.len()
-                    )
+                    at("shortfall.h1_needed_elsewhere").arg("eligible", all.len())
                 },
-            });
+            );
         } else if let Some(day) = prep
             .stretch_starts(members[k].iter().copied())
             .into_iter()
             .find(|&d| !members[k].iter().any(|&c| prep.serves_on(c, d)))
         {
-            out.push(Shortfall {
-                rule: "H1".into(),
-                subject: county.code.clone(),
-                reason: format!(
-                    "from {day} no member of the group of {} is in service: the cadres who could serve there then \
-                     were needed elsewhere",
-                    county.name
-                ),
-            });
+            short("H1", &county.code, at("shortfall.h1_gap").arg("day", day));
         }
         let supply: u32 = members[k].iter().map(|&c| prep.active_years(c)).sum();
         for &i in &prep.townships_of[k] {
             if !covered[i] {
-                out.push(Shortfall {
-                    rule: "H7".into(),
-                    subject: r.townships[i].code.clone(),
-                    reason: format!(
-                        "{}{} is not covered: the group of {} has {} cadre-years for {} townships, and moving more \
-                         of the {} eligible cadres here would uncover townships elsewhere",
-                        county.name,
-                        r.townships[i].name,
-                        county.name,
-                        supply,
-                        prep.townships_of[k].len(),
-                        all.len()
-                    ),
-                });
+                let msg = at("shortfall.h7_uncovered")
+                    .arg("township", &r.townships[i].name)
+                    .arg("supply", supply)
+                    .arg("townships", prep.townships_of[k].len())
+                    .arg("eligible", all.len());
+                short("H7", &r.townships[i].code, msg);
             }
         }
         let seniors = eligible_for(k, &|c| prep.inst.cadres[c].senior);
         let timeline: Vec<usize> = groups.former_leaders[k].iter().map(|&(c, _)| c).chain(groups.leader[k]).collect();
         if let Some(&l) = timeline.iter().find(|&&l| !prep.inst.cadres[l].senior) {
-            out.push(Shortfall {
-                rule: "H3".into(),
-                subject: county.code.clone(),
-                reason: format!(
-                    "{} is led by {} ({}), who is not senior: {} senior cadres are eligible here and all of them \
-                     lead other groups or do not serve then",
-                    county.name,
-                    prep.inst.cadres[l].name,
-                    prep.inst.cadres[l].id,
-                    seniors.len()
-                ),
-            });
+            let msg = at("shortfall.h3_not_senior")
+                .arg("leader", &prep.inst.cadres[l].name)
+                .arg("id", &prep.inst.cadres[l].id)
+                .arg("seniors", seniors.len());
+            short("H3", &county.code, msg);
         } else if groups.leader[k].is_none() {
-            out.push(Shortfall {
-                rule: "H3".into(),
-                subject: county.code.clone(),
-                reason: format!("{} has no leader because its group is empty (see H1)", county.name),
-            });
+            short("H3", &county.code, at("shortfall.h3_no_leader"));
         }
         let upper_on = |d: chrono::NaiveDate| {
             members[k].iter().filter(|&&c| prep.inst.cadres[c].level.is_upper() && prep.serves_on(c, d)).count()
@@ -253,17 +226,11 @@ fn shortfalls(prep: &Prepared, groups: &Groups, towns: &Townships) -> Vec<Shortf
         let upper = prep.stretch_starts(members[k].iter().copied()).into_iter().map(upper_on).min().unwrap_or(0);
         if (upper as u32) < p.min_upper_per_group {
             let reachable = eligible_for(k, &|c| prep.inst.cadres[c].level.is_upper());
-            out.push(Shortfall {
-                rule: "H4".into(),
-                subject: county.code.clone(),
-                reason: format!(
-                    "{} has {upper} province/city members in service at some time, fewer than {}: {} province/city \
-                     cadres are eligible here and are needed in other groups",
-                    county.name,
-                    p.min_upper_per_group,
-                    reachable.len()
-                ),
-            });
+            let msg = at("shortfall.h4_few_upper")
+                .arg("upper", upper)
+                .arg("min", p.min_upper_per_group)
+                .arg("reachable", reachable.len());
+            short("H4", &county.code, msg);
         }
     }
     out
