@@ -4,6 +4,7 @@
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use crate::msg::Msg;
 use crate::validate::parse_month;
 use crate::{Cadre, InputError, Instance, Plan, Problem};
 
@@ -97,9 +98,9 @@ impl Events {
     /// its predecessor had not taken before the date; both are written to `blocks_owed`.
     pub fn apply(&self, inst: &Instance, base: &Plan) -> Result<Applied, InputError> {
         let mut problems = Vec::new();
-        let mut add = |path: String, message: String| problems.push(Problem { path, message });
+        let mut add = |path: String, msg: Msg| problems.push(Problem::new(path, msg));
         if self.events.is_empty() {
-            add("events".into(), "there are no events: nothing to re-plan".into());
+            add("events".into(), Msg::new("event.none"));
         }
         let p = &inst.parameters;
         let (plan_first, plan_last) =
@@ -119,7 +120,10 @@ impl Events {
             if plan_first.is_none_or(|f| date < f) || plan_last.is_none_or(|l| date > l) {
                 add(
                     at("date"),
-                    format!("{date} is outside the plan years {} and {}", inst.first_year, inst.first_year + 1),
+                    Msg::new("input.outside_plan_years")
+                        .arg("value", date)
+                        .arg("first", inst.first_year)
+                        .arg("second", inst.first_year + 1),
                 );
                 continue;
             }
@@ -143,11 +147,11 @@ impl Events {
             match e {
                 Event::Leave { cadre, .. } | Event::Replace { cadre, .. } => {
                     let Some(c) = known(&out, cadre) else {
-                        add(at("cadre"), format!("{cadre} is not a cadre of the instance or of an earlier event"));
+                        add(at("cadre"), Msg::new("event.unknown_cadre").arg("cadre", cadre));
                         continue;
                     };
                     if leavers.contains(cadre) {
-                        add(at("cadre"), format!("{cadre} already leaves in an earlier event: two events conflict"));
+                        add(at("cadre"), Msg::new("event.already_leaves").arg("cadre", cadre));
                         continue;
                     }
                     leavers.push(cadre.clone());
@@ -167,7 +171,7 @@ impl Events {
                     }
                     if let Event::Replace { successor, .. } = e {
                         if known(&out, &successor.id).is_some() {
-                            add(at("successor.id"), format!("{} is already a cadre id", successor.id));
+                            add(at("successor.id"), Msg::new("event.id_taken").arg("id", &successor.id));
                             continue;
                         }
                         let mut s = successor.clone();
@@ -187,7 +191,7 @@ impl Events {
                 }
                 Event::Join { cadre, .. } => {
                     if known(&out, &cadre.id).is_some() {
-                        add(at("cadre.id"), format!("{} is already a cadre id", cadre.id));
+                        add(at("cadre.id"), Msg::new("event.id_taken").arg("id", &cadre.id));
                         continue;
                     }
                     let mut s = cadre.clone();
@@ -198,21 +202,20 @@ impl Events {
                 }
                 Event::Unavailable { cadre, months, .. } => {
                     let Some(c) = known(&out, cadre) else {
-                        add(at("cadre"), format!("{cadre} is not a cadre of the instance or of an earlier event"));
+                        add(at("cadre"), Msg::new("event.unknown_cadre").arg("cadre", cadre));
                         continue;
                     };
                     if months.is_empty() {
-                        add(at("months"), "lists no month".into());
+                        add(at("months"), Msg::new("event.no_months"));
                     }
                     origin.entry(cadre.clone()).or_insert((i, "months"));
                     for (j, m) in months.iter().enumerate() {
                         let path = at(&format!("months[{j}]"));
                         match parse_month(m) {
-                            None => add(path, format!("{m:?} is not a month in the form YYYY-MM")),
-                            Some((y, mm)) if crate::cost::month_days(y.clamp(1, 9999), mm).0 < date => add(
-                                path,
-                                format!("{m} starts before the event date {date}: the past is kept as it was"),
-                            ),
+                            None => add(path, Msg::new("input.bad_month").arg("month", format!("{m:?}"))),
+                            Some((y, mm)) if crate::cost::month_days(y.clamp(1, 9999), mm).0 < date => {
+                                add(path, Msg::new("event.month_before_date").arg("month", m).arg("date", date))
+                            }
                             Some(_) => {
                                 if !out.cadres[c].unavailable_months.contains(m) {
                                     out.cadres[c].unavailable_months.push(m.clone());
@@ -250,13 +253,11 @@ fn locate(out: &Instance, origin: &std::collections::HashMap<String, (usize, &'s
     let Some((idx, rest)) = pr.path.strip_prefix("cadres[").and_then(|r| r.split_once(']')) else { return pr };
     let Some(cadre) = idx.parse::<usize>().ok().and_then(|n| out.cadres.get(n)) else { return pr };
     match origin.get(&cadre.id) {
-        Some(&(i, field @ ("cadre" | "successor"))) => {
-            Problem { path: format!("events[{i}].{field}{rest}"), message: pr.message }
-        }
-        Some(&(i, field)) => Problem {
-            path: format!("events[{i}].{field}"),
-            message: format!("{} (cadre {} after the events: {})", pr.message, cadre.id, pr.path),
-        },
+        Some(&(i, field @ ("cadre" | "successor"))) => Problem { path: format!("events[{i}].{field}{rest}"), ..pr },
+        Some(&(i, field)) => Problem::new(
+            format!("events[{i}].{field}"),
+            Msg::new("event.located").arg_msg("problem", pr.msg).arg("cadre", &cadre.id).arg("path", &pr.path),
+        ),
         None => pr,
     }
 }

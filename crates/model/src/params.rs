@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::msg::Msg;
+
 /// Policy parameters. Every field has the default written in PLANNING_RULES;
 /// an instance may override any of them, and the plan echoes the values used.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -114,9 +116,9 @@ impl Parameters {
     }
 
     /// Every out-of-range value, as (field, reason).
-    pub fn problems(&self) -> Vec<(&'static str, String)> {
+    pub fn problems(&self) -> Vec<(&'static str, Msg)> {
         let mut out = Vec::new();
-        let mut need = |ok: bool, field: &'static str, why: String| {
+        let mut need = |ok: bool, field: &'static str, why: Msg| {
             if !ok {
                 out.push((field, why));
             }
@@ -125,69 +127,65 @@ impl Parameters {
         need(
             (1..=12).contains(&p.window_first_month),
             "window_first_month",
-            format!("{} is not a month 1–12", p.window_first_month),
+            Msg::new("param.not_a_month").arg("value", p.window_first_month),
         );
         need(
             (1..=12).contains(&p.window_last_month),
             "window_last_month",
-            format!("{} is not a month 1–12", p.window_last_month),
+            Msg::new("param.not_a_month").arg("value", p.window_last_month),
         );
         need(
             p.window_first_month <= p.window_last_month,
             "window_last_month",
-            format!("window ends ({}) before it starts ({})", p.window_last_month, p.window_first_month),
+            Msg::new("param.window_reversed").arg("last", p.window_last_month).arg("first", p.window_first_month),
         );
         let w = p.window_len();
         need(
             p.blocks_per_year >= 1 && p.blocks_per_year <= w,
             "blocks_per_year",
-            format!("{} must be between 1 and the {w} months of the window", p.blocks_per_year),
+            Msg::new("param.blocks_per_year").arg("value", p.blocks_per_year).arg("months", w),
         );
         need(
             p.mixed_blocks_per_year <= w,
             "mixed_blocks_per_year",
-            format!("{} exceeds the {w} months of the window", p.mixed_blocks_per_year),
+            Msg::new("param.beyond_window").arg("value", p.mixed_blocks_per_year).arg("months", w),
         );
         need(
             p.nearby_km.is_finite() && p.nearby_km > 0.0 && p.nearby_km <= LIMITS.max_km,
             "nearby_km",
-            format!("{} must be a distance in (0, {}] km", p.nearby_km, LIMITS.max_km),
+            Msg::new("param.distance").arg("value", p.nearby_km).arg("most", LIMITS.max_km),
         );
         need(
             p.min_upper_per_group <= LIMITS.max_count,
             "min_upper_per_group",
-            format!("{} must be a count in [0, {}]", p.min_upper_per_group, LIMITS.max_count),
+            Msg::new("param.count")
+                .arg("value", p.min_upper_per_group)
+                .arg("range", format!("[0, {}]", LIMITS.max_count)),
         );
         need(
             (1..=LIMITS.max_count).contains(&p.max_cadres_per_township_year),
             "max_cadres_per_township_year",
-            format!(
-                "{} must be a count in [1, {}]: 0 leaves no room to cover any township",
-                p.max_cadres_per_township_year, LIMITS.max_count
-            ),
+            Msg::new("param.township_room").arg("value", p.max_cadres_per_township_year).arg("most", LIMITS.max_count),
         );
         need(
             p.max_department_away_share > 0.0 && p.max_department_away_share <= 1.0,
             "max_department_away_share",
-            format!("{} is outside (0, 1]", p.max_department_away_share),
+            Msg::new("param.share").arg("value", p.max_department_away_share),
         );
         need(
             p.road_factor.is_finite() && p.road_factor > 0.0 && p.road_factor <= LIMITS.max_factor,
             "road_factor",
-            format!("{} must lie in (0, {}]", p.road_factor, LIMITS.max_factor),
+            Msg::new("param.range").arg("value", p.road_factor).arg("range", format!("(0, {}]", LIMITS.max_factor)),
         );
         need(
             (1..=LIMITS.max_trips_per_month).contains(&p.trips_per_month),
             "trips_per_month",
-            format!(
-                "{} must lie in [1, {}]: 0 trips per block month is not a block",
-                p.trips_per_month, LIMITS.max_trips_per_month
-            ),
+            Msg::new("param.trips").arg("value", p.trips_per_month).arg("most", LIMITS.max_trips_per_month),
         );
         need(
             p.fare_per_km.is_finite() && p.fare_per_km >= 0.0 && p.fare_per_km <= LIMITS.max_fare_per_km,
             "fare_per_km",
-            format!("{} must lie in [0, {}] yuan per km", p.fare_per_km, LIMITS.max_fare_per_km),
+            Msg::new("param.fare").arg("value", p.fare_per_km).arg("most", LIMITS.max_fare_per_km),
         );
         need(
             p.weeks_per_year.is_finite()
@@ -195,12 +193,10 @@ impl Parameters {
                 && p.weeks_per_year <= 53.0
                 && p.weeks_per_year >= WEEKS_PER_BLOCK_MONTH * p.mixed_blocks_per_year as f64,
             "weeks_per_year",
-            format!(
-                "{} must lie in (0, 53] and cover the {} mixed block months ({} weeks)",
-                p.weeks_per_year,
-                p.mixed_blocks_per_year,
-                WEEKS_PER_BLOCK_MONTH * p.mixed_blocks_per_year as f64
-            ),
+            Msg::new("param.weeks")
+                .arg("value", p.weeks_per_year)
+                .arg("blocks", p.mixed_blocks_per_year)
+                .arg("weeks", WEEKS_PER_BLOCK_MONTH * p.mixed_blocks_per_year as f64),
         );
         for (field, v) in [
             ("lodging_per_day", p.lodging_per_day),
@@ -213,7 +209,7 @@ impl Parameters {
             need(
                 v.is_finite() && (0.0..=LIMITS.max_value).contains(&v),
                 field,
-                format!("{v} must lie in [0, {}]", LIMITS.max_value),
+                Msg::new("param.range").arg("value", v).arg("range", format!("[0, {}]", LIMITS.max_value)),
             );
         }
         out

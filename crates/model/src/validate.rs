@@ -3,6 +3,7 @@
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
+use crate::msg::{Lang, Msg};
 use crate::{Instance, Level, Point};
 
 /// One problem found in an input, located by a JSON-path-like string.
@@ -10,8 +11,23 @@ use crate::{Instance, Level, Point};
 pub struct Problem {
     /// Where, e.g. `cadres[17].home_county`.
     pub path: String,
-    /// Why, e.g. `370999 is not a county of this instance`.
+    /// Why, in English, e.g. `370999 is not a county of this instance` (the text of `msg`).
     pub message: String,
+    /// Why, as a coded message for either language.
+    pub msg: Msg,
+}
+
+impl Problem {
+    /// A problem at `path`; its English `message` is the text of `msg`.
+    pub fn new(path: impl Into<String>, msg: Msg) -> Problem {
+        Problem { path: path.into(), message: msg.to_string(), msg }
+    }
+
+    /// `path: why` in `lang` (the path is kept as the file spells it).
+    pub fn text(&self, lang: Lang) -> String {
+        let colon = if lang == Lang::Zh { "：" } else { ": " };
+        format!("{}{colon}{}", self.path, self.msg.text(lang))
+    }
 }
 
 impl fmt::Display for Problem {
@@ -20,11 +36,10 @@ impl fmt::Display for Problem {
     }
 }
 
-/// Why an input was rejected.
-#[derive(Debug, thiserror::Error)]
+/// Why an input was rejected. Its `Display` is the English [`InputError::text`].
+#[derive(Debug)]
 pub enum InputError {
     /// The text is not valid JSON for the expected type.
-    #[error("{what} is not valid JSON at line {line}, column {column}: {message}")]
     Json {
         /// "instance" or "plan".
         what: &'static str,
@@ -36,14 +51,44 @@ pub enum InputError {
         message: String,
     },
     /// The JSON parsed but breaks the input rules; every problem is listed.
-    #[error("{} problem(s) in the {what}:\n{}", problems.len(), problems.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n"))]
     Invalid {
-        /// "instance" or "plan".
+        /// "instance" or "events".
         what: &'static str,
         /// Every problem found.
         problems: Vec<Problem>,
     },
 }
+
+impl InputError {
+    /// The whole error in `lang`: the JSON error with its line and column (serde's own
+    /// message stays English), or a header line and one `  - path: why` line per problem.
+    pub fn text(&self, lang: Lang) -> String {
+        match self {
+            InputError::Json { what, line, column, message } => Msg::new("input.bad_json")
+                .noun("what", what)
+                .arg("line", line)
+                .arg("column", column)
+                .arg("message", message)
+                .text(lang),
+            InputError::Invalid { what, problems } => {
+                let mut out = Msg::new("input.problems").arg("count", problems.len()).noun("what", what).text(lang);
+                for p in problems {
+                    out.push_str("\n  - ");
+                    out.push_str(&p.text(lang));
+                }
+                out
+            }
+        }
+    }
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text(Lang::En))
+    }
+}
+
+impl std::error::Error for InputError {}
 
 /// The documented size limits of an instance (docs/input-format.md): every list and text is
 /// bounded, so that validation, preparation and the models grow at most linearly with the
@@ -83,9 +128,9 @@ pub const SIZES: SizeLimits = SizeLimits {
 struct Collector(Vec<Problem>, usize);
 
 impl Collector {
-    fn add(&mut self, path: impl Into<String>, message: impl Into<String>) {
+    fn add(&mut self, path: impl Into<String>, msg: Msg) {
         if self.0.len() < SIZES.problems {
-            self.0.push(Problem { path: path.into(), message: message.into() });
+            self.0.push(Problem::new(path, msg));
         } else {
             self.1 += 1;
         }
@@ -94,18 +139,15 @@ impl Collector {
     /// The problems found; beyond the first [`SizeLimits::problems`], a count of the rest.
     fn finish(mut self) -> Vec<Problem> {
         if self.1 > 0 {
-            self.0.push(Problem {
-                path: "…".into(),
-                message: format!("{} more problem(s) not listed; correct these first", self.1),
-            });
+            self.0.push(Problem::new("…", Msg::new("input.more_problems").arg("count", self.1)));
         }
         self.0
     }
 
-    /// A list longer than `most`.
+    /// A list longer than `most`; `what` is its catalogue noun (`noun.<what>`).
     fn too_long(&mut self, path: String, len: usize, most: usize, what: &str) -> bool {
         if len > most {
-            self.add(path, format!("{len} {what}, more than the limit of {most}"));
+            self.add(path, Msg::new("input.too_many").arg("len", len).noun("what", what).arg("most", most));
             return true;
         }
         false
@@ -115,16 +157,16 @@ impl Collector {
     fn text(&mut self, path: String, value: &str) {
         let n = value.chars().count();
         if n > SIZES.text {
-            self.add(path, format!("is {n} characters long, more than the limit of {}", SIZES.text));
+            self.add(path, Msg::new("input.too_long").arg("len", n).arg("most", SIZES.text));
         }
     }
 
     fn point(&mut self, path: String, p: Point) {
         if !(p.lat.is_finite() && (-90.0..=90.0).contains(&p.lat)) {
-            self.add(format!("{path}.lat"), format!("{} is not a latitude in [-90, 90]", p.lat));
+            self.add(format!("{path}.lat"), Msg::new("input.not_a_latitude").arg("value", p.lat));
         }
         if !(p.lon.is_finite() && (-180.0..=180.0).contains(&p.lon)) {
-            self.add(format!("{path}.lon"), format!("{} is not a longitude in [-180, 180]", p.lon));
+            self.add(format!("{path}.lon"), Msg::new("input.not_a_longitude").arg("value", p.lon));
         }
     }
 }
@@ -191,14 +233,14 @@ pub fn validate(inst: &Instance) -> Vec<Problem> {
     for (i, cadre) in inst.cadres.iter().enumerate() {
         let at = |field: &str| format!("cadres[{i}].{field}");
         over |= c.too_long(at("strengths"), cadre.strengths.len(), SIZES.tags, "strengths");
-        over |= c.too_long(at("preferred_counties"), cadre.preferred_counties.len(), SIZES.tags, "preferred counties");
+        over |= c.too_long(at("preferred_counties"), cadre.preferred_counties.len(), SIZES.tags, "preferred_counties");
         over |= c.too_long(
             at("unavailable_months"),
             cadre.unavailable_months.len(),
             SIZES.unavailable_months,
-            "unavailable months",
+            "unavailable_months",
         );
-        over |= c.too_long(at("blocks_owed"), cadre.blocks_owed.len(), 2, "entries (one per plan year)");
+        over |= c.too_long(at("blocks_owed"), cadre.blocks_owed.len(), 2, "blocks_owed");
         for (field, value) in [("id", &cadre.id), ("name", &cadre.name), ("unit", &cadre.unit)] {
             c.text(at(field), value);
         }
@@ -217,16 +259,16 @@ pub fn validate(inst: &Instance) -> Vec<Problem> {
         c.add(format!("parameters.{field}"), why);
     }
     if !(1900..=9998).contains(&inst.first_year) {
-        c.add("first_year", format!("{} is not a plausible plan year", inst.first_year));
+        c.add("first_year", Msg::new("input.implausible_year").arg("year", inst.first_year));
     }
     c.point("region.province.seat".into(), r.province.seat);
 
     let mut cities = HashMap::new();
     for (i, city) in r.cities.iter().enumerate() {
         if city.code.trim().is_empty() {
-            c.add(format!("region.cities[{i}].code"), "is empty");
+            c.add(format!("region.cities[{i}].code"), Msg::new("input.empty"));
         } else if cities.insert(city.code.as_str(), i).is_some() {
-            c.add(format!("region.cities[{i}].code"), format!("{} appears twice", city.code));
+            c.add(format!("region.cities[{i}].code"), Msg::new("input.duplicate").arg("code", &city.code));
         }
         c.point(format!("region.cities[{i}].seat"), city.seat);
     }
@@ -236,33 +278,33 @@ pub fn validate(inst: &Instance) -> Vec<Problem> {
     let mut repeated = vec![false; r.counties.len()];
     for (i, k) in r.counties.iter().enumerate() {
         if k.code.trim().is_empty() {
-            c.add(format!("region.counties[{i}].code"), "is empty");
+            c.add(format!("region.counties[{i}].code"), Msg::new("input.empty"));
         } else if counties.contains_key(k.code.as_str()) {
             repeated[i] = true;
-            c.add(format!("region.counties[{i}].code"), format!("{} appears twice", k.code));
+            c.add(format!("region.counties[{i}].code"), Msg::new("input.duplicate").arg("code", &k.code));
         } else {
             counties.insert(k.code.as_str(), i);
         }
         if !cities.contains_key(k.city.as_str()) {
-            c.add(format!("region.counties[{i}].city"), format!("{} is not a city of this instance", k.city));
+            c.add(format!("region.counties[{i}].city"), Msg::new("input.not_a_city").arg("city", &k.city));
         }
         c.point(format!("region.counties[{i}].seat"), k.seat);
     }
     if r.counties.is_empty() {
-        c.add("region.counties", "there are no counties to plan for");
+        c.add("region.counties", Msg::new("input.no_counties"));
     }
     let mut townships = HashSet::new();
     let mut per_county = vec![0usize; r.counties.len()];
     for (i, t) in r.townships.iter().enumerate() {
         if t.code.trim().is_empty() {
-            c.add(format!("region.townships[{i}].code"), "is empty");
+            c.add(format!("region.townships[{i}].code"), Msg::new("input.empty"));
         } else if !townships.insert(t.code.as_str()) {
-            c.add(format!("region.townships[{i}].code"), format!("{} appears twice", t.code));
+            c.add(format!("region.townships[{i}].code"), Msg::new("input.duplicate").arg("code", &t.code));
         }
         match counties.get(t.county.as_str()) {
             Some(&k) => per_county[k] += 1,
             None => {
-                c.add(format!("region.townships[{i}].county"), format!("{} is not a county of this instance", t.county))
+                c.add(format!("region.townships[{i}].county"), Msg::new("input.not_a_county").arg("county", &t.county))
             }
         }
         if let Some(l) = t.location {
@@ -272,12 +314,15 @@ pub fn validate(inst: &Instance) -> Vec<Problem> {
     for (k, n) in per_county.iter().enumerate() {
         if *n == 0 && !repeated[k] {
             let county = &r.counties[k];
-            c.add(format!("region.counties[{k}]"), format!("{} {} has no townships", county.code, county.name));
+            c.add(
+                format!("region.counties[{k}]"),
+                Msg::new("input.county_without_townships").arg("code", &county.code).arg("name", &county.name),
+            );
         }
     }
 
     if inst.cadres.is_empty() {
-        c.add("cadres", "the roster is empty: there is nobody to deploy");
+        c.add("cadres", Msg::new("input.empty_roster"));
     }
     let cities_with_counties: HashSet<&str> = r.counties.iter().map(|k| k.city.as_str()).collect();
     let mut ids = HashSet::new();
@@ -285,56 +330,58 @@ pub fn validate(inst: &Instance) -> Vec<Problem> {
     for (i, cadre) in inst.cadres.iter().enumerate() {
         let at = |field: &str| format!("cadres[{i}].{field}");
         if cadre.id.trim().is_empty() {
-            c.add(at("id"), "is empty");
+            c.add(at("id"), Msg::new("input.empty"));
         } else if !ids.insert(cadre.id.as_str()) {
-            c.add(at("id"), format!("{} appears twice", cadre.id));
+            c.add(at("id"), Msg::new("input.duplicate").arg("code", &cadre.id));
         }
         if cadre.unit.trim().is_empty() {
-            c.add(at("unit"), "is empty: every cadre needs a dispatching unit");
+            c.add(at("unit"), Msg::new("input.empty_unit"));
         }
         c.point(at("base"), cadre.base);
         match (cadre.level, &cadre.home_city) {
-            (Level::City, None) => c.add(at("home_city"), "a city-level cadre needs its home city"),
+            (Level::City, None) => c.add(at("home_city"), Msg::new("input.needs_home_city")),
             (_, Some(h)) if !cities.contains_key(h.as_str()) => {
-                c.add(at("home_city"), format!("{h} is not a city of this instance"))
+                c.add(at("home_city"), Msg::new("input.not_a_city").arg("city", h))
             }
-            (Level::City, Some(h)) if !cities_with_counties.contains(h.as_str()) => c.add(
-                at("home_city"),
-                format!("{h} has no counties, so this city-level cadre is eligible nowhere (H2)"),
-            ),
+            (Level::City, Some(h)) if !cities_with_counties.contains(h.as_str()) => {
+                c.add(at("home_city"), Msg::new("input.home_city_without_counties").arg("city", h))
+            }
             _ => {}
         }
         match (cadre.level, &cadre.home_county) {
-            (Level::County, None) => c.add(at("home_county"), "a county-level cadre needs its home county"),
+            (Level::County, None) => c.add(at("home_county"), Msg::new("input.needs_home_county")),
             (_, Some(h)) if !counties.contains_key(h.as_str()) => {
-                c.add(at("home_county"), format!("{h} is not a county of this instance"))
+                c.add(at("home_county"), Msg::new("input.not_a_county").arg("county", h))
             }
             _ => {}
         }
         for (j, pc) in cadre.preferred_counties.iter().enumerate() {
             if !counties.contains_key(pc.as_str()) {
-                c.add(at(&format!("preferred_counties[{j}]")), format!("{pc} is not a county of this instance"));
+                c.add(at(&format!("preferred_counties[{j}]")), Msg::new("input.not_a_county").arg("county", pc));
             }
         }
         if let Some(pc) = &cadre.previous_county {
             if !counties.contains_key(pc.as_str()) {
-                c.add(at("previous_county"), format!("{pc} is not a county of this instance"));
+                c.add(at("previous_county"), Msg::new("input.not_a_county").arg("county", pc));
             }
         }
         for (j, m) in cadre.unavailable_months.iter().enumerate() {
             let path = at(&format!("unavailable_months[{j}]"));
             match parse_month(m) {
-                None => c.add(path, format!("{m:?} is not a month in the form YYYY-MM")),
+                None => c.add(path, Msg::new("input.bad_month").arg("month", format!("{m:?}"))),
                 Some((y, _)) if y != inst.first_year && y != inst.first_year + 1 => c.add(
                     path,
-                    format!("{m} is outside the plan years {} and {}", inst.first_year, inst.first_year + 1),
+                    Msg::new("input.outside_plan_years")
+                        .arg("value", m)
+                        .arg("first", inst.first_year)
+                        .arg("second", inst.first_year + 1),
                 ),
                 Some((_, mm)) if !window.contains(&mm) => c.add(
                     path,
-                    format!(
-                        "{m} is outside the on-site window (months {}–{})",
-                        p.window_first_month, p.window_last_month
-                    ),
+                    Msg::new("input.outside_window")
+                        .arg("month", m)
+                        .arg("first", p.window_first_month)
+                        .arg("last", p.window_last_month),
                 ),
                 _ => {}
             }
@@ -346,14 +393,17 @@ pub fn validate(inst: &Instance) -> Vec<Problem> {
                 if d < start || d > end {
                     c.add(
                         at(field),
-                        format!("{d} is outside the plan years {} and {}", inst.first_year, inst.first_year + 1),
+                        Msg::new("input.outside_plan_years")
+                            .arg("value", d)
+                            .arg("first", inst.first_year)
+                            .arg("second", inst.first_year + 1),
                     );
                 }
             }
         }
         if let (Some(f), Some(u)) = (cadre.from, cadre.until) {
             if f >= u {
-                c.add(at("until"), format!("{u} is not after the first day of service {f}"));
+                c.add(at("until"), Msg::new("input.until_not_after_from").arg("until", u).arg("from", f));
             }
         }
         if (cadre.from.is_some() || cadre.until.is_some()) && (1900..=9998).contains(&inst.first_year) {
@@ -365,7 +415,7 @@ pub fn validate(inst: &Instance) -> Vec<Problem> {
                         .any(|m| cadre.in_period(crate::cost::month_days(inst.first_year + y, m).0))
             });
             if !serves_any {
-                c.add(at("from"), "the service period covers no window month of an active year: the cadre has nothing to do in this plan");
+                c.add(at("from"), Msg::new("input.no_service_in_window"));
             }
         }
         let own_blocks = match cadre.mode() {
@@ -376,9 +426,15 @@ pub fn validate(inst: &Instance) -> Vec<Problem> {
         for (&year, &owed) in &cadre.blocks_owed {
             let path = at(&format!("blocks_owed.{year}"));
             if year != inst.first_year && year != inst.first_year + 1 {
-                c.add(path, format!("{year} is not a plan year ({} or {})", inst.first_year, inst.first_year + 1));
+                c.add(
+                    path,
+                    Msg::new("input.not_a_plan_year")
+                        .arg("year", year)
+                        .arg("first", inst.first_year)
+                        .arg("second", inst.first_year + 1),
+                );
             } else if owed > own_blocks {
-                c.add(path, format!("{owed} exceeds the {own_blocks} block(s) a year of the cadre's mode"));
+                c.add(path, Msg::new("input.blocks_owed_too_many").arg("owed", owed).arg("own", own_blocks));
             }
         }
         let years = &cadre.active_years;
@@ -387,7 +443,7 @@ pub fn validate(inst: &Instance) -> Vec<Problem> {
             || (years.len() == 2 && years[0] == years[1])
             || years.len() > 2
         {
-            c.add(at("active_years"), format!("{years:?} must be a non-empty set of plan years 1 and 2"));
+            c.add(at("active_years"), Msg::new("input.bad_active_years").arg("years", format!("{years:?}")));
         }
     }
     c.finish()

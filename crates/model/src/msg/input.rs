@@ -5,4 +5,114 @@ catalog! {
     "noun.instance" => "实例", "instance";
     "noun.plan" => "计划", "plan";
     "noun.events" => "事件", "events";
+    "noun.label" => "标签", "label";
+
+    // validate.rs: the rejected input as a whole (InputError).
+    "input.bad_json" =>
+        "{what}不是有效的 JSON（第 {line} 行第 {column} 列）：{message}",
+        "{what} is not valid JSON at line {line}, column {column}: {message}";
+    "input.problems" => "{what}有 {count} 处问题：", "{count} problem(s) in the {what}:";
+    "input.more_problems" =>
+        "另有 {count} 处问题未列出，请先改正以上问题",
+        "{count} more problem(s) not listed; correct these first";
+
+    // validate.rs: sizes. The nouns name the lists that are too long.
+    "input.too_many" => "{what}数量为 {len}，超过上限 {most}", "{len} {what}, more than the limit of {most}";
+    "noun.cities" => "市", "cities";
+    "noun.counties" => "县区", "counties";
+    "noun.townships" => "乡镇", "townships";
+    "noun.cadres" => "干部", "cadres";
+    "noun.needs" => "需求标签", "needs";
+    "noun.strengths" => "特长标签", "strengths";
+    "noun.preferred_counties" => "意向县区", "preferred counties";
+    "noun.unavailable_months" => "不可到岗月份", "unavailable months";
+    "noun.blocks_owed" => "年度条目（每个计划年度一条）", "entries (one per plan year)";
+    "input.too_long" =>
+        "长 {len} 个字符，超过上限 {most} 个字符",
+        "is {len} characters long, more than the limit of {most}";
+
+    // validate.rs: values and references.
+    "input.not_a_latitude" => "{value} 不是有效的纬度（应在 -90 到 90 之间）", "{value} is not a latitude in [-90, 90]";
+    "input.not_a_longitude" =>
+        "{value} 不是有效的经度（应在 -180 到 180 之间）",
+        "{value} is not a longitude in [-180, 180]";
+    "input.implausible_year" => "{year} 不是合理的计划年度", "{year} is not a plausible plan year";
+    "input.empty" => "不能为空", "is empty";
+    "input.duplicate" => "编号 {code} 重复出现", "{code} appears twice";
+    "input.not_a_city" => "{city} 不是本实例中的市", "{city} is not a city of this instance";
+    "input.not_a_county" => "{county} 不是本实例中的县区", "{county} is not a county of this instance";
+    "input.no_counties" => "没有需要规划的县区", "there are no counties to plan for";
+    "input.county_without_townships" => "{code} {name}没有乡镇", "{code} {name} has no townships";
+    "input.empty_roster" => "干部名单为空：没有可派驻的人员", "the roster is empty: there is nobody to deploy";
+    "input.empty_unit" => "不能为空：每名干部都要有派出单位", "is empty: every cadre needs a dispatching unit";
+    "input.needs_home_city" => "市级干部须填写所属市", "a city-level cadre needs its home city";
+    "input.home_city_without_counties" =>
+        "{city} 没有下辖县区，这名市级干部无处可派（H2）",
+        "{city} has no counties, so this city-level cadre is eligible nowhere (H2)";
+    "input.needs_home_county" => "县级干部须填写所属县区", "a county-level cadre needs its home county";
+    "input.bad_month" =>
+        "{month} 不是“年-月”格式的月份（如 2027-03）",
+        "{month} is not a month in the form YYYY-MM";
+    "input.outside_plan_years" =>
+        "{value} 不在计划年度 {first}、{second} 之内",
+        "{value} is outside the plan years {first} and {second}";
+    "input.outside_window" =>
+        "{month} 不在驻点时段（{first}–{last} 月）之内",
+        "{month} is outside the on-site window (months {first}–{last})";
+    "input.until_not_after_from" =>
+        "{until} 不晚于服务开始日期 {from}",
+        "{until} is not after the first day of service {from}";
+    "input.no_service_in_window" =>
+        "服务期不含任何在岗年度的驻点月份：该干部在本计划中没有工作可做",
+        "the service period covers no window month of an active year: the cadre has nothing to do in this plan";
+    "input.not_a_plan_year" =>
+        "{year} 不是计划年度（应为 {first} 或 {second}）",
+        "{year} is not a plan year ({first} or {second})";
+    "input.blocks_owed_too_many" =>
+        "{owed} 超过该干部工作方式每年的集中驻点月数 {own}",
+        "{owed} exceeds the {own} block(s) a year of the cadre's mode";
+    "input.bad_active_years" =>
+        "{years} 应为计划年度 1、2 中的一个或两个，不能为空或重复",
+        "{years} must be a non-empty set of plan years 1 and 2";
+
+    // params.rs: parameters out of range.
+    "param.not_a_month" => "{value} 不是 1–12 之间的月份", "{value} is not a month 1–12";
+    "param.window_reversed" =>
+        "驻点时段的结束月（{last}）早于开始月（{first}）",
+        "window ends ({last}) before it starts ({first})";
+    "param.blocks_per_year" =>
+        "{value} 应在 1 到驻点时段的月数 {months} 之间",
+        "{value} must be between 1 and the {months} months of the window";
+    "param.beyond_window" => "{value} 超过驻点时段的月数 {months}", "{value} exceeds the {months} months of the window";
+    "param.distance" => "{value} 应为 (0, {most}] 公里之内的距离", "{value} must be a distance in (0, {most}] km";
+    "param.count" => "{value} 应为 {range} 之内的人数", "{value} must be a count in {range}";
+    "param.township_room" =>
+        "{value} 应为 [1, {most}] 之内的人数：为 0 则任何乡镇都无人可驻",
+        "{value} must be a count in [1, {most}]: 0 leaves no room to cover any township";
+    "param.share" => "{value} 不在 (0, 1] 之内", "{value} is outside (0, 1]";
+    "param.range" => "{value} 应在 {range} 之内", "{value} must lie in {range}";
+    "param.trips" =>
+        "{value} 应在 [1, {most}] 之内：每个集中驻点月往返 0 次就不成其为集中驻点",
+        "{value} must lie in [1, {most}]: 0 trips per block month is not a block";
+    "param.fare" => "{value} 应在每公里 [0, {most}] 元之内", "{value} must lie in [0, {most}] yuan per km";
+    "param.weeks" =>
+        "{value} 应在 (0, 53] 之内，且不少于 {blocks} 个混合方式集中驻点月所占的 {weeks} 周",
+        "{value} must lie in (0, 53] and cover the {blocks} mixed block months ({weeks} weeks)";
+
+    // events.rs: events that cannot apply.
+    "event.none" => "没有任何事件：无需重新规划", "there are no events: nothing to re-plan";
+    "event.unknown_cadre" =>
+        "{cadre} 既不是本实例中的干部，也不是此前事件加入的干部",
+        "{cadre} is not a cadre of the instance or of an earlier event";
+    "event.already_leaves" =>
+        "{cadre} 已在此前的事件中离岗：两个事件相互冲突",
+        "{cadre} already leaves in an earlier event: two events conflict";
+    "event.id_taken" => "{id} 已是现有干部的编号", "{id} is already a cadre id";
+    "event.no_months" => "没有列出任何月份", "lists no month";
+    "event.month_before_date" =>
+        "{month} 早于事件日期 {date}：已过去的安排保持不变",
+        "{month} starts before the event date {date}: the past is kept as it was";
+    "event.located" =>
+        "{problem}（应用事件后干部 {cadre} 的 {path}）",
+        "{problem} (cadre {cadre} after the events: {path})";
 }
