@@ -18,7 +18,7 @@ use tokio_stream::StreamExt as _;
 
 use sanlian_explain::render::{explanation_with, Lang, Names};
 use sanlian_explain::ExplainOptions;
-use sanlian_model::{Events, Instance, Plan, Prepared};
+use sanlian_model::{Events, Instance, Msg, Plan, Prepared};
 
 use crate::error::ApiError;
 use crate::jobs::{JobView, RunRequest};
@@ -37,7 +37,7 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequestParts<S> for Que
     async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, ApiError> {
         axum::extract::Query::<T>::try_from_uri(&parts.uri).map(|q| Query(q.0)).map_err(|e| {
             let why = std::error::Error::source(&e).map_or_else(|| e.to_string(), |s| s.to_string());
-            ApiError::bad_request("invalid_query", format!("the query string is not valid: {why}")).at("query")
+            ApiError::bad_request("invalid_query", Msg::new("api.invalid_query").arg("why", why)).at("query")
         })
     }
 }
@@ -91,17 +91,19 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/plans/{id}/map.svg", get(map_svg))
         .route("/api/plans/{id}/calendar.ics", get(calendar))
         .fallback(|| async {
-            ApiError::new(StatusCode::NOT_FOUND, "no_route", "no such endpoint; the list is at /api/openapi.json")
+            ApiError::new(StatusCode::NOT_FOUND, "no_route", Msg::new("api.no_route"))
         })
         .method_not_allowed_fallback(|| async {
             ApiError::new(
                 StatusCode::METHOD_NOT_ALLOWED,
                 "method_not_allowed",
-                "this endpoint does not take that method; see /api/openapi.json",
+                Msg::new("api.method_not_allowed"),
             )
         })
         .layer(axum::middleware::from_fn_with_state(limit, refuse_declared_oversize))
         .layer(axum::middleware::from_fn_with_state(hosts, crate::guard::guard))
+        // Outermost but for the log: every error, the guard's included, in the request's language.
+        .layer(axum::middleware::from_fn(crate::error::localise))
         .layer(
             // The log names the method and the path only: a query string can carry names.
             tower_http::trace::TraceLayer::new_for_http()
@@ -151,14 +153,14 @@ fn ascii_name(name: &str) -> String {
 }
 
 fn id(kind: &str, raw: &str) -> Reply<i64> {
-    raw.parse::<i64>().map_err(|_| ApiError::not_found(format!("there is no {kind} '{raw}': ids are numbers")))
+    raw.parse::<i64>().map_err(|_| ApiError::not_found(Msg::new("api.id_not_a_number").noun("kind", kind).arg("id", raw)))
 }
 
 fn utf8<'a>(bytes: &'a [u8], what: &str) -> Reply<&'a str> {
     std::str::from_utf8(bytes).map_err(|e| {
         ApiError::bad_request(
             "not_utf8",
-            format!("the {what} is not UTF-8 text (bad byte at offset {}); send JSON", e.valid_up_to()),
+            Msg::new("api.not_utf8").noun("what", what).arg("offset", e.valid_up_to()),
         )
         .at(format!("byte {}", e.valid_up_to()))
     })
@@ -284,7 +286,7 @@ async fn load_fixture(State(app): Shared, Path(name): Path<String>) -> Reply<(St
     let (_, text) = FIXTURES
         .iter()
         .find(|(n, _)| *n == name)
-        .ok_or_else(|| ApiError::not_found(format!("there is no fixture '{name}'; GET /api/fixtures lists them")))?;
+        .ok_or_else(|| ApiError::not_found(Msg::new("api.no_fixture").arg("name", &name)))?;
     store_instance(&app, Text::Fixture(text), format!("fixture:{name}")).await
 }
 
@@ -306,14 +308,14 @@ async fn upload_instance(State(app): Shared, upload: Upload) -> Reply<(StatusCod
 async fn instance(State(app): Shared, Path(raw): Path<String>) -> Reply<Response> {
     let id = id("instance", &raw)?;
     let text = app.store.instance_json(id).map_err(|e| ApiError::internal("cannot read the instance", e))?;
-    let text = text.ok_or_else(|| ApiError::not_found(format!("there is no instance {id}")))?;
+    let text = text.ok_or_else(|| ApiError::no_such("instance", id))?;
     Ok(([(header::CONTENT_TYPE, "application/json")], text).into_response())
 }
 
 async fn instance_summary(State(app): Shared, Path(raw): Path<String>) -> Reply<Json<Value>> {
     let id = id("instance", &raw)?;
     let row = app.store.instance(id).map_err(|e| ApiError::internal("cannot read the instance", e))?;
-    let row = row.ok_or_else(|| ApiError::not_found(format!("there is no instance {id}")))?;
+    let row = row.ok_or_else(|| ApiError::no_such("instance", id))?;
     Ok(Json(serde_json::to_value(row).unwrap_or_default()))
 }
 
@@ -336,7 +338,7 @@ async fn upload_roster(
     let (row, warnings) = blocking(&app, move || {
         let roster = sanlian_files::roster::read_roster_for(&bytes, &file, &base).map_err(|e| {
             let location = e.errors.first().map(|s| s.location());
-            let err = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_sheet", e.to_string());
+            let err = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_sheet", Msg::new("api.invalid_sheet").arg("why", &e));
             match location {
                 Some(l) => err.at(l),
                 None => err,
@@ -422,7 +424,7 @@ async fn upload_plan(State(app): Shared, Path(raw): Path<String>, bytes: Upload)
             return Err(ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "plan_mismatch",
-                format!("the plan does not belong to instance {id}: {}", foreign.join("; ")),
+                Msg::new("api.plan_mismatch").arg("id", id).arg("why", foreign.join("; ")),
             ));
         }
         if !report.is_valid() {
@@ -431,10 +433,7 @@ async fn upload_plan(State(app): Shared, Path(raw): Path<String>, bytes: Upload)
             return Err(ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "plan_invalid",
-                format!(
-                    "the checker rejects the plan ({} violation(s), the first: {first}); nothing was stored",
-                    report.violations.len()
-                ),
+                Msg::new("api.plan_invalid").arg("count", report.violations.len()).arg("first", first),
             ));
         }
         let pid = app2
@@ -452,12 +451,12 @@ async fn scenarios(State(app): Shared, Path(raw): Path<String>, bytes: Upload) -
     // The spec is read and its size checked before anything is built; the variants are
     // then checked as recipes (to find every other mistake; none is built here), all off
     // the async threads.
-    let invalid = |e: sanlian_scenarios::SpecError| ApiError::bad_request("invalid_spec", e.to_string()).at(e.path);
+    let invalid = |e: sanlian_scenarios::SpecError| ApiError::bad_request("invalid_spec", Msg::new("api.invalid_spec").arg("why", &e)).at(e.path);
     let app2 = app.clone();
     let job = blocking(&app, move || {
         let text = utf8(&bytes, "scenario spec")?;
         let spec = sanlian_scenarios::Spec::from_json(text)
-            .map_err(|e| ApiError::bad_request("invalid_spec", e.to_string()))?;
+            .map_err(|e| ApiError::bad_request("invalid_spec", Msg::new("api.invalid_spec").arg("why", e)))?;
         sanlian_scenarios::budget(&inst, &spec).map_err(invalid)?;
         let count = sanlian_scenarios::recipes(&inst, &spec).map(|v| v.len()).map_err(invalid)?;
         app2.submit("scenarios", id, None, &json!({ "variants": count }), Some(text))
@@ -546,16 +545,13 @@ async fn relabel(app: Arc<App>, what: Labelled, raw: String, upload: Upload) -> 
             return Err(ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid_input",
-                format!(
-                    "a label is 1 to {} characters without control characters; this one has {count}",
-                    crate::store::MAX_LABEL
-                ),
+                Msg::new("api.bad_label").arg("most", crate::store::MAX_LABEL).arg("count", count),
             )
             .at("label"));
         }
         let found = app2.store.relabel(what, id, label).map_err(|e| ApiError::store("cannot rename", &e))?;
         if !found {
-            return Err(ApiError::not_found(format!("there is no {noun} {id}")));
+            return Err(ApiError::no_such(noun, id));
         }
         let row = match what {
             Labelled::Plan => app2.store.plan(id).map(|r| serde_json::to_value(r).unwrap_or_default()),
@@ -588,11 +584,11 @@ async fn delete(app: Arc<App>, what: Labelled, raw: String) -> Reply<Json<Value>
                 tracing::info!(id, kind = noun, "deleted");
                 Ok(Json(json!({ "deleted": noun, "id": id })))
             }
-            Deleted::Missing => Err(ApiError::not_found(format!("there is no {noun} {id}"))),
+            Deleted::Missing => Err(ApiError::no_such(noun, id)),
             Deleted::Busy(n) => Err(ApiError::new(
                 StatusCode::CONFLICT,
                 "in_use",
-                format!("{n} queued or running job(s) work on {noun} {id}; stop them (DELETE /api/jobs/…) or wait, then delete it"),
+                Msg::new("api.in_use").arg("jobs", n).noun("kind", noun).arg("id", id),
             )),
         }
     })
@@ -652,7 +648,7 @@ async fn plan(State(app): Shared, Path(raw): Path<String>) -> Reply<Response> {
         .store
         .plan_json(id)
         .map_err(|e| ApiError::internal("cannot read the plan", e))?
-        .ok_or_else(|| ApiError::not_found(format!("there is no plan {id}")))?;
+        .ok_or_else(|| ApiError::no_such("plan", id))?;
     Ok(([(header::CONTENT_TYPE, "application/json")], text).into_response())
 }
 
@@ -662,7 +658,7 @@ async fn plan_summary(State(app): Shared, Path(raw): Path<String>) -> Reply<Json
         .store
         .plan(id)
         .map_err(|e| ApiError::internal("cannot read the plan", e))?
-        .ok_or_else(|| ApiError::not_found(format!("there is no plan {id}")))?;
+        .ok_or_else(|| ApiError::no_such("plan", id))?;
     Ok(Json(serde_json::to_value(row).unwrap_or_default()))
 }
 
@@ -695,7 +691,7 @@ fn lang(raw: Option<&str>) -> Reply<Lang> {
         "zh" => Ok(Lang::Zh),
         "en" => Ok(Lang::En),
         other => {
-            Err(ApiError::bad_request("invalid_option", format!("lang '{other}' is not offered: use zh or en"))
+            Err(ApiError::bad_request("invalid_option", Msg::new("api.bad_option").arg("option", "lang").arg("value", other).arg("offered", "zh, en"))
                 .at("lang"))
         }
     }
@@ -710,7 +706,7 @@ async fn explain(State(app): Shared, Path(raw): Path<String>, Query(q): Query<Ex
         other => {
             return Err(ApiError::bad_request(
                 "invalid_option",
-                format!("format '{other}' is not offered: use text or json"),
+                Msg::new("api.bad_option").arg("option", "format").arg("value", other).arg("offered", "text, json"),
             )
             .at("format"))
         }
@@ -721,13 +717,13 @@ async fn explain(State(app): Shared, Path(raw): Path<String>, Query(q): Query<Ex
         let prep = Prepared::new(&inst).map_err(|e| ApiError::input(&e))?;
         let opts = ExplainOptions { cadre: q.cadre.clone(), county: q.county.clone(), max_counterfactuals };
         let e = sanlian_explain::explain(&prep, &plan, &opts).map_err(|e| match e {
-            sanlian_explain::ExplainError::Unknown(m) => ApiError::not_found(m),
+            sanlian_explain::ExplainError::Unknown(m) => ApiError::not_found(Msg::new("api.explain_unknown").arg("why", m)),
             sanlian_explain::ExplainError::Infeasible => ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "infeasible",
-                "the instance has no strict plan to compare with; solve it to see the certificates",
+                Msg::new("api.explain_infeasible"),
             ),
-            other => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "explain_failed", other.to_string()),
+            other => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "explain_failed", Msg::new("api.explain_failed").arg("why", other)),
         })?;
         if json_out {
             Ok(Json(json!({ "explanation": e })).into_response())
@@ -782,10 +778,7 @@ fn city_of(inst: &Instance, city: Option<&str>) -> Result<Option<(String, String
         Some(c) => Ok(Some((c.code.clone(), c.name.clone()))),
         None => {
             let some: Vec<&str> = inst.region.cities.iter().take(3).map(|c| c.name.as_str()).collect();
-            Err(ApiError::not_found(format!(
-                "there is no city {text} in this instance; give a city's name or code, e.g. {}",
-                some.join(", ")
-            ))
+            Err(ApiError::not_found(Msg::new("api.no_city").arg("city", text).arg("some", some.join("、")))
             .at("city"))
         }
     }
@@ -831,7 +824,7 @@ async fn map_svg(State(app): Shared, Path(raw): Path<String>, Query(q): Query<Ma
         other => {
             return Err(ApiError::bad_request(
                 "invalid_option",
-                format!("colour '{other}' is not offered: use city or year"),
+                Msg::new("api.bad_option").arg("option", "colour").arg("value", other).arg("offered", "city, year"),
             )
             .at("colour"))
         }
@@ -855,6 +848,6 @@ async fn calendar(State(app): Shared, Path(raw): Path<String>, Query(q): Query<C
     };
     let code = city.as_ref().map(|(code, _)| code.as_str());
     let text = sanlian_files::calendar::ics_of(&inst, &plan, q.cadre.as_deref(), code, stamp)
-        .map_err(|e| ApiError::not_found(e.to_string()).at("cadre"))?;
+        .map_err(|e| ApiError::not_found(Msg::new("api.calendar").arg("why", e)).at("cadre"))?;
     Ok(download("text/calendar; charset=utf-8", name, text.into_bytes()))
 }

@@ -3,52 +3,80 @@
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
+use sanlian_model::{InputError, Lang, Msg};
 
-use sanlian_model::InputError;
-
-/// An API error, rendered as `{"error": {"status", "code", "message", "location"?}}`.
-#[derive(Debug, Clone, Serialize)]
+/// An API error, rendered as `{"error": {"status", "code", "message", "text", "location"?}}`:
+/// `message` in the request's language (`Accept-Language`, Chinese by default), `text` in
+/// both (`{"zh", "en"}`), so that a page can switch language without asking again.
+#[derive(Debug, Clone)]
 pub struct ApiError {
     /// HTTP status.
-    #[serde(skip)]
     pub status: StatusCode,
     /// Stable machine-readable code, e.g. `invalid_json`, `not_found`, `queue_full`.
     pub code: &'static str,
     /// What went wrong and what to do, for people.
-    pub message: String,
+    pub msg: Msg,
+    /// Every problem found, listed under the message (e.g. each validation problem).
+    pub details: Vec<Msg>,
     /// The place of the problem: `line 3, column 5`, `cadres[12].home_county`, a sheet cell.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub location: Option<String>,
+    pub location: Option<Msg>,
     /// Seconds after which a retry may succeed (queue full).
-    #[serde(skip)]
     pub retry_after: Option<u32>,
+}
+
+tokio::task_local! {
+    /// The language of the request being answered (set by [`localise`]).
+    static LANG: Lang;
+}
+
+/// Answer the request in the language its `Accept-Language` asks for (Chinese by default):
+/// every [`ApiError`] rendered while it is handled speaks that language.
+pub async fn localise(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let lang = request_lang(request.headers());
+    LANG.scope(lang, next.run(request)).await
+}
+
+/// The language a request's headers ask for.
+pub fn request_lang(headers: &axum::http::HeaderMap) -> Lang {
+    Lang::from_accept(headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()))
+}
+
+/// The language of the request being answered (Chinese outside a request).
+pub fn current_lang() -> Lang {
+    LANG.try_with(|l| *l).unwrap_or_default()
+}
+
+/// A message's text in both languages, as `{"zh": …, "en": …}`.
+pub fn both(msg: &Msg) -> serde_json::Value {
+    serde_json::json!({ "zh": msg.text(Lang::Zh), "en": msg.text(Lang::En) })
 }
 
 impl ApiError {
     /// An error with no location.
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError { status, code, message: message.into(), location: None, retry_after: None }
+    pub fn new(status: StatusCode, code: &'static str, msg: Msg) -> ApiError {
+        ApiError { status, code, msg, details: Vec::new(), location: None, retry_after: None }
     }
 
     /// 400: the request cannot be used as sent.
-    pub fn bad_request(code: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError::new(StatusCode::BAD_REQUEST, code, message)
+    pub fn bad_request(code: &'static str, msg: Msg) -> ApiError {
+        ApiError::new(StatusCode::BAD_REQUEST, code, msg)
     }
 
     /// 404: no such thing (the message says which).
-    pub fn not_found(message: impl Into<String>) -> ApiError {
-        ApiError::new(StatusCode::NOT_FOUND, "not_found", message)
+    pub fn not_found(msg: Msg) -> ApiError {
+        ApiError::new(StatusCode::NOT_FOUND, "not_found", msg)
+    }
+
+    /// 404: there is no `kind` (instance, plan, job) with this id.
+    pub fn no_such(kind: &str, id: impl std::fmt::Display) -> ApiError {
+        ApiError::not_found(Msg::new("api.no_such").arg("kind", kind).arg("id", id))
     }
 
     /// 500: a defect or a storage failure; the detail goes to the log, not to the client.
+    /// `context` says what the server was doing, in English (the log's language).
     pub fn internal(context: &str, detail: impl std::fmt::Display) -> ApiError {
         tracing::error!(%detail, "{context}");
-        ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-            format!("{context}; the server log has the details"),
-        )
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", Msg::new("api.internal").arg("context", context))
     }
 
     /// A store failure: 503 `store_unavailable` when the database cannot be written (disk
@@ -61,36 +89,82 @@ impl ApiError {
         ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "store_unavailable",
-            format!("{context}: the database cannot be written (is the disk full or failing?); nothing was stored"),
+            Msg::new("api.store_unavailable").arg("context", context),
         )
     }
 
-    /// The same error with a location.
+    /// The same error with a location (a path, a field or a query parameter, shown as is).
     pub fn at(mut self, location: impl Into<String>) -> ApiError {
-        self.location = Some(location.into());
+        self.location = Some(Msg::new("loc.raw").arg("at", location.into()));
         self
+    }
+
+    /// The same error with a location in words.
+    pub fn at_msg(mut self, location: Msg) -> ApiError {
+        self.location = Some(location);
+        self
+    }
+
+    /// The message in `lang`, with its details listed below it.
+    pub fn text(&self, lang: Lang) -> String {
+        let mut out = self.msg.text(lang);
+        for d in &self.details {
+            out.push_str("\n  - ");
+            out.push_str(&d.text(lang));
+        }
+        out
+    }
+
+    /// The message in both languages, as `{"zh": …, "en": …}`.
+    pub fn both(&self) -> serde_json::Value {
+        serde_json::json!({ "zh": self.text(Lang::Zh), "en": self.text(Lang::En) })
+    }
+
+    /// The error as JSON, its message in `lang` and in both languages.
+    pub fn body(&self, lang: Lang) -> serde_json::Value {
+        serde_json::json!({
+            "status": self.status.as_u16(),
+            "code": self.code,
+            "message": self.text(lang),
+            "text": self.both(),
+            "msg": self.msg,
+            "location": self.location.as_ref().map(|l| l.text(lang)),
+            "location_text": self.location.as_ref().map(both),
+        })
+    }
+
+    /// The error as a job stores it: code, English message, both texts and the coded message.
+    pub fn stored(&self) -> serde_json::Value {
+        let mut v = self.body(Lang::En);
+        if let Some(o) = v.as_object_mut() {
+            o.remove("status");
+        }
+        v
     }
 
     /// 400: `what` is not JSON of the expected form; located by line and column.
     pub fn json(what: &str, e: &serde_json::Error) -> ApiError {
-        ApiError::bad_request("invalid_json", format!("{what} is not valid JSON: {e}")).at(format!(
-            "line {}, column {}",
-            e.line(),
-            e.column()
-        ))
+        ApiError::bad_request("invalid_json", Msg::new("api.invalid_json").noun("what", what).arg("why", e))
+            .at_msg(Msg::new("loc.line_column").arg("line", e.line()).arg("column", e.column()))
     }
 
-    /// Bad input (JSON syntax or validation) from the model, with its first location.
+    /// 400 or 422: the input's own error, located.
     pub fn input(e: &InputError) -> ApiError {
         match e {
-            InputError::Json { line, column, .. } => {
-                ApiError::bad_request("invalid_json", e.to_string()).at(format!("line {line}, column {column}"))
-            }
-            InputError::Invalid { problems, .. } => {
-                let first = problems.first().map(|p| p.path.clone());
-                let err = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_input", e.to_string());
-                match first {
-                    Some(path) => err.at(path),
+            InputError::Json { what, line, column, message } => ApiError::bad_request(
+                "invalid_json",
+                Msg::new("api.invalid_json").noun("what", what).arg("why", message),
+            )
+            .at_msg(Msg::new("loc.line_column").arg("line", line).arg("column", column)),
+            InputError::Invalid { what, problems } => {
+                let msg = Msg::new("api.invalid_input").noun("what", what).arg("count", problems.len());
+                let mut err = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_input", msg);
+                err.details = problems
+                    .iter()
+                    .map(|p| Msg::new("loc.problem").arg("path", &p.path).arg("why", &p.message))
+                    .collect();
+                match problems.first() {
+                    Some(p) => err.at(p.path.clone()),
                     None => err,
                 }
             }
@@ -98,20 +172,30 @@ impl ApiError {
     }
 }
 
+/// A job's failure as the store keeps it: `{"code", "message" (English), "text": {"zh", "en"}}`.
+pub fn stored(code: &str, msg: &Msg) -> serde_json::Value {
+    serde_json::json!({ "code": code, "message": msg.text(Lang::En), "text": both(msg) })
+}
+
+/// A stored failure's `message` in `lang` (failures stored before messages had codes keep
+/// their English message).
+pub fn localise_stored(error: &mut Option<serde_json::Value>, lang: Lang) {
+    let Some(e) = error.as_mut() else { return };
+    let text = e.pointer(&format!("/text/{}", lang.code())).cloned();
+    if let (Some(text), Some(o)) = (text, e.as_object_mut()) {
+        o.insert("message".into(), text);
+    }
+}
+
 impl std::fmt::Display for ApiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {}: {}", self.status.as_u16(), self.code, self.message)
+        write!(f, "{} {}: {}", self.status.as_u16(), self.code, self.msg)
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = serde_json::json!({ "error": {
-            "status": self.status.as_u16(),
-            "code": self.code,
-            "message": self.message,
-            "location": self.location,
-        }});
+        let body = serde_json::json!({ "error": self.body(current_lang()) });
         let mut response = (self.status, axum::Json(body)).into_response();
         if let Some(secs) = self.retry_after {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
@@ -125,6 +209,6 @@ pub fn too_large(limit: usize) -> ApiError {
     ApiError::new(
         StatusCode::PAYLOAD_TOO_LARGE,
         "too_large",
-        format!("the request body is larger than the limit of {limit} bytes; start the server with a larger --body-limit if this is a real instance"),
+        Msg::new("api.too_large").arg("limit", limit),
     )
 }

@@ -12,6 +12,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::error::ApiError;
+use sanlian_model::Msg;
 
 /// The host names the service answers to.
 #[derive(Debug, Clone)]
@@ -54,7 +55,7 @@ fn is_write(method: &Method) -> bool {
     !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
-fn refuse(status: StatusCode, code: &'static str, message: String) -> Response {
+fn refuse(status: StatusCode, code: &'static str, message: Msg) -> Response {
     ApiError::new(status, code, message).into_response()
 }
 
@@ -71,9 +72,7 @@ pub async fn guard(State(hosts): State<Arc<Hosts>>, request: Request, next: Next
         return with_security_headers(refuse(
             StatusCode::MISDIRECTED_REQUEST,
             "unknown_host",
-            format!(
-                "this service does not answer to the host {host:?}; start it with --allowed-host NAME to serve that name"
-            ),
+            Msg::new("api.unknown_host").arg("host", format!("{host:?}")),
         ));
     }
     if is_write(request.method()) {
@@ -85,10 +84,7 @@ pub async fn guard(State(hosts): State<Arc<Hosts>>, request: Request, next: Next
             return with_security_headers(refuse(
                 StatusCode::FORBIDDEN,
                 "cross_origin",
-                format!(
-                    "a page of another site ({}) may not change anything here; use this service's own page",
-                    origin.unwrap_or("unknown")
-                ),
+                Msg::new("api.cross_origin").arg("origin", origin.unwrap_or("?")),
             ));
         }
         let content_type = headers
@@ -107,11 +103,9 @@ pub async fn guard(State(hosts): State<Arc<Hosts>>, request: Request, next: Next
                 return with_security_headers(refuse(
                     StatusCode::UNSUPPORTED_MEDIA_TYPE,
                     "unsupported_media_type",
-                    format!(
-                        "a body of type {} is not taken here: send {}",
-                        other.as_deref().unwrap_or("(none)"),
-                        allowed.join(" or ")
-                    ),
+                    Msg::new("api.unsupported_media_type")
+                        .arg("got", other.as_deref().unwrap_or("—"))
+                        .arg("allowed", allowed.join(", ")),
                 ));
             }
         }

@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use sanlian_engine::Answer;
 use sanlian_explain::render::{certificates_with, Lang, Names};
 use sanlian_explain::replan::{reassign_with, ReplanError, ReplanOptions};
-use sanlian_model::{Certificate, Events, Instance, Plan, PlanMode, Prepared};
+use sanlian_model::{Certificate, Events, Instance, Msg, Plan, PlanMode, Prepared};
 use sanlian_solver::SolveOptions;
 
 use crate::error::ApiError;
@@ -40,7 +40,7 @@ impl RunRequest {
     pub fn validate(&self) -> Result<(), ApiError> {
         match self.time_limit {
             Some(t) if !(t.is_finite() && t > 0.0) => {
-                Err(ApiError::bad_request("invalid_option", "time_limit must be a positive number of seconds")
+                Err(ApiError::bad_request("invalid_option", Msg::new("api.bad_time_limit"))
                     .at("time_limit"))
             }
             _ => Ok(()),
@@ -91,18 +91,16 @@ impl App {
             return Err(ApiError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "shutting_down",
-                "the server is shutting down; submit again after it restarts",
+                Msg::new("api.shutting_down"),
             ));
         }
         let permit = self.queue.try_reserve().map_err(|_| {
             let mut e = ApiError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "queue_full",
-                format!(
-                    "the job queue is full ({} waiting, {} running); nothing was stored: retry in a few seconds",
-                    self.queued.load(Ordering::Relaxed),
-                    self.running.load(Ordering::Relaxed)
-                ),
+                Msg::new("api.queue_full")
+                    .arg("waiting", self.queued.load(Ordering::Relaxed))
+                    .arg("running", self.running.load(Ordering::Relaxed)),
             );
             e.retry_after = Some(5);
             e
@@ -123,11 +121,12 @@ impl App {
             .store
             .job(id)
             .map_err(|e| ApiError::internal("cannot read the job", e))?
-            .ok_or_else(|| ApiError::not_found(format!("there is no job {id}")))?;
+            .ok_or_else(|| ApiError::no_such("job", id))?;
         if let Some(why) = self.store_faults.lock().unwrap_or_else(|p| p.into_inner()).get(&id) {
             row.state = "failed".into();
-            row.error = Some(json!({ "code": "store_failed", "message": why }));
+            row.error = Some(crate::error::stored("store_failed", why));
         }
+        crate::error::localise_stored(&mut row.error, crate::error::current_lang());
         let progress = self.progress.lock().unwrap_or_else(|p| p.into_inner()).get(&id).cloned();
         Ok(JobView { row, progress })
     }
@@ -179,7 +178,7 @@ impl App {
             // Cancelled: the store says so already.
             Err(_) if cancelled => {}
             Err(e) => {
-                let error = serde_json::to_value(e).unwrap_or_else(|_| json!({ "message": e.message }));
+                let error = e.stored();
                 if let Err(store) = self.store.fail_job(id, &error) {
                     tracing::error!(job = id, %store, "cannot store a job's failure");
                     self.store_failed(id);
@@ -202,12 +201,12 @@ impl App {
     /// Remember that the store could not record job `id`'s state: the job shows as failed
     /// (from memory) and health reports the store as degraded.
     pub(crate) fn store_failed(&self, id: i64) {
-        self.store_fault(id, "the database could not be written; the job's result is lost");
+        self.store_fault(id, Msg::new("api.result_lost"));
     }
 
     /// Show job `id` as failed with `why`, from memory, and tell its watchers.
-    fn store_fault(&self, id: i64, why: &str) {
-        self.store_faults.lock().unwrap_or_else(|p| p.into_inner()).insert(id, why.to_string());
+    fn store_fault(&self, id: i64, why: Msg) {
+        self.store_faults.lock().unwrap_or_else(|p| p.into_inner()).insert(id, why);
         let _ = self.updates.send(id);
     }
 
@@ -240,13 +239,13 @@ impl App {
                 // shows as failed (from memory) with the reason.
                 if let Some(flag) = self.cancel_flag(id) {
                     flag.store(true, Ordering::Relaxed);
-                    self.store_fault(id, "the job was stopped, but the database could not record it");
+                    self.store_fault(id, Msg::new("api.cancel_unrecorded"));
                 }
                 return Err(ApiError::store("cannot record the cancellation", &e));
             }
         };
         match before.as_deref() {
-            None => return Err(ApiError::not_found(format!("there is no job {id}"))),
+            None => return Err(ApiError::no_such("job", id)),
             Some("queued" | "running") => {
                 if let Some(flag) = self.cancel_flag(id) {
                     flag.store(true, Ordering::Relaxed);
@@ -258,7 +257,7 @@ impl App {
                 return Err(ApiError::new(
                     StatusCode::CONFLICT,
                     "job_finished",
-                    format!("job {id} is {state} already: there is nothing to stop"),
+                    Msg::new("api.job_finished").arg("id", id).arg_msg("state", Msg::new(&format!("job.{state}"))),
                 ))
             }
         }
@@ -336,9 +335,9 @@ impl App {
             ReplanError::Solve(s) => solve_failed(s),
             ReplanError::Rejected(_) => ApiError::internal("the repaired plan fails its checks; nothing was stored", e),
             ReplanError::InvalidBase(_) => {
-                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_base_plan", e.to_string())
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_base_plan", Msg::new("api.invalid_base_plan").arg("why", &e))
             }
-            other => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_events", other.to_string()),
+            other => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_events", Msg::new("api.invalid_events").arg("why", other)),
         })?;
         self.set_progress(row.id, "store", 0, 0);
         let new_inst = serde_json::to_string(&replan.instance)
@@ -386,8 +385,9 @@ impl App {
         let inst = self.instance(row.instance)?;
         let body =
             self.store.job_body(row.id).map_err(|e| ApiError::internal("cannot read the spec", e))?.unwrap_or_default();
-        let spec = Spec::from_json(&body).map_err(|e| ApiError::bad_request("invalid_spec", e.to_string()))?;
-        let family = recipes(&inst, &spec).map_err(|e| ApiError::bad_request("invalid_spec", e.to_string()))?;
+        let invalid = |e: sanlian_scenarios::SpecError| ApiError::bad_request("invalid_spec", Msg::new("api.invalid_spec").arg("why", e));
+        let spec = Spec::from_json(&body).map_err(invalid)?;
+        let family = recipes(&inst, &spec).map_err(invalid)?;
         self.set_progress(row.id, "variants", 0, family.len());
         let opts = RunOptions { cancel: self.cancel_flag(row.id), ..RunOptions::of(&spec) };
         let rows =
@@ -417,7 +417,7 @@ impl App {
             }
         }
         let text = self.store.instance_json(id).map_err(|e| ApiError::internal("cannot read the instance", e))?;
-        let text = text.ok_or_else(|| ApiError::not_found(format!("there is no instance {id}")))?;
+        let text = text.ok_or_else(|| ApiError::no_such("instance", id))?;
         let inst = Arc::new(
             Instance::from_json(&text).map_err(|e| ApiError::internal("a stored instance does not parse", e))?,
         );
@@ -434,7 +434,7 @@ impl App {
             .store
             .plan_json(id)
             .map_err(|e| ApiError::internal("cannot read the plan", e))?
-            .ok_or_else(|| ApiError::not_found(format!("there is no plan {id}")))?;
+            .ok_or_else(|| ApiError::no_such("plan", id))?;
         let plan = serde_json::from_str(&text).map_err(|e| ApiError::internal("a stored plan does not parse", e))?;
         Ok((instance, plan))
     }
@@ -455,7 +455,7 @@ fn solve_failed(e: sanlian_solver::SolveError) -> ApiError {
     ApiError::new(
         StatusCode::UNPROCESSABLE_ENTITY,
         "solve_failed",
-        format!("{e}; try a longer time_limit or best_effort mode"),
+        Msg::new("api.solve_failed").arg("why", e),
     )
 }
 

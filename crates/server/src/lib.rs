@@ -127,7 +127,7 @@ pub struct App {
     progress: Mutex<HashMap<i64, jobs::Progress>>,
     cancels: Mutex<HashMap<i64, Arc<std::sync::atomic::AtomicBool>>>,
     /// Jobs whose state the store could not record (it could not be written), with why.
-    store_faults: Mutex<HashMap<i64, String>>,
+    store_faults: Mutex<HashMap<i64, sanlian_model::Msg>>,
     cache: Mutex<Vec<(i64, Arc<Instance>)>>,
     queued: AtomicUsize,
     running: AtomicUsize,
@@ -306,7 +306,7 @@ fn spawn_workers(app: &Arc<App>, rx: mpsc::Receiver<i64>) -> Vec<tokio::task::Jo
                     let job = app.clone();
                     if let Err(e) = tokio::task::spawn_blocking(move || job.execute(id)).await {
                         tracing::error!(job = id, "a job panicked: {e}");
-                        let _ = app.store.fail_job(id, &serde_json::json!({"code": "internal", "message": "the job failed unexpectedly; the server log has the details"}));
+                        let _ = app.store.fail_job(id, &error::stored("internal", &sanlian_model::Msg::new("api.job_panicked")));
                     }
                     app.running.fetch_sub(1, Ordering::Relaxed);
                 }

@@ -9,6 +9,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use sanlian_model::Msg;
 use serde::Serialize;
 
 /// A failure of the store (disk, corruption): reported as a 500, detail in the log.
@@ -594,7 +595,7 @@ impl Store {
             let state: Option<String> =
                 tx.query_row("SELECT state FROM jobs WHERE id = ?1", [id], |r| r.get(0)).optional()?;
             if matches!(state.as_deref(), Some("queued" | "running")) {
-                let error = serde_json::json!({ "code": "cancelled", "message": "the job was cancelled" });
+                let error = crate::error::stored("cancelled", &Msg::new("api.cancelled"));
                 tx.execute(
                     "UPDATE jobs SET state = 'cancelled', finished = ?2, error = ?3 WHERE id = ?1",
                     params![id, now(), error.to_string()],
@@ -610,10 +611,7 @@ impl Store {
     /// after every restart.
     pub fn resume_jobs(&self) -> Result<Vec<i64>, StoreError> {
         self.transaction(|tx| {
-            let error = serde_json::json!({
-                "code": "interrupted",
-                "message": format!("the job was interrupted {MAX_ATTEMPTS} times (the service stopped or crashed while it ran); it is not run again: submit it anew, perhaps with a time limit"),
-            });
+            let error = crate::error::stored("interrupted", &Msg::new("api.interrupted").arg("times", MAX_ATTEMPTS));
             tx.execute(
                 "UPDATE jobs SET state = 'failed', finished = ?1, error = ?2 WHERE state = 'running' AND attempts >= ?3",
                 params![now(), error.to_string(), MAX_ATTEMPTS],

@@ -15,6 +15,7 @@ use http_body_util::BodyExt as _;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::error::{too_large, ApiError};
+use sanlian_model::Msg;
 use crate::App;
 
 /// The budget counts bytes in units of this size (a semaphore's permits are `u32`).
@@ -86,7 +87,7 @@ impl FromRequest<Arc<App>> for Upload {
                     let mut e = ApiError::new(
                         StatusCode::SERVICE_UNAVAILABLE,
                         "busy",
-                        "the service is receiving as many uploads as it holds at once; send this one again shortly",
+                        Msg::new("api.busy"),
                     );
                     e.retry_after = Some(5);
                     return Err(e);
@@ -108,14 +109,11 @@ impl FromRequest<Arc<App>> for Upload {
         match tokio::time::timeout(timeout, read).await {
             Ok(Ok(())) => Ok(Upload { bytes: Bytes::from(buf), _reserved: Some(reserved) }),
             Ok(Err(e)) if e.downcast_ref::<http_body_util::LengthLimitError>().is_some() => Err(too_large(limit)),
-            Ok(Err(e)) => Err(ApiError::bad_request("bad_body", format!("the request body could not be read: {e}"))),
+            Ok(Err(e)) => Err(ApiError::bad_request("bad_body", Msg::new("api.bad_body").arg("why", e))),
             Err(_) => Err(ApiError::new(
                 StatusCode::REQUEST_TIMEOUT,
                 "body_timeout",
-                format!(
-                    "the request body did not arrive within {} s; send it again on a faster connection",
-                    timeout.as_secs()
-                ),
+                Msg::new("api.body_timeout").arg("seconds", timeout.as_secs()),
             )),
         }
     }

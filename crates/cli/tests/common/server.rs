@@ -135,15 +135,17 @@ pub fn agent() -> ureq::Agent {
 /// One request: status and body, whatever the status.
 pub fn call(method: &str, url: &str, body: Option<&[u8]>) -> (u16, Vec<u8>) {
     let agent = agent();
+    // The tests read the service's English messages (Chinese is the default).
+    const EN: (&str, &str) = ("accept-language", "en");
     let mut resp = match (method, body) {
-        ("GET", _) => agent.get(url).call(),
+        ("GET", _) => agent.get(url).header(EN.0, EN.1).call(),
         ("POST", Some(b)) => {
             let kind = if url.contains("/roster?") { "application/octet-stream" } else { "application/json" };
-            agent.post(url).header("content-type", kind).send(b)
+            agent.post(url).header(EN.0, EN.1).header("content-type", kind).send(b)
         }
-        ("POST", None) => agent.post(url).send_empty(),
-        ("DELETE", _) => agent.delete(url).call(),
-        ("PATCH", Some(b)) => agent.patch(url).header("content-type", "application/json").send(b),
+        ("POST", None) => agent.post(url).header(EN.0, EN.1).send_empty(),
+        ("DELETE", _) => agent.delete(url).header(EN.0, EN.1).call(),
+        ("PATCH", Some(b)) => agent.patch(url).header(EN.0, EN.1).header("content-type", "application/json").send(b),
         _ => unreachable!("methods used here"),
     }
     .unwrap_or_else(|e| panic!("{method} {url}: {e}"));
@@ -159,6 +161,9 @@ pub fn assert_error(status: u16, v: &Value, want_status: u16, code: &str) {
     assert_eq!(v["error"]["code"], code, "{v}");
     let message = v["error"]["message"].as_str().expect("a message");
     assert!(!message.is_empty());
+    assert_eq!(v["error"]["text"]["en"].as_str(), Some(message), "the message is the English text: {v}");
+    let zh = v["error"]["text"]["zh"].as_str().expect("a Chinese text");
+    assert!(!zh.is_empty(), "{v}");
     for leak in ["panicked", "RUST_BACKTRACE", ".rs:", "stack backtrace"] {
         assert!(!message.contains(leak), "the error leaks internals: {message}");
     }

@@ -1,7 +1,101 @@
-//! Messages of the service's answers (HTTP errors).
+//! Messages of the service's answers (HTTP errors and failed jobs).
 
 catalog! {
     API,
+    // ---- Places --------------------------------------------------------------------------
     "loc.raw" => "{at}", "{at}";
     "loc.line_column" => "第 {line} 行第 {column} 列", "line {line}, column {column}";
+    "loc.problem" => "{path}：{why}", "{path}: {why}";
+    // ---- Nouns ---------------------------------------------------------------------------
+    "noun.job" => "任务", "job";
+    "noun.fixture" => "示例数据", "fixture";
+    "noun.label" => "名称", "label";
+    "noun.solve options" => "求解选项", "solve options";
+    "noun.reassign request" => "调整请求", "reassign request";
+    "noun.scenario spec" => "情景设置", "scenario spec";
+    "job.queued" => "排队中", "queued";
+    "job.running" => "运行中", "running";
+    "job.done" => "已完成", "done";
+    "job.failed" => "已失败", "failed";
+    "job.cancelled" => "已停止", "cancelled";
+    // ---- Requests ------------------------------------------------------------------------
+    "api.invalid_query" => "请求参数无效：{why}", "the query string is not valid: {why}";
+    "api.no_route" => "没有这个接口；接口清单见 /api/openapi.json", "no such endpoint; the list is at /api/openapi.json";
+    "api.method_not_allowed" =>
+        "该接口不接受这种请求方式；见 /api/openapi.json",
+        "this endpoint does not take that method; see /api/openapi.json";
+    "api.id_not_a_number" => "没有编号为“{id}”的{kind}：编号是数字", "there is no {kind} '{id}': ids are numbers";
+    "api.no_such" => "没有编号为 {id} 的{kind}", "there is no {kind} {id}";
+    "api.not_utf8" =>
+        "{what}不是 UTF-8 文本（第 {offset} 个字节有误）；请发送 JSON",
+        "the {what} is not UTF-8 text (bad byte at offset {offset}); send JSON";
+    "api.invalid_json" => "{what}不是有效的 JSON：{why}", "{what} is not valid JSON: {why}";
+    "api.invalid_input" => "{what}有 {count} 处问题：", "{count} problem(s) in the {what}:";
+    "api.no_fixture" => "没有名为“{name}”的示例数据；可用的见 GET /api/fixtures", "there is no fixture '{name}'; GET /api/fixtures lists them";
+    "api.invalid_sheet" => "{why}", "{why}";
+    "api.plan_mismatch" => "该计划不属于实例 {id}：{why}", "the plan does not belong to instance {id}: {why}";
+    "api.plan_invalid" =>
+        "检查未通过：计划有 {count} 处违反规则（第一处：{first}），未保存",
+        "the checker rejects the plan ({count} violation(s), the first: {first}); nothing was stored";
+    "api.invalid_spec" => "情景设置有误：{why}", "{why}";
+    "api.bad_label" =>
+        "名称须为 1 至 {most} 个字符且不含控制字符；这个名称有 {count} 个字符",
+        "a label is 1 to {most} characters without control characters; this one has {count}";
+    "api.in_use" =>
+        "有 {jobs} 个排队或运行中的任务正在使用{kind} {id}；请先停止这些任务或等待其完成，再删除",
+        "{jobs} queued or running job(s) work on {kind} {id}; stop them (DELETE /api/jobs/…) or wait, then delete it";
+    "api.bad_option" => "选项 {option} 不支持“{value}”：可选 {offered}", "{option} '{value}' is not offered: use {offered}";
+    "api.bad_time_limit" => "时间限制须为正的秒数", "time_limit must be a positive number of seconds";
+    "api.explain_unknown" => "{why}", "{why}";
+    "api.explain_infeasible" =>
+        "该实例没有严格方案可供比较；请先求解，查看无解证明",
+        "the instance has no strict plan to compare with; solve it to see the certificates";
+    "api.explain_failed" => "无法解释：{why}", "{why}";
+    "api.no_city" =>
+        "本实例中没有“{city}”这个市；请写市名或代码，例如 {some}",
+        "there is no city {city} in this instance; give a city's name or code, e.g. {some}";
+    "api.calendar" => "{why}", "{why}";
+    // ---- Jobs ----------------------------------------------------------------------------
+    "api.solve_failed" =>
+        "求解失败：{why}；可延长时间限制或改用尽力模式",
+        "{why}; try a longer time_limit or best_effort mode";
+    "api.shutting_down" => "服务正在关闭；请在重启后再提交", "the server is shutting down; submit again after it restarts";
+    "api.queue_full" =>
+        "任务队列已满（{waiting} 个排队，{running} 个运行中），未保存任何内容：请几秒后重试",
+        "the job queue is full ({waiting} waiting, {running} running); nothing was stored: retry in a few seconds";
+    "api.job_finished" => "任务 {id} 已经{state}，无需停止", "job {id} is {state} already: there is nothing to stop";
+    "api.invalid_base_plan" => "原计划不能作为调整的基础：{why}", "{why}";
+    "api.invalid_events" => "调整事件无法执行：{why}", "{why}";
+    "api.cancelled" => "任务已停止", "the job was cancelled";
+    "api.interrupted" =>
+        "任务运行时服务已中断 {times} 次（服务停止或崩溃），不再自动重跑：请重新提交，可设定时间限制",
+        "the job was interrupted {times} times (the service stopped or crashed while it ran); it is not run again: submit it anew, perhaps with a time limit";
+    "api.job_panicked" => "任务意外失败，详情见服务器日志", "the job failed unexpectedly; the server log has the details";
+    "api.result_lost" => "数据库无法写入，任务结果已丢失", "the database could not be written; the job's result is lost";
+    "api.cancel_unrecorded" => "任务已停止，但数据库未能记录", "the job was stopped, but the database could not record it";
+    // ---- Uploads and access --------------------------------------------------------------
+    "api.too_large" =>
+        "请求内容超过 {limit} 字节的上限；如确是真实数据，请用更大的 --body-limit 启动服务",
+        "the request body is larger than the limit of {limit} bytes; start the server with a larger --body-limit if this is a real instance";
+    "api.busy" =>
+        "服务正在接收的上传已达上限；请稍后再发送",
+        "the service is receiving as many uploads as it holds at once; send this one again shortly";
+    "api.bad_body" => "请求内容无法读取：{why}", "the request body could not be read: {why}";
+    "api.body_timeout" =>
+        "请求内容未在 {seconds} 秒内传完；请在更快的网络上重发",
+        "the request body did not arrive within {seconds} s; send it again on a faster connection";
+    "api.unknown_host" =>
+        "本服务不响应主机名 {host}；如需以该名称提供服务，请用 --allowed-host 启动",
+        "this service does not answer to the host {host}; start it with --allowed-host NAME to serve that name";
+    "api.cross_origin" =>
+        "其他网站的页面（{origin}）不能在此修改任何内容；请使用本服务自己的页面",
+        "a page of another site ({origin}) may not change anything here; use this service's own page";
+    "api.unsupported_media_type" =>
+        "不接受类型为 {got} 的请求内容：请发送 {allowed}",
+        "a body of type {got} is not taken here: send {allowed}";
+    // ---- Server faults -------------------------------------------------------------------
+    "api.internal" => "服务器内部错误（{context}），详情见服务器日志", "{context}; the server log has the details";
+    "api.store_unavailable" =>
+        "数据库无法写入（磁盘已满或出现故障？），未保存任何内容（{context}）",
+        "{context}: the database cannot be written (is the disk full or failing?); nothing was stored";
 }
