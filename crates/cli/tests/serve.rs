@@ -177,7 +177,7 @@ fn bad_input_gets_a_located_4xx_and_nothing_is_stored() {
 
     // Declared larger than --body-limit (a 1 GB upload): 413 at once, before the body is read.
     let head = format!(
-        "POST /api/instances HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        "POST /api/instances HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nAccept-Language: en\r\nContent-Length: {}\r\n\r\n",
         1u64 << 30
     );
     let mut stream = TcpStream::connect(server.base.trim_start_matches("http://")).unwrap();

@@ -161,7 +161,7 @@ impl ApiError {
                 let mut err = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_input", msg);
                 err.details = problems
                     .iter()
-                    .map(|p| Msg::new("loc.problem").arg("path", &p.path).arg("why", &p.message))
+                    .map(|p| Msg::new("loc.problem").arg("path", &p.path).arg_msg("why", p.msg.clone()))
                     .collect();
                 match problems.first() {
                     Some(p) => err.at(p.path.clone()),

@@ -9,7 +9,6 @@ catalog! {
     // ---- Nouns ---------------------------------------------------------------------------
     "noun.job" => "任务", "job";
     "noun.fixture" => "示例数据", "fixture";
-    "noun.label" => "名称", "label";
     "noun.solve options" => "求解选项", "solve options";
     "noun.reassign request" => "调整请求", "reassign request";
     "noun.scenario spec" => "情景设置", "scenario spec";

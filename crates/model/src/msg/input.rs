@@ -5,7 +5,7 @@ catalog! {
     "noun.instance" => "实例", "instance";
     "noun.plan" => "计划", "plan";
     "noun.events" => "事件", "events";
-    "noun.label" => "标签", "label";
+    "noun.label" => "名称", "label";
 
     // validate.rs: the rejected input as a whole (InputError).
     "input.bad_json" =>
