@@ -78,7 +78,8 @@ pub fn plan_xlsx(inst: &Instance, plan: &Plan, city: Option<&str>) -> Result<Vec
     let summary = wb.add_worksheet();
     summary.set_name(SUMMARY)?;
     let all: Vec<Vec<Out>> = rows.iter().enumerate().map(|(i, r)| form_row(i + 1, r, blocks)).collect();
-    write_form(summary, &title, &committee, &headers, &all)?;
+    let widths = form_widths(&headers, &all);
+    write_form(summary, &title, &committee, &headers, &widths, &all)?;
     summary.autofilter(FORM_TOP_ROWS - 1, 0, FORM_TOP_ROWS - 1 + all.len() as u32, headers.len() as u16 - 1)?;
 
     for g in plan.groups.iter().filter(|g| in_scope(&g.city)) {
@@ -93,7 +94,7 @@ pub fn plan_xlsx(inst: &Instance, plan: &Plan, city: Option<&str>) -> Result<Vec
             .enumerate()
             .map(|(i, r)| form_row(i + 1, r, blocks))
             .collect();
-        write_form(ws, &format!("{title}（{}工作组）", g.county_name), &committee, &headers, &group)?;
+        write_form(ws, &format!("{title}（{}工作组）", g.county_name), &committee, &headers, &widths, &group)?;
     }
 
     let serving: HashSet<&str> = rows.iter().map(|r| r.cadre.id.as_str()).collect();
@@ -143,10 +144,14 @@ fn form_row(n: usize, r: &Row<'_>, blocks: usize) -> Vec<Out> {
     out
 }
 
-/// A block as "2027.05.01–05.31" (the year written once when both days share it).
+/// A block as "2027年5月" when it is the whole month, else its days, "2027.05.10–05.31" (the
+/// year written once when both days share it).
 fn block_text(b: &Block) -> String {
     let (f, l) = (b.first_day, b.last_day);
-    if f.year() == l.year() {
+    let month_end = l.succ_opt().is_none_or(|next| next.day() == 1);
+    if f.day() == 1 && month_end && (f.year(), f.month()) == (l.year(), l.month()) {
+        format!("{}年{}月", f.year(), f.month())
+    } else if f.year() == l.year() {
         format!("{}–{}", f.format("%Y.%m.%d"), l.format("%m.%d"))
     } else {
         format!("{}–{}", f.format("%Y.%m.%d"), l.format("%Y.%m.%d"))
@@ -168,6 +173,23 @@ fn weekdays(r: &Row<'_>) -> String {
     }
 }
 
+/// Column widths (in characters) of the form sheets, from the headers and every row, so that
+/// all of them print at the same scale: headers may wrap, long units and townships wrap.
+fn form_widths(headers: &[String], rows: &[Vec<Out>]) -> Vec<f64> {
+    let mut widths: Vec<usize> = headers.iter().map(|h| display_width(h).min(10)).collect();
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(display_width(&cell.to_text()));
+        }
+    }
+    let most = |h: &str| match h {
+        "单位及职务" => 22.0,
+        "第一年联系乡镇" | "第二年联系乡镇" | "备注" => 16.0,
+        _ => 24.0,
+    };
+    widths.iter().zip(headers).map(|(w, h)| (*w as f64 + 1.5).clamp(5.0, most(h))).collect()
+}
+
 /// Write a form sheet: the title merged across the columns, the bold header row, bordered
 /// data rows, the seal and date line under them, column widths, and the page set-up.
 fn write_form(
@@ -175,6 +197,7 @@ fn write_form(
     title: &str,
     committee: &str,
     headers: &[String],
+    widths: &[f64],
     rows: &[Vec<Out>],
 ) -> Result<(), FilesError> {
     let last = headers.len() as u16 - 1;
@@ -191,7 +214,6 @@ fn write_form(
 
     ws.merge_range(0, 0, 0, last, title, &title_format)?;
     ws.set_row_height(0, 30)?;
-    let mut widths: Vec<usize> = headers.iter().map(|h| display_width(h).min(10)).collect();
     for (j, h) in headers.iter().enumerate() {
         ws.write_string_with_format(1, j as u16, h, &head)?;
     }
@@ -208,11 +230,10 @@ fn write_form(
                     ws.write_string_with_format(r, j as u16, s, format)?;
                 }
             }
-            widths[j] = widths[j].max(display_width(&cell.to_text()));
         }
     }
     for (j, w) in widths.iter().enumerate() {
-        ws.set_column_width(j as u16, (*w as f64 + 1.5).clamp(5.0, 26.0))?;
+        ws.set_column_width(j as u16, *w)?;
     }
     let seal_row = FORM_TOP_ROWS + rows.len() as u32 + 1;
     let half = last / 2;

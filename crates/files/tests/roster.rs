@@ -224,7 +224,7 @@ fn assert_at(e: &SheetError, row: usize, column: &str, letter: &str, needles: &[
 #[test]
 fn not_a_spreadsheet() {
     for (bytes, why) in [
-        (vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0], "old binary Excel"),
+        (vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0], "not a readable .xls workbook"),
         (vec![0xB1, 0xE0, 0xBA, 0xFF, b',', 0xD0, 0xD5, 0xC3, 0xFB], "neither UTF-8 nor GBK"),
         (b"PK\x03\x04garbage".to_vec(), "not a readable xlsx"),
         (Vec::new(), "empty"),
@@ -570,5 +570,23 @@ fn misspelt_counties_are_suggested_by_edit_distance() {
         let rows = vec![vec!["编号", "姓名", "级别", "单位", "所在县区"], vec!["K1", "甲", "县级", "团县委", typed]];
         let e = sanlian_files::read_roster_for(&csv(&rows), "r.csv", &inst).unwrap_err().to_string();
         assert!(e.contains(&format!("did you mean {meant}")), "{typed}: {e}");
+    }
+}
+
+/// A legacy Excel workbook (fixtures/small/roster.xls, made by LibreOffice from the template:
+/// scripts/make-roster-fixtures.sh) imports as exactly the roster it was made from; a WPS .et
+/// (the same OLE2 container) is read the same way, and a cut or corrupted one is refused.
+#[test]
+fn an_xls_roster_imports() {
+    let inst = fixture("small");
+    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/small/roster.xls");
+    let bytes = std::fs::read(path).unwrap();
+    for name in ["roster.xls", "roster.et"] {
+        let r = read_roster(&bytes, name, &inst.region).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(r.cadres, inst.cadres, "{name}");
+    }
+    for cut in [600, bytes.len() / 2] {
+        let e = errors(&bytes[..cut], "cut.xls");
+        assert!(e.to_string().contains("cut.xls"), "{e}");
     }
 }

@@ -100,7 +100,12 @@ fn the_small_plan_workbook() {
             let periods: Vec<&str> = a.years.iter().flat_map(|y| &y.blocks).map(|b| b.month.as_str()).collect();
             for (j, month) in periods.iter().enumerate() {
                 let cell = &r[col("集中下沉时段一") + j];
-                assert!(cell.starts_with(&month.replace('-', ".")), "block {j} of {id}: {cell} for {month}");
+                let (y, m) = month.split_once('-').unwrap();
+                let whole = format!("{y}年{}月", m.trim_start_matches('0'));
+                assert!(
+                    *cell == whole || cell.starts_with(&month.replace('-', ".")),
+                    "block {j} of {id}: {cell} for {month}"
+                );
             }
             for j in periods.len()..blocks {
                 assert_eq!(r[col("集中下沉时段一") + j], "", "no block {j} for {id}");
@@ -241,6 +246,6 @@ fn the_plan_workbook_prints_as_a_filing_form() {
             assert!(xml.contains(needle), "sheet{sheet} lacks {needle}");
         }
     }
-    assert_eq!(workbook.matches("_xlnm.Print_Titles").count(), sheets, "{workbook}");
+    assert_eq!(workbook.matches("_xlnm.Print_Titles").count(), sheets + 1, "the form sheets and 名册: {workbook}");
     assert!(workbook.contains("!$1:$2</definedName>"), "title and header rows are not repeated: {workbook}");
 }

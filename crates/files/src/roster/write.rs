@@ -85,6 +85,9 @@ pub(crate) fn add_roster_sheet(wb: &mut Workbook, region: &Region, cadres: &[Cad
     let ws = wb.add_worksheet();
     ws.set_name(ROSTER_SHEET)?;
     write_table(ws, &headers(), &rows(region, cadres))?;
+    // Printed, the roster is a landscape list one page wide, its header row on every page.
+    ws.set_paper_size(9).set_landscape().set_print_fit_to_pages(1, 0).set_print_gridlines(true);
+    ws.set_repeat_rows(0, 0)?;
     let lists: [(Col, &[&str]); 3] = [
         (Col::Level, &["省级", "市级", "县级", "高校", "企业"]),
         (Col::Senior, &["是", "否"]),
@@ -127,7 +130,7 @@ const NOTES: [&str; 7] = [
     "3. 县区可写名称、6 位代码或“市名+县区名”；重名县区（如市中区）请填所在市，或写作“济南市市中区”，或写代码。",
     "4. 多个值（特长、意向县区、不可下沉月份、参加年度）用顿号、逗号或分号分隔。",
     "5. 驻地纬度、驻地经度留空时按级别取驻地：省级取省会，市级取所在市驻地，县级取所在县区驻地。",
-    "6. 可导入 .xlsx、.xls、WPS .et、.ods 或 CSV（UTF-8 或 GBK）。",
+    "6. 可导入 .xlsx、.xls、WPS .et 或 CSV（UTF-8 或 GBK）。",
 ];
 
 /// Keep the long notes from widening column A: the column width follows the headers.
