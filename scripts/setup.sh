@@ -2,13 +2,22 @@
 # Install what building sanlian needs, when missing (Debian/Ubuntu):
 # cmake and a C++ compiler (HiGHS is built from source by highs-sys) and
 # libclang-dev (bindgen); with --browser also Debian's chromium, for the
-# browser end-to-end test. Rust itself comes from rustup.
+# browser end-to-end test; with --office LibreOffice Calc, poppler-utils and CJK fonts. Rust itself comes from rustup.
 set -euo pipefail
 need=()
 command -v cmake >/dev/null 2>&1 || need+=(cmake)
 command -v c++ >/dev/null 2>&1 || need+=(g++)
 dpkg -s libclang-dev >/dev/null 2>&1 || need+=(libclang-dev)
-if [ "${1:-}" = "--browser" ] && [ ! -x /usr/bin/chromium ]; then need+=(chromium); fi
+for flag in "$@"; do
+    case "$flag" in
+        --browser) [ -x /usr/bin/chromium ] || need+=(chromium) ;;
+        # LibreOffice Calc, poppler and CJK fonts: make the .xls fixture, render workbooks to PDF.
+        --office)
+            command -v soffice >/dev/null 2>&1 || need+=(libreoffice-calc)
+            command -v pdfinfo >/dev/null 2>&1 || need+=(poppler-utils)
+            dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need+=(fonts-noto-cjk) ;;
+    esac
+done
 if [ ${#need[@]} -gt 0 ]; then
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"

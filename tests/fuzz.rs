@@ -460,16 +460,19 @@ fn fuzz_spreadsheets(budget: f64) -> Tally {
     let inst = small();
     let csv = sanlian_files::roster_csv(&inst);
     let xlsx = sanlian_files::roster_xlsx(&inst).unwrap();
+    let xls = std::fs::read(format!("{}/fixtures/small/roster.xls", env!("CARGO_MANIFEST_DIR"))).unwrap();
     assert!(matches!(import(&inst, csv.as_bytes(), "roster.csv"), Ok(Verdict::Accepted)));
+    assert!(matches!(import(&inst, &xls, "roster.xls"), Ok(Verdict::Accepted)));
     fuzz(
         "spreadsheet",
         budget,
         60,
         |rng| {
             // A tag byte says which file kind the rest is, for the exercise.
-            let (tag, body) = match rng.below(3) {
+            let (tag, body) = match rng.below(4) {
                 0 => (b'c', mutate_csv(rng, &csv, 3).into_bytes()),
                 1 => (b'x', edit_part(rng, &xlsx)),
+                2 => (b'l', mutate_bytes(rng, &xls, 3)),
                 _ => (b'x', mutate_bytes(rng, &xlsx, 3)),
             };
             let mut input = vec![tag];
@@ -477,7 +480,11 @@ fn fuzz_spreadsheets(budget: f64) -> Tally {
             input
         },
         |input| {
-            let name = if input[0] == b'c' { "roster.csv" } else { "roster.xlsx" };
+            let name = match input[0] {
+                b'c' => "roster.csv",
+                b'l' => "roster.xls",
+                _ => "roster.xlsx",
+            };
             import(&inst, &input[1..], name)
         },
     )

@@ -343,7 +343,10 @@ fn solve_writes_the_planners_table() {
     let text = fs::read_to_string(&table).unwrap();
     assert!(text.starts_with('\u{feff}'), "a BOM lets spreadsheet programs read the Chinese");
     let lines: Vec<&str> = text.trim_start_matches('\u{feff}').lines().collect();
-    assert_eq!(lines[0], "市,工作组,组长,姓名,编号,单位,级别,副处级以上,第一年联系乡镇,第二年联系乡镇,下沉时段");
+    assert_eq!(
+        lines[0],
+        "市,工作组,组长,姓名,编号,单位,级别,副处级以上,第一年联系乡镇,第二年联系乡镇,下沉时段,性别,职务,联系电话,备注"
+    );
     assert_eq!(lines.len(), 1 + 40, "one row per cadre");
     let groups: std::collections::BTreeSet<&str> = lines[1..].iter().map(|l| l.split(',').nth(1).unwrap()).collect();
     assert_eq!(groups.len(), 5);

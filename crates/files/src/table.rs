@@ -1,9 +1,9 @@
 //! The plan as the table a city committee files to the province (one row per cadre).
 
-use sanlian_model::{Group, Instance, Plan};
+use sanlian_model::{Cadre, Group, Instance, Plan, YearAssignment};
 
 /// Column headers, in Chinese as filed.
-pub const HEADERS: [&str; 11] = [
+pub const HEADERS: [&str; 15] = [
     "市",
     "工作组",
     "组长",
@@ -15,14 +15,22 @@ pub const HEADERS: [&str; 11] = [
     "第一年联系乡镇",
     "第二年联系乡镇",
     "下沉时段",
+    "性别",
+    "职务",
+    "联系电话",
+    "备注",
 ];
 
 /// One cadre's row of the table, in the order of [`HEADERS`].
 pub(crate) struct Row<'a> {
     /// The cadre's group.
     pub group: &'a Group,
-    /// The eleven cells.
-    pub cells: [String; 11],
+    /// The cadre.
+    pub cadre: &'a Cadre,
+    /// The cadre's years in the plan.
+    pub years: &'a [YearAssignment],
+    /// The cells, one per header.
+    pub cells: [String; 15],
 }
 
 /// The rows of the table: groups in plan (county) order, the leader first, then the members
@@ -70,8 +78,12 @@ pub(crate) fn rows<'a>(inst: &'a Instance, plan: &'a Plan) -> Vec<Row<'a>> {
                 town(plan.first_year),
                 town(plan.first_year + 1),
                 periods.join("；"),
+                c.gender.clone().unwrap_or_default(),
+                c.title.clone().unwrap_or_default(),
+                c.phone.clone().unwrap_or_default(),
+                c.note.clone().unwrap_or_default(),
             ];
-            out.push(Row { group: g, cells });
+            out.push(Row { group: g, cadre: c, years: &a.years, cells });
         }
     }
     out

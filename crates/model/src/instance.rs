@@ -253,6 +253,18 @@ pub struct Cadre {
     /// sets it; the year's exact count is min(owed, available months served).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub blocks_owed: BTreeMap<i32, u32>,
+    /// 性别, as the roster gives it (e.g. "男"); carried to the filed lists, never planned on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gender: Option<String>,
+    /// 职务, the post inside the unit (e.g. "副书记"); carried to the filed lists only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// 联系电话; carried to the filed lists only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// 备注, the planner's note; carried to the filed lists only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 fn both_years() -> Vec<u8> {
@@ -262,7 +274,7 @@ fn both_years() -> Vec<u8> {
 impl Cadre {
     /// A cadre with the given identity and base, and every optional field at its default:
     /// not senior, no department, home, strengths, preferences or unavailable months,
-    /// active both years, mode by level.
+    /// active both years, mode by level, no gender, title, phone or note.
     pub fn new(
         id: impl Into<String>,
         name: impl Into<String>,
@@ -289,6 +301,10 @@ impl Cadre {
             from: None,
             until: None,
             blocks_owed: BTreeMap::new(),
+            gender: None,
+            title: None,
+            phone: None,
+            note: None,
         }
     }
 

@@ -244,8 +244,17 @@ pub fn validate(inst: &Instance) -> Vec<Problem> {
         for (field, value) in [("id", &cadre.id), ("name", &cadre.name), ("unit", &cadre.unit)] {
             c.text(at(field), value);
         }
-        if let Some(d) = &cadre.department {
-            c.text(at("department"), d);
+        let optional = [
+            ("department", &cadre.department),
+            ("gender", &cadre.gender),
+            ("title", &cadre.title),
+            ("phone", &cadre.phone),
+            ("note", &cadre.note),
+        ];
+        for (field, value) in optional {
+            if let Some(v) = value {
+                c.text(at(field), v);
+            }
         }
         for (j, tag) in cadre.strengths.iter().enumerate() {
             c.text(at(&format!("strengths[{j}]")), tag);

@@ -21,6 +21,10 @@ pub(crate) enum Col {
     Mode,
     From,
     Until,
+    Gender,
+    Title,
+    Phone,
+    Note,
 }
 
 /// What the 说明 sheet and the documentation say about a column.
@@ -34,7 +38,7 @@ pub(crate) struct Spec {
 }
 
 /// Every column, in template order.
-pub(crate) const COLUMNS: [Spec; 18] = [
+pub(crate) const COLUMNS: [Spec; 22] = [
     Spec {
         col: Col::Id,
         header: "编号",
@@ -172,6 +176,38 @@ pub(crate) const COLUMNS: [Spec; 18] = [
         example: "2028-09-01",
         default: "计划结束前一直在岗",
     },
+    Spec {
+        col: Col::Gender,
+        header: "性别",
+        meaning: "性别（男、女），照录到工作组名单，不参与安排",
+        required: "选填",
+        example: "男",
+        default: "空",
+    },
+    Spec {
+        col: Col::Title,
+        header: "职务",
+        meaning: "在派出单位的职务，与单位合写为名单的“单位及职务”，不参与安排",
+        required: "选填",
+        example: "副书记",
+        default: "空",
+    },
+    Spec {
+        col: Col::Phone,
+        header: "联系电话",
+        meaning: "联系电话，照录到工作组名单，不参与安排",
+        required: "选填",
+        example: "13800000000",
+        default: "空",
+    },
+    Spec {
+        col: Col::Note,
+        header: "备注",
+        meaning: "备注，照录到工作组名单，不参与安排",
+        required: "选填",
+        example: "兼任联络员",
+        default: "空",
+    },
 ];
 
 /// Columns the header row must have.
@@ -223,7 +259,8 @@ mod tests {
     fn headers_are_found() {
         assert_eq!(Col::from_header(" 所在县区 "), Some(Col::County));
         assert_eq!(Col::from_header("*姓名"), Some(Col::Name));
-        assert_eq!(Col::from_header("备注"), None);
+        assert_eq!(Col::from_header("序号"), None);
+        assert_eq!(Col::from_header("备注"), Some(Col::Note));
         for s in &COLUMNS {
             assert_eq!(Col::from_header(s.header), Some(s.col));
             assert_eq!(s.col.header(), s.header);

@@ -1,4 +1,4 @@
-//! A sheet read into rows of cells, from xlsx or UTF-8 CSV bytes.
+//! A sheet read into rows of cells, from xlsx, xls/et or CSV (UTF-8 or GBK) bytes.
 
 use std::io::Cursor;
 
@@ -77,9 +77,12 @@ pub(crate) struct Grid {
     pub notes: Vec<String>,
 }
 
-/// Read `bytes` as an xlsx workbook (ZIP magic) or else as UTF-8 CSV (BOM allowed).
+/// The signature of an OLE2 compound file: a legacy Excel (.xls) or WPS (.et) workbook.
+pub(crate) const OLE: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+/// Read `bytes` as an xlsx workbook (ZIP magic), a legacy .xls/.et workbook (OLE2 magic) or
+/// else as CSV text (UTF-8, BOM allowed, or GBK).
 pub(crate) fn read(bytes: &[u8], file: &str) -> Result<Grid, SheetErrors> {
-    const OLE: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
     if bytes.starts_with(b"PK\x03\x04") {
         // A malformed workbook must be an error, even if the reader gives up by panicking.
         return std::panic::catch_unwind(|| xlsx(bytes, file)).unwrap_or_else(|_| {
@@ -99,7 +102,7 @@ pub(crate) fn read(bytes: &[u8], file: &str) -> Result<Grid, SheetErrors> {
         return Err(not("the file is empty"));
     }
     if bytes.starts_with(&OLE) {
-        return Err(not("this is an old binary Excel (.xls) or WPS (.et) file, which is not read"));
+        return super::xls::read(bytes, file);
     }
     if bytes.starts_with(b"PK") {
         return Err(not("a ZIP archive that is not an xlsx workbook"));
@@ -306,6 +309,57 @@ fn xlsx(bytes: &[u8], file: &str) -> Result<Grid, SheetErrors> {
     }
     let rows = by_row.into_iter().map(|(r, cells)| (r as usize + 1, cells)).collect();
     Ok(Grid { sheet, rows, notes: Vec::new() })
+}
+
+/// The cells of a sheet read by the readers of this crate's own (legacy .xls, .ods), gathered
+/// within a roster sheet's bounds: content beyond [`MAX_ROWS`] rows or [`MAX_COLUMNS`] columns
+/// is refused, and so is holding more than [`MAX_UNPACKED`] bytes of cells (a cell repeated a
+/// million times is cheap to declare, not to hold).
+pub(crate) struct Cells {
+    sheet: String,
+    by_row: std::collections::BTreeMap<u32, Vec<Cell>>,
+    held: u64,
+}
+
+impl Cells {
+    pub(crate) fn new(sheet: &str) -> Cells {
+        Cells { sheet: sheet.to_string(), by_row: std::collections::BTreeMap::new(), held: 0 }
+    }
+
+    /// Put `value` at 0-based (`row`, `col`); a blank value is skipped. The error is the
+    /// message to show.
+    pub(crate) fn put(&mut self, row: u64, col: u64, value: Cell) -> Result<(), String> {
+        if value.is_blank() {
+            return Ok(());
+        }
+        if row >= MAX_ROWS as u64 || col >= MAX_COLUMNS as u64 {
+            return Err(format!(
+                "sheet {} has content beyond row {MAX_ROWS} or column {MAX_COLUMNS} (at row {}, column {}); keep only the roster in it",
+                self.sheet,
+                row.saturating_add(1),
+                col.saturating_add(1)
+            ));
+        }
+        self.held += 32 + if let Cell::Text(t) | Cell::Error(t) = &value { t.len() as u64 } else { 0 };
+        if self.held > MAX_UNPACKED {
+            return Err(format!(
+                "the workbook unpacks to more than {} MiB; a roster is far smaller: keep only the roster sheet",
+                MAX_UNPACKED >> 20
+            ));
+        }
+        let cells = self.by_row.entry(row as u32).or_default();
+        if cells.len() <= col as usize {
+            cells.resize(col as usize + 1, Cell::Empty);
+        }
+        cells[col as usize] = value;
+        Ok(())
+    }
+
+    /// The sheet's grid.
+    pub(crate) fn finish(self) -> Grid {
+        let rows = self.by_row.into_iter().map(|(r, cells)| (r as usize + 1, cells)).collect();
+        Grid { sheet: self.sheet, rows, notes: Vec::new() }
+    }
 }
 
 fn cell(d: &Data) -> Cell {

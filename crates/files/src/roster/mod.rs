@@ -9,6 +9,7 @@ mod names;
 mod parse;
 mod read;
 mod write;
+mod xls;
 
 use rust_xlsxwriter::Workbook;
 use sanlian_model::{Cadre, Instance, Region};

@@ -307,6 +307,10 @@ impl RowReader<'_, '_> {
         };
         let from = self.date(Col::From);
         let until = self.date(Col::Until);
+        let gender = self.optional(Col::Gender);
+        let title = self.optional(Col::Title);
+        let phone = self.optional(Col::Phone).map(|t| super::grid::narrow(&t).trim().to_string());
+        let note = self.optional(Col::Note);
         if self.errors_len() != before {
             return None;
         }
@@ -323,6 +327,10 @@ impl RowReader<'_, '_> {
         cadre.mode = mode?;
         cadre.from = from?;
         cadre.until = until?;
+        cadre.gender = gender;
+        cadre.title = title;
+        cadre.phone = phone;
+        cadre.note = note;
         Some(cadre)
     }
 

@@ -54,6 +54,10 @@ fn row(names: &Names<'_>, c: &Cadre) -> Vec<Out> {
             Col::Mode => c.mode.map(mode_zh).unwrap_or("").into(),
             Col::From => date(c.from).into(),
             Col::Until => date(c.until).into(),
+            Col::Gender => c.gender.clone().unwrap_or_default().into(),
+            Col::Title => c.title.clone().unwrap_or_default().into(),
+            Col::Phone => c.phone.clone().unwrap_or_default().into(),
+            Col::Note => c.note.clone().unwrap_or_default().into(),
         })
         .collect()
 }
@@ -81,6 +85,9 @@ pub(crate) fn add_roster_sheet(wb: &mut Workbook, region: &Region, cadres: &[Cad
     let ws = wb.add_worksheet();
     ws.set_name(ROSTER_SHEET)?;
     write_table(ws, &headers(), &rows(region, cadres))?;
+    // Printed, the roster is a landscape list one page wide, its header row on every page.
+    ws.set_paper_size(9).set_landscape().set_print_fit_to_pages(1, 0).set_print_gridlines(true);
+    ws.set_repeat_rows(0, 0)?;
     let lists: [(Col, &[&str]); 3] = [
         (Col::Level, &["省级", "市级", "县级", "高校", "企业"]),
         (Col::Senior, &["是", "否"]),
@@ -119,11 +126,11 @@ pub(crate) fn add_columns_sheet(wb: &mut Workbook) -> Result<(), FilesError> {
 const NOTES: [&str; 7] = [
     "读取规则：",
     "1. 读取名为“名册”的工作表（没有则读取第一个工作表）；第一行写列名，列的顺序不限，其上方的标题行会被忽略。",
-    "2. 每行一名干部；空行跳过；“序号”“备注”等其他列忽略（会提示）。",
+    "2. 每行一名干部；空行跳过；“序号”等模板以外的列忽略（会提示）。",
     "3. 县区可写名称、6 位代码或“市名+县区名”；重名县区（如市中区）请填所在市，或写作“济南市市中区”，或写代码。",
     "4. 多个值（特长、意向县区、不可下沉月份、参加年度）用顿号、逗号或分号分隔。",
     "5. 驻地纬度、驻地经度留空时按级别取驻地：省级取省会，市级取所在市驻地，县级取所在县区驻地。",
-    "6. 保存为 .xlsx，或另存为“CSV UTF-8（逗号分隔）”。",
+    "6. 可导入 .xlsx、.xls、WPS .et 或 CSV（UTF-8 或 GBK）。",
 ];
 
 /// Keep the long notes from widening column A: the column width follows the headers.
