@@ -605,7 +605,7 @@
 
   /** Shows an API error ({status, code, message, location}), an Error or a string, verbatim. */
   function showError(err) {
-    const e = normaliseError(err);
+    const e = inLang(normaliseError(err));
     const box = $('error');
     // Through appendKids, which leaves out the missing parts (replaceChildren writes "null").
     box.replaceChildren();
@@ -617,6 +617,12 @@
     ]);
     box.hidden = false;
     box.scrollIntoView({ block: 'nearest' });
+  }
+
+  /** A server error or job failure in the page's language: its `text`/`location_text` ({zh, en}) over `message`. */
+  function inLang(e) {
+    const pick = (both, fallback) => (both && typeof both === 'object' && both[state.lang]) || fallback;
+    return { ...e, message: pick(e.text, e.message), location: pick(e.location_text, e.location) };
   }
 
   function normaliseError(err) {
@@ -640,7 +646,10 @@
 
   function noticeText(w) {
     if (typeof w === 'string') return w;
-    if (w && typeof w === 'object') return [w.location, w.message].filter(Boolean).join('：') || JSON.stringify(w);
+    if (w && typeof w === 'object') {
+      const l = inLang(w);
+      return [l.location, l.message].filter(Boolean).join('：') || JSON.stringify(w);
+    }
     return String(w);
   }
 
@@ -681,7 +690,7 @@
   }
 
   async function api(method, url, body, contentType) {
-    const init = { method, headers: {} };
+    const init = { method, headers: { 'Accept-Language': state.lang } };
     if (body !== undefined) {
       init.body = body;
       init.headers['Content-Type'] = contentType || 'application/json';
@@ -1654,7 +1663,7 @@
       text = await api('GET', url);
     } catch (e) {
       if (token !== state.explainToken) return;
-      const err = normaliseError(e);
+      const err = inLang(normaliseError(e));
       text = [err.message, err.location ? t('error_location', { location: err.location }) : ''].filter(Boolean).join('\n');
       showError(e);
     }
