@@ -70,6 +70,14 @@ enum Command {
         /// Also write every cadre's calendar (iCalendar): block months and weekly days.
         #[arg(long, value_name = "FILE.ics")]
         ics: Option<PathBuf>,
+        /// Also write the letters (函告) to each county's Party organisation department about
+        /// its group (Word, a letter a page), as the city committees send them.
+        #[arg(long, value_name = "FILE.docx")]
+        letters: Option<PathBuf>,
+        /// Keep one city's groups only in --table, --xlsx, --ics and --letters (its code, its
+        /// name or its name without 市: 370500, 东营市, 东营), as that city's committee files them.
+        #[arg(long)]
+        city: Option<String>,
         /// Print nothing but errors (the plan still goes to --output).
         #[arg(long)]
         quiet: bool,
@@ -245,6 +253,8 @@ fn run(command: Command) -> Result<(), Failure> {
             map,
             xlsx,
             ics,
+            letters,
+            city,
             quiet,
             lang,
             solver_log,
@@ -263,6 +273,20 @@ fn run(command: Command) -> Result<(), Failure> {
             }
             let inst = load_instance(&instance)?;
             let prep = Prepared::new(&inst).map_err(|e| Failure::input(format!("{}: {e}", instance.display())))?;
+            let city = match city {
+                None => None,
+                Some(c) => match sanlian_files::find_city(&inst.region, &c) {
+                    Some(found) => Some(found.code.clone()),
+                    None => {
+                        let some: Vec<&str> = inst.region.cities.iter().take(3).map(|c| c.name.as_str()).collect();
+                        return Err(Failure::input(format!(
+                            "--city {c}: no city of {} is called so; give a city's code or name, e.g. {}",
+                            instance.display(),
+                            some.join(", ")
+                        )));
+                    }
+                },
+            };
             let opts = SolveOptions {
                 mode: match mode {
                     ModeArg::Strict => PlanMode::Strict,
@@ -317,21 +341,33 @@ fn run(command: Command) -> Result<(), Failure> {
                         staged.add(out, json + "\n")?;
                     }
                     if let Some(path) = &table {
-                        staged.add(path, table::csv(&inst, plan))?;
+                        staged.add(path, table::csv_of(&inst, plan, city.as_deref()))?;
                     }
                     if let Some(path) = &map {
                         staged.add(path, map::svg(&inst, plan))?;
                     }
                     if let Some(path) = &xlsx {
-                        staged.add(path, sanlian_files::plan_xlsx(&inst, plan, None).map_err(internal)?)?;
+                        staged.add(path, sanlian_files::plan_xlsx(&inst, plan, city.as_deref()).map_err(internal)?)?;
                     }
                     if let Some(path) = &ics {
-                        staged.add(path, sanlian_files::ics(&inst, plan, None, now_utc()).map_err(internal)?)?;
+                        let text = sanlian_files::calendar::ics_of(&inst, plan, None, city.as_deref(), now_utc())
+                            .map_err(internal)?;
+                        staged.add(path, text)?;
+                    }
+                    if let Some(path) = &letters {
+                        staged
+                            .add(path, sanlian_files::letters_docx(&inst, plan, city.as_deref()).map_err(internal)?)?;
                     }
                     staged.commit()?;
-                    for (what, path) in
-                        [("plan", &output), ("table", &table), ("map", &map), ("workbook", &xlsx), ("calendar", &ics)]
-                    {
+                    let written = [
+                        ("plan", &output),
+                        ("table", &table),
+                        ("map", &map),
+                        ("workbook", &xlsx),
+                        ("calendar", &ics),
+                        ("letters", &letters),
+                    ];
+                    for (what, path) in written {
                         if let Some(path) = path {
                             eprintln!("{what} written to {}", path.display());
                         }

@@ -418,17 +418,17 @@ fn planners_page_loads_solves_and_explains_in_chromium() {
     );
     assert_eq!(page_summary["jargon"], Value::Bool(false), "rule ids in the summary's lead: {page_summary}");
     assert!(page_summary["units"].as_u64() > Some(0), "no costs by dispatching unit: {page_summary}");
-    // The city filter narrows the city's files too: the workbook, the table and the calendar.
+    // The city filter narrows the city's files too: the workbook, the table, the letters and the calendar.
     let city = groups[0]["city"].as_str().expect("a city code").to_string();
     let filtered = js(
         &tab,
         &format!(
             "(() => {{ const s = document.getElementById('city-filter'); s.value = {city}; s.dispatchEvent(new Event('change')); \
-               return ['dl_plan_xlsx', 'dl_table_csv', 'dl_ics_all'].map((k) => document.querySelector(`[data-download=${{k}}]`).getAttribute('href')); }})()",
+               return ['dl_plan_xlsx', 'dl_table_csv', 'dl_letters_docx', 'dl_ics_all'].map((k) => document.querySelector(`[data-download=${{k}}]`).getAttribute('href')); }})()",
             city = serde_json::to_string(&city).unwrap()
         ),
     );
-    for href in filtered.as_array().expect("three links") {
+    for href in filtered.as_array().expect("four links") {
         let href = href.as_str().expect("an href");
         assert!(href.ends_with(&format!("city={city}")), "a download ignores the city filter: {href}");
         assert!(!server.bytes(href).is_empty(), "{href}");

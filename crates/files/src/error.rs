@@ -6,6 +6,9 @@ pub enum FilesError {
     /// The spreadsheet writer failed (e.g. a sheet name it refuses).
     #[error("cannot write the workbook: {0}")]
     Xlsx(String),
+    /// The document writer failed.
+    #[error("cannot write the letters: {0}")]
+    Docx(String),
     /// No cadre of the instance has this id.
     #[error("unknown cadre {0}: no cadre of the instance has this id")]
     UnknownCadre(String),

@@ -1,6 +1,6 @@
 //! The files planners exchange with sanlian: roster spreadsheets (import, export, template),
-//! the plan workbook a city committee files, the planners' CSV table, SVG maps and iCalendar
-//! calendars.
+//! the plan workbook a city committee files, its letters to the counties (函告), the planners'
+//! CSV table, SVG maps and iCalendar calendars.
 //!
 //! Everything here takes and returns values (bytes or text); the caller reads and writes files.
 
@@ -9,6 +9,7 @@ mod xlsx;
 
 pub mod calendar;
 pub mod cells;
+pub mod letters;
 pub mod map;
 pub mod roster;
 pub mod table;
@@ -16,6 +17,7 @@ pub mod workbook;
 
 pub use calendar::ics;
 pub use error::FilesError;
+pub use letters::letters_docx;
 pub use roster::{
     read_roster, read_roster_for, roster_csv, roster_xlsx, template_xlsx, Roster, SheetError, SheetErrors,
 };

@@ -146,7 +146,7 @@ fn form_row(n: usize, r: &Row<'_>, blocks: usize) -> Vec<Out> {
 
 /// A block as "2027年5月" when it is the whole month, else its days, "2027.05.10–05.31" (the
 /// year written once when both days share it).
-fn block_text(b: &Block) -> String {
+pub(crate) fn block_text(b: &Block) -> String {
     let (f, l) = (b.first_day, b.last_day);
     let month_end = l.succ_opt().is_none_or(|next| next.day() == 1);
     if f.day() == 1 && month_end && (f.year(), f.month()) == (l.year(), l.month()) {
@@ -160,7 +160,7 @@ fn block_text(b: &Block) -> String {
 
 /// The weekly day of work: "每周三" when every year of the plan has the same one, else per
 /// year ("2027年每周三；2028年每周四"); empty for a cadre on blocks only.
-fn weekdays(r: &Row<'_>) -> String {
+pub(crate) fn weekdays(r: &Row<'_>) -> String {
     let days: Vec<(i32, chrono::Weekday)> = r.years.iter().filter_map(|y| y.weekday.map(|d| (y.year, d))).collect();
     match days.first() {
         None => String::new(),

@@ -214,6 +214,7 @@
       downloads: '下载',
       dl_plan_xlsx: '工作组方案（Excel，报送用）',
       dl_table_csv: '工作组名单（CSV）',
+      dl_letters_docx: '致各县（市、区）委组织部的函（Word）',
       dl_plan_json: '方案（JSON）',
       dl_map_city: '地图（按市着色，SVG）',
       dl_map_year: '地图（按覆盖年度着色，SVG）',
@@ -448,6 +449,7 @@
       downloads: 'Downloads',
       dl_plan_xlsx: 'Working groups workbook (Excel, for filing)',
       dl_table_csv: 'Working groups table (CSV)',
+      dl_letters_docx: 'Letters to the counties (Word)',
       dl_plan_json: 'Plan (JSON)',
       dl_map_city: 'Map coloured by city (SVG)',
       dl_map_year: 'Map coloured by coverage year (SVG)',
@@ -1563,11 +1565,12 @@
     const v = state.view;
     const p = `/api/plans/${v.plan}`;
     const i = `/api/instances/${v.instance}`;
-    // The city filter narrows the files a city files: its workbook, its table, its calendar.
+    // The city filter narrows the files a city files: its workbook, its table, its letters, its calendar.
     const city = state.city ? `?city=${encodeURIComponent(state.city)}` : '';
     const links = [
       ['dl_plan_xlsx', `${p}/plan.xlsx${city}`],
       ['dl_table_csv', `${p}/table.csv${city}`],
+      ['dl_letters_docx', `${p}/letters.docx${city}`],
       ['dl_plan_json', p],
       ['dl_map_city', `${p}/map.svg?colour=city`],
       ['dl_map_year', `${p}/map.svg?colour=year`],
@@ -1583,7 +1586,7 @@
     });
     const cadre = state.cadre && findCadre(state.cadre);
     if (cadre) {
-      items.splice(6, 0, h('li', null, h('a', { href: `${p}/calendar.ics?cadre=${encodeURIComponent(cadre.id)}`, dataset: { download: 'dl_ics_cadre' } }, t('dl_ics_cadre', { name: `${cadre.name}（${cadre.id}）` }))));
+      items.splice(links.findIndex(([key]) => key === 'dl_ics_all') + 1, 0, h('li', null, h('a', { href: `${p}/calendar.ics?cadre=${encodeURIComponent(cadre.id)}`, dataset: { download: 'dl_ics_cadre' } }, t('dl_ics_cadre', { name: `${cadre.name}（${cadre.id}）` }))));
     }
     $('download-list').replaceChildren(...items);
   }

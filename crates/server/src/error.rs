@@ -19,7 +19,7 @@ pub struct ApiError {
     /// Every problem found, listed under the message (e.g. each validation problem).
     pub details: Vec<Msg>,
     /// The place of the problem: `line 3, column 5`, `cadres[12].home_county`, a sheet cell.
-    pub location: Option<Msg>,
+    pub location: Option<Box<Msg>>,
     /// Seconds after which a retry may succeed (queue full).
     pub retry_after: Option<u32>,
 }
@@ -95,13 +95,13 @@ impl ApiError {
 
     /// The same error with a location (a path, a field or a query parameter, shown as is).
     pub fn at(mut self, location: impl Into<String>) -> ApiError {
-        self.location = Some(Msg::new("loc.raw").arg("at", location.into()));
+        self.location = Some(Box::new(Msg::new("loc.raw").arg("at", location.into())));
         self
     }
 
     /// The same error with a location in words.
     pub fn at_msg(mut self, location: Msg) -> ApiError {
-        self.location = Some(location);
+        self.location = Some(Box::new(location));
         self
     }
 
@@ -129,7 +129,7 @@ impl ApiError {
             "text": self.both(),
             "msg": self.msg,
             "location": self.location.as_ref().map(|l| l.text(lang)),
-            "location_text": self.location.as_ref().map(both),
+            "location_text": self.location.as_deref().map(both),
         })
     }
 
@@ -206,9 +206,5 @@ impl IntoResponse for ApiError {
 
 /// 413: the body is over the server's limit.
 pub fn too_large(limit: usize) -> ApiError {
-    ApiError::new(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        "too_large",
-        Msg::new("api.too_large").arg("limit", limit),
-    )
+    ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", Msg::new("api.too_large").arg("limit", limit))
 }

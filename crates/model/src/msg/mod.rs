@@ -233,14 +233,34 @@ mod tests {
 
     #[test]
     fn chinese_templates_hold_no_english_words() {
+        let mut bad = Vec::new();
         for e in entries() {
             let mut text = e.zh.to_string();
             for p in placeholders(e.zh) {
                 text = text.replace(&format!("{{{p}}}"), "");
             }
-            let words = english_words(&text);
-            assert!(words.is_empty(), "{}: English in the Chinese template: {words:?}", e.code);
+            let words = english_words(&without_paths(&text));
+            if !words.is_empty() {
+                bad.push(format!("{}: {words:?}", e.code));
+            }
         }
+        assert!(bad.is_empty(), "English in the Chinese templates: {bad:#?}");
+    }
+
+    /// `text` without the URL paths and command-line options it names (/api/openapi.json,
+    /// --body-limit): they are typed as they are, not translated.
+    fn without_paths(text: &str) -> String {
+        let mut out = String::new();
+        let (mut in_path, mut prev) = (false, ' ');
+        for c in text.chars() {
+            let starts = c == '/' || (c == '-' && prev == '-');
+            in_path = (in_path || starts) && c.is_ascii_graphic();
+            prev = c;
+            if !in_path {
+                out.push(c);
+            }
+        }
+        out
     }
 
     /// Runs of two or more ASCII letters that are not rule ids, file kinds or API names.
