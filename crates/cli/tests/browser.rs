@@ -387,7 +387,8 @@ fn planners_page_loads_solves_and_explains_in_chromium() {
     let groups = plan["groups"].as_array().expect("plan groups");
     assert!(!groups.is_empty(), "the plan has no groups");
     let n = groups.len();
-    assert_eq!(count(&tab, "#map circle.county"), n, "one circle per group on the map");
+    assert_eq!(count(&tab, "#map .county.has-group"), n, "one county drawn per group on the map");
+    assert_eq!(count(&tab, "#map path.county"), n, "every county of the small fixture has its outline");
     assert_eq!(count(&tab, "#groups tbody tr[data-county]"), n, "one table row per group");
     assert_eq!(count(&tab, "#gantt tbody tr"), n, "one Gantt row per group");
     let months =
@@ -443,8 +444,8 @@ fn planners_page_loads_solves_and_explains_in_chromium() {
     // Click a county on the map: its explanation appears and its row is highlighted.
     let county = groups[0]["county"].as_str().expect("county code").to_string();
     let county_name = groups[0]["county_name"].as_str().expect("county name").to_string();
-    let circle = format!("#map circle.county[data-county=\"{county}\"]");
-    tab.find_element(&circle).expect("the county's circle").click().expect("click the county");
+    let seat = seat_of(&server.json(&format!("/api/plans/{pid}/view")), &county);
+    click_map(&tab, map_point(&tab, seat));
     let explained = format!(
         "(() => {{ const pre = document.getElementById('explain-text'); return pre.dataset.subject === {code} && !pre.dataset.loading && pre.textContent.includes({name}); }})()",
         code = serde_json::to_string(&county).unwrap(),
@@ -581,7 +582,7 @@ fn planners_page_loads_solves_and_explains_in_chromium() {
     let new_plan = server.json(&format!("/api/plans/{new_pid}"));
     let new_groups = new_plan["groups"].as_array().map(Vec::len).expect("groups of the new plan");
     assert_eq!(count(&tab, "#groups tbody tr[data-county]"), new_groups, "one table row per group of the new plan");
-    assert_eq!(count(&tab, "#map circle.county"), new_groups, "one circle per group of the new plan");
+    assert_eq!(count(&tab, "#map .county.has-group"), new_groups, "one county drawn per group of the new plan");
     assert_eq!(
         js(&tab, "document.body.dataset.instance"),
         Value::from(result["instance"].to_string()),
@@ -1021,4 +1022,377 @@ fn namesakes_in_the_replan_panel_are_asked_for_their_id() {
         .unwrap_or_default()
         .contains("请选带编号的一项"));
     assert_ne!(js(&tab, "document.body.dataset.replan || ''"), Value::from("running"), "no job was started");
+}
+
+/// A county's seat (latitude, longitude) as the plan's view has it from the instance; the
+/// fixture data's README checks that every seat lies inside its county's outline.
+fn seat_of(view: &Value, code: &str) -> (f64, f64) {
+    let c = view["counties"].as_array().expect("view counties").iter().find(|c| c["code"] == code);
+    let c = c.unwrap_or_else(|| panic!("no county {code} in the view"));
+    (c["lat"].as_f64().expect("lat"), c["lon"].as_f64().expect("lon"))
+}
+
+/// A point well inside a county's outline in the committed `counties.geojson`, found here and
+/// not by the page: of a 60 × 60 grid over the outline's box, the point inside (even–odd over
+/// all rings) farthest from every edge, distances with longitude scaled by cos(latitude).
+fn inside_point(code: &str) -> (f64, f64) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/shandong/data/counties.geojson");
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(&path).expect("counties.geojson")).expect("GeoJSON");
+    let feature = doc["features"].as_array().unwrap().iter().find(|f| f["properties"]["county_code"] == code);
+    let rings: Vec<Vec<(f64, f64)>> = feature.unwrap_or_else(|| panic!("no outline of {code}"))["geometry"]
+        ["coordinates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|poly| poly.as_array().unwrap().iter())
+        .map(|ring| ring.as_array().unwrap().iter().map(|p| (p[0].as_f64().unwrap(), p[1].as_f64().unwrap())).collect())
+        .collect();
+    let points = || rings.iter().flatten();
+    let (lon0, lon1) = points().fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.0), b.max(p.0)));
+    let (lat0, lat1) = points().fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.1), b.max(p.1)));
+    let k = ((lat0 + lat1) / 2.0).to_radians().cos();
+    let inside = |x: f64, y: f64| {
+        let crossings = rings
+            .iter()
+            .flat_map(|r| r.windows(2))
+            .filter(|e| {
+                (e[0].1 > y) != (e[1].1 > y) && x < e[0].0 + (y - e[0].1) * (e[1].0 - e[0].0) / (e[1].1 - e[0].1)
+            })
+            .count();
+        crossings % 2 == 1
+    };
+    let clearance = |x: f64, y: f64| {
+        rings.iter().flat_map(|r| r.windows(2)).fold(f64::MAX, |best, e| {
+            let (ax, ay, bx, by) = ((e[0].0 - x) * k, e[0].1 - y, (e[1].0 - x) * k, e[1].1 - y);
+            let (dx, dy) = (bx - ax, by - ay);
+            let t = (-(ax * dx + ay * dy) / (dx * dx + dy * dy).max(1e-18)).clamp(0.0, 1.0);
+            best.min((ax + t * dx).hypot(ay + t * dy))
+        })
+    };
+    let mut best = (0.0, (0.0, 0.0));
+    for i in 0..60 {
+        for j in 0..60 {
+            let (x, y) =
+                (lon0 + (lon1 - lon0) * (i as f64 + 0.5) / 60.0, lat0 + (lat1 - lat0) * (j as f64 + 0.5) / 60.0);
+            if inside(x, y) {
+                let c = clearance(x, y);
+                if c > best.0 {
+                    best = (c, (y, x));
+                }
+            }
+        }
+    }
+    assert!(best.0 > 0.0, "no grid point inside {code}");
+    best.1
+}
+
+/// Where a point of the earth is on the screen: the page's projection (published on the map as
+/// `data-projection`) to map units, then the SVG's own `getScreenCTM()` to CSS pixels.
+fn map_point(tab: &Tab, (lat, lon): (f64, f64)) -> (f64, f64) {
+    let p = js(
+        tab,
+        &format!(
+            "(() => {{ const m = document.getElementById('map'); const p = JSON.parse(m.dataset.projection); \
+               const s = new DOMPoint(p.ox + ({lon} * p.k - p.x0) * p.scale, p.oy + (-({lat}) - p.y0) * p.scale).matrixTransform(m.getScreenCTM()); \
+               return [s.x, s.y]; }})()"
+        ),
+    );
+    (p[0].as_f64().expect("x"), p[1].as_f64().expect("y"))
+}
+
+/// Whether a screen point is on the visible part of the map (in the window and in its box).
+fn on_map(tab: &Tab, (x, y): (f64, f64)) -> bool {
+    js(
+        tab,
+        &format!(
+            "(() => {{ const r = document.getElementById('map').getBoundingClientRect(); \
+               return {x} > r.left + 2 && {x} < r.right - 2 && {y} > Math.max(0, r.top) + 2 && {y} < Math.min(innerHeight, r.bottom) - 2; }})()"
+        ),
+    ) == Value::Bool(true)
+}
+
+/// One mouse event through the DevTools protocol (the browser's own input pipeline).
+fn mouse(
+    tab: &Tab,
+    kind: headless_chrome::protocol::cdp::Input::DispatchMouseEventTypeOption,
+    (x, y): (f64, f64),
+    pressed: bool,
+    wheel: f64,
+) {
+    use headless_chrome::protocol::cdp::Input::{DispatchMouseEvent, MouseButton};
+    tab.call_method(DispatchMouseEvent {
+        Type: kind,
+        x,
+        y,
+        modifiers: None,
+        timestamp: None,
+        button: Some(if pressed { MouseButton::Left } else { MouseButton::None }),
+        buttons: Some(if pressed { 1 } else { 0 }),
+        click_count: None,
+        force: None,
+        tangential_pressure: None,
+        tilt_x: None,
+        tilt_y: None,
+        twist: None,
+        delta_x: Some(0.0),
+        delta_y: Some(wheel),
+        pointer_Type: None,
+    })
+    .expect("a mouse event");
+}
+
+fn click_map(tab: &Tab, (x, y): (f64, f64)) {
+    tab.click_point(headless_chrome::browser::tab::point::Point { x, y }).expect("click on the map");
+}
+
+fn finger((x, y): (f64, f64)) -> headless_chrome::protocol::cdp::Input::TouchPoint {
+    headless_chrome::protocol::cdp::Input::TouchPoint {
+        x,
+        y,
+        radius_x: None,
+        radius_y: None,
+        rotation_angle: None,
+        force: None,
+        tangential_pressure: None,
+        tilt_x: None,
+        tilt_y: None,
+        twist: None,
+        id: Some(1.0),
+    }
+}
+
+/// One finger down at the first point, through the others, and up.
+fn touch(tab: &Tab, path: &[(f64, f64)]) {
+    use headless_chrome::protocol::cdp::Input::{DispatchTouchEvent, DispatchTouchEventTypeOption as Touch};
+    let mut events = vec![(Touch::TouchStart, vec![finger(path[0])])];
+    events.extend(path[1..].iter().map(|&p| (Touch::TouchMove, vec![finger(p)])));
+    events.push((Touch::TouchEnd, vec![]));
+    for (kind, points) in events {
+        tab.call_method(DispatchTouchEvent { Type: kind, touch_points: points, modifiers: None, timestamp: None })
+            .expect("a touch event");
+    }
+}
+
+fn tap(tab: &Tab, point: (f64, f64)) {
+    touch(tab, &[point]);
+}
+
+fn touch_drag(tab: &Tab, from: (f64, f64), to: (f64, f64)) {
+    let path: Vec<(f64, f64)> = (0..=8)
+        .map(|i| f64::from(i) / 8.0)
+        .map(|f| (from.0 + (to.0 - from.0) * f, from.1 + (to.1 - from.1) * f))
+        .collect();
+    touch(tab, &path);
+}
+
+fn viewport(tab: &Tab, width: u32, height: u32, mobile: bool) {
+    use headless_chrome::protocol::cdp::Emulation::{SetDeviceMetricsOverride, SetTouchEmulationEnabled};
+    tab.call_method(SetDeviceMetricsOverride {
+        width,
+        height,
+        device_scale_factor: if mobile { 2.0 } else { 1.0 },
+        mobile,
+        scale: None,
+        screen_width: None,
+        screen_height: None,
+        position_x: None,
+        position_y: None,
+        dont_set_visible_size: None,
+        screen_orientation: None,
+        viewport: None,
+        display_feature: None,
+        device_posture: None,
+    })
+    .expect("the viewport size");
+    tab.call_method(SetTouchEmulationEnabled { enabled: mobile, max_touch_points: Some(2) }).expect("touch emulation");
+}
+
+/// The map's viewBox as [x, y, width, height].
+fn view_box(tab: &Tab) -> [f64; 4] {
+    let b = js(tab, "document.getElementById('map').getAttribute('viewBox').split(' ').map(Number)");
+    let n = |i: usize| b[i].as_f64().unwrap_or_else(|| panic!("viewBox {b}"));
+    [n(0), n(1), n(2), n(3)]
+}
+
+/// What the page says is selected: the name line, and the codes of the outlines marked selected.
+fn selected(tab: &Tab) -> Value {
+    js(
+        tab,
+        "({ text: document.getElementById('selected-county').textContent, \
+            paths: [...document.querySelectorAll('#map path.county.selected')].map((p) => p.dataset.county) })",
+    )
+}
+
+fn wait_selected(tab: &Tab, server: &Server, code: &str, name: &str) {
+    let want = serde_json::json!({ "text": format!("{name}（{code}）"), "paths": [code] });
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while selected(tab) != want {
+        if Instant::now() > deadline {
+            server.fail(&format!("{name} ({code}) is not selected: the page has {}", selected(tab)));
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// The map draws the counties' outlines, and a click selects the county under the pointer in
+/// the densest city districts, at the full view and zoomed in; a drag pans without selecting,
+/// the wheel and the buttons zoom, a hover shows the county's card, a tap selects on a phone
+/// (issue 11, item 1). Screenshots in target/e2e/map-*.png.
+#[test]
+fn the_map_selects_the_county_under_the_pointer_in_dense_cities() {
+    use headless_chrome::protocol::cdp::Input::DispatchMouseEventTypeOption as Mouse;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (server, _browser, tab) = solved_fixture(dir.path(), "map.db", "shandong", Duration::from_secs(120));
+    viewport(&tab, 1440, 900, false);
+    let pid: i64 = js(&tab, "document.body.dataset.plan").as_str().and_then(|s| s.parse().ok()).expect("plan id");
+    let view = server.json(&format!("/api/plans/{pid}/view"));
+    let iid = view["instance"].as_i64().expect("instance id");
+    let outlines = server.json(&format!("/api/instances/{iid}/counties.geojson"));
+    let features = outlines["features"].as_array().expect("features");
+    let counties = view["counties"].as_array().expect("counties").len();
+    assert_eq!(features.len(), counties, "every county of the Shandong fixture has an outline");
+    assert_eq!(count(&tab, "#map path.county"), counties, "one outline per county");
+    assert_eq!(count(&tab, "#map circle.county"), 0, "no county falls back to a circle");
+
+    let dense = [
+        ("370102", "历下区"),
+        ("370103", "市中区"),
+        ("370104", "槐荫区"),
+        ("370105", "天桥区"),
+        ("370202", "市南区"),
+        ("370203", "市北区"),
+    ];
+    let centre_map = "document.getElementById('map').scrollIntoView({ block: 'center' })";
+    for (code, name) in dense {
+        // A selection scrolls the group table to its row; bring the map back first.
+        js(&tab, centre_map);
+        let point = map_point(&tab, inside_point(code));
+        assert!(on_map(&tab, point), "a point inside {name}, {point:?}, is not on the visible map");
+        assert_ne!(selected(&tab)["paths"], serde_json::json!([code]), "{name} is selected before the click");
+        click_map(&tab, point);
+        wait_selected(&tab, &server, code, name);
+    }
+    save_png(&tab, "map-1440x900.png");
+
+    // The wheel zooms around the pointer: the point under it stays; the buttons zoom by steps.
+    js(&tab, centre_map);
+    let lixia = seat_of(&view, "370102");
+    let before = view_box(&tab);
+    let at = map_point(&tab, lixia);
+    let at = (at.0.round(), at.1.round());
+    let anchor = js(&tab, &format!("(() => {{ const p = new DOMPoint({}, {}).matrixTransform(document.getElementById('map').getScreenCTM().inverse()); return [p.x, p.y]; }})()", at.0, at.1));
+    for _ in 0..4 {
+        mouse(&tab, Mouse::MouseWheel, at, false, -300.0);
+    }
+    wait_until(
+        &tab,
+        &server,
+        "the wheel to zoom",
+        &format!("document.getElementById('map').getAttribute('viewBox').split(' ')[2] < {}", before[2] / 8.0),
+        Duration::from_secs(5),
+    );
+    let zoomed = view_box(&tab);
+    assert!(
+        (zoomed[2] - before[2] / 16.0).abs() < 0.01 * before[2],
+        "four wheel notches zoom 16×: {before:?} → {zoomed:?}"
+    );
+    let still = map_point(&tab, lixia);
+    assert!(
+        (still.0 - at.0).abs() < 1.0 && (still.1 - at.1).abs() < 1.0,
+        "the point under the wheel moved: {at:?} → {still:?}"
+    );
+    tab.find_element("#map-zoom-out").expect("the − button").click().expect("click −");
+    let out = view_box(&tab);
+    assert!((out[2] / zoomed[2] - 1.6).abs() < 0.01, "− zooms out by 1.6: {zoomed:?} → {out:?}");
+    tab.find_element("#map-zoom-in").expect("the + button").click().expect("click +");
+    assert!((view_box(&tab)[2] - zoomed[2]).abs() < 1e-3, "+ undoes −");
+
+    // Zoomed in on 济南, names fit and a click still picks the county under the pointer.
+    assert!(count(&tab, "#map .county-label:not(.hidden)") >= 4, "the districts are labelled when zoomed in");
+    let mut clicked = 0;
+    for (code, name) in dense.iter().rev() {
+        js(&tab, centre_map);
+        let point = map_point(&tab, seat_of(&view, code));
+        if !on_map(&tab, point) {
+            continue;
+        }
+        click_map(&tab, point);
+        wait_selected(&tab, &server, code, name);
+        clicked += 1;
+    }
+    assert!(clicked >= 4, "only {clicked} of the dense districts are in the zoomed view");
+    save_png(&tab, "map-zoomed-1440x900.png");
+
+    // Hovering shows the county's card: its name, city and leader.
+    js(&tab, centre_map);
+    let huaiyin = map_point(&tab, seat_of(&view, "370104"));
+    mouse(&tab, Mouse::MouseMoved, huaiyin, false, 0.0);
+    let group = view["groups"].as_array().unwrap().iter().find(|g| g["county"] == "370104").expect("槐荫区's group");
+    let tip =
+        js(&tab, "(() => { const t = document.getElementById('map-tip'); return t.hidden ? null : t.textContent; })()");
+    let tip = tip.as_str().unwrap_or_else(|| panic!("no card on hover: {tip}")).to_string();
+    let leader = group["leader"]["name"].as_str().expect("a leader");
+    assert!(tip.starts_with("槐荫区（济南市）") && tip.contains(leader), "{tip}");
+
+    // A drag pans the map with the pointer and selects nothing.
+    let (code_before, box_before) = (selected(&tab), view_box(&tab));
+    mouse(&tab, Mouse::MousePressed, huaiyin, true, 0.0);
+    for step in 1..=6 {
+        let f = f64::from(step) / 6.0;
+        mouse(&tab, Mouse::MouseMoved, (huaiyin.0 + 90.0 * f, huaiyin.1 + 60.0 * f), true, 0.0);
+    }
+    mouse(&tab, Mouse::MouseReleased, (huaiyin.0 + 90.0, huaiyin.1 + 60.0), true, 0.0);
+    let moved = map_point(&tab, seat_of(&view, "370104"));
+    assert!(
+        (moved.0 - huaiyin.0 - 90.0).abs() < 1.5 && (moved.1 - huaiyin.1 - 60.0).abs() < 1.5,
+        "the map did not follow the drag: {huaiyin:?} → {moved:?}"
+    );
+    assert_ne!(view_box(&tab), box_before, "the drag did not change the view");
+    assert_eq!(selected(&tab), code_before, "a drag must not select");
+
+    // The keyboard: a focused county is selected by Enter.
+    js(&tab, "document.querySelector('#map path.county[data-county=\"370202\"]').focus()");
+    tab.press_key("Enter").expect("Enter");
+    wait_selected(&tab, &server, "370202", "市南区");
+
+    // Coloured by coverage year, the fills change and the legend has the year scale.
+    let fills = "[...document.querySelectorAll('#map path.county')].map((p) => p.getAttribute('fill')).join()";
+    let by_group = js(&tab, fills);
+    tab.find_element("#colour-year").expect("the year toggle").click().expect("click 按覆盖年度");
+    assert_ne!(js(&tab, fills), by_group, "the year colouring changes the fills");
+    assert_eq!(count(&tab, "#legend .gradient"), 1, "the legend shows the year scale");
+    assert!(view_box(&tab)[2] < before[2], "recolouring keeps the zoom");
+    tab.find_element("#colour-group").expect("the group toggle").click().expect("click 按工作组");
+    tab.find_element("#map-zoom-reset").expect("the reset button").click().expect("click reset");
+    assert_eq!(view_box(&tab), before, "reset shows the whole region");
+
+    // A phone: zoom in with the buttons, drag 青岛 to the middle with a finger, tap a district.
+    viewport(&tab, 390, 844, true);
+    js(&tab, "document.getElementById('map').scrollIntoView({ block: 'center' })");
+    for _ in 0..4 {
+        tab.find_element("#map-zoom-in").expect("the + button").click().expect("tap +");
+    }
+    let r = js(&tab, "(() => { const r = document.getElementById('map').getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; })()");
+    let centre = (r[0].as_f64().expect("x"), r[1].as_f64().expect("y"));
+    let shibei = seat_of(&view, "370203");
+    for _ in 0..12 {
+        let from = map_point(&tab, shibei);
+        let gap = (centre.0 - from.0, centre.1 - from.1);
+        if gap.0.abs() < 1.0 && gap.1.abs() < 1.0 {
+            break;
+        }
+        let step = (gap.0.clamp(-150.0, 150.0), gap.1.clamp(-150.0, 150.0));
+        touch_drag(&tab, centre, (centre.0 + step.0, centre.1 + step.1));
+        let to = map_point(&tab, shibei);
+        assert!(
+            (to.0 - from.0 - step.0).abs() < 1.5 && (to.1 - from.1 - step.1).abs() < 1.5,
+            "the map did not follow the finger by {step:?}: {from:?} → {to:?}"
+        );
+    }
+    let point = map_point(&tab, shibei);
+    assert!(on_map(&tab, point), "市北区 is off the phone's map: {point:?}");
+    assert_eq!(selected(&tab)["paths"], serde_json::json!(["370202"]), "a finger's drag must not select");
+    tap(&tab, point);
+    wait_selected(&tab, &server, "370203", "市北区");
+    save_png(&tab, "map-390x844.png");
 }
