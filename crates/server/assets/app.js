@@ -99,6 +99,7 @@
       by_group: '按工作组',
       by_year: '按覆盖年度',
       legend_group: '每个工作组一种颜色（组员 {min}–{max} 人）。点击县查看解释。',
+      legend_circles: '每个工作组一种颜色；圆越大，组员越多（{min}–{max} 人）。点击县查看解释。',
       legend_no_group: '没有工作组',
       legend_seat: '没有边界数据的县，画在驻地',
       legend_year_none: '没有覆盖',
@@ -342,6 +343,7 @@
       by_group: 'By group',
       by_year: 'By coverage year',
       legend_group: 'One colour per working group ({min}–{max} members). Click a county for its explanation.',
+      legend_circles: 'One colour per working group; larger circles, more members ({min}–{max}). Click a county for its explanation.',
       legend_no_group: 'no working group',
       legend_seat: 'county without boundary data, drawn at its seat',
       legend_year_none: 'nothing covered',
@@ -1304,6 +1306,11 @@
     const v = state.view;
     const map = $('map');
     const geo = mapGeometry(v);
+    const shaped = geo.counties.some((x) => x.d);
+    map.dataset.mode = shaped ? 'shapes' : 'circles';
+    $('map-zoom').hidden = !shaped;
+    hideMapTip();
+    if (!shaped) return renderCircleMap();
     const index = groupIndex();
     const byCounty = new Map(v.groups.map((g) => [g.county, g]));
     const range = shareRange(v.counties.filter((c) => index.has(c.code)));
@@ -1337,7 +1344,82 @@
     );
     updateMapView();
     renderMapSelection();
-    renderLegend(v, range, seats.length > 0, v.counties.some((c) => !index.has(c.code)));
+    renderLegend(v, range, { seats: seats.length > 0, ungrouped: v.counties.some((c) => !index.has(c.code)) });
+  }
+
+  // A region without boundary data keeps the circle map: one circle per group at its county's
+  // seat, sized by its members, without pan and zoom.
+
+  function seatProjection(counties, width, maxHeight, pad, padBottom) {
+    const lat0 = counties.reduce((s, c) => s + c.lat, 0) / Math.max(1, counties.length);
+    const k = Math.cos((lat0 * Math.PI) / 180);
+    const xs = counties.map((c) => c.lon * k);
+    const ys = counties.map((c) => -c.lat);
+    const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+    const dx = Math.max(x1 - x0, 1e-3);
+    const dy = Math.max(y1 - y0, 1e-3);
+    const scale = Math.min((width - 2 * pad) / dx, (maxHeight - pad - padBottom) / dy);
+    const height = dy * scale + pad + padBottom;
+    const offset = (width - dx * scale) / 2;
+    return { height, at: (c) => [offset + (c.lon * k - x0) * scale, pad + (-c.lat - y0) * scale] };
+  }
+
+  function renderCircleMap() {
+    const v = state.view;
+    const map = $('map');
+    const width = MAP_W;
+    const n = v.groups.length;
+    const rMax = Math.min(30, Math.max(9, (0.2 * width) / Math.sqrt(Math.max(1, n))));
+    const rMin = rMax * 0.35;
+    const labelled = n <= 40;
+    const pad = rMax + 12;
+    const proj = seatProjection(v.counties, width, MAP_MAX_H, pad, pad + (labelled ? 16 : 0));
+    const byCode = countyByCode();
+    const index = groupIndex();
+    const maxSize = Math.max(1, ...v.groups.map((g) => g.size));
+    const range = shareRange(v.counties.filter((c) => index.has(c.code)));
+    map.setAttribute('viewBox', `0 0 ${width} ${proj.height.toFixed(0)}`);
+    map.setAttribute('aria-label', t('map'));
+    delete map.dataset.projection;
+    delete map.dataset.zoom;
+    map.classList.remove('zoomed', 'dragging');
+
+    // Larger circles first, so that smaller ones stay clickable on top.
+    const order = v.groups.map((g, i) => [g, i]).sort((a, b) => b[0].size - a[0].size);
+    const circles = order.map(([g, i]) => {
+      const c = byCode.get(g.county);
+      if (!c) return null;
+      const [x, y] = proj.at(c);
+      const r = rMin + (rMax - rMin) * Math.sqrt(g.size / maxSize);
+      const dim = state.city && g.city !== state.city;
+      return svg(
+        'circle',
+        {
+          class: `county has-group${dim ? ' dim' : ''}${state.county === g.county ? ' selected' : ''}`,
+          cx: x.toFixed(1), cy: y.toFixed(1), r: r.toFixed(1), fill: countyFill(i, c, range),
+          tabindex: 0, role: 'button', dataset: { county: g.county },
+          onclick: () => selectCounty(g.county, { explain: true, scroll: true }),
+          onkeydown: (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); selectCounty(g.county, { explain: true, scroll: true }); } },
+        },
+        svg('title', null, mapTip(c, g)),
+      );
+    });
+    const labels = labelled
+      ? v.groups.map((g) => {
+        const c = byCode.get(g.county);
+        if (!c) return null;
+        const [x, y] = proj.at(c);
+        const r = rMin + (rMax - rMin) * Math.sqrt(g.size / maxSize);
+        return svg('text', { x: x.toFixed(1), y: (y + r + 14).toFixed(1), class: 'county-label' }, g.county_name);
+      })
+      : v.cities.map((city) => {
+        const pts = v.counties.filter((c) => c.city === city.code).map((c) => proj.at(c));
+        if (!pts.length) return null;
+        const at = [0, 1].map((j) => pts.reduce((s, p) => s + p[j], 0) / pts.length);
+        return svg('text', { x: at[0].toFixed(1), y: at[1].toFixed(1), class: 'city-label' }, city.name);
+      });
+    map.replaceChildren(svg('g', { class: 'circles' }, circles), svg('g', { class: 'labels' }, labels));
+    renderLegend(v, range, { circles: true });
   }
 
   /** Screen pixels per map unit at the current zoom. */
@@ -1352,7 +1434,7 @@
     const map = $('map');
     const geo = state.mapGeo;
     const b = state.mapBox;
-    if (!geo || !b) return;
+    if (!geo || !b || map.dataset.mode !== 'shapes') return;
     map.setAttribute('viewBox', `${b.x.toFixed(3)} ${b.y.toFixed(3)} ${b.w.toFixed(3)} ${b.h.toFixed(3)}`);
     const px = mapPixels();
     const zoom = MAP_W / b.w;
@@ -1451,19 +1533,22 @@
    *  a press that does not move selects the county under it. */
   function wireMap() {
     const map = $('map');
-    const drag = { pointers: new Map(), moved: false, code: null, start: null };
+    const drag = { pointers: new Map(), moved: false, start: null, grab: null };
+    // The circle map of a region without outlines has its own clicks and no pan or zoom.
+    const shapes = () => map.dataset.mode === 'shapes';
     map.addEventListener('pointerdown', (e) => {
-      if (e.pointerType === 'mouse' && e.button !== 0) return;
+      if (!shapes() || (e.pointerType === 'mouse' && e.button !== 0)) return;
       hideMapTip();
       drag.pointers.set(e.pointerId, { x: e.clientX, y: e.clientY });
       if (drag.pointers.size === 1) {
-        const el = countyOf(e.target);
-        [drag.moved, drag.code, drag.start] = [false, el ? el.dataset.county : null, { x: e.clientX, y: e.clientY }];
+        [drag.moved, drag.start] = [false, { x: e.clientX, y: e.clientY }];
+        drag.grab = mapPoint(e.clientX, e.clientY); // the map point that follows the pointer
       } else {
         drag.moved = true; // a second finger: a pinch, never a tap
       }
     });
     map.addEventListener('pointermove', (e) => {
+      if (!shapes()) return;
       const p = drag.pointers.get(e.pointerId);
       if (!p) {
         const el = countyOf(e.target);
@@ -1479,7 +1564,10 @@
           map.setPointerCapture(e.pointerId);
           map.classList.add('dragging');
         }
-        panBy(e.clientX - p.x, e.clientY - p.y);
+        // Keep the grabbed point under the pointer (even if the page's layout moved the map).
+        const at = mapPoint(e.clientX, e.clientY);
+        const b = state.mapBox;
+        if (drag.grab && at) setMapBox(b.x + drag.grab[0] - at[0], b.y + drag.grab[1] - at[1], b.w);
       } else if (drag.pointers.size === 2) {
         const other = [...drag.pointers.entries()].find(([id]) => id !== e.pointerId)[1];
         const before = Math.hypot(p.x - other.x, p.y - other.y);
@@ -1492,25 +1580,39 @@
     });
     const end = (e) => {
       if (!drag.pointers.delete(e.pointerId)) return;
-      if (drag.pointers.size) return;
-      map.classList.remove('dragging');
-      const g = drag.code && state.view && state.view.groups.some((x) => x.county === drag.code);
-      if (e.type === 'pointerup' && !drag.moved && g) {
-        selectCounty(drag.code, { explain: true, scroll: true });
-        if (e.pointerType !== 'mouse') showMapTip(drag.code, e.clientX, e.clientY);
+      if (drag.pointers.size) {
+        // One finger of a pinch lifted: the other drags on from where it is.
+        const [q] = drag.pointers.values();
+        drag.grab = mapPoint(q.x, q.y);
+        return;
       }
+      map.classList.remove('dragging');
     };
+    // A press that did not move selects on its click, not on pointerup: the selection scrolls the
+    // group table, and a phone's click after the tap would then land on whatever moved under it.
+    map.addEventListener('click', (e) => {
+      if (!shapes() || drag.moved) return;
+      const el = countyOf(e.target);
+      const code = el && el.dataset.county;
+      if (!code || !state.view || !state.view.groups.some((x) => x.county === code)) return;
+      selectCounty(code, { explain: true, scroll: true });
+      if (e.pointerType && e.pointerType !== 'mouse') showMapTip(code, e.clientX, e.clientY);
+    });
     map.addEventListener('pointerup', end);
     map.addEventListener('pointercancel', end);
     map.addEventListener('pointerleave', (e) => {
       if (!drag.pointers.size && e.pointerType === 'mouse') hideMapTip();
     });
     map.addEventListener('wheel', (e) => {
-      e.preventDefault();
+      if (!shapes()) return;
       const delta = e.deltaY * (e.deltaMode === 1 ? 33 : e.deltaMode === 2 ? 400 : 1);
+      // Nothing to zoom out of at the whole region: the wheel scrolls the page instead.
+      if (delta > 0 && state.mapBox && state.mapBox.w >= MAP_W - 1e-6) return;
+      e.preventDefault();
       zoomAt(Math.pow(2, -delta / 300), e.clientX, e.clientY);
     }, { passive: false });
     map.addEventListener('keydown', (e) => {
+      if (!shapes()) return;
       const el = countyOf(e.target);
       if (el && (e.key === 'Enter' || e.key === ' ')) {
         e.preventDefault();
@@ -1518,6 +1620,7 @@
       }
     });
     map.addEventListener('focusin', (e) => {
+      if (!shapes()) return;
       const el = countyOf(e.target);
       if (!el) return;
       const r = el.getBoundingClientRect();
@@ -1530,11 +1633,11 @@
     if (window.ResizeObserver) new ResizeObserver(() => updateMapView()).observe(map);
   }
 
-  function renderLegend(v, [lo, hi], seats, ungrouped) {
+  function renderLegend(v, [lo, hi], { circles = false, seats = false, ungrouped = false }) {
     const legend = $('legend');
     for (const b of document.querySelectorAll('[data-colour]')) b.setAttribute('aria-pressed', String(b.dataset.colour === state.colour));
     const swatch = (fill, text) => h('span', { class: 'legend-item' }, h('span', { class: 'swatch', style: { background: fill } }), text);
-    const notes = [
+    const notes = circles ? [] : [
       ungrouped && state.colour === 'group' ? swatch(NO_GROUP_FILL, t('legend_no_group')) : null,
       seats ? h('span', { class: 'legend-item' }, h('span', { class: 'swatch dot' }), t('legend_seat')) : null,
       h('span', { class: 'legend-hint' }, t('legend_hint')),
@@ -1547,13 +1650,13 @@
         h('span', { class: 'legend-end' }, t('legend_year1', { year, pct: Math.round(100 * (1 - lo)) })),
         h('span', { class: 'gradient', 'aria-hidden': 'true' }),
         h('span', { class: 'legend-end' }, t('legend_year2', { year: year + 1, pct: Math.round(100 * hi) })),
-        swatch('#bbbbbb', t('legend_year_none')),
+        circles ? null : swatch('#bbbbbb', t('legend_year_none')),
         ...notes,
       );
     } else {
       const sizes = v.groups.map((g) => g.size);
       const [min, max] = sizes.length ? [Math.min(...sizes), Math.max(...sizes)] : [0, 0];
-      legend.replaceChildren(h('span', null, t('legend_group', { min, max })), ...notes);
+      legend.replaceChildren(h('span', null, t(circles ? 'legend_circles' : 'legend_group', { min, max })), ...notes);
     }
   }
 
