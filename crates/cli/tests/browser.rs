@@ -1659,6 +1659,15 @@ fn a_region_without_boundaries_keeps_the_circle_map() {
     assert_eq!(count(&tab, "#map path.county"), 0, "no outlines");
     assert_eq!(count(&tab, "#map circle.county"), groups.len(), "one circle per group");
     assert_eq!(js(&tab, "document.getElementById('map-zoom').hidden"), Value::Bool(true), "no zoom buttons");
+    let labels =
+        js(&tab, "[...document.querySelectorAll('#map .labels text')].map((t) => getComputedStyle(t).fontSize)");
+    assert_eq!(labels.as_array().map(Vec::len), Some(groups.len()), "a name per group: {labels}");
+    assert!(labels.as_array().unwrap().iter().all(|f| f == "13px"), "the circle map's names keep their size: {labels}");
+    assert_eq!(
+        js(&tab, "getComputedStyle(document.getElementById('map')).cursor"),
+        Value::from("default"),
+        "nothing to drag"
+    );
     let legend = js(&tab, "document.getElementById('legend').textContent");
     assert!(legend.as_str().is_some_and(|t| t.contains("圆越大")), "the circle legend: {legend}");
     let code = groups[0]["county"].as_str().expect("county").to_string();
