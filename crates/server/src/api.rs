@@ -70,6 +70,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/instances", get(instances).post(upload_instance))
         .route("/api/instances/{id}", get(instance).patch(relabel_instance).delete(delete_instance))
         .route("/api/instances/{id}/summary", get(instance_summary))
+        .route("/api/instances/{id}/counties.geojson", get(counties_geojson))
         .route("/api/instances/{id}/roster", post(upload_roster))
         .route("/api/instances/{id}/roster.xlsx", get(roster_xlsx))
         .route("/api/instances/{id}/roster.csv", get(roster_csv))
@@ -316,6 +317,28 @@ async fn instance_summary(State(app): Shared, Path(raw): Path<String>) -> Reply<
     let row = app.store.instance(id).map_err(|e| ApiError::internal("cannot read the instance", e))?;
     let row = row.ok_or_else(|| ApiError::no_such("instance", id))?;
     Ok(Json(serde_json::to_value(row).unwrap_or_default()))
+}
+
+/// The outlines of the instance's counties (GeoJSON), revalidated by their entity tag: the
+/// text depends only on the instance, which never changes, and the embedded outlines.
+async fn counties_geojson(
+    State(app): Shared,
+    Path(raw): Path<String>,
+    headers: axum::http::HeaderMap,
+) -> Reply<Response> {
+    let id = id("instance", &raw)?;
+    let app2 = app.clone();
+    let body = blocking(&app, move || Ok(crate::boundaries::for_instance(&*app2.instance(id)?))).await?;
+    let tag = crate::boundaries::etag(&body);
+    let cache = [(header::CACHE_CONTROL, "no-cache".to_string()), (header::ETAG, tag.clone())];
+    let matches = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == tag || t.trim() == "*"));
+    if matches {
+        return Ok((StatusCode::NOT_MODIFIED, cache).into_response());
+    }
+    Ok((cache, [(header::CONTENT_TYPE, "application/geo+json")], body).into_response())
 }
 
 #[derive(Deserialize)]

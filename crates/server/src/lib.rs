@@ -8,6 +8,7 @@
 
 mod api;
 pub mod backup;
+mod boundaries;
 pub mod error;
 pub mod guard;
 pub mod jobs;
