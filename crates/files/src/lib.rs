@@ -17,7 +17,7 @@ pub mod workbook;
 pub use calendar::ics;
 pub use error::FilesError;
 pub use roster::{
-    read_roster, read_roster_for, roster_csv, roster_xlsx, template_xlsx, Roster, SheetError, SheetErrors,
+    read_roster, read_roster_for, roster_csv, roster_xlsx, template_xlsx, Note, Roster, SheetError, SheetErrors,
 };
 pub use workbook::plan_xlsx;
 

@@ -134,9 +134,17 @@ fn a_hand_made_roster_with_names_default_bases_and_chinese_months() {
     assert_eq!((u.home_county.as_deref(), u.base), (Some("370102"), seat("370102")));
     assert_eq!(by("E1").base, Point { lat: 36.5, lon: 117.25 });
 
-    assert!(r.warnings.iter().any(|w| w.contains("row 1") && w.contains("ignored")), "title row: {:?}", r.warnings);
-    assert!(r.warnings.iter().any(|w| w.contains("column 序号 (A)") && w.contains("row 2")), "序号: {:?}", r.warnings);
-    assert!(!r.warnings.iter().any(|w| w.contains("备注")), "备注 is a roster column: {:?}", r.warnings);
+    assert!(
+        r.warnings.iter().any(|w| w.message.contains("row 1") && w.message.contains("ignored")),
+        "title row: {:?}",
+        r.warnings
+    );
+    assert!(
+        r.warnings.iter().any(|w| w.message.contains("column 序号 (A)") && w.message.contains("row 2")),
+        "序号: {:?}",
+        r.warnings
+    );
+    assert!(!r.warnings.iter().any(|w| w.message.contains("备注")), "备注 is a roster column: {:?}", r.warnings);
     assert_eq!(p.note.as_deref(), Some("省会"));
     assert_eq!(by("C1").note, None, "an empty 备注 is no note");
 
@@ -553,7 +561,7 @@ fn a_roster_in_the_forms_planners_type_imports() {
     assert_eq!(c[1].active_years, [2]);
     assert_eq!((c[2].home_county.as_deref(), c[2].active_years.as_slice()), (Some("370114"), &[1u8][..]));
     assert_eq!(c[3].home_county.as_deref(), Some("370103"), "济南 + 市中区, not 济南市 + 中区");
-    let warnings = read.warnings.join("\n");
+    let warnings = read.warnings.iter().map(|w| w.message.as_str()).collect::<Vec<_>>().join("\n");
     assert!(warnings.contains("read as GBK"), "{warnings}");
     assert!(warnings.contains("2 cadres are named 李四: row 3 (K1), row 4 (K2)"), "{warnings}");
     // Calendar years need the plan's years: without the instance they are refused, saying so.

@@ -14,7 +14,7 @@ mod xls;
 use rust_xlsxwriter::Workbook;
 use sanlian_model::{Cadre, Instance, Region};
 
-pub use errors::{SheetError, SheetErrors};
+pub use errors::{Note, SheetError, SheetErrors};
 
 use crate::FilesError;
 
@@ -23,8 +23,8 @@ use crate::FilesError;
 pub struct Roster {
     /// One cadre per data row, in sheet order.
     pub cadres: Vec<Cadre>,
-    /// Ignored columns and rows, for the user to see.
-    pub warnings: Vec<String>,
+    /// Ignored columns and rows and what was assumed, for the user to see.
+    pub warnings: Vec<Note>,
 }
 
 /// Read a roster from an xlsx workbook (its sheet 名册, else its first sheet) or a UTF-8 CSV
