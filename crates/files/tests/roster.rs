@@ -5,7 +5,7 @@ mod common;
 use chrono::NaiveDate;
 use common::{csv, fixture, sheets, xlsx};
 use sanlian_files::{read_roster, roster_csv, roster_xlsx, template_xlsx, SheetError, SheetErrors};
-use sanlian_model::{Instance, Level, Mode, Point, Prepared};
+use sanlian_model::{Instance, Lang, Level, Mode, Point, Prepared};
 
 fn round_trip(inst: &Instance) {
     let book = roster_xlsx(inst).expect("writes");
@@ -145,6 +145,12 @@ fn a_hand_made_roster_with_names_default_bases_and_chinese_months() {
         r.warnings
     );
     assert!(!r.warnings.iter().any(|w| w.message.contains("备注")), "备注 is a roster column: {:?}", r.warnings);
+    let zh: Vec<String> = r.warnings.iter().map(|w| w.text(Lang::Zh)).collect();
+    assert_eq!(zh[0], "hand.xlsx：第 1 行在表头行（第 2 行）之上，已忽略（是标题吗？）", "{zh:?}");
+    assert!(
+        zh.contains(&"hand.xlsx，工作表「名册」，第 2 行，「序号」列（A）：不是名册中的列，已忽略".to_string()),
+        "{zh:?}"
+    );
     assert_eq!(p.note.as_deref(), Some("省会"));
     assert_eq!(by("C1").note, None, "an empty 备注 is no note");
 
@@ -264,18 +270,32 @@ fn a_missing_required_header() {
     let text = e.errors[0].to_string();
     assert!(text.starts_with("roster.xlsx, sheet 名册, row 1, column 姓名: "), "{text}");
     assert!(text.contains("add a column headed 姓名"), "{text}");
+    assert_eq!(
+        e.errors[0].text(Lang::Zh),
+        "roster.xlsx，工作表「名册」，第 1 行，「姓名」列：缺少必填列「姓名」：请在表头行添加一列，表头写「姓名」"
+    );
 }
 
 #[test]
 fn a_bad_month() {
     let e = only_error("不可下沉月份", "2027-13");
     assert_at(&e, 3, "不可下沉月份", "I", &["2027-13 is not a month", "2027-05", "2027年5月"]);
+    assert_eq!(
+        e.text(Lang::Zh),
+        "roster.xlsx，工作表「名册」，第 3 行，「不可下沉月份」列（I）：“2027-13”不是月份：请写作 2027-05、2027年5月 或 2027/5"
+    );
 }
 
 #[test]
 fn an_unknown_county() {
     let e = only_error("所在县区", "历下县");
     assert_at(&e, 3, "所在县区", "F", &["unknown county 历下县", "did you mean 历下区", "县区 sheet"]);
+    let zh = e.text(Lang::Zh);
+    assert!(
+        zh.starts_with("roster.xlsx，工作表「名册」，第 3 行，「所在县区」列（F）：找不到县区“历下县”，是否指“历下区”"),
+        "{zh}"
+    );
+    assert!(zh.ends_with("？山东省没有这个名称的县区；请填写模板「县区」工作表中的名称或 6 位代码"), "{zh}");
 }
 
 #[test]
@@ -288,6 +308,9 @@ fn an_ambiguous_county() {
         "F",
         &["市中区 is ambiguous", "济南市市中区 (370103)", "枣庄市市中区 (370402)", "or fill 所在市"],
     );
+    let zh = e.text(Lang::Zh);
+    assert!(zh.contains("：“市中区”有重名：") && zh.contains("济南市市中区（370103）、"), "{zh}");
+    assert!(zh.ends_with("；也可以填写「所在市」"), "{zh}");
 }
 
 #[test]
@@ -301,6 +324,10 @@ fn a_county_outside_its_city() {
 fn a_bad_level() {
     let e = only_error("级别", "乡级");
     assert_at(&e, 3, "级别", "C", &["乡级 is not a level", "省级, 市级, 县级, 高校, 企业"]);
+    assert_eq!(
+        e.text(Lang::Zh),
+        "roster.xlsx，工作表「名册」，第 3 行，「级别」列（C）：“乡级”不是级别：请填写省级、市级、县级、高校或企业"
+    );
 }
 
 #[test]
@@ -317,6 +344,15 @@ fn a_duplicate_id_names_both_rows() {
     let e = errors(&xlsx("名册", &rows), "roster.xlsx");
     assert_eq!(e.errors.len(), 1, "{e}");
     assert_at(&e.errors[0], 4, "编号", "A", &["P1 appears twice (rows 2 and 4)"]);
+    assert_eq!(
+        e.errors[0].text(Lang::Zh),
+        "roster.xlsx，工作表「名册」，第 4 行，「编号」列（A）：编号 P1 重复出现（第 2 行和第 4 行），请给每名干部一个不同的编号"
+    );
+    assert!(
+        e.text(Lang::Zh).starts_with("名册中有 1 处问题：\n  - roster.xlsx，工作表「名册」"),
+        "{}",
+        e.text(Lang::Zh)
+    );
 }
 
 #[test]
@@ -564,6 +600,15 @@ fn a_roster_in_the_forms_planners_type_imports() {
     let warnings = read.warnings.iter().map(|w| w.message.as_str()).collect::<Vec<_>>().join("\n");
     assert!(warnings.contains("read as GBK"), "{warnings}");
     assert!(warnings.contains("2 cadres are named 李四: row 3 (K1), row 4 (K2)"), "{warnings}");
+    let zh: Vec<String> = read.warnings.iter().map(|w| w.text(Lang::Zh)).collect();
+    assert!(zh.contains(&"名册.csv：已按 GBK 编码读取（不是 UTF-8）：请核对姓名等文字是否正确".to_string()), "{zh:?}");
+    assert!(
+        zh.contains(
+            &"名册.csv，第 3 行，「姓名」列：有 2 名干部都叫“李四”：第 3 行（K1）、第 4 行（K2）；他们只能靠编号区分，请核实确是不同的人"
+                .to_string()
+        ),
+        "{zh:?}"
+    );
     // Calendar years need the plan's years: without the instance they are refused, saying so.
     let e = errors(&utf8, "名册.csv").to_string();
     assert!(e.contains("2027、2028 is not a set of plan years"), "{e}");
@@ -596,5 +641,77 @@ fn an_xls_roster_imports() {
     for cut in [600, bytes.len() / 2] {
         let e = errors(&bytes[..cut], "cut.xls");
         assert!(e.to_string().contains("cut.xls"), "{e}");
+    }
+}
+
+/// Every problem of a roster broken in many ways reads in Chinese without English: no ASCII
+/// word of three or more letters but the file's name, ids and the few file kinds and codes
+/// the messages name on purpose.
+#[test]
+fn a_broken_roster_reads_in_chinese_without_english() {
+    let inst = fixture("shandong");
+    let head = [
+        "编号",
+        "姓名",
+        "级别",
+        "单位",
+        "副处级以上",
+        "所在市",
+        "所在县区",
+        "驻地纬度",
+        "驻地经度",
+        "意向县区",
+        "上轮县区",
+        "不可下沉月份",
+        "参加年度",
+        "工作方式",
+        "到岗日期",
+        "离岗日期",
+    ];
+    let rows = vec![
+        vec!["干部名册"],
+        head.to_vec(),
+        vec!["A1", "", "乡级", "团省委", "", "", "", "", "", "", "", "", "", "", "", ""],
+        vec!["A1", "甲", "省级", "", "可能", "", "", "", "", "", "", "2027-13", "3", "偶尔", "2027-02-30", ""],
+        vec!["", "乙", "市级", "团市委", "", "", "", "", "", "", "", "", "", "", "", ""],
+        vec!["A3", "丙", "县级", "团县委", "", "", "", "", "", "", "", "", "", "", "", ""],
+        vec!["A4", "丁", "县级", "团县委", "", "济南市", "东营区", "", "", "", "", "", "", "", "", ""],
+        vec!["A5", "戊", "县级", "团县委", "", "", "历夏区", "", "", "", "", "", "", "", "", ""],
+        vec!["A6", "己", "县级", "团县委", "", "", "市中区", "", "", "", "", "", "", "", "", ""],
+        vec!["A7", "庚", "市级", "团市委", "", "无此市", "", "", "", "", "", "", "", "", "", ""],
+        vec!["A8", "辛", "市级", "团市委", "", "370102", "", "", "", "", "", "", "", "", "", ""],
+        vec!["A9", "壬", "县级", "团县委", "", "", "370100", "", "", "999999", "", "", "", "", "", ""],
+        vec!["B1", "癸", "高校", "某大学", "", "", "", "", "", "", "济南市东营区", "", "", "", "", ""],
+        vec!["B2", "子", "企业", "某企业", "", "", "", "三十六", "117", "", "", "", "", "", "", ""],
+        vec!["B3", "丑", "企业", "某企业", "", "", "", "95", "", "", "", "", "", "", "", ""],
+        vec!["B4", "寅", "企业", "某企业", "", "", "", "36", "200", "", "", "", "", "", "", ""],
+        vec!["B5", "卯", "省级", "团省委", "", "", "", "", "", "", "", "", "2031", "", "", ""],
+    ];
+    let e = sanlian_files::read_roster_for(&xlsx("名册", &rows), "broken.xlsx", &inst).unwrap_err();
+    let codes: std::collections::BTreeSet<&str> = e.errors.iter().map(|p| p.msg.code.as_str()).collect();
+    assert!(codes.len() >= 18, "many kinds of problem: {codes:?}");
+    const ALLOWED: [&str; 6] = ["broken", "xlsx", "ods", "GBK", "UTF", "CSV"];
+    let mut texts = vec![e.text(Lang::Zh)];
+    texts.extend(e.errors.iter().map(|p| p.text(Lang::Zh)));
+    // The file-level problems and the warnings too.
+    for bytes in [&b""[..], b"PK\x05\x06", &[0xFF, 0xFE, 0x41][..], &[0xB1, 0xE0, 0xFF, 0xFF][..]] {
+        texts.push(errors(bytes, "broken.xlsx").text(Lang::Zh));
+    }
+    texts.push(errors(&xlsx("名册", &[vec!["甲"], vec!["乙"]]), "broken.xlsx").text(Lang::Zh));
+    let dup = vec![vec!["编号", "姓名", "级别", "单位", "编号", "其他"], vec!["A1", "甲", "省级", "团省委", "A2", "x"]];
+    texts.push(errors(&xlsx("名册", &dup), "broken.xlsx").text(Lang::Zh));
+    let warned = vec![
+        vec!["标题"],
+        vec!["编号", "姓名", "级别", "单位", "", "其他"],
+        vec!["A1", "甲", "省级", "团省委", "y", "x"],
+    ];
+    let r = sanlian_files::read_roster_for(&xlsx("名册", &warned), "broken.xlsx", &inst).unwrap();
+    assert_eq!(r.warnings.len(), 3, "{:?}", r.warnings);
+    texts.extend(r.warnings.iter().map(|w| w.text(Lang::Zh)));
+    for text in &texts {
+        let words: Vec<&str> =
+            text.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| w.len() >= 3 && !ALLOWED.contains(w)).collect();
+        assert!(words.is_empty(), "English {words:?} in: {text}");
+        assert!(!text.contains('"') && !text.contains('\''), "ASCII quotes in: {text}");
     }
 }

@@ -30,7 +30,7 @@ catalog! {
     "roster.utf16" => "文本是 UTF-16 编码，不是 UTF-8", "the text is UTF-16 (Excel's \"Unicode text\"), not UTF-8";
     "roster.binary" => "文件中有二进制数据", "the file holds binary data";
     "roster.not_utf8_nor_gbk" =>
-        "文本既不是 UTF-8 也不是 GBK 编码（第 {offset} 个字节有误）；请另存为 UTF-8 编码的 CSV 文件",
+        "文本既不是 UTF-8 也不是 GBK 编码（偏移 {offset} 处的字节有误）",
         "the text is neither UTF-8 nor GBK (invalid byte at offset {offset}); save the roster as CSV UTF-8";
     "roster.read_as_gbk" =>
         "已按 GBK 编码读取（不是 UTF-8）：请核对姓名等文字是否正确",
