@@ -715,3 +715,119 @@ fn a_broken_roster_reads_in_chinese_without_english() {
         assert!(!text.contains('"') && !text.contains('\''), "ASCII quotes in: {text}");
     }
 }
+
+/// An OpenDocument spreadsheet in an archive of `entries` (name, bytes), stored as LibreOffice
+/// stores them: `mimetype` first and uncompressed.
+fn ods_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let deflated = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for (name, bytes) in entries {
+        zip.start_file(*name, if *name == "mimetype" { stored } else { deflated }).unwrap();
+        zip.write_all(bytes).unwrap();
+    }
+    zip.start_file("META-INF/manifest.xml", deflated).unwrap();
+    zip.write_all(br#"<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"/>"#)
+        .unwrap();
+    zip.finish().unwrap().into_inner()
+}
+
+/// `content.xml` of one sheet 名册 holding `rows` (table-row elements).
+fn ods_content(rows: &str) -> Vec<u8> {
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.3"><office:body><office:spreadsheet><table:table table:name="名册">{rows}</table:table></office:spreadsheet></office:body></office:document-content>"#
+    )
+    .into_bytes()
+}
+
+fn ods_text(t: &str) -> String {
+    format!(r#"<table:table-cell office:value-type="string"><text:p>{t}</text:p></table:table-cell>"#)
+}
+
+const ODS_MIME: &[u8] = b"application/vnd.oasis.opendocument.spreadsheet";
+
+/// An OpenDocument workbook (fixtures/small/roster.ods, made by LibreOffice from the template:
+/// scripts/make-roster-fixtures.sh) imports as exactly the roster it was made from, the same
+/// as the xlsx and the xls; a cut one, one of another kind and one declaring too much are
+/// refused with a reason, without a panic.
+#[test]
+fn an_ods_roster_imports() {
+    let inst = fixture("small");
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/small");
+    let bytes = std::fs::read(dir.join("roster.ods")).unwrap();
+    let r = read_roster(&bytes, "roster.ods", &inst.region).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.cadres, inst.cadres);
+    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+    let xls = read_roster(&std::fs::read(dir.join("roster.xls")).unwrap(), "roster.xls", &inst.region).unwrap();
+    let xlsx = read_roster(&roster_xlsx(&inst).unwrap(), "roster.xlsx", &inst.region).unwrap();
+    assert_eq!((&xls.cadres, &xlsx.cadres), (&r.cadres, &r.cadres));
+    // LibreOffice's own xlsx (an archive with data descriptors, which declares no total size).
+    let lo = std::fs::read(dir.join("roster-libreoffice.xlsx")).unwrap();
+    assert_eq!(read_roster(&lo, "roster.xlsx", &inst.region).unwrap_or_else(|e| panic!("{e}")).cadres, inst.cadres);
+
+    // A hand-made one, with the problems located as in any other workbook.
+    let header: String = ["编号", "姓名", "级别", "单位"].iter().map(|h| ods_text(h)).collect();
+    let good = format!("<table:table-row>{}</table:table-row>", ["P1", "甲", "省级", "团省委"].map(ods_text).concat());
+    let bad = format!("<table:table-row>{}</table:table-row>", ["P2", "乙", "乡级", "团省委"].map(ods_text).concat());
+    let rows = format!("<table:table-row>{header}</table:table-row>{good}{bad}");
+    let e = errors(&ods_of(&[("mimetype", ODS_MIME), ("content.xml", &ods_content(&rows))]), "hand.ods");
+    assert_eq!(e.errors.len(), 1, "{e}");
+    assert!(
+        e.errors[0].to_string().starts_with("hand.ods, sheet 名册, row 3, column 级别 (C): 乡级 is not a level"),
+        "{e}"
+    );
+    let ok = ods_of(&[
+        ("mimetype", ODS_MIME),
+        ("content.xml", &ods_content(&format!("<table:table-row>{header}</table:table-row>{good}"))),
+    ]);
+    assert_eq!(read_roster(&ok, "hand.ods", &inst.region).unwrap().cadres.len(), 1);
+
+    let refused = |bytes: &[u8], needle: &str| {
+        let e = errors(bytes, "bad.ods");
+        assert_eq!(e.errors.len(), 1, "{e}");
+        let text = e.to_string();
+        assert!(text.contains("bad.ods") && text.contains(needle), "{needle}: {text}");
+        let zh = e.text(Lang::Zh);
+        assert!(zh.contains("bad.ods：") && !zh.contains("not a"), "{zh}");
+        text
+    };
+    for cut in [100, bytes.len() / 2, bytes.len() - 30] {
+        let e = errors(&bytes[..cut], "cut.ods");
+        assert!(e.to_string().contains("cut.ods"), "{e}");
+    }
+    refused(
+        &ods_of(&[("mimetype", b"application/vnd.oasis.opendocument.text"), ("content.xml", &ods_content(""))]),
+        "mimetype is application/vnd.oasis.opendocument.text",
+    );
+    refused(
+        &ods_of(&[("mimetype", ODS_MIME), ("content.xml", b"<office:document-content><table:table")]),
+        "not a readable .ods workbook",
+    );
+    refused(&ods_of(&[("mimetype", ODS_MIME)]), "not a readable .ods workbook");
+    // Repeats that would make calamine hold billions of cells.
+    let wide = format!(
+        r#"<table:table-row><table:table-cell table:number-columns-repeated="1000000000" office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>"#
+    );
+    refused(
+        &ods_of(&[("mimetype", ODS_MIME), ("content.xml", &ods_content(&wide))]),
+        "has content beyond row 200000 or column 256",
+    );
+    let tall =
+        format!(r#"<table:table-row table:number-rows-repeated="1000000000">{}</table:table-row>"#, ods_text("x"));
+    refused(&ods_of(&[("mimetype", ODS_MIME), ("content.xml", &ods_content(&tall))]), "has content beyond row 200000");
+    let gaps = r#"<table:table-row><table:table-cell table:number-columns-repeated="200000"/><table:table-cell/></table:table-row>"#.repeat(20);
+    refused(
+        &ods_of(&[("mimetype", ODS_MIME), ("content.xml", &ods_content(&gaps))]),
+        "or column 256 (at row 16, column 200000)",
+    );
+    // Within a sheet's rows and columns, but a dense range of 199,000 × 250 cells.
+    let dense = format!(
+        r#"<table:table-row table:number-rows-repeated="199000"><table:table-cell table:number-columns-repeated="250" office:value-type="float" office:value="1"/></table:table-row>"#
+    );
+    refused(&ods_of(&[("mimetype", ODS_MIME), ("content.xml", &ods_content(&dense))]), "unpacks to more than 128 MiB");
+    // A content.xml that inflates past the cap.
+    let mut huge = ods_content("");
+    huge.extend(std::iter::repeat_n(b' ', 129 << 20));
+    refused(&ods_of(&[("mimetype", ODS_MIME), ("content.xml", &huge)]), "unpacks to more than 128 MiB");
+}

@@ -1,4 +1,4 @@
-//! A sheet read into rows of cells, from xlsx, xls/et or CSV (UTF-8 or GBK) bytes.
+//! A sheet read into rows of cells, from xlsx, ods, xls/et or CSV (UTF-8 or GBK) bytes.
 
 use std::io::Cursor;
 
@@ -79,11 +79,16 @@ pub(crate) struct Grid {
 /// The signature of an OLE2 compound file: a legacy Excel (.xls) or WPS (.et) workbook.
 pub(crate) const OLE: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
-/// Read `bytes` as an xlsx workbook (ZIP magic), a legacy .xls/.et workbook (OLE2 magic) or
-/// else as CSV text (UTF-8, BOM allowed, or GBK).
+/// Read `bytes` as an xlsx or OpenDocument (.ods) workbook (ZIP magic; an .ods has a
+/// `mimetype` or `content.xml` entry), a legacy .xls/.et workbook (OLE2 magic) or else as CSV
+/// text (UTF-8, BOM allowed, or GBK).
 pub(crate) fn read(bytes: &[u8], file: &str) -> Result<Grid, SheetErrors> {
     if bytes.starts_with(b"PK\x03\x04") {
         // A malformed workbook must be an error, even if the reader gives up by panicking.
+        if super::ods::is_ods(bytes) {
+            return std::panic::catch_unwind(|| super::ods::read(bytes, file))
+                .unwrap_or_else(|_| Err(SheetErrors::file(file, Msg::new("roster.malformed_ods"))));
+        }
         return std::panic::catch_unwind(|| xlsx(bytes, file))
             .unwrap_or_else(|_| Err(SheetErrors::file(file, Msg::new("roster.malformed"))));
     }
@@ -137,9 +142,9 @@ impl Part {
 }
 
 /// A reader that counts the bytes it hands out.
-struct Counted<R> {
-    inner: R,
-    bytes: u64,
+pub(crate) struct Counted<R> {
+    pub(crate) inner: R,
+    pub(crate) bytes: u64,
 }
 
 impl<R: std::io::Read> std::io::Read for Counted<R> {
@@ -207,8 +212,8 @@ impl StringRefs {
 /// thousands is a few MiB; one of 100,000 cadres about 90 MiB).
 pub const MAX_UNPACKED: u64 = 128 * 1024 * 1024;
 /// Most rows and columns read from a roster sheet.
-const MAX_ROWS: u32 = 200_000;
-const MAX_COLUMNS: u32 = 256;
+pub(crate) const MAX_ROWS: u32 = 200_000;
+pub(crate) const MAX_COLUMNS: u32 = 256;
 
 fn xlsx(bytes: &[u8], file: &str) -> Result<Grid, SheetErrors> {
     let not = |e: &dyn std::fmt::Display| SheetErrors::file(file, Msg::new("roster.unreadable_xlsx").arg("detail", e));
@@ -216,7 +221,8 @@ fn xlsx(bytes: &[u8], file: &str) -> Result<Grid, SheetErrors> {
     // so the bytes are counted as they inflate (into nothing), and reading stops at the cap.
     let too_big = || SheetErrors::file(file, too_big());
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| not(&e))?;
-    let declared = archive.decompressed_size().map_or(u64::MAX, |n| u64::try_from(n).unwrap_or(u64::MAX));
+    // (An archive written with data descriptors, as LibreOffice writes, declares no total.)
+    let declared = archive.decompressed_size().map_or(0, |n| u64::try_from(n).unwrap_or(u64::MAX));
     if declared > MAX_UNPACKED {
         return Err(too_big());
     }
@@ -327,7 +333,7 @@ pub(crate) fn too_big() -> Msg {
 }
 
 /// Content at 0-based (`row`, `col`), beyond the rows and columns a roster sheet may have.
-fn beyond(sheet: &str, row: u64, col: u64) -> Msg {
+pub(crate) fn beyond(sheet: &str, row: u64, col: u64) -> Msg {
     Msg::new("roster.beyond_bounds")
         .arg("sheet", sheet)
         .arg("rows", MAX_ROWS)
@@ -336,7 +342,7 @@ fn beyond(sheet: &str, row: u64, col: u64) -> Msg {
         .arg("column", col.saturating_add(1))
 }
 
-fn cell(d: &Data) -> Cell {
+pub(crate) fn cell(d: &Data) -> Cell {
     match d {
         Data::Empty => Cell::Empty,
         Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s.clone()),
