@@ -97,6 +97,13 @@ fn the_whole_flow_small_fixture() {
     let (_, a) = server.get_json(&format!("/api/instances/{inst}"));
     let (_, b) = server.get_json(&format!("/api/instances/{}", again["id"]));
     assert_eq!(a["cadres"], b["cadres"], "export then import gives the same roster");
+    // So does LibreOffice's .ods of the same roster.
+    let ods = std::fs::read(fixture("small").parent().unwrap().join("roster.ods")).unwrap();
+    let (status, from_ods) = server.post(&format!("/api/instances/{inst}/roster?name=roster.ods"), &ods);
+    assert_eq!(status, 201, "{from_ods}");
+    assert_eq!(from_ods["warnings"], json!([]), "{from_ods}");
+    let (_, c) = server.get_json(&format!("/api/instances/{}", from_ods["id"]));
+    assert_eq!(a["cadres"], c["cadres"], "the .ods imports as the roster it was made from");
 
     // A departure mid-plan: a valid repaired plan on a new instance.
     let leaver = plan["groups"][0]["members"]
