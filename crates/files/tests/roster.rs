@@ -727,9 +727,11 @@ fn ods_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
         zip.start_file(*name, if *name == "mimetype" { stored } else { deflated }).unwrap();
         zip.write_all(bytes).unwrap();
     }
-    zip.start_file("META-INF/manifest.xml", deflated).unwrap();
-    zip.write_all(br#"<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"/>"#)
-        .unwrap();
+    if !entries.iter().any(|(name, _)| *name == "META-INF/manifest.xml") {
+        zip.start_file("META-INF/manifest.xml", deflated).unwrap();
+        zip.write_all(br#"<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"/>"#)
+            .unwrap();
+    }
     zip.finish().unwrap().into_inner()
 }
 
@@ -822,6 +824,11 @@ fn an_ods_roster_imports() {
     // Within a sheet's rows and columns, but a dense range of 199,000 × 250 cells.
     let dense = r#"<table:table-row table:number-rows-repeated="199000"><table:table-cell table:number-columns-repeated="250" office:value-type="float" office:value="1"/></table:table-row>"#;
     refused(&ods_of(&[("mimetype", ODS_MIME), ("content.xml", &ods_content(dense))]), "unpacks to more than 128 MiB");
+    // A password-protected one.
+    let manifest = br#"<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="content.xml"><manifest:encryption-data manifest:checksum="x"/></manifest:file-entry></manifest:manifest>"#;
+    let locked = ods_of(&[("mimetype", ODS_MIME), ("META-INF/manifest.xml", manifest), ("content.xml", b"\x8f\x01")]);
+    assert_eq!(refused(&locked, "password-protected"), "1 problem(s) in the roster:\n  - bad.ods: the workbook is password-protected; remove the password and save it again");
+    assert!(errors(&locked, "bad.ods").text(Lang::Zh).ends_with("bad.ods：工作簿设有密码：请去掉密码后另存，再导入"));
     // A content.xml that inflates past the cap.
     let mut huge = ods_content("");
     huge.extend(std::iter::repeat_n(b' ', 129 << 20));

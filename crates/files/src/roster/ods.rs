@@ -50,6 +50,14 @@ pub(crate) fn read(bytes: &[u8], file: &str) -> Result<Grid, SheetErrors> {
             return Err(SheetErrors::file(file, Msg::new("roster.unreadable_ods").arg_msg("detail", why)));
         }
     }
+    // An encrypted file's content.xml is not XML: say why, as calamine would.
+    if let Ok(entry) = archive.by_name("META-INF/manifest.xml") {
+        let mut manifest = Vec::new();
+        entry.take(1 << 20).read_to_end(&mut manifest).map_err(|e| not(&e))?;
+        if manifest.windows(24).any(|w| w == b"manifest:encryption-data") {
+            return Err(SheetErrors::file(file, Msg::new("roster.password")));
+        }
+    }
     let mut inflated = 0u64;
     let mut scan = Scan::default();
     for i in 0..archive.len() {
@@ -71,7 +79,10 @@ pub(crate) fn read(bytes: &[u8], file: &str) -> Result<Grid, SheetErrors> {
             return Err(SheetErrors::file(file, too_big()));
         }
     }
-    let mut wb: Ods<_> = Ods::new(Cursor::new(bytes)).map_err(|e| not(&e))?;
+    let mut wb: Ods<_> = Ods::new(Cursor::new(bytes)).map_err(|e| match e {
+        calamine::OdsError::Password => SheetErrors::file(file, Msg::new("roster.password")),
+        e => not(&e),
+    })?;
     let names = wb.sheet_names();
     let Some(sheet) = names.iter().find(|n| n.trim() == ROSTER_SHEET).or_else(|| names.first()).cloned() else {
         return Err(SheetErrors::file(file, Msg::new("roster.no_sheets")));

@@ -56,6 +56,9 @@ catalog! {
     "roster.ods_mimetype" =>
         "压缩包声明的类型是“{mimetype}”，不是 ods 电子表格",
         "the archive's mimetype is {mimetype}, not an ods spreadsheet";
+    "roster.password" =>
+        "工作簿设有密码：请去掉密码后另存，再导入",
+        "the workbook is password-protected; remove the password and save it again";
     "roster.too_big" =>
         "工作簿解压后超过 {most} 兆字节，远大于一份名册：请只保留名册工作表",
         "the workbook unpacks to more than {most} MiB; a roster is far smaller: keep only the roster sheet";
