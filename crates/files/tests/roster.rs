@@ -250,6 +250,11 @@ fn not_a_spreadsheet() {
         assert!(text.starts_with("roster.bin: "), "{text}");
         assert!(text.contains(why) && text.contains(".xlsx"), "{text}");
     }
+    let zh = errors(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0], "roster.bin").text(Lang::Zh);
+    assert!(
+        zh.contains("roster.bin：无法读取该 .xls 工作簿：请用表格软件打开，另存为 .xlsx 后再导入（技术细节："),
+        "{zh}"
+    );
 }
 
 #[test]

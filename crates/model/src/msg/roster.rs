@@ -35,8 +35,9 @@ catalog! {
     "roster.read_as_gbk" =>
         "已按 GBK 编码读取（不是 UTF-8）：请核对姓名等文字是否正确",
         "read as GBK (not UTF-8): check that the names look right";
+    // The detail of an unreadable file is its reader's own (English) words, shown last in zh.
     "roster.bad_csv" =>
-        "CSV 文件格式有误（{detail}）：请检查该行的引号",
+        "CSV 文件格式有误：请检查该行的引号（技术细节：{detail}）",
         "malformed CSV: {detail}; check the quotes on that line";
     "roster.malformed" =>
         "工作簿内容已损坏：请用表格软件打开，另存为 .xlsx 后再导入",
@@ -45,13 +46,13 @@ catalog! {
         "工作簿内容已损坏：请用表格软件打开，另存为 .ods 或 .xlsx 后再导入",
         "the workbook's contents are malformed; open it in a spreadsheet program and save it again as .ods or .xlsx";
     "roster.unreadable_xlsx" =>
-        "无法读取该 xlsx 工作簿（{detail}）：请用表格软件打开，另存为 .xlsx 后再导入",
+        "无法读取该 xlsx 工作簿：请用表格软件打开，另存为 .xlsx 后再导入（技术细节：{detail}）",
         "not a readable xlsx workbook ({detail}); open it in a spreadsheet program and save it again as .xlsx";
     "roster.unreadable_xls" =>
-        "无法读取该 .xls 工作簿（{detail}）：请用表格软件打开，另存为 .xlsx 后再导入",
+        "无法读取该 .xls 工作簿：请用表格软件打开，另存为 .xlsx 后再导入（技术细节：{detail}）",
         "not a readable .xls workbook ({detail}); open it in a spreadsheet program and save it again as .xlsx";
     "roster.unreadable_ods" =>
-        "无法读取该 .ods 工作簿（{detail}）：请用表格软件打开，另存为 .ods 或 .xlsx 后再导入",
+        "无法读取该 .ods 工作簿：请用表格软件打开，另存为 .ods 或 .xlsx 后再导入（技术细节：{detail}）",
         "not a readable .ods workbook ({detail}); open it in a spreadsheet program and save it again as .ods or .xlsx";
     "roster.ods_mimetype" =>
         "压缩包声明的类型是“{mimetype}”，不是 ods 电子表格",
