@@ -463,16 +463,20 @@ fn fuzz_spreadsheets(budget: f64) -> Tally {
     let xls = std::fs::read(format!("{}/fixtures/small/roster.xls", env!("CARGO_MANIFEST_DIR"))).unwrap();
     assert!(matches!(import(&inst, csv.as_bytes(), "roster.csv"), Ok(Verdict::Accepted)));
     assert!(matches!(import(&inst, &xls, "roster.xls"), Ok(Verdict::Accepted)));
+    let ods = std::fs::read(format!("{}/fixtures/small/roster.ods", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    assert!(matches!(import(&inst, &ods, "roster.ods"), Ok(Verdict::Accepted)));
     fuzz(
         "spreadsheet",
         budget,
         60,
         |rng| {
             // A tag byte says which file kind the rest is, for the exercise.
-            let (tag, body) = match rng.below(4) {
+            let (tag, body) = match rng.below(6) {
                 0 => (b'c', mutate_csv(rng, &csv, 3).into_bytes()),
                 1 => (b'x', edit_part(rng, &xlsx)),
                 2 => (b'l', mutate_bytes(rng, &xls, 3)),
+                3 => (b'o', edit_part(rng, &ods)),
+                4 => (b'o', mutate_bytes(rng, &ods, 3)),
                 _ => (b'x', mutate_bytes(rng, &xlsx, 3)),
             };
             let mut input = vec![tag];
@@ -483,6 +487,7 @@ fn fuzz_spreadsheets(budget: f64) -> Tally {
             let name = match input[0] {
                 b'c' => "roster.csv",
                 b'l' => "roster.xls",
+                b'o' => "roster.ods",
                 _ => "roster.xlsx",
             };
             import(&inst, &input[1..], name)

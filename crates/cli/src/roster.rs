@@ -16,11 +16,11 @@ pub struct Args {
 
 #[derive(clap::Subcommand)]
 enum Command {
-    /// Read a roster (xlsx or UTF-8 CSV, Chinese headers) into a new instance with the
+    /// Read a roster (xlsx, xls/et, ods or CSV, Chinese headers) into a new instance with the
     /// region, first year and parameters of --region; the new instance is validated before
     /// it is written. Sheet problems exit 2 naming sheet, row and column.
     Import {
-        /// The roster spreadsheet (.xlsx or .csv; the format is told from the content).
+        /// The roster spreadsheet (.xlsx, .xls, .et, .ods or .csv; the format is told from the content).
         roster: PathBuf,
         /// Instance JSON whose region, first year and parameters the new instance takes.
         #[arg(long, value_name = "INSTANCE")]

@@ -38,6 +38,19 @@ fn export_then_import_gives_back_the_instance_and_solve_accepts_it() {
     assert_exit(&o, 0);
 }
 
+/// LibreOffice's .ods (fixtures/small/roster.ods) imports as the instance it was made from.
+#[test]
+fn an_ods_roster_imports() {
+    let dir = tmp();
+    let ods = fixture("small").parent().unwrap().join("roster.ods");
+    let new = dir.path().join("new-ods.json");
+    let o = sanlian(&["roster", "import", s(&ods), "--region", s(&fixture("small")), "-o", s(&new)]);
+    assert_exit(&o, 0);
+    assert!(stderr(&o).contains("40 cadres read"), "{}", stderr(&o));
+    let written: Value = serde_json::from_str(&fs::read_to_string(&new).unwrap()).unwrap();
+    assert_eq!(written, small_json(), "the imported instance is the one the .ods was made from");
+}
+
 #[test]
 fn a_hand_made_csv_imports_with_warnings_and_solves() {
     let dir = tmp();

@@ -97,6 +97,13 @@ fn the_whole_flow_small_fixture() {
     let (_, a) = server.get_json(&format!("/api/instances/{inst}"));
     let (_, b) = server.get_json(&format!("/api/instances/{}", again["id"]));
     assert_eq!(a["cadres"], b["cadres"], "export then import gives the same roster");
+    // So does LibreOffice's .ods of the same roster.
+    let ods = std::fs::read(fixture("small").parent().unwrap().join("roster.ods")).unwrap();
+    let (status, from_ods) = server.post(&format!("/api/instances/{inst}/roster?name=roster.ods"), &ods);
+    assert_eq!(status, 201, "{from_ods}");
+    assert_eq!(from_ods["warnings"], json!([]), "{from_ods}");
+    let (_, c) = server.get_json(&format!("/api/instances/{}", from_ods["id"]));
+    assert_eq!(a["cadres"], c["cadres"], "the .ods imports as the roster it was made from");
 
     // A departure mid-plan: a valid repaired plan on a new instance.
     let leaver = plan["groups"][0]["members"]
@@ -227,9 +234,23 @@ fn bad_input_gets_a_located_4xx_and_nothing_is_stored() {
     assert_error(status, &v, 422, "invalid_sheet");
     let message = v["error"]["message"].as_str().unwrap();
     assert!(message.contains("row 3") && message.contains("级别"), "{message}");
+    // The same problem in Chinese, with its place in words, for a page showing Chinese.
+    let zh = v["error"]["text"]["zh"].as_str().unwrap();
+    assert!(zh.starts_with("名册中有 1 处问题："), "{zh}");
+    assert!(zh.contains("r.csv，第 3 行，「级别」列（C）：“月级”不是级别"), "{zh}");
+    assert_eq!(v["error"]["location_text"]["zh"], "r.csv，第 3 行，「级别」列（C）", "{v}");
+    // Warnings come in the request's language and in both.
+    let sheet = "干部名册\n编号,姓名,级别,单位,序号\nX1,张三,省级,团省委,1\n";
+    let (status, v) = server.post(&format!("/api/instances/{inst}/roster?name=r.csv"), sheet.as_bytes());
+    assert_eq!(status, 201, "{v}");
+    let warnings = v["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 2, "{v}");
+    assert_eq!(warnings[0]["message"], "r.csv: row 1 is above the header row 2 and ignored (a title?)", "{v}");
+    assert_eq!(warnings[0]["text"]["zh"], "r.csv：第 1 行在表头行（第 2 行）之上，已忽略（是标题吗？）", "{v}");
+    assert_eq!(warnings[1]["text"]["zh"], "r.csv，第 2 行，「序号」列（E）：不是名册中的列，已忽略", "{v}");
 
     let (_, list) = server.get_json("/api/instances");
-    assert_eq!(list.as_array().unwrap().len(), 1, "only the fixture was stored: {list}");
+    assert_eq!(list.as_array().unwrap().len(), 2, "only the fixture and the good roster were stored: {list}");
 }
 
 #[test]

@@ -19,7 +19,7 @@ pub use calendar::ics;
 pub use error::FilesError;
 pub use letters::letters_docx;
 pub use roster::{
-    read_roster, read_roster_for, roster_csv, roster_xlsx, template_xlsx, Roster, SheetError, SheetErrors,
+    read_roster, read_roster_for, roster_csv, roster_xlsx, template_xlsx, Note, Roster, SheetError, SheetErrors,
 };
 pub use workbook::plan_xlsx;
 

@@ -5,7 +5,7 @@ mod common;
 use chrono::NaiveDate;
 use common::{csv, fixture, sheets, xlsx};
 use sanlian_files::{read_roster, roster_csv, roster_xlsx, template_xlsx, SheetError, SheetErrors};
-use sanlian_model::{Instance, Level, Mode, Point, Prepared};
+use sanlian_model::{Instance, Lang, Level, Mode, Point, Prepared};
 
 fn round_trip(inst: &Instance) {
     let book = roster_xlsx(inst).expect("writes");
@@ -134,9 +134,23 @@ fn a_hand_made_roster_with_names_default_bases_and_chinese_months() {
     assert_eq!((u.home_county.as_deref(), u.base), (Some("370102"), seat("370102")));
     assert_eq!(by("E1").base, Point { lat: 36.5, lon: 117.25 });
 
-    assert!(r.warnings.iter().any(|w| w.contains("row 1") && w.contains("ignored")), "title row: {:?}", r.warnings);
-    assert!(r.warnings.iter().any(|w| w.contains("column 序号 (A)") && w.contains("row 2")), "序号: {:?}", r.warnings);
-    assert!(!r.warnings.iter().any(|w| w.contains("备注")), "备注 is a roster column: {:?}", r.warnings);
+    assert!(
+        r.warnings.iter().any(|w| w.message.contains("row 1") && w.message.contains("ignored")),
+        "title row: {:?}",
+        r.warnings
+    );
+    assert!(
+        r.warnings.iter().any(|w| w.message.contains("column 序号 (A)") && w.message.contains("row 2")),
+        "序号: {:?}",
+        r.warnings
+    );
+    assert!(!r.warnings.iter().any(|w| w.message.contains("备注")), "备注 is a roster column: {:?}", r.warnings);
+    let zh: Vec<String> = r.warnings.iter().map(|w| w.text(Lang::Zh)).collect();
+    assert_eq!(zh[0], "hand.xlsx：第 1 行在表头行（第 2 行）之上，已忽略（是标题吗？）", "{zh:?}");
+    assert!(
+        zh.contains(&"hand.xlsx，工作表「名册」，第 2 行，「序号」列（A）：不是名册中的列，已忽略".to_string()),
+        "{zh:?}"
+    );
     assert_eq!(p.note.as_deref(), Some("省会"));
     assert_eq!(by("C1").note, None, "an empty 备注 is no note");
 
@@ -236,6 +250,11 @@ fn not_a_spreadsheet() {
         assert!(text.starts_with("roster.bin: "), "{text}");
         assert!(text.contains(why) && text.contains(".xlsx"), "{text}");
     }
+    let zh = errors(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0], "roster.bin").text(Lang::Zh);
+    assert!(
+        zh.contains("roster.bin：无法读取该 .xls 工作簿：请用表格软件打开，另存为 .xlsx 后再导入（技术细节："),
+        "{zh}"
+    );
 }
 
 #[test]
@@ -256,18 +275,32 @@ fn a_missing_required_header() {
     let text = e.errors[0].to_string();
     assert!(text.starts_with("roster.xlsx, sheet 名册, row 1, column 姓名: "), "{text}");
     assert!(text.contains("add a column headed 姓名"), "{text}");
+    assert_eq!(
+        e.errors[0].text(Lang::Zh),
+        "roster.xlsx，工作表「名册」，第 1 行，「姓名」列：缺少必填列「姓名」：请在表头行添加一列，表头写「姓名」"
+    );
 }
 
 #[test]
 fn a_bad_month() {
     let e = only_error("不可下沉月份", "2027-13");
     assert_at(&e, 3, "不可下沉月份", "I", &["2027-13 is not a month", "2027-05", "2027年5月"]);
+    assert_eq!(
+        e.text(Lang::Zh),
+        "roster.xlsx，工作表「名册」，第 3 行，「不可下沉月份」列（I）：“2027-13”不是月份：请写作 2027-05、2027年5月 或 2027/5"
+    );
 }
 
 #[test]
 fn an_unknown_county() {
     let e = only_error("所在县区", "历下县");
     assert_at(&e, 3, "所在县区", "F", &["unknown county 历下县", "did you mean 历下区", "县区 sheet"]);
+    let zh = e.text(Lang::Zh);
+    assert!(
+        zh.starts_with("roster.xlsx，工作表「名册」，第 3 行，「所在县区」列（F）：找不到县区“历下县”，是否指“历下区”"),
+        "{zh}"
+    );
+    assert!(zh.ends_with("？山东省没有这个名称的县区；请填写模板「县区」工作表中的名称或 6 位代码"), "{zh}");
 }
 
 #[test]
@@ -280,6 +313,9 @@ fn an_ambiguous_county() {
         "F",
         &["市中区 is ambiguous", "济南市市中区 (370103)", "枣庄市市中区 (370402)", "or fill 所在市"],
     );
+    let zh = e.text(Lang::Zh);
+    assert!(zh.contains("：“市中区”有重名：") && zh.contains("济南市市中区（370103）、"), "{zh}");
+    assert!(zh.ends_with("；也可以填写「所在市」"), "{zh}");
 }
 
 #[test]
@@ -293,6 +329,10 @@ fn a_county_outside_its_city() {
 fn a_bad_level() {
     let e = only_error("级别", "乡级");
     assert_at(&e, 3, "级别", "C", &["乡级 is not a level", "省级, 市级, 县级, 高校, 企业"]);
+    assert_eq!(
+        e.text(Lang::Zh),
+        "roster.xlsx，工作表「名册」，第 3 行，「级别」列（C）：“乡级”不是级别：请填写省级、市级、县级、高校或企业"
+    );
 }
 
 #[test]
@@ -309,6 +349,15 @@ fn a_duplicate_id_names_both_rows() {
     let e = errors(&xlsx("名册", &rows), "roster.xlsx");
     assert_eq!(e.errors.len(), 1, "{e}");
     assert_at(&e.errors[0], 4, "编号", "A", &["P1 appears twice (rows 2 and 4)"]);
+    assert_eq!(
+        e.errors[0].text(Lang::Zh),
+        "roster.xlsx，工作表「名册」，第 4 行，「编号」列（A）：编号 P1 重复出现（第 2 行和第 4 行），请给每名干部一个不同的编号"
+    );
+    assert!(
+        e.text(Lang::Zh).starts_with("名册中有 1 处问题：\n  - roster.xlsx，工作表「名册」"),
+        "{}",
+        e.text(Lang::Zh)
+    );
 }
 
 #[test]
@@ -553,9 +602,18 @@ fn a_roster_in_the_forms_planners_type_imports() {
     assert_eq!(c[1].active_years, [2]);
     assert_eq!((c[2].home_county.as_deref(), c[2].active_years.as_slice()), (Some("370114"), &[1u8][..]));
     assert_eq!(c[3].home_county.as_deref(), Some("370103"), "济南 + 市中区, not 济南市 + 中区");
-    let warnings = read.warnings.join("\n");
+    let warnings = read.warnings.iter().map(|w| w.message.as_str()).collect::<Vec<_>>().join("\n");
     assert!(warnings.contains("read as GBK"), "{warnings}");
     assert!(warnings.contains("2 cadres are named 李四: row 3 (K1), row 4 (K2)"), "{warnings}");
+    let zh: Vec<String> = read.warnings.iter().map(|w| w.text(Lang::Zh)).collect();
+    assert!(zh.contains(&"名册.csv：已按 GBK 编码读取（不是 UTF-8）：请核对姓名等文字是否正确".to_string()), "{zh:?}");
+    assert!(
+        zh.contains(
+            &"名册.csv，第 3 行，「姓名」列：有 2 名干部都叫“李四”：第 3 行（K1）、第 4 行（K2）；他们只能靠编号区分，请核实确是不同的人"
+                .to_string()
+        ),
+        "{zh:?}"
+    );
     // Calendar years need the plan's years: without the instance they are refused, saying so.
     let e = errors(&utf8, "名册.csv").to_string();
     assert!(e.contains("2027、2028 is not a set of plan years"), "{e}");
@@ -589,4 +647,195 @@ fn an_xls_roster_imports() {
         let e = errors(&bytes[..cut], "cut.xls");
         assert!(e.to_string().contains("cut.xls"), "{e}");
     }
+}
+
+/// Every problem of a roster broken in many ways reads in Chinese without English: no ASCII
+/// word of three or more letters but the file's name, ids and the few file kinds and codes
+/// the messages name on purpose.
+#[test]
+fn a_broken_roster_reads_in_chinese_without_english() {
+    let inst = fixture("shandong");
+    let head = [
+        "编号",
+        "姓名",
+        "级别",
+        "单位",
+        "副处级以上",
+        "所在市",
+        "所在县区",
+        "驻地纬度",
+        "驻地经度",
+        "意向县区",
+        "上轮县区",
+        "不可下沉月份",
+        "参加年度",
+        "工作方式",
+        "到岗日期",
+        "离岗日期",
+    ];
+    let rows = vec![
+        vec!["干部名册"],
+        head.to_vec(),
+        vec!["A1", "", "乡级", "团省委", "", "", "", "", "", "", "", "", "", "", "", ""],
+        vec!["A1", "甲", "省级", "", "可能", "", "", "", "", "", "", "2027-13", "3", "偶尔", "2027-02-30", ""],
+        vec!["", "乙", "市级", "团市委", "", "", "", "", "", "", "", "", "", "", "", ""],
+        vec!["A3", "丙", "县级", "团县委", "", "", "", "", "", "", "", "", "", "", "", ""],
+        vec!["A4", "丁", "县级", "团县委", "", "济南市", "东营区", "", "", "", "", "", "", "", "", ""],
+        vec!["A5", "戊", "县级", "团县委", "", "", "历夏区", "", "", "", "", "", "", "", "", ""],
+        vec!["A6", "己", "县级", "团县委", "", "", "市中区", "", "", "", "", "", "", "", "", ""],
+        vec!["A7", "庚", "市级", "团市委", "", "无此市", "", "", "", "", "", "", "", "", "", ""],
+        vec!["A8", "辛", "市级", "团市委", "", "370102", "", "", "", "", "", "", "", "", "", ""],
+        vec!["A9", "壬", "县级", "团县委", "", "", "370100", "", "", "999999", "", "", "", "", "", ""],
+        vec!["B1", "癸", "高校", "某大学", "", "", "", "", "", "", "济南市东营区", "", "", "", "", ""],
+        vec!["B2", "子", "企业", "某企业", "", "", "", "三十六", "117", "", "", "", "", "", "", ""],
+        vec!["B3", "丑", "企业", "某企业", "", "", "", "95", "", "", "", "", "", "", "", ""],
+        vec!["B4", "寅", "企业", "某企业", "", "", "", "36", "200", "", "", "", "", "", "", ""],
+        vec!["B5", "卯", "省级", "团省委", "", "", "", "", "", "", "", "", "2031", "", "", ""],
+    ];
+    let e = sanlian_files::read_roster_for(&xlsx("名册", &rows), "broken.xlsx", &inst).unwrap_err();
+    let codes: std::collections::BTreeSet<&str> = e.errors.iter().map(|p| p.msg.code.as_str()).collect();
+    assert!(codes.len() >= 18, "many kinds of problem: {codes:?}");
+    const ALLOWED: [&str; 6] = ["broken", "xlsx", "ods", "GBK", "UTF", "CSV"];
+    let mut texts = vec![e.text(Lang::Zh)];
+    texts.extend(e.errors.iter().map(|p| p.text(Lang::Zh)));
+    // The file-level problems and the warnings too.
+    for bytes in [&b""[..], b"PK\x05\x06", &[0xFF, 0xFE, 0x41][..], &[0xB1, 0xE0, 0xFF, 0xFF][..]] {
+        texts.push(errors(bytes, "broken.xlsx").text(Lang::Zh));
+    }
+    texts.push(errors(&xlsx("名册", &[vec!["甲"], vec!["乙"]]), "broken.xlsx").text(Lang::Zh));
+    let dup = vec![vec!["编号", "姓名", "级别", "单位", "编号", "其他"], vec!["A1", "甲", "省级", "团省委", "A2", "x"]];
+    texts.push(errors(&xlsx("名册", &dup), "broken.xlsx").text(Lang::Zh));
+    let warned = vec![
+        vec!["标题"],
+        vec!["编号", "姓名", "级别", "单位", "", "其他"],
+        vec!["A1", "甲", "省级", "团省委", "y", "x"],
+    ];
+    let r = sanlian_files::read_roster_for(&xlsx("名册", &warned), "broken.xlsx", &inst).unwrap();
+    assert_eq!(r.warnings.len(), 3, "{:?}", r.warnings);
+    texts.extend(r.warnings.iter().map(|w| w.text(Lang::Zh)));
+    for text in &texts {
+        let words: Vec<&str> =
+            text.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| w.len() >= 3 && !ALLOWED.contains(w)).collect();
+        assert!(words.is_empty(), "English {words:?} in: {text}");
+        assert!(!text.contains('"') && !text.contains('\''), "ASCII quotes in: {text}");
+    }
+}
+
+/// An OpenDocument spreadsheet in an archive of `entries` (name, bytes), stored as LibreOffice
+/// stores them: `mimetype` first and uncompressed.
+fn ods_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let deflated = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for (name, bytes) in entries {
+        zip.start_file(*name, if *name == "mimetype" { stored } else { deflated }).unwrap();
+        zip.write_all(bytes).unwrap();
+    }
+    if !entries.iter().any(|(name, _)| *name == "META-INF/manifest.xml") {
+        zip.start_file("META-INF/manifest.xml", deflated).unwrap();
+        zip.write_all(br#"<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"/>"#)
+            .unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+/// `content.xml` of one sheet 名册 holding `rows` (table-row elements).
+fn ods_content(rows: &str) -> Vec<u8> {
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.3"><office:body><office:spreadsheet><table:table table:name="名册">{rows}</table:table></office:spreadsheet></office:body></office:document-content>"#
+    )
+    .into_bytes()
+}
+
+fn ods_text(t: &str) -> String {
+    format!(r#"<table:table-cell office:value-type="string"><text:p>{t}</text:p></table:table-cell>"#)
+}
+
+const ODS_MIME: &[u8] = b"application/vnd.oasis.opendocument.spreadsheet";
+
+/// An OpenDocument workbook (fixtures/small/roster.ods, made by LibreOffice from the template:
+/// scripts/make-roster-fixtures.sh) imports as exactly the roster it was made from, the same
+/// as the xlsx and the xls; a cut one, one of another kind and one declaring too much are
+/// refused with a reason, without a panic.
+#[test]
+fn an_ods_roster_imports() {
+    let inst = fixture("small");
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/small");
+    let bytes = std::fs::read(dir.join("roster.ods")).unwrap();
+    let r = read_roster(&bytes, "roster.ods", &inst.region).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.cadres, inst.cadres);
+    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+    let xls = read_roster(&std::fs::read(dir.join("roster.xls")).unwrap(), "roster.xls", &inst.region).unwrap();
+    let xlsx = read_roster(&roster_xlsx(&inst).unwrap(), "roster.xlsx", &inst.region).unwrap();
+    assert_eq!((&xls.cadres, &xlsx.cadres), (&r.cadres, &r.cadres));
+    // LibreOffice's own xlsx (an archive with data descriptors, which declares no total size).
+    let lo = std::fs::read(dir.join("roster-libreoffice.xlsx")).unwrap();
+    assert_eq!(read_roster(&lo, "roster.xlsx", &inst.region).unwrap_or_else(|e| panic!("{e}")).cadres, inst.cadres);
+
+    // A hand-made one, with the problems located as in any other workbook.
+    let header: String = ["编号", "姓名", "级别", "单位"].iter().map(|h| ods_text(h)).collect();
+    let good = format!("<table:table-row>{}</table:table-row>", ["P1", "甲", "省级", "团省委"].map(ods_text).concat());
+    let bad = format!("<table:table-row>{}</table:table-row>", ["P2", "乙", "乡级", "团省委"].map(ods_text).concat());
+    let rows = format!("<table:table-row>{header}</table:table-row>{good}{bad}");
+    let e = errors(&ods_of(&[("mimetype", ODS_MIME), ("content.xml", &ods_content(&rows))]), "hand.ods");
+    assert_eq!(e.errors.len(), 1, "{e}");
+    assert!(
+        e.errors[0].to_string().starts_with("hand.ods, sheet 名册, row 3, column 级别 (C): 乡级 is not a level"),
+        "{e}"
+    );
+    let ok = ods_of(&[
+        ("mimetype", ODS_MIME),
+        ("content.xml", &ods_content(&format!("<table:table-row>{header}</table:table-row>{good}"))),
+    ]);
+    assert_eq!(read_roster(&ok, "hand.ods", &inst.region).unwrap().cadres.len(), 1);
+
+    let refused = |bytes: &[u8], needle: &str| {
+        let e = errors(bytes, "bad.ods");
+        assert_eq!(e.errors.len(), 1, "{e}");
+        let text = e.to_string();
+        assert!(text.contains("bad.ods") && text.contains(needle), "{needle}: {text}");
+        let zh = e.text(Lang::Zh);
+        assert!(zh.contains("bad.ods：") && !zh.contains("not a"), "{zh}");
+        text
+    };
+    for cut in [100, bytes.len() / 2, bytes.len() - 30] {
+        let e = errors(&bytes[..cut], "cut.ods");
+        assert!(e.to_string().contains("cut.ods"), "{e}");
+    }
+    refused(
+        &ods_of(&[("mimetype", b"application/vnd.oasis.opendocument.text"), ("content.xml", &ods_content(""))]),
+        "mimetype is application/vnd.oasis.opendocument.text",
+    );
+    refused(
+        &ods_of(&[("mimetype", ODS_MIME), ("content.xml", b"<office:document-content><table:table")]),
+        "not a readable .ods workbook",
+    );
+    refused(&ods_of(&[("mimetype", ODS_MIME)]), "not a readable .ods workbook");
+    // Repeats that would make calamine hold billions of cells.
+    let wide = r#"<table:table-row><table:table-cell table:number-columns-repeated="1000000000" office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>"#;
+    refused(
+        &ods_of(&[("mimetype", ODS_MIME), ("content.xml", &ods_content(wide))]),
+        "has content beyond row 200000 or column 256",
+    );
+    let tall =
+        format!(r#"<table:table-row table:number-rows-repeated="1000000000">{}</table:table-row>"#, ods_text("x"));
+    refused(&ods_of(&[("mimetype", ODS_MIME), ("content.xml", &ods_content(&tall))]), "has content beyond row 200000");
+    let gaps = r#"<table:table-row><table:table-cell table:number-columns-repeated="200000"/><table:table-cell/></table:table-row>"#.repeat(20);
+    refused(
+        &ods_of(&[("mimetype", ODS_MIME), ("content.xml", &ods_content(&gaps))]),
+        "or column 256 (at row 16, column 200000)",
+    );
+    // Within a sheet's rows and columns, but a dense range of 199,000 × 250 cells.
+    let dense = r#"<table:table-row table:number-rows-repeated="199000"><table:table-cell table:number-columns-repeated="250" office:value-type="float" office:value="1"/></table:table-row>"#;
+    refused(&ods_of(&[("mimetype", ODS_MIME), ("content.xml", &ods_content(dense))]), "unpacks to more than 128 MiB");
+    // A password-protected one.
+    let manifest = br#"<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="content.xml"><manifest:encryption-data manifest:checksum="x"/></manifest:file-entry></manifest:manifest>"#;
+    let locked = ods_of(&[("mimetype", ODS_MIME), ("META-INF/manifest.xml", manifest), ("content.xml", b"\x8f\x01")]);
+    assert_eq!(refused(&locked, "password-protected"), "1 problem(s) in the roster:\n  - bad.ods: the workbook is password-protected; remove the password and save it again");
+    assert!(errors(&locked, "bad.ods").text(Lang::Zh).ends_with("bad.ods：工作簿设有密码：请去掉密码后另存，再导入"));
+    // A content.xml that inflates past the cap.
+    let mut huge = ods_content("");
+    huge.extend(std::iter::repeat_n(b' ', 129 << 20));
+    refused(&ods_of(&[("mimetype", ODS_MIME), ("content.xml", &huge)]), "unpacks to more than 128 MiB");
 }

@@ -20,7 +20,7 @@ pub mod validate;
 
 pub use events::{Applied, Event, Events};
 pub use instance::{Cadre, City, County, CountyKind, Instance, Level, Mode, Point, Province, Region, Township};
-pub use msg::{Lang, Msg};
+pub use msg::{Arg, Lang, Msg};
 pub use params::Parameters;
 pub use plan::{
     Block, CadreAssignment, CadreCost, Certificate, CertificateKind, Coverage, FormerLeader, Group, GroupCost, Plan,

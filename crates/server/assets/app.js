@@ -15,7 +15,7 @@
       subtitle: '每个县（市、区）一个工作组，两年内联系全省每一个乡镇',
       fixture: '示例数据',
       load: '载入',
-      upload: '上传实例（JSON）或名册（.xlsx/.csv）',
+      upload: '上传实例（JSON）或名册（.xlsx/.xls/.et/.ods/.csv）',
       mode: '模式',
       mode_strict: '严格',
       mode_best_effort: '尽力',
@@ -239,7 +239,7 @@
       error_location: '位置：{location}',
       err_network: '无法连接服务器：{message}',
       err_need_instance: '上传名册前请先载入一个实例：名册沿用该实例的地区和参数。',
-      err_bad_file: '不认识的文件类型“{file}”：请上传实例 JSON，或名册 .xlsx / .csv。',
+      err_bad_file: '不认识的文件类型“{file}”：请上传实例 JSON，或名册 .xlsx / .xls / .et / .ods / .csv。',
       err_no_plan: '任务完成，但没有返回方案。',
       weekday_Mon: '周一', weekday_Tue: '周二', weekday_Wed: '周三', weekday_Thu: '周四', weekday_Fri: '周五',
       weekday_Sat: '周六', weekday_Sun: '周日',
@@ -260,7 +260,7 @@
       subtitle: 'One working group per county; every township of the province contacted within two years',
       fixture: 'Example data',
       load: 'Load',
-      upload: 'Upload an instance (JSON) or a roster (.xlsx/.csv)',
+      upload: 'Upload an instance (JSON) or a roster (.xlsx/.xls/.et/.ods/.csv)',
       mode: 'Mode',
       mode_strict: 'Strict',
       mode_best_effort: 'Best effort',
@@ -484,7 +484,7 @@
       error_location: 'Location: {location}',
       err_network: 'Cannot reach the server: {message}',
       err_need_instance: 'Load an instance before uploading a roster: the roster takes that instance\'s region and parameters.',
-      err_bad_file: 'Unknown file type "{file}": upload an instance JSON, or a roster .xlsx / .csv.',
+      err_bad_file: 'Unknown file type "{file}": upload an instance JSON, or a roster .xlsx / .xls / .et / .ods / .csv.',
       err_no_plan: 'The job finished without a plan.',
       weekday_Mon: 'Mon', weekday_Tue: 'Tue', weekday_Wed: 'Wed', weekday_Thu: 'Thu', weekday_Fri: 'Fri',
       weekday_Sat: 'Sat', weekday_Sun: 'Sun',
@@ -767,7 +767,7 @@
 
   async function uploadFile(file) {
     const lower = file.name.toLowerCase();
-    const isSheet = lower.endsWith('.xlsx') || lower.endsWith('.csv');
+    const isSheet = /\.(xlsx|xls|et|ods|csv)$/.test(lower);
     if (!isSheet && !lower.endsWith('.json')) throw new Error(t('err_bad_file', { file: file.name }));
     if (isSheet && !state.instance) throw new Error(t('err_need_instance'));
     clearError();

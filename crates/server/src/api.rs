@@ -357,19 +357,9 @@ async fn upload_roster(
     let base = app.instance(id)?;
     let file = q.name.unwrap_or_else(|| "roster".into());
     let app2 = app.clone();
+    let lang = crate::error::current_lang();
     let (row, warnings) = blocking(&app, move || {
-        let roster = sanlian_files::roster::read_roster_for(&bytes, &file, &base).map_err(|e| {
-            let location = e.errors.first().map(|s| s.location());
-            let err = ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid_sheet",
-                Msg::new("api.invalid_sheet").arg("why", &e),
-            );
-            match location {
-                Some(l) => err.at(l),
-                None => err,
-            }
-        })?;
+        let roster = sanlian_files::roster::read_roster_for(&bytes, &file, &base).map_err(|e| sheet_error(&e))?;
         let mut inst = (*base).clone();
         inst.cadres = roster.cadres;
         Prepared::new(&inst).map_err(|e| ApiError::input(&e))?;
@@ -383,8 +373,22 @@ async fn upload_roster(
     })
     .await?;
     let mut v = serde_json::to_value(row).unwrap_or_default();
-    v["warnings"] = json!(warnings);
+    v["warnings"] = warnings
+        .iter()
+        .map(|w| json!({ "message": w.text(lang), "text": crate::error::both(&w.msg), "msg": w.msg }))
+        .collect();
     Ok((StatusCode::CREATED, Json(v)))
+}
+
+/// 422 `invalid_sheet`: every problem of a roster, each with its place, as the details; the
+/// first problem's place as the location.
+fn sheet_error(e: &sanlian_files::SheetErrors) -> ApiError {
+    let mut err = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_sheet", e.heading_msg());
+    err.details = e.details_msg();
+    match e.errors.first() {
+        Some(first) => err.at_msg(first.location_msg()),
+        None => err,
+    }
 }
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";

@@ -1,11 +1,12 @@
-//! A sheet read into rows of cells, from xlsx, xls/et or CSV (UTF-8 or GBK) bytes.
+//! A sheet read into rows of cells, from xlsx, ods, xls/et or CSV (UTF-8 or GBK) bytes.
 
 use std::io::Cursor;
 
 use calamine::{Data, Reader, Xlsx};
 use chrono::NaiveDateTime;
+use sanlian_model::Msg;
 
-use super::errors::SheetErrors;
+use super::errors::{Note, SheetErrors};
 
 /// The sheet read from an xlsx workbook when it has one of this name.
 pub(crate) const ROSTER_SHEET: &str = "名册";
@@ -33,7 +34,7 @@ impl Cell {
     }
 
     /// The cell as trimmed text: whole numbers without a decimal point, dates as YYYY-MM-DD.
-    pub(crate) fn text(&self) -> Result<String, String> {
+    pub(crate) fn text(&self) -> Result<String, Msg> {
         Ok(match self {
             Cell::Empty => String::new(),
             Cell::Text(s) => s.trim().to_string(),
@@ -42,9 +43,7 @@ impl Cell {
             Cell::Bool(b) => b.to_string(),
             Cell::Date(d) if d.time() == chrono::NaiveTime::MIN => d.date().format("%Y-%m-%d").to_string(),
             Cell::Date(d) => d.format("%Y-%m-%d %H:%M:%S").to_string(),
-            Cell::Error(e) => {
-                return Err(format!("the cell holds the spreadsheet error {e}; fix its formula or type the value"))
-            }
+            Cell::Error(e) => return Err(Msg::new("roster.cell_error").arg("error", e)),
         })
     }
 }
@@ -74,56 +73,47 @@ pub(crate) struct Grid {
     /// (row number, cells), in sheet order.
     pub rows: Vec<(usize, Vec<Cell>)>,
     /// What the reader did that the user should know (e.g. the text encoding it assumed).
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
 }
 
 /// The signature of an OLE2 compound file: a legacy Excel (.xls) or WPS (.et) workbook.
 pub(crate) const OLE: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
-/// Read `bytes` as an xlsx workbook (ZIP magic), a legacy .xls/.et workbook (OLE2 magic) or
-/// else as CSV text (UTF-8, BOM allowed, or GBK).
+/// Read `bytes` as an xlsx or OpenDocument (.ods) workbook (ZIP magic; an .ods has a
+/// `mimetype` or `content.xml` entry), a legacy .xls/.et workbook (OLE2 magic) or else as CSV
+/// text (UTF-8, BOM allowed, or GBK).
 pub(crate) fn read(bytes: &[u8], file: &str) -> Result<Grid, SheetErrors> {
     if bytes.starts_with(b"PK\x03\x04") {
         // A malformed workbook must be an error, even if the reader gives up by panicking.
-        return std::panic::catch_unwind(|| xlsx(bytes, file)).unwrap_or_else(|_| {
-            Err(SheetErrors::file(
-                file,
-                "the workbook's contents are malformed; open it in a spreadsheet program and save it again as .xlsx",
-            ))
-        });
+        if super::ods::is_ods(bytes) {
+            return std::panic::catch_unwind(|| super::ods::read(bytes, file))
+                .unwrap_or_else(|_| Err(SheetErrors::file(file, Msg::new("roster.malformed_ods"))));
+        }
+        return std::panic::catch_unwind(|| xlsx(bytes, file))
+            .unwrap_or_else(|_| Err(SheetErrors::file(file, Msg::new("roster.malformed"))));
     }
-    let not = |why: &str| {
-        SheetErrors::file(
-            file,
-            format!("not a spreadsheet: {why}; save the roster as an Excel workbook (.xlsx) or as CSV UTF-8 and import that"),
-        )
-    };
+    let not = |why: Msg| SheetErrors::file(file, Msg::new("roster.not_a_sheet").arg_msg("why", why));
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(not("the file is empty"));
+        return Err(not(Msg::new("roster.file_empty")));
     }
     if bytes.starts_with(&OLE) {
         return super::xls::read(bytes, file);
     }
     if bytes.starts_with(b"PK") {
-        return Err(not("a ZIP archive that is not an xlsx workbook"));
+        return Err(not(Msg::new("roster.zip_not_xlsx")));
     }
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Err(not("the text is UTF-16 (Excel's \"Unicode text\"), not UTF-8"));
+        return Err(not(Msg::new("roster.utf16")));
     }
     if bytes.contains(&0) {
-        return Err(not("the file holds binary data"));
+        return Err(not(Msg::new("roster.binary")));
     }
     let (text, note) = match std::str::from_utf8(bytes) {
         Ok(t) => (std::borrow::Cow::Borrowed(t), None),
         // Excel on Chinese Windows saves "CSV" in the ANSI code page, GBK; GB18030 reads it.
         Err(e) => match encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes) {
-            Some(t) => (t, Some(format!("{file}: read as GBK (not UTF-8): check that the names look right"))),
-            None => {
-                return Err(not(&format!(
-                    "the text is neither UTF-8 nor GBK (invalid byte at offset {}); save the roster as CSV UTF-8",
-                    e.valid_up_to()
-                )))
-            }
+            Some(t) => (t, Some(Note::at(file_at(file), Msg::new("roster.read_as_gbk")))),
+            None => return Err(not(Msg::new("roster.not_utf8_nor_gbk").arg("offset", e.valid_up_to()))),
         },
     };
     let mut grid = csv(text.strip_prefix('\u{feff}').unwrap_or(&text), file)?;
@@ -152,9 +142,9 @@ impl Part {
 }
 
 /// A reader that counts the bytes it hands out.
-struct Counted<R> {
-    inner: R,
-    bytes: u64,
+pub(crate) struct Counted<R> {
+    pub(crate) inner: R,
+    pub(crate) bytes: u64,
 }
 
 impl<R: std::io::Read> std::io::Read for Counted<R> {
@@ -222,29 +212,17 @@ impl StringRefs {
 /// thousands is a few MiB; one of 100,000 cadres about 90 MiB).
 pub const MAX_UNPACKED: u64 = 128 * 1024 * 1024;
 /// Most rows and columns read from a roster sheet.
-const MAX_ROWS: u32 = 200_000;
-const MAX_COLUMNS: u32 = 256;
+pub(crate) const MAX_ROWS: u32 = 200_000;
+pub(crate) const MAX_COLUMNS: u32 = 256;
 
 fn xlsx(bytes: &[u8], file: &str) -> Result<Grid, SheetErrors> {
-    let not = |e: &dyn std::fmt::Display| {
-        SheetErrors::file(
-            file,
-            format!("not a readable xlsx workbook ({e}); open it in a spreadsheet program and save it again as .xlsx"),
-        )
-    };
+    let not = |e: &dyn std::fmt::Display| SheetErrors::file(file, Msg::new("roster.unreadable_xlsx").arg("detail", e));
     // A small upload must not unpack into gigabytes. The sizes an archive declares can lie,
     // so the bytes are counted as they inflate (into nothing), and reading stops at the cap.
-    let too_big = || {
-        SheetErrors::file(
-            file,
-            format!(
-                "the workbook unpacks to more than {} MiB; a roster is far smaller: keep only the roster sheet",
-                MAX_UNPACKED >> 20
-            ),
-        )
-    };
+    let too_big = || SheetErrors::file(file, too_big());
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| not(&e))?;
-    let declared = archive.decompressed_size().map_or(u64::MAX, |n| u64::try_from(n).unwrap_or(u64::MAX));
+    // (An archive written with data descriptors, as LibreOffice writes, declares no total.)
+    let declared = archive.decompressed_size().map_or(0, |n| u64::try_from(n).unwrap_or(u64::MAX));
     if declared > MAX_UNPACKED {
         return Err(too_big());
     }
@@ -271,16 +249,13 @@ fn xlsx(bytes: &[u8], file: &str) -> Result<Grid, SheetErrors> {
     if let Some(index) = strings.highest.filter(|&i| i >= strings.count) {
         return Err(SheetErrors::file(
             file,
-            format!(
-                "the workbook's contents are malformed (a cell names shared string {index}, the workbook has {}); open it in a spreadsheet program and save it again as .xlsx",
-                strings.count
-            ),
+            Msg::new("roster.bad_shared_string").arg("index", index).arg("count", strings.count),
         ));
     }
     let mut wb = Xlsx::new(Cursor::new(bytes)).map_err(|e| not(&e))?;
     let names = wb.sheet_names();
     let Some(sheet) = names.iter().find(|n| n.trim() == ROSTER_SHEET).or_else(|| names.first()).cloned() else {
-        return Err(SheetErrors::file(file, "the workbook has no sheets; put the roster in a sheet named 名册"));
+        return Err(SheetErrors::file(file, Msg::new("roster.no_sheets")));
     };
     // Cells are streamed, so a sheet whose declared range is huge costs nothing until it has content.
     let mut reader = wb.worksheet_cells_reader(&sheet).map_err(|e| not(&e))?;
@@ -292,14 +267,7 @@ fn xlsx(bytes: &[u8], file: &str) -> Result<Grid, SheetErrors> {
         }
         let (r, col) = c.get_position();
         if r >= MAX_ROWS || col >= MAX_COLUMNS {
-            return Err(SheetErrors::file(
-                file,
-                format!(
-                    "sheet {sheet} has content beyond row {MAX_ROWS} or column {MAX_COLUMNS} (at row {}, column {}); keep only the roster in it",
-                    r + 1,
-                    col + 1
-                ),
-            ));
+            return Err(SheetErrors::file(file, beyond(&sheet, r as u64, col as u64)));
         }
         let cells = by_row.entry(r).or_default();
         if cells.len() <= col as usize {
@@ -328,24 +296,16 @@ impl Cells {
 
     /// Put `value` at 0-based (`row`, `col`); a blank value is skipped. The error is the
     /// message to show.
-    pub(crate) fn put(&mut self, row: u64, col: u64, value: Cell) -> Result<(), String> {
+    pub(crate) fn put(&mut self, row: u64, col: u64, value: Cell) -> Result<(), Msg> {
         if value.is_blank() {
             return Ok(());
         }
         if row >= MAX_ROWS as u64 || col >= MAX_COLUMNS as u64 {
-            return Err(format!(
-                "sheet {} has content beyond row {MAX_ROWS} or column {MAX_COLUMNS} (at row {}, column {}); keep only the roster in it",
-                self.sheet,
-                row.saturating_add(1),
-                col.saturating_add(1)
-            ));
+            return Err(beyond(&self.sheet, row, col));
         }
         self.held += 32 + if let Cell::Text(t) | Cell::Error(t) = &value { t.len() as u64 } else { 0 };
         if self.held > MAX_UNPACKED {
-            return Err(format!(
-                "the workbook unpacks to more than {} MiB; a roster is far smaller: keep only the roster sheet",
-                MAX_UNPACKED >> 20
-            ));
+            return Err(too_big());
         }
         let cells = self.by_row.entry(row as u32).or_default();
         if cells.len() <= col as usize {
@@ -362,7 +322,27 @@ impl Cells {
     }
 }
 
-fn cell(d: &Data) -> Cell {
+/// The place of a note about the whole file.
+pub(crate) fn file_at(file: &str) -> Msg {
+    super::errors::SheetError::new(file, None, None, None, None, Msg::new("roster.item")).location_msg()
+}
+
+/// "The workbook unpacks to more than 128 MiB".
+pub(crate) fn too_big() -> Msg {
+    Msg::new("roster.too_big").arg("most", MAX_UNPACKED >> 20)
+}
+
+/// Content at 0-based (`row`, `col`), beyond the rows and columns a roster sheet may have.
+pub(crate) fn beyond(sheet: &str, row: u64, col: u64) -> Msg {
+    Msg::new("roster.beyond_bounds")
+        .arg("sheet", sheet)
+        .arg("rows", MAX_ROWS)
+        .arg("columns", MAX_COLUMNS)
+        .arg("row", row.saturating_add(1))
+        .arg("column", col.saturating_add(1))
+}
+
+pub(crate) fn cell(d: &Data) -> Cell {
     match d {
         Data::Empty => Cell::Empty,
         Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s.clone()),
@@ -400,7 +380,7 @@ fn csv(text: &str, file: &str) -> Result<Grid, SheetErrors> {
                 }
             }
             Err(e) => {
-                let mut errors = SheetErrors::file(file, format!("malformed CSV: {e}; check the quotes on that line"));
+                let mut errors = SheetErrors::file(file, Msg::new("roster.bad_csv").arg("detail", &e));
                 errors.errors[0].sheet = Some(file.to_string());
                 errors.errors[0].row = e.position().map(|p| p.line() as usize);
                 return Err(errors);
@@ -437,6 +417,6 @@ mod tests {
         assert_eq!(Cell::Number(370102.0).text().as_deref(), Ok("370102"));
         assert_eq!(Cell::Number(36.5).text().as_deref(), Ok("36.5"));
         assert_eq!(Cell::Text("  历下区 ".into()).text().as_deref(), Ok("历下区"));
-        assert!(Cell::Error("#N/A".into()).text().unwrap_err().contains("#N/A"));
+        assert!(Cell::Error("#N/A".into()).text().unwrap_err().to_string().contains("#N/A"));
     }
 }

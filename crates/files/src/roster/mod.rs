@@ -1,4 +1,4 @@
-//! The roster as a spreadsheet with Chinese headers: import (xlsx or UTF-8 CSV), export and
+//! The roster as a spreadsheet with Chinese headers: import (xlsx, xls/et, ods or CSV), export and
 //! an empty template. The columns and their rules are in `docs/spreadsheets.md` and in the
 //! 说明 sheet of every workbook written here.
 
@@ -6,6 +6,7 @@ mod columns;
 mod errors;
 mod grid;
 mod names;
+mod ods;
 mod parse;
 mod read;
 mod write;
@@ -14,7 +15,7 @@ mod xls;
 use rust_xlsxwriter::Workbook;
 use sanlian_model::{Cadre, Instance, Region};
 
-pub use errors::{SheetError, SheetErrors};
+pub use errors::{Note, SheetError, SheetErrors};
 
 use crate::FilesError;
 
@@ -23,12 +24,12 @@ use crate::FilesError;
 pub struct Roster {
     /// One cadre per data row, in sheet order.
     pub cadres: Vec<Cadre>,
-    /// Ignored columns and rows, for the user to see.
-    pub warnings: Vec<String>,
+    /// Ignored columns and rows and what was assumed, for the user to see.
+    pub warnings: Vec<Note>,
 }
 
-/// Read a roster from an xlsx workbook (its sheet 名册, else its first sheet) or a UTF-8 CSV
-/// file (BOM allowed); the format is told from the content, `file_name` only names the file in
+/// Read a roster from an xlsx, ods or xls/et workbook (its sheet 名册, else its first sheet) or
+/// a CSV file (UTF-8, BOM allowed, or GBK); the format is told from the content, `file_name` only names the file in
 /// messages. County and city names are resolved in `region`. Every problem is reported with
 /// its file, sheet, row and column (at most 100 listed).
 pub fn read_roster(bytes: &[u8], file_name: &str, region: &Region) -> Result<Roster, SheetErrors> {

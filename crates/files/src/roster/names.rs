@@ -4,7 +4,9 @@
 
 use std::collections::HashMap;
 
-use sanlian_model::Region;
+use sanlian_model::{Msg, Region};
+
+use super::errors::{item, list};
 
 /// Look-ups of one region's city and county names and codes.
 pub(crate) struct Names<'a> {
@@ -30,20 +32,19 @@ impl<'a> Names<'a> {
     }
 
     /// The city index named by `text`: its name ("济南市" or "济南") or its code.
-    pub(crate) fn city(&self, text: &str) -> Result<usize, String> {
+    pub(crate) fn city(&self, text: &str) -> Result<usize, Msg> {
         let t = squeeze(text);
         let cities = &self.region.cities;
         if let Some(i) = cities.iter().position(|c| c.code == t || c.name == t || c.name == format!("{t}市")) {
             return Ok(i);
         }
         if is_code(&t) && self.region.counties.iter().any(|k| k.code == t) {
-            return Err(format!("{t} is a county's code, not a city's; write the city, e.g. {}", self.example_city()));
+            return Err(Msg::new("roster.county_code_as_city").arg("code", &t).arg("example", self.example_city()));
         }
-        Err(format!(
-            "unknown city {t}: no city of {} has this name or code; write a city name such as {} or its 6-digit code",
-            self.region.province.name,
-            self.example_city()
-        ))
+        Err(Msg::new("roster.unknown_city")
+            .arg("city", &t)
+            .arg("province", &self.region.province.name)
+            .arg("example", self.example_city()))
     }
 
     fn example_city(&self) -> String {
@@ -52,7 +53,7 @@ impl<'a> Names<'a> {
 
     /// The county index named by `text`: a code, a name (within city `scope` when the name
     /// repeats), or a city name followed by a county name ("济南市市中区").
-    pub(crate) fn county(&self, text: &str, scope: Option<usize>) -> Result<usize, String> {
+    pub(crate) fn county(&self, text: &str, scope: Option<usize>) -> Result<usize, Msg> {
         let t = squeeze(text);
         let counties = &self.region.counties;
         if is_code(&t) {
@@ -60,14 +61,11 @@ impl<'a> Names<'a> {
                 return Ok(i);
             }
             if self.region.cities.iter().any(|c| c.code == t) {
-                return Err(format!(
-                    "{t} is a city's code, not a county's; write the county's name or its 6-digit code"
-                ));
+                return Err(Msg::new("roster.city_code_as_county").arg("code", &t));
             }
-            return Err(format!(
-                "unknown county code {t}: no county of {} has it; see the 县区 sheet of the template",
-                self.region.province.name
-            ));
+            return Err(Msg::new("roster.unknown_county_code")
+                .arg("code", &t)
+                .arg("province", &self.region.province.name));
         }
         if let Some(found) = self.county_by_name.get(t.as_str()) {
             if let [one] = found.as_slice() {
@@ -79,15 +77,16 @@ impl<'a> Names<'a> {
             if let [one] = within.as_slice() {
                 return Ok(*one);
             }
-            let list: Vec<String> =
-                found.iter().map(|&i| format!("{} ({})", self.qualified(i), counties[i].code)).collect();
-            return Err(format!(
-                "{t} is ambiguous: {} counties have this name, {}; write the city before it, e.g. {}, or the 6-digit code {}",
-                found.len(),
-                list.join(", "),
-                self.qualified(found[0]),
-                counties[found[0]].code
-            ));
+            let items: Vec<Msg> = found
+                .iter()
+                .map(|&i| Msg::new("roster.name_code").arg("name", self.qualified(i)).arg("code", &counties[i].code))
+                .collect();
+            return Err(Msg::new("roster.county_ambiguous")
+                .arg("county", &t)
+                .arg("count", found.len())
+                .arg_msg("list", list(items))
+                .arg("example", self.qualified(found[0]))
+                .arg("code", &counties[found[0]].code));
         }
         // "济南市历下区", or "济南历下区" with the city's 市 left out.
         for city in &self.region.cities {
@@ -102,20 +101,28 @@ impl<'a> Names<'a> {
             if let Some(&i) = found.iter().find(|&&i| counties[i].city == city.code) {
                 return Ok(i);
             }
-            let elsewhere: Vec<String> = found.iter().map(|&i| self.qualified(i)).collect();
-            return Err(format!("{rest} is not a county of {}: there is {}", city.name, elsewhere.join(", ")));
+            let elsewhere: Vec<Msg> = found.iter().map(|&i| item(self.qualified(i))).collect();
+            return Err(Msg::new("roster.county_elsewhere")
+                .arg("county", rest)
+                .arg("city", &city.name)
+                .arg_msg("list", list(elsewhere)));
         }
-        let hint = self.suggest(&t);
-        Err(format!(
-            "unknown county {t}: no county of {} has this name{hint}; write a name from the 县区 sheet of the template or a 6-digit code",
-            self.region.province.name
-        ))
+        let near = self.suggest(&t);
+        let province = &self.region.province.name;
+        Err(if near.is_empty() {
+            Msg::new("roster.unknown_county").arg("county", &t).arg("province", province)
+        } else {
+            let near = near.into_iter().map(|n| Msg::new("roster.quoted").arg("item", n)).collect();
+            Msg::new("roster.unknown_county_near")
+                .arg("county", &t)
+                .arg("province", province)
+                .arg_msg("near", list(near))
+        })
     }
 
-    /// " (did you mean A, B?)" for the counties whose names are nearest `t` — by edit
-    /// distance (历夏区 → 历下区, 章邱区 → 章丘区; at most one edit in three characters), or
-    /// sharing its stem — else "".
-    fn suggest(&self, t: &str) -> String {
+    /// The counties whose names are nearest `t` (at most three) — by edit distance (历夏区 →
+    /// 历下区, 章邱区 → 章丘区; at most one edit in three characters), or sharing its stem.
+    fn suggest(&self, t: &str) -> Vec<String> {
         let stem: String = t.chars().take(t.chars().count().saturating_sub(1).max(1)).collect();
         let head: String = t.chars().take(2).collect();
         let most = (t.chars().count() / 3).max(1);
@@ -135,11 +142,7 @@ impl<'a> Names<'a> {
         let mut near: Vec<String> = near.into_iter().map(|(_, i)| self.label(i)).collect();
         near.dedup();
         near.truncate(3);
-        if near.is_empty() {
-            String::new()
-        } else {
-            format!(" (did you mean {}?)", near.join(", "))
-        }
+        near
     }
 
     /// City name followed by county name, e.g. "济南市市中区".

@@ -1,7 +1,7 @@
 //! Parsers of single roster cells. Each returns the value or the reason with what to write.
 
 use chrono::NaiveDate;
-use sanlian_model::{Level, Mode};
+use sanlian_model::{Level, Mode, Msg};
 
 use super::grid::{narrow, Cell};
 
@@ -14,15 +14,16 @@ pub(crate) fn list(text: &str) -> Vec<String> {
 }
 
 /// 省级/市级/县级/高校/企业, or the JSON ids.
-pub(crate) fn level(text: &str) -> Result<Level, String> {
+pub(crate) fn level(text: &str) -> Result<Level, Msg> {
     let t = text.trim();
-    Level::ALL.into_iter().find(|l| l.zh() == t || l.id().eq_ignore_ascii_case(t)).ok_or_else(|| {
-        format!("{t} is not a level; write one of 省级, 市级, 县级, 高校, 企业 (or province, city, county, university, enterprise)")
-    })
+    Level::ALL
+        .into_iter()
+        .find(|l| l.zh() == t || l.id().eq_ignore_ascii_case(t))
+        .ok_or_else(|| Msg::new("roster.bad_level").arg("value", t))
 }
 
 /// 是/否 (empty = 否), √/×, true/false, 1/0, yes/no.
-pub(crate) fn yes_no(cell: &Cell) -> Result<bool, String> {
+pub(crate) fn yes_no(cell: &Cell) -> Result<bool, Msg> {
     if let Cell::Bool(b) = cell {
         return Ok(*b);
     }
@@ -30,25 +31,23 @@ pub(crate) fn yes_no(cell: &Cell) -> Result<bool, String> {
     match t.to_ascii_lowercase().as_str() {
         "" | "否" | "×" | "✗" | "✘" | "false" | "0" | "no" | "n" => Ok(false),
         "是" | "√" | "✓" | "✔" | "true" | "1" | "yes" | "y" => Ok(true),
-        _ => Err(format!("{t} is not 是 or 否; write 是 (or √), 否 or leave it empty (= 否)")),
+        _ => Err(Msg::new("roster.bad_yes_no").arg("value", t)),
     }
 }
 
 /// 集中/每周/混合 or blocks/weekly/mixed.
-pub(crate) fn mode(text: &str) -> Result<Mode, String> {
+pub(crate) fn mode(text: &str) -> Result<Mode, Msg> {
     match narrow(text).trim().to_ascii_lowercase().as_str() {
         "集中" | "blocks" => Ok(Mode::Blocks),
         "每周" | "4+1" | "weekly" => Ok(Mode::Weekly),
         "混合" | "mixed" => Ok(Mode::Mixed),
-        t => Err(format!(
-            "{t} is not a mode of work; write 集中, 每周 (or 4+1) or 混合 (or blocks, weekly, mixed), or leave it empty for the level's mode"
-        )),
+        t => Err(Msg::new("roster.bad_mode").arg("value", t)),
     }
 }
 
 /// The plan years a cadre serves, e.g. "1、2", "1" or "2", or as calendar years ("2027、2028",
 /// "2028年") when the plan's `first_year` is known; empty = both.
-pub(crate) fn years(text: &str, first_year: Option<i32>) -> Result<Vec<u8>, String> {
+pub(crate) fn years(text: &str, first_year: Option<i32>) -> Result<Vec<u8>, Msg> {
     let items = list(&narrow(text));
     if items.is_empty() {
         return Ok(vec![1, 2]);
@@ -58,15 +57,16 @@ pub(crate) fn years(text: &str, first_year: Option<i32>) -> Result<Vec<u8>, Stri
         let year: i32 = y.trim_end_matches('年').trim().parse().ok()?;
         [1u8, 2].into_iter().find(|&i| year == first + i as i32 - 1)
     };
-    let plan_years = first_year.map_or_else(String::new, |f| format!(", or the calendar years {f}、{}", f + 1));
+    let bad = || match first_year {
+        Some(f) => Msg::new("roster.bad_years_calendar").arg("value", text).arg("first", f).arg("second", f + 1),
+        None => Msg::new("roster.bad_years").arg("value", text),
+    };
     let mut out: Vec<u8> = Vec::new();
     for y in &items {
         let year = match y.as_str() {
             "1" | "第一年" => 1,
             "2" | "第二年" => 2,
-            other => calendar(other).ok_or_else(|| {
-                format!("{text} is not a set of plan years; write 1, 2 or 1、2{plan_years} (empty = both years)")
-            })?,
+            other => calendar(other).ok_or_else(bad)?,
         };
         if !out.contains(&year) {
             out.push(year);
@@ -97,8 +97,8 @@ fn date_parts(text: &str) -> Option<Vec<u32>> {
 }
 
 /// A month as "YYYY-MM", from "2027-05", "2027-5", "2027/5", "2027.5", "2027年5月" or a date cell.
-pub(crate) fn month(item: &str) -> Result<String, String> {
-    let bad = || format!("{item} is not a month; write it as 2027-05, 2027年5月 or 2027/5");
+pub(crate) fn month(item: &str) -> Result<String, Msg> {
+    let bad = || Msg::new("roster.bad_month").arg("value", item);
     match date_parts(item).as_deref() {
         Some(&[y, m]) if (1000..=9999).contains(&y) && (1..=12).contains(&m) => Ok(format!("{y:04}-{m:02}")),
         _ => Err(bad()),
@@ -106,7 +106,7 @@ pub(crate) fn month(item: &str) -> Result<String, String> {
 }
 
 /// The months of a cell: a date cell gives its month; text is a list of months.
-pub(crate) fn months(cell: &Cell) -> Result<Vec<String>, String> {
+pub(crate) fn months(cell: &Cell) -> Result<Vec<String>, Msg> {
     if let Cell::Date(d) = cell {
         return Ok(vec![d.format("%Y-%m").to_string()]);
     }
@@ -114,7 +114,7 @@ pub(crate) fn months(cell: &Cell) -> Result<Vec<String>, String> {
 }
 
 /// A date from a date cell or text "2027-07-01", "2027/7/1", "2027.7.1", "2027年7月1日".
-pub(crate) fn date(cell: &Cell) -> Result<NaiveDate, String> {
+pub(crate) fn date(cell: &Cell) -> Result<NaiveDate, Msg> {
     if let Cell::Date(d) = cell {
         return Ok(d.date());
     }
@@ -124,23 +124,28 @@ pub(crate) fn date(cell: &Cell) -> Result<NaiveDate, String> {
         Some(&[y, m, d]) if y >= 1000 => NaiveDate::from_ymd_opt(y as i32, m, d),
         _ => None,
     }
-    .ok_or_else(|| format!("{t} is not a date; write it as YYYY-MM-DD, e.g. 2027-07-01"))
+    .ok_or_else(|| Msg::new("roster.bad_date").arg("value", &t))
 }
 
 /// A finite number in `range`, from a number cell or text.
-pub(crate) fn number(cell: &Cell, range: std::ops::RangeInclusive<f64>, what: &str) -> Result<f64, String> {
+/// `what` names the quantity: a catalogue code such as `roster.latitude`.
+pub(crate) fn number(cell: &Cell, range: std::ops::RangeInclusive<f64>, what: &str) -> Result<f64, Msg> {
     let x = match cell {
         Cell::Number(x) => *x,
         other => {
             let t = narrow(&other.text()?).trim().to_string();
             t.parse::<f64>()
-                .map_err(|_| format!("{t} is not a number; write the {what} in decimal degrees, e.g. 36.670849"))?
+                .map_err(|_| Msg::new("roster.not_a_number").arg("value", &t).arg_msg("what", Msg::new(what)))?
         }
     };
     if x.is_finite() && range.contains(&x) {
         Ok(x)
     } else {
-        Err(format!("{x} is not a {what} in [{}, {}]", range.start(), range.end()))
+        Err(Msg::new("roster.out_of_range")
+            .arg("value", x)
+            .arg_msg("what", Msg::new(what))
+            .arg("min", range.start())
+            .arg("max", range.end()))
     }
 }
 
@@ -176,7 +181,7 @@ mod tests {
         assert!(years("2027", None).is_err());
         assert_eq!(years("2027、2028", Some(2027)), Ok(vec![1, 2]));
         assert_eq!(years("2028年", Some(2027)), Ok(vec![2]));
-        assert!(years("2029", Some(2027)).unwrap_err().contains("2027、2028"));
+        assert!(years("2029", Some(2027)).unwrap_err().to_string().contains("2027、2028"));
         assert_eq!(level("高校"), Ok(Level::University));
         assert_eq!(level("City"), Ok(Level::City));
         assert!(level("乡级").is_err());
@@ -184,7 +189,7 @@ mod tests {
         assert_eq!(yes_no(&Cell::Text("是".into())), Ok(true));
         assert_eq!(yes_no(&Cell::Number(0.0)), Ok(false));
         assert!(yes_no(&Cell::Text("可能".into())).is_err());
-        assert!(number(&Cell::Text("abc".into()), -90.0..=90.0, "latitude").is_err());
-        assert!(number(&Cell::Number(91.0), -90.0..=90.0, "latitude").is_err());
+        assert!(number(&Cell::Text("abc".into()), -90.0..=90.0, "roster.latitude").is_err());
+        assert!(number(&Cell::Number(91.0), -90.0..=90.0, "roster.latitude").is_err());
     }
 }

@@ -2,10 +2,10 @@
 
 use std::collections::HashMap;
 
-use sanlian_model::{Cadre, Level, Point, Region};
+use sanlian_model::{Cadre, Level, Msg, Point, Region};
 
 use super::columns::{letter, Col, COLUMNS, REQUIRED};
-use super::errors::{Collector, SheetErrors};
+use super::errors::{list, Collector, Note, SheetErrors};
 use super::grid::{Cell, Grid};
 use super::names::Names;
 use super::parse;
@@ -27,44 +27,46 @@ pub(crate) fn cadres(grid: &Grid, file: &str, region: &Region, first_year: Optio
     warnings.extend(same_names(&read, &errors));
     let cadres: Vec<Cadre> = read.into_iter().map(|(_, c)| c).collect();
     if cadres.is_empty() {
-        warnings.push(format!("{file}: the roster has headers but no cadres"));
+        warnings.push(Note::at(super::grid::file_at(file), Msg::new("roster.no_cadres")));
     }
     Ok(Roster { cadres, warnings })
 }
 
 /// The index in `grid.rows` of the header row: the first row naming a template column.
-fn find_header(grid: &Grid, file: &str, errors: &mut Collector<'_>, warnings: &mut Vec<String>) -> Option<usize> {
+fn find_header(grid: &Grid, file: &str, errors: &mut Collector<'_>, warnings: &mut Vec<Note>) -> Option<usize> {
     let Some(h) = grid.rows.iter().position(|(_, cells)| cells.iter().any(|c| header_of(c).is_some())) else {
         let message = match grid.rows.first() {
-            None => "the sheet is empty: put the headers 编号, 姓名, 级别, 单位 (and the optional columns of the template) in the first row and one cadre per row below",
-            Some(_) => "no header row: no row names a roster column such as 编号, 姓名, 级别 or 单位; put the headers in the first row (see the template's 说明 sheet)",
+            None => "roster.empty_sheet",
+            Some(_) => "roster.no_header",
         };
-        errors.add(grid.rows.first().map(|(r, _)| *r), None, None, message.to_string());
+        errors.add(grid.rows.first().map(|(r, _)| *r), None, None, Msg::new(message));
         return None;
     };
     if h > 0 {
-        let (first, last) = (grid.rows[0].0, grid.rows[h - 1].0);
-        let rows = if first == last { format!("row {first} is") } else { format!("rows {first}–{last} are") };
-        warnings.push(format!("{file}: {rows} above the header row {} and ignored (a title?)", grid.rows[h].0));
+        let (first, last, header) = (grid.rows[0].0, grid.rows[h - 1].0, grid.rows[h].0);
+        let why = if first == last {
+            Msg::new("roster.title_row").arg("first", first).arg("header", header)
+        } else {
+            Msg::new("roster.title_rows").arg("first", first).arg("last", last).arg("header", header)
+        };
+        warnings.push(Note::at(super::grid::file_at(file), why));
     }
     Some(h)
 }
 
 /// The column index of each template column of header row `h`; repeated and missing required
 /// columns are errors, other headers and headerless data warnings.
-fn columns(grid: &Grid, h: usize, errors: &mut Collector<'_>, warnings: &mut Vec<String>) -> HashMap<Col, usize> {
+fn columns(grid: &Grid, h: usize, errors: &mut Collector<'_>, warnings: &mut Vec<Note>) -> HashMap<Col, usize> {
     let (row, cells) = (grid.rows[h].0, &grid.rows[h].1);
     let mut cols: HashMap<Col, usize> = HashMap::new();
     for (j, cell) in cells.iter().enumerate() {
         let text = cell.text().unwrap_or_default();
         match header_of(cell).map(|col| (col, cols.get(&col).copied())) {
             Some((col, Some(first))) => {
-                let message = format!(
-                    "the column {} appears twice ({} and {}); keep one of them",
-                    col.header(),
-                    letter(first),
-                    letter(j)
-                );
+                let message = Msg::new("roster.column_twice")
+                    .arg("column", col.header())
+                    .arg("first", letter(first))
+                    .arg("second", letter(j));
                 errors.add(Some(row), Some(col.header()), Some(letter(j)), message);
             }
             Some((col, None)) => {
@@ -72,24 +74,19 @@ fn columns(grid: &Grid, h: usize, errors: &mut Collector<'_>, warnings: &mut Vec
             }
             None if !text.is_empty() => {
                 let at = errors.location(Some(row), Some(&text), Some(letter(j)));
-                warnings.push(format!("{at}: not a roster column; ignored"));
+                warnings.push(Note::at(at, Msg::new("roster.not_a_column")));
             }
             None => {
                 if grid.rows[h + 1..].iter().any(|(_, cells)| cells.get(j).is_some_and(|c| !c.is_blank())) {
                     let at = errors.location(None, None, Some(letter(j)));
-                    warnings.push(format!("{at}: has data but no header; ignored"));
+                    warnings.push(Note::at(at, Msg::new("roster.data_without_header")));
                 }
             }
         }
     }
     for col in REQUIRED.into_iter().filter(|c| !cols.contains_key(c)) {
         let h = col.header();
-        errors.add(
-            Some(row),
-            Some(h),
-            None,
-            format!("the required column {h} is missing; add a column headed {h} to the header row"),
-        );
+        errors.add(Some(row), Some(h), None, Msg::new("roster.missing_column").arg("column", h));
     }
     cols
 }
@@ -114,10 +111,7 @@ fn rows(
         }
         let id = super::grid::narrow(&r.cell(Col::Id).text().unwrap_or_default()).trim().to_string();
         if let Some(first) = seen.get(&id).filter(|_| !id.is_empty()) {
-            r.error(
-                Col::Id,
-                format!("the id {id} appears twice (rows {first} and {row}); give each cadre its own 编号"),
-            );
+            r.error(Col::Id, Msg::new("roster.id_twice").arg("id", &id).arg("first", first).arg("row", row));
         } else {
             seen.insert(id, *row);
         }
@@ -130,7 +124,7 @@ fn rows(
 
 /// A warning for each 姓名 that two or more rows share: such cadres are told apart by 编号
 /// alone (in the re-plan panel, in letters), so the planner should know.
-fn same_names(read: &[(usize, Cadre)], errors: &Collector<'_>) -> Vec<String> {
+fn same_names(read: &[(usize, Cadre)], errors: &Collector<'_>) -> Vec<Note> {
     let mut by_name: std::collections::BTreeMap<&str, Vec<(usize, &str)>> = std::collections::BTreeMap::new();
     for (row, c) in read {
         by_name.entry(c.name.as_str()).or_default().push((*row, c.id.as_str()));
@@ -140,12 +134,10 @@ fn same_names(read: &[(usize, Cadre)], errors: &Collector<'_>) -> Vec<String> {
         .filter(|(_, rows)| rows.len() > 1)
         .map(|(name, rows)| {
             let at = errors.location(Some(rows[0].0), Some(Col::Name.header()), None);
-            let list: Vec<String> = rows.iter().map(|(r, id)| format!("row {r} ({id})")).collect();
-            format!(
-                "{at}: {} cadres are named {name}: {}; they are told apart by 编号 only — check that they are different people",
-                rows.len(),
-                list.join(", ")
-            )
+            let items = rows.iter().map(|(r, id)| Msg::new("roster.row_id").arg("row", r).arg("id", id)).collect();
+            let why =
+                Msg::new("roster.same_name").arg("count", rows.len()).arg("name", name).arg_msg("rows", list(items));
+            Note::at(at, why)
         })
         .collect()
 }
@@ -192,7 +184,7 @@ impl RowReader<'_, '_> {
         self.cols.get(&col).and_then(|&j| self.cells.get(j)).unwrap_or(&EMPTY)
     }
 
-    fn error(&mut self, col: Col, message: String) {
+    fn error(&mut self, col: Col, message: Msg) {
         let letter = self.cols.get(&col).map(|&j| letter(j));
         self.errors.add(Some(self.row), Some(col.header()), letter, message);
     }
@@ -209,7 +201,7 @@ impl RowReader<'_, '_> {
     }
 
     /// Apply `f` to the cell, recording its error.
-    fn parse<T>(&mut self, col: Col, f: impl FnOnce(&Cell) -> Result<T, String>) -> Option<T> {
+    fn parse<T>(&mut self, col: Col, f: impl FnOnce(&Cell) -> Result<T, Msg>) -> Option<T> {
         match f(self.cell(col)) {
             Ok(v) => Some(v),
             Err(e) => {
@@ -219,11 +211,12 @@ impl RowReader<'_, '_> {
         }
     }
 
-    /// A non-empty text, or None after recording that it is missing.
+    /// A non-empty text, or None after recording that it is missing; `what` is the catalogue
+    /// code of what every cadre needs.
     fn required(&mut self, col: Col, what: &str) -> Option<String> {
         let t = self.text(col)?;
         if t.is_empty() {
-            self.error(col, format!("{} is empty; every cadre needs {what}", col.header()));
+            self.error(col, Msg::new("roster.empty").arg("column", col.header()).arg_msg("what", Msg::new(what)));
             return None;
         }
         Some(t)
@@ -236,12 +229,12 @@ impl RowReader<'_, '_> {
     /// The cadre of this row, or None when a problem was recorded.
     fn cadre(&mut self, names: &Names<'_>, region: &Region) -> Option<Cadre> {
         let before = self.errors_len();
-        let id = self.required(Col::Id, "its own 编号 (e.g. P001)").map(|t| super::grid::narrow(&t).trim().to_string());
-        let name = self.required(Col::Name, "a 姓名").map(|n| clean_name(&n));
+        let id = self.required(Col::Id, "roster.needs_id").map(|t| super::grid::narrow(&t).trim().to_string());
+        let name = self.required(Col::Name, "roster.needs_name").map(|n| clean_name(&n));
         let level = self
-            .required(Col::Level, "a 级别 (省级, 市级, 县级, 高校 or 企业)")
+            .required(Col::Level, "roster.needs_level")
             .and_then(|t| parse::level(&t).map_err(|e| self.error(Col::Level, e)).ok());
-        let unit = self.required(Col::Unit, "a dispatching 单位 (e.g. 团省委)");
+        let unit = self.required(Col::Unit, "roster.needs_unit");
         let department = self.optional(Col::Department);
         let senior = self.parse(Col::Senior, parse::yes_no);
 
@@ -249,19 +242,21 @@ impl RowReader<'_, '_> {
             self.optional(Col::City).and_then(|t| names.city(&t).map_err(|e| self.error(Col::City, e)).ok());
         let home_county = self.optional(Col::County).and_then(|t| {
             let found = names.county(&t, home_city).map_err(|e| {
-                let hint = if e.contains("ambiguous") { "; or fill 所在市" } else { "" };
-                self.error(Col::County, format!("{e}{hint}"));
+                let e = if e.code == "roster.county_ambiguous" {
+                    Msg::new("roster.or_fill_city").arg_msg("why", e)
+                } else {
+                    e
+                };
+                self.error(Col::County, e);
             });
             let k = found.ok()?;
             let county = &region.counties[k];
             match home_city.map(|c| &region.cities[c]) {
                 Some(city) if city.code != county.city => {
-                    let msg = format!(
-                        "{} is in {}, not in 所在市 {}; correct one of the two",
-                        county.name,
-                        names.city_label(&county.city),
-                        city.name
-                    );
+                    let msg = Msg::new("roster.county_not_in_city")
+                        .arg("county", &county.name)
+                        .arg("in_city", names.city_label(&county.city))
+                        .arg("city", &city.name);
                     self.error(Col::County, msg);
                     None
                 }
@@ -269,14 +264,12 @@ impl RowReader<'_, '_> {
             }
         });
         match level {
-            Some(Level::City) if home_city.is_none() && self.cell(Col::City).is_blank() => self.error(
-                Col::City,
-                "a 市级 cadre needs 所在市, the city of its 团市委 (e.g. 济南市 or 370100): it serves only in that city".into(),
-            ),
-            Some(Level::County) if home_county.is_none() && self.cell(Col::County).is_blank() => self.error(
-                Col::County,
-                "a 县级 cadre needs 所在县区, the county of its 团县委 (e.g. 历下区 or 370102): it serves only there".into(),
-            ),
+            Some(Level::City) if home_city.is_none() && self.cell(Col::City).is_blank() => {
+                self.error(Col::City, Msg::new("roster.city_cadre_needs_city"))
+            }
+            Some(Level::County) if home_county.is_none() && self.cell(Col::County).is_blank() => {
+                self.error(Col::County, Msg::new("roster.county_cadre_needs_county"))
+            }
             _ => {}
         }
 
@@ -358,14 +351,11 @@ impl RowReader<'_, '_> {
         if !lat_blank || !lon_blank {
             if lat_blank || lon_blank {
                 let missing = if lat_blank { Col::Lat } else { Col::Lon };
-                self.error(
-                    missing,
-                    "give both 驻地纬度 and 驻地经度, or leave both empty to use the seat the level implies".into(),
-                );
+                self.error(missing, Msg::new("roster.lat_lon_pair"));
                 return None;
             }
-            let lat = self.parse(Col::Lat, |c| parse::number(c, -90.0..=90.0, "latitude"));
-            let lon = self.parse(Col::Lon, |c| parse::number(c, -180.0..=180.0, "longitude"));
+            let lat = self.parse(Col::Lat, |c| parse::number(c, -90.0..=90.0, "roster.latitude"));
+            let lon = self.parse(Col::Lon, |c| parse::number(c, -180.0..=180.0, "roster.longitude"));
             return Some(Point { lat: lat?, lon: lon? });
         }
         let county_seat = county.map(|k| region.counties[k].seat);
@@ -377,10 +367,7 @@ impl RowReader<'_, '_> {
             Level::University | Level::Enterprise => {
                 let seat = county_seat.or(city_seat);
                 if seat.is_none() && self.cell(Col::County).is_blank() && self.cell(Col::City).is_blank() {
-                    self.error(
-                        Col::Lat,
-                        "a 高校 or 企业 cadre needs its unit's location: fill 驻地纬度 and 驻地经度, or 所在县区 / 所在市 to use that seat".into(),
-                    );
+                    self.error(Col::Lat, Msg::new("roster.unit_needs_place"));
                 }
                 seat
             }

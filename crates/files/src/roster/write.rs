@@ -130,7 +130,7 @@ const NOTES: [&str; 7] = [
     "3. 县区可写名称、6 位代码或“市名+县区名”；重名县区（如市中区）请填所在市，或写作“济南市市中区”，或写代码。",
     "4. 多个值（特长、意向县区、不可下沉月份、参加年度）用顿号、逗号或分号分隔。",
     "5. 驻地纬度、驻地经度留空时按级别取驻地：省级取省会，市级取所在市驻地，县级取所在县区驻地。",
-    "6. 可导入 .xlsx、.xls、WPS .et 或 CSV（UTF-8 或 GBK）。",
+    "6. 可导入 .xlsx、.xls、WPS .et、LibreOffice .ods 或 CSV（UTF-8 或 GBK）。",
 ];
 
 /// Keep the long notes from widening column A: the column width follows the headers.

@@ -9,6 +9,7 @@
 //! number, date, boolean and formula-result cells.
 
 use chrono::{NaiveDate, NaiveDateTime};
+use sanlian_model::Msg;
 
 use super::errors::SheetErrors;
 use super::grid::{Cell, Cells, Grid, ROSTER_SHEET};
@@ -16,17 +17,16 @@ use super::grid::{Cell, Cells, Grid, ROSTER_SHEET};
 /// Read the roster sheet (名册, else the first worksheet) of a legacy workbook.
 pub(crate) fn read(bytes: &[u8], file: &str) -> Result<Grid, SheetErrors> {
     let fail = |why: String| {
-        SheetErrors::file(
-            file,
-            format!(
-                "not a readable .xls workbook ({why}); open it in a spreadsheet program and save it again as .xlsx"
-            ),
-        )
+        let msg = Msg::new("roster.password");
+        if why == msg.to_string() {
+            return SheetErrors::file(file, msg);
+        }
+        SheetErrors::file(file, Msg::new("roster.unreadable_xls").arg("detail", why))
     };
     let stream = workbook_stream(bytes).map_err(fail)?;
     let book = globals(&stream).map_err(fail)?;
     let Some(sheet) = book.sheets.iter().find(|s| s.name.trim() == ROSTER_SHEET).or_else(|| book.sheets.first()) else {
-        return Err(SheetErrors::file(file, "the workbook has no sheets; put the roster in a sheet named 名册"));
+        return Err(SheetErrors::file(file, Msg::new("roster.no_sheets")));
     };
     let mut cells = Cells::new(&sheet.name);
     sheet_cells(&stream, sheet.offset, &book, &mut cells).map_err(|e| match e {
@@ -347,7 +347,8 @@ fn globals(stream: &[u8]) -> Result<Book, String> {
     while let Some(r) = iter.next() {
         let r = r?;
         match r.typ {
-            0x002F => return Err("the workbook is password-protected; remove the password and save it again".into()),
+            // The text of roster.password, given as that message by read().
+            0x002F => return Err(Msg::new("roster.password").to_string()),
             0x0022 => book.is_1904 = u16_at(r.data, 0) == Some(1),
             0x041E => {
                 let id = u16_at(r.data, 0).ok_or_else(|| bad("FORMAT"))?;
@@ -425,7 +426,7 @@ enum Failure {
     /// The file is malformed.
     Malformed(String),
     /// The sheet is beyond a roster's bounds (the message to show).
-    Bounds(String),
+    Bounds(Msg),
 }
 
 impl From<String> for Failure {

@@ -31,7 +31,6 @@ catalog! {
     "api.invalid_json" => "{what}不是有效的 JSON：{why}", "{what} is not valid JSON: {why}";
     "api.invalid_input" => "{what}有 {count} 处问题：", "{count} problem(s) in the {what}:";
     "api.no_fixture" => "没有名为“{name}”的示例数据；可用的见 GET /api/fixtures", "there is no fixture '{name}'; GET /api/fixtures lists them";
-    "api.invalid_sheet" => "{why}", "{why}";
     "api.plan_mismatch" => "该计划不属于实例 {id}：{why}", "the plan does not belong to instance {id}: {why}";
     "api.plan_invalid" =>
         "检查未通过：计划有 {count} 处违反规则（第一处：{first}），未保存",
