@@ -2,7 +2,8 @@
 # Install what building sanlian needs, when missing (Debian/Ubuntu):
 # cmake and a C++ compiler (HiGHS is built from source by highs-sys) and
 # libclang-dev (bindgen); with --browser also Debian's chromium, for the
-# browser end-to-end test; with --office LibreOffice Calc, poppler-utils and CJK fonts. Rust itself comes from rustup.
+# browser end-to-end test; with --office LibreOffice Calc and Writer,
+# poppler-utils and CJK fonts, for the print test. Rust itself comes from rustup.
 set -euo pipefail
 need=()
 command -v cmake >/dev/null 2>&1 || need+=(cmake)
@@ -11,9 +12,11 @@ dpkg -s libclang-dev >/dev/null 2>&1 || need+=(libclang-dev)
 for flag in "$@"; do
     case "$flag" in
         --browser) [ -x /usr/bin/chromium ] || need+=(chromium) ;;
-        # LibreOffice Calc, poppler and CJK fonts: make the .xls fixture, render workbooks to PDF.
+        # LibreOffice Calc and Writer, poppler and CJK fonts: make the .xls/.ods fixtures, render workbooks and letters to PDF.
         --office)
-            command -v soffice >/dev/null 2>&1 || need+=(libreoffice-calc)
+            dpkg -s libreoffice-calc >/dev/null 2>&1 || need+=(libreoffice-calc)
+            dpkg -s libreoffice-writer-nogui >/dev/null 2>&1 || dpkg -s libreoffice-writer >/dev/null 2>&1 \
+                || need+=(libreoffice-writer-nogui)
             command -v pdfinfo >/dev/null 2>&1 || need+=(poppler-utils)
             dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need+=(fonts-noto-cjk) ;;
     esac

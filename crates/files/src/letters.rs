@@ -17,14 +17,14 @@ use crate::FilesError;
 /// The columns of a letter's list of the group, with their widths in twentieths of a point
 /// (together the width of A4 between 2 cm margins).
 pub const COLUMNS: [(&str, usize); 8] = [
-    ("序号", 450),
-    ("姓名", 950),
-    ("单位及职务", 2150),
+    ("序号", 600),
+    ("姓名", 1000),
+    ("单位及职务", 1800),
     ("第一年联系乡镇", 1250),
     ("第二年联系乡镇", 1250),
-    ("集中下沉时段", 1700),
-    ("每周工作日", 800),
-    ("联系电话", 1150),
+    ("集中下沉时段", 1450),
+    ("每周工作日", 1150),
+    ("联系电话", 1100),
 ];
 
 /// One letter: to the Party organisation department of one county, about its group.

@@ -106,6 +106,8 @@ pub fn plan_xlsx(inst: &Instance, plan: &Plan, city: Option<&str>) -> Result<Vec
     let notes = wb.add_worksheet();
     notes.set_name(NOTES)?;
     write_table(notes, &["项目", "内容"], &summary_notes(inst, plan, scope, rows.len()))?;
+    // Printed, 说明 is one page wide: its two columns side by side, not a page each.
+    notes.set_paper_size(9).set_landscape().set_print_fit_to_pages(1, 0).set_print_gridlines(true);
     Ok(wb.save_to_buffer()?)
 }
 

@@ -215,7 +215,7 @@ fn the_shandong_workbook_by_city_and_repeated_names() {
 
 /// The workbook prints as a filing form (issue 11, item 6): each form sheet is A4 landscape,
 /// one page wide, its title and header rows repeated on every page, bordered, with the page
-/// count at the foot. (tests/print.rs renders it with LibreOffice and counts the pages.)
+/// count at the foot. (crates/files/tests/print.rs renders it with LibreOffice and counts the pages.)
 #[test]
 fn the_plan_workbook_prints_as_a_filing_form() {
     use std::io::Read as _;
