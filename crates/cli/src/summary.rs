@@ -15,20 +15,6 @@ fn pct(a: usize, b: usize) -> f64 {
     }
 }
 
-/// A stage's objective in `lang` (the plan states it in English), as the page words it.
-fn stage_name<'a>(id: &str, name: &'a str, lang: Lang) -> &'a str {
-    if lang != Lang::Zh {
-        return name;
-    }
-    match id {
-        "S1" => "差旅费用 + 偏好罚分 − 连续性奖励，最小",
-        "S2" => "特长与需求匹配 + 第一年覆盖重点乡镇，最大",
-        "S3a" => "有组员驻点的（县、年、月）数，最大",
-        "S3b" => "各组每周下沉干部的不同工作日数之和，最大",
-        _ => name,
-    }
-}
-
 /// `zh` or `en`.
 fn tr<'a>(lang: Lang, zh: &'a str, en: &'a str) -> &'a str {
     if lang == Lang::Zh {
@@ -99,7 +85,7 @@ pub fn plan(prep: &Prepared, plan: &Plan, report: &Report, lang: Lang) -> String
             s,
             "  {:<4} {} {:>14.2} · {:>14.2} · {:.1e} · {}×{} in {} {models} · {:.3} s · {proof}",
             st.id,
-            pad(stage_name(&st.id, &st.name, lang), 68),
+            pad(&sanlian_model::msg::stage_name(&st.id, &st.name, lang), 68),
             st.objective,
             st.bound,
             st.gap,

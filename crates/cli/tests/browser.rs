@@ -1697,3 +1697,114 @@ fn a_region_without_boundaries_keeps_the_circle_map() {
     click_map(&tab, map_point(&tab, seat_of(&view, &code)));
     wait_selected(&tab, &server, &code, &format!("{name}新"));
 }
+
+/// After a full flow in the Chinese page — solve, a county's explanation, a leader leaving
+/// (strict, then the best-effort offer with its shortfalls), a broken roster refused — no
+/// English word is left anywhere on the page, folded sections included (issue 11, item 2).
+/// Ids and codes (with digits or underscores) and the names of file kinds are allowed.
+#[test]
+fn a_chinese_page_holds_no_english_after_a_full_flow() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (server, _browser, tab) = solved_small(dir.path(), "zh.db");
+    let county = js(&tab, "document.querySelector('#groups tbody tr[data-county]').dataset.county");
+    let county = county.as_str().expect("a county row").to_string();
+    js(
+        &tab,
+        &format!(
+            "document.querySelector('#map [data-county=\"{county}\"]').dispatchEvent(new MouseEvent('click', {{ bubbles: true }}))"
+        ),
+    );
+    wait_until(
+        &tab,
+        &server,
+        "the county's explanation",
+        &format!(
+            "(() => {{ const p = document.getElementById('explain-text'); return p.dataset.subject === {} && !p.dataset.loading; }})()",
+            serde_json::to_string(&county).unwrap()
+        ),
+        Duration::from_secs(60),
+    );
+    let fill = "(() => { const set = (id, v) => { const e = document.getElementById(id); e.value = v; e.dispatchEvent(new Event('change')); }; \
+         set('replan-cadre', 'P004'); set('replan-kind', 'leave'); set('replan-date', '2027-07-01'); set('replan-mode', 'strict'); return true; })()";
+    js(&tab, fill);
+    tab.find_element("#replan-submit").expect("the re-plan button").click().expect("click 模拟调整");
+    wait_until(&tab, &server, "the re-plan", "document.body.dataset.replan === 'done'", Duration::from_secs(120));
+    let words = english_on_page(&tab);
+    assert!(words.is_empty(), "English on the Chinese page after the re-plan: {words:#?}");
+
+    let roster = dir.path().join("名册.csv");
+    std::fs::write(&roster, "编号,姓名,级别,单位,所在县区\nP1,甲,部级,团省委,历夏区\nP1,乙,省级,,\n").unwrap();
+    tab.find_element("#upload")
+        .expect("the upload input")
+        .set_input_files(&[roster.to_str().expect("a UTF-8 path")])
+        .expect("choose the file");
+    wait_until(
+        &tab,
+        &server,
+        "the roster's error",
+        "!document.getElementById('error').hidden",
+        Duration::from_secs(20),
+    );
+    let error = js(&tab, "document.getElementById('error').textContent").as_str().unwrap_or_default().to_string();
+    assert!(error.contains("名册") && error.contains("第 2 行"), "the roster's problems, located in words: {error}");
+    let words = english_on_page(&tab);
+    assert!(words.is_empty(), "English on the Chinese page after a broken roster: {words:#?}");
+}
+
+/// The lines of the page's text holding ASCII words of three or more letters (every text node outside
+/// scripts and styles, folded `<details>` and hidden parts included), less ids, codes and the
+/// names of file kinds and programs a planner knows.
+fn english_on_page(tab: &Tab) -> Vec<String> {
+    // File kinds, programs, the boundaries' source credit, the fixtures' ids.
+    const ALLOWED: [&str; 21] = [
+        "CSV",
+        "JSON",
+        "Excel",
+        "Word",
+        "WPS",
+        "xlsx",
+        "xls",
+        "ods",
+        "ics",
+        "SVG",
+        "PDF",
+        "GBK",
+        "UTF",
+        "English",
+        "OpenAPI",
+        "fast",
+        "geocn",
+        "MIT",
+        "small",
+        "shandong",
+        "infeasible",
+    ];
+    let text = js(
+        tab,
+        "(() => { const out = []; const w = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT); \
+           while (w.nextNode()) { const p = w.currentNode.parentElement; \
+             if (p && !p.closest('script, style')) out.push([w.currentNode.textContent, (p.closest('[id]') || {}).id]); } \
+           for (const e of document.querySelectorAll('[title], [placeholder], [aria-label]')) \
+             for (const a of ['title', 'placeholder', 'aria-label']) out.push([e.getAttribute(a) || '', `${(e.closest('[id]') || {}).id} @${a}`]); \
+           return out; })()",
+    );
+    let nodes: Vec<(String, Option<String>)> = serde_json::from_value(text).expect("text nodes and their places");
+    let words_of = |line: &str| -> Vec<String> {
+        line.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '/' || c == '-'))
+            .filter(|w| !w.contains(|c: char| c.is_ascii_digit() || c == '_' || c == '/' || c == '.'))
+            .flat_map(|w| w.split('-'))
+            .filter(|w| w.len() >= 3 && w.chars().all(|c| c.is_ascii_alphabetic()) && !ALLOWED.contains(w))
+            .map(str::to_string)
+            .collect()
+    };
+    // Each offending line once, shortened, so that a failure shows where the words are.
+    let mut lines: Vec<String> = nodes
+        .iter()
+        .flat_map(|(text, at)| text.lines().map(move |l| (l, at)))
+        .filter(|(l, _)| !words_of(l).is_empty())
+        .map(|(l, at)| format!("{} ⟨#{}⟩", l.trim().chars().take(160).collect::<String>(), at.as_deref().unwrap_or("")))
+        .collect();
+    lines.sort();
+    lines.dedup();
+    lines
+}

@@ -333,7 +333,7 @@ pub fn generate(region: &Region, spec: &RosterSpec, seed: u64) -> Instance {
         _ => region.province.name.clone(),
     };
     Instance {
-        name: format!("{place} {}–{} 三联四促（合成名册，seed {seed}）", spec.first_year, spec.first_year + 1),
+        name: format!("{place} {}–{} 三联四促（合成名册，随机种子 {seed}）", spec.first_year, spec.first_year + 1),
         first_year: spec.first_year,
         parameters,
         region,

@@ -14,6 +14,7 @@
       title: '三联四促 团干部下沉工作组规划',
       subtitle: '每个县（市、区）一个工作组，两年内联系全省每一个乡镇',
       fixture: '示例数据',
+      lang_nav: '界面语言',
       load: '载入',
       upload: '上传实例（JSON）或名册（.xlsx/.xls/.et/.ods/.csv）',
       mode: '模式',
@@ -259,6 +260,7 @@
       title: 'Sanlian Sicu: Youth League cadre working groups',
       subtitle: 'One working group per county; every township of the province contacted within two years',
       fixture: 'Example data',
+      lang_nav: 'Language',
       load: 'Load',
       upload: 'Upload an instance (JSON) or a roster (.xlsx/.xls/.et/.ods/.csv)',
       mode: 'Mode',
@@ -797,7 +799,10 @@
 
   function renderInstance() {
     const s = state.instance;
-    $('instance').textContent = s ? t('instance_line', s) : t('no_instance');
+    // A fixture's source ("fixture:small") reads as 示例数据 small; an upload's is its file name.
+    const fixture = s && /^fixture:(\w+)$/.exec(s.source || '');
+    const source = fixture ? `${t('fixture')} ${fixture[1]}` : s && s.source;
+    $('instance').textContent = s ? t('instance_line', { ...s, source }) : t('no_instance');
   }
 
   function clearResults() {
@@ -1656,18 +1661,21 @@
     ];
     if (state.colour === 'year') {
       const year = v.first_year;
-      legend.replaceChildren(
+      // Through appendKids, which leaves out the missing parts (replaceChildren writes "null").
+      legend.replaceChildren();
+      appendKids(legend, [
         h('span', null, t('legend_year')),
         h('span', { class: 'legend-end' }, t('legend_year1', { year, pct: Math.round(100 * (1 - lo)) })),
         h('span', { class: 'gradient', 'aria-hidden': 'true' }),
         h('span', { class: 'legend-end' }, t('legend_year2', { year: year + 1, pct: Math.round(100 * hi) })),
         circles ? null : swatch('#bbbbbb', t('legend_year_none')),
-        ...notes,
-      );
+        notes,
+      ]);
     } else {
       const sizes = v.groups.map((g) => g.size);
       const [min, max] = sizes.length ? [Math.min(...sizes), Math.max(...sizes)] : [0, 0];
-      legend.replaceChildren(h('span', null, t(circles ? 'legend_circles' : 'legend_group', { min, max })), ...notes);
+      legend.replaceChildren();
+      appendKids(legend, [h('span', null, t(circles ? 'legend_circles' : 'legend_group', { min, max })), notes]);
     }
   }
 

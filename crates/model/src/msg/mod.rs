@@ -206,6 +206,15 @@ mod roster;
 /// and the service's answers.
 pub const CATALOG: &[&[Entry]] = &[plan::PLAN, input::INPUT, roster::ROSTER, api::API];
 
+/// A solver stage's name in `lang` (catalogue `stage.<id>`); `fallback` (the solver's own
+/// English name) for a stage the catalogue does not know, and in English.
+pub fn stage_name(id: &str, fallback: &str, lang: Lang) -> String {
+    match entry(&format!("stage.{id}")) {
+        Some(e) if lang == Lang::Zh => e.zh.to_string(),
+        _ => fallback.to_string(),
+    }
+}
+
 /// Every entry of the catalogue.
 pub fn entries() -> impl Iterator<Item = &'static Entry> {
     CATALOG.iter().flat_map(|t| t.iter())

@@ -1,7 +1,23 @@
-//! Messages of plans: the best-effort shortfalls (PLANNING_RULES §5).
+//! Messages of plans: the best-effort shortfalls (PLANNING_RULES §5) and the names of the
+//! solver's stages (§4, §7).
 
 catalog! {
     PLAN,
+    // The stages, by id: what each optimises, as a planner reads it.
+    "stage.B1" => "覆盖的乡镇数，最大（H7 目标）", "H7 goal: townships covered, max";
+    "stage.B2" => "有副处级以上组长的工作组数，最大（H3 目标）", "H3 goal: groups led by a senior cadre, max";
+    "stage.B3" => "混合编组（含省市级组员）的工作组数，最大（H4 目标）", "H4 goal: groups with mixed composition, max";
+    "stage.S1" => "差旅费用 + 偏好罚分 − 连续性奖励，最小", "travel cost + preference penalty − continuity bonus, min";
+    "stage.S2" => "特长与需求匹配 + 第一年覆盖重点乡镇，最大", "strength matches + priority townships in year one, max";
+    "stage.S3a" => "有组员驻点的（县、年、月）数，最大", "(county, year, month) with a member on site, max";
+    "stage.S3b" => "各组每周下沉干部的不同工作日数之和，最大", "distinct weekdays of each group's weekly cadres, max";
+    "stage.R1" =>
+        "生效日期后的换组次数，最小（每个可调整的年度计 2：工作组和乡镇）",
+        "changed groups and townships after the date (per cadre and year), min";
+    "stage.R2" => "生效日期后改变的乡镇数，最小（其次 S2 最大）", "changed townships after the date (then S2 max), min";
+    "stage.R3" =>
+        "生效日期后驻点月份有变的（干部、年）数，最小（其次 S3a 最大）",
+        "(cadre, year) whose block months change after the date (then S3a max), min";
     "shortfall.h1_no_one_eligible" =>
         "{county}没有工作组：没有干部符合到该县的条件（H2）",
         "{county} has no group: no cadre is eligible for it (H2)";
