@@ -245,16 +245,6 @@
       weekday_Mon: '周一', weekday_Tue: '周二', weekday_Wed: '周三', weekday_Thu: '周四', weekday_Fri: '周五',
       weekday_Sat: '周六', weekday_Sun: '周日',
       mode_value_strict: '严格', mode_value_best_effort: '尽力',
-      stage_name_B1: '覆盖的乡镇数，最大（H7 目标）',
-      stage_name_B2: '有副处级以上组长的工作组数，最大（H3 目标）',
-      stage_name_B3: '混合编组（含省市级组员）的工作组数，最大（H4 目标）',
-      stage_name_S1: '差旅费用 + 偏好罚分 − 连续性奖励，最小',
-      stage_name_S2: '特长与需求匹配 + 第一年覆盖重点乡镇，最大',
-      stage_name_S3a: '有组员驻点的（县、年、月）数，最大',
-      stage_name_S3b: '各组每周下沉干部的不同工作日数之和，最大',
-      stage_name_R1: '生效日期后的换组次数，最小（每个可调整的年度计 2：工作组和乡镇）',
-      stage_name_R2: '生效日期后改变的乡镇数，最小（其次 S2 最大）',
-      stage_name_R3: '生效日期后驻点月份有变的（干部、年）数，最小（其次 S3a 最大）',
     },
     en: {
       title: 'Sanlian Sicu: Youth League cadre working groups',
@@ -1178,10 +1168,9 @@
     ]);
   }
 
-  /** The stage's objective in the page's language (the plan states it in English). */
+  /** The stage's objective in the page's language (the view gives both; the plan states it in English). */
   function stageName(s) {
-    const key = 'stage_name_' + s.id;
-    return state.lang === 'zh' && key in DICT.zh ? t(key) : s.name;
+    return (s.name_text && s.name_text[state.lang]) || s.name;
   }
 
   // ---- Map ------------------------------------------------------------------------------

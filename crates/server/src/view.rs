@@ -123,13 +123,25 @@ pub fn board(inst: &Instance, plan: &Plan, plan_id: i64, instance_id: i64) -> Re
         "mode": plan.mode, "valid": report.is_valid(), "violations": report.violations.len(),
         "coverage": plan.coverage,
         "costs": { "travel": plan.costs.travel, "stay": plan.costs.stay, "units": plan.costs.units },
-        "shortfalls": plan.shortfalls.iter().map(shortfall).collect::<Vec<_>>(), "stages": plan.stages,
+        "shortfalls": plan.shortfalls.iter().map(shortfall).collect::<Vec<_>>(),
+        "stages": plan.stages.iter().map(stage).collect::<Vec<_>>(),
         "months": months,
         "cities": inst.region.cities.iter().map(|c| json!({ "code": c.code, "name": c.name })).collect::<Vec<_>>(),
         "counties": counties, "groups": groups, "departments": departments,
         // The rules by their words, as the explanations name them (one table, in the explainer).
         "rule_words": sanlian_explain::render::RULE_WORDS.iter().copied().collect::<BTreeMap<_, _>>(),
     }))
+}
+
+/// A stage as the plan states it, with its name in both languages (`name_text`, from the
+/// catalogue's `stage.<id>`).
+fn stage(st: &sanlian_model::StageReport) -> Value {
+    let mut v = serde_json::to_value(st).unwrap_or_default();
+    let name = |lang| sanlian_model::msg::stage_name(&st.id, &st.name, lang);
+    if let Some(o) = v.as_object_mut() {
+        o.insert("name_text".into(), json!({ "zh": name(Lang::Zh), "en": name(Lang::En) }));
+    }
+    v
 }
 
 /// A shortfall as the page shows it: its reason in both languages (a plan written before
