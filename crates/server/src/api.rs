@@ -153,16 +153,14 @@ fn ascii_name(name: &str) -> String {
 }
 
 fn id(kind: &str, raw: &str) -> Reply<i64> {
-    raw.parse::<i64>().map_err(|_| ApiError::not_found(Msg::new("api.id_not_a_number").noun("kind", kind).arg("id", raw)))
+    raw.parse::<i64>()
+        .map_err(|_| ApiError::not_found(Msg::new("api.id_not_a_number").noun("kind", kind).arg("id", raw)))
 }
 
 fn utf8<'a>(bytes: &'a [u8], what: &str) -> Reply<&'a str> {
     std::str::from_utf8(bytes).map_err(|e| {
-        ApiError::bad_request(
-            "not_utf8",
-            Msg::new("api.not_utf8").noun("what", what).arg("offset", e.valid_up_to()),
-        )
-        .at(format!("byte {}", e.valid_up_to()))
+        ApiError::bad_request("not_utf8", Msg::new("api.not_utf8").noun("what", what).arg("offset", e.valid_up_to()))
+            .at(format!("byte {}", e.valid_up_to()))
     })
 }
 
@@ -338,7 +336,11 @@ async fn upload_roster(
     let (row, warnings) = blocking(&app, move || {
         let roster = sanlian_files::roster::read_roster_for(&bytes, &file, &base).map_err(|e| {
             let location = e.errors.first().map(|s| s.location());
-            let err = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_sheet", Msg::new("api.invalid_sheet").arg("why", &e));
+            let err = ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_sheet",
+                Msg::new("api.invalid_sheet").arg("why", &e),
+            );
             match location {
                 Some(l) => err.at(l),
                 None => err,
@@ -451,7 +453,9 @@ async fn scenarios(State(app): Shared, Path(raw): Path<String>, bytes: Upload) -
     // The spec is read and its size checked before anything is built; the variants are
     // then checked as recipes (to find every other mistake; none is built here), all off
     // the async threads.
-    let invalid = |e: sanlian_scenarios::SpecError| ApiError::bad_request("invalid_spec", Msg::new("api.invalid_spec").arg("why", &e)).at(e.path);
+    let invalid = |e: sanlian_scenarios::SpecError| {
+        ApiError::bad_request("invalid_spec", Msg::new("api.invalid_spec").arg("why", &e)).at(e.path)
+    };
     let app2 = app.clone();
     let job = blocking(&app, move || {
         let text = utf8(&bytes, "scenario spec")?;
@@ -575,22 +579,20 @@ async fn delete(app: Arc<App>, what: Labelled, raw: String) -> Reply<Json<Value>
     let noun = what.noun();
     let id = id(noun, &raw)?;
     let app2 = app.clone();
-    blocking(&app, move || {
-        match app2.store.delete(what, id).map_err(|e| ApiError::store("cannot delete", &e))? {
-            Deleted::Done => {
-                if what == Labelled::Instance {
-                    app2.forget_instance(id);
-                }
-                tracing::info!(id, kind = noun, "deleted");
-                Ok(Json(json!({ "deleted": noun, "id": id })))
+    blocking(&app, move || match app2.store.delete(what, id).map_err(|e| ApiError::store("cannot delete", &e))? {
+        Deleted::Done => {
+            if what == Labelled::Instance {
+                app2.forget_instance(id);
             }
-            Deleted::Missing => Err(ApiError::no_such(noun, id)),
-            Deleted::Busy(n) => Err(ApiError::new(
-                StatusCode::CONFLICT,
-                "in_use",
-                Msg::new("api.in_use").arg("jobs", n).noun("kind", noun).arg("id", id),
-            )),
+            tracing::info!(id, kind = noun, "deleted");
+            Ok(Json(json!({ "deleted": noun, "id": id })))
         }
+        Deleted::Missing => Err(ApiError::no_such(noun, id)),
+        Deleted::Busy(n) => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "in_use",
+            Msg::new("api.in_use").arg("jobs", n).noun("kind", noun).arg("id", id),
+        )),
     })
     .await
 }
@@ -690,10 +692,11 @@ fn lang(raw: Option<&str>) -> Reply<Lang> {
     match raw.unwrap_or("zh") {
         "zh" => Ok(Lang::Zh),
         "en" => Ok(Lang::En),
-        other => {
-            Err(ApiError::bad_request("invalid_option", Msg::new("api.bad_option").arg("option", "lang").arg("value", other).arg("offered", "zh, en"))
-                .at("lang"))
-        }
+        other => Err(ApiError::bad_request(
+            "invalid_option",
+            Msg::new("api.bad_option").arg("option", "lang").arg("value", other).arg("offered", "zh, en"),
+        )
+        .at("lang")),
     }
 }
 
@@ -717,13 +720,17 @@ async fn explain(State(app): Shared, Path(raw): Path<String>, Query(q): Query<Ex
         let prep = Prepared::new(&inst).map_err(|e| ApiError::input(&e))?;
         let opts = ExplainOptions { cadre: q.cadre.clone(), county: q.county.clone(), max_counterfactuals };
         let e = sanlian_explain::explain(&prep, &plan, &opts).map_err(|e| match e {
-            sanlian_explain::ExplainError::Unknown(m) => ApiError::not_found(Msg::new("api.explain_unknown").arg("why", m)),
-            sanlian_explain::ExplainError::Infeasible => ApiError::new(
+            sanlian_explain::ExplainError::Unknown(m) => {
+                ApiError::not_found(Msg::new("api.explain_unknown").arg("why", m))
+            }
+            sanlian_explain::ExplainError::Infeasible => {
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "infeasible", Msg::new("api.explain_infeasible"))
+            }
+            other => ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                "infeasible",
-                Msg::new("api.explain_infeasible"),
+                "explain_failed",
+                Msg::new("api.explain_failed").arg("why", other),
             ),
-            other => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "explain_failed", Msg::new("api.explain_failed").arg("why", other)),
         })?;
         if json_out {
             Ok(Json(json!({ "explanation": e })).into_response())
@@ -778,8 +785,7 @@ fn city_of(inst: &Instance, city: Option<&str>) -> Result<Option<(String, String
         Some(c) => Ok(Some((c.code.clone(), c.name.clone()))),
         None => {
             let some: Vec<&str> = inst.region.cities.iter().take(3).map(|c| c.name.as_str()).collect();
-            Err(ApiError::not_found(Msg::new("api.no_city").arg("city", text).arg("some", some.join("、")))
-            .at("city"))
+            Err(ApiError::not_found(Msg::new("api.no_city").arg("city", text).arg("some", some.join("、"))).at("city"))
         }
     }
 }

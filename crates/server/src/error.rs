@@ -206,9 +206,5 @@ impl IntoResponse for ApiError {
 
 /// 413: the body is over the server's limit.
 pub fn too_large(limit: usize) -> ApiError {
-    ApiError::new(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        "too_large",
-        Msg::new("api.too_large").arg("limit", limit),
-    )
+    ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", Msg::new("api.too_large").arg("limit", limit))
 }

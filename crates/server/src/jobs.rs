@@ -40,8 +40,7 @@ impl RunRequest {
     pub fn validate(&self) -> Result<(), ApiError> {
         match self.time_limit {
             Some(t) if !(t.is_finite() && t > 0.0) => {
-                Err(ApiError::bad_request("invalid_option", Msg::new("api.bad_time_limit"))
-                    .at("time_limit"))
+                Err(ApiError::bad_request("invalid_option", Msg::new("api.bad_time_limit")).at("time_limit"))
             }
             _ => Ok(()),
         }
@@ -88,11 +87,7 @@ impl App {
         body: Option<&str>,
     ) -> Result<JobView, ApiError> {
         if *self.shutdown.borrow() {
-            return Err(ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "shutting_down",
-                Msg::new("api.shutting_down"),
-            ));
+            return Err(ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "shutting_down", Msg::new("api.shutting_down")));
         }
         let permit = self.queue.try_reserve().map_err(|_| {
             let mut e = ApiError::new(
@@ -330,14 +325,21 @@ impl App {
             time_limit: req.time_limit,
             repair_invalid: req.repair_invalid,
             cancel: self.cancel_flag(row.id),
+            takeovers: None,
         };
         let replan = reassign_with(&inst, &old, &events, &opts).map_err(|e| match e {
             ReplanError::Solve(s) => solve_failed(s),
             ReplanError::Rejected(_) => ApiError::internal("the repaired plan fails its checks; nothing was stored", e),
-            ReplanError::InvalidBase(_) => {
-                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_base_plan", Msg::new("api.invalid_base_plan").arg("why", &e))
-            }
-            other => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_events", Msg::new("api.invalid_events").arg("why", other)),
+            ReplanError::InvalidBase(_) => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_base_plan",
+                Msg::new("api.invalid_base_plan").arg("why", &e),
+            ),
+            other => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_events",
+                Msg::new("api.invalid_events").arg("why", other),
+            ),
         })?;
         self.set_progress(row.id, "store", 0, 0);
         let new_inst = serde_json::to_string(&replan.instance)
@@ -385,7 +387,9 @@ impl App {
         let inst = self.instance(row.instance)?;
         let body =
             self.store.job_body(row.id).map_err(|e| ApiError::internal("cannot read the spec", e))?.unwrap_or_default();
-        let invalid = |e: sanlian_scenarios::SpecError| ApiError::bad_request("invalid_spec", Msg::new("api.invalid_spec").arg("why", e));
+        let invalid = |e: sanlian_scenarios::SpecError| {
+            ApiError::bad_request("invalid_spec", Msg::new("api.invalid_spec").arg("why", e))
+        };
         let spec = Spec::from_json(&body).map_err(invalid)?;
         let family = recipes(&inst, &spec).map_err(invalid)?;
         self.set_progress(row.id, "variants", 0, family.len());
@@ -452,11 +456,7 @@ fn engine_failed(e: sanlian_engine::EngineError) -> ApiError {
 }
 
 fn solve_failed(e: sanlian_solver::SolveError) -> ApiError {
-    ApiError::new(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "solve_failed",
-        Msg::new("api.solve_failed").arg("why", e),
-    )
+    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "solve_failed", Msg::new("api.solve_failed").arg("why", e))
 }
 
 /// The numbers of a plan a job result shows.

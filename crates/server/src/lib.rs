@@ -306,7 +306,9 @@ fn spawn_workers(app: &Arc<App>, rx: mpsc::Receiver<i64>) -> Vec<tokio::task::Jo
                     let job = app.clone();
                     if let Err(e) = tokio::task::spawn_blocking(move || job.execute(id)).await {
                         tracing::error!(job = id, "a job panicked: {e}");
-                        let _ = app.store.fail_job(id, &error::stored("internal", &sanlian_model::Msg::new("api.job_panicked")));
+                        let _ = app
+                            .store
+                            .fail_job(id, &error::stored("internal", &sanlian_model::Msg::new("api.job_panicked")));
                     }
                     app.running.fetch_sub(1, Ordering::Relaxed);
                 }

@@ -15,8 +15,8 @@ use http_body_util::BodyExt as _;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::error::{too_large, ApiError};
-use sanlian_model::Msg;
 use crate::App;
+use sanlian_model::Msg;
 
 /// The budget counts bytes in units of this size (a semaphore's permits are `u32`).
 const UNIT: usize = 1024;
@@ -84,11 +84,7 @@ impl FromRequest<Arc<App>> for Upload {
                 Ok(Ok(permit)) => permit,
                 Ok(Err(_)) => return Err(ApiError::internal("the upload budget is closed", "closed")),
                 Err(_) => {
-                    let mut e = ApiError::new(
-                        StatusCode::SERVICE_UNAVAILABLE,
-                        "busy",
-                        Msg::new("api.busy"),
-                    );
+                    let mut e = ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", Msg::new("api.busy"));
                     e.retry_after = Some(5);
                     return Err(e);
                 }
