@@ -273,7 +273,8 @@ pub fn reassign_with(inst: &Instance, old: &Plan, events: &Events, o: &ReplanOpt
     let joiners = joiners(&next, &base);
     let limit = o.takeovers.unwrap_or(DEFAULT_TAKEOVERS);
     let mut takeovers = Vec::new();
-    for leaver in &applied.leavers {
+    // Only a leave: a replacement names its successor, who carries on as leader.
+    for leaver in applied.leavers.iter().filter(|l| leave_event(events, l).is_some()) {
         let Some(group) = old.groups.iter().find(|g| g.leader.as_deref() == Some(leaver.as_str())) else { continue };
         let Some(&k) = next.county_index.get(group.county.as_str()) else { continue };
         let mut pool: Vec<usize> = (0..next.n_cadres())
