@@ -486,6 +486,7 @@ pub fn choose_leaders(
 
 /// [`choose_leaders`], with one cadre put first whenever its group needs a new leader on or
 /// after a date (a takeover: that cadre leads its group from then on, while it serves).
+#[allow(clippy::type_complexity)]
 pub fn choose_leaders_preferring(
     prep: &Prepared,
     county_of: &[usize],
