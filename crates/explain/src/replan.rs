@@ -420,6 +420,7 @@ fn takeover(
                     t.reason = Some(r.certificates.iter().map(|c| c.message.clone()).collect::<Vec<_>>().join("; "));
                 }
             },
+            Err(e @ ReplanError::Solve(SolveError::Cancelled { .. })) => return Err(e),
             Err(ReplanError::Solve(SolveError::Impossible(certs))) => {
                 t.blocked_by_group = None;
                 t.reason = Some(certs.iter().map(|c| c.message.clone()).collect::<Vec<_>>().join("; "));
@@ -438,6 +439,7 @@ fn takeover(
     let outcome = match repair_led(next, date, base, opts, Some((k, c))) {
         Ok(s) => s.outcome,
         Err(SolveError::Impossible(certs)) => Outcome::Infeasible(certs),
+        Err(e @ SolveError::Cancelled { .. }) => return Err(e.into()),
         Err(e) => {
             t.status = TakeoverStatus::Unsolved;
             t.reason = Some(e.to_string());

@@ -549,7 +549,11 @@ mod placement {
             if let (Some(b), Some(h)) = (&base[c], setup.home[c]) {
                 let years = (0..2).filter(|&y| prep.active(c, y)).count() as f64;
                 if b.county == h {
-                    changes.push((x_of[&(c, h)], -years));
+                    // A takeover (`repair_led`) may leave the home county out of reach:
+                    // then the group change is certain.
+                    if let Some(&v) = x_of.get(&(c, h)) {
+                        changes.push((v, -years));
+                    }
                     changes_const += years;
                 }
             }
