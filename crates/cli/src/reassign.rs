@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use sanlian_explain::render::Lang;
-use sanlian_explain::replan::{reassign, ReplanError};
+use sanlian_explain::replan::{reassign_with, ReplanError, ReplanOptions, DEFAULT_TAKEOVERS};
 use sanlian_model::{Events, PlanMode, Prepared};
 
 use crate::{load_instance, load_plan, read, summary, Failure, ModeArg, Staged};
@@ -35,6 +35,10 @@ pub struct Args {
     /// such a plan is refused (exit 2), since re-planning keeps the past as it was.
     #[arg(long)]
     repair_invalid: bool,
+    /// When a group's leader leaves: how many senior cadres to evaluate as its new leader
+    /// (one re-solve each; 0: none). The report lists each with its changes and cost.
+    #[arg(long, default_value_t = DEFAULT_TAKEOVERS)]
+    takeovers: usize,
     /// Language of the report: zh (default, the planners') or en.
     #[arg(long, value_enum, default_value_t = crate::explain::LangArg::Zh)]
     lang: crate::explain::LangArg,
@@ -53,7 +57,14 @@ pub fn run(args: Args) -> Result<(), Failure> {
         ModeArg::Strict => PlanMode::Strict,
         ModeArg::BestEffort => PlanMode::BestEffort,
     };
-    let replan = reassign(&inst, &old, &events, mode, args.time_limit, args.repair_invalid).map_err(|e| match e {
+    let opts = ReplanOptions {
+        mode,
+        time_limit: args.time_limit,
+        repair_invalid: args.repair_invalid,
+        cancel: None,
+        takeovers: Some(args.takeovers),
+    };
+    let replan = reassign_with(&inst, &old, &events, &opts).map_err(|e| match e {
         ReplanError::Instance(_) => Failure::input(format!("{}: {e}", args.instance.display())),
         ReplanError::Mismatch(_) | ReplanError::InvalidBase(_) => {
             Failure::input(format!("{}: {e}", args.plan.display()))
@@ -79,6 +90,10 @@ pub fn run(args: Args) -> Result<(), Failure> {
                 }
             );
             say!("{}", replan.report(&old, lang));
+        } else {
+            for line in replan.takeover_lines(lang) {
+                say!("{line}");
+            }
         }
         return Err(Failure { code: 1, message: "no valid repair in strict mode; see the certificates above".into() });
     };

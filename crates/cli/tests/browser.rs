@@ -982,6 +982,15 @@ fn a_leader_leaving_without_a_strict_repair_is_explained_plainly() {
     let missing = lines.iter().find(|l| l.starts_with("严格模式下无法修复")).unwrap_or_else(|| panic!("{lines:?}"));
     assert!(missing.contains("副处级以上组长") && missing.contains("需要") && missing.contains("办法"), "{missing}");
     assert!(lines.iter().any(|l| l.starts_with("以下是尽力方案的调整")), "{lines:?}");
+    // Who could take over, each with what it changes and costs (issue 11, item 8).
+    let takeover = lines.iter().find(|l| l.starts_with("可接任组长")).unwrap_or_else(|| panic!("{lines:?}"));
+    assert!(takeover.contains("费用") && takeover.contains("改动") && takeover.contains("元"), "{takeover}");
+    assert!(
+        takeover.contains("调任） 改动") || takeover.contains("调任）改动"),
+        "names a candidate who moves: {takeover}"
+    );
+    // The counts agree with the certificate's (0 eligible with everyone kept), in one sentence.
+    assert!(lines.iter().any(|l| l.contains("只能调任接任")), "{lines:?}");
     for l in &lines {
         assert!(!l.contains("undefined") && !l.contains("null") && !l.contains("NaN"), "{lines:?}");
     }

@@ -194,6 +194,15 @@
       plain_months: '{who} 的 {year} 年集中下沉月份由 {from} 改为 {to}',
       plain_weekday: '{who} 的 {year} 年每周工作日由{from}改为{to}',
       plain_cost: '费用 {delta}',
+      plain_takeover: '可接任组长（{county}工作组）：{options}',
+      plain_takeover_option: '{name}（{id}，{at}）改动 {n} 项，费用 {delta}',
+      plain_takeover_move: '{name}（{id}，自{at}调任）改动 {n} 项，费用 {delta}',
+      plain_takeover_blocked: '{name}（{id}，{at}）不可行：{rule}',
+      plain_takeover_unsolved: '{name}（{id}，{at}）未算完',
+      plain_takeover_rest: '另有 {n} 人未逐一测算',
+      plain_takeover_none: '{county}工作组没有在岗且可派往该县的副处级以上干部可接任组长',
+      plain_takeover_chosen: '采用：{who}接任组长',
+      plain_takeover_eligible: '可派往该县且在岗的副处级以上干部共 {eligible} 名，其中 {elsewhere} 名已在别的工作组工作（一名干部全程只属一个工作组），只能调任接任，所以保留各人原组时能派往该县的只有 {free} 名',
       replan_date: '生效日期',
       replan_months: '不可下沉的月份',
       replan_months_hint: '勾选该干部不能下沉的月份（须在生效日期之后）；加粗的是该干部在当前方案中的驻点月份。',
@@ -430,6 +439,15 @@
       plain_months: '{who}: block months in {year} change from {from} to {to}',
       plain_weekday: '{who}: weekday in {year} changes from {from} to {to}',
       plain_cost: 'Cost {delta}',
+      plain_takeover: 'Could take over as leader (group of {county}): {options}',
+      plain_takeover_option: '{name} ({id}, {at}) {n} change(s), cost {delta}',
+      plain_takeover_move: '{name} ({id}, moving from {at}) {n} change(s), cost {delta}',
+      plain_takeover_blocked: '{name} ({id}, {at}) not possible: {rule}',
+      plain_takeover_unsolved: '{name} ({id}, {at}) not solved',
+      plain_takeover_rest: '{n} more eligible not evaluated',
+      plain_takeover_none: 'No senior cadre in service may take over as leader of the group of {county}',
+      plain_takeover_chosen: 'Chosen: {who} takes over as leader',
+      plain_takeover_eligible: '{eligible} senior cadres in service may serve in the county; {elsewhere} are at work in other groups (a cadre belongs to one group for the whole plan) and can take over only by moving, so with everyone kept in their groups {free} count for the county',
       replan_date: 'Effective date',
       replan_months: 'Months unavailable',
       replan_months_hint: 'Tick the months the cadre cannot go (from the effective date on); the cadre\'s block months in the plan shown are in bold.',
@@ -2238,6 +2256,30 @@
     }
     if (lines.length === before) lines.push(t('plain_none'));
     if (replanPlan(r) != null) lines.push(t('plain_cost', { delta: replanDelta(r) }));
+    // Who could lead a group whose leader leaves, and what each choice changes and costs.
+    const sep = state.lang === 'zh' ? '；' : '; ';
+    for (const g of s.takeovers || []) {
+      const cname = g.county_name || county.get(g.county) || g.county;
+      if (!g.eligible) {
+        lines.push(t('plain_takeover_none', { county: cname }));
+        continue;
+      }
+      const options = (g.options || []).map((o) => {
+        const vars = { name: o.name, id: o.cadre, at: o.current_county_name || o.current_county || '—', n: o.changes, delta: signedYuan(o.cost_delta) };
+        if (o.status === 'feasible') return t(o.moves ? 'plain_takeover_move' : 'plain_takeover_option', vars);
+        if (o.status === 'unsolved') return t('plain_takeover_unsolved', vars);
+        const rule = ((o.reason || '').match(/\b(H\d+):/) || [null, 'H1'])[1];
+        const words = (state.view.rule_words || {})[rule];
+        return t('plain_takeover_blocked', { ...vars, rule: state.lang === 'zh' && words ? `${words}·${rule}` : rule });
+      });
+      if (g.not_evaluated > 0) options.push(t('plain_takeover_rest', { n: g.not_evaluated }));
+      lines.push(t('plain_takeover', { county: cname, options: options.join(sep) }));
+      if (g.at_work_elsewhere > 0) {
+        lines.push(t('plain_takeover_eligible', { eligible: g.eligible, elsewhere: g.at_work_elsewhere, free: g.eligible - g.at_work_elsewhere }));
+      }
+      const chosen = (g.options || []).find((o) => o.chosen);
+      if (chosen) lines.push(t('plain_takeover_chosen', { who: `${chosen.name}（${chosen.cadre}）` }));
+    }
     return lines;
   }
 

@@ -325,6 +325,7 @@ impl App {
             time_limit: req.time_limit,
             repair_invalid: req.repair_invalid,
             cancel: self.cancel_flag(row.id),
+            takeovers: None,
         };
         let replan = reassign_with(&inst, &old, &events, &opts).map_err(|e| match e {
             ReplanError::Solve(s) => solve_failed(s),

@@ -481,9 +481,21 @@ pub fn choose_leaders(
     prep: &Prepared,
     county_of: &[usize],
 ) -> (Vec<Option<usize>>, Vec<Vec<(usize, chrono::NaiveDate)>>) {
-    let rank = |c: usize| {
+    choose_leaders_preferring(prep, county_of, None)
+}
+
+/// [`choose_leaders`], with one cadre put first whenever its group needs a new leader on or
+/// after a date (a takeover: that cadre leads its group from then on, while it serves).
+#[allow(clippy::type_complexity)]
+pub fn choose_leaders_preferring(
+    prep: &Prepared,
+    county_of: &[usize],
+    prefer: Option<(usize, chrono::NaiveDate)>,
+) -> (Vec<Option<usize>>, Vec<Vec<(usize, chrono::NaiveDate)>>) {
+    let rank = |c: usize, day: chrono::NaiveDate| {
         let cadre = &prep.inst.cadres[c];
-        (!cadre.senior, cadre.level, c)
+        let first = prefer.is_some_and(|(p, from)| p == c && day >= from);
+        (!first, !cadre.senior, cadre.level, c)
     };
     let mut members = vec![Vec::new(); prep.n_counties()];
     for (c, &k) in county_of.iter().enumerate() {
@@ -497,7 +509,7 @@ pub fn choose_leaders(
             if leader[k].is_some_and(serves) {
                 continue;
             }
-            let Some(next) = members[k].iter().copied().filter(|&c| serves(c)).min_by_key(|&c| rank(c)) else {
+            let Some(next) = members[k].iter().copied().filter(|&c| serves(c)).min_by_key(|&c| rank(c, day)) else {
                 continue;
             };
             if let Some(prev) = leader[k] {

@@ -131,8 +131,26 @@ pub fn repair(
     base: &[Option<Baseline>],
     opts: &SolveOptions,
 ) -> Result<Solution, SolveError> {
+    repair_led(prep, date, base, opts, None)
+}
+
+/// [`repair`] with one more fixing constraint: `lead = (county, cadre)` puts the cadre in
+/// that county's group and makes it the group's leader from `date` (a takeover, when the
+/// leader leaves). The objective is the repair's own: fewest changes, then S1. The cadre
+/// should be senior and serve on `date`; if its group is pinned elsewhere or H2 forbids the
+/// county, the placement is infeasible and the answer is the repair's certificate.
+pub fn repair_led(
+    prep: &Prepared,
+    date: NaiveDate,
+    base: &[Option<Baseline>],
+    opts: &SolveOptions,
+    lead: Option<(usize, usize)>,
+) -> Result<Solution, SolveError> {
     let mut stager = Stager::new(opts);
-    let setup = Setup::new(prep, date, base);
+    let mut setup = Setup::new(prep, date, base);
+    if let Some((k, c)) = lead {
+        setup.restricted.eligible[c].retain(|&e| e == k);
+    }
     let hard = setup.certificates(prep, opts.mode);
     if !hard.is_empty() {
         return match opts.mode {
@@ -147,7 +165,7 @@ pub fn repair(
             PlanMode::BestEffort => Err(SolveError::Impossible(vec![joint])),
         };
     };
-    let (leader, former_leaders) = groups::choose_leaders(prep, &county_of);
+    let (leader, former_leaders) = groups::choose_leaders_preferring(prep, &county_of, lead.map(|(_, c)| (c, date)));
     let groups = groups::Groups { county_of, leader, former_leaders };
     let towns = townships::solve_pinned(&setup.restricted, &groups, opts.mode, &mut stager, Some(&setup.pins))?;
     let months = match months::solve_months_pinned(&setup.restricted, &groups, &mut stager, Some(&setup.pins)) {
@@ -531,7 +549,11 @@ mod placement {
             if let (Some(b), Some(h)) = (&base[c], setup.home[c]) {
                 let years = (0..2).filter(|&y| prep.active(c, y)).count() as f64;
                 if b.county == h {
-                    changes.push((x_of[&(c, h)], -years));
+                    // A takeover (`repair_led`) may leave the home county out of reach:
+                    // then the group change is certain.
+                    if let Some(&v) = x_of.get(&(c, h)) {
+                        changes.push((v, -years));
+                    }
                     changes_const += years;
                 }
             }
@@ -891,4 +913,12 @@ pub fn pinned_differences(prep: &Prepared, date: NaiveDate, base: &[Option<Basel
         }
     }
     out
+}
+
+/// The county a cadre's group is pinned to by re-planning from `date`: the baseline county
+/// of a successor, or of a cadre with a plan year already started (H1: one group for the
+/// whole plan); `None` when the repair may still place it.
+pub fn pinned_county(prep: &Prepared, date: NaiveDate, base: &[Option<Baseline>], c: usize) -> Option<usize> {
+    let b = base.get(c)?.as_ref()?;
+    (b.successor || (0..2).any(|y| started(prep, date, y) && prep.active(c, y))).then_some(b.county)
 }

@@ -1,5 +1,5 @@
-//! Messages of plans: the best-effort shortfalls (PLANNING_RULES §5) and the names of the
-//! solver's stages (§4, §7).
+//! Messages of plans: the best-effort shortfalls (PLANNING_RULES §5), the takeover options of a
+//! re-plan (§7) and the names of the solver's stages (§4, §7).
 
 catalog! {
     PLAN,
@@ -31,12 +31,42 @@ catalog! {
         "{county}{township}未被覆盖：{county}工作组共有 {supply} 人年，需覆盖 {townships} 个乡镇；再调入符合条件的 {eligible} 名干部中的人会使别处乡镇失去覆盖",
         "{county}{township} is not covered: the group of {county} has {supply} cadre-years for {townships} townships, and moving more of the {eligible} eligible cadres here would uncover townships elsewhere";
     "shortfall.h3_not_senior" =>
-        "{county}工作组由{leader}（{id}）带队，但其不是副处级以上：可到该县的 {seniors} 名副处级以上干部都在带领其他工作组或当时不在岗",
-        "{county} is led by {leader} ({id}), who is not senior: {seniors} senior cadres are eligible here and all of them lead other groups or do not serve then";
+        "{county}工作组由{leader}（{id}）带队，但其不是副处级以上：可到该县的 {seniors} 名副处级以上干部都在带领其他工作组、已在其他工作组工作而不能调动（H1）或当时不在岗",
+        "{county} is led by {leader} ({id}), who is not senior: {seniors} senior cadres are eligible here and all of them lead other groups, are at work in other groups they cannot leave (H1), or do not serve then";
     "shortfall.h3_no_leader" =>
         "{county}没有组长，因为该县没有工作组（见 H1）",
         "{county} has no leader because its group is empty (see H1)";
     "shortfall.h4_few_upper" =>
         "{county}工作组某段时间在岗的省级、市级成员只有 {upper} 人，少于 {min} 人：可到该县的 {reachable} 名省级、市级干部都需要留在其他工作组",
         "{county} has {upper} province/city members in service at some time, fewer than {min}: {reachable} province/city cadres are eligible here and are needed in other groups";
+    "replan.takeover_head" =>
+        "可接任组长（{county}工作组，原组长 {leaver} 离岗）：",
+        "Could take over as leader (group of {county}, whose leader {leaver} leaves): ";
+    "replan.takeover_option" =>
+        "{name}（{id}，{at}）改动 {changes} 项，费用 {cost}",
+        "{name} ({id}, {at}) {changes} change(s), cost {cost}";
+    "replan.takeover_move" =>
+        "{name}（{id}，自{at}调任）改动 {changes} 项，费用 {cost}",
+        "{name} ({id}, moving from {at}) {changes} change(s), cost {cost}";
+    "replan.takeover_blocked" =>
+        "{name}（{id}，{at}）不可行：{why}",
+        "{name} ({id}, {at}) not possible: {why}";
+    "replan.takeover_unsolved" =>
+        "{name}（{id}，{at}）未算完：{why}",
+        "{name} ({id}, {at}) not solved: {why}";
+    "replan.takeover_h1" =>
+        "已在{county}工作组工作，一名干部全程只属一个工作组（H1）",
+        "already at work in the group of {county}, and a cadre belongs to one group for the whole plan (H1)";
+    "replan.takeover_rest" =>
+        "另有 {n} 人未逐一测算",
+        "{n} more eligible not evaluated";
+    "replan.takeover_none" =>
+        "{county}工作组（原组长 {leaver} 离岗）：没有在岗且可派往该县的副处级以上干部",
+        "group of {county} (its leader {leaver} leaves): no senior cadre in service may serve there";
+    "replan.takeover_chosen" =>
+        "采用：{name}（{id}）接任组长",
+        "Chosen: {name} ({id}) takes over as leader";
+    "replan.takeover_eligible" =>
+        "可派往该县且在岗的副处级以上干部共 {eligible} 名，其中 {elsewhere} 名已在别的工作组工作（H1：一名干部全程只属一个工作组），只能调任接任（原组因此少一人），所以在保留各人原组的严格修复里，能派往该县的副处级以上干部只有 {free} 名",
+        "{eligible} senior cadres in service may serve in the county; {elsewhere} of them are at work in other groups (H1: a cadre belongs to one group for the whole plan) and can take over only by moving (their group loses them), so with everyone kept in their groups a strict repair counts {free} senior cadres for the county";
 }
