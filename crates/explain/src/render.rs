@@ -1142,6 +1142,12 @@ fn kind_title(kind: CertificateKind, lang: Lang) -> &'static str {
 }
 
 /// (what the certificate shows, the remedy in numbers).
+/// One certificate's finding in `lang`, naming counties and cadres from `names`, its rule in
+/// words (the first half of what [`certificates_with`] lists, without the remedy).
+pub fn certificate_text(c: &Certificate, lang: Lang, names: &Names) -> String {
+    rule_words(certificate(c, lang, names).0, lang)
+}
+
 fn certificate(c: &Certificate, lang: Lang, names: &Names) -> (String, String) {
     let r = &c.rule;
     let (need, supply) = (c.need, c.supply);

@@ -15,7 +15,7 @@ use sanlian_solver::repair::{
 };
 use sanlian_solver::{Outcome, SolveError, SolveOptions};
 
-use crate::render::{yuan, Lang};
+use crate::render::{certificate_text, yuan, Lang, Names};
 
 /// Why a re-plan could not be made.
 #[derive(Debug, thiserror::Error)]
@@ -158,6 +158,9 @@ pub struct Takeover {
     /// Why not: the rule that blocks it (H1 for a cadre at work in another group), or the
     /// repair's certificates.
     pub reason: Option<String>,
+    /// The certificates that rule the option out (for their words in the reader's language).
+    #[serde(skip)]
+    pub certificates: Vec<Certificate>,
     /// The blocking group, when the reason is H1 (county code).
     pub blocked_by_group: Option<String>,
     /// That county's name.
@@ -188,7 +191,7 @@ pub struct Takeover {
 
 impl Takeover {
     /// The option in a few words: name, id, current group, changes and cost, or why not.
-    pub fn text(&self, lang: Lang) -> String {
+    pub fn text(&self, lang: Lang, names: &Names) -> String {
         let at = self.current_county_name.clone().or(self.current_county.clone()).unwrap_or_else(|| "—".into());
         let msg = |code: &str| Msg::new(code).arg("name", &self.name).arg("id", &self.cadre).arg("at", &at);
         match self.status {
@@ -202,7 +205,10 @@ impl Takeover {
                         .arg("county", self.blocked_by_group_name.as_deref().unwrap_or(code))
                         .text(lang),
                     // The first certificate says it; the field keeps them all.
-                    None => self.reason.as_deref().unwrap_or("").split("; ").next().unwrap_or("").to_string(),
+                    None => match self.certificates.first() {
+                        Some(c) => certificate_text(c, lang, names),
+                        None => self.reason.as_deref().unwrap_or("").split("; ").next().unwrap_or("").to_string(),
+                    },
                 };
                 msg("replan.takeover_blocked").arg("why", why).text(lang)
             }
@@ -367,6 +373,7 @@ fn takeover(
         current_county: current,
         status: TakeoverStatus::Infeasible,
         reason: None,
+        certificates: Vec::new(),
         blocked_by_group: None,
         blocked_by_group_name: None,
         changes: 0,
@@ -418,12 +425,14 @@ fn takeover(
                 None => {
                     t.blocked_by_group = None;
                     t.reason = Some(r.certificates.iter().map(|c| c.message.clone()).collect::<Vec<_>>().join("; "));
+                    t.certificates = r.certificates.clone();
                 }
             },
             Err(e @ ReplanError::Solve(SolveError::Cancelled { .. })) => return Err(e),
             Err(ReplanError::Solve(SolveError::Impossible(certs))) => {
                 t.blocked_by_group = None;
                 t.reason = Some(certs.iter().map(|c| c.message.clone()).collect::<Vec<_>>().join("; "));
+                t.certificates = certs;
             }
             Err(ReplanError::Solve(e)) => {
                 t.status = TakeoverStatus::Unsolved;
@@ -460,6 +469,7 @@ fn takeover(
         }
         Outcome::Infeasible(certs) => {
             t.reason = Some(certs.iter().map(|c| c.message.clone()).collect::<Vec<_>>().join("; "));
+            t.certificates = certs;
         }
     }
     Ok(t)
@@ -661,7 +671,8 @@ impl Replan {
         }
         for st in &new.stages {
             let gap = if zh { "差距" } else { "gap" };
-            let _ = writeln!(s, "  {:<3} {} = {:.2} ({gap} {:.1e})", st.id, st.name, st.objective, st.gap);
+            let name = sanlian_model::msg::stage_name(&st.id, &st.name, lang);
+            let _ = writeln!(s, "  {:<3} {name} = {:.2} ({gap} {:.1e})", st.id, st.objective, st.gap);
         }
         if !new.shortfalls.is_empty() {
             let n = new.shortfalls.len();
@@ -671,7 +682,11 @@ impl Replan {
                 writeln!(s, "Best-effort shortfalls ({n}):")
             };
             for f in &new.shortfalls {
-                let _ = writeln!(s, "  [{}] {}: {}", f.rule, f.subject, f.reason);
+                let _ = match (&f.msg, zh) {
+                    (Some(m), true) => writeln!(s, "  {}（{}）", m.text(lang), f.rule),
+                    (Some(m), false) => writeln!(s, "  [{}] {}: {}", f.rule, f.subject, m.text(lang)),
+                    (None, _) => writeln!(s, "  [{}] {}: {}", f.rule, f.subject, f.reason),
+                };
             }
         }
         for line in self.takeover_lines(lang) {
@@ -684,6 +699,7 @@ impl Replan {
     /// changes and costs, which one the repair took, and how many were not evaluated.
     pub fn takeover_lines(&self, lang: Lang) -> Vec<String> {
         let sep = if lang == Lang::Zh { "；" } else { "; " };
+        let names = Names::of(&self.instance);
         let mut out = Vec::new();
         for g in &self.takeovers {
             let county = g.county_name.as_str();
@@ -692,7 +708,7 @@ impl Replan {
                 continue;
             }
             let head = Msg::new("replan.takeover_head").arg("county", county).arg("leaver", &g.leaver).text(lang);
-            let mut parts: Vec<String> = g.options.iter().map(|t| t.text(lang)).collect();
+            let mut parts: Vec<String> = g.options.iter().map(|t| t.text(lang, &names)).collect();
             if g.not_evaluated > 0 {
                 parts.push(Msg::new("replan.takeover_rest").arg("n", g.not_evaluated).text(lang));
             }

@@ -3,7 +3,7 @@
 //! group, the options come sorted by (changes, cost), their cost deltas add up, and a
 //! candidate whose move breaks its own group is reported infeasible with the rule.
 
-use sanlian_explain::render::Lang;
+use sanlian_explain::render::{Lang, Names};
 use sanlian_explain::replan::{reassign_with, ReplanOptions, TakeoverStatus};
 use sanlian_model::{Event, Events, Instance, Plan, PlanMode, Prepared};
 use sanlian_solver::{solve, Outcome, SolveOptions};
@@ -104,8 +104,10 @@ fn a_candidate_whose_move_leaves_its_own_group_unled_is_infeasible_with_the_rule
     assert!(lone.moves && lone.plan.is_none());
     let reason = lone.reason.as_deref().unwrap();
     assert!(reason.contains("H3"), "{reason}");
-    let words = lone.text(Lang::Zh);
+    let words = lone.text(Lang::Zh, &Names::of(&inst));
     assert!(words.contains("不可行") && words.contains(&lone.cadre) && words.contains("H3"), "{words}");
+    let english: Vec<&str> = words.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| w.len() >= 3).collect();
+    assert!(english.is_empty(), "English in the Chinese reason: {english:?} in {words}");
     // The same move asked directly has no strict repair either.
     let successor = inst.cadres.iter().find(|c| c.id == lone.cadre).unwrap().clone();
     let successor = sanlian_model::Cadre { id: lone.leads_as.clone(), ..successor };
