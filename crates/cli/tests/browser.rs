@@ -1747,13 +1747,12 @@ fn a_chinese_page_holds_no_english_after_a_full_flow() {
         .expect("the upload input")
         .set_input_files(&[roster.to_str().expect("a UTF-8 path")])
         .expect("choose the file");
-    wait_until(
-        &tab,
-        &server,
-        "the roster's error",
-        "!document.getElementById('error').hidden",
-        Duration::from_secs(20),
-    );
+    // A broken roster puts the page in its failed state, which `wait_until` treats as an abort.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while js(&tab, "document.getElementById('error').hidden") != Value::Bool(false) {
+        assert!(Instant::now() < deadline, "the roster's error never showed: {}", page_report(&tab));
+        std::thread::sleep(Duration::from_millis(150));
+    }
     let error = js(&tab, "document.getElementById('error').textContent").as_str().unwrap_or_default().to_string();
     assert!(error.contains("名册") && error.contains("第 2 行"), "the roster's problems, located in words: {error}");
     let words = english_on_page(&tab);
