@@ -165,6 +165,7 @@ fn plan_of(rules: &Rules, ds: &[Decision]) -> Plan {
         coverage: Coverage::default(),
         costs: Costs::default(),
         stages: Vec::new(),
+        locks: Vec::new(),
         shortfalls: Vec::new(),
         seconds: 0.0,
     }

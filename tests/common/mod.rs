@@ -229,6 +229,7 @@ pub fn build(shape: &Shape) -> Instance {
         },
         region: Region { province, cities, counties, townships, zones_note: None },
         cadres,
+        locks: Vec::new(),
     }
 }
 
@@ -394,6 +395,7 @@ pub fn reverify_kept(prep: &Prepared, cert: &Certificate, kept: Option<&Kept>) -
             (need, supply)
         }
         CertificateKind::Joint => return Ok(()),
+        CertificateKind::Locks => return reverify_locks(inst, cert),
     };
     if need != cert.need || supply != cert.supply {
         return Err(format!("certificate says need {} supply {}, re-added {need} {supply}", cert.need, cert.supply));
@@ -721,6 +723,7 @@ pub fn tiny_instance(t: &Tiny) -> Instance {
             zones_note: None,
         },
         cadres,
+        locks: Vec::new(),
     }
 }
 
@@ -736,4 +739,25 @@ pub fn subsets(items: &[u32], n: usize) -> Vec<Vec<u32>> {
         subsets(&items[1..], n - 1).into_iter().map(|s| [vec![items[0]], s].concat()).collect();
     with.extend(subsets(&items[1..], n));
     with
+}
+
+/// A locks certificate: lifting any one lock it names gives the instance a strict plan.
+pub fn reverify_locks(inst: &Instance, cert: &Certificate) -> Result<(), String> {
+    if cert.locks.is_empty() {
+        return Err("a locks certificate names no lock".into());
+    }
+    for &i in &cert.locks {
+        let mut lifted = inst.clone();
+        if i >= lifted.locks.len() {
+            return Err(format!("locks[{i}] does not exist"));
+        }
+        lifted.locks.remove(i);
+        let prep = Prepared::new(&lifted).map_err(|e| format!("without locks[{i}]: {e}"))?;
+        let answer =
+            sanlian_solver::solve(&prep, &sanlian_solver::SolveOptions::default()).map_err(|e| e.to_string())?;
+        if !matches!(answer.outcome, sanlian_solver::Outcome::Planned(_)) {
+            return Err(format!("without locks[{i}] there is still no plan"));
+        }
+    }
+    Ok(())
 }

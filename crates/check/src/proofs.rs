@@ -187,8 +187,10 @@ fn s1_row(rules: &Rules, lp: &Lp, goals: &BTreeMap<&str, f64>, id: &str) -> Opti
         (0..rules.n_cadres()).filter(|&c| rules.is_eligible(c, k) && pick(c)).map(|c| (Col::Join(c, k), 1.0)).collect()
     };
     let county = |code: &str| rules.county_index.get(code).copied();
+    // H5+H7: one cadre-year per township, plus the P5-locked cadre-years that repeat a
+    // township another lock already covers.
+    let need_here = |k: usize| (rules.townships_of[k].len() + rules.locks.waste[k] as usize) as f64;
     let upper = |c: usize| matches!(rules.inst.cadres[c].level, Level::Province | Level::City);
-    let senior = |c: usize| rules.inst.cadres[c].senior;
     if let Some(goal) = id.strip_suffix("_fixed") {
         let value = *goals.get(goal)?;
         let col = |k: usize| match goal {
@@ -207,8 +209,9 @@ fn s1_row(rules: &Rules, lp: &Lp, goals: &BTreeMap<&str, f64>, id: &str) -> Opti
         "H3_senior_member" | "H4_mixed" | "B2_senior" | "B3_mixed" => {
             let (code, d) = args.rsplit_once(',')?;
             let (k, d) = (county(code)?, day(d)?);
+            // H3 counts the members who may lead the group: senior, and not barred (P4).
             let pick: &dyn Fn(usize) -> bool = if family.starts_with("H3") || family.starts_with("B2") {
-                &|c| senior(c) && rules.serves_on(c, d)
+                &|c| rules.may_lead(c, k) && rules.serves_on(c, d)
             } else {
                 &|c| upper(c) && rules.serves_on(c, d)
             };
@@ -231,12 +234,12 @@ fn s1_row(rules: &Rules, lp: &Lp, goals: &BTreeMap<&str, f64>, id: &str) -> Opti
         "H7_cover" => {
             let k = county(args)?;
             let terms = (0..rules.n_cadres()).filter(|&c| rules.is_eligible(c, k)).map(|c| (Col::Join(c, k), years(c)));
-            (lp.terms(terms), rules.townships_of[k].len() as f64, inf)
+            (lp.terms(terms), need_here(k), inf)
         }
         "H7_cover_rounded" => {
             let k = county(args)?;
             let bound_here: f64 = (0..rules.n_cadres()).filter(|&c| rules.eligible[c] == [k]).map(years).sum();
-            let need = rules.townships_of[k].len() as f64 - bound_here;
+            let need = need_here(k) - bound_here;
             let free = members(k, &|c| rules.eligible[c].len() >= 2 && years(c) > 0.0);
             (lp.terms(free), (need / 2.0).ceil(), inf)
         }
@@ -254,7 +257,7 @@ fn s1_row(rules: &Rules, lp: &Lp, goals: &BTreeMap<&str, f64>, id: &str) -> Opti
                 .map(|c| (Col::Join(c, k), -years(c)))
                 .collect();
             t.push((Col::Cover(k), 1.0));
-            (lp.terms(t), -inf, 0.0)
+            (lp.terms(t), -inf, -(rules.locks.waste[k] as f64))
         }
         _ => return None,
     })
@@ -310,7 +313,11 @@ pub(crate) fn s2_county(
         for y in 0..2 {
             if rules.active(c, y) {
                 for &t in towns {
-                    lp.col(Col::Town(c, y, t), 0.0, 1.0, p.match_value * rules.matches(c, t) as f64);
+                    // P5 and P6: a locked township is the only one open, a barred one is shut.
+                    let open = rules.locks.township_open(c, y, t);
+                    let lb = if rules.locks.township[c][y] == Some(t) { 1.0 } else { 0.0 };
+                    let ub = if open { 1.0 } else { 0.0 };
+                    lp.col(Col::Town(c, y, t), lb, ub, p.match_value * rules.matches(c, t) as f64);
                 }
             }
         }
@@ -399,7 +406,8 @@ pub(crate) fn s3a(rules: &Rules, view: &PlanView, duals: &BTreeMap<String, f64>)
                 continue;
             }
             for m in rules.available_months(c, y) {
-                lp.col(Col::Block(c, y, m), 0.0, 1.0, 0.0);
+                let lb = if rules.locks.month_locked(c, y, m) { 1.0 } else { 0.0 };
+                lp.col(Col::Block(c, y, m), lb, 1.0, 0.0);
                 presence.entry((k, y, m)).or_default().push(c);
             }
         }
@@ -449,10 +457,22 @@ pub(crate) fn s3a(rules: &Rules, view: &PlanView, duals: &BTreeMap<String, f64>)
     Verified { bound: optimality::on_grid(lp.bound(&rows), 1.0, true), unknown }
 }
 
-/// S3b's counting bound: each group uses at most min(5, its weekly and mixed members)
-/// distinct weekdays, and dealing Mon–Fri round-robin reaches it.
+/// S3b's counting bound: each group uses at most min(5, the distinct weekdays its P9 locks
+/// fix + its other weekly and mixed members) distinct weekdays, and giving each free member
+/// its group's least-used weekday reaches it.
 pub(crate) fn s3b(rules: &Rules, view: &PlanView) -> f64 {
     (0..rules.n_counties())
-        .map(|k| view.members[k].iter().filter(|&&c| rules.has_weekday(c)).count().min(5) as f64)
+        .map(|k| {
+            let mut locked: Vec<chrono::Weekday> = Vec::new();
+            let mut free = 0;
+            for &c in view.members[k].iter().filter(|&&c| rules.has_weekday(c)) {
+                match rules.locks.weekday[c] {
+                    Some(d) if !locked.contains(&d) => locked.push(d),
+                    Some(_) => {}
+                    None => free += 1,
+                }
+            }
+            (locked.len() + free).min(5) as f64
+        })
         .sum()
 }

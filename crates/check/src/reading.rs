@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate};
-use sanlian_model::{InputError, Instance, Level, Mode, Point};
+use sanlian_model::{InputError, Instance, Level, LockKind, Mode, Point};
 
 /// Great-circle km (§4: haversine, R = 6371.0 km).
 pub fn great_circle_km(a: Point, b: Point) -> f64 {
@@ -54,8 +54,13 @@ pub struct Rules<'a> {
     pub cadre_index: HashMap<&'a str, usize>,
     /// Townships of each county, ascending.
     pub townships_of: Vec<Vec<usize>>,
-    /// H2: the counties each cadre may serve in, ascending.
+    /// The counties each cadre may serve in, ascending: H2, narrowed by the planner's locks
+    /// (P1, P3 and P5 place it, P2 bars a county). The stage proofs range over these.
     pub eligible: Vec<Vec<usize>>,
+    /// H2 alone: the counties each cadre may serve in by the proximity rule, ascending.
+    pub h2_eligible: Vec<Vec<usize>>,
+    /// The planner's locks read for the proofs (P1–P9).
+    pub locks: LockReading,
     /// H9: each cadre's department (unit, department) as an index into `departments`.
     pub department_of: Vec<usize>,
     /// H9: department names, "unit" or "unit/department".
@@ -115,6 +120,8 @@ impl<'a> Rules<'a> {
             cadre_index,
             townships_of,
             eligible: Vec::new(),
+            h2_eligible: Vec::new(),
+            locks: LockReading::default(),
             department_of,
             departments,
             unavailable,
@@ -129,7 +136,24 @@ impl<'a> Rules<'a> {
             },
             needs: r.townships.iter().map(|t| t.needs.iter().map(String::as_str).collect()).collect(),
         };
-        rules.eligible = (0..inst.cadres.len()).map(|c| rules.h2(c)).collect();
+        rules.h2_eligible = (0..inst.cadres.len()).map(|c| rules.h2(c)).collect();
+        rules.locks = LockReading::new(&rules);
+        rules.eligible = (0..inst.cadres.len())
+            .map(|c| {
+                let mut e = rules.h2_eligible[c].clone();
+                if let Some(k) = rules.locks.placed[c] {
+                    e.retain(|&x| x == k);
+                }
+                e.retain(|k| !rules.locks.barred[c].contains(k));
+                if e.is_empty() {
+                    // Locks that leave a cadre nowhere make the instance invalid (the model
+                    // refuses it); the proofs then range over H2 alone.
+                    rules.h2_eligible[c].clone()
+                } else {
+                    e
+                }
+            })
+            .collect();
         rules.trips = (0..inst.cadres.len()).map(|c| rules.trips_of(c)).collect();
         let mut sizes = vec![[0u32; 2]; rules.departments.len()];
         for c in 0..inst.cadres.len() {
@@ -259,9 +283,19 @@ impl<'a> Rules<'a> {
         self.unavailable[c].contains(&(y, m))
     }
 
-    /// Window months of year `y` in which the cadre may be on a block: served, not unavailable.
+    /// Window months of year `y` in which the cadre may be on a block: served, not
+    /// unavailable, not barred by a lock (P8 counts as unavailable).
     pub fn available_months(&self, c: usize, y: usize) -> Vec<u32> {
-        self.window().filter(|&m| self.serves_month(c, y, m) && !self.is_unavailable(c, y, m)).collect()
+        self.window()
+            .filter(|&m| {
+                self.serves_month(c, y, m) && !self.is_unavailable(c, y, m) && !self.locks.month_barred(c, y, m)
+            })
+            .collect()
+    }
+
+    /// May cadre `c` lead county `k`'s group: senior, and no P4 lock bars it?
+    pub fn may_lead(&self, c: usize, k: usize) -> bool {
+        self.inst.cadres[c].senior && !self.locks.no_lead[c].contains(&k)
     }
 
     /// H8 (v1.1): the exact number of block months of the cadre in plan year `y`. None in a
@@ -401,5 +435,126 @@ impl<'a> Rules<'a> {
         let distinct: std::collections::HashSet<&str> =
             self.inst.cadres[c].strengths.iter().map(String::as_str).collect();
         distinct.iter().filter(|s| needs.contains(*s)).count()
+    }
+}
+
+/// The planner's locks (P1–P9) as the proofs and the lock checks read them: codes resolved to
+/// indices, per cadre. Locks that name nothing known are left out here: the instance's own
+/// validation refuses them.
+#[derive(Debug, Clone, Default)]
+pub struct LockReading {
+    /// P1, P3, P5: the county a lock places the cadre in.
+    pub placed: Vec<Option<usize>>,
+    /// P2: counties barred to the cadre.
+    pub barred: Vec<Vec<usize>>,
+    /// P3: the cadre locked to lead each county.
+    pub leader: Vec<Option<usize>>,
+    /// P4: counties the cadre may not lead.
+    pub no_lead: Vec<Vec<usize>>,
+    /// P5: the township locked per plan year.
+    pub township: Vec<[Option<usize>; 2]>,
+    /// P6: townships barred per plan year.
+    pub not_township: Vec<[Vec<usize>; 2]>,
+    /// P7: (plan year, month) on a block.
+    pub months: Vec<Vec<(usize, u32)>>,
+    /// P8: (plan year, month) barred.
+    pub not_months: Vec<Vec<(usize, u32)>>,
+    /// P9: the locked weekday.
+    pub weekday: Vec<Option<chrono::Weekday>>,
+    /// Per county: P5-locked cadre-years beyond the distinct townships they lock (each
+    /// township needs only one, so H7 needs these on top of one cadre-year per township).
+    pub waste: Vec<u32>,
+}
+
+impl LockReading {
+    fn new(rules: &Rules) -> LockReading {
+        let inst = rules.inst;
+        let (nc, nk) = (inst.cadres.len(), inst.region.counties.len());
+        let mut l = LockReading {
+            placed: vec![None; nc],
+            barred: vec![Vec::new(); nc],
+            leader: vec![None; nk],
+            no_lead: vec![Vec::new(); nc],
+            township: vec![[None, None]; nc],
+            not_township: vec![[Vec::new(), Vec::new()]; nc],
+            months: vec![Vec::new(); nc],
+            not_months: vec![Vec::new(); nc],
+            weekday: vec![None; nc],
+            waste: vec![0; nk],
+        };
+        let plan_year = |y: Option<i32>| -> Option<usize> {
+            let y = usize::try_from(y? - inst.first_year).ok()?;
+            (y < 2).then_some(y)
+        };
+        for lock in &inst.locks {
+            let Some(&c) = rules.cadre_index.get(lock.cadre.as_str()) else { continue };
+            let county = lock.county.as_deref().and_then(|k| rules.county_index.get(k).copied());
+            let town = lock.township.as_deref().and_then(|t| rules.township_index.get(t).copied());
+            match lock.kind {
+                LockKind::County => l.placed[c] = county.or(l.placed[c]),
+                LockKind::NotCounty => l.barred[c].extend(county),
+                LockKind::Leader => {
+                    l.placed[c] = county.or(l.placed[c]);
+                    if let Some(k) = county {
+                        l.leader[k] = Some(c);
+                    }
+                }
+                LockKind::NotLeader => l.no_lead[c].extend(county),
+                LockKind::Township => {
+                    if let (Some(t), Some(y)) = (town, plan_year(lock.year)) {
+                        l.township[c][y] = Some(t);
+                        l.placed[c] = rules.county_index.get(inst.region.townships[t].county.as_str()).copied();
+                    }
+                }
+                LockKind::NotTownship => {
+                    if let (Some(t), Some(y)) = (town, plan_year(lock.year)) {
+                        l.not_township[c][y].push(t);
+                    }
+                }
+                LockKind::Months | LockKind::NotMonths => {
+                    for m in &lock.months {
+                        let Some((year, month)) = year_month(m) else { continue };
+                        let Some(y) = plan_year(Some(year)) else { continue };
+                        if lock.kind == LockKind::Months {
+                            l.months[c].push((y, month));
+                        } else {
+                            l.not_months[c].push((y, month));
+                        }
+                    }
+                }
+                LockKind::Weekday => l.weekday[c] = lock.weekday,
+            }
+        }
+        for k in 0..nk {
+            let mut towns = Vec::new();
+            let mut years = 0u32;
+            for c in 0..nc {
+                for t in l.township[c].iter().flatten() {
+                    if rules.county_index.get(inst.region.townships[*t].county.as_str()) == Some(&k) {
+                        years += 1;
+                        if !towns.contains(t) {
+                            towns.push(*t);
+                        }
+                    }
+                }
+            }
+            l.waste[k] = years - towns.len() as u32;
+        }
+        l
+    }
+
+    /// Is month `m` of plan year `y` barred to cadre `c` (P8)?
+    pub fn month_barred(&self, c: usize, y: usize, m: u32) -> bool {
+        self.not_months.get(c).is_some_and(|l| l.contains(&(y, m)))
+    }
+
+    /// Is month `m` of plan year `y` locked on a block for cadre `c` (P7)?
+    pub fn month_locked(&self, c: usize, y: usize, m: u32) -> bool {
+        self.months.get(c).is_some_and(|l| l.contains(&(y, m)))
+    }
+
+    /// May cadre `c` cover township `t` in plan year `y` by its locks (P5, P6)?
+    pub fn township_open(&self, c: usize, y: usize, t: usize) -> bool {
+        self.township[c][y].is_none_or(|l| l == t) && !self.not_township[c][y].contains(&t)
     }
 }

@@ -25,6 +25,7 @@ pub(crate) fn check_hard_rules(rules: &Rules, plan: &Plan, view: &PlanView, foun
     check_h9_department_staffing(rules, view, found);
     check_h10_weekdays(rules, view, found);
     check_shortfalls(rules, plan, view, found);
+    crate::locks::check_locks(rules, plan, view, found);
 }
 
 /// Whether a best-effort plan lists a shortfall of one of `rules` for `subject`.
@@ -58,7 +59,7 @@ fn check_h1_one_group(rules: &Rules, plan: &Plan, view: &PlanView, found: &mut F
 fn check_h2_proximity_eligibility(rules: &Rules, view: &PlanView, found: &mut Findings) {
     for (c, cadre) in rules.inst.cadres.iter().enumerate() {
         if let Some(k) = view.county_of[c] {
-            if !rules.is_eligible(c, k) {
+            if rules.h2_eligible[c].binary_search(&k).is_err() {
                 let county = &rules.inst.region.counties[k];
                 found.add(
                     "H2",

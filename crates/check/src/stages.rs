@@ -73,7 +73,7 @@ pub(crate) fn recompute(rules: &Rules, view: &PlanView) -> StageValues {
                 .into_iter()
                 .all(|d| members.iter().filter(|&&c| counts(c) && rules.serves_on(c, d)).count() >= least.max(1))
     };
-    v.b2_senior_leaders = (0..n_counties).filter(|&k| on_every_day(k, 1, &|c| inst.cadres[c].senior)).count();
+    v.b2_senior_leaders = (0..n_counties).filter(|&k| on_every_day(k, 1, &|c| rules.may_lead(c, k))).count();
     let need = p.min_upper_per_group as usize;
     v.b3_mixed_groups = (0..n_counties)
         .filter(|&k| if need == 0 { true } else { on_every_day(k, need, &|c| inst.cadres[c].level.is_upper()) })

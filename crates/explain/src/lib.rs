@@ -11,6 +11,7 @@
 //! optimal solves (said so where it is).
 
 mod global;
+mod locks;
 mod reasons;
 pub mod render;
 pub mod replan;
@@ -24,6 +25,7 @@ use sanlian_solver::stages::Groups;
 use sanlian_solver::{SolveError, SolveOptions};
 
 pub use global::{CityLeaders, CountyMarginal, DepartmentMarginal, DepartmentMonth, GlobalWhy, SeniorMarginal};
+pub use locks::{lock_costs, LockCost};
 pub use reasons::{CadreWhy, CountyCost, GroupWhy, LeaderAlternative, MonthWhy, PreferenceWhy, UnitShare, YearWhy};
 pub use whatif::{parse_what_if, what_if, Change, Minimal, WhatIf, WhatIfResult};
 
@@ -83,6 +85,9 @@ pub struct Explanation {
     pub groups: Vec<GroupWhy>,
     /// Binding rules and marginal values (whole explanations only).
     pub global: Option<GlobalWhy>,
+    /// What each of the planner's locks costs (whole explanations: every lock; a cadre's:
+    /// its own), against the optimum without that lock.
+    pub locks: Vec<LockCost>,
     /// Some counterfactual figures were left out by the limit (marked `skipped`).
     pub partial: bool,
     /// The re-solves made and left out.
@@ -204,6 +209,15 @@ pub fn explain(prep: &Prepared, plan: &Plan, opts: &ExplainOptions) -> Result<Ex
     };
     let mut budget = Counterfactuals { limit: opts.max_counterfactuals, ..Counterfactuals::default() };
     let global = whole.then(|| global::global(prep, &d, s1_optimal, &mut budget));
+    let lock_prices = if prep.inst.locks.is_empty() || (only_cadre.is_none() && !whole) {
+        Vec::new()
+    } else {
+        let optimum = match sanlian_solver::solve(prep, &resolve_options())?.outcome {
+            sanlian_solver::Outcome::Planned(p) => p,
+            sanlian_solver::Outcome::Infeasible(_) => return Err(ExplainError::Infeasible),
+        };
+        locks::lock_costs(prep, &optimum, only_cadre, &mut budget)
+    };
     let group_whys = reasons::groups(prep, &d, &counties, s1_optimal, &mut budget);
     let cadre_whys = reasons::cadres(prep, &d, &cadres, s1_optimal, &mut budget);
     Ok(Explanation {
@@ -214,6 +228,7 @@ pub fn explain(prep: &Prepared, plan: &Plan, opts: &ExplainOptions) -> Result<Ex
         cadres: cadre_whys,
         groups: group_whys,
         global,
+        locks: lock_prices,
         partial: budget.skipped > 0,
         counterfactuals: budget,
     })
@@ -224,10 +239,16 @@ pub fn explain(prep: &Prepared, plan: &Plan, opts: &ExplainOptions) -> Result<Ex
 /// re-verified from the instance, with the remedy in numbers.
 /// Call it only for an instance the solver found infeasible: when no single-rule
 /// obstacle exists it answers with the joint certificate.
+/// When the planner's locks cause the conflict, the first certificate names the locks to lift.
 pub fn infeasibility(prep: &Prepared) -> Vec<Certificate> {
     let mut certs = sanlian_solver::certificate::find(prep, sanlian_model::PlanMode::Strict);
     if certs.is_empty() {
         certs.push(sanlian_solver::certificate::joint(prep));
+    }
+    if !prep.inst.locks.is_empty() {
+        if let Some(c) = sanlian_solver::locks_to_lift(prep, &resolve_options()) {
+            certs.insert(0, c);
+        }
     }
     certs
 }

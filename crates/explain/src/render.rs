@@ -148,6 +148,7 @@ pub struct Names {
     cadres: HashMap<String, String>,
     townships: HashMap<String, String>,
     first_year: Option<i32>,
+    locks: Vec<sanlian_model::Lock>,
 }
 
 impl Names {
@@ -160,7 +161,42 @@ impl Names {
             cadres: inst.cadres.iter().map(|c| (c.id.clone(), c.name.clone())).collect(),
             townships: r.townships.iter().map(|t| (t.code.clone(), t.name.clone())).collect(),
             first_year: Some(inst.first_year),
+            locks: inst.locks.clone(),
         }
+    }
+
+    /// `locks[i]` and what it says, in words: "locks[0]（萧东泉（C0502）不任东营区组长）".
+    pub fn lock(&self, i: usize, lang: Lang) -> String {
+        use sanlian_model::LockKind as K;
+        let Some(l) = self.locks.get(i) else { return format!("locks[{i}]") };
+        let who = self.cadre(&l.cadre, lang);
+        let county = l.county.as_deref().map(|k| self.county_name(k)).unwrap_or_default();
+        let town = l.township.as_deref().map(|t| self.townships.get(t).cloned().unwrap_or_else(|| t.to_string()));
+        let town = town.unwrap_or_default();
+        let year = l.year.unwrap_or_default();
+        let months = l.months.join(tr!(lang, "、", ", "));
+        let day = l.weekday.map(|d| weekday(d, lang)).unwrap_or_default();
+        let words = match (l.kind, lang) {
+            (K::County, Lang::Zh) => format!("{who}锁定在{county}"),
+            (K::County, Lang::En) => format!("{who} fixed to {county}"),
+            (K::NotCounty, Lang::Zh) => format!("{who}不去{county}"),
+            (K::NotCounty, Lang::En) => format!("{who} not in {county}"),
+            (K::Leader, Lang::Zh) => format!("{who}任{county}组长"),
+            (K::Leader, Lang::En) => format!("{who} leads {county}"),
+            (K::NotLeader, Lang::Zh) => format!("{who}不任{county}组长"),
+            (K::NotLeader, Lang::En) => format!("{who} does not lead {county}"),
+            (K::Township, Lang::Zh) => format!("{who} {year} 年联系{town}"),
+            (K::Township, Lang::En) => format!("{who} covers {town} in {year}"),
+            (K::NotTownship, Lang::Zh) => format!("{who} {year} 年不联系{town}"),
+            (K::NotTownship, Lang::En) => format!("{who} does not cover {town} in {year}"),
+            (K::Months, Lang::Zh) => format!("{who}在 {months} 集中下沉"),
+            (K::Months, Lang::En) => format!("{who} on a block in {months}"),
+            (K::NotMonths, Lang::Zh) => format!("{who}不在 {months} 集中下沉"),
+            (K::NotMonths, Lang::En) => format!("{who} on no block in {months}"),
+            (K::Weekday, Lang::Zh) => format!("{who}每{day}下沉"),
+            (K::Weekday, Lang::En) => format!("{who} on {day}s"),
+        };
+        tr!(lang, format!("locks[{i}]（{words}）"), format!("locks[{i}] ({words})"))
     }
 
     /// Add the names an explanation carries itself (keeps names already known).
@@ -331,7 +367,43 @@ fn explanation_coded(e: &Explanation, lang: Lang, names: &Names) -> String {
         o.heading(tr!(lang, "全局：起约束作用的规则与边际值", "Global: binding rules and marginal values"));
         global(&mut o, gl, lang, &names);
     }
+    if !e.locks.is_empty() {
+        o.heading(&tr!(
+            lang,
+            format!("锁定的代价（{} 项）", e.locks.len()),
+            format!("What the locks cost ({})", e.locks.len())
+        ));
+        for l in &e.locks {
+            let (key, value) = lock_cost(l, lang, &names);
+            o.kv(2, &key, &value);
+        }
+    }
     o.finish()
+}
+
+/// One lock's price: ("locks[i] (P1) who", "S1 +¥…, later stages …, N others moved").
+fn lock_cost(l: &crate::LockCost, lang: Lang, names: &Names) -> (String, String) {
+    let key = format!("{} ({})", names.lock(l.lock, lang), l.rule);
+    let value = match (l.s1_delta, l.later_deltas, l.others_moved) {
+        (Some(s1), Some([s2, s3a, s3b]), Some(moved)) => {
+            let mut parts =
+                vec![tr!(lang, format!("分组费用 {} (S1)", yuan_delta(s1)), format!("S1 {} (S1)", yuan_delta(s1)))];
+            for (d, id) in [(s2, "S2"), (s3a, "S3a"), (s3b, "S3b")] {
+                if d.abs() > 1e-9 {
+                    parts.push(format!("{id} {d:+} ({id})"));
+                }
+            }
+            parts.push(tr!(
+                lang,
+                format!("另有 {moved} 人因此换组"),
+                format!("{moved} other cadre(s) in another group")
+            ));
+            parts.join(tr!(lang, "，", ", "))
+        }
+        _ if l.skipped => tr!(lang, SKIPPED_ZH, SKIPPED_EN).to_string(),
+        _ => tr!(lang, "不设此锁定时重新求解未得到计划", "the re-solve without this lock found no plan").to_string(),
+    };
+    (key, value)
 }
 
 /// Why a counterfactual figure is missing from a partial explanation.
@@ -1138,6 +1210,7 @@ fn kind_title(kind: CertificateKind, lang: Lang) -> &'static str {
         CertificateKind::BlockMonths => tr!(lang, "可用月份不足", "block months"),
         CertificateKind::DepartmentCap => tr!(lang, "部门在外上限", "department cap"),
         CertificateKind::Joint => tr!(lang, "规则共同冲突", "joint conflict"),
+        CertificateKind::Locks => tr!(lang, "锁定与规则冲突", "locks in conflict"),
     }
 }
 
@@ -1259,6 +1332,23 @@ fn certificate(c: &Certificate, lang: Lang, names: &Names) -> (String, String) {
                 ),
             )
         }
+        CertificateKind::Locks => {
+            let words = c.locks.iter().map(|&i| names.lock(i, lang)).collect::<Vec<_>>().join(tr!(lang, "；", "; "));
+            let list = c.locks.iter().map(|i| format!("locks[{i}]")).collect::<Vec<_>>().join(tr!(lang, "、", ", "));
+            let one = c.locks.len() == 1;
+            (
+                tr!(
+                    lang,
+                    format!("锁定 {words} 与规则冲突：不设这些锁定时有可行计划 ({r})"),
+                    format!("the lock{} {words} cannot hold with the rules: without {} a plan exists ({r})", if one { "" } else { "s" }, if one { "it" } else { "them" })
+                ),
+                tr!(
+                    lang,
+                    if one { format!("解除锁定 {list} ({r})") } else { format!("解除 {list} 中任意一项即可 ({r})") },
+                    if one { format!("lift the lock {list} ({r})") } else { format!("lift any one of {list} ({r})") }
+                ),
+            )
+        }
         CertificateKind::Joint => (
             tr!(
                 lang,
@@ -1276,7 +1366,7 @@ fn certificate(c: &Certificate, lang: Lang, names: &Names) -> (String, String) {
 
 /// Each rule by its words, with its id beside it ("（带队组长·H3）"), in the Chinese text: the
 /// planners read the rule, the id stays for tracing it to PLANNING_RULES.
-pub const RULE_WORDS: [(&str, &str); 15] = [
+pub const RULE_WORDS: [(&str, &str); 24] = [
     ("H1", "一人一组"),
     ("H2", "就近派驻"),
     ("H3", "带队组长"),
@@ -1292,6 +1382,15 @@ pub const RULE_WORDS: [(&str, &str); 15] = [
     ("S3a", "每月有人在岗"),
     ("S3b", "工作日错开"),
     ("§4", "费用规则"),
+    ("P1", "锁定县区"),
+    ("P2", "排除县区"),
+    ("P3", "指定组长"),
+    ("P4", "不任组长"),
+    ("P5", "锁定乡镇"),
+    ("P6", "排除乡镇"),
+    ("P7", "锁定月份"),
+    ("P8", "排除月份"),
+    ("P9", "锁定工作日"),
 ];
 
 fn rule_words(text: String, lang: Lang) -> String {
@@ -1353,6 +1452,7 @@ mod tests {
             day: None,
             need: 2,
             supply: 1,
+            locks: Vec::new(),
             message: String::new(),
         };
         let en = certificates(std::slice::from_ref(&c), Lang::En);

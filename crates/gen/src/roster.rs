@@ -338,6 +338,7 @@ pub fn generate(region: &Region, spec: &RosterSpec, seed: u64) -> Instance {
         parameters,
         region,
         cadres,
+        locks: Vec::new(),
     }
 }
 

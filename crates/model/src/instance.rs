@@ -31,6 +31,9 @@ pub struct Instance {
     pub region: Region,
     /// The cadres to deploy.
     pub cadres: Vec<Cadre>,
+    /// Locks and bans the planner set (rules P1–P9, see [`crate::locks`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub locks: Vec<crate::Lock>,
 }
 
 /// Administrative divisions of one province.

@@ -11,6 +11,7 @@ pub mod cost;
 pub mod events;
 pub mod geo;
 pub mod instance;
+pub mod locks;
 pub mod msg;
 pub mod optimality;
 pub mod params;
@@ -20,6 +21,7 @@ pub mod validate;
 
 pub use events::{Applied, Event, Events};
 pub use instance::{Cadre, City, County, CountyKind, Instance, Level, Mode, Point, Province, Region, Township};
+pub use locks::{Lock, LockKind, LockTable};
 pub use msg::{Arg, Lang, Msg};
 pub use params::Parameters;
 pub use plan::{

@@ -43,6 +43,9 @@ pub struct Plan {
     pub costs: Costs,
     /// Objective, bound and gap of every stage solved, in order.
     pub stages: Vec<StageReport>,
+    /// The locks and bans in force (P1–P9), echoed from the instance.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub locks: Vec<crate::Lock>,
     /// Best-effort only: every goal left unmet, with its reason.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub shortfalls: Vec<Shortfall>,
@@ -330,6 +333,9 @@ pub enum CertificateKind {
     DepartmentCap,
     /// The rules conflict only jointly; the MILP proved infeasibility.
     Joint,
+    /// The planner's locks (P1–P9) make the rules impossible: without them a plan exists, and
+    /// lifting any one of the certificate's `locks` does too.
+    Locks,
 }
 
 /// A checkable reason why no strict plan exists (§6): every number adds up from the instance.
@@ -361,4 +367,7 @@ pub struct Certificate {
     pub supply: u64,
     /// The certificate in words, for a planner.
     pub message: String,
+    /// [`CertificateKind::Locks`]: indices in `Instance::locks` of the locks to lift (any one).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub locks: Vec<usize>,
 }

@@ -50,6 +50,9 @@ pub struct Prepared<'a> {
     need_tags: Vec<Vec<u32>>,
     /// H9 sizes of each department in each plan year.
     department_sizes: Vec<[u32; 2]>,
+    /// The planner's locks and bans (P1–P9), resolved. Their counties are already applied to
+    /// `eligible` and their barred months to `unavailable`.
+    pub locks: crate::LockTable,
 }
 
 impl<'a> Prepared<'a> {
@@ -102,12 +105,26 @@ impl<'a> Prepared<'a> {
             strength_tags: Vec::new(),
             need_tags: Vec::new(),
             department_sizes: Vec::new(),
+            locks: crate::LockTable::default(),
         };
         let mut counties_of_city: HashMap<&str, Vec<usize>> = HashMap::new();
         for (k, county) in r.counties.iter().enumerate() {
             counties_of_city.entry(county.city.as_str()).or_default().push(k);
         }
         p.eligible = (0..inst.cadres.len()).map(|c| p.compute_eligible(c, &counties_of_city)).collect();
+        let mut sizes = vec![[0u32; 2]; n_departments];
+        for c in 0..inst.cadres.len() {
+            for (y, size) in sizes[p.department_of[c]].iter_mut().enumerate() {
+                if p.active(c, y) && matches!(inst.cadres[c].mode(), Mode::Blocks | Mode::Mixed) {
+                    *size += 1;
+                }
+            }
+        }
+        p.department_sizes = sizes;
+        let problems = crate::locks::resolve(&mut p);
+        if !problems.is_empty() {
+            return Err(InputError::Invalid { what: "instance", problems });
+        }
         p.trips = (0..inst.cadres.len()).map(|c| p.compute_round_trips(c)).collect();
         let mut tags: HashMap<&str, u32> = HashMap::new();
         let mut intern = |list: &'a [String]| -> Vec<u32> {
@@ -124,15 +141,6 @@ impl<'a> Prepared<'a> {
         };
         p.strength_tags = inst.cadres.iter().map(|c| intern(&c.strengths)).collect();
         p.need_tags = r.townships.iter().map(|t| intern(&t.needs)).collect();
-        let mut sizes = vec![[0u32; 2]; n_departments];
-        for c in 0..inst.cadres.len() {
-            for (y, size) in sizes[p.department_of[c]].iter_mut().enumerate() {
-                if p.active(c, y) && matches!(inst.cadres[c].mode(), Mode::Blocks | Mode::Mixed) {
-                    *size += 1;
-                }
-            }
-        }
-        p.department_sizes = sizes;
         Ok(p)
     }
 

@@ -455,6 +455,9 @@ pub fn validate(inst: &Instance) -> Vec<Problem> {
             c.add(at("active_years"), Msg::new("input.bad_active_years").arg("years", format!("{years:?}")));
         }
     }
+    if c.0.is_empty() {
+        crate::locks::field_problems(inst, &mut |path, msg| c.add(path, msg));
+    }
     c.finish()
 }
 

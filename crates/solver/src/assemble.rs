@@ -89,6 +89,7 @@ pub(crate) fn plan(
         coverage,
         costs,
         stages,
+        locks: inst.locks.clone(),
         shortfalls,
         seconds: start.elapsed().as_secs_f64(),
     }

@@ -92,6 +92,7 @@ impl HallSet {
             day: None,
             need: self.need,
             supply: self.supply,
+            locks: Vec::new(),
             message,
         }
     }
@@ -394,6 +395,7 @@ pub fn township_load(prep: &Prepared) -> Vec<Certificate> {
             day: None,
             need,
             supply,
+            locks: Vec::new(),
             message: format!(
                 "H6: in plan year {} the {need} cadres who can serve only in {} must all join those groups, but their \
                  townships hold at most {supply} cadres a year ({cap} per township): raise max_cadres_per_township_year \
@@ -475,6 +477,7 @@ pub fn no_room(prep: &Prepared) -> Vec<Certificate> {
             day: None,
             need: 1,
             supply: 0,
+            locks: Vec::new(),
             message: format!(
                 "H6: {}（{}）can serve only in {}, and the cadres who can serve nowhere else fill each of them in a \
                  year it serves: {}; a cadre keeps one group both years (H1), so it has no township: raise \
@@ -538,6 +541,7 @@ pub fn block_months_pinned(prep: &Prepared, pins: Option<&Pinned>) -> Vec<Certif
                 day: pins.map(|p| p.date),
                 need: blocks,
                 supply: available,
+                locks: Vec::new(),
                 message,
             });
         }
@@ -603,6 +607,7 @@ pub fn department_caps_pinned(prep: &Prepared, pins: Option<&Pinned>) -> Vec<Cer
                 day: pins.map(|p| p.date),
                 need: need_s,
                 supply: supply_s,
+                locks: Vec::new(),
                 message: format!(
                     "H9: {} cadre(s) of department {} need {need_s} block months in {}{when}, but with at most {cap} \
                      away per month and only the months each of them is available and in service, the window holds \
@@ -629,6 +634,7 @@ pub fn joint(prep: &Prepared) -> Certificate {
         day: None,
         need: 0,
         supply: 0,
+        locks: Vec::new(),
         message: format!(
             "No grouping of the {} cadres meets H1–H7 together, although each of coverage (H7), senior leaders (H3), \
              mixed composition (H4) and township load (H6) can be met on its own: the same cadres are needed for \

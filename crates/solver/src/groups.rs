@@ -42,6 +42,8 @@ pub(crate) struct Class {
     pub senior: bool,
     pub upper: bool,
     pub years: [bool; 2],
+    /// Counties its members may not lead (P4 locks).
+    pub no_lead: Vec<usize>,
 }
 
 impl Class {
@@ -60,8 +62,8 @@ impl Class {
 
 /// What makes cadres interchangeable for S1: eligible counties, S1 coefficient
 /// bits per eligible county, senior, upper, active years (as served, and as listed),
-/// service period.
-type ClassKey = (Vec<usize>, Vec<u64>, bool, bool, [bool; 2], Vec<u8>, [Option<chrono::NaiveDate>; 2]);
+/// service period, counties it may not lead (P4).
+type ClassKey = (Vec<usize>, Vec<u64>, bool, bool, [bool; 2], Vec<u8>, [Option<chrono::NaiveDate>; 2], Vec<usize>);
 
 /// Partition the roster into S1 classes.
 pub(crate) fn classes(prep: &Prepared, formulation: Formulation) -> Vec<Class> {
@@ -73,14 +75,16 @@ pub(crate) fn classes(prep: &Prepared, formulation: Formulation) -> Vec<Class> {
         let senior = cadre.senior;
         let upper = cadre.level.is_upper();
         let years = [prep.active(c, 0), prep.active(c, 1)];
-        let new_class = Class { members: vec![c], eligible: eligible.clone(), senior, upper, years };
+        let no_lead = prep.locks.no_lead[c].clone();
+        let new_class =
+            Class { members: vec![c], eligible: eligible.clone(), senior, upper, years, no_lead: no_lead.clone() };
         if formulation == Formulation::Plain {
             out.push(new_class);
             continue;
         }
         let coefs = eligible.iter().map(|&k| prep.s1_coefficient(c, k).to_bits()).collect();
         let listed = cadre.active_years.clone();
-        match index.entry((eligible, coefs, senior, upper, years, listed, [cadre.from, cadre.until])) {
+        match index.entry((eligible, coefs, senior, upper, years, listed, [cadre.from, cadre.until], no_lead)) {
             std::collections::hash_map::Entry::Occupied(e) => out[*e.get()].members.push(c),
             std::collections::hash_map::Entry::Vacant(e) => {
                 e.insert(out.len());
@@ -180,6 +184,7 @@ fn build_with(prep: &Prepared, classes: &[Class], mode: PlanMode, optional: &[bo
         patterns
     });
 
+    let waste: Vec<f64> = (0..nk).map(|k| prep.locks.waste.get(k).copied().unwrap_or(0) as f64).collect();
     // Cadre-years a class gives towards H7.
     let cover_years = |q: usize| classes[q].cadre_years();
     let mut fixed_cover = vec![0.0; nk];
@@ -235,7 +240,8 @@ fn build_with(prep: &Prepared, classes: &[Class], mode: PlanMode, optional: &[bo
             }
             out
         };
-        let seniors_on = per_day(&|q| classes[q].senior);
+        // H3 counts the members who may lead this group: senior, and not barred from it (P4).
+        let seniors_on = per_day(&|q| classes[q].senior && !classes[q].no_lead.contains(&k));
         let uppers_on = per_day(&|q| classes[q].upper);
         let cover_terms: Vec<(Var, f64)> =
             cols_in[k].iter().map(|&(q, v)| (v, cover_years(q))).filter(|&(_, a)| a > 0.0).collect();
@@ -262,7 +268,7 @@ fn build_with(prep: &Prepared, classes: &[Class], mode: PlanMode, optional: &[bo
                 "B1_cover",
                 townships[k],
                 1.0,
-                &[(None, cover_terms.clone(), fixed_cover[k])],
+                &[(None, cover_terms.clone(), fixed_cover[k] - waste[k])],
             ));
             senior.push(indicator(&mut m, "senior", "B2_senior", 1.0, 1.0, &dated(seniors_on)));
             mixed.push(indicator(&mut m, "mixed", "B3_mixed", 1.0, min_upper, &dated(uppers_on)));
@@ -275,7 +281,8 @@ fn build_with(prep: &Prepared, classes: &[Class], mode: PlanMode, optional: &[bo
                     m.row(format!("H4_mixed[{code},{day}]"), terms, min_upper - fixed, f64::INFINITY);
                 }
             }
-            let need = townships[k] - fixed_cover[k];
+            // Locked cadre-years that add no township of their own (P5) are needed on top.
+            let need = townships[k] + waste[k] - fixed_cover[k];
             m.row(format!("H7_cover[{code}]"), cover_terms.clone(), need, f64::INFINITY);
             if need > 0.0 {
                 // Rounding of H7_cover (every class gives at most 2 cadre-years, so at least
@@ -497,6 +504,8 @@ pub fn choose_leaders_preferring(
         let first = prefer.is_some_and(|(p, from)| p == c && day >= from);
         (!first, !cadre.senior, cadre.level, c)
     };
+    // P3: a locked leader leads whenever it serves; P4: a barred cadre never leads there.
+    let may_lead = |c: usize, k: usize| !prep.locks.bars_lead(c, k);
     let mut members = vec![Vec::new(); prep.n_counties()];
     for (c, &k) in county_of.iter().enumerate() {
         members[k].push(c);
@@ -504,14 +513,22 @@ pub fn choose_leaders_preferring(
     let mut leader: Vec<Option<usize>> = vec![None; prep.n_counties()];
     let mut former = vec![Vec::new(); prep.n_counties()];
     for k in 0..prep.n_counties() {
+        let locked = prep.locks.leader_of.get(k).copied().flatten().filter(|&c| county_of[c] == k);
         for day in prep.stretch_starts(members[k].iter().copied()) {
             let serves = |c: usize| prep.serves_on(c, day);
-            if leader[k].is_some_and(serves) {
-                continue;
-            }
-            let Some(next) = members[k].iter().copied().filter(|&c| serves(c)).min_by_key(|&c| rank(c, day)) else {
+            let next = match locked.filter(|&c| serves(c)) {
+                Some(c) => Some(c),
+                None if leader[k].is_some_and(serves) => continue,
+                None => {
+                    members[k].iter().copied().filter(|&c| serves(c) && may_lead(c, k)).min_by_key(|&c| rank(c, day))
+                }
+            };
+            let Some(next) = next else {
                 continue;
             };
+            if leader[k] == Some(next) {
+                continue;
+            }
             if let Some(prev) = leader[k] {
                 // The leader in charge until now stops serving on this day: it led until then.
                 former[k].push((prev, day));

@@ -158,8 +158,110 @@ impl SolveError {
     }
 }
 
-/// Solve an instance: stages B1–B3 (best-effort), S1, S2, S3.
+/// Solve an instance: stages B1–B3 (best-effort), S1, S2, S3. When the planner's locks make
+/// the rules impossible, the answer's first certificate names the locks to lift
+/// ([`locks_to_lift`]).
 pub fn solve(prep: &Prepared, opts: &SolveOptions) -> Result<Solution, SolveError> {
+    let answer = solve_stages(prep, opts);
+    if prep.inst.locks.is_empty() {
+        return answer;
+    }
+    match answer {
+        Ok(Solution { outcome: Outcome::Infeasible(mut certs), models }) => {
+            if let Some(c) = locks_to_lift(prep, opts) {
+                certs.insert(0, c);
+            }
+            Ok(Solution { outcome: Outcome::Infeasible(certs), models })
+        }
+        Err(SolveError::Impossible(mut certs)) => {
+            if let Some(c) = locks_to_lift(prep, opts) {
+                certs.insert(0, c);
+            }
+            Err(SolveError::Impossible(certs))
+        }
+        other => other,
+    }
+}
+
+/// Most locks the deletion filter of [`locks_to_lift`] tries one by one (a solve each).
+pub const LOCK_FILTER_LIMIT: usize = 64;
+
+/// When the instance has no plan with its locks but has one without them: the certificate
+/// naming a minimal set of locks (each needed for the conflict, so lifting any one of them
+/// makes a plan possible), found by a deletion filter — drop each lock in turn and keep it
+/// dropped while the rest still conflict. Beyond [`LOCK_FILTER_LIMIT`] locks, every lock is
+/// named. `None` when the instance has no plan even without locks (the rules themselves
+/// conflict: the other certificates say why) or a solve ran out of time.
+pub fn locks_to_lift(prep: &Prepared, opts: &SolveOptions) -> Option<Certificate> {
+    let inst = prep.inst;
+    let quiet = SolveOptions { capture_models: false, solver_log: false, ..opts.clone() };
+    let feasible = |keep: &[usize]| -> Option<bool> {
+        let mut sub = inst.clone();
+        sub.locks = keep.iter().map(|&i| inst.locks[i].clone()).collect();
+        let p = Prepared::new(&sub).ok()?;
+        match solve_stages(&p, &quiet) {
+            Ok(Solution { outcome: Outcome::Planned(_), .. }) => Some(true),
+            Ok(_) | Err(SolveError::Impossible(_)) => Some(false),
+            Err(_) => None,
+        }
+    };
+    if !feasible(&[])? {
+        return None;
+    }
+    let mut keep: Vec<usize> = (0..inst.locks.len()).collect();
+    if keep.len() <= LOCK_FILTER_LIMIT {
+        let mut i = 0;
+        while i < keep.len() {
+            let without: Vec<usize> = keep.iter().copied().filter(|&j| j != keep[i]).collect();
+            if feasible(&without)? {
+                i += 1;
+            } else {
+                keep = without;
+            }
+        }
+    }
+    let mut rules: Vec<&str> = keep.iter().map(|&i| inst.locks[i].rule()).collect();
+    rules.sort_unstable();
+    rules.dedup();
+    let mut cadres: Vec<String> = keep.iter().map(|&i| inst.locks[i].cadre.clone()).collect();
+    cadres.sort();
+    cadres.dedup();
+    let mut counties: Vec<String> = keep
+        .iter()
+        .filter_map(|&i| {
+            let c = prep.cadre_index[inst.locks[i].cadre.as_str()];
+            let e = &prep.eligible[c];
+            (e.len() == 1).then(|| inst.region.counties[e[0]].code.clone())
+        })
+        .collect();
+    counties.sort();
+    counties.dedup();
+    let list = keep.iter().map(|i| format!("locks[{i}]")).collect::<Vec<_>>().join(", ");
+    let message = if keep.len() == 1 {
+        format!("The lock {list} cannot hold together with the rules; without it a plan exists: lift it.")
+    } else {
+        format!(
+            "The locks {list} cannot all hold together with the rules; without them a plan exists, and lifting any \
+             one of them is enough."
+        )
+    };
+    Some(Certificate {
+        rule: rules.join("+"),
+        kind: sanlian_model::CertificateKind::Locks,
+        counties,
+        cadres,
+        department: None,
+        year: None,
+        day: None,
+        need: keep.len() as u64,
+        supply: 0,
+        locks: keep,
+        message,
+    })
+}
+
+/// The stages, without the locks' certificate.
+fn solve_stages(prep: &Prepared, opts: &SolveOptions) -> Result<Solution, SolveError> {
     let mut stager = Stager::new(opts);
     let hard = certificate::find(prep, opts.mode);
     if !hard.is_empty() {
@@ -179,7 +281,15 @@ pub fn solve(prep: &Prepared, opts: &SolveOptions) -> Result<Solution, SolveErro
         }
         groups::S1Outcome::Failed(e) => return Err(e),
     };
-    let towns = townships::solve(prep, &groups, opts.mode, &mut stager)?;
+    let towns = match townships::solve(prep, &groups, opts.mode, &mut stager) {
+        Ok(t) => t,
+        // Township locks (P5, P6) that leave a county no assignment: strict mode answers
+        // infeasible like for any other rule.
+        Err(SolveError::Impossible(certs)) if opts.mode == PlanMode::Strict => {
+            return Ok(Solution { outcome: Outcome::Infeasible(certs), models: stager.models })
+        }
+        Err(e) => return Err(e),
+    };
     let months = match months::solve_months(prep, &groups, &mut stager) {
         Ok(m) => m,
         Err(MilpStatus::Infeasible) => {

@@ -65,6 +65,7 @@ pub(crate) fn solve_months_pinned(
             }
             let mut row = Vec::new();
             let base = pins.filter(|p| p.months_pinned[c]).and_then(|p| p.months_base[c][y].as_ref());
+            let locked = prep.locks.months.get(c).map_or(0, |l| l[y]);
             for month in prep.available_months(c, y) {
                 let name = format!("x[{id},{}-{month:02}]", first_year + y as i32);
                 let v = match base {
@@ -73,6 +74,8 @@ pub(crate) fn solve_months_pinned(
                         let on = if b.contains(&month) { 1.0 } else { 0.0 };
                         m.col(name, on, on, true, 0.0)
                     }
+                    // P7: a locked month is on a block.
+                    _ if locked & (1 << month) != 0 => m.col(name, 1.0, 1.0, true, 0.0),
                     _ => m.binary(name, 0.0),
                 };
                 x.push((c, y, month, v));
@@ -200,15 +203,24 @@ fn presence_value(groups: &Groups, months: &Months) -> usize {
 pub(crate) fn solve_weekdays(prep: &Prepared, groups: &Groups, stager: &mut Stager) -> Weekdays {
     let start = std::time::Instant::now();
     let mut out = vec![None; prep.n_cadres()];
-    let mut dealt = vec![0usize; prep.n_counties()];
+    // P9 locks first; then each free member takes its group's least-used weekday (the first
+    // unused one while any is left), which reaches min(5, distinct locked days + free members).
+    let mut used = vec![[0usize; 5]; prep.n_counties()];
     for c in 0..prep.n_cadres() {
-        if prep.has_weekday(c) {
-            let k = groups.county_of[c];
-            out[c] = Some(WORKDAYS[dealt[k] % WORKDAYS.len()]);
-            dealt[k] += 1;
+        if let (true, Some(d)) = (prep.has_weekday(c), prep.locks.weekday.get(c).copied().flatten()) {
+            out[c] = Some(d);
+            used[groups.county_of[c]][d.num_days_from_monday() as usize % 5] += 1;
         }
     }
-    let value: usize = dealt.iter().map(|&n| n.min(WORKDAYS.len())).sum();
+    for c in 0..prep.n_cadres() {
+        if prep.has_weekday(c) && out[c].is_none() {
+            let k = groups.county_of[c];
+            let least = (0..5).min_by_key(|&d| (used[k][d], d)).expect("five weekdays");
+            out[c] = Some(WORKDAYS[least]);
+            used[k][least] += 1;
+        }
+    }
+    let value: usize = used.iter().map(|u| u.iter().filter(|&&n| n > 0).count()).sum();
     let figures = StageFigures {
         objective: value as f64,
         bound: value as f64,
@@ -238,7 +250,8 @@ pub(crate) fn keep_weekdays(prep: &Prepared, groups: &Groups, pins: &Pins) -> We
     let mut out: Weekdays = vec![None; prep.n_cadres()];
     let mut used = vec![[0usize; 5]; prep.n_counties()];
     for c in 0..prep.n_cadres() {
-        if let (true, Some(d)) = (prep.has_weekday(c), pins.weekday[c]) {
+        let d = prep.locks.weekday.get(c).copied().flatten().or(pins.weekday[c]);
+        if let (true, Some(d)) = (prep.has_weekday(c), d) {
             out[c] = Some(d);
             used[groups.county_of[c]][d.num_days_from_monday() as usize % 5] += 1;
         }

@@ -604,8 +604,10 @@ mod placement {
                         continue;
                     }
                     let other = setup.pins.town_fixed[c][1 - y];
+                    let locked = prep.locks.township[c][y];
+                    let barred = &prep.locks.not_township[c][y];
                     for (j, &i) in towns.iter().enumerate() {
-                        if several && other == Some(i) {
+                        if (several && other == Some(i)) || locked.is_some_and(|l| l != i) || barred.contains(&i) {
                             continue;
                         }
                         let v = m.binary(format!("t[{},y{},{}]", id(c), y + 1, tcode(i)), 0.0);
@@ -732,7 +734,11 @@ mod placement {
             let members = pinned_here.iter().copied().chain(free_here.iter().map(|&(c, _)| c));
             for day in prep.stretch_starts(members) {
                 for (rows, counts) in [
-                    (&mut senior_rows, &(|c: usize| prep.inst.cadres[c].senior) as &dyn Fn(usize) -> bool),
+                    (
+                        &mut senior_rows,
+                        &(|c: usize| prep.inst.cadres[c].senior && !prep.locks.bars_lead(c, k))
+                            as &dyn Fn(usize) -> bool,
+                    ),
                     (&mut upper_rows, &|c: usize| prep.inst.cadres[c].level.is_upper()),
                 ] {
                     let fixed = pinned_here.iter().filter(|&&c| counts(c) && prep.serves_on(c, day)).count() as f64;

@@ -64,8 +64,12 @@ fn build(prep: &Prepared, k: usize, members: &[usize], mode: PlanMode, pins: Opt
             }
             let fixed = pins.and_then(|p| p.town_fixed[c][y]).filter(|i| towns.contains(i));
             let base = pins.and_then(|p| p.town_base[c][y]);
+            // P5 fixes the township, P6 bars some (a pin of the past and a lock that disagree
+            // leave no column: the model is infeasible, and says which cadre).
+            let locked = prep.locks.township.get(c).and_then(|t| t[y]);
+            let barred = prep.locks.not_township.get(c).map(|t| t[y].as_slice()).unwrap_or(&[]);
             for (j, &i) in towns.iter().enumerate() {
-                if fixed.is_some_and(|f| f != i) {
+                if fixed.is_some_and(|f| f != i) || locked.is_some_and(|f| f != i) || barred.contains(&i) {
                     continue;
                 }
                 let mut value = p.match_value * prep.matches(c, i) as f64;
@@ -192,6 +196,9 @@ pub(crate) fn solve_pinned(
         return Err(match &results[i].status {
             // Counts that S1 (or the pins) allow always admit townships (H5–H7); a county
             // without a solution is a defect, reported as such.
+            MilpStatus::Infeasible if has_township_locks(prep, &members[i]) => {
+                SolveError::Impossible(vec![township_locks_certificate(prep, i, &members[i])])
+            }
             MilpStatus::Infeasible => SolveError::Solver {
                 stage,
                 message: format!("{} has no township assignment for its group", models[i].milp.name),
@@ -285,4 +292,45 @@ pub fn s2_terms(prep: &Prepared, towns: &[[Option<usize>; 2]]) -> BTreeMap<Strin
         ("priority_first_year".to_string(), priority as f64),
         ("priority_value".to_string(), priority as f64 * p.priority_first_year_value),
     ])
+}
+
+/// Whether any member of a group has a township locked or barred (P5, P6).
+fn has_township_locks(prep: &Prepared, members: &[usize]) -> bool {
+    members.iter().any(|&c| {
+        prep.locks.township.get(c).is_some_and(|t| t.iter().any(Option::is_some))
+            || prep.locks.not_township.get(c).is_some_and(|t| t.iter().any(|l| !l.is_empty()))
+    })
+}
+
+/// The township locks of county `k`'s members leave it no township assignment (H5–H7). A joint
+/// certificate (the MILP proved it); the locks' own certificate, which names a minimal set to
+/// lift, is put before it by `solve`.
+fn township_locks_certificate(prep: &Prepared, k: usize, members: &[usize]) -> sanlian_model::Certificate {
+    let county = &prep.inst.region.counties[k];
+    let mut locks: Vec<usize> = members
+        .iter()
+        .flat_map(|&c| prep.locks.of_cadre[c].iter().copied())
+        .filter(|&i| {
+            matches!(prep.inst.locks[i].kind, sanlian_model::LockKind::Township | sanlian_model::LockKind::NotTownship)
+        })
+        .collect();
+    locks.sort_unstable();
+    let list = locks.iter().map(|i| format!("locks[{i}]")).collect::<Vec<_>>().join(", ");
+    sanlian_model::Certificate {
+        rule: "H7".into(),
+        kind: sanlian_model::CertificateKind::Joint,
+        counties: vec![county.code.clone()],
+        cadres: members.iter().map(|&c| prep.inst.cadres[c].id.clone()).collect(),
+        department: None,
+        year: None,
+        day: None,
+        need: prep.townships_of[k].len() as u64,
+        supply: 0,
+        locks: Vec::new(),
+        message: format!(
+            "With its township locks ({list}), the group of {} {} cannot cover every township with one \
+             township per cadre and year (H5–H7); HiGHS proved it on the county's S2 model.",
+            county.code, county.name
+        ),
+    }
 }

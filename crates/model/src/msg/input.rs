@@ -75,6 +75,67 @@ catalog! {
         "{years} 应为计划年度 1、2 中的一个或两个，不能为空或重复",
         "{years} must be a non-empty set of plan years 1 and 2";
 
+    // locks.rs: locks and bans (P1–P9) that are malformed or can never hold.
+    "noun.locks" => "锁定", "locks";
+    "noun.months" => "月份", "months";
+    "lock.unknown_cadre" => "{cadre} 不是本实例中的干部", "{cadre} is not a cadre of this instance";
+    "lock.unused_field" =>
+        "“{kind}”类锁定不使用 {field}：请删去，或改用相应类别",
+        "a lock of kind {kind} does not use {field}: remove it, or use the kind that does";
+    "lock.missing_field" => "“{kind}”类锁定须填写 {field}", "a lock of kind {kind} needs its {field}";
+    "lock.not_a_township" => "{township} 不是本实例中的乡镇", "{township} is not a township of this instance";
+    "lock.weekend" => "每周工作日须为周一至周五（H10）", "the weekday must be Monday to Friday (H10)";
+    "lock.breaks_h2" =>
+        "{cadre} 不能派往 {county}（就近就便·H2）：请解除此锁定或另选县区",
+        "{cadre} may not serve in {county} (H2 proximity): lift the lock or choose another county";
+    "lock.conflict_county" =>
+        "与 {other} 冲突：{cadre} 已被锁定在 {county}",
+        "conflicts with {other}: {cadre} is already locked into {county}";
+    "lock.conflict_ban" =>
+        "与 {other} 冲突：对 {cadre} 同一事项既锁定又排除",
+        "conflicts with {other}: it bars what that lock fixes for {cadre}";
+    "lock.banned_everywhere" =>
+        "{cadre} 可派往的县区都被排除了，无处可派（H1）",
+        "every county {cadre} may serve in is barred: it can serve nowhere (H1)";
+    "lock.leader_not_senior" =>
+        "{cadre} 不是副处级以上干部，不能担任组长（带队组长·H3）",
+        "{cadre} is not of deputy-division rank or above and cannot lead (H3)";
+    "lock.two_leaders" =>
+        "{county} 已由 {other} 指定了组长：一个工作组只有一名组长",
+        "{county} already has a leader locked by {other}: a group has one leader";
+    "lock.conflict_leader" =>
+        "与 {other} 冲突：{cadre} 既被指定为组长又被排除",
+        "conflicts with {other}: {cadre} is both locked to lead and barred from leading";
+    "lock.inactive_year" => "{cadre} 在 {year} 年不在岗", "{cadre} is not active in {year}";
+    "lock.conflict_township" =>
+        "与 {other} 冲突：{cadre} 在 {year} 年只联系一个乡镇（H5）",
+        "conflicts with {other}: {cadre} covers one township in {year} (H5)";
+    "lock.same_township" =>
+        "{cadre} 两年被锁定在同一乡镇，而本县有两个以上乡镇（H5 要求两年不同）",
+        "{cadre} is locked to the same township in both years, though its county has two or more (H5)";
+    "lock.township_full" =>
+        "{year} 年有 {count} 人被锁定在{township}，超过每个乡镇 {cap} 人的上限（H6）",
+        "{count} cadres are locked to {township} in {year}, more than the {cap} a township may take (H6)";
+    "lock.no_blocks" =>
+        "{cadre} 的工作方式没有集中驻点月份，不能锁定月份",
+        "{cadre} works in a mode without block months: no month can be locked";
+    "lock.month_not_served" => "{cadre} 在 {month} 不在岗", "{cadre} does not serve in {month}";
+    "lock.month_unavailable" =>
+        "{cadre} 在 {month} 已标为不可到岗",
+        "{cadre} marked {month} as unavailable";
+    "lock.too_many_months" =>
+        "{cadre} 在 {year} 年锁定了 {count} 个月，但该年只有 {blocks} 个集中驻点月（H8）",
+        "{cadre} has {count} months locked in {year} but only {blocks} block(s) that year (H8)";
+    "lock.department_full" =>
+        "{department} 在 {month} 有 {count} 人被锁定集中驻点，超过 {cap} 人的上限（H9）",
+        "{count} cadres of {department} are locked on a block in {month}, more than its cap of {cap} (H9)";
+    "lock.no_weekday" =>
+        "{cadre} 的工作方式没有每周工作日，不能锁定星期",
+        "{cadre} works in a mode without a weekday: no weekday can be locked";
+    "lock.conflict_weekday" =>
+        "与 {other} 冲突：{cadre} 只有一个每周工作日（H10）",
+        "conflicts with {other}: {cadre} has one weekday (H10)";
+
     // params.rs: parameters out of range.
     "param.not_a_month" => "{value} 不是 1–12 之间的月份", "{value} is not a month 1–12";
     "param.window_reversed" =>
