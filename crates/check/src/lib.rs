@@ -143,10 +143,15 @@ impl Report {
         self.violations.iter().filter(|v| v.rule == "PLAN").map(|v| v.to_string()).collect()
     }
 
-    /// The violations of the hard rules H1–H10 and of the listed shortfalls: what makes a
-    /// plan invalid as a plan, whatever its reported numbers say.
+    /// The violations of the hard rules H1–H10, of the planner's locks P1–P9 and of the listed
+    /// shortfalls: what makes a plan invalid as a plan, whatever its reported numbers say.
     pub fn rule_violations(&self) -> Vec<&Violation> {
-        self.violations.iter().filter(|v| v.rule.starts_with('H') || v.rule == "SHORTFALL").collect()
+        self.violations
+            .iter()
+            .filter(|v| {
+                v.rule.starts_with('H') || (v.rule.starts_with('P') && v.rule != "PLAN") || v.rule == "SHORTFALL"
+            })
+            .collect()
     }
 }
 

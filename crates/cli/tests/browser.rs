@@ -1816,3 +1816,78 @@ fn english_on_page(tab: &Tab) -> Vec<String> {
     lines.dedup();
     lines
 }
+
+/// Edits on the page (issue 12, item 2): a cadre dragged onto another group is answered at
+/// once with the rules the move breaks and its deltas; the repair keeps the move and its plan
+/// opens with the cadre in the new group and a lock beside its name; the move picker does the
+/// same without dragging.
+#[test]
+fn a_cadre_dragged_to_another_group_is_checked_repaired_and_locked() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (server, _browser, tab) = solved_small(dir.path(), "edit.db");
+    let pid: i64 = js(&tab, "document.body.dataset.plan").as_str().and_then(|s| s.parse().ok()).expect("plan id");
+    let plan = server.json(&format!("/api/plans/{pid}"));
+    let leaders: Vec<&str> = plan["groups"].as_array().unwrap().iter().filter_map(|g| g["leader"].as_str()).collect();
+    let mover = plan["assignments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["cadre"].as_str().unwrap().starts_with('P') && !leaders.contains(&a["cadre"].as_str().unwrap()))
+        .expect("a province member who does not lead");
+    let (cadre, from) = (mover["cadre"].as_str().unwrap(), mover["county"].as_str().unwrap());
+    let to =
+        plan["groups"].as_array().unwrap().iter().map(|g| g["county"].as_str().unwrap()).find(|k| *k != from).unwrap();
+    // Open the mover's group and drag its row onto the other group's row.
+    js(&tab, &format!("document.querySelector('tr.group-row[data-county=\"{from}\"]').click()"));
+    let drag = format!(
+        "(() => {{ const dt = new DataTransfer(); \
+           const row = document.querySelector('tr[data-cadre=\"{cadre}\"]'); \
+           const target = document.querySelector('tr.group-row[data-county=\"{to}\"]'); \
+           row.dispatchEvent(new DragEvent('dragstart', {{ bubbles: true, dataTransfer: dt }})); \
+           target.dispatchEvent(new DragEvent('dragover', {{ bubbles: true, cancelable: true, dataTransfer: dt }})); \
+           target.dispatchEvent(new DragEvent('drop', {{ bubbles: true, cancelable: true, dataTransfer: dt }})); \
+           return true; }})()"
+    );
+    js(&tab, &drag);
+    wait_until(
+        &tab,
+        &server,
+        "the edit's answer",
+        "document.body.dataset.edit === 'answered'",
+        Duration::from_secs(20),
+    );
+    let title = js(&tab, "document.querySelector('#edit-result h3').textContent");
+    assert!(title.as_str().unwrap_or_default().contains("调到"), "{title}");
+    let deltas = js(&tab, "document.getElementById('edit-deltas').textContent");
+    assert!(deltas.as_str().unwrap_or_default().contains("分组费用（S1）"), "{deltas}");
+    let broken = js(&tab, "document.getElementById('edit-broken').textContent");
+    assert!(!broken.as_str().unwrap_or_default().is_empty(), "the broken rules, or that none is");
+    let words = english_on_page(&tab);
+    assert!(words.is_empty(), "English on the Chinese page after an edit: {words:#?}");
+    save_png(&tab, "edit-answered.png");
+
+    tab.find_element("#edit-repair").expect("the repair button").click().expect("click 修复");
+    wait_until(&tab, &server, "the repair", "document.body.dataset.edit === 'repaired'", Duration::from_secs(120));
+    let changes = js(&tab, "[...document.querySelectorAll('#edit-changes li')].map((l) => l.textContent)");
+    let changes: Vec<String> = serde_json::from_value(changes).expect("sentences");
+    assert!(changes.iter().any(|l| l.contains(cadre) && l.contains("改派到")), "{changes:?}");
+    tab.find_element("#edit-show").expect("the show button").click().expect("click 查看");
+    wait_until(
+        &tab,
+        &server,
+        "the repaired plan",
+        &format!("document.body.dataset.plan !== '{pid}' && document.body.dataset.state === 'done'"),
+        Duration::from_secs(30),
+    );
+    js(&tab, &format!("document.querySelector('tr.group-row[data-county=\"{to}\"]').click()"));
+    let locked = js(&tab, &format!("!!document.querySelector('tr[data-cadre=\"{cadre}\"] .lock')"));
+    assert_eq!(locked, Value::Bool(true), "the kept move shows as a lock: {}", page_report(&tab));
+    save_png(&tab, "edit-repaired.png");
+
+    // The picker: 调到… then a county and 试一试, no dragging.
+    let other = js(&tab, "document.querySelector('tr[data-cadre] .edit-move') !== null");
+    assert_eq!(other, Value::Bool(true));
+    js(&tab, "document.querySelector('tr[data-cadre] .edit-move').click()");
+    tab.find_element("#edit-go").expect("the picker's button").click().expect("click 试一试");
+    wait_until(&tab, &server, "the picked edit", "document.body.dataset.edit === 'answered'", Duration::from_secs(20));
+}

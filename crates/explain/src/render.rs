@@ -165,6 +165,62 @@ impl Names {
         }
     }
 
+    /// A checker's subject by name: a cadre, county or township (`东营区（370502）`), or as given.
+    pub fn subject(&self, code: &str, lang: Lang) -> String {
+        if self.cadres.contains_key(code) {
+            self.cadre(code, lang)
+        } else if self.counties.contains_key(code) {
+            self.county(code, lang)
+        } else if self.townships.contains_key(code) {
+            self.township(code, lang)
+        } else if let Some(i) =
+            code.strip_prefix("locks[").and_then(|r| r.strip_suffix(']')).and_then(|n| n.parse().ok())
+        {
+            self.lock(i, lang)
+        } else {
+            code.to_string()
+        }
+    }
+
+    /// An edit in the planner's words: "张三（P012）调到历下区".
+    pub fn edit(&self, e: &crate::edit::Edit, lang: Lang) -> String {
+        use crate::edit::Edit;
+        match e {
+            Edit::Move { cadre, county } => {
+                tr!(
+                    lang,
+                    format!("{}调到{}", self.cadre(cadre, lang), self.county_name(county)),
+                    format!("{} to {}", self.cadre(cadre, lang), self.county_name(county))
+                )
+            }
+            Edit::Swap { cadre, other } => tr!(
+                lang,
+                format!("{}与{}对调", self.cadre(cadre, lang), self.cadre(other, lang)),
+                format!("{} swapped with {}", self.cadre(cadre, lang), self.cadre(other, lang))
+            ),
+            Edit::Township { cadre, year, township } => tr!(
+                lang,
+                format!("{} {year} 年联系{}", self.cadre(cadre, lang), self.township(township, lang)),
+                format!("{} covers {} in {year}", self.cadre(cadre, lang), self.township(township, lang))
+            ),
+            Edit::Months { cadre, months, .. } => tr!(
+                lang,
+                format!("{}集中下沉改为 {}", self.cadre(cadre, lang), months.join("、")),
+                format!("{} on blocks in {}", self.cadre(cadre, lang), months.join(", "))
+            ),
+            Edit::Weekday { cadre, weekday: d } => tr!(
+                lang,
+                format!("{}每周工作日改为{}", self.cadre(cadre, lang), weekday(*d, lang)),
+                format!("{} on {}s", self.cadre(cadre, lang), weekday(*d, lang))
+            ),
+            Edit::Leader { county, cadre } => tr!(
+                lang,
+                format!("{}任{}组长", self.cadre(cadre, lang), self.county_name(county)),
+                format!("{} leads {}", self.cadre(cadre, lang), self.county_name(county))
+            ),
+        }
+    }
+
     /// `locks[i]` and what it says, in words: "locks[0]（萧东泉（C0502）不任东营区组长）".
     pub fn lock(&self, i: usize, lang: Lang) -> String {
         use sanlian_model::LockKind as K;
@@ -1392,6 +1448,14 @@ pub const RULE_WORDS: [(&str, &str); 24] = [
     ("P8", "排除月份"),
     ("P9", "锁定工作日"),
 ];
+
+/// A rule id with its words in Chinese ("带队组长·H3"), the id alone in English.
+pub fn rule_label(rule: &str, lang: Lang) -> String {
+    match RULE_WORDS.iter().find(|(id, _)| *id == rule) {
+        Some((_, words)) if lang == Lang::Zh => format!("{words}·{rule}"),
+        _ => rule.to_string(),
+    }
+}
 
 fn rule_words(text: String, lang: Lang) -> String {
     if lang != Lang::Zh {

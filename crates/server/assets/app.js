@@ -230,6 +230,26 @@
       replan_done_line: '调整完成（任务 #{job}）：{n} 处变动 · 费用 {delta}。点“查看新方案”载入。',
       replan_infeasible_line: '调整（任务 #{job}）：严格模式下无法修复，见“调整”面板中的证明。',
       plan_adjust: '调整',
+      edit_move: '调到…',
+      edit_move_to: '把 {who} 调到',
+      edit_go: '试一试',
+      edit_title: '调整预览：{text}',
+      edit_broken: '违反的规则',
+      edit_valid: '不违反任何规则',
+      edit_deltas: '费用与各阶段的变化',
+      edit_delta_S1: '分组费用（S1）',
+      edit_delta_S2: '特长与重点乡镇（S2）',
+      edit_delta_S3a: '每月有人在岗（S3a）',
+      edit_delta_S3b: '工作日错开（S3b）',
+      edit_delta_units: '各派出单位差旅费',
+      edit_no_unit_change: '各派出单位的费用不变',
+      edit_repair: '修复（改动最少）',
+      edit_cancel: '放弃',
+      edit_show: '查看修复后的方案 #{plan}',
+      edit_repaired: '修复完成：保持“{text}”，另有 {others} 人随之调整，分组费用 {delta}',
+      edit_repaired_none: '修复不了：{text}',
+      edit_drag_hint: '把干部拖到另一个工作组即可试调；拖到另一名干部上即两人对调',
+      lock_mark: '已锁定',
       shortfalls: '未达成的目标（尽力模式）',
       downloads: '下载',
       dl_plan_xlsx: '工作组方案（Excel，报送用）',
@@ -475,6 +495,26 @@
       replan_done_line: 'Re-plan done (job #{job}): {n} changed decision(s) · cost {delta}. Press "Show the new plan" to load it.',
       replan_infeasible_line: 'Re-plan (job #{job}): no strict repair exists; see the certificates in the Re-plan panel.',
       plan_adjust: 're-plan',
+      edit_move: 'move…',
+      edit_move_to: 'Move {who} to',
+      edit_go: 'try',
+      edit_title: 'Edit preview: {text}',
+      edit_broken: 'Rules broken',
+      edit_valid: 'breaks no rule',
+      edit_deltas: 'What changes',
+      edit_delta_S1: 'Grouping cost (S1)',
+      edit_delta_S2: 'Strengths and priority townships (S2)',
+      edit_delta_S3a: 'County-months with someone on site (S3a)',
+      edit_delta_S3b: 'Distinct weekdays (S3b)',
+      edit_delta_units: 'Travel per dispatching unit',
+      edit_no_unit_change: 'no dispatching unit pays more or less',
+      edit_repair: 'Repair (fewest changes)',
+      edit_cancel: 'Discard',
+      edit_show: 'Show the repaired plan #{plan}',
+      edit_repaired: 'Repaired: “{text}” kept, {others} other cadre(s) adjusted, grouping cost {delta}',
+      edit_repaired_none: 'No repair keeps it: {text}',
+      edit_drag_hint: 'Drag a cadre onto another group to try a move; onto another cadre to swap the two',
+      lock_mark: 'locked',
       shortfalls: 'Unmet goals (best effort)',
       downloads: 'Downloads',
       dl_plan_xlsx: 'Working groups workbook (Excel, for filing)',
@@ -543,6 +583,8 @@
     events: null,
     timer: 0,
     replan: null, // {from, job, result} of the last re-plan of this instance's plans
+    edit: null, // {pid, edit, answer, job, result, lines}: the edit being tried on the shown plan
+    editPick: null, // cadre id whose move target is being picked
     progressKey: null, // [key, vars] of the status line, re-rendered on language change
   };
 
@@ -1114,6 +1156,7 @@
     renderCadreList();
     renderSelection();
     renderReplan();
+    renderEdit();
   }
 
   const groupIndex = () => new Map(state.view.groups.map((g, i) => [g.county, i]));
@@ -1759,6 +1802,8 @@
         dataset: { county: g.county }, tabindex: 0, 'aria-expanded': String(open),
         onclick: toggle,
         onkeydown: (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); toggle(); } },
+        ondragover: (e) => e.preventDefault(),
+        ondrop: (e) => dropOn(e, { kind: 'move', county: g.county }),
       },
       h('td', null, h('span', { class: 'swatch', style: { background: groupColour(i) } }), g.county_name),
       h('td', null, g.city_name),
@@ -1785,8 +1830,23 @@
         g.members.map((m) =>
           h(
             'tr',
-            { class: m.leader ? 'leader' : null },
-            h('td', null, m.name, m.leader ? h('span', { class: 'badge' }, t('leader_mark')) : null),
+            {
+              class: m.leader ? 'leader' : null,
+              draggable: 'true',
+              dataset: { cadre: m.id },
+              ondragstart: (e) => { e.dataTransfer.setData('text/plain', m.id); e.dataTransfer.effectAllowed = 'move'; },
+              ondragover: (e) => e.preventDefault(),
+              ondrop: (e) => dropOn(e, { kind: 'swap', other: m.id }),
+            },
+            h(
+              'td',
+              null,
+              m.name,
+              m.leader ? h('span', { class: 'badge' }, t('leader_mark')) : null,
+              (m.locks || []).length
+                ? h('span', { class: 'lock', title: m.locks.map((l) => l.text[state.lang] || l.text.zh).join('\n'), 'aria-label': t('lock_mark') }, '🔒')
+                : null,
+            ),
             h('td', null, m.id),
             h('td', null, levelLabel(m.level, m.level_zh)),
             h('td', null, m.unit),
@@ -1803,6 +1863,8 @@
               h('a', { href: `/api/plans/${state.view.plan}/calendar.ics?cadre=${encodeURIComponent(m.id)}`, onclick: (e) => e.stopPropagation() }, t('calendar')),
               ' ',
               h('button', { type: 'button', class: 'link', onclick: (e) => { e.stopPropagation(); replanFor(m.id); } }, t('plan_adjust')),
+              ' ',
+              h('button', { type: 'button', class: 'link edit-move', onclick: (e) => { e.stopPropagation(); pickMove(m.id); } }, t('edit_move')),
             ),
           ),
         ),
@@ -2097,6 +2159,131 @@
   // Re-planning (PLANNING_RULES §7): one event on the plan shown, run as a reassign job
   // ---------------------------------------------------------------------------------------
 
+  // ---------------------------------------------------------------------------------------
+  // Edits: drag a cadre to another group (or onto another cadre), see at once what it breaks
+  // and costs (POST /api/plans/{id}/edit), and repair around it (a job keeping the edit).
+  // ---------------------------------------------------------------------------------------
+
+  function dropOn(e, target) {
+    e.preventDefault();
+    e.stopPropagation();
+    const cadre = e.dataTransfer && e.dataTransfer.getData('text/plain');
+    if (!cadre || cadre === target.other) return;
+    const edit = target.kind === 'move' ? { kind: 'move', cadre, county: target.county } : { kind: 'swap', cadre, other: target.other };
+    guarded(() => tryEdit(edit))();
+  }
+
+  function pickMove(id) {
+    state.editPick = id;
+    renderEdit();
+    const select = $('edit-county');
+    if (select) select.focus();
+  }
+
+  async function tryEdit(edit) {
+    if (!state.view) return;
+    const pid = state.view.plan;
+    state.editPick = null;
+    document.body.dataset.edit = 'busy';
+    const answer = await api('POST', `/api/plans/${pid}/edit`, JSON.stringify(edit));
+    state.edit = { pid, edit, answer };
+    document.body.dataset.edit = 'answered';
+    renderEdit();
+    $('edit-result').scrollIntoView({ block: 'nearest' });
+  }
+
+  async function repairEdit() {
+    const ed = state.edit;
+    if (!ed) return;
+    document.body.dataset.edit = 'repairing';
+    await runJob(`/api/plans/${ed.pid}/edit/repair`, JSON.stringify(ed.edit), finishRepair);
+  }
+
+  async function finishRepair(job) {
+    const r = job.result || {};
+    const lines = r.outcome === 'planned' ? await changeLines((r.summary && r.summary.changes) || []) : [];
+    state.edit = { ...state.edit, job: job.id, result: r, lines };
+    document.body.dataset.edit = 'repaired';
+    renderEdit();
+    setState('done');
+  }
+
+  function cancelEdit() {
+    state.edit = null;
+    state.editPick = null;
+    delete document.body.dataset.edit;
+    renderEdit();
+  }
+
+  const deltaText = (id, d) => (id === 'S1' ? signedYuan(d.delta) : `${d.delta > 0 ? '+' : d.delta < 0 ? '−' : '±'}${Math.abs(d.delta)}`);
+
+  function renderEdit() {
+    const box = $('edit-result');
+    if (!box) return;
+    box.replaceChildren();
+    const kids = [];
+    if (state.editPick && state.view) {
+      const who = findCadre(state.editPick);
+      const options = visibleGroups().map((g) => h('option', { value: g.county }, g.county_name));
+      kids.push(
+        h(
+          'div',
+          { class: 'edit-pick' },
+          h('label', null, t('edit_move_to', { who: who ? `${who.name}（${who.id}）` : state.editPick }), ' ', h('select', { id: 'edit-county' }, options)),
+          ' ',
+          h('button', { type: 'button', id: 'edit-go', onclick: guarded(() => tryEdit({ kind: 'move', cadre: state.editPick, county: $('edit-county').value })) }, t('edit_go')),
+          ' ',
+          h('button', { type: 'button', class: 'link', onclick: cancelEdit }, t('edit_cancel')),
+        ),
+      );
+    }
+    const ed = state.edit;
+    if (ed && ed.answer && state.view && ed.pid === state.view.plan) {
+      const a = ed.answer;
+      const units = Object.entries(a.units || {}).filter(([, d]) => Math.abs(d.delta) >= 0.5);
+      kids.push(
+        h('h3', null, t('edit_title', { text: (a.text && a.text[state.lang]) || '' })),
+        h('h4', null, t('edit_broken')),
+        a.broken.length
+          ? h('ul', { id: 'edit-broken', class: 'warn' }, a.broken.map((b) => h('li', null, b.text[state.lang] || b.text.zh)))
+          : h('p', { id: 'edit-broken', class: 'ok' }, t('edit_valid')),
+        h('h4', null, t('edit_deltas')),
+        h(
+          'dl',
+          { class: 'facts', id: 'edit-deltas' },
+          ['S1', 'S2', 'S3a', 'S3b'].map((id) => (a.stages[id] ? fact(t('edit_delta_' + id), deltaText(id, a.stages[id])) : null)),
+          fact(t('edit_delta_units'), units.length ? units.map(([u, d]) => `${u} ${signedYuan(d.delta)}`).join('；') : t('edit_no_unit_change')),
+        ),
+      );
+      if (!ed.result) {
+        kids.push(
+          h(
+            'div',
+            { class: 'replan-actions' },
+            h('button', { type: 'button', id: 'edit-repair', onclick: guarded(repairEdit) }, t('edit_repair')),
+            ' ',
+            h('button', { type: 'button', id: 'edit-cancel', onclick: cancelEdit }, t('edit_cancel')),
+          ),
+        );
+      } else {
+        const r = ed.result;
+        const text = (a.text && a.text[state.lang]) || '';
+        if (r.outcome === 'planned') {
+          kids.push(
+            h('p', { id: 'edit-repaired' }, t('edit_repaired', { text, others: r.others, delta: signedYuan(r.s1_delta) })),
+            h('ul', { id: 'edit-changes' }, ed.lines.map((l) => h('li', null, l))),
+            h('div', { class: 'replan-actions' }, h('button', { type: 'button', id: 'edit-show', onclick: guarded(() => loadPlan(r.plan)) }, t('edit_show', { plan: r.plan }))),
+          );
+        } else {
+          kids.push(h('p', { id: 'edit-repaired', class: 'warn' }, t('edit_repaired_none', { text })), replanCertificates(r));
+        }
+      }
+    } else if (!state.editPick && state.view) {
+      kids.push(h('p', { class: 'muted' }, t('edit_drag_hint')));
+    }
+    appendKids(box, kids);
+  }
+
   function renderReplan() {
     renderReplanForm();
     renderReplanResult();
@@ -2206,14 +2393,35 @@
   }
 
   /** The re-plan's changes as sentences a planner reads: who moves where, which township. */
-  async function plainChanges(r, event) {
-    const s = r.summary || {};
+  /** Each changed decision in words: "张三（P012） 改派到历下区（原市中区）" (a group change once per cadre). */
+  async function changeLines(changes) {
     const doc = await instanceDoc().catch(() => null);
     const county = new Map((state.view.counties || []).map((c) => [c.code, c.name]));
     const town = new Map(((doc && doc.region.townships) || []).map((x) => [x.code, x.name]));
     const people = new Map(state.view.groups.flatMap((g) => g.members).map((m) => [m.id, m.name]));
     const who = (id) => (people.has(id) ? `${people.get(id)}（${id}）` : id);
     const seen = new Set();
+    const lines = [];
+    for (const c of changes) {
+      const key = `${c.cadre}|${c.kind}`;
+      if (c.kind === 'group') {
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const to = county.get(c.to) || c.to;
+        lines.push(c.from && c.from !== '—' ? t('plain_group', { who: who(c.cadre), from: county.get(c.from) || c.from, to }) : t('plain_join', { who: who(c.cadre), to }));
+      } else {
+        const name = c.kind === 'township' ? (x) => town.get(x) || x : (x) => x;
+        lines.push(t('plain_' + c.kind, { who: who(c.cadre), year: c.year, from: name(c.from), to: name(c.to) }));
+      }
+    }
+    return lines;
+  }
+
+  async function plainChanges(r, event) {
+    const s = r.summary || {};
+    const county = new Map((state.view.counties || []).map((c) => [c.code, c.name]));
+    const people = new Map(state.view.groups.flatMap((g) => g.members).map((m) => [m.id, m.name]));
+    const who = (id) => (people.has(id) ? `${people.get(id)}（${id}）` : id);
     const lines = [];
     // The change itself first, as the planner made it.
     if (event) {
@@ -2241,20 +2449,9 @@
       }
       lines.push(t(r.best_effort_plan != null ? 'plain_best_effort' : 'plain_no_plan'));
     }
-    const before = lines.length;
-    for (const c of s.changes || []) {
-      const key = `${c.cadre}|${c.kind}`;
-      if (c.kind === 'group') {
-        if (seen.has(key)) continue;
-        seen.add(key);
-        const to = county.get(c.to) || c.to;
-        lines.push(c.from && c.from !== '—' ? t('plain_group', { who: who(c.cadre), from: county.get(c.from) || c.from, to }) : t('plain_join', { who: who(c.cadre), to }));
-      } else {
-        const name = c.kind === 'township' ? (x) => town.get(x) || x : (x) => x;
-        lines.push(t('plain_' + c.kind, { who: who(c.cadre), year: c.year, from: name(c.from), to: name(c.to) }));
-      }
-    }
-    if (lines.length === before) lines.push(t('plain_none'));
+    const changed = await changeLines(s.changes || []);
+    lines.push(...changed);
+    if (!changed.length) lines.push(t('plain_none'));
     if (replanPlan(r) != null) lines.push(t('plain_cost', { delta: replanDelta(r) }));
     // Who could lead a group whose leader leaves, and what each choice changes and costs.
     const sep = state.lang === 'zh' ? '；' : '; ';

@@ -87,6 +87,8 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/plans/{id}/explain", get(explain))
         .route("/api/plans/{id}/view", get(view))
         .route("/api/plans/{id}/reassign", post(reassign))
+        .route("/api/plans/{id}/edit", post(edit))
+        .route("/api/plans/{id}/edit/repair", post(edit_repair))
         .route("/api/plans/{id}/plan.xlsx", get(plan_xlsx))
         .route("/api/plans/{id}/table.csv", get(table_csv))
         .route("/api/plans/{id}/letters.docx", get(letters_docx))
@@ -796,6 +798,89 @@ async fn reassign(
         let events = Events::from_json(text).map_err(|e| ApiError::input(&e))?;
         events.apply(&inst, &plan).map_err(|e| ApiError::input(&e))?;
         app2.submit("reassign", iid, Some(pid), &serde_json::to_value(&req).unwrap_or_default(), Some(text))
+    })
+    .await?;
+    Ok((StatusCode::ACCEPTED, Json(job)))
+}
+
+/// An edit of a plan, parsed and bounded (its months) before anything is done with it.
+fn parse_edit(bytes: &[u8]) -> Reply<sanlian_explain::edit::Edit> {
+    let text = utf8(bytes, "edit")?;
+    let edit: sanlian_explain::edit::Edit =
+        sanlian_model::validate::from_json("edit", text).map_err(|e| ApiError::input(&e))?;
+    if let sanlian_explain::edit::Edit::Months { months, .. } = &edit {
+        if months.len() > 24 {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_edit",
+                Msg::new("input.too_many").arg("len", months.len()).noun("what", "months").arg("most", 24),
+            )
+            .at("months"));
+        }
+    }
+    Ok(edit)
+}
+
+/// An edit answered at once: the rules it breaks (in both languages), the stage and unit
+/// deltas; nothing is stored.
+async fn edit(State(app): Shared, Path(raw): Path<String>, bytes: Upload) -> Reply<Json<Value>> {
+    let (inst, plan, _) = loaded(&app, &raw)?;
+    blocking(&app, move || {
+        let edit = parse_edit(&bytes)?;
+        let prep = Prepared::new(&inst).map_err(|e| ApiError::input(&e))?;
+        let rules = sanlian_check::Rules::new(&inst).map_err(|e| ApiError::input(&e))?;
+        let answer = sanlian_explain::edit::apply_edit(&prep, &rules, &plan, &edit)
+            .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_edit", e.0))?;
+        let names = Names::of(&inst);
+        let broken: Vec<Value> = answer
+            .broken
+            .iter()
+            .map(|b| {
+                let text = |lang| {
+                    let colon = if lang == Lang::Zh { "：" } else { ": " };
+                    let why = if lang == Lang::Zh { String::new() } else { format!(" — {}", b.message) };
+                    format!(
+                        "{}{colon}{}{why}",
+                        sanlian_explain::render::rule_label(&b.rule, lang),
+                        names.subject(&b.subject, lang)
+                    )
+                };
+                json!({ "rule": b.rule, "subject": b.subject, "message": b.message,
+                        "text": { "zh": text(Lang::Zh), "en": text(Lang::En) } })
+            })
+            .collect();
+        Ok(Json(json!({
+            "edit": answer.edit,
+            "text": { "zh": names.edit(&answer.edit, Lang::Zh), "en": names.edit(&answer.edit, Lang::En) },
+            "valid": answer.valid,
+            "broken": broken,
+            "stages": answer.stages,
+            "units": answer.units,
+            "travel": answer.travel,
+            "stay": answer.stay,
+        })))
+    })
+    .await
+}
+
+/// The repair around an edit, as a job: the plan changed as little as possible with the edit
+/// kept, stored as a new plan (and its instance, the edit added as locks).
+async fn edit_repair(State(app): Shared, Path(raw): Path<String>, bytes: Upload) -> Reply<(StatusCode, Json<JobView>)> {
+    let pid = id("plan", &raw)?;
+    let (inst, plan, iid) = loaded(&app, &raw)?;
+    let app2 = app.clone();
+    let job = blocking(&app, move || {
+        let edit = parse_edit(&bytes)?;
+        let prep = Prepared::new(&inst).map_err(|e| ApiError::input(&e))?;
+        let rules = sanlian_check::Rules::new(&inst).map_err(|e| ApiError::input(&e))?;
+        sanlian_explain::edit::apply_edit(&prep, &rules, &plan, &edit)
+            .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_edit", e.0))?;
+        // The edit kept as locks must be able to hold (H2, H3, …) before a job is queued.
+        let mut locked = (*inst).clone();
+        locked.locks.extend(edit.locks(&plan));
+        Prepared::new(&locked).map_err(|e| ApiError::input(&e))?;
+        let body = serde_json::to_string(&edit).map_err(|e| ApiError::internal("cannot serialise the edit", e))?;
+        app2.submit("edit_repair", iid, Some(pid), &json!({}), Some(&body))
     })
     .await?;
     Ok((StatusCode::ACCEPTED, Json(job)))

@@ -158,6 +158,7 @@ impl App {
         let outcome = match row.kind.as_str() {
             "solve" => self.run_solve(&row),
             "reassign" => self.run_reassign(&row),
+            "edit_repair" => self.run_edit_repair(&row),
             "scenarios" => self.run_scenarios(&row),
             other => Err(ApiError::internal("unknown job kind", other)),
         };
@@ -376,6 +377,62 @@ impl App {
                         "summary": summary,
                         "report": report,
                         "certificates": certificates,
+                    }),
+                )
+            })
+            .map_err(|e| ApiError::store("cannot store the repaired plan", &e))
+    }
+
+    fn run_edit_repair(&self, row: &JobRow) -> Result<(), ApiError> {
+        use sanlian_explain::edit::{repair_edit, Edit, RepairError};
+        let inst = self.instance(row.instance)?;
+        let plan_id = row.plan.ok_or_else(|| ApiError::internal("an edit repair without a plan", row.id))?;
+        let old = self.plan(plan_id)?.1;
+        let body =
+            self.store.job_body(row.id).map_err(|e| ApiError::internal("cannot read the edit", e))?.unwrap_or_default();
+        let edit: Edit = sanlian_model::validate::from_json("edit", &body).map_err(|e| ApiError::input(&e))?;
+        self.set_progress(row.id, "solve", 0, 0);
+        let opts = SolveOptions { cancel: self.cancel_flag(row.id), ..SolveOptions::default() };
+        let names = Names::of(&inst);
+        let repaired = match repair_edit(&inst, &old, &edit, &opts) {
+            Ok(r) => r,
+            Err(RepairError::Infeasible(certs)) => {
+                let result = infeasible(&inst, &certs);
+                return self
+                    .store
+                    .transaction(|tx| finish_job(tx, row.id, &result))
+                    .map_err(|e| ApiError::store("cannot store the result", &e));
+            }
+            Err(RepairError::Solve(e)) => return Err(solve_failed(e)),
+            Err(RepairError::Edit(e)) => return Err(ApiError::input(&e)),
+            Err(e @ RepairError::Unchecked(_)) => {
+                return Err(ApiError::internal("the repaired plan fails its checks; nothing was stored", e))
+            }
+        };
+        self.set_progress(row.id, "store", 0, 0);
+        let inst_text = serde_json::to_string(&repaired.instance)
+            .map_err(|e| ApiError::internal("cannot serialise the instance", e))?;
+        let plan_text =
+            serde_json::to_string(&repaired.plan).map_err(|e| ApiError::internal("cannot serialise the plan", e))?;
+        let words = names.edit(&edit, Lang::Zh);
+        self.store
+            .transaction(|tx| {
+                let named =
+                    label(&format!("调整：{words}").chars().take(crate::store::MAX_LABEL - 14).collect::<String>());
+                let iid = insert_instance(tx, &repaired.instance, "edit", &inst_text, &named)?;
+                let pid = insert_plan(tx, iid, &repaired.plan, true, "edit", &plan_text, &named)?;
+                finish_job(
+                    tx,
+                    row.id,
+                    &json!({
+                        "outcome": "planned",
+                        "instance": iid,
+                        "plan": pid,
+                        "edit": edit,
+                        "text": { "zh": words, "en": names.edit(&edit, Lang::En) },
+                        "summary": { "changes": repaired.changes, "cost_delta": repaired.s1_delta },
+                        "others": repaired.others,
+                        "s1_delta": repaired.s1_delta,
                     }),
                 )
             })

@@ -54,6 +54,19 @@ pub fn board(inst: &Instance, plan: &Plan, plan_id: i64, instance_id: i64) -> Re
         })
         .collect();
 
+    // The planner's locks of each cadre, in words (the page shows a lock beside the name).
+    let names = sanlian_explain::render::Names::of(inst);
+    let locks_of = |c: usize| -> Vec<Value> {
+        prep.locks.of_cadre[c]
+            .iter()
+            .map(|&i| {
+                json!({
+                    "lock": i, "rule": inst.locks[i].rule(), "kind": inst.locks[i].kind,
+                    "text": { "zh": names.lock(i, Lang::Zh), "en": names.lock(i, Lang::En) },
+                })
+            })
+            .collect()
+    };
     let cost_of: BTreeMap<&str, f64> =
         plan.costs.groups.iter().map(|g| (g.county.as_str(), g.travel + g.stay)).collect();
     let mut away: BTreeMap<usize, BTreeMap<String, u32>> = BTreeMap::new();
@@ -91,6 +104,7 @@ pub fn board(inst: &Instance, plan: &Plan, plan_id: i64, instance_id: i64) -> Re
                     "unavailable": cadre.unavailable_months,
                     "department": prep.departments[prep.department_of[c]],
                     "serves": a.map(|a| a.years.iter().map(|ya| ya.year).collect::<Vec<_>>()).unwrap_or_default(),
+                    "locks": locks_of(c),
                 }));
             }
             let leader = g.leader.as_deref().and_then(|id| prep.cadre_index.get(id)).map(|&c| {

@@ -136,6 +136,15 @@ catalog! {
         "与 {other} 冲突：{cadre} 只有一个每周工作日（H10）",
         "conflicts with {other}: {cadre} has one weekday (H10)";
 
+    // edits of a plan (sanlian_explain::edit).
+    "noun.edit" => "调整", "edit";
+    "noun.cadre" => "干部", "cadre";
+    "noun.county" => "县区", "county";
+    "noun.township" => "乡镇", "township";
+    "noun.year" => "计划年度", "plan year";
+    "noun.month" => "月份", "month";
+    "edit.unknown" => "计划中没有这个{what}：{code}", "the plan has no {what} {code}";
+
     // params.rs: parameters out of range.
     "param.not_a_month" => "{value} 不是 1–12 之间的月份", "{value} is not a month 1–12";
     "param.window_reversed" =>
