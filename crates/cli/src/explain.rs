@@ -59,7 +59,7 @@ impl LangArg {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum FormatArg {
+pub(crate) enum FormatArg {
     Text,
     Json,
 }

@@ -2,6 +2,8 @@
 
 #[macro_use]
 mod output;
+
+mod alternatives;
 mod explain;
 mod min_roster;
 mod reassign;
@@ -111,6 +113,11 @@ enum Command {
     /// Repair a plan after cadres leave, join, are replaced or become unavailable mid-plan:
     /// everything before the event date is kept; the fewest decisions after it change.
     Reassign(reassign::Args),
+    /// The top-k alternatives for a cadre (other groups), a county (other leaders) or a
+    /// township-year (other cadres), each repaired exactly: the plan changed as little as
+    /// possible with the alternative kept, its S1 delta and the other cadres it changes;
+    /// candidates a rule forbids are named with the rule.
+    Alternatives(alternatives::Args),
     /// Solve a family of instances derived from a base (sweeps of cadre counts, seniors,
     /// unavailability, department share, proximity…) in parallel; write a table and charts.
     Scenarios(scenarios::Args),
@@ -393,6 +400,7 @@ fn run(command: Command) -> Result<(), Failure> {
         Command::Explain(args) => explain::run(args),
         Command::MinRoster(args) => min_roster::run(args),
         Command::Reassign(args) => reassign::run(args),
+        Command::Alternatives(args) => alternatives::run(args),
         Command::Scenarios(args) => scenarios::run(args),
         Command::Roster(args) => roster::run(args),
         Command::Serve(args) => serve::run(args),

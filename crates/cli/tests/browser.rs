@@ -1885,9 +1885,43 @@ fn a_cadre_dragged_to_another_group_is_checked_repaired_and_locked() {
     save_png(&tab, "edit-repaired.png");
 
     // The picker: 调到… then a county and 试一试, no dragging.
-    let other = js(&tab, "document.querySelector('tr[data-cadre] .edit-move') !== null");
-    assert_eq!(other, Value::Bool(true));
+    let picker = js(&tab, "document.querySelector('tr[data-cadre] .edit-move') !== null");
+    assert_eq!(picker, Value::Bool(true));
     js(&tab, "document.querySelector('tr[data-cadre] .edit-move').click()");
     tab.find_element("#edit-go").expect("the picker's button").click().expect("click 试一试");
     wait_until(&tab, &server, "the picked edit", "document.body.dataset.edit === 'answered'", Duration::from_secs(20));
+
+    // 备选: the other groups for a province cadre, each repaired exactly, then tried.
+    // (A province cadre other than the mover, whom the kept move locks to its new group.)
+    let shown: i64 = js(&tab, "document.body.dataset.plan").as_str().and_then(|s| s.parse().ok()).expect("plan id");
+    let now = server.json(&format!("/api/plans/{shown}"));
+    let other = now["assignments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["cadre"].as_str().unwrap().starts_with('P') && a["cadre"] != cadre)
+        .expect("another province cadre");
+    let (id, at) = (other["cadre"].as_str().unwrap(), other["county"].as_str().unwrap());
+    js(&tab, &format!("document.querySelector('tr.group-row[data-county=\"{at}\"]').click()"));
+    js(&tab, &format!("document.querySelector('tr[data-cadre=\"{id}\"] .edit-alternatives').click()"));
+    wait_until(
+        &tab,
+        &server,
+        "the alternatives",
+        "document.body.dataset.edit === 'alternatives-done'",
+        Duration::from_secs(60),
+    );
+    let lines = js(&tab, "[...document.querySelectorAll('#alternatives li')].map((l) => l.textContent)");
+    let lines: Vec<String> = serde_json::from_value(lines).expect("sentences");
+    assert!(!lines.is_empty() && lines.iter().all(|l| l.contains("分组费用") || l.contains("不可行")), "{lines:?}");
+    let words = english_on_page(&tab);
+    assert!(words.is_empty(), "English on the Chinese page with alternatives: {words:#?}");
+    js(&tab, "document.querySelector('#alternatives li button').click()");
+    wait_until(
+        &tab,
+        &server,
+        "an alternative tried",
+        "document.body.dataset.edit === 'answered'",
+        Duration::from_secs(20),
+    );
 }

@@ -82,3 +82,29 @@ fn bad_edits_get_a_located_4xx_and_nothing_is_queued() {
     let (status, v) = server.post("/api/plans/999/edit", br#"{"kind":"weekday","cadre":"P001","weekday":"Mon"}"#);
     assert_error(status, &v, 404, "not_found");
 }
+
+#[test]
+fn alternatives_are_served_ranked_with_their_words_and_bounded() {
+    let dir = tmp();
+    let server = Server::start(&db(&dir), &[]);
+    let inst = server.fixture("small");
+    let pid = server.solve(inst);
+    let (status, v) = server.get_json(&format!("/api/plans/{pid}/alternatives?cadre=P001&k=2"));
+    assert_eq!(status, 200, "{v}");
+    let list = v["alternatives"].as_array().unwrap();
+    assert_eq!(list.len(), 2, "{v}");
+    for a in list {
+        assert_eq!(a["feasible"], true, "{a}");
+        assert!(a["text"]["zh"].as_str().unwrap().contains("调到"), "{a}");
+        assert!(a["s1_delta"].as_f64().is_some() && a["others"].as_u64().is_some(), "{a}");
+    }
+    let (status, v) = server.get_json(&format!("/api/plans/{pid}/alternatives?county=370502"));
+    assert_eq!(status, 200, "{v}");
+    assert!(v["ruled_out"].as_array().unwrap().iter().any(|r| r[1] == "H3"), "{v}");
+    for bad in ["k=0&cadre=P001", "k=11&cadre=P001", "cadre=P001&county=370502", "township=370502001", "colour=red"] {
+        let (status, v) = server.get_json(&format!("/api/plans/{pid}/alternatives?{bad}"));
+        assert_eq!(status, 400, "{bad}: {v}");
+    }
+    let (status, v) = server.get_json(&format!("/api/plans/{pid}/alternatives?cadre=NOBODY"));
+    assert_error(status, &v, 404, "not_found");
+}

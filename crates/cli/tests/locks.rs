@@ -106,3 +106,20 @@ fn explain_prices_each_lock() {
     let zh = stdout(&o);
     assert!(zh.contains("锁定的代价") && zh.contains("分组费用") && zh.contains("人因此换组"), "{zh}");
 }
+
+#[test]
+fn alternatives_for_a_cadre_are_listed_in_words() {
+    let dir = tmp();
+    let plan = solve_small(&dir);
+    let o = sanlian(&["alternatives", s(&fixture("small")), s(&plan), "--cadre", "P001", "-k", "2"]);
+    assert_exit(&o, 0);
+    let zh = stdout(&o);
+    assert!(zh.contains("备选方案") && zh.contains("调到") && zh.contains("人随之调整"), "{zh}");
+    let o = sanlian(&["alternatives", s(&fixture("small")), s(&plan), "--cadre", "K370502-1", "--lang", "en"]);
+    assert_exit(&o, 0);
+    assert!(stdout(&o).contains("ruled out (H2)"), "{}", stdout(&o));
+    let o = sanlian(&["alternatives", s(&fixture("small")), s(&plan), "--cadre", "NOBODY"]);
+    assert_exit(&o, 2);
+    let o = sanlian(&["alternatives", s(&fixture("small")), s(&plan), "-k", "0", "--cadre", "P001"]);
+    assert_exit(&o, 2);
+}

@@ -10,6 +10,7 @@
 //! recomputed from the instance and the plan, or the difference of two
 //! optimal solves (said so where it is).
 
+pub mod alternatives;
 pub mod edit;
 mod global;
 mod locks;

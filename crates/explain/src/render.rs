@@ -6,7 +6,7 @@
 //! that the data names by code alone are printed by name when a [`Names`]
 //! built from the instance is passed (the `*_with` variants), else by code.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 
 use chrono::Weekday;
@@ -112,6 +112,10 @@ impl Out {
             self.s.push('\n');
         }
         let _ = writeln!(self.s, "══ {text} ══");
+    }
+
+    fn line(&mut self, text: &str) {
+        let _ = writeln!(self.s, "  {text}");
     }
 
     fn sub(&mut self, text: &str) {
@@ -252,7 +256,7 @@ impl Names {
             (K::Weekday, Lang::Zh) => format!("{who}每{day}下沉"),
             (K::Weekday, Lang::En) => format!("{who} on {day}s"),
         };
-        tr!(lang, format!("locks[{i}]（{words}）"), format!("locks[{i}] ({words})"))
+        tr!(lang, format!("第 {} 项锁定（{words}）", i + 1), format!("locks[{i}] ({words})"))
     }
 
     /// Add the names an explanation carries itself (keeps names already known).
@@ -460,6 +464,45 @@ fn lock_cost(l: &crate::LockCost, lang: Lang, names: &Names) -> (String, String)
         _ => tr!(lang, "不设此锁定时重新求解未得到计划", "the re-solve without this lock found no plan").to_string(),
     };
     (key, value)
+}
+
+/// Alternatives as text: one line each, ranked, then what a rule forbids outright.
+pub fn alternatives(list: &crate::alternatives::Alternatives, lang: Lang, names: &Names) -> String {
+    let mut o = Out::new();
+    o.heading(&tr!(
+        lang,
+        format!("备选方案（考虑 {} 个，精确修复 {} 个）", list.considered, list.alternatives.len()),
+        format!("Alternatives ({} considered, {} repaired exactly)", list.considered, list.alternatives.len())
+    ));
+    for (i, a) in list.alternatives.iter().enumerate() {
+        let what = names.edit(&a.edit, lang);
+        let line = match (a.feasible, a.s1_delta, a.others) {
+            (true, Some(d), Some(n)) => tr!(
+                lang,
+                format!("{}. {what}：分组费用 {} (S1)，另有 {n} 人随之调整", i + 1, yuan_delta(d)),
+                format!("{}. {what}: S1 {} (S1), {n} other cadre(s) adjusted", i + 1, yuan_delta(d))
+            ),
+            _ => {
+                let rule = a.forbidden_by.clone().unwrap_or_default();
+                tr!(
+                    lang,
+                    format!("{}. {what}：不可行 ({rule})", i + 1),
+                    format!("{}. {what}: not possible ({rule}) — {}", i + 1, a.reason.clone().unwrap_or_default())
+                )
+            }
+        };
+        o.line(&line);
+    }
+    if !list.ruled_out.is_empty() {
+        let mut by_rule: BTreeMap<&str, usize> = BTreeMap::new();
+        for (_, rule) in &list.ruled_out {
+            *by_rule.entry(rule.as_str()).or_default() += 1;
+        }
+        for (rule, n) in by_rule {
+            o.line(&tr!(lang, format!("另有 {n} 个备选按规则排除 ({rule})"), format!("{n} more ruled out ({rule})")));
+        }
+    }
+    rule_words(o.finish(), lang)
 }
 
 /// Why a counterfactual figure is missing from a partial explanation.
@@ -1390,7 +1433,10 @@ fn certificate(c: &Certificate, lang: Lang, names: &Names) -> (String, String) {
         }
         CertificateKind::Locks => {
             let words = c.locks.iter().map(|&i| names.lock(i, lang)).collect::<Vec<_>>().join(tr!(lang, "；", "; "));
-            let list = c.locks.iter().map(|i| format!("locks[{i}]")).collect::<Vec<_>>().join(tr!(lang, "、", ", "));
+            let list = match lang {
+                Lang::Zh => format!("第 {} 项", c.locks.iter().map(|i| (i + 1).to_string()).collect::<Vec<_>>().join("、")),
+                Lang::En => c.locks.iter().map(|i| format!("locks[{i}]")).collect::<Vec<_>>().join(", "),
+            };
             let one = c.locks.len() == 1;
             (
                 tr!(
@@ -1400,7 +1446,7 @@ fn certificate(c: &Certificate, lang: Lang, names: &Names) -> (String, String) {
                 ),
                 tr!(
                     lang,
-                    if one { format!("解除锁定 {list} ({r})") } else { format!("解除 {list} 中任意一项即可 ({r})") },
+                    if one { format!("解除{list}锁定 ({r})") } else { format!("解除{list}锁定中的任意一项即可 ({r})") },
                     if one { format!("lift the lock {list} ({r})") } else { format!("lift any one of {list} ({r})") }
                 ),
             )

@@ -231,6 +231,16 @@
       replan_infeasible_line: '调整（任务 #{job}）：严格模式下无法修复，见“调整”面板中的证明。',
       plan_adjust: '调整',
       edit_move: '调到…',
+      source_reassign: '模拟调整',
+      source_edit: '手工调整',
+      source_roster: '名册',
+      source_upload: '上传',
+      alt_button: '备选',
+      alt_title: '{who} 的备选工作组（精确修复后的代价）',
+      alt_line: '{text}：分组费用 {delta}，另有 {others} 人随之调整',
+      alt_blocked: '{text}：不可行（{rule}）',
+      alt_ruled_out: '另有 {n} 个县区按规则排除（{rules}）',
+      alt_busy: '正在逐个精确修复备选方案…',
       edit_move_to: '把 {who} 调到',
       edit_go: '试一试',
       edit_title: '调整预览：{text}',
@@ -496,6 +506,16 @@
       replan_infeasible_line: 'Re-plan (job #{job}): no strict repair exists; see the certificates in the Re-plan panel.',
       plan_adjust: 're-plan',
       edit_move: 'move…',
+      source_reassign: 're-plan',
+      source_edit: 'edit',
+      source_roster: 'roster',
+      source_upload: 'upload',
+      alt_button: 'alternatives',
+      alt_title: 'Other groups for {who} (cost after an exact repair)',
+      alt_line: '{text}: S1 {delta}, {others} other cadre(s) adjusted',
+      alt_blocked: '{text}: not possible ({rule})',
+      alt_ruled_out: '{n} more counties ruled out ({rules})',
+      alt_busy: 'Repairing each alternative exactly…',
       edit_move_to: 'Move {who} to',
       edit_go: 'try',
       edit_title: 'Edit preview: {text}',
@@ -585,6 +605,7 @@
     replan: null, // {from, job, result} of the last re-plan of this instance's plans
     edit: null, // {pid, edit, answer, job, result, lines}: the edit being tried on the shown plan
     editPick: null, // cadre id whose move target is being picked
+    alternatives: null, // {pid, cadre, busy | list}: GET /api/plans/{id}/alternatives
     progressKey: null, // [key, vars] of the status line, re-rendered on language change
   };
 
@@ -851,7 +872,8 @@
     const s = state.instance;
     // A fixture's source ("fixture:small") reads as 示例数据 small; an upload's is its file name.
     const fixture = s && /^fixture:(\w+)$/.exec(s.source || '');
-    const source = fixture ? `${t('fixture')} ${fixture[1]}` : s && s.source;
+    const known = s && DICT[state.lang]['source_' + s.source];
+    const source = fixture ? `${t('fixture')} ${fixture[1]}` : known || (s && s.source);
     $('instance').textContent = s ? t('instance_line', { ...s, source }) : t('no_instance');
   }
 
@@ -1865,6 +1887,8 @@
               h('button', { type: 'button', class: 'link', onclick: (e) => { e.stopPropagation(); replanFor(m.id); } }, t('plan_adjust')),
               ' ',
               h('button', { type: 'button', class: 'link edit-move', onclick: (e) => { e.stopPropagation(); pickMove(m.id); } }, t('edit_move')),
+              ' ',
+              h('button', { type: 'button', class: 'link edit-alternatives', onclick: (e) => { e.stopPropagation(); guarded(() => showAlternatives(m.id))(); } }, t('alt_button')),
             ),
           ),
         ),
@@ -2180,6 +2204,54 @@
     if (select) select.focus();
   }
 
+  async function showAlternatives(id) {
+    if (!state.view) return;
+    const pid = state.view.plan;
+    state.edit = null;
+    state.editPick = null;
+    state.alternatives = { pid, cadre: id, busy: true };
+    document.body.dataset.edit = 'alternatives';
+    renderEdit();
+    const list = await api('GET', `/api/plans/${pid}/alternatives?cadre=${encodeURIComponent(id)}&k=5`);
+    state.alternatives = { pid, cadre: id, list };
+    document.body.dataset.edit = 'alternatives-done';
+    renderEdit();
+  }
+
+  function alternativesBox() {
+    const al = state.alternatives;
+    if (!al || !state.view || al.pid !== state.view.plan) return null;
+    const who = findCadre(al.cadre);
+    const kids = [h('h3', null, t('alt_title', { who: who ? `${who.name}（${who.id}）` : al.cadre }))];
+    if (al.busy) return [...kids, h('p', { class: 'muted' }, t('alt_busy'))];
+    const words = (rule) => {
+      const w = (state.view.rule_words || {})[rule];
+      return state.lang === 'zh' && w ? `${w}·${rule}` : rule;
+    };
+    kids.push(
+      h(
+        'ol',
+        { id: 'alternatives' },
+        al.list.alternatives.map((a) => {
+          const text = a.text[state.lang] || a.text.zh;
+          const line = a.feasible
+            ? t('alt_line', { text, delta: signedYuan(a.s1_delta), others: a.others })
+            : t('alt_blocked', { text, rule: words(a.forbidden_by || '') });
+          return h(
+            'li',
+            null,
+            line,
+            ' ',
+            a.feasible ? h('button', { type: 'button', class: 'link', onclick: guarded(() => tryEdit(a.edit)) }, t('edit_go')) : null,
+          );
+        }),
+      ),
+    );
+    const rules = [...new Set(al.list.ruled_out.map((r) => r[1]))];
+    if (al.list.ruled_out.length) kids.push(h('p', { class: 'muted' }, t('alt_ruled_out', { n: al.list.ruled_out.length, rules: rules.map(words).join('、') })));
+    return kids;
+  }
+
   async function tryEdit(edit) {
     if (!state.view) return;
     const pid = state.view.plan;
@@ -2211,6 +2283,7 @@
   function cancelEdit() {
     state.edit = null;
     state.editPick = null;
+    state.alternatives = null;
     delete document.body.dataset.edit;
     renderEdit();
   }
@@ -2237,6 +2310,8 @@
         ),
       );
     }
+    const alt = !state.edit && !state.editPick ? alternativesBox() : null;
+    if (alt) kids.push(...alt);
     const ed = state.edit;
     if (ed && ed.answer && state.view && ed.pid === state.view.plan) {
       const a = ed.answer;
@@ -2278,7 +2353,7 @@
           kids.push(h('p', { id: 'edit-repaired', class: 'warn' }, t('edit_repaired_none', { text })), replanCertificates(r));
         }
       }
-    } else if (!state.editPick && state.view) {
+    } else if (!state.editPick && !alt && state.view) {
       kids.push(h('p', { class: 'muted' }, t('edit_drag_hint')));
     }
     appendKids(box, kids);

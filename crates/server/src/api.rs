@@ -88,6 +88,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/plans/{id}/view", get(view))
         .route("/api/plans/{id}/reassign", post(reassign))
         .route("/api/plans/{id}/edit", post(edit))
+        .route("/api/plans/{id}/alternatives", get(alternatives))
         .route("/api/plans/{id}/edit/repair", post(edit_repair))
         .route("/api/plans/{id}/plan.xlsx", get(plan_xlsx))
         .route("/api/plans/{id}/table.csv", get(table_csv))
@@ -801,6 +802,72 @@ async fn reassign(
     })
     .await?;
     Ok((StatusCode::ACCEPTED, Json(job)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AlternativesQuery {
+    cadre: Option<String>,
+    county: Option<String>,
+    township: Option<String>,
+    year: Option<i32>,
+    k: Option<usize>,
+}
+
+/// Most alternatives one request repairs.
+const MAX_ALTERNATIVES: usize = 10;
+
+/// The top-k alternatives for a cadre (`?cadre=`), a county's leader (`?county=`) or a
+/// township-year (`?township=&year=`), each repaired exactly; `k` at most 10 (default 5).
+async fn alternatives(
+    State(app): Shared,
+    Path(raw): Path<String>,
+    Query(q): Query<AlternativesQuery>,
+) -> Reply<Json<Value>> {
+    use sanlian_explain::alternatives::{alternatives, AlternativesError, Subject};
+    let k = q.k.unwrap_or(5);
+    if k == 0 || k > MAX_ALTERNATIVES {
+        return Err(ApiError::bad_request(
+            "invalid_option",
+            Msg::new("api.bad_option").arg("option", "k").arg("value", k).arg("offered", "1–10"),
+        )
+        .at("k"));
+    }
+    let subject = match (q.cadre, q.county, q.township, q.year) {
+        (Some(c), None, None, None) => Subject::Cadre(c),
+        (None, Some(k), None, None) => Subject::Leader(k),
+        (None, None, Some(t), Some(y)) => Subject::Township(t, y),
+        _ => {
+            return Err(ApiError::bad_request(
+                "invalid_option",
+                Msg::new("api.bad_option")
+                    .arg("option", "cadre | county | township+year")
+                    .arg("value", "?")
+                    .arg("offered", "cadre=ID, county=CODE, township=CODE&year=YYYY"),
+            )
+            .at("query"))
+        }
+    };
+    let (inst, plan, _) = loaded(&app, &raw)?;
+    blocking(&app, move || {
+        let opts = sanlian_solver::SolveOptions::default();
+        let list = alternatives(&inst, &plan, &subject, k, &opts).map_err(|e| match e {
+            AlternativesError::Unknown(m) => ApiError::not_found(Msg::new("api.explain_unknown").arg("why", m)),
+            AlternativesError::Input(e) => ApiError::input(&e),
+        })?;
+        let names = Names::of(&inst);
+        let items: Vec<Value> = list
+            .alternatives
+            .iter()
+            .map(|a| {
+                let mut v = serde_json::to_value(a).unwrap_or_default();
+                v["text"] = json!({ "zh": names.edit(&a.edit, Lang::Zh), "en": names.edit(&a.edit, Lang::En) });
+                v
+            })
+            .collect();
+        Ok(Json(json!({ "alternatives": items, "ruled_out": list.ruled_out, "considered": list.considered })))
+    })
+    .await
 }
 
 /// An edit of a plan, parsed and bounded (its months) before anything is done with it.
