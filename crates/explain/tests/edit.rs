@@ -165,3 +165,46 @@ fn repairing_around_an_impossible_edit_names_the_lock() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn re_planning_after_a_departure_keeps_every_lock() {
+    use sanlian_explain::replan::{reassign_with, ReplanOptions};
+    use sanlian_model::{Event, Events, Lock, LockKind};
+    let (base, _) = fixture();
+    let locks = vec![
+        Lock::new(LockKind::County, "P001").county("370503"),
+        Lock::new(LockKind::Weekday, "K370503-1").weekday(Weekday::Thu),
+        Lock::new(LockKind::NotMonths, "C0502").months(["2027-08", "2027-09", "2027-10", "2027-11", "2027-12"]),
+        Lock::new(LockKind::Township, "K370502-1").township("370502003", 2028),
+    ];
+    let inst = Instance { locks, ..base };
+    let prep = Prepared::new(&inst).unwrap();
+    let Outcome::Planned(plan) = solve(&prep, &SolveOptions::default()).unwrap().outcome else { panic!("infeasible") };
+    // A member of the locked township's group leaves mid-plan: the repair must not touch the locks.
+    let leaver = plan
+        .groups
+        .iter()
+        .find(|g| g.county == "370502")
+        .unwrap()
+        .members
+        .iter()
+        .find(|m| m.starts_with('K') && *m != "K370502-1")
+        .unwrap()
+        .clone();
+    let events = Events { events: vec![Event::Leave { date: "2027-07-01".parse().unwrap(), cadre: leaver }] };
+    let opts = ReplanOptions {
+        mode: sanlian_model::PlanMode::Strict,
+        time_limit: None,
+        repair_invalid: false,
+        cancel: None,
+        takeovers: Some(0),
+    };
+    let replan = reassign_with(&inst, &plan, &events, &opts).unwrap();
+    let new = replan.plan.expect("a strict repair").into_plan();
+    assert_eq!(new.locks, inst.locks);
+    let report = sanlian_check::check(&replan.instance, &new).unwrap();
+    assert!(report.is_valid(), "{:?}", report.violations);
+    assert_eq!(county_of(&new, "P001"), "370503");
+    let a = new.assignments.iter().find(|a| a.cadre == "K370502-1").unwrap();
+    assert!(a.years.iter().any(|y| y.year == 2028 && y.township == "370502003"));
+}
