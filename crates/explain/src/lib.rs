@@ -10,6 +10,7 @@
 //! recomputed from the instance and the plan, or the difference of two
 //! optimal solves (said so where it is).
 
+pub mod diff;
 mod global;
 mod locks;
 mod reasons;
@@ -24,6 +25,9 @@ use sanlian_model::{Certificate, Level, Plan, Prepared};
 use sanlian_solver::stages::Groups;
 use sanlian_solver::{SolveError, SolveOptions};
 
+pub use diff::{
+    diff, CadreDiff, CadreStatus, ChangeKind, CostDiff, DiffChange, GroupDiff, PlanDiff, StageDiff, UnitDiff,
+};
 pub use global::{CityLeaders, CountyMarginal, DepartmentMarginal, DepartmentMonth, GlobalWhy, SeniorMarginal};
 pub use locks::{lock_costs, LockCost};
 pub use reasons::{CadreWhy, CountyCost, GroupWhy, LeaderAlternative, MonthWhy, PreferenceWhy, UnitShare, YearWhy};
