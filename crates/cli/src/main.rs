@@ -2,6 +2,7 @@
 
 #[macro_use]
 mod output;
+mod diff;
 mod explain;
 mod min_roster;
 mod reassign;
@@ -111,6 +112,10 @@ enum Command {
     /// Repair a plan after cadres leave, join, are replaced or become unavailable mid-plan:
     /// everything before the event date is kept; the fewest decisions after it change.
     Reassign(reassign::Args),
+    /// Compare two versions of a plan: per person what changed (group, leader, township,
+    /// block months, weekday per year), leaders per group, cost per dispatching unit before
+    /// and after, and the stage objectives. Bad input exits 2.
+    Diff(diff::Args),
     /// Solve a family of instances derived from a base (sweeps of cadre counts, seniors,
     /// unavailability, department share, proximity…) in parallel; write a table and charts.
     Scenarios(scenarios::Args),
@@ -393,6 +398,7 @@ fn run(command: Command) -> Result<(), Failure> {
         Command::Explain(args) => explain::run(args),
         Command::MinRoster(args) => min_roster::run(args),
         Command::Reassign(args) => reassign::run(args),
+        Command::Diff(args) => diff::run(args),
         Command::Scenarios(args) => scenarios::run(args),
         Command::Roster(args) => roster::run(args),
         Command::Serve(args) => serve::run(args),

@@ -245,19 +245,32 @@ struct Lookup<'a> {
 }
 
 impl<'a> Lookup<'a> {
-    fn new(inst: &'a Instance) -> Self {
-        let r = &inst.region;
-        Lookup {
-            counties: r.counties.iter().map(|k| (k.code.as_str(), k.name.as_str())).collect(),
-            townships: r.townships.iter().map(|t| (t.code.as_str(), t.name.as_str())).collect(),
-            cadres: inst
+    fn new(inst: Option<&'a Instance>, plans: [&'a Plan; 2]) -> Self {
+        let mut names = Lookup {
+            counties: HashMap::new(),
+            townships: HashMap::new(),
+            cadres: HashMap::new(),
+            county_order: HashMap::new(),
+        };
+        if let Some(inst) = inst {
+            let r = &inst.region;
+            names.counties = r.counties.iter().map(|k| (k.code.as_str(), k.name.as_str())).collect();
+            names.townships = r.townships.iter().map(|t| (t.code.as_str(), t.name.as_str())).collect();
+            names.cadres = inst
                 .cadres
                 .iter()
                 .enumerate()
                 .map(|(i, c)| (c.id.as_str(), (i, c.name.as_str(), c.unit.as_str(), c.until)))
-                .collect(),
-            county_order: r.counties.iter().enumerate().map(|(i, k)| (k.code.as_str(), i)).collect(),
+                .collect();
+            names.county_order = r.counties.iter().enumerate().map(|(i, k)| (k.code.as_str(), i)).collect();
         }
+        // The plans name their groups' counties themselves.
+        for p in plans {
+            for g in &p.groups {
+                names.counties.entry(g.county.as_str()).or_insert(g.county_name.as_str());
+            }
+        }
+        names
     }
 
     fn county(&self, code: &str) -> String {
@@ -368,10 +381,22 @@ fn plain(kind: ChangeKind, year: i32, from: String, to: String) -> DiffChange {
 }
 
 /// The difference from plan `a` to plan `b`, with names from `inst` (the instance of `b`
-/// for a re-plan: it knows the joiners too). A plan diffed with itself is empty.
+/// for a re-plan: it knows the joiners, and when leavers leave). A plan diffed with itself
+/// is empty.
 pub fn diff(inst: &Instance, a: &Plan, b: &Plan) -> PlanDiff {
-    let names = Lookup::new(inst);
-    let window = inst.parameters.window_first_month;
+    compare(Some(inst), a, b)
+}
+
+/// [`diff`] without the instance: counties by the names the plans give their groups,
+/// cadres and townships by id and code, and no leaves known (a leaver's dropped decisions
+/// are listed one by one); cadres in the order of plan B, then those only in plan A.
+pub fn diff_plans(a: &Plan, b: &Plan) -> PlanDiff {
+    compare(None, a, b)
+}
+
+fn compare(inst: Option<&Instance>, a: &Plan, b: &Plan) -> PlanDiff {
+    let names = Lookup::new(inst, [a, b]);
+    let window = b.parameters.window_first_month;
     let by_id = |p: &'_ Plan| -> HashMap<String, usize> {
         p.assignments.iter().enumerate().map(|(i, x)| (x.cadre.clone(), i)).collect()
     };
@@ -386,14 +411,14 @@ pub fn diff(inst: &Instance, a: &Plan, b: &Plan) -> PlanDiff {
         }
     }
     ids.sort_by_key(|id| names.cadres.get(id).map_or(usize::MAX, |c| c.0));
+    // Without the instance, the units come from the plans' cost lines.
+    let units_of: HashMap<&str, &str> =
+        a.costs.cadres.iter().chain(&b.costs.cadres).map(|c| (c.cadre.as_str(), c.unit.as_str())).collect();
     let unit_of = |id: &str| -> String {
         if let Some(c) = names.cadres.get(id) {
             return c.2.to_string();
         }
-        [a, b]
-            .iter()
-            .find_map(|p| p.costs.cadres.iter().find(|c| c.cadre == id).map(|c| c.unit.clone()))
-            .unwrap_or_default()
+        units_of.get(id).copied().unwrap_or("").to_string()
     };
     let mut cadres = Vec::new();
     for id in ids {

@@ -1415,6 +1415,11 @@ fn role(county: &str, name: &str, until: Option<chrono::NaiveDate>, lang: Lang) 
     }
 }
 
+/// ` (text)` in English, `（text）` in Chinese.
+fn paren(text: &str, lang: Lang) -> String {
+    tr!(lang, format!("（{text}）"), format!(" ({text})"))
+}
+
 /// Block months "2027-03 2027-04" as a list, "—" for none.
 fn month_list(months: &str, lang: Lang) -> String {
     if months.is_empty() {
@@ -1458,6 +1463,34 @@ pub fn diff_change(c: &crate::diff::DiffChange, lang: Lang) -> (String, String, 
     }
 }
 
+/// One row per change for a table: name, id, unit, what, before, after (a leave is one row).
+pub fn diff_rows(d: &crate::diff::PlanDiff, lang: Lang) -> Vec<[String; 6]> {
+    let mut out = Vec::new();
+    for c in &d.cadres {
+        let row =
+            |what: String, from: String, to: String| [c.name.clone(), c.cadre.clone(), c.unit.clone(), what, from, to];
+        for ch in &c.changes {
+            let (what, from, to) = diff_change(ch, lang);
+            out.push(row(what, from, to));
+        }
+        let until = c.until.map(|d| d.to_string()).unwrap_or_default();
+        match c.status {
+            crate::diff::CadreStatus::Leaves => out.push(row(
+                tr!(lang, "离岗", "Leaves").into(),
+                tr!(lang, "在岗", "in service").into(),
+                tr!(lang, format!("{until} 起离岗"), format!("leaves on {until}")),
+            )),
+            crate::diff::CadreStatus::Removed if c.changes.is_empty() => out.push(row(
+                tr!(lang, "人员", "Person").into(),
+                tr!(lang, "在方案中", "in the plan").into(),
+                tr!(lang, "不在新方案中", "not in the new version").into(),
+            )),
+            _ => {}
+        }
+    }
+    out
+}
+
 /// Two plan versions compared, as text: per person what changed, leaders per group, cost
 /// per dispatching unit (those whose cost moves), the totals and the stage objectives.
 pub fn plan_diff(d: &crate::diff::PlanDiff, lang: Lang) -> String {
@@ -1491,10 +1524,15 @@ pub fn plan_diff(d: &crate::diff::PlanDiff, lang: Lang) -> String {
                     format!("; leaves on {until}, its decisions from then on are dropped")
                 ),
             };
-            let _ = if lang == Lang::Zh {
-                writeln!(o.s, "  {}（{}，{}{status}）", c.name, c.cadre, c.unit)
+            let who = if c.name == c.cadre {
+                c.cadre.clone()
             } else {
-                writeln!(o.s, "  {} ({}, {}{status})", c.name, c.cadre, c.unit)
+                format!("{}{}{}", c.name, tr!(lang, "（", " ("), c.cadre)
+            };
+            let _ = if c.name == c.cadre {
+                writeln!(o.s, "  {who}{}{}{status}{}", tr!(lang, "（", " ("), c.unit, tr!(lang, "）", ")"))
+            } else {
+                writeln!(o.s, "  {who}{}{}{status}{}", tr!(lang, "，", ", "), c.unit, tr!(lang, "）", ")"))
             };
             for ch in &c.changes {
                 let (what, from, to) = diff_change(ch, lang);
@@ -1564,14 +1602,17 @@ pub fn plan_diff(d: &crate::diff::PlanDiff, lang: Lang) -> String {
     o.kv(
         2,
         tr!(lang, "合计", "Total"),
-        &format!("{} → {}（{}）", yuan_cents(t.before), yuan_cents(t.after), yuan_delta(t.delta)),
+        &format!("{} → {}{}", yuan_cents(t.before), yuan_cents(t.after), paren(&yuan_delta(t.delta), lang)),
     );
     if !d.stages.is_empty() {
         o.sub(tr!(lang, "各阶段目标值", "Stage objectives"));
         let num = |v: Option<f64>| v.map(|v| format!("{v:.2}")).unwrap_or_else(|| "—".into());
         for s in &d.stages {
             let name = sanlian_model::msg::stage_name(&s.id, &s.name, lang);
-            let delta = s.delta.map(|v| format!("（{}{v:.2}）", if v >= 0.0 { "+" } else { "" })).unwrap_or_default();
+            let delta = s
+                .delta
+                .map(|v| paren(&format!("{}{:.2}", if v >= 0.0 { "+" } else { "−" }, v.abs()), lang))
+                .unwrap_or_default();
             let _ = writeln!(
                 o.s,
                 "  {:<3} {name}{}{} → {}{delta}",
