@@ -26,7 +26,8 @@ fn a_replan_is_compared_in_words_json_and_a_workbook() {
     let o = sanlian(&["diff", s(&inst), s(&a), s(&b), "--xlsx", s(&xlsx)]);
     assert_exit(&o, 0);
     let zh = stdout(&o);
-    for want in ["两版方案对比", "黄霞晓（K370505-1", "2027-07-01 起离岗", "2028 年联系乡镇", "派出单位费用", "合计"] {
+    for want in ["两版方案对比", "黄霞晓（K370505-1", "2027-07-01 起离岗", "2028 年联系乡镇", "派出单位费用", "合计"]
+    {
         assert!(zh.contains(want), "{want}: {zh}");
     }
     let english = ["Township", "Group", "leaves", "Total", "travel", "unchanged"];
