@@ -4,6 +4,7 @@
 mod output;
 
 mod alternatives;
+mod diff;
 mod explain;
 mod min_roster;
 mod reassign;
@@ -118,6 +119,10 @@ enum Command {
     /// possible with the alternative kept, its S1 delta and the other cadres it changes;
     /// candidates a rule forbids are named with the rule.
     Alternatives(alternatives::Args),
+    /// Compare two versions of a plan: per person what changed (group, leader, township,
+    /// block months, weekday per year), leaders per group, cost per dispatching unit before
+    /// and after, and the stage objectives. Bad input exits 2.
+    Diff(diff::Args),
     /// Solve a family of instances derived from a base (sweeps of cadre counts, seniors,
     /// unavailability, department share, proximity…) in parallel; write a table and charts.
     Scenarios(scenarios::Args),
@@ -401,6 +406,7 @@ fn run(command: Command) -> Result<(), Failure> {
         Command::MinRoster(args) => min_roster::run(args),
         Command::Reassign(args) => reassign::run(args),
         Command::Alternatives(args) => alternatives::run(args),
+        Command::Diff(args) => diff::run(args),
         Command::Scenarios(args) => scenarios::run(args),
         Command::Roster(args) => roster::run(args),
         Command::Serve(args) => serve::run(args),

@@ -831,6 +831,92 @@ fn saved_plans_are_listed_renamed_and_deleted_on_the_page() {
     );
 }
 
+/// Plan versions on the page (issue 12, item 4): the saved list shows each version's author
+/// and the plan it was re-planned from; two ticked versions are compared, per person and per
+/// dispatching unit, with the workbook to download; the panel fits a 390 px phone.
+#[test]
+fn two_saved_versions_are_compared_on_the_page() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (server, _browser, tab) = solved_small(dir.path(), "versions.db");
+    let pid: i64 = js(&tab, "document.body.dataset.plan").as_str().and_then(|s| s.parse().ok()).expect("plan id");
+    let events = br#"{"events": [{"kind": "leave", "date": "2027-07-01", "cadre": "K370505-1"}]}"#;
+    let (status, job) = server.post(&format!("/api/plans/{pid}/reassign"), events);
+    assert_eq!(status, 202, "{job}");
+    let done = server.json(&format!("/api/jobs/{}?wait=60", job["id"]));
+    let repaired = done["result"]["plan"].as_i64().expect("a repaired plan");
+    tab.navigate_to(&server.url(&format!("/?plan={repaired}"))).expect("open").wait_until_navigated().expect("loaded");
+    wait_until(
+        &tab,
+        &server,
+        "both versions listed",
+        "document.querySelectorAll('#saved-list tbody tr').length === 2 && document.body.dataset.state === 'done'",
+        Duration::from_secs(30),
+    );
+    let parent = js(
+        &tab,
+        &format!("document.querySelector('#saved-list tr[data-plan=\"{repaired}\"] .saved-parent').textContent"),
+    );
+    assert!(parent.as_str().unwrap_or_default().starts_with("由 严格求解"), "{parent}");
+    assert_eq!(js(&tab, "document.getElementById('diff-run').disabled"), Value::Bool(true), "two versions first");
+    // Sign the first version.
+    js(
+        &tab,
+        &format!(
+            "(() => {{ document.querySelector('#saved-list tr[data-plan=\"{pid}\"] input.saved-author').value = '王明'; return true; }})()"
+        ),
+    );
+    tab.find_element(&format!("#saved-list tr[data-plan=\"{pid}\"] button.saved-rename")).unwrap().click().unwrap();
+    wait_until(
+        &tab,
+        &server,
+        "the author stored",
+        &format!("document.querySelector('#saved-list tr[data-plan=\"{pid}\"] input.saved-author').value === '王明'"),
+        Duration::from_secs(20),
+    );
+    assert_eq!(server.json(&format!("/api/plans/{pid}/summary"))["author"], "王明");
+    for id in [pid, repaired] {
+        tab.find_element(&format!("#saved-list tr[data-plan=\"{id}\"] input.saved-pick")).unwrap().click().unwrap();
+    }
+    assert_eq!(js(&tab, "document.getElementById('diff-run').disabled"), Value::Bool(false));
+    tab.find_element("#diff-run").unwrap().click().unwrap();
+    wait_until(
+        &tab,
+        &server,
+        "the comparison",
+        &format!("document.body.dataset.diff === '{pid}-{repaired}' && !document.getElementById('diff-panel').hidden"),
+        Duration::from_secs(20),
+    );
+    let rows = js(&tab, "[...document.querySelectorAll('#diff-body table.diff-changes tbody tr')].map((r) => [...r.cells].map((c) => c.textContent))");
+    let rows: Vec<Vec<String>> = serde_json::from_value(rows).expect("rows of cells");
+    let want = server.json(&format!("/api/plans/{pid}/diff/{repaired}?lang=zh"));
+    assert_eq!(rows.len(), want["rows"].as_array().unwrap().len(), "{rows:?}");
+    assert!(rows.iter().any(|r| r[1] == "K370505-1" && r[3] == "离岗" && r[5] == "2027-07-01 起离岗"), "{rows:?}");
+    assert!(rows.iter().any(|r| r[3] == "2028 年联系乡镇"), "{rows:?}");
+    let head = js(&tab, "document.getElementById('diff-head').textContent");
+    assert!(head.as_str().unwrap_or_default().contains(&format!("变更 {} 项", rows.len())), "{head}");
+    let href = js(&tab, "document.getElementById('diff-xlsx').getAttribute('href')");
+    assert_eq!(href, Value::from(format!("/api/plans/{pid}/diff/{repaired}/diff.xlsx?lang=zh")));
+    assert!(server.bytes(href.as_str().unwrap()).starts_with(b"PK\x03\x04"), "the workbook downloads");
+    // In English the rows are English.
+    tab.find_element("#lang-en").expect("the English switch").click().expect("click English");
+    wait_until(
+        &tab,
+        &server,
+        "the English comparison",
+        "[...document.querySelectorAll('#diff-body td')].some((c) => c.textContent === 'leaves on 2027-07-01')",
+        Duration::from_secs(20),
+    );
+    // A phone: nothing of the list or the comparison is wider than the screen.
+    viewport(&tab, 390, 844, true);
+    let wide = js(
+        &tab,
+        "(() => { const w = document.documentElement.clientWidth; \
+           return [...document.querySelectorAll('#saved *, #diff-panel *')].filter((e) => { const r = e.getBoundingClientRect(); \
+             return r.width > 0 && r.right > w + 1 && !e.closest('.scroll'); }).map((e) => e.tagName + '#' + e.id); })()",
+    );
+    assert_eq!(wide, Value::Array(Vec::new()), "wider than a 390 px screen: {wide}");
+}
+
 /// All four kinds of change can be simulated on the page (issue 11, item 8): a successor takes
 /// over a leader's place (the work plan: 由调整后人员继续参加工作组工作), and the answer is a
 /// plain list a planner reads — who moves, which township — with the cost.
@@ -1883,6 +1969,29 @@ fn a_cadre_dragged_to_another_group_is_checked_repaired_and_locked() {
     let locked = js(&tab, &format!("!!document.querySelector('tr[data-cadre=\"{cadre}\"] .lock')"));
     assert_eq!(locked, Value::Bool(true), "the kept move shows as a lock: {}", page_report(&tab));
     save_png(&tab, "edit-repaired.png");
+    // The repair is a saved version of its own, made from the original: compare the two.
+    let repaired: i64 = js(&tab, "document.body.dataset.plan").as_str().and_then(|s| s.parse().ok()).expect("plan id");
+    wait_until(
+        &tab,
+        &server,
+        "both versions listed",
+        &format!("!!document.querySelector('#saved-list tr[data-plan=\"{repaired}\"] input.saved-pick')"),
+        Duration::from_secs(20),
+    );
+    for id in [pid, repaired] {
+        tab.find_element(&format!("#saved-list tr[data-plan=\"{id}\"] input.saved-pick")).unwrap().click().unwrap();
+    }
+    tab.find_element("#diff-run").unwrap().click().unwrap();
+    wait_until(
+        &tab,
+        &server,
+        "the comparison with the original",
+        &format!("document.body.dataset.diff === '{pid}-{repaired}' && !document.getElementById('diff-panel').hidden"),
+        Duration::from_secs(20),
+    );
+    let rows = js(&tab, "[...document.querySelectorAll('#diff-body table.diff-changes tbody tr')].map((r) => [...r.cells].map((c) => c.textContent))");
+    let rows: Vec<Vec<String>> = serde_json::from_value(rows).expect("rows of cells");
+    assert!(rows.iter().any(|r| r[1] == cadre && r[3] == "工作组"), "the move is in the diff: {rows:?}");
 
     // The picker: 调到… then a county and 试一试, no dragging.
     let picker = js(&tab, "document.querySelector('tr[data-cadre] .edit-move') !== null");

@@ -354,7 +354,11 @@ fn every_documented_path_is_served() {
             } else {
                 inst
             };
-            let url = path.replace("{id}", &id.to_string()).replace("{name}", "small");
+            let url = path
+                .replace("{id}", &id.to_string())
+                .replace("{a}", &pid.to_string())
+                .replace("{b}", &pid.to_string())
+                .replace("{name}", "small");
             let (status, body) = match method.as_str() {
                 "get" => server.get(&url),
                 "post" => call("POST", &server.url(&url), Some(b"{}")),
@@ -473,6 +477,94 @@ fn instances_and_plans_are_labelled_renamed_and_deleted() {
     assert_eq!(server.get(&format!("/api/plans/{pid}")).0, 404, "the instance's plans go with it");
     let (status, body) = call("DELETE", &server.url(&format!("/api/instances/{inst}")), None);
     assert_error(status, &serde_json::from_slice(&body).unwrap(), 404, "not_found");
+}
+
+/// Plans are versions (issue 12, item 4): an author set with PATCH, the parent a re-plan
+/// was made from, and the diff of two versions as JSON (in the request's language) and as a
+/// workbook; unknown plans are 404, plans of unrelated instances 409.
+#[test]
+fn plan_versions_carry_author_and_parent_and_are_compared() {
+    let dir = TempDir::new().unwrap();
+    let server = Server::start(&db(&dir), &[]);
+    let inst = server.fixture("small");
+    let pid = server.solve(inst);
+    let (_, row) = server.get_json(&format!("/api/plans/{pid}/summary"));
+    assert_eq!((row["author"].as_str(), &row["parent"]), (Some(""), &Value::Null), "{row}");
+    assert!(row["created"].as_str().unwrap().ends_with('Z'), "{row}");
+    // Sign it; a bad author is refused with the place, an instance has none.
+    let (status, body) =
+        call("PATCH", &server.url(&format!("/api/plans/{pid}")), Some("{\"author\":\" 王明 \"}".as_bytes()));
+    let row: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!((status, row["author"].as_str()), (200, Some("王明")), "{row}");
+    assert!(row["label"].as_str().unwrap().starts_with("严格求解"), "the label stays: {row}");
+    for bad in [json!({"author": "长".repeat(61)}), json!({"author": "a\u{7}"}), json!({})] {
+        let (status, body) = call("PATCH", &server.url(&format!("/api/plans/{pid}")), Some(bad.to_string().as_bytes()));
+        let v: Value = serde_json::from_slice(&body).unwrap();
+        assert_error(status, &v, 422, "invalid_input");
+    }
+    let (status, body) = call("PATCH", &server.url(&format!("/api/instances/{inst}")), Some(br#"{"author":"x"}"#));
+    let v: Value = serde_json::from_slice(&body).unwrap();
+    assert_error(status, &v, 422, "invalid_input");
+    assert_eq!(v["error"]["location"], "author", "{v}");
+
+    // A re-plan's parent is the plan in force.
+    let events = json!({"events": [{"kind": "leave", "date": "2027-07-01", "cadre": "K370505-1"}]});
+    let (status, job) = server.post(&format!("/api/plans/{pid}/reassign"), events.to_string().as_bytes());
+    assert_eq!(status, 202, "{job}");
+    let done = server.wait(job["id"].as_i64().unwrap());
+    let repaired = done["result"]["plan"].as_i64().expect("a repaired plan");
+    let (_, list) = server.get_json("/api/plans");
+    let listed = list.as_array().unwrap().iter().find(|p| p["id"] == repaired).unwrap().clone();
+    assert_eq!(listed["parent"], pid, "{listed}");
+    assert_eq!(listed["author"], "", "{listed}");
+
+    // The diff: JSON in the request's language (English here), Chinese on ?lang=zh.
+    let (status, v) = server.get_json(&format!("/api/plans/{pid}/diff/{repaired}"));
+    assert_eq!(status, 200, "{v}");
+    assert_eq!((v["a"]["id"].as_i64(), v["b"]["id"].as_i64()), (Some(pid), Some(repaired)));
+    assert_eq!(v["lang"], "en");
+    assert_eq!(v["diff"]["cadres"][0]["cadre"], "K370505-1");
+    assert_eq!(v["diff"]["cadres"][0]["status"], "leaves");
+    assert!(v["text"].as_str().unwrap().contains("leaves on 2027-07-01"), "{v}");
+    assert_eq!(v["rows"].as_array().unwrap().len() as u64, v["diff"]["changes"].as_u64().unwrap());
+    let units = v["diff"]["units"].as_array().unwrap();
+    let sum: f64 = units.iter().map(|u| u["delta"].as_f64().unwrap()).sum();
+    assert!((sum - v["diff"]["totals"]["delta"].as_f64().unwrap()).abs() < 0.01);
+    let (_, zh) = server.get_json(&format!("/api/plans/{pid}/diff/{repaired}?lang=zh"));
+    assert!(zh["text"].as_str().unwrap().contains("2027-07-01 起离岗"), "{zh}");
+    let (status, same) = server.get_json(&format!("/api/plans/{pid}/diff/{pid}"));
+    assert_eq!((status, same["diff"]["changes"].as_u64()), (200, Some(0)), "{same}");
+    // The workbook.
+    let (status, bytes) = server.get(&format!("/api/plans/{pid}/diff/{repaired}/diff.xlsx"));
+    assert_eq!(status, 200);
+    assert!(bytes.starts_with(b"PK\x03\x04"));
+    let resp = agent().get(&server.url(&format!("/api/plans/{pid}/diff/{repaired}/diff.xlsx"))).call().unwrap();
+    assert_eq!(
+        resp.headers().get("content-type").unwrap(),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    assert!(resp.headers().get("content-disposition").unwrap().to_str().unwrap().contains("attachment"));
+    // Unknown plans, bad ids, bad options.
+    for path in [format!("/api/plans/{pid}/diff/9999"), format!("/api/plans/9999/diff/{pid}/diff.xlsx")] {
+        let (status, v) = server.get_json(&path);
+        assert_error(status, &v, 404, "not_found");
+    }
+    let (status, v) = server.get_json(&format!("/api/plans/{pid}/diff/x"));
+    assert_error(status, &v, 404, "not_found");
+    let (status, v) = server.get_json(&format!("/api/plans/{pid}/diff/{pid}?lang=fr"));
+    assert_error(status, &v, 400, "invalid_option");
+    // Plans of unrelated instances.
+    let other = server.fixture("small");
+    let stranger = server.solve(other);
+    let (status, v) = server.get_json(&format!("/api/plans/{pid}/diff/{stranger}"));
+    assert_error(status, &v, 409, "different_instances");
+    let (status, v) = server.get_json(&format!("/api/plans/{stranger}/diff/{repaired}/diff.xlsx"));
+    assert_error(status, &v, 409, "different_instances");
+    // Deleting the parent leaves the child without one.
+    let (status, _) = call("DELETE", &server.url(&format!("/api/plans/{pid}")), None);
+    assert_eq!(status, 200);
+    let (_, row) = server.get_json(&format!("/api/plans/{repaired}/summary"));
+    assert_eq!(row["parent"], Value::Null, "{row}");
 }
 
 /// The county outlines of an instance: one feature per county whose code and name have

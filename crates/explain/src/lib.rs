@@ -11,6 +11,7 @@
 //! optimal solves (said so where it is).
 
 pub mod alternatives;
+pub mod diff;
 pub mod edit;
 mod global;
 mod locks;
@@ -26,6 +27,9 @@ use sanlian_model::{Certificate, Level, Plan, Prepared};
 use sanlian_solver::stages::Groups;
 use sanlian_solver::{SolveError, SolveOptions};
 
+pub use diff::{
+    diff, CadreDiff, CadreStatus, ChangeKind, CostDiff, DiffChange, GroupDiff, PlanDiff, StageDiff, UnitDiff,
+};
 pub use global::{CityLeaders, CountyMarginal, DepartmentMarginal, DepartmentMonth, GlobalWhy, SeniorMarginal};
 pub use locks::{lock_costs, LockCost};
 pub use reasons::{CadreWhy, CountyCost, GroupWhy, LeaderAlternative, MonthWhy, PreferenceWhy, UnitShare, YearWhy};

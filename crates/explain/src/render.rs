@@ -1503,6 +1503,239 @@ pub fn rule_label(rule: &str, lang: Lang) -> String {
     }
 }
 
+// ---------------------------------------------------------------------------
+// Plan versions compared.
+
+/// `name（code）`, the code alone without a name, "—" for nothing.
+fn named(code: &str, name: &str, lang: Lang) -> String {
+    match (code.is_empty(), name.is_empty()) {
+        (true, _) => "—".into(),
+        (false, true) => code.to_string(),
+        (false, false) => tr!(lang, format!("{name}（{code}）"), format!("{name} ({code})")),
+    }
+}
+
+/// A leadership in words: not a leader, leads a county, or led it until a day.
+fn role(county: &str, name: &str, until: Option<chrono::NaiveDate>, lang: Lang) -> String {
+    let k = if name.is_empty() { county } else { name };
+    match (county.is_empty(), until) {
+        (true, _) => tr!(lang, "不任组长".to_string(), "not a leader".to_string()),
+        (false, None) => tr!(lang, format!("任{k}组长"), format!("leads {k}")),
+        (false, Some(d)) => tr!(lang, format!("任{k}组长至 {d}"), format!("leads {k} until {d}")),
+    }
+}
+
+/// ` (text)` in English, `（text）` in Chinese.
+fn paren(text: &str, lang: Lang) -> String {
+    tr!(lang, format!("（{text}）"), format!(" ({text})"))
+}
+
+/// Block months "2027-03 2027-04" as a list, "—" for none.
+fn month_list(months: &str, lang: Lang) -> String {
+    if months.is_empty() {
+        "—".into()
+    } else {
+        months.split(' ').collect::<Vec<_>>().join(sep(lang))
+    }
+}
+
+/// One change of a cadre as "what: before → after".
+pub fn diff_change(c: &crate::diff::DiffChange, lang: Lang) -> (String, String, String) {
+    use crate::diff::ChangeKind as K;
+    let year = c.year.unwrap_or_default();
+    let day = |d: &str| match d.parse::<Weekday>() {
+        Ok(w) => weekday(w, lang).to_string(),
+        Err(_) if d.is_empty() => "—".into(),
+        Err(_) => d.to_string(),
+    };
+    match c.kind {
+        K::Group => (
+            tr!(lang, "工作组", "Group").to_string(),
+            named(&c.from, &c.from_name, lang),
+            named(&c.to, &c.to_name, lang),
+        ),
+        K::Leader => (
+            tr!(lang, "组长", "Leader").to_string(),
+            role(&c.from, &c.from_name, c.from_until, lang),
+            role(&c.to, &c.to_name, c.to_until, lang),
+        ),
+        K::Township => (
+            tr!(lang, format!("{year} 年联系乡镇"), format!("Township {year}")),
+            named(&c.from, &c.from_name, lang),
+            named(&c.to, &c.to_name, lang),
+        ),
+        K::Months => (
+            tr!(lang, format!("{year} 年集中下沉月份"), format!("Block months {year}")),
+            month_list(&c.from, lang),
+            month_list(&c.to, lang),
+        ),
+        K::Weekday => (tr!(lang, format!("{year} 年每周下沉日"), format!("Weekday {year}")), day(&c.from), day(&c.to)),
+    }
+}
+
+/// One row per change for a table: name, id, unit, what, before, after (a leave is one row).
+pub fn diff_rows(d: &crate::diff::PlanDiff, lang: Lang) -> Vec<[String; 6]> {
+    let mut out = Vec::new();
+    for c in &d.cadres {
+        let row =
+            |what: String, from: String, to: String| [c.name.clone(), c.cadre.clone(), c.unit.clone(), what, from, to];
+        for ch in &c.changes {
+            let (what, from, to) = diff_change(ch, lang);
+            out.push(row(what, from, to));
+        }
+        let until = c.until.map(|d| d.to_string()).unwrap_or_default();
+        match c.status {
+            crate::diff::CadreStatus::Leaves => out.push(row(
+                tr!(lang, "离岗", "Leaves").into(),
+                tr!(lang, "在岗", "in service").into(),
+                tr!(lang, format!("{until} 起离岗"), format!("leaves on {until}")),
+            )),
+            crate::diff::CadreStatus::Removed if c.changes.is_empty() => out.push(row(
+                tr!(lang, "人员", "Person").into(),
+                tr!(lang, "在方案中", "in the plan").into(),
+                tr!(lang, "不在新方案中", "not in the new version").into(),
+            )),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Two plan versions compared, as text: per person what changed, leaders per group, cost
+/// per dispatching unit (those whose cost moves), the totals and the stage objectives.
+pub fn plan_diff(d: &crate::diff::PlanDiff, lang: Lang) -> String {
+    use crate::diff::CadreStatus;
+    let mut o = Out::new();
+    o.heading(tr!(lang, "两版方案对比", "Two plan versions compared"));
+    if d.is_empty() {
+        let _ = writeln!(
+            o.s,
+            "{}",
+            tr!(
+                lang,
+                "两版相同：没有人员、组长或费用变化。",
+                "The versions are the same: no person, leader or cost changed."
+            )
+        );
+    }
+    let (n, m) = (d.changes, d.cadres.len());
+    o.kv(2, tr!(lang, "变更", "Changes"), &tr!(lang, format!("{n} 项，涉及 {m} 人"), format!("{n}, of {m} people")));
+    if !d.cadres.is_empty() {
+        o.sub(tr!(lang, "人员变化", "Per person"));
+        for c in &d.cadres {
+            let until = c.until.map(|d| d.to_string()).unwrap_or_default();
+            let status = match c.status {
+                CadreStatus::Changed => String::new(),
+                CadreStatus::Added => tr!(lang, "，新方案新增", "; only in the new version").to_string(),
+                CadreStatus::Removed => tr!(lang, "，不在新方案中", "; not in the new version").to_string(),
+                CadreStatus::Leaves => tr!(
+                    lang,
+                    format!("，{until} 起离岗，此后的安排不再列出"),
+                    format!("; leaves on {until}, its decisions from then on are dropped")
+                ),
+            };
+            let who = if c.name == c.cadre {
+                c.cadre.clone()
+            } else {
+                format!("{}{}{}", c.name, tr!(lang, "（", " ("), c.cadre)
+            };
+            let _ = if c.name == c.cadre {
+                writeln!(o.s, "  {who}{}{}{status}{}", tr!(lang, "（", " ("), c.unit, tr!(lang, "）", ")"))
+            } else {
+                writeln!(o.s, "  {who}{}{}{status}{}", tr!(lang, "，", ", "), c.unit, tr!(lang, "）", ")"))
+            };
+            for ch in &c.changes {
+                let (what, from, to) = diff_change(ch, lang);
+                let _ = writeln!(o.s, "    {what}{}{from} → {to}", tr!(lang, "：", ": "));
+            }
+        }
+    }
+    if !d.groups.is_empty() {
+        o.sub(tr!(lang, "组长变化", "Leaders"));
+        let who = |id: &Option<String>, name: &Option<String>| match id {
+            Some(id) => named(id, name.as_deref().unwrap_or(""), lang),
+            None => tr!(lang, "无组长", "none").to_string(),
+        };
+        for g in &d.groups {
+            let _ = writeln!(
+                o.s,
+                "  {}{}{} → {}",
+                g.county_name,
+                tr!(lang, "：", ": "),
+                who(&g.leader_from, &g.leader_from_name),
+                who(&g.leader_to, &g.leader_to_name)
+            );
+        }
+    }
+    o.sub(tr!(lang, "派出单位费用（差旅＋食宿）", "Cost per dispatching unit (travel + stay)"));
+    let moved: Vec<_> = d.units.iter().filter(|u| u.delta.abs() >= 0.005).collect();
+    for u in &moved {
+        let _ = writeln!(
+            o.s,
+            "  {}{}{} → {}（{}）",
+            u.unit,
+            tr!(lang, "：", ": "),
+            yuan_cents(u.before),
+            yuan_cents(u.after),
+            yuan_delta(u.delta)
+        );
+    }
+    let same = d.units.len() - moved.len();
+    if same > 0 {
+        let _ = writeln!(
+            o.s,
+            "  {}",
+            tr!(lang, format!("其余 {same} 个单位费用不变"), format!("{same} other unit(s) unchanged"))
+        );
+    }
+    let t = &d.totals;
+    o.kv(
+        2,
+        tr!(lang, "差旅", "Travel"),
+        &format!(
+            "{} → {}（{}）",
+            yuan_cents(t.travel_before),
+            yuan_cents(t.travel_after),
+            yuan_delta(t.travel_after - t.travel_before)
+        ),
+    );
+    o.kv(
+        2,
+        tr!(lang, "食宿", "Stay"),
+        &format!(
+            "{} → {}（{}）",
+            yuan_cents(t.stay_before),
+            yuan_cents(t.stay_after),
+            yuan_delta(t.stay_after - t.stay_before)
+        ),
+    );
+    o.kv(
+        2,
+        tr!(lang, "合计", "Total"),
+        &format!("{} → {}{}", yuan_cents(t.before), yuan_cents(t.after), paren(&yuan_delta(t.delta), lang)),
+    );
+    if !d.stages.is_empty() {
+        o.sub(tr!(lang, "各阶段目标值", "Stage objectives"));
+        let num = |v: Option<f64>| v.map(|v| format!("{v:.2}")).unwrap_or_else(|| "—".into());
+        for s in &d.stages {
+            let name = sanlian_model::msg::stage_name(&s.id, &s.name, lang);
+            let delta = s
+                .delta
+                .map(|v| paren(&format!("{}{:.2}", if v >= 0.0 { "+" } else { "−" }, v.abs()), lang))
+                .unwrap_or_default();
+            let _ = writeln!(
+                o.s,
+                "  {:<3} {name}{}{} → {}{delta}",
+                s.id,
+                tr!(lang, "：", ": "),
+                num(s.before),
+                num(s.after)
+            );
+        }
+    }
+    o.finish()
+}
+
 fn rule_words(text: String, lang: Lang) -> String {
     if lang != Lang::Zh {
         return text;

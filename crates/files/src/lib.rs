@@ -9,6 +9,7 @@ mod xlsx;
 
 pub mod calendar;
 pub mod cells;
+pub mod diff;
 pub mod letters;
 pub mod map;
 pub mod roster;
@@ -16,6 +17,7 @@ pub mod table;
 pub mod workbook;
 
 pub use calendar::ics;
+pub use diff::{diff_xlsx, UnitCostRow};
 pub use error::FilesError;
 pub use letters::letters_docx;
 pub use roster::{

@@ -41,6 +41,29 @@
       saved_delete: '删除',
       saved_confirm: '确认删除',
       saved_shown: '（当前）',
+      saved_author: '编制人',
+      saved_parent: '来源',
+      saved_parent_of: '由 {name} 调整',
+      saved_pick: '选作对比',
+      saved_save: '保存',
+      diff_run: '对比所选两版',
+      diff_pick_two: '勾选两个版本即可对比',
+      diff_title: '版本对比',
+      diff_head: '{a} → {b}：变更 {n} 项，涉及 {m} 人；费用 {delta}',
+      diff_none: '两版相同：没有人员、组长或费用变化。',
+      diff_people: '人员变化',
+      diff_units: '派出单位费用变化',
+      diff_units_same: '各派出单位费用不变。',
+      diff_col_name: '姓名',
+      diff_col_id: '编号',
+      diff_col_unit: '单位',
+      diff_col_what: '变更项',
+      diff_col_from: '原安排',
+      diff_col_to: '新安排',
+      diff_col_before: '原费用',
+      diff_col_after: '新费用',
+      diff_col_delta: '变化',
+      diff_xlsx: '下载对比表（Excel）',
       solve: '求解',
       hint: '请先载入示例数据或上传实例，然后点“求解”。',
       fixture_option: '{name}（{counties} 县区、{townships} 乡镇、{cadres} 人）',
@@ -316,6 +339,29 @@
       saved_delete: 'Delete',
       saved_confirm: 'Really delete',
       saved_shown: ' (shown)',
+      saved_author: 'Author',
+      saved_parent: 'Made from',
+      saved_parent_of: 're-planned from {name}',
+      saved_pick: 'Pick to compare',
+      saved_save: 'Save',
+      diff_run: 'Compare the two picked',
+      diff_pick_two: 'Tick two versions to compare them',
+      diff_title: 'Versions compared',
+      diff_head: '{a} → {b}: {n} change(s) of {m} people; cost {delta}',
+      diff_none: 'The versions are the same: no person, leader or cost changed.',
+      diff_people: 'Per person',
+      diff_units: 'Cost per dispatching unit',
+      diff_units_same: 'No unit pays more or less.',
+      diff_col_name: 'Name',
+      diff_col_id: 'Id',
+      diff_col_unit: 'Unit',
+      diff_col_what: 'What',
+      diff_col_from: 'Before',
+      diff_col_to: 'After',
+      diff_col_before: 'Before',
+      diff_col_after: 'After',
+      diff_col_delta: 'Change',
+      diff_xlsx: 'Download the comparison (Excel)',
       solve: 'Solve',
       hint: 'Load example data or upload an instance, then press "Solve".',
       fixture_option: '{name} ({counties} counties, {townships} townships, {cadres} cadres)',
@@ -1116,14 +1162,28 @@
     const s = state.saved;
     if (!s) return;
     $('saved').hidden = s.plans.length === 0;
+    const picked = state.picked || (state.picked = []);
     const head = h('thead', null, h('tr', null,
-      ['saved_label', 'saved_instance', 'saved_time', 'saved_mode', 'saved_valid', ''].map((k) => h('th', null, k ? t(k) : ''))));
+      ['saved_pick', 'saved_label', 'saved_author', 'saved_parent', 'saved_instance', 'saved_time', 'saved_mode', 'saved_valid', '']
+        .map((k) => h('th', null, k ? t(k) : ''))));
+    const byId = new Map(s.plans.map((p) => [p.id, p]));
     const rows = s.plans.map((p) => {
       const inst = s.instances.get(p.instance);
+      const pick = h('input', { type: 'checkbox', class: 'saved-pick', 'aria-label': t('saved_pick') });
+      pick.checked = picked.includes(p.id);
+      pick.addEventListener('change', () => {
+        const at = picked.indexOf(p.id);
+        if (pick.checked && at < 0) picked.push(p.id);
+        if (!pick.checked && at >= 0) picked.splice(at, 1);
+        // Two versions at most: the oldest pick gives way.
+        while (picked.length > 2) picked.shift();
+        renderSaved();
+      });
       const input = h('input', { class: 'saved-label', value: p.label || `#${p.id}`, maxlength: 120, 'aria-label': t('saved_label') });
-      const rename = h('button', { type: 'button', class: 'saved-rename' }, t('saved_rename'));
+      const author = h('input', { class: 'saved-author', value: p.author || '', maxlength: 60, 'aria-label': t('saved_author'), placeholder: t('saved_author') });
+      const rename = h('button', { type: 'button', class: 'saved-rename' }, t('saved_save'));
       rename.addEventListener('click', guarded(async () => {
-        await api('PATCH', `/api/plans/${p.id}`, JSON.stringify({ label: input.value }));
+        await api('PATCH', `/api/plans/${p.id}`, JSON.stringify({ label: input.value, author: author.value }));
         await loadSaved();
       }));
       const del = h('button', { type: 'button', class: 'saved-delete' }, t('saved_delete'));
@@ -1140,13 +1200,19 @@
           $('results').hidden = true;
           delete document.body.dataset.plan;
         }
+        const at = picked.indexOf(p.id);
+        if (at >= 0) picked.splice(at, 1);
         await loadSaved();
       }));
       const open = h('button', { type: 'button', class: 'saved-open' }, t('saved_open'));
       open.addEventListener('click', guarded(() => loadPlan(p.id)));
       const shown = state.view && state.view.plan === p.id;
+      const parent = p.parent == null ? '' : t('saved_parent_of', { name: byId.has(p.parent) ? (byId.get(p.parent).label || `#${p.parent}`) : `#${p.parent}` });
       return h('tr', { dataset: { plan: p.id }, class: shown ? 'selected' : null },
+        h('td', null, pick),
         h('td', null, input, shown ? t('saved_shown') : null),
+        h('td', null, author),
+        h('td', { class: 'saved-parent' }, parent),
         h('td', null, inst ? (inst.label || inst.name) : `#${p.instance}`),
         h('td', null, chinaTime(p.created)),
         h('td', null, t(p.mode === 'best_effort' ? 'mode_best_effort' : 'mode_strict')),
@@ -1154,6 +1220,53 @@
         h('td', null, open, ' ', rename, ' ', del));
     });
     $('saved-list').replaceChildren(head, h('tbody', null, rows));
+    const run = $('diff-run');
+    run.textContent = t('diff_run');
+    run.disabled = picked.length !== 2;
+    $('diff-hint').textContent = picked.length === 2 ? '' : t('diff_pick_two');
+    if (state.diff) showDiff();
+  }
+
+  /** The two picked versions, older first, compared by the service in the page's language. */
+  async function runDiff() {
+    const [a, b] = [...state.picked].sort((x, y) => x - y);
+    state.diff = { a, b, data: null };
+    await showDiff();
+  }
+
+  async function showDiff() {
+    const d = state.diff;
+    if (!d) return;
+    if (!d.data || d.lang !== state.lang) {
+      d.data = await api('GET', `/api/plans/${d.a}/diff/${d.b}`);
+      d.lang = state.lang;
+    }
+    const v = d.data;
+    const name = (row) => row.label || `#${row.id}`;
+    const panel = $('diff-panel');
+    panel.hidden = false;
+    document.body.dataset.diff = `${d.a}-${d.b}`;
+    $('diff-title').textContent = t('diff_title');
+    const people = new Set(v.rows.map((r) => r.cadre)).size;
+    $('diff-head').textContent = v.rows.length === 0 && v.diff.groups.length === 0
+      ? t('diff_none')
+      : t('diff_head', { a: name(v.a), b: name(v.b), n: v.rows.length, m: people, delta: signedYuan(v.diff.totals.delta) });
+    const col = (k) => h('th', null, t(k));
+    const changes = h('table', { class: 'data diff-changes' },
+      h('thead', null, h('tr', null, ['diff_col_name', 'diff_col_id', 'diff_col_unit', 'diff_col_what', 'diff_col_from', 'diff_col_to'].map(col))),
+      h('tbody', null, v.rows.map((r) => h('tr', { dataset: { cadre: r.cadre } },
+        h('td', null, r.name), h('td', null, r.cadre), h('td', null, r.unit), h('td', null, r.what), h('td', null, r.from), h('td', null, r.to)))));
+    const moved = v.diff.units.filter((u) => Math.abs(u.delta) >= 0.005);
+    const units = moved.length === 0 ? h('p', null, t('diff_units_same')) : h('table', { class: 'data diff-units' },
+      h('thead', null, h('tr', null, ['diff_col_unit', 'diff_col_before', 'diff_col_after', 'diff_col_delta'].map(col))),
+      h('tbody', null, moved.map((u) => h('tr', { dataset: { unit: u.unit } },
+        h('td', null, u.unit), h('td', null, yuan(u.before)), h('td', null, yuan(u.after)), h('td', null, signedYuan(u.delta))))));
+    $('diff-body').replaceChildren(
+      h('h3', null, t('diff_people')), h('div', { class: 'scroll' }, changes),
+      h('h3', null, t('diff_units')), h('div', { class: 'scroll' }, units));
+    const link = $('diff-xlsx');
+    link.href = `/api/plans/${d.a}/diff/${d.b}/diff.xlsx?lang=${state.lang}`;
+    link.textContent = t('diff_xlsx');
   }
 
   function rememberPlan(pid) {
@@ -2741,6 +2854,7 @@
   };
 
   function wire() {
+    $('diff-run').addEventListener('click', guarded(runDiff));
     for (const b of document.querySelectorAll('[data-lang]')) b.addEventListener('click', () => setLanguage(b.dataset.lang, true));
     $('load').addEventListener('click', guarded(() => loadFixture($('fixture').value)));
     $('upload').addEventListener('change', guarded(async (e) => {

@@ -83,6 +83,8 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/plans", get(plans))
         .route("/api/plans/{id}", get(plan).patch(relabel_plan).delete(delete_plan))
         .route("/api/plans/{id}/summary", get(plan_summary))
+        .route("/api/plans/{a}/diff/{b}", get(plan_diff))
+        .route("/api/plans/{a}/diff/{b}/diff.xlsx", get(plan_diff_xlsx))
         .route("/api/plans/{id}/check", get(check))
         .route("/api/plans/{id}/explain", get(explain))
         .route("/api/plans/{id}/view", get(view))
@@ -564,10 +566,12 @@ fn short(text: &str, n: usize) -> String {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Relabel {
-    label: String,
+    label: Option<String>,
+    author: Option<String>,
 }
 
-/// Rename an instance or a plan: `{"label": "…"}` (1–120 characters, no control characters).
+/// Rename an instance or a plan, or sign a plan: `{"label": "…"}` (1–120 characters),
+/// `{"author": "…"}` (plans only, 0–60 characters), or both; no control characters.
 async fn relabel(app: Arc<App>, what: Labelled, raw: String, upload: Upload) -> Reply<Json<Value>> {
     let noun = what.noun();
     let id = id(noun, &raw)?;
@@ -575,17 +579,36 @@ async fn relabel(app: Arc<App>, what: Labelled, raw: String, upload: Upload) -> 
     blocking(&app, move || {
         let text = utf8(&upload, "label")?;
         let body: Relabel = sanlian_model::validate::from_json("label", text).map_err(|e| ApiError::input(&e))?;
-        let label = body.label.trim();
-        let count = label.chars().count();
-        if count == 0 || count > crate::store::MAX_LABEL || label.chars().any(char::is_control) {
-            return Err(ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid_input",
-                Msg::new("api.bad_label").arg("most", crate::store::MAX_LABEL).arg("count", count),
-            )
-            .at("label"));
+        let invalid = |msg: Msg, at: &str| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_input", msg).at(at);
+        if body.label.is_none() && body.author.is_none() {
+            return Err(invalid(Msg::new("api.patch_empty"), "label"));
         }
-        let found = app2.store.relabel(what, id, label).map_err(|e| ApiError::store("cannot rename", &e))?;
+        let label = body.label.as_deref().map(str::trim);
+        if let Some(label) = label {
+            let count = label.chars().count();
+            if count == 0 || count > crate::store::MAX_LABEL || label.chars().any(char::is_control) {
+                let msg = Msg::new("api.bad_label").arg("most", crate::store::MAX_LABEL).arg("count", count);
+                return Err(invalid(msg, "label"));
+            }
+        }
+        let author = body.author.as_deref().map(str::trim);
+        if let Some(author) = author {
+            if what != Labelled::Plan {
+                return Err(invalid(Msg::new("api.author_of_plans"), "author"));
+            }
+            let count = author.chars().count();
+            if count > crate::store::MAX_AUTHOR || author.chars().any(char::is_control) {
+                let msg = Msg::new("api.bad_author").arg("most", crate::store::MAX_AUTHOR).arg("count", count);
+                return Err(invalid(msg, "author"));
+            }
+        }
+        let mut found = true;
+        if let Some(label) = label {
+            found = app2.store.relabel(what, id, label).map_err(|e| ApiError::store("cannot rename", &e))?;
+        }
+        if let (true, Some(author)) = (found, author) {
+            found = app2.store.set_author(id, author).map_err(|e| ApiError::store("cannot set the author", &e))?;
+        }
         if !found {
             return Err(ApiError::no_such(noun, id));
         }
@@ -694,6 +717,110 @@ async fn plan_summary(State(app): Shared, Path(raw): Path<String>) -> Reply<Json
         .map_err(|e| ApiError::internal("cannot read the plan", e))?
         .ok_or_else(|| ApiError::no_such("plan", id))?;
     Ok(Json(serde_json::to_value(row).unwrap_or_default()))
+}
+
+/// How far up the versions' parents the service looks for a common line.
+const MAX_LINEAGE: usize = 256;
+
+/// Whether `descendant` was made, through re-plans, from `ancestor`.
+fn descends(app: &Arc<App>, descendant: i64, ancestor: i64) -> Reply<bool> {
+    let mut at = descendant;
+    for _ in 0..MAX_LINEAGE {
+        let row = app.store.plan(at).map_err(|e| ApiError::internal("cannot read the plan", e))?;
+        match row.and_then(|r| r.parent) {
+            Some(p) if p == ancestor => return Ok(true),
+            Some(p) => at = p,
+            None => return Ok(false),
+        }
+    }
+    Ok(false)
+}
+
+/// Two versions and the instance that names them: their own when they share it, else the
+/// later one's when one was re-planned from the other (its instance knows who left and
+/// joined); 409 otherwise.
+type Versions = (Arc<Instance>, Plan, Plan, (i64, i64));
+
+fn versions(app: &Arc<App>, raw_a: &str, raw_b: &str) -> Reply<Versions> {
+    let (a, b) = (id("plan", raw_a)?, id("plan", raw_b)?);
+    let (ia, plan_a) = app.plan(a)?;
+    let (ib, plan_b) = app.plan(b)?;
+    let names_from = if ia == ib || descends(app, b, a)? {
+        ib
+    } else if descends(app, a, b)? {
+        ia
+    } else {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "different_instances",
+            Msg::new("api.plans_unrelated").arg("a", a).arg("b", b).arg("ia", ia).arg("ib", ib),
+        ));
+    };
+    Ok((app.instance(names_from)?, plan_a, plan_b, (a, b)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DiffQuery {
+    lang: Option<String>,
+}
+
+/// The language asked for: `?lang=` if given, else the request's `Accept-Language`.
+fn lang_or_header(raw: Option<&str>) -> Reply<Lang> {
+    match raw {
+        Some(_) => lang(raw),
+        None => Ok(crate::error::current_lang()),
+    }
+}
+
+/// What changed from plan `a` to plan `b`: the comparison as data, and in words.
+async fn plan_diff(
+    State(app): Shared,
+    Path((raw_a, raw_b)): Path<(String, String)>,
+    Query(q): Query<DiffQuery>,
+) -> Reply<Json<Value>> {
+    let lang = lang_or_header(q.lang.as_deref())?;
+    let app2 = app.clone();
+    blocking(&app, move || {
+        let (inst, a, b, (ida, idb)) = versions(&app2, &raw_a, &raw_b)?;
+        let rows = |id: i64| app2.store.plan(id).map_err(|e| ApiError::internal("cannot read the plan", e));
+        let d = sanlian_explain::diff(&inst, &a, &b);
+        let text = sanlian_explain::render::plan_diff(&d, lang);
+        let lines: Vec<Value> = sanlian_explain::render::diff_rows(&d, lang)
+            .into_iter()
+            .map(|[name, cadre, unit, what, from, to]| {
+                json!({ "name": name, "cadre": cadre, "unit": unit, "what": what, "from": from, "to": to })
+            })
+            .collect();
+        Ok(Json(json!({
+            "a": rows(ida)?,
+            "b": rows(idb)?,
+            "lang": if lang == Lang::Zh { "zh" } else { "en" },
+            "diff": d,
+            "rows": lines,
+            "text": text,
+        })))
+    })
+    .await
+}
+
+/// The same comparison as a workbook: 变更明细 and 费用变化.
+async fn plan_diff_xlsx(
+    State(app): Shared,
+    Path((raw_a, raw_b)): Path<(String, String)>,
+    Query(q): Query<DiffQuery>,
+) -> Reply<Response> {
+    let lang = lang_or_header(q.lang.as_deref())?;
+    let app2 = app.clone();
+    let (name, bytes) = blocking(&app, move || {
+        let (inst, a, b, (ida, idb)) = versions(&app2, &raw_a, &raw_b)?;
+        let d = sanlian_explain::diff(&inst, &a, &b);
+        let bytes =
+            crate::versions::diff_workbook(&d, lang).map_err(|e| ApiError::internal("cannot write the workbook", e))?;
+        Ok((format!("{}-方案对比-{ida}-{idb}.xlsx", inst.name), bytes))
+    })
+    .await?;
+    Ok(download(XLSX, name, bytes))
 }
 
 /// A plan and its instance, loaded together.

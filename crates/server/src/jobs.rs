@@ -291,7 +291,7 @@ impl App {
                             sanlian_model::PlanMode::Strict => "严格求解",
                             sanlian_model::PlanMode::BestEffort => "尽力求解",
                         };
-                        let pid = insert_plan(tx, row.instance, &plan, true, "solve", &text, &label(what))?;
+                        let pid = insert_plan(tx, row.instance, &plan, true, "solve", &text, &label(what), None)?;
                         finish_job(
                             tx,
                             row.id,
@@ -362,7 +362,7 @@ impl App {
                 let named = label(&events_label(&events));
                 let iid = insert_instance(tx, &replan.instance, "reassign", &new_inst, &named)?;
                 let pid = match (&shown, &plan_text) {
-                    (Some(p), Some(t)) => Some(insert_plan(tx, iid, p, valid, "reassign", t, &named)?),
+                    (Some(p), Some(t)) => Some(insert_plan(tx, iid, p, valid, "reassign", t, &named, row.plan)?),
                     _ => None,
                 };
                 let outcome = if replan.plan.is_some() { "planned" } else { "infeasible" };
@@ -420,7 +420,7 @@ impl App {
                 let named =
                     label(&format!("调整：{words}").chars().take(crate::store::MAX_LABEL - 14).collect::<String>());
                 let iid = insert_instance(tx, &repaired.instance, "edit", &inst_text, &named)?;
-                let pid = insert_plan(tx, iid, &repaired.plan, true, "edit", &plan_text, &named)?;
+                let pid = insert_plan(tx, iid, &repaired.plan, true, "edit", &plan_text, &named, Some(plan_id))?;
                 finish_job(
                     tx,
                     row.id,

@@ -14,6 +14,7 @@ pub mod guard;
 pub mod jobs;
 pub mod store;
 pub mod upload;
+pub mod versions;
 mod view;
 
 use std::collections::HashMap;

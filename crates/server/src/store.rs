@@ -113,6 +113,11 @@ pub struct PlanRow {
     pub source: String,
     /// What the planner calls it (renamed with PATCH).
     pub label: String,
+    /// Who made or signed this version (set with PATCH; "" until then).
+    pub author: String,
+    /// The plan this version was made from (a re-plan's plan in force); none for a solve
+    /// or an upload, or once that plan is deleted.
+    pub parent: Option<i64>,
 }
 
 /// What a planner can rename or delete.
@@ -253,7 +258,9 @@ CREATE TABLE IF NOT EXISTS plans (
     valid INTEGER NOT NULL,
     source TEXT NOT NULL,
     json TEXT NOT NULL,
-    label TEXT NOT NULL DEFAULT ''
+    label TEXT NOT NULL DEFAULT '',
+    author TEXT NOT NULL DEFAULT '',
+    parent INTEGER
 );
 CREATE TABLE IF NOT EXISTS probe (
     id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -382,6 +389,9 @@ impl Store {
         add_column(&conn, "jobs", "attempts", "INTEGER NOT NULL DEFAULT 0")?;
         add_column(&conn, "instances", "label", "TEXT NOT NULL DEFAULT ''")?;
         add_column(&conn, "plans", "label", "TEXT NOT NULL DEFAULT ''")?;
+        // Plans became versions: who made them, and the plan each was made from.
+        add_column(&conn, "plans", "author", "TEXT NOT NULL DEFAULT ''")?;
+        add_column(&conn, "plans", "parent", "INTEGER")?;
         Ok(Store { conn: Mutex::new(conn), file: None, probe: Mutex::new(None), last_fault: Mutex::new(None) })
     }
 
@@ -424,6 +434,11 @@ impl Store {
         self.with(|c| c.execute(&sql, params![id, label]).map(|n| n > 0))
     }
 
+    /// Set a plan's author; false when there is no such plan.
+    pub fn set_author(&self, id: i64, author: &str) -> Result<bool, StoreError> {
+        self.with(|c| c.execute("UPDATE plans SET author = ?2 WHERE id = ?1", params![id, author]).map(|n| n > 0))
+    }
+
     /// Delete a plan, or an instance with its plans, and the finished jobs that name them; a
     /// queued or running job that names them keeps them (`Err(Busy)`).
     pub fn delete(&self, what: Labelled, id: i64) -> Result<Deleted, StoreError> {
@@ -443,12 +458,18 @@ impl Store {
             }
             match what {
                 Labelled::Plan => {
+                    // Its children keep their content, not a parent that is gone.
+                    tx.execute("UPDATE plans SET parent = NULL WHERE parent = ?1", [id])?;
                     tx.execute("DELETE FROM jobs WHERE plan = ?1", [id])?;
                     tx.execute("DELETE FROM plans WHERE id = ?1", [id])?;
                 }
                 Labelled::Instance => {
                     tx.execute(
                         "DELETE FROM jobs WHERE instance = ?1 OR plan IN (SELECT id FROM plans WHERE instance = ?1)",
+                        [id],
+                    )?;
+                    tx.execute(
+                        "UPDATE plans SET parent = NULL WHERE parent IN (SELECT id FROM plans WHERE instance = ?1)",
                         [id],
                     )?;
                     tx.execute("DELETE FROM plans WHERE instance = ?1", [id])?;
@@ -515,7 +536,7 @@ impl Store {
         json: &str,
         label: &str,
     ) -> Result<i64, StoreError> {
-        self.transaction(|tx| insert_plan(tx, instance, plan, valid, source, json, label))
+        self.transaction(|tx| insert_plan(tx, instance, plan, valid, source, json, label, None))
     }
 
     /// Queue a job; `body` is the uploaded document it works on (events, spec), if any.
@@ -660,7 +681,11 @@ pub fn label(what: &str) -> String {
 /// The longest label a planner may give, in characters.
 pub const MAX_LABEL: usize = 120;
 
-/// Insert a plan inside a transaction.
+/// The longest author a planner may give, in characters.
+pub const MAX_AUTHOR: usize = 60;
+
+/// Insert a plan inside a transaction; `parent` is the plan it was made from, if any.
+#[allow(clippy::too_many_arguments)]
 pub fn insert_plan(
     tx: &Transaction,
     instance: i64,
@@ -669,11 +694,13 @@ pub fn insert_plan(
     source: &str,
     json: &str,
     label: &str,
+    parent: Option<i64>,
 ) -> rusqlite::Result<i64> {
     let mode = serde_json::to_value(plan.mode).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
     tx.execute(
-        "INSERT INTO plans (instance, created, mode, valid, source, json, label) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![instance, now(), mode, valid, source, json, label],
+        "INSERT INTO plans (instance, created, mode, valid, source, json, label, parent)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![instance, now(), mode, valid, source, json, label, parent],
     )?;
     Ok(tx.last_insert_rowid())
 }
@@ -696,7 +723,7 @@ pub fn finish_job(tx: &Transaction, id: i64, result: &serde_json::Value) -> rusq
 pub const MAX_ATTEMPTS: i64 = 2;
 
 const INSTANCE_COLUMNS: &str = "id, name, created, first_year, counties, townships, cadres, source, label";
-const PLAN_COLUMNS: &str = "id, instance, created, mode, valid, source, label";
+const PLAN_COLUMNS: &str = "id, instance, created, mode, valid, source, label, author, parent";
 const JOB_COLUMNS: &str = "id, kind, instance, plan, state, created, started, finished, request, result, error";
 
 fn instance_row(r: &rusqlite::Row) -> rusqlite::Result<InstanceRow> {
@@ -722,6 +749,8 @@ fn plan_row(r: &rusqlite::Row) -> rusqlite::Result<PlanRow> {
         valid: r.get(4)?,
         source: r.get(5)?,
         label: r.get(6)?,
+        author: r.get(7)?,
+        parent: r.get(8)?,
     })
 }
 
@@ -777,6 +806,31 @@ mod tests {
         assert_eq!(store.job(running).unwrap().unwrap().state, "queued");
         assert_eq!(store.job(queued + 2).unwrap().unwrap().result, Some(serde_json::json!({"plan": 1})));
         assert!(store.job(999).unwrap().is_none());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_database_from_before_versions_gains_author_and_parent() {
+        let dir = std::env::temp_dir().join(format!("sanlian-store-versions-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("old.db");
+        {
+            // The plans table as it was before versions.
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(
+                "CREATE TABLE plans (id INTEGER PRIMARY KEY, instance INTEGER NOT NULL, created TEXT NOT NULL,
+                 mode TEXT NOT NULL, valid INTEGER NOT NULL, source TEXT NOT NULL, json TEXT NOT NULL);
+                 INSERT INTO plans VALUES (1, 1, '2026-12-01T00:00:00Z', 'strict', 1, 'solve', '{}');",
+            )
+            .unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        let row = store.plan(1).unwrap().unwrap();
+        assert_eq!((row.label.as_str(), row.author.as_str(), row.parent), ("", "", None));
+        assert!(store.set_author(1, "王明").unwrap());
+        assert!(!store.set_author(2, "王明").unwrap());
+        assert_eq!(store.plan(1).unwrap().unwrap().author, "王明");
         let _ = std::fs::remove_dir_all(&dir);
     }
 

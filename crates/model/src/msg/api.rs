@@ -39,6 +39,14 @@ catalog! {
     "api.bad_label" =>
         "名称须为 1 至 {most} 个字符且不含控制字符；这个名称有 {count} 个字符",
         "a label is 1 to {most} characters without control characters; this one has {count}";
+    "api.patch_empty" => "请给出名称或编制人，或两者都给", "give a label, an author, or both";
+    "api.bad_author" =>
+        "编制人须为 0 至 {most} 个字符且不含控制字符；这个有 {count} 个字符",
+        "an author is 0 to {most} characters without control characters; this one has {count}";
+    "api.author_of_plans" => "只有计划有编制人；实例只能改名称", "only plans have an author; an instance takes a label only";
+    "api.plans_unrelated" =>
+        "计划 {a} 与计划 {b} 属于不同的实例（{ia}、{ib}），且都不是由另一个调整而来，无法对比；请选同一实例的两个版本，或一个计划与它的调整结果",
+        "plans {a} and {b} belong to different instances ({ia}, {ib}) and neither was re-planned from the other; compare two versions of one instance, or a plan and its re-plan";
     "api.in_use" =>
         "有 {jobs} 个排队或运行中的任务正在使用{kind} {id}；请先停止这些任务或等待其完成，再删除",
         "{jobs} queued or running job(s) work on {kind} {id}; stop them (DELETE /api/jobs/…) or wait, then delete it";
