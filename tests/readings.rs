@@ -94,7 +94,107 @@ fn agree(prep: &Prepared, rules: &Rules) -> Result<(), String> {
             }
         }
     }
+    // The planner's locks (P1–P9), as each side resolves them.
+    let (pl, rl) = (&prep.locks, &rules.locks);
+    for c in 0..n {
+        let mut no_lead = rl.no_lead[c].clone();
+        no_lead.sort_unstable();
+        no_lead.dedup();
+        if pl.no_lead[c] != no_lead {
+            return differ("P4 counties", c, format!("{:?}", pl.no_lead[c]), format!("{no_lead:?}"));
+        }
+        if pl.weekday[c] != rl.weekday[c] {
+            return differ("P9 weekday", c, format!("{:?}", pl.weekday[c]), format!("{:?}", rl.weekday[c]));
+        }
+        for y in 0..2 {
+            if pl.township[c][y] != rl.township[c][y] {
+                return differ(
+                    "P5 township",
+                    c,
+                    format!("{:?}", pl.township[c][y]),
+                    format!("{:?}", rl.township[c][y]),
+                );
+            }
+            let mut barred = rl.not_township[c][y].clone();
+            barred.sort_unstable();
+            barred.dedup();
+            if pl.not_township[c][y] != barred {
+                return differ("P6 townships", c, format!("{:?}", pl.not_township[c][y]), format!("{barred:?}"));
+            }
+            for m in 1..=12u32 {
+                if (pl.months[c][y] & (1 << m) != 0) != rl.month_locked(c, y, m) {
+                    return differ("P7 month", c, format!("{m}"), String::new());
+                }
+                if (pl.not_months[c][y] & (1 << m) != 0) != rl.month_barred(c, y, m) {
+                    return differ("P8 month", c, format!("{m}"), String::new());
+                }
+            }
+        }
+    }
+    for k in 0..prep.n_counties() {
+        if pl.leader_of[k] != rl.leader[k] || pl.waste[k] != rl.waste[k] {
+            return Err(format!("P3 leader or P5 repeats of county {}", inst.region.counties[k].code));
+        }
+    }
     Ok(())
+}
+
+/// Up to six random locks of every kind (many of them can never hold: `Prepared` refuses those,
+/// and the comparison is made only where it accepts them).
+fn random_locks(inst: &sanlian_model::Instance, mut seed: u64) -> Vec<sanlian_model::Lock> {
+    use sanlian_model::{Lock, LockKind};
+    let mut next = |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n.max(1) as u64) as usize
+    };
+    let days = [chrono::Weekday::Mon, chrono::Weekday::Wed, chrono::Weekday::Fri];
+    (0..1 + next(6))
+        .map(|_| {
+            let cadre = inst.cadres[next(inst.cadres.len())].id.clone();
+            let county = inst.region.counties[next(inst.region.counties.len())].code.clone();
+            let town = inst.region.townships[next(inst.region.townships.len())].code.clone();
+            let year = inst.first_year + next(2) as i32;
+            let month = format!("{year}-{:02}", 3 + next(10));
+            let kind = LockKind::ALL[next(9)];
+            let lock = Lock::new(kind, cadre);
+            match kind {
+                LockKind::County | LockKind::NotCounty | LockKind::Leader | LockKind::NotLeader => lock.county(county),
+                LockKind::Township | LockKind::NotTownship => lock.township(town, year),
+                LockKind::Months | LockKind::NotMonths => lock.months([month]),
+                LockKind::Weekday => lock.weekday(days[next(3)]),
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn the_solver_and_the_checker_read_the_locks_alike() {
+    let (checked, refused) = (AtomicUsize::new(0), AtomicUsize::new(0));
+    let mut runner = TestRunner::new(Config { cases: 256, source_file: Some(file!()), ..Config::default() });
+    let result = runner.run(&(common::shapes(), any::<u64>()), |(shape, seed)| {
+        let base = common::build(&shape);
+        if base.cadres.is_empty() {
+            return Ok(());
+        }
+        let inst = sanlian_model::Instance { locks: random_locks(&base, seed | 1), ..base };
+        // The checker reads every field-valid lock; whether a lock can hold is the model's call.
+        let Ok(rules) = Rules::new(&inst) else { return Ok(()) };
+        let Ok(prep) = Prepared::new(&inst) else {
+            refused.fetch_add(1, Ordering::Relaxed);
+            return Ok(());
+        };
+        checked.fetch_add(1, Ordering::Relaxed);
+        if let Err(e) = agree(&prep, &rules) {
+            prop_assert!(false, "{e} with {:?}", inst.locks);
+        }
+        Ok(())
+    });
+    let (checked, refused) = (checked.into_inner(), refused.into_inner());
+    eprintln!("lock readings: {checked} instances compared, {refused} with locks that cannot hold");
+    result.unwrap();
+    assert!(checked >= 64, "only {checked} instances with locks were compared ({refused} refused)");
 }
 
 #[test]
