@@ -2033,4 +2033,18 @@ fn a_cadre_dragged_to_another_group_is_checked_repaired_and_locked() {
         "document.body.dataset.edit === 'answered'",
         Duration::from_secs(20),
     );
+
+    // 备选组长: the other leaders of an open group, senior members first at no cost.
+    js(&tab, "document.querySelector('.alt-leaders').click()");
+    wait_until(
+        &tab,
+        &server,
+        "the other leaders",
+        "document.body.dataset.edit === 'alternatives-done'",
+        Duration::from_secs(60),
+    );
+    let title = js(&tab, "document.querySelector('#edit-result h3').textContent");
+    assert!(title.as_str().unwrap_or_default().contains("备选组长"), "{title}");
+    let words = english_on_page(&tab);
+    assert!(words.is_empty(), "English on the Chinese page with other leaders: {words:#?}");
 }

@@ -260,9 +260,11 @@
       source_upload: '上传',
       alt_button: '备选',
       alt_title: '{who} 的备选工作组（精确修复后的代价）',
+      alt_leader_button: '备选组长',
+      alt_leader_title: '{county}的备选组长（精确修复后的代价）',
       alt_line: '{text}：分组费用 {delta}，另有 {others} 人随之调整',
       alt_blocked: '{text}：不可行（{rule}）',
-      alt_ruled_out: '另有 {n} 个县区按规则排除（{rules}）',
+      alt_ruled_out: '另有 {n} 个备选按规则排除（{rules}）',
       alt_busy: '正在逐个精确修复备选方案…',
       edit_move_to: '把 {who} 调到',
       edit_go: '试一试',
@@ -558,9 +560,11 @@
       source_upload: 'upload',
       alt_button: 'alternatives',
       alt_title: 'Other groups for {who} (cost after an exact repair)',
+      alt_leader_button: 'other leaders',
+      alt_leader_title: 'Other leaders for {county} (cost after an exact repair)',
       alt_line: '{text}: S1 {delta}, {others} other cadre(s) adjusted',
       alt_blocked: '{text}: not possible ({rule})',
-      alt_ruled_out: '{n} more counties ruled out ({rules})',
+      alt_ruled_out: '{n} more candidates ruled out ({rules})',
       alt_busy: 'Repairing each alternative exactly…',
       edit_move_to: 'Move {who} to',
       edit_go: 'try',
@@ -1950,7 +1954,12 @@
       h('td', { class: 'num' }, fmtInt(g.cost)),
     );
     if (!open) return row;
-    return [row, h('tr', { class: 'members-row' }, h('td', { colspan: 6 + LEVELS.length }, memberTable(g)))];
+    const leaders = h(
+      'button',
+      { type: 'button', class: 'link alt-leaders', onclick: (e) => { e.stopPropagation(); guarded(() => showAlternatives(null, g.county))(); } },
+      t('alt_leader_button'),
+    );
+    return [row, h('tr', { class: 'members-row' }, h('td', { colspan: 6 + LEVELS.length }, h('div', { class: 'group-actions' }, leaders), memberTable(g)))];
   }
 
   function memberTable(g) {
@@ -2317,16 +2326,18 @@
     if (select) select.focus();
   }
 
-  async function showAlternatives(id) {
+  /** Alternatives for a cadre (`id`) or, with `county`, for that group's leader. */
+  async function showAlternatives(id, county) {
     if (!state.view) return;
     const pid = state.view.plan;
     state.edit = null;
     state.editPick = null;
-    state.alternatives = { pid, cadre: id, busy: true };
+    state.alternatives = { pid, cadre: id, county, busy: true };
     document.body.dataset.edit = 'alternatives';
     renderEdit();
-    const list = await api('GET', `/api/plans/${pid}/alternatives?cadre=${encodeURIComponent(id)}&k=5`);
-    state.alternatives = { pid, cadre: id, list };
+    const query = county ? `county=${encodeURIComponent(county)}` : `cadre=${encodeURIComponent(id)}`;
+    const list = await api('GET', `/api/plans/${pid}/alternatives?${query}&k=5`);
+    state.alternatives = { pid, cadre: id, county, list };
     document.body.dataset.edit = 'alternatives-done';
     renderEdit();
   }
@@ -2335,7 +2346,11 @@
     const al = state.alternatives;
     if (!al || !state.view || al.pid !== state.view.plan) return null;
     const who = findCadre(al.cadre);
-    const kids = [h('h3', null, t('alt_title', { who: who ? `${who.name}（${who.id}）` : al.cadre }))];
+    const group = al.county && state.view.groups.find((g) => g.county === al.county);
+    const title = al.county
+      ? t('alt_leader_title', { county: group ? group.county_name : al.county })
+      : t('alt_title', { who: who ? `${who.name}（${who.id}）` : al.cadre });
+    const kids = [h('h3', null, title)];
     if (al.busy) return [...kids, h('p', { class: 'muted' }, t('alt_busy'))];
     const words = (rule) => {
       const w = (state.view.rule_words || {})[rule];
