@@ -2034,6 +2034,25 @@ fn a_cadre_dragged_to_another_group_is_checked_repaired_and_locked() {
         Duration::from_secs(20),
     );
 
+    // The timeline: a block month dragged to an empty month of the same year is a months edit.
+    let drag = "(() => { const row = [...document.querySelectorAll('#timeline tr[data-cadre]')].find((r) => r.querySelector('td.block')); \
+         const from = row.querySelector('td.block'); const year = from.dataset.month.slice(0, 4); \
+         const to = [...row.querySelectorAll('td[data-month]')].find((c) => !c.classList.contains('block') && c.dataset.month.startsWith(year)); \
+         const dt = new DataTransfer(); \
+         from.dispatchEvent(new DragEvent('dragstart', { bubbles: true, dataTransfer: dt })); \
+         to.dispatchEvent(new DragEvent('dragover', { bubbles: true, cancelable: true, dataTransfer: dt })); \
+         to.dispatchEvent(new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: dt })); \
+         return [row.dataset.cadre, from.dataset.month, to.dataset.month]; })()";
+    js(&tab, "delete document.body.dataset.edit");
+    let moved = js(&tab, drag);
+    wait_until(&tab, &server, "the months edit", "document.body.dataset.edit === 'answered'", Duration::from_secs(20));
+    let title = js(&tab, "document.querySelector('#edit-result h3').textContent");
+    let to = moved[2].as_str().unwrap_or_default();
+    assert!(
+        title.as_str().unwrap_or_default().contains("集中下沉改为") && title.as_str().unwrap_or_default().contains(to),
+        "{moved} {title}"
+    );
+
     // 备选组长: the other leaders of an open group, senior members first at no cost.
     js(&tab, "document.querySelector('.alt-leaders').click()");
     wait_until(

@@ -2085,6 +2085,21 @@
 
   /** One row per person: block months as bars, weekly days as a pattern, unavailable months
    *  shaded; groups in county order, the city and unit filters applied. */
+  /** The drag type of a block month on the timeline. */
+  const BLOCK_TYPE = 'application/x-sanlian-block';
+
+  /** A block month dropped on another month of the same cadre and year: try that months edit. */
+  function dropMonth(e, m, blocks, to) {
+    e.preventDefault();
+    const raw = e.dataTransfer && e.dataTransfer.getData(BLOCK_TYPE);
+    if (!raw) return;
+    const { cadre, month } = JSON.parse(raw);
+    if (cadre !== m.id || month === to || month.slice(0, 4) !== to.slice(0, 4) || blocks.has(to)) return;
+    const year = Number(to.slice(0, 4));
+    const months = [...blocks].filter((x) => x.startsWith(`${year}-`) && x !== month).concat([to]).sort();
+    guarded(() => tryEdit({ kind: 'months', cadre, year, months }))();
+  }
+
   function renderTimeline() {
     const v = state.view;
     const months = v.months;
@@ -2105,12 +2120,22 @@
             const year = Number(ym.slice(0, 4));
             const day = m.weekdays && m.weekdays[year - v.first_year];
             const start = yearStart(months, k) ? ' year-start' : '';
-            if (blocks.has(ym)) return h('td', { class: `cell block${start}`, title: t('timeline_tip_block', { name: m.name, month: ym }) });
+            // A block month can be dragged to another month of the same year (a months edit).
+            const target = serves.has(year) ? { dataset: { month: ym }, ondragover: (e) => e.preventDefault(), ondrop: (e) => dropMonth(e, m, blocks, ym) } : {};
+            if (blocks.has(ym)) {
+              return h('td', {
+                class: `cell block${start}`,
+                title: t('timeline_tip_block', { name: m.name, month: ym }),
+                draggable: 'true',
+                dataset: { month: ym },
+                ondragstart: (e) => e.dataTransfer.setData(BLOCK_TYPE, JSON.stringify({ cadre: m.id, month: ym })),
+              });
+            }
             if (off.has(ym)) return h('td', { class: `cell unavailable${start}`, title: t('timeline_tip_unavailable', { name: m.name, month: ym }) });
             if (day && serves.has(year)) {
-              return h('td', { class: `cell weekly${start}`, title: t('timeline_tip_weekly', { name: m.name, month: ym, day: days[day] || day }) }, days[day] || day);
+              return h('td', { class: `cell weekly${start}`, title: t('timeline_tip_weekly', { name: m.name, month: ym, day: days[day] || day }), ...target }, days[day] || day);
             }
-            return h('td', { class: `cell${start}` });
+            return h('td', { class: `cell${start}`, ...target });
           }),
         ));
       }
