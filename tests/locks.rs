@@ -14,7 +14,7 @@ use chrono::Weekday;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use sanlian_check::Verdict;
-use sanlian_model::{CertificateKind, InputError, Instance, Lock, LockKind, Plan, PlanMode, Prepared, Proof};
+use sanlian_model::{CertificateKind, InputError, Instance, Lock, LockKind, Plan, PlanMode, Prepared};
 use sanlian_solver::{solve, Outcome, SolveOptions};
 
 fn strict() -> SolveOptions {
@@ -167,12 +167,7 @@ fn locked_answer(base: &Instance, seed: u64, counts: &Counts) -> Result<(), Test
             prop_assert!(report.is_valid(), "checker: {:?}", report.violations);
             for (st, verdict) in plan.stages.iter().zip(&report.stages) {
                 prop_assert!(st.proven_optimal, "stage {} gap {}", st.id, st.gap);
-                let integral = match &st.proof {
-                    Proof::LpDuals { .. } | Proof::Counting => true,
-                    Proof::Parts => st.parts.iter().all(|p| matches!(p.proof, Proof::LpDuals { .. })),
-                    Proof::Solver => false,
-                };
-                if integral {
+                if common::lp_integral(st) {
                     prop_assert_eq!(verdict.verdict, Verdict::Certified, "stage {}", st.id);
                 }
             }

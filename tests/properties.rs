@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use sanlian_check::Verdict;
-use sanlian_model::{Instance, PlanMode, Prepared, Proof};
+use sanlian_model::{Instance, PlanMode, Prepared};
 use sanlian_solver::{solve, Outcome, SolveError, SolveOptions};
 
 fn options(mode: PlanMode) -> SolveOptions {
@@ -85,12 +85,7 @@ fn strict_answer(inst: &Instance, prep: &Prepared) -> Result<(), TestCaseError> 
                 }
                 // Every stage whose LP relaxations were integral is certified by the checker.
                 for (st, verdict) in plan.stages.iter().zip(&report.stages) {
-                    let integral = match &st.proof {
-                        Proof::LpDuals { .. } | Proof::Counting => true,
-                        Proof::Parts => st.parts.iter().all(|p| matches!(p.proof, Proof::LpDuals { .. })),
-                        Proof::Solver => false,
-                    };
-                    if integral {
+                    if common::lp_integral(st) {
                         prop_assert_eq!(verdict.verdict, Verdict::Certified, "stage {}", st.id);
                     }
                 }

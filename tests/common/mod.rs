@@ -761,3 +761,14 @@ pub fn reverify_locks(inst: &Instance, cert: &Certificate) -> Result<(), String>
     }
     Ok(())
 }
+
+/// Whether a stage's proof is the LP's own (its relaxations were integral, or a counting
+/// bound): the checker must then certify it, not only take the solver's word.
+pub fn lp_integral(st: &sanlian_model::StageReport) -> bool {
+    use sanlian_model::Proof;
+    match &st.proof {
+        Proof::LpDuals { .. } | Proof::Counting => true,
+        Proof::Parts => st.parts.iter().all(|p| matches!(p.proof, Proof::LpDuals { .. })),
+        Proof::Solver => false,
+    }
+}

@@ -99,15 +99,9 @@ pub(crate) fn check_locks(rules: &Rules, plan: &Plan, view: &PlanView, found: &m
     }
 }
 
-/// The group's leaders with the day each stopped, the last with none.
+/// The leaders of county `k`'s group with the day each stopped (none without a group).
 fn timeline<'p>(view: &PlanView<'p>, k: usize) -> Vec<(&'p str, Option<NaiveDate>)> {
-    let Some(group) = view.group[k] else { return Vec::new() };
-    let mut t: Vec<(&str, Option<NaiveDate>)> =
-        group.former_leaders.iter().map(|f| (f.cadre.as_str(), Some(f.until))).collect();
-    if let Some(l) = group.leader.as_deref() {
-        t.push((l, None));
-    }
-    t
+    view.group[k].map(crate::rules::leaders).unwrap_or_default()
 }
 
 /// The days of the plan's stretches on which cadre `c` serves but does not lead county `k`.

@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use chrono::{NaiveDate, Weekday};
-use sanlian_model::{Plan, PlanMode, Shortfall};
+use sanlian_model::{Group, Plan, PlanMode, Shortfall};
 
 use crate::reading::{month_span, year_month, Rules};
 use crate::view::PlanView;
@@ -80,17 +80,15 @@ fn check_h3_leader(rules: &Rules, plan: &Plan, view: &PlanView, found: &mut Find
     for (k, county) in rules.inst.region.counties.iter().enumerate() {
         let Some(group) = view.group[k] else { continue };
         let code = county.code.as_str();
-        let Some(leader) = group.leader.as_deref() else {
+        if group.leader.is_none() {
             if !view.members[k].is_empty() {
                 found.add("H3", code, "the group has members but no leader");
             } else if !excused(plan, &["H3"], code) {
                 found.add("H3", code, "the group has no leader");
             }
             continue;
-        };
-        let mut timeline: Vec<(&str, Option<NaiveDate>)> =
-            group.former_leaders.iter().map(|f| (f.cadre.as_str(), Some(f.until))).collect();
-        timeline.push((leader, None));
+        }
+        let timeline = leaders(group);
         // An unknown leader is a PLAN problem, reported by the plan reading.
         if timeline.iter().any(|(id, _)| !rules.cadre_index.contains_key(id)) {
             continue;
@@ -133,6 +131,14 @@ fn check_h3_leader(rules: &Rules, plan: &Plan, view: &PlanView, found: &mut Find
             }
         }
     }
+}
+
+/// A group's leaders in the order they led, each with the day it stopped (the last: none).
+pub(crate) fn leaders(group: &Group) -> Vec<(&str, Option<NaiveDate>)> {
+    let mut timeline: Vec<(&str, Option<NaiveDate>)> =
+        group.former_leaders.iter().map(|f| (f.cadre.as_str(), Some(f.until))).collect();
+    timeline.extend(group.leader.as_deref().map(|l| (l, None)));
+    timeline
 }
 
 /// Province- and city-level cadres assigned to county `k`.

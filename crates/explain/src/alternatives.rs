@@ -89,7 +89,9 @@ pub fn alternatives(
     opts: &SolveOptions,
 ) -> Result<Alternatives, AlternativesError> {
     let prep = Prepared::new(inst)?;
-    let county_of = |id: &str| plan.assignments.iter().find(|a| a.cadre == id).map(|a| a.county.as_str());
+    let assignment: std::collections::HashMap<&str, &sanlian_model::CadreAssignment> =
+        plan.assignments.iter().map(|a| (a.cadre.as_str(), a)).collect();
+    let county_of = |id: &str| assignment.get(id).map(|a| a.county.as_str());
     let mut ruled_out: Vec<(String, String)> = Vec::new();
     // (edit, candidate, screening cost): cheapest first.
     let mut candidates: Vec<(Edit, String, f64)> = Vec::new();
@@ -127,10 +129,7 @@ pub fn alternatives(
                 .ok_or_else(|| AlternativesError::Unknown(format!("{year} is not a plan year")))?;
             let kt = prep.county_index[inst.region.townships[t].county.as_str()];
             let covers = |id: &str| {
-                plan.assignments
-                    .iter()
-                    .find(|a| a.cadre == id)
-                    .is_some_and(|a| a.years.iter().any(|e| e.year == *year && e.township == *code))
+                assignment.get(id).is_some_and(|a| a.years.iter().any(|e| e.year == *year && e.township == *code))
             };
             for (c, cadre) in inst.cadres.iter().enumerate() {
                 if covers(&cadre.id) {

@@ -398,11 +398,8 @@ pub fn repair_edit(inst: &Instance, plan: &Plan, edit: &Edit, opts: &SolveOption
     let solution = repair(&prep, date, &base, opts)?;
     let fixed = match solution.outcome {
         Outcome::Planned(p) => *p,
-        Outcome::Infeasible(mut certs) => {
-            if let Some(c) = sanlian_solver::locks_to_lift(&prep, opts) {
-                certs.insert(0, c);
-            }
-            return Err(RepairError::Infeasible(certs));
+        Outcome::Infeasible(certs) => {
+            return Err(RepairError::Infeasible(sanlian_solver::with_locks_first(&prep, opts, certs)))
         }
     };
     let list = changes(&prep, date, &base, &fixed);

@@ -251,12 +251,7 @@ pub fn infeasibility(prep: &Prepared) -> Vec<Certificate> {
     if certs.is_empty() {
         certs.push(sanlian_solver::certificate::joint(prep));
     }
-    if !prep.inst.locks.is_empty() {
-        if let Some(c) = sanlian_solver::locks_to_lift(prep, &resolve_options()) {
-            certs.insert(0, c);
-        }
-    }
-    certs
+    sanlian_solver::with_locks_first(prep, &resolve_options(), certs)
 }
 
 /// Level label in the chosen language.

@@ -5,7 +5,7 @@
 use rayon::prelude::*;
 use serde::Serialize;
 
-use sanlian_model::{Instance, Plan, Prepared};
+use sanlian_model::{Plan, Prepared};
 
 use crate::{resolve_options, Counterfactuals};
 
@@ -18,8 +18,6 @@ pub struct LockCost {
     pub rule: String,
     /// The cadre it names.
     pub cadre: String,
-    /// The lock in a few words (e.g. "county 370102", "township 370102001 in 2027").
-    pub what: String,
     /// S1 of the optimum with every lock minus S1 of the optimum without this one (yuan,
     /// ≥ 0); `None` when the re-solve was left out by the request's limit.
     pub s1_delta: Option<f64>,
@@ -33,23 +31,6 @@ pub struct LockCost {
 
 fn stage(plan: &Plan, id: &str) -> f64 {
     plan.stages.iter().find(|s| s.id == id).map_or(0.0, |s| s.objective)
-}
-
-/// The lock's own words.
-fn what(inst: &Instance, i: usize) -> String {
-    let l = &inst.locks[i];
-    let county = l.county.clone().unwrap_or_default();
-    match l.kind {
-        sanlian_model::LockKind::County | sanlian_model::LockKind::NotCounty => format!("county {county}"),
-        sanlian_model::LockKind::Leader | sanlian_model::LockKind::NotLeader => format!("leader of {county}"),
-        sanlian_model::LockKind::Township | sanlian_model::LockKind::NotTownship => {
-            format!("township {} in {}", l.township.clone().unwrap_or_default(), l.year.unwrap_or_default())
-        }
-        sanlian_model::LockKind::Months | sanlian_model::LockKind::NotMonths => {
-            format!("months {}", l.months.join(", "))
-        }
-        sanlian_model::LockKind::Weekday => format!("weekday {}", l.weekday.map(|d| d.to_string()).unwrap_or_default()),
-    }
 }
 
 /// Each cadre's county in a plan.
@@ -74,7 +55,6 @@ pub fn lock_costs(prep: &Prepared, optimum: &Plan, only: Option<usize>, budget: 
                 lock: i,
                 rule: lock.rule().to_string(),
                 cadre: lock.cadre.clone(),
-                what: what(inst, i),
                 s1_delta: None,
                 later_deltas: None,
                 others_moved: None,

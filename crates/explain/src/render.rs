@@ -1689,31 +1689,12 @@ pub fn plan_diff(d: &crate::diff::PlanDiff, lang: Lang) -> String {
         );
     }
     let t = &d.totals;
-    o.kv(
-        2,
-        tr!(lang, "差旅", "Travel"),
-        &format!(
-            "{} → {}（{}）",
-            yuan_cents(t.travel_before),
-            yuan_cents(t.travel_after),
-            yuan_delta(t.travel_after - t.travel_before)
-        ),
-    );
-    o.kv(
-        2,
-        tr!(lang, "食宿", "Stay"),
-        &format!(
-            "{} → {}（{}）",
-            yuan_cents(t.stay_before),
-            yuan_cents(t.stay_after),
-            yuan_delta(t.stay_after - t.stay_before)
-        ),
-    );
-    o.kv(
-        2,
-        tr!(lang, "合计", "Total"),
-        &format!("{} → {}{}", yuan_cents(t.before), yuan_cents(t.after), paren(&yuan_delta(t.delta), lang)),
-    );
+    let from_to = |before: f64, after: f64| {
+        format!("{} → {}{}", yuan_cents(before), yuan_cents(after), paren(&yuan_delta(after - before), lang))
+    };
+    o.kv(2, tr!(lang, "差旅", "Travel"), &from_to(t.travel_before, t.travel_after));
+    o.kv(2, tr!(lang, "食宿", "Stay"), &from_to(t.stay_before, t.stay_after));
+    o.kv(2, tr!(lang, "合计", "Total"), &from_to(t.before, t.after));
     if !d.stages.is_empty() {
         o.sub(tr!(lang, "各阶段目标值", "Stage objectives"));
         let num = |v: Option<f64>| v.map(|v| format!("{v:.2}")).unwrap_or_else(|| "—".into());

@@ -2,18 +2,14 @@
 //! repaired again, passes the checker with the alternative kept and the same S1 delta; they
 //! come ranked by (others changed, S1 delta); what a rule forbids is said with the rule.
 
+mod common;
+
+use common::fixture;
+
 use sanlian_explain::alternatives::{alternatives, Subject};
 use sanlian_explain::edit::{repair_edit, Edit};
-use sanlian_model::{Instance, Plan, Prepared};
-use sanlian_solver::{solve, Outcome, SolveOptions};
-
-fn fixture() -> (Instance, Plan) {
-    let path = format!("{}/../../fixtures/small/instance.json", env!("CARGO_MANIFEST_DIR"));
-    let inst = Instance::from_json(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    let prep = Prepared::new(&inst).unwrap();
-    let Outcome::Planned(plan) = solve(&prep, &SolveOptions::default()).unwrap().outcome else { panic!("infeasible") };
-    (inst, *plan)
-}
+use sanlian_model::{Instance, Plan};
+use sanlian_solver::SolveOptions;
 
 /// Each feasible alternative re-repaired and re-checked; the list ranked.
 fn recheck(inst: &Instance, plan: &Plan, list: &sanlian_explain::alternatives::Alternatives) {

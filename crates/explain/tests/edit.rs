@@ -3,19 +3,15 @@
 //! the cost model (`Prepared::s1_coefficient`); the rules it breaks are named; the repair
 //! around it keeps the edit, passes the checker and changes as little as it must.
 
+mod common;
+
+use common::fixture;
+
 use chrono::Weekday;
 use sanlian_check::Rules;
 use sanlian_explain::edit::{apply_edit, repair_edit, Edit, RepairError};
 use sanlian_model::{Instance, Plan, Prepared};
 use sanlian_solver::{solve, Outcome, SolveOptions};
-
-fn fixture() -> (Instance, Plan) {
-    let path = format!("{}/../../fixtures/small/instance.json", env!("CARGO_MANIFEST_DIR"));
-    let inst = Instance::from_json(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    let prep = Prepared::new(&inst).unwrap();
-    let Outcome::Planned(plan) = solve(&prep, &SolveOptions::default()).unwrap().outcome else { panic!("infeasible") };
-    (inst, *plan)
-}
 
 fn county_of<'p>(plan: &'p Plan, id: &str) -> &'p str {
     &plan.assignments.iter().find(|a| a.cadre == id).unwrap().county

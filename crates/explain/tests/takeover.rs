@@ -3,18 +3,13 @@
 //! group, the options come sorted by (changes, cost), their cost deltas add up, and a
 //! candidate whose move breaks its own group is reported infeasible with the rule.
 
+mod common;
+
+use common::fixture;
+
 use sanlian_explain::render::{Lang, Names};
 use sanlian_explain::replan::{reassign_with, ReplanOptions, TakeoverStatus};
-use sanlian_model::{Event, Events, Instance, Plan, PlanMode, Prepared};
-use sanlian_solver::{solve, Outcome, SolveOptions};
-
-fn fixture() -> (Instance, Plan) {
-    let path = format!("{}/../../fixtures/small/instance.json", env!("CARGO_MANIFEST_DIR"));
-    let inst = Instance::from_json(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    let prep = Prepared::new(&inst).unwrap();
-    let Outcome::Planned(plan) = solve(&prep, &SolveOptions::default()).unwrap().outcome else { panic!("infeasible") };
-    (inst, *plan)
-}
+use sanlian_model::{Event, Events, Instance, Plan, PlanMode};
 
 fn total(p: &Plan) -> f64 {
     p.costs.travel + p.costs.stay

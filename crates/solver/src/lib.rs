@@ -162,25 +162,24 @@ impl SolveError {
 /// the rules impossible, the answer's first certificate names the locks to lift
 /// ([`locks_to_lift`]).
 pub fn solve(prep: &Prepared, opts: &SolveOptions) -> Result<Solution, SolveError> {
-    let answer = solve_stages(prep, opts);
-    if prep.inst.locks.is_empty() {
-        return answer;
-    }
-    match answer {
-        Ok(Solution { outcome: Outcome::Infeasible(mut certs), models }) => {
-            if let Some(c) = locks_to_lift(prep, opts) {
-                certs.insert(0, c);
-            }
-            Ok(Solution { outcome: Outcome::Infeasible(certs), models })
+    match solve_stages(prep, opts) {
+        Ok(Solution { outcome: Outcome::Infeasible(certs), models }) => {
+            Ok(Solution { outcome: Outcome::Infeasible(with_locks_first(prep, opts, certs)), models })
         }
-        Err(SolveError::Impossible(mut certs)) => {
-            if let Some(c) = locks_to_lift(prep, opts) {
-                certs.insert(0, c);
-            }
-            Err(SolveError::Impossible(certs))
-        }
+        Err(SolveError::Impossible(certs)) => Err(SolveError::Impossible(with_locks_first(prep, opts, certs))),
         other => other,
     }
+}
+
+/// `certs` with, first, the certificate naming the locks to lift ([`locks_to_lift`]) when the
+/// instance has locks and they cause the conflict; unchanged otherwise.
+pub fn with_locks_first(prep: &Prepared, opts: &SolveOptions, mut certs: Vec<Certificate>) -> Vec<Certificate> {
+    if !prep.inst.locks.is_empty() {
+        if let Some(c) = locks_to_lift(prep, opts) {
+            certs.insert(0, c);
+        }
+    }
+    certs
 }
 
 /// Most locks the deletion filter of [`locks_to_lift`] tries one by one (a solve each).
