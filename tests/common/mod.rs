@@ -741,22 +741,29 @@ pub fn subsets(items: &[u32], n: usize) -> Vec<Vec<u32>> {
     with
 }
 
-/// A locks certificate: lifting any one lock it names gives the instance a strict plan.
+/// A locks certificate: the locks it names admit no strict plan on their own, and without any
+/// one of them they do (a minimal conflicting set).
 pub fn reverify_locks(inst: &Instance, cert: &Certificate) -> Result<(), String> {
     if cert.locks.is_empty() {
         return Err("a locks certificate names no lock".into());
     }
-    for &i in &cert.locks {
-        let mut lifted = inst.clone();
-        if i >= lifted.locks.len() {
-            return Err(format!("locks[{i}] does not exist"));
-        }
-        lifted.locks.remove(i);
-        let prep = Prepared::new(&lifted).map_err(|e| format!("without locks[{i}]: {e}"))?;
+    if let Some(i) = cert.locks.iter().find(|&&i| i >= inst.locks.len()) {
+        return Err(format!("locks[{i}] does not exist"));
+    }
+    let planned = |keep: &[usize]| -> Result<bool, String> {
+        let only = Instance { locks: keep.iter().map(|&i| inst.locks[i].clone()).collect(), ..inst.clone() };
+        let prep = Prepared::new(&only).map_err(|e| e.to_string())?;
         let answer =
             sanlian_solver::solve(&prep, &sanlian_solver::SolveOptions::default()).map_err(|e| e.to_string())?;
-        if !matches!(answer.outcome, sanlian_solver::Outcome::Planned(_)) {
-            return Err(format!("without locks[{i}] there is still no plan"));
+        Ok(matches!(answer.outcome, sanlian_solver::Outcome::Planned(_)))
+    };
+    if planned(&cert.locks)? {
+        return Err("the certificate's locks alone admit a plan".into());
+    }
+    for &i in &cert.locks {
+        let rest: Vec<usize> = cert.locks.iter().copied().filter(|&j| j != i).collect();
+        if !planned(&rest)? {
+            return Err(format!("without locks[{i}] the certificate's other locks still admit no plan"));
         }
     }
     Ok(())

@@ -1441,12 +1441,12 @@ fn certificate(c: &Certificate, lang: Lang, names: &Names) -> (String, String) {
             (
                 tr!(
                     lang,
-                    format!("锁定 {words} 与规则冲突：不设这些锁定时有可行计划 ({r})"),
-                    format!("the lock{} {words} cannot hold with the rules: without {} a plan exists ({r})", if one { "" } else { "s" }, if one { "it" } else { "them" })
+                    format!("锁定 {words} 同时成立时与规则冲突，每一项都是冲突的一部分 ({r})"),
+                    format!("the lock{} {words} cannot hold together with the rules{} ({r})", if one { "" } else { "s" }, if one { "" } else { ", each being part of the conflict" })
                 ),
                 tr!(
                     lang,
-                    if one { format!("解除{list}锁定 ({r})") } else { format!("解除{list}锁定中的任意一项即可 ({r})") },
+                    if one { format!("解除{list}锁定 ({r})") } else { format!("解除{list}锁定中的任意一项即可消除这一冲突 ({r})") },
                     if one { format!("lift the lock {list} ({r})") } else { format!("lift any one of {list} ({r})") }
                 ),
             )

@@ -333,8 +333,8 @@ pub enum CertificateKind {
     DepartmentCap,
     /// The rules conflict only jointly; the MILP proved infeasibility.
     Joint,
-    /// The planner's locks (P1–P9) make the rules impossible: without them a plan exists, and
-    /// lifting any one of the certificate's `locks` does too.
+    /// The planner's locks (P1–P9) make the rules impossible: the certificate's `locks` alone
+    /// admit no plan, and without any one of them they do (a minimal conflicting set).
     Locks,
 }
 

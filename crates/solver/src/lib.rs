@@ -186,10 +186,10 @@ pub fn with_locks_first(prep: &Prepared, opts: &SolveOptions, mut certs: Vec<Cer
 pub const LOCK_FILTER_LIMIT: usize = 64;
 
 /// When the instance has no plan with its locks but has one without them: the certificate
-/// naming a minimal set of locks (each needed for the conflict, so lifting any one of them
-/// makes a plan possible), found by a deletion filter — drop each lock in turn and keep it
-/// dropped while the rest still conflict. Beyond [`LOCK_FILTER_LIMIT`] locks, every lock is
-/// named. `None` when the instance has no plan even without locks (the rules themselves
+/// naming a minimal set of locks that conflict with the rules (these locks alone admit no
+/// plan, and without any one of them they do: lifting one removes this conflict; other locks
+/// may conflict too), found by a deletion filter — drop each lock in turn and keep it dropped
+/// while the rest still conflict. Beyond [`LOCK_FILTER_LIMIT`] locks, every lock is named. `None` when the instance has no plan even without locks (the rules themselves
 /// conflict: the other certificates say why) or a solve ran out of time.
 pub fn locks_to_lift(prep: &Prepared, opts: &SolveOptions) -> Option<Certificate> {
     let inst = prep.inst;
@@ -237,11 +237,11 @@ pub fn locks_to_lift(prep: &Prepared, opts: &SolveOptions) -> Option<Certificate
     counties.dedup();
     let list = keep.iter().map(|i| format!("locks[{i}]")).collect::<Vec<_>>().join(", ");
     let message = if keep.len() == 1 {
-        format!("The lock {list} cannot hold together with the rules; without it a plan exists: lift it.")
+        format!("The lock {list} cannot hold with the rules: lift it (other locks may conflict too).")
     } else {
         format!(
-            "The locks {list} cannot all hold together with the rules; without them a plan exists, and lifting any \
-             one of them is enough."
+            "The locks {list} cannot all hold with the rules; each is part of the conflict, so lifting any one of \
+             them removes it (other locks may conflict too)."
         )
     };
     Some(Certificate {
