@@ -5,92 +5,13 @@
 
 use std::collections::BTreeMap;
 
-use chrono::Weekday;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use sanlian_check::{certify, check_with, Rules};
-use sanlian_model::{cost, Block, Instance, Lang, Lock, LockKind, Msg, Plan, Prepared};
+pub use sanlian_model::Edit;
+use sanlian_model::{cost, Block, Instance, Lang, Msg, Plan, Prepared};
 use sanlian_solver::repair::{baselines, changes, repair, Change};
 use sanlian_solver::{Outcome, SolveOptions};
-
-/// One edit of a plan.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
-pub enum Edit {
-    /// The cadre joins another county's group; it takes the least-covered townships there.
-    Move {
-        /// Cadre id.
-        cadre: String,
-        /// County code.
-        county: String,
-    },
-    /// Two cadres trade groups, townships and (if either led) the lead.
-    Swap {
-        /// Cadre id.
-        cadre: String,
-        /// The other cadre's id.
-        other: String,
-    },
-    /// The cadre covers another township of its county in a year.
-    Township {
-        /// Cadre id.
-        cadre: String,
-        /// Calendar year.
-        year: i32,
-        /// Township code.
-        township: String,
-    },
-    /// The cadre's block months in a year.
-    Months {
-        /// Cadre id.
-        cadre: String,
-        /// Calendar year.
-        year: i32,
-        /// Months as `YYYY-MM`.
-        months: Vec<String>,
-    },
-    /// The cadre's weekday.
-    Weekday {
-        /// Cadre id.
-        cadre: String,
-        /// `Mon`–`Fri`.
-        weekday: Weekday,
-    },
-    /// The cadre leads its county's group.
-    Leader {
-        /// County code.
-        county: String,
-        /// Cadre id.
-        cadre: String,
-    },
-}
-
-impl Edit {
-    /// The edit as the planner's locks: what "repair around it" keeps fixed.
-    pub fn locks(&self, plan: &Plan) -> Vec<Lock> {
-        let reason = |l: Lock| Lock { reason: Some("edit".into()), ..l };
-        match self {
-            Edit::Move { cadre, county } => vec![reason(Lock::new(LockKind::County, cadre).county(county))],
-            Edit::Swap { cadre, other } => {
-                let county_of = |id: &str| plan.assignments.iter().find(|a| a.cadre == id).map(|a| a.county.clone());
-                let mut out = Vec::new();
-                if let (Some(a), Some(b)) = (county_of(cadre), county_of(other)) {
-                    out.push(reason(Lock::new(LockKind::County, cadre).county(b)));
-                    out.push(reason(Lock::new(LockKind::County, other).county(a)));
-                }
-                out
-            }
-            Edit::Township { cadre, year, township } => {
-                vec![reason(Lock::new(LockKind::Township, cadre).township(township, *year))]
-            }
-            Edit::Months { cadre, months, .. } => {
-                vec![reason(Lock::new(LockKind::Months, cadre).months(months.clone()))]
-            }
-            Edit::Weekday { cadre, weekday } => vec![reason(Lock::new(LockKind::Weekday, cadre).weekday(*weekday))],
-            Edit::Leader { county, cadre } => vec![reason(Lock::new(LockKind::Leader, cadre).county(county))],
-        }
-    }
-}
 
 /// Why an edit cannot be made at all (it names something the plan does not have).
 #[derive(Debug, Clone, thiserror::Error)]
@@ -128,9 +49,9 @@ impl Delta {
 /// The answer to an edit.
 #[derive(Debug, Clone, Serialize)]
 pub struct EditAnswer {
-    /// The edit.
-    pub edit: Edit,
-    /// The plan with the edit made: costs, coverage and stage objectives recomputed by the
+    /// The edits, made in this order.
+    pub edits: Vec<Edit>,
+    /// The plan with the edits made: costs, coverage and stage objectives recomputed by the
     /// checker (its proofs are the original's and no longer apply).
     pub plan: Plan,
     /// Whether it breaks no hard rule and no lock.
@@ -154,6 +75,27 @@ fn unknown(what: &str, code: &str) -> EditError {
 /// Make `edit` on `plan` and check the result with the checker (`rules` read from the same
 /// instance as `prep`): no solve, only the edit and a re-check.
 pub fn apply_edit(prep: &Prepared, rules: &Rules, plan: &Plan, edit: &Edit) -> Result<EditAnswer, EditError> {
+    apply_edits(prep, rules, plan, std::slice::from_ref(edit)).map_err(|(_, e)| e)
+}
+
+/// Make `edits` on `plan` one after the other (a later edit sees the earlier ones: a move
+/// then a township in the new county) and check the result once. An edit that names
+/// something the plan does not have is refused with its index.
+pub fn apply_edits(
+    prep: &Prepared,
+    rules: &Rules,
+    plan: &Plan,
+    edits: &[Edit],
+) -> Result<EditAnswer, (usize, EditError)> {
+    let mut edited = plan.clone();
+    for (i, edit) in edits.iter().enumerate() {
+        make(prep, &mut edited, edit).map_err(|e| (i, e))?;
+    }
+    Ok(answer(rules, plan, edited, edits))
+}
+
+/// Make one edit on `edited`, in place.
+fn make(prep: &Prepared, edited: &mut Plan, edit: &Edit) -> Result<(), EditError> {
     let inst = prep.inst;
     let cadre = |id: &str| prep.cadre_index.get(id).copied().ok_or_else(|| unknown("cadre", id));
     let county = |code: &str| prep.county_index.get(code).copied().ok_or_else(|| unknown("county", code));
@@ -162,18 +104,17 @@ pub fn apply_edit(prep: &Prepared, rules: &Rules, plan: &Plan, edit: &Edit) -> R
     let year_of = |y: i32| -> Result<usize, EditError> {
         usize::try_from(y - inst.first_year).ok().filter(|&y| y < 2).ok_or_else(|| unknown("year", &y.to_string()))
     };
-    let mut edited = plan.clone();
     match edit {
         Edit::Move { cadre: id, county: code } => {
             cadre(id)?;
             let k = county(code)?;
-            let i = entry(&edited, id)?;
-            place(prep, &mut edited, i, k, None);
+            let i = entry(edited, id)?;
+            place(prep, edited, i, k, None);
         }
         Edit::Swap { cadre: a, other: b } => {
             cadre(a)?;
             cadre(b)?;
-            let (i, j) = (entry(&edited, a)?, entry(&edited, b)?);
+            let (i, j) = (entry(edited, a)?, entry(edited, b)?);
             let (ka, kb) = (county(&edited.assignments[i].county)?, county(&edited.assignments[j].county)?);
             let towns_a: Vec<(i32, String)> =
                 edited.assignments[i].years.iter().map(|y| (y.year, y.township.clone())).collect();
@@ -181,8 +122,8 @@ pub fn apply_edit(prep: &Prepared, rules: &Rules, plan: &Plan, edit: &Edit) -> R
                 edited.assignments[j].years.iter().map(|y| (y.year, y.township.clone())).collect();
             let led_a = edited.groups.iter().position(|g| g.leader.as_deref() == Some(a.as_str()));
             let led_b = edited.groups.iter().position(|g| g.leader.as_deref() == Some(b.as_str()));
-            place(prep, &mut edited, i, kb, Some(&towns_b));
-            place(prep, &mut edited, j, ka, Some(&towns_a));
+            place(prep, edited, i, kb, Some(&towns_b));
+            place(prep, edited, j, ka, Some(&towns_a));
             if let Some(g) = led_a {
                 edited.groups[g].leader = Some(b.clone());
             }
@@ -196,7 +137,7 @@ pub fn apply_edit(prep: &Prepared, rules: &Rules, plan: &Plan, edit: &Edit) -> R
                 return Err(unknown("township", township));
             }
             let y = year_of(*year)?;
-            let i = entry(&edited, id)?;
+            let i = entry(edited, id)?;
             let e = edited.assignments[i].years.iter_mut().find(|e| e.year == inst.year(y));
             let e = e.ok_or_else(|| unknown("year", &year.to_string()))?;
             e.township = township.clone();
@@ -214,13 +155,13 @@ pub fn apply_edit(prep: &Prepared, rules: &Rules, plan: &Plan, edit: &Edit) -> R
                 blocks.push(Block { month: m.clone(), first_day, last_day });
             }
             blocks.sort_by(|a, b| a.month.cmp(&b.month));
-            let i = entry(&edited, id)?;
+            let i = entry(edited, id)?;
             let e = edited.assignments[i].years.iter_mut().find(|e| e.year == inst.year(y));
             e.ok_or_else(|| unknown("year", &year.to_string()))?.blocks = blocks;
         }
         Edit::Weekday { cadre: id, weekday } => {
             cadre(id)?;
-            let i = entry(&edited, id)?;
+            let i = entry(edited, id)?;
             for e in &mut edited.assignments[i].years {
                 e.weekday = Some(*weekday);
             }
@@ -233,6 +174,11 @@ pub fn apply_edit(prep: &Prepared, rules: &Rules, plan: &Plan, edit: &Edit) -> R
             g.former_leaders.clear();
         }
     }
+    Ok(())
+}
+
+/// The answer to `edits`: `edited` (the plan with them made) re-checked against `plan`.
+fn answer(rules: &Rules, plan: &Plan, mut edited: Plan, edits: &[Edit]) -> EditAnswer {
     let before = check_with(rules, plan);
     let after = check_with(rules, &edited);
     edited.costs = after.costs.clone();
@@ -269,8 +215,8 @@ pub fn apply_edit(prep: &Prepared, rules: &Rules, plan: &Plan, edit: &Edit) -> R
         .into_iter()
         .map(|v| Broken { rule: v.rule.clone(), subject: v.subject.clone(), message: v.message.clone() })
         .collect();
-    Ok(EditAnswer {
-        edit: edit.clone(),
+    EditAnswer {
+        edits: edits.to_vec(),
         valid: broken.is_empty(),
         broken,
         stages,
@@ -278,7 +224,7 @@ pub fn apply_edit(prep: &Prepared, rules: &Rules, plan: &Plan, edit: &Edit) -> R
         travel: Delta::of(before.costs.travel, after.costs.travel),
         stay: Delta::of(before.costs.stay, after.costs.stay),
         plan: edited,
-    })
+    }
 }
 
 /// Put assignment `i` into county `k`: the group lists follow (roster order, by level), a
@@ -389,8 +335,27 @@ pub enum RepairError {
 
 /// Repair `plan` of `inst` around `edit`.
 pub fn repair_edit(inst: &Instance, plan: &Plan, edit: &Edit, opts: &SolveOptions) -> Result<Repaired, RepairError> {
+    repair_edits(inst, plan, std::slice::from_ref(edit), opts)
+}
+
+/// Repair `plan` of `inst` around `edits` made one after the other: all of them kept as
+/// locks (a swap's read from the plan as the edits before it left it).
+pub fn repair_edits(
+    inst: &Instance,
+    plan: &Plan,
+    edits: &[Edit],
+    opts: &SolveOptions,
+) -> Result<Repaired, RepairError> {
     let mut locked = inst.clone();
-    locked.locks.extend(edit.locks(plan));
+    let prep = Prepared::new(inst).map_err(RepairError::Edit)?;
+    let mut scratch = plan.clone();
+    for edit in edits {
+        locked.locks.extend(edit.locks(&scratch));
+        // An edit the plan cannot take is refused by `apply_edits`; here it only stops the scratch.
+        if make(&prep, &mut scratch, edit).is_err() {
+            break;
+        }
+    }
     let prep = Prepared::new(&locked).map_err(RepairError::Edit)?;
     let ids: Vec<Option<String>> = locked.cadres.iter().map(|c| Some(c.id.clone())).collect();
     let base = baselines(&prep, plan, &ids);
@@ -403,14 +368,7 @@ pub fn repair_edit(inst: &Instance, plan: &Plan, edit: &Edit, opts: &SolveOption
         }
     };
     let list = changes(&prep, date, &base, &fixed);
-    let edited: Vec<&str> = match edit {
-        Edit::Swap { cadre, other } => vec![cadre, other],
-        Edit::Move { cadre, .. }
-        | Edit::Township { cadre, .. }
-        | Edit::Months { cadre, .. }
-        | Edit::Weekday { cadre, .. }
-        | Edit::Leader { cadre, .. } => vec![cadre],
-    };
+    let edited: Vec<&str> = edits.iter().flat_map(Edit::cadres).collect();
     let mut others: Vec<&str> = list.iter().map(|c| c.cadre.as_str()).filter(|id| !edited.contains(id)).collect();
     others.sort_unstable();
     others.dedup();

@@ -10,6 +10,7 @@ mod xlsx;
 pub mod calendar;
 pub mod cells;
 pub mod diff;
+pub mod form_edits;
 pub mod letters;
 pub mod map;
 pub mod roster;
@@ -19,6 +20,7 @@ pub mod workbook;
 pub use calendar::ics;
 pub use diff::{diff_xlsx, UnitCostRow};
 pub use error::FilesError;
+pub use form_edits::{read_plan_edits, FormEdits, PlacedEdit};
 pub use letters::letters_docx;
 pub use roster::{
     read_roster, read_roster_for, roster_csv, roster_xlsx, template_xlsx, Note, Roster, SheetError, SheetErrors,

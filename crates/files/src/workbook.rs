@@ -31,6 +31,9 @@ pub const LEAD_HEADERS: [&str; 12] = [
 /// The form's columns after the block columns.
 pub const TAIL_HEADERS: [&str; 2] = ["每周工作日", "备注"];
 
+/// What every block column's header starts with.
+pub(crate) const FORM_BLOCKS_PREFIX: &str = "集中下沉时段";
+
 /// The header of the `n`th (1-based) block column, e.g. "集中下沉时段二".
 pub fn block_header(n: usize) -> String {
     const DIGITS: [&str; 10] = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
@@ -41,7 +44,7 @@ pub fn block_header(n: usize) -> String {
 }
 
 /// Sheets every plan workbook has besides the county sheets.
-const SUMMARY: &str = "汇总";
+pub(crate) const SUMMARY: &str = "汇总";
 const ROSTER: &str = "名册";
 const NOTES: &str = "说明";
 
@@ -120,7 +123,7 @@ fn form_headers(blocks: usize) -> Vec<String> {
 }
 
 /// One cadre's row of the form, numbered `n`.
-fn form_row(n: usize, r: &Row<'_>, blocks: usize) -> Vec<Out> {
+pub(crate) fn form_row(n: usize, r: &Row<'_>, blocks: usize) -> Vec<Out> {
     let c = r.cadre;
     let unit: String =
         [Some(c.unit.as_str()), c.department.as_deref(), c.title.as_deref()].into_iter().flatten().collect();

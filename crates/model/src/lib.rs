@@ -8,6 +8,7 @@
 //! model (§4). It performs no I/O.
 
 pub mod cost;
+pub mod edit;
 pub mod events;
 pub mod geo;
 pub mod instance;
@@ -19,6 +20,7 @@ pub mod plan;
 pub mod prepared;
 pub mod validate;
 
+pub use edit::Edit;
 pub use events::{Applied, Event, Events};
 pub use instance::{Cadre, City, County, CountyKind, Instance, Level, Mode, Point, Province, Region, Township};
 pub use locks::{Lock, LockKind, LockTable};

@@ -4,6 +4,9 @@ use std::fmt;
 
 use sanlian_model::{Arg, Lang, Msg};
 
+/// The heading of a roster's problems.
+const HEADING: &str = "roster.problems";
+
 /// Most problems collected from one sheet; the rest are only counted.
 pub(crate) const MAX_ERRORS: usize = 100;
 
@@ -153,6 +156,8 @@ pub struct SheetErrors {
     pub errors: Vec<SheetError>,
     /// Problems found beyond the first 100, not listed.
     pub more: usize,
+    /// The catalogue code of the list's heading ("… problem(s) in the roster:").
+    pub heading: &'static str,
 }
 
 impl fmt::Display for SheetErrors {
@@ -164,12 +169,12 @@ impl fmt::Display for SheetErrors {
 impl SheetErrors {
     /// A single problem about the whole file.
     pub(crate) fn file(file: &str, msg: Msg) -> SheetErrors {
-        SheetErrors { errors: vec![SheetError::new(file, None, None, None, None, msg)], more: 0 }
+        SheetErrors { errors: vec![SheetError::new(file, None, None, None, None, msg)], more: 0, heading: HEADING }
     }
 
     /// The heading of the list, coded: "{count} problem(s) in the roster:".
     pub fn heading_msg(&self) -> Msg {
-        Msg::new("roster.problems").arg("count", self.errors.len() + self.more)
+        Msg::new(self.heading).arg("count", self.errors.len() + self.more)
     }
 
     /// Each problem with its place, coded, and a last line counting those not listed.
@@ -201,7 +206,7 @@ pub(crate) struct Collector<'a> {
 
 impl<'a> Collector<'a> {
     pub(crate) fn new(file: &'a str, sheet: &'a str) -> Collector<'a> {
-        Collector { file, sheet, errors: SheetErrors { errors: Vec::new(), more: 0 } }
+        Collector { file, sheet, errors: SheetErrors { errors: Vec::new(), more: 0, heading: HEADING } }
     }
 
     /// Record a problem at `row` (1-based) in the column with `header` and `letter`.
@@ -216,6 +221,16 @@ impl<'a> Collector<'a> {
     /// Where (`row`, `header`, `letter`) is in this sheet, as [`SheetError::location_msg`] says it.
     pub(crate) fn location(&self, row: Option<usize>, header: Option<&str>, letter: Option<String>) -> Msg {
         SheetError::new(self.file, Some(self.sheet), row, header, letter, Msg::new("roster.item")).location_msg()
+    }
+
+    /// The file's name.
+    pub(crate) fn file(&self) -> String {
+        self.file.to_string()
+    }
+
+    /// The sheet's name.
+    pub(crate) fn sheet(&self) -> String {
+        self.sheet.to_string()
     }
 
     pub(crate) fn is_empty(&self) -> bool {

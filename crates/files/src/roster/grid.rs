@@ -74,22 +74,24 @@ pub(crate) struct Grid {
     pub rows: Vec<(usize, Vec<Cell>)>,
     /// What the reader did that the user should know (e.g. the text encoding it assumed).
     pub notes: Vec<Note>,
+    /// Every sheet of the workbook, in order (none for CSV).
+    pub sheets: Vec<String>,
 }
 
 /// The signature of an OLE2 compound file: a legacy Excel (.xls) or WPS (.et) workbook.
 pub(crate) const OLE: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
-/// Read `bytes` as an xlsx or OpenDocument (.ods) workbook (ZIP magic; an .ods has a
+/// Read the sheet named `sheet` (else the first sheet) of `bytes`, read as an xlsx or OpenDocument (.ods) workbook (ZIP magic; an .ods has a
 /// `mimetype` or `content.xml` entry), a legacy .xls/.et workbook (OLE2 magic) or else as CSV
 /// text (UTF-8, BOM allowed, or GBK).
-pub(crate) fn read(bytes: &[u8], file: &str) -> Result<Grid, SheetErrors> {
+pub(crate) fn read(bytes: &[u8], file: &str, sheet: &str) -> Result<Grid, SheetErrors> {
     if bytes.starts_with(b"PK\x03\x04") {
         // A malformed workbook must be an error, even if the reader gives up by panicking.
         if super::ods::is_ods(bytes) {
-            return std::panic::catch_unwind(|| super::ods::read(bytes, file))
+            return std::panic::catch_unwind(|| super::ods::read(bytes, file, sheet))
                 .unwrap_or_else(|_| Err(SheetErrors::file(file, Msg::new("roster.malformed_ods"))));
         }
-        return std::panic::catch_unwind(|| xlsx(bytes, file))
+        return std::panic::catch_unwind(|| xlsx(bytes, file, sheet))
             .unwrap_or_else(|_| Err(SheetErrors::file(file, Msg::new("roster.malformed"))));
     }
     let not = |why: Msg| SheetErrors::file(file, Msg::new("roster.not_a_sheet").arg_msg("why", why));
@@ -97,7 +99,7 @@ pub(crate) fn read(bytes: &[u8], file: &str) -> Result<Grid, SheetErrors> {
         return Err(not(Msg::new("roster.file_empty")));
     }
     if bytes.starts_with(&OLE) {
-        return super::xls::read(bytes, file);
+        return super::xls::read(bytes, file, sheet);
     }
     if bytes.starts_with(b"PK") {
         return Err(not(Msg::new("roster.zip_not_xlsx")));
@@ -215,7 +217,7 @@ pub const MAX_UNPACKED: u64 = 128 * 1024 * 1024;
 pub(crate) const MAX_ROWS: u32 = 200_000;
 pub(crate) const MAX_COLUMNS: u32 = 256;
 
-fn xlsx(bytes: &[u8], file: &str) -> Result<Grid, SheetErrors> {
+fn xlsx(bytes: &[u8], file: &str, wanted: &str) -> Result<Grid, SheetErrors> {
     let not = |e: &dyn std::fmt::Display| SheetErrors::file(file, Msg::new("roster.unreadable_xlsx").arg("detail", e));
     // A small upload must not unpack into gigabytes. The sizes an archive declares can lie,
     // so the bytes are counted as they inflate (into nothing), and reading stops at the cap.
@@ -254,7 +256,7 @@ fn xlsx(bytes: &[u8], file: &str) -> Result<Grid, SheetErrors> {
     }
     let mut wb = Xlsx::new(Cursor::new(bytes)).map_err(|e| not(&e))?;
     let names = wb.sheet_names();
-    let Some(sheet) = names.iter().find(|n| n.trim() == ROSTER_SHEET).or_else(|| names.first()).cloned() else {
+    let Some(sheet) = names.iter().find(|n| n.trim() == wanted).or_else(|| names.first()).cloned() else {
         return Err(SheetErrors::file(file, Msg::new("roster.no_sheets")));
     };
     // Cells are streamed, so a sheet whose declared range is huge costs nothing until it has content.
@@ -276,7 +278,7 @@ fn xlsx(bytes: &[u8], file: &str) -> Result<Grid, SheetErrors> {
         cells[col as usize] = value;
     }
     let rows = by_row.into_iter().map(|(r, cells)| (r as usize + 1, cells)).collect();
-    Ok(Grid { sheet, rows, notes: Vec::new() })
+    Ok(Grid { sheet, rows, notes: Vec::new(), sheets: names })
 }
 
 /// The cells of a sheet read by the readers of this crate's own (legacy .xls, .ods), gathered
@@ -318,7 +320,7 @@ impl Cells {
     /// The sheet's grid.
     pub(crate) fn finish(self) -> Grid {
         let rows = self.by_row.into_iter().map(|(r, cells)| (r as usize + 1, cells)).collect();
-        Grid { sheet: self.sheet, rows, notes: Vec::new() }
+        Grid { sheet: self.sheet, rows, notes: Vec::new(), sheets: Vec::new() }
     }
 }
 
@@ -387,7 +389,7 @@ fn csv(text: &str, file: &str) -> Result<Grid, SheetErrors> {
             }
         }
     }
-    Ok(Grid { sheet: file.to_string(), rows, notes: Vec::new() })
+    Ok(Grid { sheet: file.to_string(), rows, notes: Vec::new(), sheets: Vec::new() })
 }
 
 /// The line a record starts on: the reader's position can point at blank lines it skipped.

@@ -3,8 +3,8 @@
 //! 说明 sheet of every workbook written here.
 
 mod columns;
-mod errors;
-mod grid;
+pub(crate) mod errors;
+pub(crate) mod grid;
 mod names;
 mod ods;
 mod parse;
@@ -16,6 +16,7 @@ use rust_xlsxwriter::Workbook;
 use sanlian_model::{Cadre, Instance, Region};
 
 pub use errors::{Note, SheetError, SheetErrors};
+pub(crate) use columns::letter as columns_letter;
 
 use crate::FilesError;
 
@@ -33,14 +34,14 @@ pub struct Roster {
 /// messages. County and city names are resolved in `region`. Every problem is reported with
 /// its file, sheet, row and column (at most 100 listed).
 pub fn read_roster(bytes: &[u8], file_name: &str, region: &Region) -> Result<Roster, SheetErrors> {
-    let grid = grid::read(bytes, file_name)?;
+    let grid = grid::read(bytes, file_name, grid::ROSTER_SHEET)?;
     read::cadres(&grid, file_name, region, None)
 }
 
 /// [`read_roster`] for the cadres of `inst` (its region and plan years): 参加年度 may then
 /// also be written as calendar years (2027、2028).
 pub fn read_roster_for(bytes: &[u8], file_name: &str, inst: &Instance) -> Result<Roster, SheetErrors> {
-    let grid = grid::read(bytes, file_name)?;
+    let grid = grid::read(bytes, file_name, grid::ROSTER_SHEET)?;
     read::cadres(&grid, file_name, &inst.region, Some(inst.first_year))
 }
 

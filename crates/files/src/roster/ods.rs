@@ -14,7 +14,7 @@ use calamine::{Data, Ods, Reader};
 use sanlian_model::Msg;
 
 use super::errors::SheetErrors;
-use super::grid::{beyond, cell, too_big, Cells, Counted, Grid, MAX_COLUMNS, MAX_ROWS, MAX_UNPACKED, ROSTER_SHEET};
+use super::grid::{beyond, cell, too_big, Cells, Counted, Grid, MAX_COLUMNS, MAX_ROWS, MAX_UNPACKED};
 
 /// The `mimetype` of an OpenDocument spreadsheet.
 pub(crate) const MIMETYPE: &str = "application/vnd.oasis.opendocument.spreadsheet";
@@ -31,8 +31,8 @@ pub(crate) fn is_ods(bytes: &[u8]) -> bool {
     }
 }
 
-/// Read the roster sheet (名册, else the first sheet) of an .ods workbook.
-pub(crate) fn read(bytes: &[u8], file: &str) -> Result<Grid, SheetErrors> {
+/// Read the sheet named `wanted` (else the first sheet) of an .ods workbook.
+pub(crate) fn read(bytes: &[u8], file: &str, wanted: &str) -> Result<Grid, SheetErrors> {
     let not = |e: &dyn std::fmt::Display| SheetErrors::file(file, Msg::new("roster.unreadable_ods").arg("detail", e));
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| not(&e))?;
     // (An archive written with data descriptors, as LibreOffice writes, declares no total.)
@@ -84,7 +84,7 @@ pub(crate) fn read(bytes: &[u8], file: &str) -> Result<Grid, SheetErrors> {
         e => not(&e),
     })?;
     let names = wb.sheet_names();
-    let Some(sheet) = names.iter().find(|n| n.trim() == ROSTER_SHEET).or_else(|| names.first()).cloned() else {
+    let Some(sheet) = names.iter().find(|n| n.trim() == wanted).or_else(|| names.first()).cloned() else {
         return Err(SheetErrors::file(file, Msg::new("roster.no_sheets")));
     };
     let range = wb.worksheet_range(&sheet).map_err(|e| not(&e))?;
@@ -98,7 +98,9 @@ pub(crate) fn read(bytes: &[u8], file: &str) -> Result<Grid, SheetErrors> {
         let (row, col) = (top as u64 + r as u64, left as u64 + c as u64);
         cells.put(row, col, value).map_err(|m| SheetErrors::file(file, m))?;
     }
-    Ok(cells.finish())
+    let mut grid = cells.finish();
+    grid.sheets = names.clone();
+    Ok(grid)
 }
 
 /// Why the scan of `content.xml` stopped.

@@ -12,10 +12,10 @@ use chrono::{NaiveDate, NaiveDateTime};
 use sanlian_model::Msg;
 
 use super::errors::SheetErrors;
-use super::grid::{Cell, Cells, Grid, ROSTER_SHEET};
+use super::grid::{Cell, Cells, Grid};
 
-/// Read the roster sheet (名册, else the first worksheet) of a legacy workbook.
-pub(crate) fn read(bytes: &[u8], file: &str) -> Result<Grid, SheetErrors> {
+/// Read the sheet named `wanted` (else the first worksheet) of a legacy workbook.
+pub(crate) fn read(bytes: &[u8], file: &str, wanted: &str) -> Result<Grid, SheetErrors> {
     let fail = |why: String| {
         let msg = Msg::new("roster.password");
         if why == msg.to_string() {
@@ -25,7 +25,7 @@ pub(crate) fn read(bytes: &[u8], file: &str) -> Result<Grid, SheetErrors> {
     };
     let stream = workbook_stream(bytes).map_err(fail)?;
     let book = globals(&stream).map_err(fail)?;
-    let Some(sheet) = book.sheets.iter().find(|s| s.name.trim() == ROSTER_SHEET).or_else(|| book.sheets.first()) else {
+    let Some(sheet) = book.sheets.iter().find(|s| s.name.trim() == wanted).or_else(|| book.sheets.first()) else {
         return Err(SheetErrors::file(file, Msg::new("roster.no_sheets")));
     };
     let mut cells = Cells::new(&sheet.name);
@@ -33,7 +33,9 @@ pub(crate) fn read(bytes: &[u8], file: &str) -> Result<Grid, SheetErrors> {
         Failure::Malformed(why) => fail(why),
         Failure::Bounds(message) => SheetErrors::file(file, message),
     })?;
-    Ok(cells.finish())
+    let mut grid = cells.finish();
+    grid.sheets = book.sheets.iter().map(|s| s.name.clone()).collect();
+    Ok(grid)
 }
 
 // ---- The compound file (MS-CFB): find the workbook stream. ----

@@ -182,4 +182,70 @@ catalog! {
     "roster.unknown_county_near" =>
         "找不到县区“{county}”，是否指{near}？{province}没有这个名称的县区；请填写模板「县区」工作表中的名称或 6 位代码",
         "unknown county {county}: no county of {province} has this name (did you mean {near}?); write a name from the 县区 sheet of the template or a 6-digit code";
+
+    // ---- The plan workbook read back (crates/files/src/form_edits.rs) -----------------------
+    "form.problems" => "计划工作簿中有 {count} 处问题，未读取任何改动：", "{count} problem(s) in the plan workbook; no change was read:";
+    "form.no_summary" =>
+        "没有「汇总」工作表（第一个工作表是「{sheet}」）：请上传从本计划导出的工作簿，在「汇总」中修改后保存",
+        "no sheet 汇总 (the first sheet is {sheet}): upload the workbook exported from this plan, edited in its 汇总 sheet";
+    "form.copies_not_read" =>
+        "只读取了「汇总」工作表；{count} 个县区工作表是打印用的副本，其中的改动未读取",
+        "only the 汇总 sheet was read; the {count} county sheets are copies for printing and changes there were not read";
+    "form.no_header" =>
+        "找不到表头行（含“姓名”和“工作组”的一行）：表头是否被删除？请重新导出工作簿后再修改",
+        "no header row (a row with 姓名 and 工作组): was it deleted? Export the workbook again and edit that";
+    "form.missing_column" =>
+        "缺少这一列：表头是否被改动或删除？请恢复原表头",
+        "this column is missing: was the header changed or deleted? Restore it";
+    "form.no_name" =>
+        "姓名为空：若是合并了单元格，请取消合并并在每一行填写",
+        "the name is empty: if cells were merged, unmerge them and fill every row";
+    "form.unknown_cadre" =>
+        "计划中没有“{name}”（{unit}）：行按姓名和单位及职务对应到人员，请勿修改这两列；新增人员请通过名册导入",
+        "the plan has no {name} ({unit}): rows are matched to cadres by 姓名 and 单位及职务, which must not be changed; add cadres through the roster";
+    "form.ambiguous_cadre" =>
+        "有 {count} 名人员叫“{name}”，单位及职务和联系电话也相同：无法判断是哪一位",
+        "{count} cadres are called {name} with the same unit and phone: cannot tell which one is meant";
+    "form.cadre_twice" =>
+        "“{name}”已在第 {first} 行出现：每人只能有一行",
+        "{name} already has row {first}: one row per cadre";
+    "form.cadre_missing" =>
+        "缺少“{name}”的一行：删除行不能让人员退出计划，请恢复这一行（人员离开请用“人员变动”重新安排）",
+        "the row of {name} is missing: deleting a row does not take a cadre out of the plan; restore it (a departure is a re-planning event)";
+    "form.unknown_county" =>
+        "没有叫“{county}”的县区：工作组一栏应写县区名称，如导出时所写",
+        "no county is called {county}: write the county's name in 工作组, as exported";
+    "form.ambiguous_county" =>
+        "有 {count} 个县区叫“{county}”：请在“市”一栏写明所在的市",
+        "{count} counties are called {county}: write its city in 市";
+    "form.unknown_township" =>
+        "没有叫“{township}”的乡镇（街道）：请写本县区乡镇的名称，如导出时所写",
+        "no township is called {township}: write a township of the county, as exported";
+    "form.ambiguous_township" =>
+        "有多个乡镇（街道）叫“{township}”：请写它的 9 位代码",
+        "several townships are called {township}: write its 9-digit code";
+    "form.year_not_served" =>
+        "此人这一年不参加：不能为这一年填写联系乡镇",
+        "the cadre does not serve this year: no township can be set for it";
+    "form.township_emptied" =>
+        "联系乡镇不能清空：每人每年联系一个乡镇",
+        "the township cannot be emptied: every cadre covers one township a year";
+    "form.bad_month" =>
+        "读不出月份“{text}”：请写成“2027年5月”",
+        "cannot read the month {text}: write it as 2027年5月";
+    "form.month_not_served" =>
+        "“{text}”不在此人参加的年度内",
+        "{text} is not in a year the cadre serves";
+    "form.bad_weekday" =>
+        "读不出工作日“{text}”：请写成“每周三”（周一至周五中的一天，两年相同）",
+        "cannot read the weekday {text}: write one day from Monday to Friday, e.g. 每周三 (the same in both years)";
+    "form.leaders_disagree" =>
+        "同一工作组的组长栏写了不同的人：{names}；请每行写同一位组长",
+        "the group's 组长 cells name different cadres: {names}; write the same leader in every row";
+    "form.leader_not_member" =>
+        "组长“{name}”不是这个工作组的成员：请先把此人调入本组（改其“工作组”一栏）",
+        "the leader {name} is not a member of this group: move the cadre into it first (its 工作组 cell)";
+    "form.own_data_ignored" =>
+        "这是人员本身的信息，不是计划的安排，未读取：请在名册中修改",
+        "this is the cadre's own data, not the plan's: not read; change it in the roster";
 }
