@@ -5,6 +5,7 @@ mod output;
 
 mod alternatives;
 mod diff;
+mod edits;
 mod explain;
 mod min_roster;
 mod reassign;
@@ -123,6 +124,11 @@ enum Command {
     /// block months, weekday per year), leaders per group, cost per dispatching unit before
     /// and after, and the stage objectives. Bad input exits 2.
     Diff(diff::Args),
+    /// Read an edited plan workbook (its 汇总 sheet: a row moved to another 工作组, a
+    /// township, block month, weekday or 组长 changed) as edits of the plan it was exported
+    /// from; check them at once (rules broken, cost and S2/S3 deltas) and with --repair write
+    /// the plan repaired around them. A sheet edited into nonsense exits 2 naming its cells.
+    Edits(edits::Args),
     /// Solve a family of instances derived from a base (sweeps of cadre counts, seniors,
     /// unavailability, department share, proximity…) in parallel; write a table and charts.
     Scenarios(scenarios::Args),
@@ -206,7 +212,7 @@ fn read(path: &Path) -> Result<String, Failure> {
 }
 
 /// Read a whole input file as bytes, refusing one larger than [`MAX_INPUT_BYTES`] before reading it.
-fn read_bytes(path: &Path) -> Result<Vec<u8>, Failure> {
+pub(crate) fn read_bytes(path: &Path) -> Result<Vec<u8>, Failure> {
     use std::io::Read as _;
     let cannot = |e: std::io::Error| Failure::input(format!("cannot read {}: {e}", path.display()));
     let file = std::fs::File::open(path).map_err(cannot)?;
@@ -407,6 +413,7 @@ fn run(command: Command) -> Result<(), Failure> {
         Command::Reassign(args) => reassign::run(args),
         Command::Alternatives(args) => alternatives::run(args),
         Command::Diff(args) => diff::run(args),
+        Command::Edits(args) => edits::run(args),
         Command::Scenarios(args) => scenarios::run(args),
         Command::Roster(args) => roster::run(args),
         Command::Serve(args) => serve::run(args),

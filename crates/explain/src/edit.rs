@@ -333,6 +333,21 @@ pub enum RepairError {
     Unchecked(String),
 }
 
+/// The locks that keep `edits`, made in order on `plan`: what "repair around them" keeps
+/// fixed (a swap's read from the plan as the edits before it left it).
+pub fn edits_locks(prep: &Prepared, plan: &Plan, edits: &[Edit]) -> Vec<sanlian_model::Lock> {
+    let mut scratch = plan.clone();
+    let mut locks = Vec::new();
+    for edit in edits {
+        locks.extend(edit.locks(&scratch));
+        // An edit the plan cannot take is refused by `apply_edits`; here it only ends the scratch.
+        if make(prep, &mut scratch, edit).is_err() {
+            break;
+        }
+    }
+    locks
+}
+
 /// Repair `plan` of `inst` around `edit`.
 pub fn repair_edit(inst: &Instance, plan: &Plan, edit: &Edit, opts: &SolveOptions) -> Result<Repaired, RepairError> {
     repair_edits(inst, plan, std::slice::from_ref(edit), opts)
@@ -347,15 +362,7 @@ pub fn repair_edits(
     opts: &SolveOptions,
 ) -> Result<Repaired, RepairError> {
     let mut locked = inst.clone();
-    let prep = Prepared::new(inst).map_err(RepairError::Edit)?;
-    let mut scratch = plan.clone();
-    for edit in edits {
-        locked.locks.extend(edit.locks(&scratch));
-        // An edit the plan cannot take is refused by `apply_edits`; here it only stops the scratch.
-        if make(&prep, &mut scratch, edit).is_err() {
-            break;
-        }
-    }
+    locked.locks.extend(edits_locks(&Prepared::new(inst).map_err(RepairError::Edit)?, plan, edits));
     let prep = Prepared::new(&locked).map_err(RepairError::Edit)?;
     let ids: Vec<Option<String>> = locked.cadres.iter().map(|c| Some(c.id.clone())).collect();
     let base = baselines(&prep, plan, &ids);

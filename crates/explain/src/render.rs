@@ -505,6 +505,45 @@ pub fn alternatives(list: &crate::alternatives::Alternatives, lang: Lang, names:
     rule_words(o.finish(), lang)
 }
 
+/// The answer to edits as text: each edit (with its place, when `places` gives one), the
+/// rules the edited plan breaks, and the stage and unit deltas.
+pub fn edit_answer(a: &crate::edit::EditAnswer, places: &[String], lang: Lang, names: &Names) -> String {
+    let mut o = Out::new();
+    o.heading(&tr!(lang, format!("调整 {} 项", a.edits.len()), format!("{} edit(s)", a.edits.len())));
+    for (i, e) in a.edits.iter().enumerate() {
+        let at = places.get(i).map(|p| tr!(lang, format!("（{p}）"), format!(" ({p})"))).unwrap_or_default();
+        o.line(&format!("{}. {}{at}", i + 1, names.edit(e, lang)));
+    }
+    if a.broken.is_empty() {
+        o.line(&tr!(lang, "不违反任何硬规则和锁定", "no hard rule or lock is broken").to_string());
+    } else {
+        o.line(&tr!(lang, format!("违反 {} 项规则：", a.broken.len()), format!("{} rule(s) broken:", a.broken.len())));
+        for b in &a.broken {
+            let why = tr!(lang, String::new(), format!(" — {}", b.message));
+            let colon = tr!(lang, "：", ": ");
+            o.line(&format!("  - {}{colon}{}{why}", rule_label(&b.rule, lang), names.subject(&b.subject, lang)));
+        }
+    }
+    for (id, d) in &a.stages {
+        let value = if id == "S1" {
+            format!("{} → {}（{}）", yuan_cents(d.before), yuan_cents(d.after), yuan_delta(d.delta))
+        } else {
+            format!("{} → {}（{:+}）", d.before, d.after, d.delta)
+        };
+        o.kv(2, id, &value);
+    }
+    let units: Vec<String> = a
+        .units
+        .iter()
+        .filter(|(_, d)| d.delta.abs() >= 0.005)
+        .map(|(u, d)| format!("{u} {}", yuan_delta(d.delta)))
+        .collect();
+    if !units.is_empty() {
+        o.kv(2, tr!(lang, "各派出单位", "By dispatching unit"), &units.join(tr!(lang, "；", "; ")));
+    }
+    rule_words(o.finish(), lang)
+}
+
 /// Why a counterfactual figure is missing from a partial explanation.
 const SKIPPED_ZH: &str = "已达本次请求的重新求解上限，请单独解释该干部或该县";
 const SKIPPED_EN: &str = "the request's limit of re-solves was reached; explain this cadre or county alone";

@@ -92,6 +92,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/plans/{id}/edit", post(edit))
         .route("/api/plans/{id}/alternatives", get(alternatives))
         .route("/api/plans/{id}/edit/repair", post(edit_repair))
+        .route("/api/plans/{id}/edit/workbook", post(edit_workbook))
         .route("/api/plans/{id}/plan.xlsx", get(plan_xlsx))
         .route("/api/plans/{id}/table.csv", get(table_csv))
         .route("/api/plans/{id}/letters.docx", get(letters_docx))
@@ -997,62 +998,165 @@ async fn alternatives(
     .await
 }
 
-/// An edit of a plan, parsed and bounded (its months) before anything is done with it.
-fn parse_edit(bytes: &[u8]) -> Reply<sanlian_explain::edit::Edit> {
+/// Most edits one request may make (a workbook of every cadre changed in every field).
+pub(crate) const MAX_EDITS: usize = 10_000;
+
+/// The edits of a request, parsed and bounded (their number, each one's months) before
+/// anything is done with them: one edit object, or `{"edits": [...]}`.
+pub(crate) fn parse_edits(bytes: &[u8]) -> Reply<Vec<sanlian_explain::edit::Edit>> {
+    use sanlian_explain::edit::Edit;
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Batch {
+        edits: Vec<Edit>,
+    }
     let text = utf8(bytes, "edit")?;
-    let edit: sanlian_explain::edit::Edit =
-        sanlian_model::validate::from_json("edit", text).map_err(|e| ApiError::input(&e))?;
-    if let sanlian_explain::edit::Edit::Months { months, .. } = &edit {
-        if months.len() > 24 {
-            return Err(ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid_edit",
-                Msg::new("input.too_many").arg("len", months.len()).noun("what", "months").arg("most", 24),
-            )
-            .at("months"));
+    let batch = serde_json::from_str::<Value>(text).ok().is_some_and(|v| v.get("edits").is_some());
+    let edits = if batch {
+        sanlian_model::validate::from_json::<Batch>("edits", text).map_err(|e| ApiError::input(&e))?.edits
+    } else {
+        vec![sanlian_model::validate::from_json::<Edit>("edit", text).map_err(|e| ApiError::input(&e))?]
+    };
+    let too_many = |len: usize, what: &str, most: usize, at: String| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_edit",
+            Msg::new("input.too_many").arg("len", len).noun("what", what).arg("most", most),
+        )
+        .at(&at)
+    };
+    if edits.is_empty() || edits.len() > MAX_EDITS {
+        return Err(too_many(edits.len(), "edits", MAX_EDITS, "edits".into()));
+    }
+    for (i, edit) in edits.iter().enumerate() {
+        if let Edit::Months { months, .. } = edit {
+            if months.len() > 24 {
+                let at = if batch { format!("edits[{i}].months") } else { "months".into() };
+                return Err(too_many(months.len(), "months", 24, at));
+            }
         }
     }
-    Ok(edit)
+    Ok(edits)
 }
 
-/// An edit answered at once: the rules it breaks (in both languages), the stage and unit
-/// deltas; nothing is stored.
+/// The words of `edits` in both languages: the edit itself, or the first and how many more.
+pub(crate) fn edits_text(names: &Names, edits: &[sanlian_explain::edit::Edit]) -> Value {
+    let text = |lang| match edits {
+        [one] => names.edit(one, lang),
+        [first, rest @ ..] => Msg::new("api.edits_text")
+            .arg("first", names.edit(first, lang))
+            .arg("count", rest.len())
+            .text(lang),
+        [] => String::new(),
+    };
+    json!({ "zh": text(Lang::Zh), "en": text(Lang::En) })
+}
+
+/// An edit's answer as the page reads it: the rules broken (in both languages), the stage
+/// and unit deltas.
+fn answer_json(names: &Names, answer: &sanlian_explain::edit::EditAnswer) -> Value {
+    let broken: Vec<Value> = answer
+        .broken
+        .iter()
+        .map(|b| {
+            let text = |lang| {
+                let colon = if lang == Lang::Zh { "：" } else { ": " };
+                let why = if lang == Lang::Zh { String::new() } else { format!(" — {}", b.message) };
+                format!(
+                    "{}{colon}{}{why}",
+                    sanlian_explain::render::rule_label(&b.rule, lang),
+                    names.subject(&b.subject, lang)
+                )
+            };
+            json!({ "rule": b.rule, "subject": b.subject, "message": b.message,
+                    "text": { "zh": text(Lang::Zh), "en": text(Lang::En) } })
+        })
+        .collect();
+    let mut v = json!({
+        "edits": answer.edits,
+        "text": edits_text(names, &answer.edits),
+        "valid": answer.valid,
+        "broken": broken,
+        "stages": answer.stages,
+        "units": answer.units,
+        "travel": answer.travel,
+        "stay": answer.stay,
+    });
+    if let [one] = &answer.edits[..] {
+        v["edit"] = json!(one);
+    }
+    v
+}
+
+/// An edit (or several) answered at once: the rules it breaks (in both languages), the stage
+/// and unit deltas; nothing is stored.
 async fn edit(State(app): Shared, Path(raw): Path<String>, bytes: Upload) -> Reply<Json<Value>> {
     let (inst, plan, _) = loaded(&app, &raw)?;
     blocking(&app, move || {
-        let edit = parse_edit(&bytes)?;
+        let edits = parse_edits(&bytes)?;
         let prep = Prepared::new(&inst).map_err(|e| ApiError::input(&e))?;
         let rules = sanlian_check::Rules::new(&inst).map_err(|e| ApiError::input(&e))?;
-        let answer = sanlian_explain::edit::apply_edit(&prep, &rules, &plan, &edit)
-            .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_edit", e.0))?;
-        let names = Names::of(&inst);
-        let broken: Vec<Value> = answer
-            .broken
+        let answer = sanlian_explain::edit::apply_edits(&prep, &rules, &plan, &edits).map_err(|(i, e)| {
+            let err = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_edit", e.0);
+            if edits.len() > 1 {
+                err.at(&format!("edits[{i}]"))
+            } else {
+                err
+            }
+        })?;
+        Ok(Json(answer_json(&Names::of(&inst), &answer)))
+    })
+    .await
+}
+
+/// An edited plan workbook (its 汇总 sheet) read as edits of plan `id` and answered as an
+/// edit is: each edit with the cell it was read from, what was ignored, the rules broken and
+/// the deltas; nothing is stored. A sheet edited into nonsense is a 422 naming its cells.
+async fn edit_workbook(
+    State(app): Shared,
+    Path(raw): Path<String>,
+    Query(q): Query<FileName>,
+    bytes: Upload,
+) -> Reply<Json<Value>> {
+    let (inst, plan, _) = loaded(&app, &raw)?;
+    let file = q.name.unwrap_or_else(|| "plan.xlsx".into());
+    let lang = crate::error::current_lang();
+    blocking(&app, move || {
+        let read = sanlian_files::read_plan_edits(&bytes, &file, &inst, &plan).map_err(|e| sheet_error(&e))?;
+        let notes: Vec<Value> = read
+            .notes
             .iter()
-            .map(|b| {
-                let text = |lang| {
-                    let colon = if lang == Lang::Zh { "：" } else { ": " };
-                    let why = if lang == Lang::Zh { String::new() } else { format!(" — {}", b.message) };
-                    format!(
-                        "{}{colon}{}{why}",
-                        sanlian_explain::render::rule_label(&b.rule, lang),
-                        names.subject(&b.subject, lang)
-                    )
-                };
-                json!({ "rule": b.rule, "subject": b.subject, "message": b.message,
-                        "text": { "zh": text(Lang::Zh), "en": text(Lang::En) } })
+            .map(|n| json!({ "message": n.text(lang), "text": crate::error::both(&n.msg), "msg": n.msg }))
+            .collect();
+        let names = Names::of(&inst);
+        let edits: Vec<sanlian_explain::edit::Edit> = read.edits.iter().map(|e| e.edit.clone()).collect();
+        let placed: Vec<Value> = read
+            .edits
+            .iter()
+            .map(|e| {
+                json!({
+                    "edit": e.edit,
+                    "text": { "zh": names.edit(&e.edit, Lang::Zh), "en": names.edit(&e.edit, Lang::En) },
+                    "at": crate::error::both(&e.at),
+                })
             })
             .collect();
-        Ok(Json(json!({
-            "edit": answer.edit,
-            "text": { "zh": names.edit(&answer.edit, Lang::Zh), "en": names.edit(&answer.edit, Lang::En) },
-            "valid": answer.valid,
-            "broken": broken,
-            "stages": answer.stages,
-            "units": answer.units,
-            "travel": answer.travel,
-            "stay": answer.stay,
-        })))
+        if edits.is_empty() {
+            return Ok(Json(json!({ "edits": [], "placed": [], "notes": notes })));
+        }
+        if edits.len() > MAX_EDITS {
+            let msg = Msg::new("input.too_many").arg("len", edits.len()).noun("what", "edits").arg("most", MAX_EDITS);
+            return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_edit", msg));
+        }
+        let prep = Prepared::new(&inst).map_err(|e| ApiError::input(&e))?;
+        let rules = sanlian_check::Rules::new(&inst).map_err(|e| ApiError::input(&e))?;
+        let answer = sanlian_explain::edit::apply_edits(&prep, &rules, &plan, &edits).map_err(|(i, e)| {
+            ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_edit", e.0).at_msg(read.edits[i].at.clone())
+        })?;
+        let mut v = answer_json(&names, &answer);
+        v["placed"] = json!(placed);
+        v["notes"] = json!(notes);
+        Ok(Json(v))
     })
     .await
 }
@@ -1064,16 +1168,17 @@ async fn edit_repair(State(app): Shared, Path(raw): Path<String>, bytes: Upload)
     let (inst, plan, iid) = loaded(&app, &raw)?;
     let app2 = app.clone();
     let job = blocking(&app, move || {
-        let edit = parse_edit(&bytes)?;
+        let edits = parse_edits(&bytes)?;
         let prep = Prepared::new(&inst).map_err(|e| ApiError::input(&e))?;
         let rules = sanlian_check::Rules::new(&inst).map_err(|e| ApiError::input(&e))?;
-        sanlian_explain::edit::apply_edit(&prep, &rules, &plan, &edit)
-            .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_edit", e.0))?;
-        // The edit kept as locks must be able to hold (H2, H3, …) before a job is queued.
+        sanlian_explain::edit::apply_edits(&prep, &rules, &plan, &edits)
+            .map_err(|(_, e)| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_edit", e.0))?;
+        // The edits kept as locks must be able to hold (H2, H3, …) before a job is queued.
         let mut locked = (*inst).clone();
-        locked.locks.extend(edit.locks(&plan));
+        locked.locks.extend(sanlian_explain::edit::edits_locks(&prep, &plan, &edits));
         Prepared::new(&locked).map_err(|e| ApiError::input(&e))?;
-        let body = serde_json::to_string(&edit).map_err(|e| ApiError::internal("cannot serialise the edit", e))?;
+        let body =
+            serde_json::to_string(&json!({ "edits": edits })).map_err(|e| ApiError::internal("cannot serialise the edits", e))?;
         app2.submit("edit_repair", iid, Some(pid), &json!({}), Some(&body))
     })
     .await?;

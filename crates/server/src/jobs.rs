@@ -384,17 +384,17 @@ impl App {
     }
 
     fn run_edit_repair(&self, row: &JobRow) -> Result<(), ApiError> {
-        use sanlian_explain::edit::{repair_edit, Edit, RepairError};
+        use sanlian_explain::edit::{repair_edits, RepairError};
         let inst = self.instance(row.instance)?;
         let plan_id = row.plan.ok_or_else(|| ApiError::internal("an edit repair without a plan", row.id))?;
         let old = self.plan(plan_id)?.1;
         let body =
             self.store.job_body(row.id).map_err(|e| ApiError::internal("cannot read the edit", e))?.unwrap_or_default();
-        let edit: Edit = sanlian_model::validate::from_json("edit", &body).map_err(|e| ApiError::input(&e))?;
+        let edits = crate::api::parse_edits(body.as_bytes())?;
         self.set_progress(row.id, "solve", 0, 0);
         let opts = SolveOptions { cancel: self.cancel_flag(row.id), ..SolveOptions::default() };
         let names = Names::of(&inst);
-        let repaired = match repair_edit(&inst, &old, &edit, &opts) {
+        let repaired = match repair_edits(&inst, &old, &edits, &opts) {
             Ok(r) => r,
             Err(RepairError::Infeasible(certs)) => {
                 let result = infeasible(&inst, &certs);
@@ -414,7 +414,8 @@ impl App {
             .map_err(|e| ApiError::internal("cannot serialise the instance", e))?;
         let plan_text =
             serde_json::to_string(&repaired.plan).map_err(|e| ApiError::internal("cannot serialise the plan", e))?;
-        let words = names.edit(&edit, Lang::Zh);
+        let text = crate::api::edits_text(&names, &edits);
+        let words = text["zh"].as_str().unwrap_or_default().to_string();
         self.store
             .transaction(|tx| {
                 let named =
@@ -428,8 +429,8 @@ impl App {
                         "outcome": "planned",
                         "instance": iid,
                         "plan": pid,
-                        "edit": edit,
-                        "text": { "zh": words, "en": names.edit(&edit, Lang::En) },
+                        "edits": edits,
+                        "text": text,
                         "summary": { "changes": repaired.changes, "cost_delta": repaired.s1_delta },
                         "others": repaired.others,
                         "s1_delta": repaired.s1_delta,

@@ -8,6 +8,8 @@ catalog! {
     "loc.problem" => "{path}：{why}", "{path}: {why}";
     // ---- Nouns ---------------------------------------------------------------------------
     "noun.job" => "任务", "job";
+    "noun.edits" => "项调整", "edits";
+    "api.edits_text" => "{first}等 {count} 项调整", "{first} and {count} more edits";
     "noun.fixture" => "示例数据", "fixture";
     "noun.solve options" => "求解选项", "solve options";
     "noun.reassign request" => "调整请求", "reassign request";
