@@ -2067,3 +2067,71 @@ fn a_cadre_dragged_to_another_group_is_checked_repaired_and_locked() {
     let words = english_on_page(&tab);
     assert!(words.is_empty(), "English on the Chinese page with other leaders: {words:#?}");
 }
+
+/// The plan workbook edited and uploaded back on the page (issue 12, item 5): a row's 工作组
+/// changed in 汇总 is read as a move, shown with the cell it came from, and repaired.
+#[test]
+fn an_edited_workbook_uploaded_on_the_page_is_read_as_edits_and_repaired() {
+    use calamine::Reader;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (server, _browser, tab) = solved_small(dir.path(), "workbook.db");
+    let pid: i64 = js(&tab, "document.body.dataset.plan").as_str().and_then(|s| s.parse().ok()).expect("plan id");
+    let plan = server.json(&format!("/api/plans/{pid}"));
+    let book = server.bytes(&format!("/api/plans/{pid}/plan.xlsx"));
+    let mut wb: calamine::Xlsx<_> = calamine::Xlsx::new(std::io::Cursor::new(book)).expect("a workbook");
+    let range = wb.worksheet_range("汇总").expect("汇总");
+    let mut rows: Vec<Vec<String>> =
+        range.rows().map(|r| r.iter().map(|d| d.to_string()).collect()).collect();
+    let col = |h: &str| rows[1].iter().position(|x| x == h).expect("a header");
+    let (name_col, group_col) = (col("姓名"), col("工作组"));
+    let leaders: Vec<&str> = plan["groups"].as_array().unwrap().iter().filter_map(|g| g["leader"].as_str()).collect();
+    let mover = plan["assignments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["cadre"].as_str().unwrap().starts_with('P') && !leaders.contains(&a["cadre"].as_str().unwrap()))
+        .expect("a province member who does not lead");
+    let cadre = mover["cadre"].as_str().unwrap();
+    let to = plan["groups"].as_array().unwrap().iter().find(|g| g["county"] != mover["county"]).unwrap();
+    let to_name = to["county_name"].as_str().unwrap();
+    let inst = server.json(&format!("/api/instances/{}", plan_instance(&server, pid)));
+    let name = inst["cadres"].as_array().unwrap().iter().find(|c| c["id"] == cadre).unwrap()["name"].as_str().unwrap();
+    let row = rows.iter().position(|r| r[name_col] == name).expect("the mover's row");
+    rows[row][group_col] = to_name.to_string();
+    let mut out = rust_xlsxwriter::Workbook::new();
+    let ws = out.add_worksheet();
+    ws.set_name("汇总").unwrap();
+    for (r, cells) in rows.iter().enumerate() {
+        for (c, v) in cells.iter().enumerate() {
+            if !v.is_empty() {
+                ws.write_string(r as u32, c as u16, v).unwrap();
+            }
+        }
+    }
+    let edited = dir.path().join("改过的方案.xlsx");
+    std::fs::write(&edited, out.save_to_buffer().unwrap()).unwrap();
+
+    tab.find_element("#edit-workbook")
+        .expect("the workbook input")
+        .set_input_files(&[edited.to_str().expect("utf-8 path")])
+        .expect("choose the workbook");
+    wait_until(&tab, &server, "the workbook's edits", "document.body.dataset.edit === 'answered'", Duration::from_secs(30));
+    let placed = js(&tab, "[...document.querySelectorAll('#edit-placed li')].map((l) => l.textContent)");
+    let placed: Vec<String> = serde_json::from_value(placed).expect("lines");
+    assert_eq!(placed.len(), 1, "{placed:?}");
+    assert!(placed[0].contains(&format!("调到{to_name}")) && placed[0].contains("「工作组」列（C）"), "{placed:?}");
+    let words = english_on_page(&tab);
+    assert!(words.is_empty(), "English on the Chinese page after a workbook upload: {words:#?}");
+    save_png(&tab, "edit-workbook.png");
+
+    tab.find_element("#edit-repair").expect("the repair button").click().expect("click 修复");
+    wait_until(&tab, &server, "the repair", "document.body.dataset.edit === 'repaired'", Duration::from_secs(120));
+    let repaired = js(&tab, "document.getElementById('edit-repaired').textContent");
+    assert!(repaired.as_str().unwrap_or_default().contains(to_name), "{repaired}");
+}
+
+/// The instance id of plan `pid`.
+fn plan_instance(server: &Server, pid: i64) -> i64 {
+    let list = server.json("/api/plans");
+    list.as_array().unwrap().iter().find(|p| p["id"] == pid).and_then(|p| p["instance"].as_i64()).expect("the plan's instance")
+}

@@ -269,6 +269,10 @@
       edit_move_to: '把 {who} 调到',
       edit_go: '试一试',
       edit_title: '调整预览：{text}',
+      edit_workbook: '上传改过的工作组方案（Excel）：在「汇总」中改工作组、联系乡镇、下沉时段、工作日或组长，上传后即查看影响',
+      edit_workbook_none: '工作簿与计划一致：没有读到改动',
+      edit_workbook_read: '从 {file} 读到 {n} 项改动：',
+      edit_workbook_notes: '未读取的内容',
       edit_broken: '违反的规则',
       edit_valid: '不违反任何规则',
       edit_deltas: '费用与各阶段的变化',
@@ -569,6 +573,10 @@
       edit_move_to: 'Move {who} to',
       edit_go: 'try',
       edit_title: 'Edit preview: {text}',
+      edit_workbook: 'Upload an edited working-groups workbook (Excel): change a group, township, block month, weekday or leader in 汇总 and see the effect',
+      edit_workbook_none: 'The workbook matches the plan: no change read',
+      edit_workbook_read: '{n} change(s) read from {file}:',
+      edit_workbook_notes: 'Not read',
       edit_broken: 'Rules broken',
       edit_valid: 'breaks no rule',
       edit_deltas: 'What changes',
@@ -2417,6 +2425,23 @@
     $('edit-result').scrollIntoView({ block: 'nearest' });
   }
 
+  async function uploadEditedWorkbook(file) {
+    if (!state.view) return;
+    const pid = state.view.plan;
+    state.editPick = null;
+    document.body.dataset.edit = 'busy';
+    const url = `/api/plans/${pid}/edit/workbook?name=${encodeURIComponent(file.name)}`;
+    const answer = await api('POST', url, await file.arrayBuffer(), 'application/octet-stream');
+    if (!answer.edits.length) {
+      state.edit = { pid, file: file.name, answer: null, notes: answer.notes || [] };
+    } else {
+      state.edit = { pid, edit: { edits: answer.edits }, answer, file: file.name };
+    }
+    document.body.dataset.edit = 'answered';
+    renderEdit();
+    $('edit-result').scrollIntoView({ block: 'nearest' });
+  }
+
   async function repairEdit() {
     const ed = state.edit;
     if (!ed) return;
@@ -2466,11 +2491,23 @@
     const alt = !state.edit && !state.editPick ? alternativesBox() : null;
     if (alt) kids.push(...alt);
     const ed = state.edit;
+    if (ed && !ed.answer && ed.file && state.view && ed.pid === state.view.plan) {
+      kids.push(h('p', { id: 'edit-workbook-none', class: 'ok' }, t('edit_workbook_none')));
+      if (ed.notes.length) kids.push(h('ul', { class: 'muted' }, ed.notes.map((n) => h('li', null, noticeText(n)))));
+      kids.push(h('button', { type: 'button', class: 'link', onclick: cancelEdit }, t('edit_cancel')));
+    }
     if (ed && ed.answer && state.view && ed.pid === state.view.plan) {
       const a = ed.answer;
       const units = Object.entries(a.units || {}).filter(([, d]) => Math.abs(d.delta) >= 0.5);
+      kids.push(h('h3', null, t('edit_title', { text: (a.text && a.text[state.lang]) || '' })));
+      if (a.placed) {
+        kids.push(
+          h('p', null, t('edit_workbook_read', { n: a.placed.length, file: ed.file })),
+          h('ol', { id: 'edit-placed' }, a.placed.map((p) => h('li', null, p.text[state.lang] || p.text.zh, h('span', { class: 'muted' }, `（${p.at[state.lang] || p.at.zh}）`)))),
+        );
+        if (a.notes && a.notes.length) kids.push(h('details', null, h('summary', null, t('edit_workbook_notes')), h('ul', { class: 'muted' }, a.notes.map((n) => h('li', null, noticeText(n))))));
+      }
       kids.push(
-        h('h3', null, t('edit_title', { text: (a.text && a.text[state.lang]) || '' })),
         h('h4', null, t('edit_broken')),
         a.broken.length
           ? h('ul', { id: 'edit-broken', class: 'warn' }, a.broken.map((b) => h('li', null, b.text[state.lang] || b.text.zh)))
@@ -2897,6 +2934,11 @@
     $('diff-run').addEventListener('click', guarded(runDiff));
     for (const b of document.querySelectorAll('[data-lang]')) b.addEventListener('click', () => setLanguage(b.dataset.lang, true));
     $('load').addEventListener('click', guarded(() => loadFixture($('fixture').value)));
+    $('edit-workbook').addEventListener('change', guarded(async (e) => {
+      const file = e.target.files && e.target.files[0];
+      e.target.value = '';
+      if (file) await uploadEditedWorkbook(file);
+    }));
     $('upload').addEventListener('change', guarded(async (e) => {
       const file = e.target.files && e.target.files[0];
       e.target.value = '';

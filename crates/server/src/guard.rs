@@ -91,7 +91,8 @@ pub async fn guard(State(hosts): State<Arc<Hosts>>, request: Request, next: Next
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase());
-        let sheet = request.uri().path().ends_with("/roster");
+        let path = request.uri().path();
+        let sheet = path.ends_with("/roster") || path.ends_with("/edit/workbook");
         let allowed = if sheet { SHEET_TYPES } else { JSON_TYPES };
         // A body is declared by its length or by chunked transfer; an empty request needs no type.
         let has_body = headers.contains_key(header::TRANSFER_ENCODING)
