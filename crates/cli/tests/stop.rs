@@ -189,6 +189,22 @@ fn only_a_running_job_can_be_stopped() {
 }
 
 #[test]
+fn a_cancel_after_a_stop_still_wins() {
+    let dir = tmp();
+    let server = Server::start(&db(&dir), &["--workers", "1"]);
+    let shandong = server.fixture("shandong");
+    let long = submit_long(&server, shandong);
+    wait_running(&server, long, 1);
+    let (status, v) = stop(&server, long);
+    assert_eq!(status, 200, "{v}");
+    let (status, _) = call("DELETE", &server.url(&format!("/api/jobs/{long}")), None);
+    assert_eq!(status, 200);
+    let v = server.wait(long);
+    assert_eq!(v["state"], "cancelled", "{v}");
+    assert!(v["result"].is_null(), "a cancelled job stores nothing, stopped or not: {v}");
+}
+
+#[test]
 fn stopping_from_another_site_is_refused() {
     let dir = tmp();
     let server = Server::start(&db(&dir), &["--workers", "1"]);
