@@ -713,6 +713,86 @@ fn the_stop_button_cancels_the_job_the_page_follows() {
     assert_eq!(server.delete(&format!("/api/jobs/{}", long["id"])), 200, "the long run stops too");
 }
 
+/// "停止并保留当前最优" beside 停止: a best-effort solve of Shandong stopped as soon as the
+/// button shows ends done with its plan, and the page says which stage is not proven optimal
+/// and how far from the optimum it can be at most.
+#[test]
+fn stop_keep_best_ends_with_the_plan_and_its_gap_on_the_page() {
+    require_chromium();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = Server::start(&dir.path().join("keep.db"), &["--workers", "1"]);
+    let browser = launch_browser(&dir.path().join("chromium-profile"));
+    let tab = browser.new_tab().expect("a browser tab");
+    tab.set_default_timeout(Duration::from_secs(60));
+    tab.navigate_to(&server.url("/")).expect("open the page").wait_until_navigated().expect("page loaded");
+    assert_eq!(js(&tab, "document.getElementById('stop-keep').hidden"), Value::Bool(true), "no job, no button");
+    wait_until(
+        &tab,
+        &server,
+        "the fixture list",
+        "!!document.querySelector('#fixture option[value=\"shandong\"]')",
+        Duration::from_secs(20),
+    );
+    js(&tab, "(() => { const s = document.getElementById('fixture'); s.value = 'shandong'; s.dispatchEvent(new Event('change')); return s.value; })()");
+    tab.find_element("#load").expect("the load button").click().expect("click 载入");
+    wait_until(
+        &tab,
+        &server,
+        "Shandong to load",
+        "document.body.dataset.state === 'idle' && !!document.body.dataset.instance && !document.getElementById('solve').disabled",
+        Duration::from_secs(60),
+    );
+    js(&tab, "(() => { const m = document.getElementById('mode'); m.value = 'best_effort'; return m.value; })()");
+    // The solve is short (under a second idle): press the button the moment it shows.
+    js(
+        &tab,
+        "(() => { const b = document.getElementById('stop-keep'); window.keepClicks = 0; \
+         new MutationObserver(() => { if (!b.hidden && !b.disabled && !window.keepClicks) { window.keepClicks++; b.click(); } }) \
+         .observe(b, { attributes: true }); return true; })()",
+    );
+    tab.find_element("#solve").expect("the solve button").click().expect("click 求解");
+    wait_until(
+        &tab,
+        &server,
+        "the stopped solve's plan",
+        "document.body.dataset.state === 'done'",
+        Duration::from_secs(60),
+    );
+    assert_eq!(
+        js(&tab, "window.keepClicks"),
+        Value::from(1),
+        "the button was shown and pressed: {}",
+        page_report(&tab)
+    );
+    assert_eq!(js(&tab, "document.getElementById('stop-keep').textContent.trim()"), Value::from("停止并保留当前最优"));
+    assert_eq!(js(&tab, "document.getElementById('stop-keep').hidden"), Value::Bool(true), "nothing left to stop");
+    let job: i64 = js(&tab, "document.body.dataset.job").as_str().and_then(|s| s.parse().ok()).expect("job id");
+    let stored = server.json(&format!("/api/jobs/{job}"));
+    assert_eq!(stored["state"], "done", "{stored}");
+    assert_eq!(stored["stopped"], true, "{stored}");
+    let stages = stored["result"]["summary"]["stages"].as_array().expect("stages").clone();
+    let s1 = stages.iter().find(|s| s["id"] == "S1").expect("S1");
+    assert_eq!(s1["status"], "time_limit", "the stop came during B1–S1: {stages:?}");
+    let gap = s1["gap"].as_f64().unwrap();
+    let pct = format!("{:.1}", (1000.0 * gap - 1e-9).ceil() / 10.0);
+    let facts = js(&tab, "document.getElementById('summary').innerText").as_str().unwrap_or_default().to_string();
+    let want = format!("提前停止，未证最优：S1 距最优不超过 {pct}%");
+    assert!(facts.contains(&want), "the summary says {want:?}: {facts}");
+    let cell = js(
+        &tab,
+        "[...document.querySelectorAll('table.stages tbody tr')].find((r) => r.cells[0].textContent === 'S1').cells[4].textContent",
+    );
+    assert_eq!(cell, Value::from(format!("✗ 距最优不超过 {pct}%")), "the stage table too");
+    assert!(!facts.contains("within") && !facts.contains("stopped"), "no English on the Chinese page: {facts}");
+    js(&tab, "(() => { document.querySelector('.stage-details').open = true; return true; })()");
+    save_png(&tab, "stop-keep-best.png");
+    // In English the same line, in English.
+    tab.find_element("#lang-en").expect("the English switch").click().expect("click English");
+    let facts = js(&tab, "document.getElementById('summary').innerText").as_str().unwrap_or_default().to_string();
+    let want = format!("stopped early, not proven optimal: S1 within {pct}% of optimal");
+    assert!(facts.contains(&want), "{want:?}: {facts}");
+}
+
 /// A roster uploaded before any instance is loaded is refused in the page's language, with
 /// what to do, and without "null" where a code or place would be (issue 11, item 2).
 #[test]

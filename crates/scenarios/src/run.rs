@@ -21,12 +21,17 @@ pub struct RunOptions {
     /// Set to stop: variants not yet solved get a `cancelled` row, solves under way stop at
     /// their next model.
     pub cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
+    /// Set to stop and keep what is done: variants not yet started get a row with `stopped`
+    /// and the error `stopped: not run`; solves under way finish with the best plan found so
+    /// far ([`SolveOptions::settle`]: their cut-short stages are not proven optimal) and their
+    /// rows are marked `stopped`. `cancel` wins.
+    pub settle: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 }
 
 impl RunOptions {
     /// The options a spec asks for.
     pub fn of(spec: &Spec) -> RunOptions {
-        RunOptions { time_limit: spec.time_limit, cancel: None }
+        RunOptions { time_limit: spec.time_limit, cancel: None, settle: None }
     }
 }
 
@@ -68,6 +73,11 @@ pub struct Row {
     /// time limit), a plan the checker rejected, or an internal error.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// The run was stopped ([`RunOptions::settle`]) before this variant was done: it was not
+    /// run (see `error`), or its plan is the best found when the stop came (see
+    /// `proven_optimal`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub stopped: bool,
 }
 
 impl Row {
@@ -88,6 +98,7 @@ impl Row {
             proven_optimal: false,
             seconds: 0.0,
             error: None,
+            stopped: false,
         }
     }
 
@@ -171,8 +182,16 @@ fn run_each<'a, T: Sync>(
 fn solve_variant(v: &Variant, opts: &RunOptions) -> Row {
     let start = Instant::now();
     let mut row = Row::empty(v);
-    if opts.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {
+    let is_set = |f: &Option<std::sync::Arc<std::sync::atomic::AtomicBool>>| {
+        f.as_ref().is_some_and(|f| f.load(Ordering::Relaxed))
+    };
+    if is_set(&opts.cancel) {
         row.error = Some("cancelled".into());
+        return row;
+    }
+    if is_set(&opts.settle) {
+        row.error = Some("stopped: not run".into());
+        row.stopped = true;
         return row;
     }
     let prep = match Prepared::new(&v.instance) {
@@ -187,6 +206,7 @@ fn solve_variant(v: &Variant, opts: &RunOptions) -> Row {
         threads: 1,
         time_limit: opts.time_limit,
         cancel: opts.cancel.clone(),
+        settle: opts.settle.clone(),
         ..SolveOptions::default()
     };
     match sanlian_engine::solve(&prep, &strict) {
@@ -214,6 +234,9 @@ fn solve_variant(v: &Variant, opts: &RunOptions) -> Row {
         },
         Err(e) => row.error = Some(format!("strict: {e}")),
     }
+    // Stopped while under way: the plan's figures are the best found then, unless every
+    // stage finished proven optimal anyway.
+    row.stopped = is_set(&opts.settle) && row.plan.is_some() && !row.proven_optimal;
     row.seconds = start.elapsed().as_secs_f64();
     row
 }

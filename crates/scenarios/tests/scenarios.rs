@@ -391,3 +391,50 @@ fn recipes_build_the_variants_and_run_to_the_same_rows() {
     assert_eq!(lazy, eager);
     assert!(lazy.iter().any(|r| r.feasible), "{lazy:?}");
 }
+
+/// Stop and keep what is done (`RunOptions::settle`), set after the second variant: the
+/// batch returns every row — the ones finished before the stop with their plans, the ones
+/// under way finished with their best (marked when not proven optimal), the rest not run and
+/// marked — and nothing is lost or invented.
+#[test]
+fn a_stopped_batch_keeps_the_rows_done_and_marks_the_rest() {
+    use std::sync::atomic::AtomicBool;
+    use std::sync::Arc;
+    let s = spec(r#"{"name":"stop","sweeps":[{"kind":"province_cadres","from":0,"to":40,"step":1}]}"#);
+    let vs = variants(small(), &s).expect("variants");
+    let settle = Arc::new(AtomicBool::new(false));
+    let opts = sanlian_scenarios::RunOptions { settle: Some(settle.clone()), ..sanlian_scenarios::RunOptions::of(&s) };
+    let calls = AtomicUsize::new(0);
+    let rows = sanlian_scenarios::run_with(&vs, &opts, &|done, _| {
+        calls.fetch_add(1, Ordering::SeqCst);
+        if done >= 2 {
+            settle.store(true, Ordering::Relaxed);
+        }
+    });
+    assert_eq!(rows.len(), vs.len(), "one row per variant, in order");
+    assert_eq!(calls.load(Ordering::SeqCst), vs.len() + 1, "progress once before and once per variant");
+    let (not_run, done): (Vec<&Row>, Vec<&Row>) =
+        rows.iter().partition(|r| r.error.as_deref() == Some("stopped: not run"));
+    assert!(done.len() >= 2, "the variants finished before the stop are kept: {}", done.len());
+    assert!(!not_run.is_empty(), "variants after the stop are not started ({} rows)", rows.len());
+    for r in &not_run {
+        assert!(r.stopped && r.plan.is_none() && r.s1_cost.is_none() && !r.proven_optimal, "{r:?}");
+    }
+    // The rows kept are the rows an unstopped run gives for the same variants (figures equal
+    // when proven optimal), marked exactly when their plan is not proven optimal.
+    let full = run(&vs, &|_, _| {});
+    for (r, f) in rows.iter().zip(&full) {
+        if r.error.as_deref() == Some("stopped: not run") {
+            continue;
+        }
+        assert_eq!(r.plan, f.plan, "{r:?}");
+        assert_eq!(r.feasible, f.feasible, "{r:?}");
+        assert_eq!(r.stopped, r.plan.is_some() && !r.proven_optimal, "{r:?}");
+        if r.proven_optimal {
+            assert_eq!(r.s1_cost, f.s1_cost, "{}", r.value);
+            assert_eq!(r.coverage_best_effort, f.coverage_best_effort, "{}", r.value);
+        }
+    }
+    let json = to_json(&rows);
+    assert!(json.contains("\"stopped\": true"), "the JSON table marks them");
+}

@@ -87,6 +87,13 @@
       stop: '停止',
       stop_title: '停止这个任务：排队的不再运行，运行中的立即停下，不保存任何结果',
       cancelled_line: '任务 #{job} 已停止，没有保存任何结果。',
+      stop_keep: '停止并保留当前最优',
+      stop_keep_title: '提前结束这次求解：正在求解的阶段用当前找到的最优解收尾，方案照常校验、保存，并标明距最优的差距',
+      stopping_line: '任务 #{job}：正在停止，保留当前找到的最优方案（已用 {secs} 秒）',
+      gap_within: '距最优不超过 {pct}%',
+      summary_optimality: '最优性',
+      summary_optimal_all: '各阶段均已证明最优',
+      summary_stopped: '提前停止，未证最优：{stages}',
       yuan: '{n} 元',
       valid_yes: '✓ 有效',
       valid_no: '✗ {n} 处违规',
@@ -391,6 +398,13 @@
       stop: 'Stop',
       stop_title: 'Stop this job: a queued one never runs, a running one stops at once; nothing is stored',
       cancelled_line: 'Job #{job} was stopped; nothing was stored.',
+      stop_keep: 'Stop, keep best so far',
+      stop_keep_title: 'Finish this solve early: the stage under way ends with the best solution found so far; the plan is checked and stored as usual, with its gap to the optimum',
+      stopping_line: 'Job #{job}: stopping, keeping the best plan found so far ({secs} s)',
+      gap_within: 'within {pct}% of optimal',
+      summary_optimality: 'Optimality',
+      summary_optimal_all: 'every stage proven optimal',
+      summary_stopped: 'stopped early, not proven optimal: {stages}',
       yuan: '{n} yuan',
       valid_yes: '✓ valid',
       valid_no: '✗ {n} violation(s)',
@@ -760,6 +774,7 @@
     $('solve').disabled = busy || !state.instance;
     $('replan-submit').disabled = busy || !state.view;
     $('stop').hidden = s !== 'running';
+    if (s !== 'running') $('stop-keep').hidden = true;
   }
 
   function clearError() {
@@ -993,6 +1008,21 @@
     }
   }
 
+  /** Job kinds that can stop and keep their best result so far (POST /api/jobs/{id}/stop). */
+  const STOPPABLE = ['solve', 'scenarios'];
+
+  /** Stops the running job and keeps its best so far: it ends done with that plan and its gaps. */
+  async function stopKeepJob() {
+    if (!state.job || state.job.state !== 'running' || state.job.stopped) return;
+    $('stop-keep').disabled = true;
+    try {
+      onJob(await api('POST', `/api/jobs/${state.job.id}/stop`));
+    } catch (e) {
+      $('stop-keep').disabled = false;
+      throw e;
+    }
+  }
+
   /** Follows a job by server-sent events (long polling without them) until it finishes. */
   function watch(job, onDone) {
     stopWatching();
@@ -1065,8 +1095,15 @@
     state.job = job;
     document.body.dataset.job = String(job.id);
     if (finished(job)) return;
+    const keep = $('stop-keep');
+    keep.hidden = !(job.state === 'running' && STOPPABLE.includes(job.kind));
+    keep.disabled = !!job.stopped;
     const stage = job.state === 'queued' ? 'queued' : (job.progress && job.progress.stage) || 'prepare';
     const started = state.jobStarted || Date.now();
+    if (job.stopped) {
+      setStatus('stopping_line', { job: job.id, secs: () => ((Date.now() - started) / 1000).toFixed(1) }, STEPS[stage] ?? 0);
+      return;
+    }
     setStatus(
       'running_line',
       { job: job.id, stage: () => t('stage_' + stage), step: STEPS[stage] ?? 0, secs: () => ((Date.now() - started) / 1000).toFixed(1) },
@@ -1330,7 +1367,7 @@
             h('td', null, stageName(s)),
             h('td', { class: 'num' }, numFmt.format(s.objective)),
             h('td', { class: 'num' }, `${(100 * (s.gap || 0)).toFixed(4)}%`),
-            h('td', { class: 'center' }, s.proven_optimal ? '✓' : '✗'),
+            h('td', { class: 'center' }, s.proven_optimal ? '✓' : `✗ ${gapWithin(s)}`),
           ),
         ),
       ),
@@ -1370,10 +1407,24 @@
         fact(t('summary_stay'), yuan(v.costs.stay)),
         fact(t('summary_valid'), v.valid ? t('valid_yes') : t('valid_no', { n: v.violations })),
         fact(t('summary_mode'), t('mode_value_' + v.mode)),
+        fact(t('summary_optimality'), optimality(v)),
       ),
       units.length ? h('div', { class: 'units-col' }, h('h3', null, t('summary_units')), h('div', { class: 'scroll units-box' }, unitTable)) : null,
       h('details', { class: 'stage-details' }, h('summary', null, t('summary_details')), stages),
     ]);
+  }
+
+  /** "Within x.x% of optimal" for a stage not proven optimal: its gap rounded up to a tenth of a percent. */
+  function gapWithin(s) {
+    const pct = Math.ceil(1000 * (s.gap || 0) - 1e-9) / 10;
+    return t('gap_within', { pct: pct.toFixed(1) });
+  }
+
+  /** The plan's optimality in one line: all proven, or each stage cut short with its gap. */
+  function optimality(v) {
+    const open = (v.stages || []).filter((s) => !s.proven_optimal);
+    if (!open.length) return t('summary_optimal_all');
+    return t('summary_stopped', { stages: open.map((s) => `${s.id} ${gapWithin(s)}`).join(state.lang === 'zh' ? '；' : '; ') });
   }
 
   /** The stage's objective in the page's language (the view gives both; the plan states it in English). */
@@ -2947,6 +2998,7 @@
     $('solve').addEventListener('click', guarded(solve));
     wireMap();
     $('stop').addEventListener('click', guarded(stopJob));
+    $('stop-keep').addEventListener('click', guarded(stopKeepJob));
     for (const b of document.querySelectorAll('[data-colour]')) {
       b.addEventListener('click', () => {
         state.colour = b.dataset.colour;

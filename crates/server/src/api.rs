@@ -80,6 +80,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/instances/{id}/scenarios", post(scenarios))
         .route("/api/jobs/{id}", get(job).delete(cancel_job))
         .route("/api/jobs/{id}/events", get(job_events))
+        .route("/api/jobs/{id}/stop", post(stop_job))
         .route("/api/plans", get(plans))
         .route("/api/plans/{id}", get(plan).patch(relabel_plan).delete(delete_plan))
         .route("/api/plans/{id}/summary", get(plan_summary))
@@ -668,6 +669,16 @@ async fn cancel_job(State(app): Shared, Path(raw): Path<String>) -> Reply<Json<J
     tokio::task::spawn_blocking(move || app2.cancel(id))
         .await
         .map_err(|e| ApiError::internal("cancelling failed unexpectedly", e))?
+        .map(Json)
+}
+
+/// Stop a running job and keep its best result so far (solve, scenarios): it ends `done`.
+async fn stop_job(State(app): Shared, Path(raw): Path<String>) -> Reply<Json<JobView>> {
+    let id = id("job", &raw)?;
+    let app2 = app.clone();
+    tokio::task::spawn_blocking(move || app2.stop(id))
+        .await
+        .map_err(|e| ApiError::internal("stopping failed unexpectedly", e))?
         .map(Json)
 }
 

@@ -67,7 +67,15 @@ pub struct JobView {
     /// What a running job is doing now.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub progress: Option<Progress>,
+    /// It was asked to stop and keep its best so far (`POST /api/jobs/{id}/stop`): while it
+    /// runs, it is finishing; once done, its result is the best found then (the plan's stages
+    /// carry their gaps, a scenario table marks its rows).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub stopped: bool,
 }
+
+/// Job kinds that can stop and keep their best result so far.
+pub const STOPPABLE: [&str; 2] = ["solve", "scenarios"];
 
 impl JobView {
     /// done, failed or cancelled.
@@ -123,7 +131,9 @@ impl App {
         }
         crate::error::localise_stored(&mut row.error, crate::error::current_lang());
         let progress = self.progress.lock().unwrap_or_else(|p| p.into_inner()).get(&id).cloned();
-        Ok(JobView { row, progress })
+        let stopped = self.settle_flag(id).is_some_and(|f| f.load(Ordering::Relaxed))
+            || row.result.as_ref().is_some_and(|r| r["stopped"] == true);
+        Ok(JobView { row, progress, stopped })
     }
 
     fn set_progress(&self, id: i64, stage: &'static str, done: usize, total: usize) {
@@ -153,6 +163,8 @@ impl App {
         }
         let cancel = Arc::new(std::sync::atomic::AtomicBool::new(false));
         self.cancels.lock().unwrap_or_else(|p| p.into_inner()).insert(id, cancel);
+        let settle = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        self.settles.lock().unwrap_or_else(|p| p.into_inner()).insert(id, settle);
         self.set_progress(id, "prepare", 0, 0);
         let started = std::time::Instant::now();
         let outcome = match row.kind.as_str() {
@@ -183,6 +195,7 @@ impl App {
             Ok(()) => {}
         }
         self.cancels.lock().unwrap_or_else(|p| p.into_inner()).remove(&id);
+        self.settles.lock().unwrap_or_else(|p| p.into_inner()).remove(&id);
         self.progress.lock().unwrap_or_else(|p| p.into_inner()).remove(&id);
         let _ = self.updates.send(id);
         tracing::info!(
@@ -260,6 +273,48 @@ impl App {
         self.job(id)
     }
 
+    /// The "stop and keep the best so far" flag of a running job.
+    pub(crate) fn settle_flag(&self, id: i64) -> Option<Arc<std::sync::atomic::AtomicBool>> {
+        self.settles.lock().unwrap_or_else(|p| p.into_inner()).get(&id).cloned()
+    }
+
+    /// Stop a running solve or scenario job and keep its best so far: the model under way
+    /// ends at its next node once it has a solution, the stages after it run as usual, and
+    /// the job ends `done` with that plan (its cut-short stage not proven optimal, with its
+    /// gap); a scenario batch starts no more variants and keeps the rows done. The job as it
+    /// is now (`stopped`), or 404 (unknown), 409 (not running: queued or finished, or a kind
+    /// that cannot keep a partial result). Asking twice is the same as asking once.
+    pub fn stop(&self, id: i64) -> Result<JobView, ApiError> {
+        let view = self.job(id)?;
+        let not_running =
+            || ApiError::new(StatusCode::CONFLICT, "job_not_running", Msg::new("api.job_not_running").arg("id", id));
+        match view.row.state.as_str() {
+            "running" => {}
+            "queued" => return Err(not_running()),
+            state => {
+                return Err(ApiError::new(
+                    StatusCode::CONFLICT,
+                    "job_finished",
+                    Msg::new("api.job_finished").arg("id", id).arg_msg("state", Msg::new(&format!("job.{state}"))),
+                ))
+            }
+        }
+        if !STOPPABLE.contains(&view.row.kind.as_str()) {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "job_cannot_stop",
+                Msg::new("api.job_cannot_stop").arg("id", id),
+            ));
+        }
+        // Between the store's "running" and the worker's flags, or just finished.
+        let flag = self.settle_flag(id).ok_or_else(not_running)?;
+        if !flag.swap(true, Ordering::Relaxed) {
+            tracing::info!(job = id, kind = view.row.kind, "stopping: keeping the best found so far");
+        }
+        let _ = self.updates.send(id);
+        self.job(id)
+    }
+
     fn request(row: &JobRow) -> Result<RunRequest, ApiError> {
         serde_json::from_str(&row.request).map_err(|e| ApiError::internal("a stored job request does not parse", e))
     }
@@ -276,9 +331,11 @@ impl App {
             time_limit: req.time_limit,
             started: Some(started),
             cancel: self.cancel_flag(row.id),
+            settle: self.settle_flag(row.id),
             ..SolveOptions::default()
         };
         let solved = sanlian_engine::solve(&prep, &opts).map_err(engine_failed)?;
+        let stopped = opts.settle.as_ref().is_some_and(|f| f.load(Ordering::Relaxed));
         match solved.answer {
             Answer::Planned(checked) => {
                 let plan = checked.into_plan();
@@ -295,7 +352,12 @@ impl App {
                         finish_job(
                             tx,
                             row.id,
-                            &json!({ "outcome": "planned", "plan": pid, "summary": plan_summary(&plan) }),
+                            &json!({
+                                "outcome": "planned",
+                                "plan": pid,
+                                "summary": plan_summary(&plan),
+                                "stopped": stopped,
+                            }),
                         )
                     })
                     .map_err(|e| ApiError::store("cannot store the plan", &e))
@@ -451,15 +513,23 @@ impl App {
         let spec = Spec::from_json(&body).map_err(invalid)?;
         let family = recipes(&inst, &spec).map_err(invalid)?;
         self.set_progress(row.id, "variants", 0, family.len());
-        let opts = RunOptions { cancel: self.cancel_flag(row.id), ..RunOptions::of(&spec) };
+        let opts =
+            RunOptions { cancel: self.cancel_flag(row.id), settle: self.settle_flag(row.id), ..RunOptions::of(&spec) };
         let rows =
             run_recipes(&inst, &family, &opts, &|done, total| self.set_progress(row.id, "variants", done, total));
+        let stopped = opts.settle.as_ref().is_some_and(|f| f.load(Ordering::Relaxed));
         let charts: Vec<Value> =
             sweeps(&rows).iter().map(|s| json!({ "sweep": s, "svg": chart_svg(&rows, s) })).collect();
         let table: Value = serde_json::from_str(&to_json(&rows))
             .map_err(|e| ApiError::internal("cannot read back the scenario table", e))?;
-        let result =
-            json!({ "outcome": "rows", "name": spec.name, "rows": table, "csv": to_csv(&rows), "charts": charts });
+        let result = json!({
+            "outcome": "rows",
+            "name": spec.name,
+            "rows": table,
+            "csv": to_csv(&rows),
+            "charts": charts,
+            "stopped": stopped,
+        });
         self.store
             .transaction(|tx| finish_job(tx, row.id, &result))
             .map_err(|e| ApiError::store("cannot store the scenario table", &e))

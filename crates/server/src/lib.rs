@@ -128,6 +128,8 @@ pub struct App {
     updates: broadcast::Sender<i64>,
     progress: Mutex<HashMap<i64, jobs::Progress>>,
     cancels: Mutex<HashMap<i64, Arc<std::sync::atomic::AtomicBool>>>,
+    /// Running jobs' "stop and keep the best so far" flags ([`sanlian_solver::SolveOptions::settle`]).
+    settles: Mutex<HashMap<i64, Arc<std::sync::atomic::AtomicBool>>>,
     /// Jobs whose state the store could not record (it could not be written), with why.
     store_faults: Mutex<HashMap<i64, sanlian_model::Msg>>,
     cache: Mutex<Vec<(i64, Arc<Instance>)>>,
@@ -189,6 +191,7 @@ pub async fn start_with(config: Config, store: Store) -> Result<Running, ServeEr
         updates,
         progress: Mutex::new(HashMap::new()),
         cancels: Mutex::new(HashMap::new()),
+        settles: Mutex::new(HashMap::new()),
         store_faults: Mutex::new(HashMap::new()),
         cache: Mutex::new(Vec::new()),
         queued: AtomicUsize::new(0),

@@ -59,6 +59,13 @@ pub struct SolveOptions {
     /// Set to stop the solve at the next model (a cancelled job): it ends with
     /// [`SolveError::Cancelled`].
     pub cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
+    /// Set to stop and keep the best found so far ("finish now with what you have"): the
+    /// model running when it is seen ends at its next MIP node once it has an incumbent
+    /// (until then it goes on), and its stage is reported as at a time limit — incumbent,
+    /// bound and gap, status `time_limit`, not proven optimal. That consumes the flag for
+    /// this solve: the stages after it are solved as usual. The solver never clears it (a
+    /// batch shares one flag among its solves); `cancel` wins.
+    pub settle: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
     /// HiGHS threads for the single-model stages (S2's per-county models use 1 each).
     pub threads: u32,
     /// Relative MIP gap HiGHS must reach (default 1e-6, i.e. proven optimal).
@@ -81,6 +88,7 @@ impl Default for SolveOptions {
             time_limit: None,
             started: None,
             cancel: None,
+            settle: None,
             threads: 1,
             mip_rel_gap: PROVEN_GAP,
             formulation: Formulation::Aggregated,
@@ -355,11 +363,19 @@ pub(crate) struct Stager<'o> {
     start: Instant,
     reports: Vec<StageReport>,
     models: Vec<NamedModel>,
+    /// A model of this solve has been settled ([`SolveOptions::settle`]): the rest run as usual.
+    settled: bool,
 }
 
 impl<'o> Stager<'o> {
     fn new(opts: &'o SolveOptions) -> Self {
-        Stager { opts, start: opts.started.unwrap_or_else(Instant::now), reports: Vec::new(), models: Vec::new() }
+        Stager {
+            opts,
+            start: opts.started.unwrap_or_else(Instant::now),
+            reports: Vec::new(),
+            models: Vec::new(),
+            settled: false,
+        }
     }
 
     /// HiGHS settings for the next model: the remaining time, `threads` threads.
@@ -372,6 +388,16 @@ impl<'o> Stager<'o> {
             log: self.opts.solver_log && threads == self.opts.threads,
             lp_first: self.opts.lp_first,
             interrupt: self.opts.cancel.clone(),
+            settle: if self.settled { None } else { self.opts.settle.clone() },
+        }
+    }
+
+    /// Note models solved with [`Self::settings`]: once one ended with an incumbent short of
+    /// optimality while the settle flag is set, it was settled, and later models run as usual.
+    pub(crate) fn note_settled<'r>(&mut self, results: impl IntoIterator<Item = &'r MilpResult>) {
+        let settling = self.opts.settle.as_ref().is_some_and(|f| f.load(std::sync::atomic::Ordering::Relaxed));
+        if settling && results.into_iter().any(|r| r.status == MilpStatus::Limit) {
+            self.settled = true;
         }
     }
 
@@ -388,7 +414,9 @@ impl<'o> Stager<'o> {
         if self.cancelled() {
             return MilpResult::without_solution(MilpStatus::Cancelled, milp.n_rows(), milp.n_cols(), 0.0);
         }
-        milp.solve(&self.settings(self.opts.threads, unit))
+        let r = milp.solve(&self.settings(self.opts.threads, unit));
+        self.note_settled([&r]);
+        r
     }
 
     /// Has the solve been cancelled?

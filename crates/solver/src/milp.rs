@@ -77,6 +77,11 @@ pub struct MilpSettings {
     /// When set (by another thread), HiGHS stops at its next simplex iteration or MIP node
     /// and the solve ends [`MilpStatus::Cancelled`].
     pub interrupt: Option<Arc<AtomicBool>>,
+    /// "Finish now with what you have": when set (by another thread) while the MILP has an
+    /// incumbent, HiGHS stops at its next MIP node and the solve ends [`MilpStatus::Limit`]
+    /// with that incumbent and HiGHS's bound, as at a time limit. Until there is an incumbent
+    /// (and during LP solves, which have none) the solve goes on. A set `interrupt` wins.
+    pub settle: Option<Arc<AtomicBool>>,
 }
 
 impl Default for MilpSettings {
@@ -90,6 +95,7 @@ impl Default for MilpSettings {
             log: false,
             lp_first: true,
             interrupt: None,
+            settle: None,
         }
     }
 }
@@ -99,7 +105,8 @@ impl Default for MilpSettings {
 pub enum MilpStatus {
     /// Solved to HiGHS's optimality tolerances.
     Optimal,
-    /// Stopped by the time limit with a feasible incumbent.
+    /// Stopped with a feasible incumbent before the gap was closed: by the time limit, or
+    /// settled ([`MilpSettings::settle`]).
     Limit,
     /// Proven infeasible.
     Infeasible,
@@ -170,20 +177,35 @@ thread_local! {
     static SCHEDULER_THREADS: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
 }
 
-/// HiGHS's interrupt callback: asks it to stop once the flag `data` points to is set.
+/// Is an optional flag set?
+fn is_set(flag: &Option<Arc<AtomicBool>>) -> bool {
+    flag.as_ref().is_some_and(|f| f.load(Ordering::Relaxed))
+}
+
+/// HiGHS's interrupt callback: asks it to stop once the `interrupt` flag of the settings
+/// `data` points to is set, or at a MIP node once their `settle` flag is set and HiGHS has an
+/// incumbent (a finite primal bound).
 ///
 /// # Safety
-/// `data` points to a live `AtomicBool` and `data_in`, when not null, to HiGHS's callback input.
+/// `data` points to live [`MilpSettings`], `data_out`, when not null, to HiGHS's callback
+/// output and `data_in`, when not null, to its callback input.
 unsafe extern "C" fn interrupt_if_set(
-    _kind: std::os::raw::c_int,
+    kind: std::os::raw::c_int,
     _message: *const std::os::raw::c_char,
-    _data_out: *const highs_sys::HighsCallbackDataOut,
+    data_out: *const highs_sys::HighsCallbackDataOut,
     data_in: *mut highs_sys::HighsCallbackDataIn,
     data: *mut std::ffi::c_void,
 ) {
     // SAFETY: see the function's contract; HiGHS passes back the pointer it was given.
-    let stop = unsafe { data.cast::<AtomicBool>().as_ref() }.is_some_and(|f| f.load(Ordering::Relaxed));
-    if stop {
+    let Some(s) = (unsafe { data.cast::<MilpSettings>().as_ref() }) else { return };
+    let settle = || {
+        kind == highs_sys::kHighsCallbackMipInterrupt
+            && is_set(&s.settle)
+            // SAFETY: HiGHS hands a valid (or null) output block to its callbacks; for a MIP
+            // interrupt it holds the incumbent's objective (infinite without one).
+            && unsafe { data_out.as_ref() }.is_some_and(|out| out.mip_primal_bound.is_finite())
+    };
+    if is_set(&s.interrupt) || settle() {
         // SAFETY: HiGHS hands a valid (or null) input block to interrupt callbacks.
         if let Some(input) = unsafe { data_in.as_mut() } {
             input.user_interrupt = 1;
@@ -365,11 +387,11 @@ impl Milp {
         if let Some(t) = s.time_limit {
             model.set_option("time_limit", t.max(0.01));
         }
-        if let Some(flag) = &s.interrupt {
-            let data = Arc::as_ptr(flag).cast_mut().cast::<std::ffi::c_void>();
-            // SAFETY: `model` owns a live HiGHS object; `data` points into the Arc that
-            // `s` holds for the whole solve (the model is solved and dropped inside
-            // `run_highs`, which borrows `s`), and `interrupt_if_set` only reads it.
+        if s.interrupt.is_some() || s.settle.is_some() {
+            let data = std::ptr::from_ref(s).cast_mut().cast::<std::ffi::c_void>();
+            // SAFETY: `model` owns a live HiGHS object; `data` points to the settings `s`,
+            // which `run_highs` borrows for the whole solve (the model is solved and dropped
+            // inside it), and `interrupt_if_set` only reads them.
             unsafe {
                 highs_sys::Highs_setCallback(model.as_mut_ptr(), Some(interrupt_if_set), data);
                 for kind in [
@@ -425,6 +447,10 @@ impl Milp {
             Ok(HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible) => MilpStatus::Infeasible,
             Ok(HighsModelStatus::ReachedTimeLimit) if s.time_limit.is_some() && has_solution => MilpStatus::Limit,
             Ok(HighsModelStatus::ReachedTimeLimit) if s.time_limit.is_some() => MilpStatus::NoSolution,
+            // Settled with an incumbent (the callback settles only then): kept, as at a time limit.
+            Ok(HighsModelStatus::ReachedInterrupt) if is_set(&s.settle) && !is_set(&s.interrupt) && has_solution => {
+                MilpStatus::Limit
+            }
             Ok(HighsModelStatus::ReachedInterrupt) if s.interrupt.is_some() => {
                 return MilpResult::without_solution(
                     MilpStatus::Cancelled,
@@ -622,6 +648,68 @@ mod tests {
         setter.join().unwrap();
         assert_eq!(r.status, MilpStatus::Cancelled, "after {:.1} s", r.seconds);
         assert!(r.values.is_empty(), "a cancelled solve hands back no solution");
+    }
+
+    #[test]
+    fn a_set_settle_flag_keeps_the_incumbent_with_its_bound() {
+        let m = market_split();
+        let flag = Arc::new(AtomicBool::new(false));
+        let setter = {
+            let flag = flag.clone();
+            std::thread::spawn(move || {
+                std::thread::sleep(std::time::Duration::from_millis(300));
+                flag.store(true, Ordering::Relaxed);
+            })
+        };
+        let cancel = Arc::new(AtomicBool::new(false));
+        let s = MilpSettings { time_limit: Some(120.0), interrupt: Some(cancel), settle: Some(flag), ..settings() };
+        let r = m.solve(&s);
+        setter.join().unwrap();
+        assert!(r.seconds < 60.0, "settled well before the time limit: {:.1} s", r.seconds);
+        assert_eq!(r.status, MilpStatus::Limit, "after {:.1} s", r.seconds);
+        assert_eq!(r.values.len(), m.n_cols(), "the incumbent is handed back");
+        assert!(r.objective.is_finite() && r.bound.is_finite(), "{} {}", r.objective, r.bound);
+        assert!(r.bound <= r.objective + 1e-9, "a lower bound of a minimisation: {} > {}", r.bound, r.objective);
+        let gap = sanlian_model::optimality::gap(r.objective, r.bound);
+        assert!(gap.is_finite() && gap > 0.0, "stopped short of optimality: gap {gap}");
+        // The incumbent satisfies every row.
+        for row in &m.rows {
+            let lhs: f64 = row.terms.iter().map(|&(c, a)| a * r.values[c]).sum();
+            assert!(lhs >= row.lb - 1e-6 && lhs <= row.ub + 1e-6, "{} = {lhs}", row.name);
+        }
+    }
+
+    #[test]
+    fn cancel_wins_over_settle() {
+        let m = market_split();
+        let (cancel, settle) = (Arc::new(AtomicBool::new(false)), Arc::new(AtomicBool::new(true)));
+        let setter = {
+            let cancel = cancel.clone();
+            std::thread::spawn(move || {
+                std::thread::sleep(std::time::Duration::from_millis(200));
+                cancel.store(true, Ordering::Relaxed);
+            })
+        };
+        // Both set by the time HiGHS looks (the settle flag from the start, so the first
+        // incumbent would settle it): the cancel is what counts.
+        std::thread::sleep(std::time::Duration::from_millis(250));
+        let s = MilpSettings { time_limit: Some(120.0), interrupt: Some(cancel), settle: Some(settle), ..settings() };
+        let r = m.solve(&s);
+        setter.join().unwrap();
+        assert_eq!(r.status, MilpStatus::Cancelled);
+        assert!(r.values.is_empty());
+    }
+
+    #[test]
+    fn a_settle_flag_does_not_stop_a_model_without_an_incumbent() {
+        // No incumbent ever exists (an odd right-hand side for even coefficients; its LP is
+        // feasible): with the settle flag set from the start HiGHS must go on to its proof
+        // of infeasibility rather than stop with nothing.
+        let mut m = Milp::new("parity", Direction::Max);
+        let x: Vec<Var> = (0..30).map(|i| m.binary(format!("x[{i}]"), 1.0 + i as f64)).collect();
+        m.row("odd".into(), x.iter().map(|&v| (v, 2.0)), 31.0, 31.0);
+        let s = MilpSettings { settle: Some(Arc::new(AtomicBool::new(true))), lp_first: false, ..settings() };
+        assert_eq!(m.solve(&s).status, MilpStatus::Infeasible);
     }
 
     #[test]

@@ -192,6 +192,7 @@ pub(crate) fn solve_pinned(
     }
     let settings = stager.settings(1, unit);
     let results: Vec<MilpResult> = models.par_iter().map(|cm| cm.milp.solve(&settings)).collect();
+    stager.note_settled(&results);
     if let Some(i) = results.iter().position(|r| !r.has_solution()) {
         return Err(match &results[i].status {
             // Counts that S1 (or the pins) allow always admit townships (H5–H7); a county

@@ -81,6 +81,12 @@ catalog! {
     "api.job_panicked" => "任务意外失败，详情见服务器日志", "the job failed unexpectedly; the server log has the details";
     "api.result_lost" => "数据库无法写入，任务结果已丢失", "the database could not be written; the job's result is lost";
     "api.cancel_unrecorded" => "任务已停止，但数据库未能记录", "the job was stopped, but the database could not record it";
+    "api.job_not_running" =>
+        "任务 {id} 尚未开始运行，没有可保留的结果；可直接取消",
+        "job {id} is not running yet: there is no result to keep; cancel it instead";
+    "api.job_cannot_stop" =>
+        "任务 {id} 是调整任务，不能中途停止并保留结果，只能取消",
+        "job {id} is a re-planning job: it cannot be stopped with its best result kept; cancel it instead";
     // ---- Uploads and access --------------------------------------------------------------
     "api.too_large" =>
         "请求内容超过 {limit} 字节的上限；如确是真实数据，请用更大的 --body-limit 启动服务",
