@@ -7,7 +7,8 @@
 //! begun before the date — judges each with the checker (H1–H7 on groups and townships,
 //! H8–H9 on months, which no other decision constrains), counts the changed decisions after
 //! the date by §7's words, and keeps the fewest changes, then the least S1. The engine's
-//! repair must reach exactly that, or be infeasible exactly when nothing is valid.
+//! repair must reach exactly that, or be infeasible exactly when nothing is valid. The repair
+//! around a planner's edit (issue 12) is held to the same enumeration, the edit as locks.
 
 // Index loops mirror the rules' subscripts (cadre c, year y, county k).
 #![allow(clippy::needless_range_loop)]
@@ -22,7 +23,9 @@ use common::{TINY_CITY, TINY_COUNTIES, TINY_DATES, TINY_YEAR};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use sanlian_check::Rules;
+use sanlian_explain::edit::{repair_edit, Edit, RepairError};
 use sanlian_explain::replan::reassign;
+use sanlian_solver::SolveOptions;
 use sanlian_model::plan::Costs;
 use sanlian_model::{
     Block, Cadre, CadreAssignment, Coverage, Event, Events, FormerLeader, Group, Instance, Plan, PlanMode, Prepared,
@@ -270,7 +273,7 @@ fn brute_force(rules: &Rules, base: &[Option<(Decision, bool)>], date: NaiveDate
     let mut best_gt: Option<(usize, f64)> = None;
     for p in &placements {
         let ds = decisions(p, any_months);
-        if breaks(rules, &ds, &["H1", "H2", "H3", "H4", "H5", "H6", "H7"]) {
+        if breaks(rules, &ds, &["H1", "H2", "H3", "H4", "H5", "H6", "H7", "P1", "P2", "P3", "P4", "P5", "P6"]) {
             continue;
         }
         let mut changes = 0;
@@ -299,7 +302,7 @@ fn brute_force(rules: &Rules, base: &[Option<(Decision, bool)>], date: NaiveDate
     let mut best_months: Option<usize> = None;
     for months in &month_plans {
         let ds = decisions(any_placement, months);
-        if breaks(rules, &ds, &["H8", "H9"]) {
+        if breaks(rules, &ds, &["H8", "H9", "P7", "P8"]) {
             continue;
         }
         let mut changes = 0;
@@ -410,4 +413,69 @@ fn repairs_change_the_fewest_decisions_then_cost_least() {
     result.unwrap();
     let compared = counts["compared"].load(Ordering::Relaxed);
     assert!(compared >= 60, "too few cases compared: {}", summary.join(", "));
+}
+
+#[test]
+fn the_repair_around_an_edit_changes_the_fewest_decisions_then_costs_least() {
+    let counts: BTreeMap<&str, AtomicUsize> = ["compared", "infeasible", "too_large", "no_base_plan", "lock_cannot_hold"]
+        .into_iter()
+        .map(|k| (k, AtomicUsize::new(0)))
+        .collect();
+    let count = |k: &str| counts[k].fetch_add(1, Ordering::Relaxed);
+    let mut runner = TestRunner::new(Config { cases: 120, source_file: Some(file!()), ..Config::default() });
+    let result = runner.run(&common::tiny(), |t| {
+        let inst = common::tiny_instance(&t);
+        let Ok(prep) = Prepared::new(&inst) else {
+            count("no_base_plan");
+            return Ok(());
+        };
+        let Some(old) = sanlian_engine::solve(&prep, &Default::default())
+            .ok()
+            .and_then(|s| s.answer.plan().map(|p| p.plan().clone()))
+        else {
+            count("no_base_plan");
+            return Ok(());
+        };
+        // Move the event's cadre to the other county.
+        let a = &old.assignments[t.event.1 % old.assignments.len()];
+        let other = TINY_COUNTIES.iter().find(|k| **k != a.county).unwrap();
+        let edit = Edit::Move { cadre: a.cadre.clone(), county: other.to_string() };
+        let mut locked = inst.clone();
+        locked.locks.extend(edit.locks(&old));
+        let Ok(rules) = Rules::new(&locked) else {
+            count("lock_cannot_hold");
+            return Ok(());
+        };
+        let base: Vec<Option<(Decision, bool)>> =
+            inst.cadres.iter().map(|c| decision_of(&rules, &old, &c.id).map(|d| (d, false))).collect();
+        let expected = match brute_force(&rules, &base, prep.plan_start()) {
+            Ok(e) => e,
+            Err(()) => {
+                count("too_large");
+                return Ok(());
+            }
+        };
+        match (repair_edit(&inst, &old, &edit, &SolveOptions::default()), expected) {
+            (Ok(r), Some((changes, s1))) => {
+                count("compared");
+                let engine_s1 = r.plan.stages.iter().find(|s| s.id == "S1").unwrap().objective;
+                prop_assert_eq!(r.changes.len(), changes, "changes {:?}", r.changes);
+                prop_assert!((engine_s1 - s1).abs() <= 1e-6 * s1.abs().max(1.0), "S1 engine {} brute force {}", engine_s1, s1);
+            }
+            (Err(RepairError::Infeasible(_)), None) => {
+                count("infeasible");
+            }
+            (Err(RepairError::Edit(_)), _) => {
+                count("lock_cannot_hold");
+            }
+            (Ok(_), None) => prop_assert!(false, "the engine repaired what the enumeration finds impossible"),
+            (Err(e), expected) => prop_assert!(false, "the engine found no repair ({}); the enumeration: {:?}", e, expected),
+        }
+        Ok(())
+    });
+    let summary: Vec<String> = counts.iter().map(|(k, v)| format!("{k} {}", v.load(Ordering::Relaxed))).collect();
+    eprintln!("edit repair brute force: {}", summary.join(", "));
+    result.unwrap();
+    let compared = counts["compared"].load(Ordering::Relaxed);
+    assert!(compared >= 30, "too few cases compared: {}", summary.join(", "));
 }

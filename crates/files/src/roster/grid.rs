@@ -405,12 +405,12 @@ mod tests {
 
     #[test]
     fn csv_rows_are_numbered_as_lines_and_blank_ones_dropped() {
-        let g = read("\u{feff}编号,姓名\n\nP1,甲\n,\n\"P2\",\"乙\"\r\n".as_bytes(), "r.csv").unwrap();
+        let g = read("\u{feff}编号,姓名\n\nP1,甲\n,\n\"P2\",\"乙\"\r\n".as_bytes(), "r.csv", ROSTER_SHEET).unwrap();
         let numbers: Vec<usize> = g.rows.iter().map(|(n, _)| *n).collect();
         assert_eq!(numbers, [1, 3, 5]);
         assert_eq!(g.rows[2].1, [Cell::Text("P2".into()), Cell::Text("乙".into())]);
         assert_eq!(g.sheet, "r.csv");
-        let tabs = read("编号\t姓名\nP1\t甲\n".as_bytes(), "r.tsv").unwrap();
+        let tabs = read("编号\t姓名\nP1\t甲\n".as_bytes(), "r.tsv", ROSTER_SHEET).unwrap();
         assert_eq!(tabs.rows[1].1, [Cell::Text("P1".into()), Cell::Text("甲".into())]);
     }
 
