@@ -362,7 +362,12 @@ pub fn repair_edits(
     opts: &SolveOptions,
 ) -> Result<Repaired, RepairError> {
     let mut locked = inst.clone();
-    locked.locks.extend(edits_locks(&Prepared::new(inst).map_err(RepairError::Edit)?, plan, edits));
+    // Only a swap after other edits reads the plan as they left it.
+    if edits.iter().skip(1).any(|e| matches!(e, Edit::Swap { .. })) {
+        locked.locks.extend(edits_locks(&Prepared::new(inst).map_err(RepairError::Edit)?, plan, edits));
+    } else {
+        locked.locks.extend(edits.iter().flat_map(|e| e.locks(plan)));
+    }
     let prep = Prepared::new(&locked).map_err(RepairError::Edit)?;
     let ids: Vec<Option<String>> = locked.cadres.iter().map(|c| Some(c.id.clone())).collect();
     let base = baselines(&prep, plan, &ids);
