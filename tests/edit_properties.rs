@@ -1,6 +1,6 @@
 //! Edits (issue 12, item 2) on generated instances: an edit's reported deltas equal an
-//! independent recomputation from the model's cost coefficients, and edits made as a batch
-//! equal the same edits made one by one.
+//! independent recomputation from the model's cost coefficients, edits made as a batch equal
+//! the same edits made one by one, and every alternative's figures equal its own repair's.
 
 mod common;
 
@@ -13,8 +13,12 @@ use sanlian_solver::{Outcome, SolveOptions};
 
 /// A best-effort plan (every generated instance has one unless a non-goal rule is impossible).
 fn solved(inst: &Instance) -> Option<Plan> {
+    solved_in(inst, PlanMode::BestEffort)
+}
+
+fn solved_in(inst: &Instance, mode: PlanMode) -> Option<Plan> {
     let prep = Prepared::new(inst).ok()?;
-    match sanlian_solver::solve(&prep, &SolveOptions { mode: PlanMode::BestEffort, ..SolveOptions::default() }).ok()?.outcome {
+    match sanlian_solver::solve(&prep, &SolveOptions { mode, ..SolveOptions::default() }).ok()?.outcome {
         Outcome::Planned(p) => Some(*p),
         Outcome::Infeasible(_) => None,
     }
@@ -74,4 +78,38 @@ fn an_edits_deltas_equal_an_independent_recomputation() {
         })
         .unwrap();
     assert!(compared.get() >= 20, "too few generated instances were solvable: {}", compared.get());
+}
+
+#[test]
+fn alternatives_equal_their_own_repair_on_generated_instances() {
+    use sanlian_explain::alternatives::{alternatives, Subject};
+    use sanlian_explain::edit::repair_edit;
+    // A fixed seed: the count compared below must not depend on the run.
+    let mut runner = TestRunner::new_with_rng(
+        Config { cases: 80, source_file: Some(file!()), ..Config::default() },
+        proptest::test_runner::TestRng::deterministic_rng(proptest::test_runner::RngAlgorithm::ChaCha),
+    );
+    let compared = std::cell::Cell::new(0usize);
+    runner
+        .run(&(common::shapes(), any::<u64>()), |(shape, pick)| {
+            let inst = common::build(&shape);
+            // Strict plans: a repair is strict, and a best-effort plan's shortfalls are not valid there.
+            let Some(plan) = solved_in(&inst, PlanMode::Strict) else { return Ok(()) };
+            let a = &plan.assignments[(pick % plan.assignments.len() as u64) as usize];
+            let opts = SolveOptions::default();
+            for subject in [Subject::Cadre(a.cadre.clone()), Subject::Leader(a.county.clone())] {
+                let list = alternatives(&inst, &plan, &subject, 3, &opts).unwrap();
+                for alt in list.alternatives.iter().filter(|x| x.feasible) {
+                    let r = repair_edit(&inst, &plan, &alt.edit, &opts).expect("a feasible alternative repairs");
+                    prop_assert!(sanlian_check::check(&r.instance, &r.plan).unwrap().is_valid());
+                    prop_assert!((r.s1_delta - alt.s1_delta.unwrap()).abs() <= 1e-6 * r.s1_delta.abs().max(1.0));
+                    prop_assert_eq!(Some(r.others), alt.others, "{:?}", alt.edit);
+                    prop_assert_eq!(Some(r.changes.len()), alt.changes, "{:?}", alt.edit);
+                    compared.set(compared.get() + 1);
+                }
+            }
+            Ok(())
+        })
+        .unwrap();
+    assert!(compared.get() >= 20, "too few alternatives compared: {}", compared.get());
 }

@@ -19,7 +19,8 @@ fn recheck(inst: &Instance, plan: &Plan, list: &sanlian_explain::alternatives::A
         let report = sanlian_check::check(&r.instance, &r.plan).unwrap();
         assert!(report.is_valid(), "{:?}: {:?}", a.edit, report.violations);
         assert!((r.s1_delta - a.s1_delta.unwrap()).abs() < 1e-6, "{:?}", a.edit);
-        assert_eq!(Some(r.others), a.others);
+        assert_eq!(Some(r.others), a.others, "{:?}", a.edit);
+        assert_eq!(Some(r.changes.len()), a.changes, "{:?}: {:?}", a.edit, r.changes);
         let key = (a.others.unwrap(), a.s1_delta.unwrap());
         assert!(key.0 > last.0 || (key.0 == last.0 && key.1 >= last.1 - 1e-9), "ranked: {last:?} then {key:?}");
         last = key;
