@@ -347,6 +347,109 @@ impl Milp {
         r
     }
 
+    /// Optimise `goals` (id, direction, terms, offset) in order on one HiGHS relaxation kept
+    /// between them: each goal's optimum is held for the next by a row `{id}_fixed` (added to
+    /// this model too, as a goal-by-goal solve adds it), and each re-solve starts from the
+    /// previous optimal basis, which a cost change and a new row leave usable. It answers
+    /// only when every relaxation on the way is optimal and integral — an integral optimum of
+    /// the relaxation is the MILP's, as in [`Milp::solve`] — with each goal's value (whole
+    /// numbers for all but the last) and the last result; otherwise `None`, and the model is
+    /// as it was (the caller then solves goal by goal).
+    pub fn solve_goals_warm(
+        &mut self,
+        goals: &[(&'static str, Direction, Terms, f64)],
+        s: &MilpSettings,
+    ) -> Option<(Vec<f64>, MilpResult)> {
+        let start = Instant::now();
+        let rows_before = self.rows.len();
+        let integer = self.cols.iter().any(|c| c.integer);
+        let empty_row = self.rows.iter().any(|r| r.terms.is_empty());
+        // (A cancelled solve ends not optimal here, and the goal-by-goal solve then says so.)
+        if goals.is_empty() || !s.lp_first || !integer || empty_row {
+            return None;
+        }
+        let (_, first_direction, first_terms, first_offset) = &goals[0];
+        self.set_objective(*first_direction, first_terms.clone(), *first_offset);
+        let mut model = self.highs_model(s, false, false).ok()?;
+        let mut values_out = Vec::new();
+        let mut last_values = Vec::new();
+        for (i, (id, direction, terms, offset)) in goals.iter().enumerate() {
+            if i > 0 {
+                self.set_objective(*direction, terms.clone(), *offset);
+                let costs: Vec<f64> = self.cols.iter().map(|c| c.cost).collect();
+                let sense = match direction {
+                    Direction::Min => highs_sys::kHighsObjSenseMinimize,
+                    Direction::Max => highs_sys::kHighsObjSenseMaximize,
+                };
+                // SAFETY: `model` owns a live HiGHS object with `costs.len()` columns.
+                let ok = unsafe {
+                    highs_sys::Highs_changeColsCostByRange(model.as_mut_ptr(), 0, costs.len() as i32 - 1, costs.as_ptr())
+                        == highs_sys::kHighsStatusOk
+                        && highs_sys::Highs_changeObjectiveSense(model.as_mut_ptr(), sense) == highs_sys::kHighsStatusOk
+                };
+                if !ok {
+                    self.rows.truncate(rows_before);
+                    return None;
+                }
+            }
+            let solved = match model.try_solve() {
+                Ok(solved) => solved,
+                Err(_) => {
+                    self.rows.truncate(rows_before);
+                    return None;
+                }
+            };
+            // SAFETY: `solved` owns a live HiGHS object.
+            let status = unsafe { highs_sys::Highs_getModelStatus(solved.as_ptr()) } as i32;
+            let values: Vec<f64> = if status == highs_sys::MODEL_STATUS_OPTIMAL {
+                solved.get_solution().columns().to_vec()
+            } else {
+                Vec::new()
+            };
+            if values.len() != self.cols.len() || !self.is_integral(&values) {
+                self.rows.truncate(rows_before);
+                return None;
+            }
+            let values: Vec<f64> =
+                values.iter().zip(&self.cols).map(|(v, c)| if c.integer { v.round() } else { *v }).collect();
+            let objective = self.objective_of(&values);
+            let last = i + 1 == goals.len();
+            let value = if last { objective } else { objective.round() };
+            values_out.push(value);
+            last_values = values;
+            model = solved.into();
+            if !last {
+                let held = value - offset;
+                let (lb, ub) =
+                    if *direction == Direction::Min { (f64::NEG_INFINITY, held) } else { (held, f64::INFINITY) };
+                self.row(format!("{id}_fixed"), terms.clone(), lb, ub);
+                let row = &self.rows[self.rows.len() - 1];
+                let index: Vec<i32> = row.terms.iter().map(|&(c, _)| c as i32).collect();
+                let coef: Vec<f64> = row.terms.iter().map(|&(_, v)| v).collect();
+                // SAFETY: `model` owns a live HiGHS object; `index` and `coef` have the same length.
+                let added = unsafe {
+                    highs_sys::Highs_addRow(model.as_mut_ptr(), row.lb, row.ub, index.len() as i32, index.as_ptr(), coef.as_ptr())
+                };
+                if added != highs_sys::kHighsStatusOk {
+                    self.rows.truncate(rows_before);
+                    return None;
+                }
+            }
+        }
+        let objective = *values_out.last()?;
+        let result = MilpResult {
+            status: MilpStatus::Optimal,
+            values: last_values,
+            objective,
+            bound: objective,
+            duals: None,
+            rows: self.rows.len(),
+            cols: self.cols.len(),
+            seconds: start.elapsed().as_secs_f64(),
+        };
+        Some((values_out, result))
+    }
+
     fn is_integral(&self, values: &[f64]) -> bool {
         self.cols.iter().zip(values).all(|(c, v)| !c.integer || (v - v.round()).abs() <= 1e-9)
     }

@@ -435,6 +435,10 @@ mod placement {
         let mut values = Vec::new();
         let mut last = None;
         let goals = std::mem::take(&mut cm.goals);
+        // Integral relaxations (the rule on these models): one warm LP for all the goals.
+        if let Some((values, last)) = cm.milp.solve_goals_warm(&goals, settings) {
+            return Ok((values, last, cm.x));
+        }
         let n = goals.len();
         for (i, (id, direction, terms, offset)) in goals.into_iter().enumerate() {
             cm.milp.set_objective(direction, terms.clone(), offset);
