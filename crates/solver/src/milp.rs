@@ -696,6 +696,60 @@ mod tests {
         MilpSettings::default()
     }
 
+    /// An assignment of 3 workers to 3 jobs (integral relaxation): first the fewest changes
+    /// from a base assignment with one job closed, then the least cost with the changes held.
+    fn assignment() -> (Milp, Vec<(&'static str, Direction, Terms, f64)>) {
+        let mut m = Milp::new("assign", Direction::Min);
+        let cost = [[4.0, 1.0, 3.0], [2.0, 0.0, 5.0], [3.0, 2.0, 2.0]];
+        let x: Vec<Vec<Var>> = (0..3).map(|i| (0..3).map(|j| m.binary(format!("x[{i},{j}]"), 0.0)).collect()).collect();
+        for i in 0..3 {
+            m.row(format!("worker[{i}]"), (0..3).map(|j| (x[i][j], 1.0)), 1.0, 1.0);
+            m.row(format!("job[{i}]"), (0..3).map(|j| (x[j][i], 1.0)), f64::NEG_INFINITY, 1.0);
+        }
+        // Worker 0 may not keep job 0 (its base), so at least one change.
+        m.row("closed".into(), [(x[0][0], 1.0)], 0.0, 0.0);
+        let changes: Terms = (0..3).map(|i| (x[i][i], -1.0)).collect();
+        let costs: Terms = (0..3).flat_map(|i| (0..3).map(move |j| (i, j))).map(|(i, j)| (x[i][j], cost[i][j])).collect();
+        (m, vec![("changes", Direction::Min, changes, 3.0), ("cost", Direction::Min, costs, 0.0)])
+    }
+
+    #[test]
+    fn goals_on_a_warm_relaxation_equal_goal_by_goal_solves() {
+        let (mut warm, goals) = assignment();
+        let rows = warm.n_rows();
+        let (values, last) = warm.solve_goals_warm(&goals, &settings()).expect("integral relaxations");
+        assert_eq!(warm.n_rows(), rows + 1, "the held goal is a row of the model too");
+        let (mut cold, goals) = assignment();
+        let mut expected = Vec::new();
+        for (i, (id, direction, terms, offset)) in goals.iter().enumerate() {
+            cold.set_objective(*direction, terms.clone(), *offset);
+            let r = cold.solve(&settings());
+            assert_eq!(r.status, MilpStatus::Optimal);
+            expected.push(r.objective);
+            if i == 0 {
+                cold.row(format!("{id}_fixed"), terms.clone(), f64::NEG_INFINITY, r.objective.round() - offset);
+            } else {
+                assert!((last.objective - r.objective).abs() < 1e-9);
+            }
+        }
+        assert_eq!(values, vec![2.0, expected[1]], "two changes at least (a swap), then the cheapest");
+        assert!((values[0] - expected[0]).abs() < 1e-9);
+        assert_eq!(last.status, MilpStatus::Optimal);
+    }
+
+    #[test]
+    fn goals_on_a_fractional_relaxation_are_left_to_the_goal_by_goal_solve() {
+        // max x + y, 2x + 2y ≤ 3, x, y binary: the relaxation's optimum is fractional.
+        let mut m = Milp::new("frac", Direction::Max);
+        let x = m.binary("x".into(), 0.0);
+        let y = m.binary("y".into(), 0.0);
+        m.row("cap".into(), [(x, 2.0), (y, 2.0)], f64::NEG_INFINITY, 3.0);
+        let rows = m.n_rows();
+        let goals = vec![("sum", Direction::Max, vec![(x, 1.0), (y, 1.0)], 0.0)];
+        assert!(m.solve_goals_warm(&goals, &settings()).is_none());
+        assert_eq!(m.n_rows(), rows, "the model is as it was");
+    }
+
     #[test]
     fn knapsack_is_solved_to_optimality_with_bound() {
         let mut m = Milp::new("knap", Direction::Max);
