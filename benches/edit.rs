@@ -42,7 +42,8 @@ fn bench(c: &mut Criterion) {
     });
     // The plan workbook with one row's 工作组 changed, read back as edits and answered.
     let book = sanlian_files::plan_xlsx(&inst, &plan, None).unwrap();
-    let edited = moved_row(&book, &inst, &a.cadre, &plan.groups.iter().find(|g| g.county != a.county).unwrap().county_name);
+    let edited =
+        moved_row(&book, &inst, &a.cadre, &plan.groups.iter().find(|g| g.county != a.county).unwrap().county_name);
     g.bench_function("workbook_edits", |b| {
         b.iter(|| {
             let read = sanlian_files::read_plan_edits(&edited, "plan.xlsx", &inst, &plan).unwrap();

@@ -52,7 +52,13 @@ fn an_edits_deltas_equal_an_independent_recomputation() {
             let unit = &inst.cadres[c].unit;
             for (u, d) in &answer.units {
                 let want = if u == unit { travel } else { 0.0 };
-                prop_assert!((d.delta - want).abs() <= 1e-6 * want.abs().max(1.0), "unit {} {} want {}", u, d.delta, want);
+                prop_assert!(
+                    (d.delta - want).abs() <= 1e-6 * want.abs().max(1.0),
+                    "unit {} {} want {}",
+                    u,
+                    d.delta,
+                    want
+                );
             }
             prop_assert_eq!(answer.valid, answer.broken.is_empty());
 

@@ -25,12 +25,12 @@ use proptest::test_runner::{Config, TestRunner};
 use sanlian_check::Rules;
 use sanlian_explain::edit::{repair_edit, Edit, RepairError};
 use sanlian_explain::replan::reassign;
-use sanlian_solver::SolveOptions;
 use sanlian_model::plan::Costs;
 use sanlian_model::{
     Block, Cadre, CadreAssignment, Coverage, Event, Events, FormerLeader, Group, Instance, Plan, PlanMode, Prepared,
     YearAssignment,
 };
+use sanlian_solver::SolveOptions;
 
 /// The event a shape draws, against the plan in force.
 fn event(t: &common::Tiny, inst: &Instance, old: &Plan) -> Event {
@@ -417,10 +417,11 @@ fn repairs_change_the_fewest_decisions_then_cost_least() {
 
 #[test]
 fn the_repair_around_an_edit_changes_the_fewest_decisions_then_costs_least() {
-    let counts: BTreeMap<&str, AtomicUsize> = ["compared", "infeasible", "too_large", "no_base_plan", "lock_cannot_hold"]
-        .into_iter()
-        .map(|k| (k, AtomicUsize::new(0)))
-        .collect();
+    let counts: BTreeMap<&str, AtomicUsize> =
+        ["compared", "infeasible", "too_large", "no_base_plan", "lock_cannot_hold"]
+            .into_iter()
+            .map(|k| (k, AtomicUsize::new(0)))
+            .collect();
     let count = |k: &str| counts[k].fetch_add(1, Ordering::Relaxed);
     // A fixed seed: the count of cases compared below must not depend on the run.
     let mut runner = TestRunner::new_with_rng(
@@ -464,7 +465,12 @@ fn the_repair_around_an_edit_changes_the_fewest_decisions_then_costs_least() {
                 count("compared");
                 let engine_s1 = r.plan.stages.iter().find(|s| s.id == "S1").unwrap().objective;
                 prop_assert_eq!(r.changes.len(), changes, "changes {:?}", r.changes);
-                prop_assert!((engine_s1 - s1).abs() <= 1e-6 * s1.abs().max(1.0), "S1 engine {} brute force {}", engine_s1, s1);
+                prop_assert!(
+                    (engine_s1 - s1).abs() <= 1e-6 * s1.abs().max(1.0),
+                    "S1 engine {} brute force {}",
+                    engine_s1,
+                    s1
+                );
             }
             (Err(RepairError::Infeasible(_)), None) => {
                 count("infeasible");
@@ -473,7 +479,9 @@ fn the_repair_around_an_edit_changes_the_fewest_decisions_then_costs_least() {
                 count("lock_cannot_hold");
             }
             (Ok(_), None) => prop_assert!(false, "the engine repaired what the enumeration finds impossible"),
-            (Err(e), expected) => prop_assert!(false, "the engine found no repair ({}); the enumeration: {:?}", e, expected),
+            (Err(e), expected) => {
+                prop_assert!(false, "the engine found no repair ({}); the enumeration: {:?}", e, expected)
+            }
         }
         Ok(())
     });

@@ -51,18 +51,29 @@ pub fn run(args: Args) -> Result<(), Failure> {
     }
     let lang = args.lang.lang();
     let bytes = read_bytes(&args.workbook)?;
-    let name = args.workbook.file_name().map_or_else(|| args.workbook.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let name = args
+        .workbook
+        .file_name()
+        .map_or_else(|| args.workbook.display().to_string(), |n| n.to_string_lossy().into_owned());
     let read = sanlian_files::read_plan_edits(&bytes, &name, &inst, &plan).map_err(|e| Failure::input(e.text(lang)))?;
     for n in &read.notes {
         eprintln!("{}", n.text(lang));
     }
     if read.edits.is_empty() {
-        say!("{}", if lang == sanlian_model::Lang::Zh { "工作簿与计划一致：没有读到改动" } else { "the workbook matches the plan: no change read" });
+        say!(
+            "{}",
+            if lang == sanlian_model::Lang::Zh {
+                "工作簿与计划一致：没有读到改动"
+            } else {
+                "the workbook matches the plan: no change read"
+            }
+        );
         return Ok(());
     }
     let edits: Vec<_> = read.edits.iter().map(|e| e.edit.clone()).collect();
     let prep = Prepared::new(&inst).map_err(|e| Failure::input(format!("{}: {e}", args.instance.display())))?;
-    let rules = sanlian_check::Rules::new(&inst).map_err(|e| Failure::input(format!("{}: {e}", args.instance.display())))?;
+    let rules =
+        sanlian_check::Rules::new(&inst).map_err(|e| Failure::input(format!("{}: {e}", args.instance.display())))?;
     let answer = apply_edits(&prep, &rules, &plan, &edits)
         .map_err(|(i, e)| Failure::input(format!("{}: {}", read.edits[i].at.text(lang), e.0.text(lang))))?;
     let names = Names::of(&inst);
@@ -81,7 +92,11 @@ pub fn run(args: Args) -> Result<(), Failure> {
                 code: 1,
                 message: format!(
                     "{}\n{}",
-                    if lang == sanlian_model::Lang::Zh { "没有保留这些改动的有效计划：" } else { "no valid plan keeps these edits:" },
+                    if lang == sanlian_model::Lang::Zh {
+                        "没有保留这些改动的有效计划："
+                    } else {
+                        "no valid plan keeps these edits:"
+                    },
                     render::certificates_with(&certs, lang, &names)
                 ),
             })

@@ -2160,8 +2160,7 @@ fn an_edited_workbook_uploaded_on_the_page_is_read_as_edits_and_repaired() {
     let book = server.bytes(&format!("/api/plans/{pid}/plan.xlsx"));
     let mut wb: calamine::Xlsx<_> = calamine::Xlsx::new(std::io::Cursor::new(book)).expect("a workbook");
     let range = wb.worksheet_range("汇总").expect("汇总");
-    let mut rows: Vec<Vec<String>> =
-        range.rows().map(|r| r.iter().map(|d| d.to_string()).collect()).collect();
+    let mut rows: Vec<Vec<String>> = range.rows().map(|r| r.iter().map(|d| d.to_string()).collect()).collect();
     let col = |h: &str| rows[1].iter().position(|x| x == h).expect("a header");
     let (name_col, group_col) = (col("姓名"), col("工作组"));
     let leaders: Vec<&str> = plan["groups"].as_array().unwrap().iter().filter_map(|g| g["leader"].as_str()).collect();
@@ -2195,7 +2194,13 @@ fn an_edited_workbook_uploaded_on_the_page_is_read_as_edits_and_repaired() {
         .expect("the workbook input")
         .set_input_files(&[edited.to_str().expect("utf-8 path")])
         .expect("choose the workbook");
-    wait_until(&tab, &server, "the workbook's edits", "document.body.dataset.edit === 'answered'", Duration::from_secs(30));
+    wait_until(
+        &tab,
+        &server,
+        "the workbook's edits",
+        "document.body.dataset.edit === 'answered'",
+        Duration::from_secs(30),
+    );
     let placed = js(&tab, "[...document.querySelectorAll('#edit-placed li')].map((l) => l.textContent)");
     let placed: Vec<String> = serde_json::from_value(placed).expect("lines");
     assert_eq!(placed.len(), 1, "{placed:?}");
@@ -2213,5 +2218,10 @@ fn an_edited_workbook_uploaded_on_the_page_is_read_as_edits_and_repaired() {
 /// The instance id of plan `pid`.
 fn plan_instance(server: &Server, pid: i64) -> i64 {
     let list = server.json("/api/plans");
-    list.as_array().unwrap().iter().find(|p| p["id"] == pid).and_then(|p| p["instance"].as_i64()).expect("the plan's instance")
+    list.as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == pid)
+        .and_then(|p| p["instance"].as_i64())
+        .expect("the plan's instance")
 }

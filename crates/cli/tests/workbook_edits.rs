@@ -122,7 +122,11 @@ fn sanlian_edits_reads_checks_and_repairs_an_edited_workbook() {
     let gone = dir.path().join("gone.json");
     let o = sanlian(&["edits", s(&fixture("small")), s(&plan_path), s(&edited), "--repair", s(&gone)]);
     assert_exit(&o, 2);
-    assert!(stderr(&o).contains(&format!("第 {} 行，「工作组」列（C）：没有叫“不存在县”的县区", row + 1)), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(&format!("第 {} 行，「工作组」列（C）：没有叫“不存在县”的县区", row + 1)),
+        "{}",
+        stderr(&o)
+    );
     assert!(!gone.exists(), "nothing written");
 }
 

@@ -515,7 +515,7 @@ pub fn edit_answer(a: &crate::edit::EditAnswer, places: &[String], lang: Lang, n
         o.line(&format!("{}. {}{at}", i + 1, names.edit(e, lang)));
     }
     if a.broken.is_empty() {
-        o.line(&tr!(lang, "不违反任何硬规则和锁定", "no hard rule or lock is broken").to_string());
+        o.line(tr!(lang, "不违反任何硬规则和锁定", "no hard rule or lock is broken"));
     } else {
         o.line(&tr!(lang, format!("违反 {} 项规则：", a.broken.len()), format!("{} rule(s) broken:", a.broken.len())));
         for b in &a.broken {

@@ -289,7 +289,8 @@ impl<'a> Reader<'a> {
         let letter = |header: &str| cols.get(header).map(crate::roster::columns_letter);
         let (file, sheet) = (errors.file(), errors.sheet());
         let place = |row: usize, header: &str, letter: Option<String>| {
-            SheetError::new(&file, Some(&sheet), Some(row), Some(header), letter, Msg::new("roster.item")).location_msg()
+            SheetError::new(&file, Some(&sheet), Some(row), Some(header), letter, Msg::new("roster.item"))
+                .location_msg()
         };
         let at = |row: usize, header: &str| place(row, header, letter(header));
         let (mut moves, mut others, mut leaders) = (Vec::new(), Vec::new(), Vec::new());
@@ -341,12 +342,8 @@ impl<'a> Reader<'a> {
                 }
             }
             // Block months.
-            let written: Vec<(usize, String)> = cols
-                .blocks
-                .iter()
-                .map(|&j| (j, text(m.cells, Some(j))))
-                .filter(|(_, t)| !t.is_empty())
-                .collect();
+            let written: Vec<(usize, String)> =
+                cols.blocks.iter().map(|&j| (j, text(m.cells, Some(j)))).filter(|(_, t)| !t.is_empty()).collect();
             let mut same = written.iter().map(|(_, t)| t.clone()).collect::<Vec<_>>();
             let mut before = m.expected_blocks.clone();
             same.sort();
@@ -432,7 +429,12 @@ impl<'a> Reader<'a> {
             let (row, name) = (&written[0].0, &written[0].1);
             if names.len() > 1 {
                 let list = names.iter().copied().collect::<Vec<_>>().join("、");
-                errors.add(Some(*row), Some("组长"), letter("组长"), Msg::new("form.leaders_disagree").arg("names", list));
+                errors.add(
+                    Some(*row),
+                    Some("组长"),
+                    letter("组长"),
+                    Msg::new("form.leaders_disagree").arg("names", list),
+                );
                 continue;
             }
             let members: Vec<&str> = rows
@@ -452,7 +454,12 @@ impl<'a> Reader<'a> {
                         });
                     }
                 }
-                [] => errors.add(Some(*row), Some("组长"), letter("组长"), Msg::new("form.leader_not_member").arg("name", name)),
+                [] => errors.add(
+                    Some(*row),
+                    Some("组长"),
+                    letter("组长"),
+                    Msg::new("form.leader_not_member").arg("name", name),
+                ),
                 _ => errors.add(
                     Some(*row),
                     Some("组长"),

@@ -106,10 +106,7 @@ fn each_kind_of_change_reads_as_its_edit_and_checks_like_a_planner_expects() {
     let mut months: Vec<String> = y.blocks.iter().skip(1).map(|b| b.month.clone()).collect();
     months.push(format!("{}-{moved_to:02}", y.year));
     months.sort();
-    assert!(
-        edits.contains(&Edit::Months { cadre: blocker.cadre.clone(), year: y.year, months }),
-        "{edits:?}"
-    );
+    assert!(edits.contains(&Edit::Months { cadre: blocker.cadre.clone(), year: y.year, months }), "{edits:?}");
     let want_day = if day == "每周二" { chrono::Weekday::Tue } else { chrono::Weekday::Mon };
     assert!(edits.contains(&Edit::Weekday { cadre: weekly.cadre.clone(), weekday: want_day }));
     if let Some(id) = new_leader {
@@ -166,7 +163,8 @@ fn a_workbook_edited_into_nonsense_is_refused_at_its_cells() {
     ws.set_name("汇总").unwrap();
     for (r, row) in rows.iter().enumerate() {
         for (c, v) in row.iter().enumerate() {
-            if !v.is_empty() && !(r == 3 && c == name) {
+            let merged_away = r == 3 && c == name;
+            if !v.is_empty() && !merged_away {
                 ws.write_string(r as u32, c as u16, v).unwrap();
             }
         }
@@ -210,5 +208,7 @@ fn a_workbook_edited_into_nonsense_is_refused_at_its_cells() {
     assert!(zh(&errors(&roster, &inst, &plan)).contains("没有「汇总」工作表"));
     assert!(!zh(&errors(b"\x00\x01garbage", &inst, &plan)).is_empty());
     // Every kind of cadre was in the fixture's plan (the checks above did not pass vacuously).
-    assert!(inst.cadres.iter().any(|c| c.mode() == Mode::Blocks) && inst.cadres.iter().any(|c| c.mode() == Mode::Weekly));
+    assert!(
+        inst.cadres.iter().any(|c| c.mode() == Mode::Blocks) && inst.cadres.iter().any(|c| c.mode() == Mode::Weekly)
+    );
 }

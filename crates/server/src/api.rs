@@ -1054,10 +1054,9 @@ pub(crate) fn parse_edits(bytes: &[u8]) -> Reply<Vec<sanlian_explain::edit::Edit
 pub(crate) fn edits_text(names: &Names, edits: &[sanlian_explain::edit::Edit]) -> Value {
     let text = |lang| match edits {
         [one] => names.edit(one, lang),
-        [first, rest @ ..] => Msg::new("api.edits_text")
-            .arg("first", names.edit(first, lang))
-            .arg("count", rest.len())
-            .text(lang),
+        [first, rest @ ..] => {
+            Msg::new("api.edits_text").arg("first", names.edit(first, lang)).arg("count", rest.len()).text(lang)
+        }
         [] => String::new(),
     };
     json!({ "zh": text(Lang::Zh), "en": text(Lang::En) })
@@ -1110,7 +1109,7 @@ async fn edit(State(app): Shared, Path(raw): Path<String>, bytes: Upload) -> Rep
         let answer = sanlian_explain::edit::apply_edits(&prep, &rules, &plan, &edits).map_err(|(i, e)| {
             let err = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_edit", e.0);
             if edits.len() > 1 {
-                err.at(&format!("edits[{i}]"))
+                err.at(format!("edits[{i}]"))
             } else {
                 err
             }
@@ -1188,8 +1187,8 @@ async fn edit_repair(State(app): Shared, Path(raw): Path<String>, bytes: Upload)
         let mut locked = (*inst).clone();
         locked.locks.extend(sanlian_explain::edit::edits_locks(&prep, &plan, &edits));
         Prepared::new(&locked).map_err(|e| ApiError::input(&e))?;
-        let body =
-            serde_json::to_string(&json!({ "edits": edits })).map_err(|e| ApiError::internal("cannot serialise the edits", e))?;
+        let body = serde_json::to_string(&json!({ "edits": edits }))
+            .map_err(|e| ApiError::internal("cannot serialise the edits", e))?;
         app2.submit("edit_repair", iid, Some(pid), &json!({}), Some(&body))
     })
     .await?;

@@ -383,8 +383,12 @@ impl Milp {
                 };
                 // SAFETY: `model` owns a live HiGHS object with `costs.len()` columns.
                 let ok = unsafe {
-                    highs_sys::Highs_changeColsCostByRange(model.as_mut_ptr(), 0, costs.len() as i32 - 1, costs.as_ptr())
-                        == highs_sys::kHighsStatusOk
+                    highs_sys::Highs_changeColsCostByRange(
+                        model.as_mut_ptr(),
+                        0,
+                        costs.len() as i32 - 1,
+                        costs.as_ptr(),
+                    ) == highs_sys::kHighsStatusOk
                         && highs_sys::Highs_changeObjectiveSense(model.as_mut_ptr(), sense) == highs_sys::kHighsStatusOk
                 };
                 if !ok {
@@ -428,7 +432,14 @@ impl Milp {
                 let coef: Vec<f64> = row.terms.iter().map(|&(_, v)| v).collect();
                 // SAFETY: `model` owns a live HiGHS object; `index` and `coef` have the same length.
                 let added = unsafe {
-                    highs_sys::Highs_addRow(model.as_mut_ptr(), row.lb, row.ub, index.len() as i32, index.as_ptr(), coef.as_ptr())
+                    highs_sys::Highs_addRow(
+                        model.as_mut_ptr(),
+                        row.lb,
+                        row.ub,
+                        index.len() as i32,
+                        index.as_ptr(),
+                        coef.as_ptr(),
+                    )
                 };
                 if added != highs_sys::kHighsStatusOk {
                     self.rows.truncate(rows_before);
@@ -709,7 +720,8 @@ mod tests {
         // Worker 0 may not keep job 0 (its base), so at least one change.
         m.row("closed".into(), [(x[0][0], 1.0)], 0.0, 0.0);
         let changes: Terms = (0..3).map(|i| (x[i][i], -1.0)).collect();
-        let costs: Terms = (0..3).flat_map(|i| (0..3).map(move |j| (i, j))).map(|(i, j)| (x[i][j], cost[i][j])).collect();
+        let costs: Terms =
+            (0..3).flat_map(|i| (0..3).map(move |j| (i, j))).map(|(i, j)| (x[i][j], cost[i][j])).collect();
         (m, vec![("changes", Direction::Min, changes, 3.0), ("cost", Direction::Min, costs, 0.0)])
     }
 

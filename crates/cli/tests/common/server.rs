@@ -140,7 +140,11 @@ pub fn call(method: &str, url: &str, body: Option<&[u8]>) -> (u16, Vec<u8>) {
     let mut resp = match (method, body) {
         ("GET", _) => agent.get(url).header(EN.0, EN.1).call(),
         ("POST", Some(b)) => {
-            let kind = if url.contains("/roster?") || url.contains("/edit/workbook") { "application/octet-stream" } else { "application/json" };
+            let kind = if url.contains("/roster?") || url.contains("/edit/workbook") {
+                "application/octet-stream"
+            } else {
+                "application/json"
+            };
             agent.post(url).header(EN.0, EN.1).header("content-type", kind).send(b)
         }
         ("POST", None) => agent.post(url).header(EN.0, EN.1).send_empty(),

@@ -15,8 +15,8 @@ mod xls;
 use rust_xlsxwriter::Workbook;
 use sanlian_model::{Cadre, Instance, Region};
 
-pub use errors::{Note, SheetError, SheetErrors};
 pub(crate) use columns::letter as columns_letter;
+pub use errors::{Note, SheetError, SheetErrors};
 
 use crate::FilesError;
 
