@@ -395,6 +395,9 @@ impl Milp {
                     self.rows.truncate(rows_before);
                     return None;
                 }
+                // The previous optimum still holds every row (the new one at equality): a
+                // primal feasible basis, where primal simplex goes on without a first phase.
+                model.set_option("simplex_strategy", 4);
             }
             let solved = match model.try_solve() {
                 Ok(solved) => solved,
