@@ -18,7 +18,10 @@ use serde::Serialize;
 use sanlian_model::{Instance, Plan, Prepared};
 use sanlian_solver::SolveOptions;
 
-use crate::edit::{repair_edit, Edit, RepairError};
+use sanlian_check::Rules;
+use sanlian_solver::repair::{baselines, changes};
+
+use crate::edit::{apply_edits_after, repair_edit, Edit, RepairError};
 
 /// Seconds one alternative's repair may take unless the options set a time limit.
 pub const REPAIR_SECONDS: f64 = 3.0;
@@ -206,6 +209,8 @@ pub fn alternatives(
     // Each repair has its own time budget (a candidate whose repair needs more is reported
     // unsolved, not waited for).
     let quiet = SolveOptions { threads: 1, capture_models: false, solver_log: false, ..opts.clone() };
+    let rules = Rules::new(inst)?;
+    let before = sanlian_check::check_with(&rules, plan);
     let budget = opts.time_limit.unwrap_or(REPAIR_SECONDS);
     let mut out: Vec<Alternative> = candidates
         .into_par_iter()
@@ -221,6 +226,14 @@ pub fn alternatives(
                 forbidden_by: None,
                 reason: None,
             };
+            if let Some((s1_delta, others, count)) = valid_as_made(inst, &prep, &rules, plan, &before, &edit) {
+                a.feasible = true;
+                a.s1_delta = Some(s1_delta);
+                a.others = Some(others);
+                a.changes = Some(count);
+                a.exact = true;
+                return a;
+            }
             let own =
                 SolveOptions { time_limit: Some(budget), started: Some(std::time::Instant::now()), ..quiet.clone() };
             match repair_edit(inst, plan, &edit, &own) {
@@ -254,6 +267,40 @@ pub fn alternatives(
             .then_with(|| a.candidate.cmp(&b.candidate))
     });
     Ok(Alternatives { alternatives: out, ruled_out, considered })
+}
+
+/// The minimal repair's figures (S1 delta, other cadres changed, changes) when `edit` made on
+/// a strict `plan` already breaks no rule, without a solve. They are exact: the edited plan differs
+/// from `plan` only in the decisions the edit's locks force on every plan that keeps them (the
+/// cadre's group, and its townships, which lie in the old county), so no valid plan keeping
+/// the edit changes fewer decisions; and every plan with that few keeps all other decisions,
+/// hence the groups, hence S1.
+fn valid_as_made(
+    inst: &Instance,
+    prep: &Prepared,
+    rules: &Rules,
+    plan: &Plan,
+    before: &sanlian_check::Report,
+    edit: &Edit,
+) -> Option<(f64, usize, usize)> {
+    // A repair is strict: a best-effort plan's declared shortfalls are not valid there.
+    if plan.mode != sanlian_model::PlanMode::Strict || !plan.shortfalls.is_empty() {
+        return None;
+    }
+    let answer = apply_edits_after(prep, rules, plan, before, std::slice::from_ref(edit))
+        .ok()
+        .filter(|a| a.valid && a.plan.shortfalls.is_empty())?;
+    let mut locked = inst.clone();
+    locked.locks.extend(edit.locks(plan));
+    let with_locks = Prepared::new(&locked).ok()?;
+    let ids: Vec<Option<String>> = locked.cadres.iter().map(|c| Some(c.id.clone())).collect();
+    let base = baselines(&with_locks, plan, &ids);
+    let list = changes(&with_locks, with_locks.plan_start(), &base, &answer.plan);
+    let edited = edit.cadres();
+    let mut others: Vec<&str> = list.iter().map(|c| c.cadre.as_str()).filter(|id| !edited.contains(id)).collect();
+    others.sort_unstable();
+    others.dedup();
+    Some((answer.stages.get("S1")?.delta, others.len(), list.len()))
 }
 
 /// The first rule id (H1–H10) a message names in brackets, e.g. "… (H2 proximity)".

@@ -87,11 +87,22 @@ pub fn apply_edits(
     plan: &Plan,
     edits: &[Edit],
 ) -> Result<EditAnswer, (usize, EditError)> {
+    apply_edits_after(prep, rules, plan, &check_with(rules, plan), edits)
+}
+
+/// [`apply_edits`] with `before`, the checker's report of `plan` (for many edits of one plan).
+pub(crate) fn apply_edits_after(
+    prep: &Prepared,
+    rules: &Rules,
+    plan: &Plan,
+    before: &sanlian_check::Report,
+    edits: &[Edit],
+) -> Result<EditAnswer, (usize, EditError)> {
     let mut edited = plan.clone();
     for (i, edit) in edits.iter().enumerate() {
         make(prep, &mut edited, edit).map_err(|e| (i, e))?;
     }
-    Ok(answer(rules, plan, edited, edits))
+    Ok(answer(rules, before, edited, edits))
 }
 
 /// Make one edit on `edited`, in place.
@@ -177,9 +188,9 @@ fn make(prep: &Prepared, edited: &mut Plan, edit: &Edit) -> Result<(), EditError
     Ok(())
 }
 
-/// The answer to `edits`: `edited` (the plan with them made) re-checked against `plan`.
-fn answer(rules: &Rules, plan: &Plan, mut edited: Plan, edits: &[Edit]) -> EditAnswer {
-    let before = check_with(rules, plan);
+/// The answer to `edits`: `edited` (the plan with them made) re-checked against `before`, the
+/// report of the plan they were made on.
+fn answer(rules: &Rules, before: &sanlian_check::Report, mut edited: Plan, edits: &[Edit]) -> EditAnswer {
     let after = check_with(rules, &edited);
     edited.costs = after.costs.clone();
     edited.coverage = after.coverage.clone();
