@@ -207,15 +207,12 @@ fn answer(rules: &Rules, before: &sanlian_check::Report, mut edited: Plan, edits
             st.objective = v;
         }
     }
-    let stages = values(&before)
-        .iter()
-        .zip(values(&after))
-        .map(|(&(id, b), (_, a))| (id.to_string(), Delta::of(b, a)))
-        .collect();
+    let stages =
+        values(before).iter().zip(values(&after)).map(|(&(id, b), (_, a))| (id.to_string(), Delta::of(b, a))).collect();
     let unit_travel = |r: &sanlian_check::Report| -> BTreeMap<String, f64> {
         r.costs.units.iter().map(|u| (u.unit.clone(), u.travel)).collect()
     };
-    let (ub, ua) = (unit_travel(&before), unit_travel(&after));
+    let (ub, ua) = (unit_travel(before), unit_travel(&after));
     let units = ub
         .keys()
         .chain(ua.keys())
