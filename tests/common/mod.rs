@@ -230,6 +230,8 @@ pub fn build(shape: &Shape) -> Instance {
         region: Region { province, cities, counties, townships, zones_note: None },
         cadres,
         locks: Vec::new(),
+        department_quotas: Vec::new(),
+        spread: Default::default(),
     }
 }
 
@@ -724,6 +726,8 @@ pub fn tiny_instance(t: &Tiny) -> Instance {
         },
         cadres,
         locks: Vec::new(),
+        department_quotas: Vec::new(),
+        spread: Default::default(),
     }
 }
 

@@ -440,7 +440,7 @@ pub(crate) fn s3a(rules: &Rules, view: &PlanView, duals: &BTreeMap<String, f64>)
                 let d = rules.departments.iter().position(|name| name == dept)?;
                 let away =
                     (0..rules.n_cadres()).filter(|&c| rules.department_of[c] == d).map(|c| (Col::Block(c, y, m), 1.0));
-                (lp.terms(away), -inf, rules.department_cap(d, y) as f64)
+                (lp.terms(away), -inf, rules.department_cap_in(d, y, m) as f64)
             }
             "S3_presence" => {
                 let (code, month) = args.rsplit_once(',')?;

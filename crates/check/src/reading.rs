@@ -73,6 +73,8 @@ pub struct Rules<'a> {
     city_counties: HashMap<&'a str, Vec<usize>>,
     /// H9: the size of each department in each plan year.
     sizes: Vec<[u32; 2]>,
+    /// H9 in a city's sub-instance: (department, plan year, month) → its quota that month.
+    quotas: HashMap<(usize, usize, u32), u32>,
     /// S2: each township's needs, as a set.
     needs: Vec<std::collections::HashSet<&'a str>>,
 }
@@ -127,6 +129,15 @@ impl<'a> Rules<'a> {
             unavailable,
             trips: Vec::new(),
             sizes: Vec::new(),
+            quotas: inst
+                .department_quotas
+                .iter()
+                .filter_map(|q| {
+                    let d = *keys.get(&(q.unit.as_str(), q.department.as_deref()))?;
+                    let (y, m) = year_month(&q.month)?;
+                    Some(((d, (y - inst.first_year) as usize, m), q.max))
+                })
+                .collect(),
             city_counties: {
                 let mut m: HashMap<&str, Vec<usize>> = HashMap::new();
                 for (k, county) in r.counties.iter().enumerate() {
@@ -329,6 +340,17 @@ impl<'a> Rules<'a> {
         let share = self.inst.parameters.max_department_away_share;
         let exact = share * self.department_size(d, y) as f64;
         ((exact - 1e-9).ceil() as i64).max(1) as u32
+    }
+
+    /// H9 in `month` of year `y`: the department's quota that month where the instance (a
+    /// city's sub-instance) gives one, else its cap.
+    pub fn department_cap_in(&self, d: usize, y: usize, month: u32) -> u32 {
+        self.department_quota(d, y, month).unwrap_or_else(|| self.department_cap(d, y))
+    }
+
+    /// H9 quota of department `d` in `month` of year `y`, when the instance gives one.
+    pub fn department_quota(&self, d: usize, y: usize, month: u32) -> Option<u32> {
+        self.quotas.get(&(d, y, month)).copied()
     }
 
     /// First and last day of plan year `y`'s on-site window.

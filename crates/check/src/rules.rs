@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use chrono::{NaiveDate, Weekday};
-use sanlian_model::{Group, Plan, PlanMode, Shortfall};
+use sanlian_model::{Group, Level, Plan, PlanMode, Shortfall};
 
 use crate::reading::{month_span, year_month, Rules};
 use crate::view::PlanView;
@@ -24,6 +24,7 @@ pub(crate) fn check_hard_rules(rules: &Rules, plan: &Plan, view: &PlanView, foun
     check_h8_blocks(rules, view, found);
     check_h9_department_staffing(rules, view, found);
     check_h10_weekdays(rules, view, found);
+    check_spread(rules, view, found);
     check_shortfalls(rules, plan, view, found);
     crate::locks::check_locks(rules, plan, view, found);
 }
@@ -344,19 +345,25 @@ fn check_h9_department_staffing(rules: &Rules, view: &PlanView, found: &mut Find
         }
     }
     for ((d, y, month), cadres) in away {
-        let cap = rules.department_cap(d, y) as usize;
+        let cap = rules.department_cap_in(d, y, month) as usize;
         if cadres.len() > cap {
             let ids: Vec<&str> = cadres.iter().map(|&c| inst.cadres[c].id.as_str()).collect();
+            let basis = match rules.department_quota(d, y, month) {
+                Some(_) => "this instance's quota of the department's places that month".to_string(),
+                None => format!(
+                    "share {} of {} blocks/mixed cadres",
+                    inst.parameters.max_department_away_share,
+                    rules.department_size(d, y)
+                ),
+            };
             found.add(
                 "H9",
                 &rules.departments[d],
                 format!(
-                    "{} cadres are on a block in {}-{month:02} ({}), cap {cap} (share {} of {} blocks/mixed cadres)",
+                    "{} cadres are on a block in {}-{month:02} ({}), cap {cap} ({basis})",
                     cadres.len(),
                     view.year(y),
                     ids.join(", "),
-                    inst.parameters.max_department_away_share,
-                    rules.department_size(d, y)
                 ),
             );
         }
@@ -467,5 +474,69 @@ fn untrue_shortfall(rules: &Rules, view: &PlanView, s: &Shortfall) -> Option<Str
         ("H1" | "H3" | "H4", None, _) => Some(format!("{} is not a county of the instance", s.subject)),
         ("H7", None, None) => Some(format!("{} is neither a township nor a county of the instance", s.subject)),
         (rule, _, _) => Some(format!("{rule} is not a best-effort goal (only H1, H3, H4 and H7 are)")),
+    }
+}
+
+/// A1–A3, the province's spreading rules on its own cadres (`Instance::spread`): at least
+/// `min_province_per_city` in every city with counties, at most `max_province_per_group` in
+/// one group, each department's in at least min(M, its size, the cities) cities.
+fn check_spread(rules: &Rules, view: &PlanView, found: &mut Findings) {
+    let inst = rules.inst;
+    let spread = &inst.spread;
+    if spread.is_none() {
+        return;
+    }
+    let province: Vec<usize> = (0..rules.n_cadres()).filter(|&c| inst.cadres[c].level == Level::Province).collect();
+    let city_of = |k: usize| inst.region.counties[k].city.as_str();
+    let mut per_city: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut per_county = vec![0usize; inst.region.counties.len()];
+    let mut department_cities: BTreeMap<usize, (usize, BTreeSet<&str>)> = BTreeMap::new();
+    for &c in &province {
+        let entry = department_cities.entry(rules.department_of[c]).or_default();
+        entry.0 += 1;
+        if let Some(k) = view.county_of[c] {
+            *per_city.entry(city_of(k)).or_default() += 1;
+            per_county[k] += 1;
+            entry.1.insert(city_of(k));
+        }
+    }
+    let cities: Vec<&str> = inst
+        .region
+        .cities
+        .iter()
+        .filter(|m| inst.region.counties.iter().any(|k| k.city == m.code))
+        .map(|m| m.code.as_str())
+        .collect();
+    let min = spread.min_province_per_city as usize;
+    for &m in &cities {
+        let n = per_city.get(m).copied().unwrap_or(0);
+        if n < min {
+            found.add("A1", m, format!("{n} province cadre(s) serve in the city, fewer than the {min} required"));
+        }
+    }
+    if let Some(max) = spread.max_province_per_group {
+        for (k, &n) in per_county.iter().enumerate() {
+            if n > max as usize {
+                let county = &inst.region.counties[k];
+                found.add(
+                    "A2",
+                    &county.code,
+                    format!("{n} province cadres in the group of {}, more than the {max} allowed", county.name),
+                );
+            }
+        }
+    }
+    for (d, (members, in_cities)) in department_cities {
+        let need = spread.department_cities(members, cities.len());
+        if in_cities.len() < need {
+            found.add(
+                "A3",
+                &rules.departments[d],
+                format!(
+                    "the department's {members} province cadres serve in {} cit(ies), fewer than the {need} required",
+                    in_cities.len()
+                ),
+            );
+        }
     }
 }

@@ -671,6 +671,29 @@ fn h9_cap_rounds_up_when_a_member_is_inactive() {
     assert!(report.violations[0].message.contains("2028-03"), "{}", report.violations[0]);
 }
 
+fn quota(month: &str, max: u32) -> sanlian_model::DepartmentQuota {
+    let (unit, department) = DEPARTMENT.split_once('/').expect("unit/department");
+    sanlian_model::DepartmentQuota { unit: unit.into(), department: Some(department.into()), month: month.into(), max }
+}
+
+#[test]
+fn h9_a_quota_replaces_the_cap_in_its_month_only() {
+    let (mut inst, mut plan) = fixture();
+    // March 2027 has P01 and P06 away: a quota of 2 holds, a quota of 1 does not.
+    inst.department_quotas = vec![quota("2027-03", 2)];
+    assert_valid(&run_refilled(&inst, &mut plan));
+    inst.department_quotas = vec![quota("2027-03", 1)];
+    let report = run_refilled(&inst, &mut plan);
+    assert_only(&report, "H9");
+    assert_eq!(report.violations.len(), 1);
+    assert!(report.violations[0].message.contains("2027-03"), "{}", report.violations[0]);
+    assert!(report.violations[0].message.contains("quota"), "{}", report.violations[0]);
+    // The same quota in March of the second year leaves 2027 to the cap of 3.
+    inst.department_quotas = vec![quota("2028-03", 3)];
+    set_blocks(&mut plan, "P03", YEAR1, &[3, 10]);
+    assert_valid(&run_refilled(&inst, &mut plan));
+}
+
 // ----------------------------------------------------------------------- H10
 
 #[test]

@@ -176,8 +176,8 @@ pub(crate) fn global(prep: &Prepared, d: &Decisions, s1_optimal: f64, budget: &m
     let mut binding_departments = Vec::new();
     for dep in 0..prep.departments.len() {
         for y in 0..2 {
-            let cap = prep.department_cap(dep, y);
             for m in inst.parameters.window_months() {
+                let cap = prep.department_cap_in(dep, y, m);
                 let away = (0..prep.n_cadres())
                     .filter(|&c| prep.department_of[c] == dep && d.months[c][y].contains(&m))
                     .count() as u32;

@@ -291,7 +291,7 @@ fn year(prep: &Prepared, d: &Decisions, c: usize, y: usize) -> YearWhy {
                 days: days_in_month(year, m),
                 department_away: (0..prep.n_cadres()).filter(|&x| prep.department_of[x] == dept && on(x)).count()
                     as u32,
-                department_cap: prep.department_cap(dept, y),
+                department_cap: prep.department_cap_in(dept, y, m),
                 group_on_site: (0..prep.n_cadres()).filter(|&x| d.groups.county_of[x] == k && on(x)).count() as u32,
             }
         })

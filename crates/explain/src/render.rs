@@ -1507,7 +1507,7 @@ fn certificate(c: &Certificate, lang: Lang, names: &Names) -> (String, String) {
 
 /// Each rule by its words, with its id beside it ("（带队组长·H3）"), in the Chinese text: the
 /// planners read the rule, the id stays for tracing it to PLANNING_RULES.
-pub const RULE_WORDS: [(&str, &str); 24] = [
+pub const RULE_WORDS: [(&str, &str); 27] = [
     ("H1", "一人一组"),
     ("H2", "就近派驻"),
     ("H3", "带队组长"),
@@ -1518,6 +1518,9 @@ pub const RULE_WORDS: [(&str, &str); 24] = [
     ("H8", "集中下沉月份"),
     ("H9", "部门在外上限"),
     ("H10", "每周工作日"),
+    ("A1", "每市省级干部下限"),
+    ("A2", "每组省级干部上限"),
+    ("A3", "部门分散到市"),
     ("S1", "分组费用"),
     ("S2", "特长与重点乡镇"),
     ("S3a", "每月有人在岗"),

@@ -339,6 +339,8 @@ pub fn generate(region: &Region, spec: &RosterSpec, seed: u64) -> Instance {
         region,
         cadres,
         locks: Vec::new(),
+        department_quotas: Vec::new(),
+        spread: Default::default(),
     }
 }
 

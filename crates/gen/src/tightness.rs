@@ -210,7 +210,6 @@ pub fn month_problems(p: &Prepared) -> Vec<String> {
             if members.is_empty() {
                 continue;
             }
-            let cap_month = p.department_cap(d, y);
             let n = members.len() + months.len() + 2;
             let (s, t) = (n - 2, n - 1);
             let mut cap = vec![vec![0u32; n]; n];
@@ -224,12 +223,12 @@ pub fn month_problems(p: &Prepared) -> Vec<String> {
                 }
             }
             for j in 0..months.len() {
-                cap[members.len() + j][t] = cap_month;
+                cap[members.len() + j][t] = p.department_cap_in(d, y, months[j]);
             }
             let got = max_flow(&mut cap, s, t);
             if got < want {
                 out.push(format!(
-                    "department {} in plan year {}: {} members need {want} block months, at most {got} fit under the cap of {cap_month} a month",
+                    "department {} in plan year {}: {} members need {want} block months, at most {got} fit under its monthly cap",
                     p.departments[d],
                     y + 1,
                     members.len()

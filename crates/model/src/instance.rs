@@ -34,6 +34,30 @@ pub struct Instance {
     /// Locks and bans the planner set (rules P1–P9, see [`crate::locks`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub locks: Vec<crate::Lock>,
+    /// H9 quotas that replace a department's cap in the months they name: a city's
+    /// sub-instance carries its share of each province department's monthly places
+    /// (see [`crate::allocation`]); empty in a province-wide instance.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub department_quotas: Vec<DepartmentQuota>,
+    /// The province's spreading rules A1–A3 on its own cadres (see [`crate::allocation`]).
+    #[serde(default, skip_serializing_if = "crate::allocation::Spread::is_none")]
+    pub spread: crate::allocation::Spread,
+}
+
+/// H9 for a city's share of a department: in `month`, at most `max` of the department's
+/// cadres in this instance are on a block. It replaces the department's H9 cap that month.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DepartmentQuota {
+    /// The dispatching unit.
+    pub unit: String,
+    /// The department inside it; none when the unit is one department.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
+    /// "YYYY-MM", a window month of a plan year.
+    pub month: String,
+    /// Most of the department's cadres on a block that month.
+    pub max: u32,
 }
 
 /// Administrative divisions of one province.

@@ -7,6 +7,7 @@
 //! eligibility (H2), modes of work (§2), department caps (H9) and the cost
 //! model (§4). It performs no I/O.
 
+pub mod allocation;
 pub mod cost;
 pub mod edit;
 pub mod events;
@@ -20,9 +21,12 @@ pub mod plan;
 pub mod prepared;
 pub mod validate;
 
+pub use allocation::{Allocation, CityShare, Spread};
 pub use edit::Edit;
 pub use events::{Applied, Event, Events};
-pub use instance::{Cadre, City, County, CountyKind, Instance, Level, Mode, Point, Province, Region, Township};
+pub use instance::{
+    Cadre, City, County, CountyKind, DepartmentQuota, Instance, Level, Mode, Point, Province, Region, Township,
+};
 pub use locks::{Lock, LockKind, LockTable};
 pub use msg::{Arg, Lang, Msg};
 pub use params::Parameters;

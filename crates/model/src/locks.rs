@@ -613,7 +613,7 @@ pub(crate) fn resolve(prep: &mut crate::Prepared) -> Vec<Problem> {
         away.entry((prep.department_of[c], y, m)).or_default().push(i);
     }
     let mut over: Vec<_> =
-        away.into_iter().filter(|((d, y, _), l)| l.len() as u32 > prep.department_cap(*d, *y)).collect();
+        away.into_iter().filter(|((d, y, m), l)| l.len() as u32 > prep.department_cap_in(*d, *y, *m)).collect();
     over.sort();
     for ((d, y, m), locks) in over {
         let last = *locks.iter().max().expect("non-empty");
@@ -623,7 +623,7 @@ pub(crate) fn resolve(prep: &mut crate::Prepared) -> Vec<Problem> {
                 .arg("department", &prep.departments[d])
                 .arg("month", format!("{}-{m:02}", inst.year(y)))
                 .arg("count", locks.len())
-                .arg("cap", prep.department_cap(d, y)),
+                .arg("cap", prep.department_cap_in(d, y, m)),
         );
     }
     problems.sort_by(|a, b| a.path.cmp(&b.path));

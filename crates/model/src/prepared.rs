@@ -42,6 +42,9 @@ pub struct Prepared<'a> {
     pub unavailable: Vec<[u16; 2]>,
     /// Extra monthly places per department on top of its H9 cap (0 unless a what-if adds some).
     pub extra_cap: Vec<u32>,
+    /// H9 quotas of a city's sub-instance: (department, plan year, month) → most away,
+    /// replacing the cap that month (`Instance::department_quotas`).
+    pub quotas: HashMap<(usize, YearIdx, u32), u32>,
     /// Round trips of each cadre over both years (§4), computed once.
     trips: Vec<f64>,
     /// Each cadre's strength tags and each township's need tags, as sorted distinct numbers
@@ -88,6 +91,15 @@ impl<'a> Prepared<'a> {
             unavailable.push(mask);
         }
         let n_departments = departments.len();
+        let quotas = inst
+            .department_quotas
+            .iter()
+            .filter_map(|q| {
+                let d = *dept_ids.get(&(q.unit.as_str(), q.department.as_deref()))?;
+                let (y, m) = parse_month(&q.month)?;
+                Some(((d, (y - inst.first_year) as usize, m), q.max))
+            })
+            .collect();
         let mut p = Prepared {
             inst,
             county_index,
@@ -99,6 +111,7 @@ impl<'a> Prepared<'a> {
             eligible: Vec::new(),
             departments,
             extra_cap: vec![0; n_departments],
+            quotas,
             department_of,
             unavailable,
             trips: Vec::new(),
@@ -326,6 +339,15 @@ impl<'a> Prepared<'a> {
     /// H9 monthly cap of department `d` in year `y`: max(1, ceil(share × size)).
     pub fn department_cap(&self, d: usize, y: YearIdx) -> u32 {
         department_cap(self.inst.parameters.max_department_away_share, self.department_size(d, y)) + self.extra_cap[d]
+    }
+
+    /// H9 cap of department `d` in `month` of year `y`: its quota that month when the
+    /// instance gives one, else [`Prepared::department_cap`]; plus any what-if places.
+    pub fn department_cap_in(&self, d: usize, y: YearIdx, month: u32) -> u32 {
+        match self.quotas.get(&(d, y, month)) {
+            Some(&q) => q + self.extra_cap[d],
+            None => self.department_cap(d, y),
+        }
     }
 
     /// A copy in which cadre `c` may serve only in `counties` (kept only where H2 allows),

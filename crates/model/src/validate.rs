@@ -111,6 +111,8 @@ pub struct SizeLimits {
     pub text: usize,
     /// Problems listed in one answer (the rest are counted).
     pub problems: usize,
+    /// H9 quotas of a city's sub-instance (a department and a month each).
+    pub department_quotas: usize,
 }
 
 /// The size limits in force.
@@ -123,6 +125,7 @@ pub const SIZES: SizeLimits = SizeLimits {
     unavailable_months: 24,
     text: 256,
     problems: 100,
+    department_quotas: 240_000,
 };
 
 struct Collector(Vec<Problem>, usize);
@@ -211,6 +214,12 @@ pub fn validate(inst: &Instance) -> Vec<Problem> {
     over |= c.too_long("region.counties".into(), r.counties.len(), SIZES.counties, "counties");
     over |= c.too_long("region.townships".into(), r.townships.len(), SIZES.townships, "townships");
     over |= c.too_long("cadres".into(), inst.cadres.len(), SIZES.cadres, "cadres");
+    over |= c.too_long(
+        "department_quotas".into(),
+        inst.department_quotas.len(),
+        SIZES.department_quotas,
+        "department_quotas",
+    );
     if over {
         return c.finish();
     }
@@ -455,10 +464,84 @@ pub fn validate(inst: &Instance) -> Vec<Problem> {
             c.add(at("active_years"), Msg::new("input.bad_active_years").arg("years", format!("{years:?}")));
         }
     }
+    quota_problems(inst, &mut c);
+    spread_problems(inst, &mut c);
     if c.0.is_empty() {
         crate::locks::field_problems(inst, &mut |path, msg| c.add(path, msg));
     }
     c.finish()
+}
+
+/// A1 and A2 that no plan can keep, for want of province cadres or of room for them.
+fn spread_problems(inst: &Instance, c: &mut Collector) {
+    let spread = &inst.spread;
+    let r = &inst.region;
+    let have = inst.cadres.iter().filter(|x| x.level == Level::Province).count();
+    let cities = r.cities.iter().filter(|m| r.counties.iter().any(|k| k.city == m.code)).count();
+    let need = spread.min_province_per_city as usize * cities;
+    if need > have {
+        c.add(
+            "spread.min_province_per_city",
+            Msg::new("input.spread_min_per_city")
+                .arg("min", spread.min_province_per_city)
+                .arg("cities", cities)
+                .arg("need", need)
+                .arg("have", have),
+        );
+    }
+    if let Some(max) = spread.max_province_per_group {
+        let room = max as usize * r.counties.len();
+        if room < have {
+            c.add(
+                "spread.max_province_per_group",
+                Msg::new("input.spread_max_per_group")
+                    .arg("max", max)
+                    .arg("counties", r.counties.len())
+                    .arg("room", room)
+                    .arg("have", have),
+            );
+        }
+    }
+}
+
+/// H9 quotas: each names a department of the roster and a window month of a plan year, once.
+fn quota_problems(inst: &Instance, c: &mut Collector) {
+    let p = &inst.parameters;
+    let departments: HashSet<(&str, Option<&str>)> =
+        inst.cadres.iter().map(|x| (x.unit.as_str(), x.department.as_deref())).collect();
+    let mut seen = HashSet::new();
+    for (i, q) in inst.department_quotas.iter().enumerate() {
+        let at = |field: &str| format!("department_quotas[{i}].{field}");
+        let key = (q.unit.as_str(), q.department.as_deref());
+        if !departments.contains(&key) {
+            let name = match &q.department {
+                Some(d) => format!("{}/{d}", q.unit),
+                None => q.unit.clone(),
+            };
+            c.add(at("unit"), Msg::new("input.quota_unknown_department").arg("department", name));
+        }
+        match parse_month(&q.month) {
+            None => c.add(at("month"), Msg::new("input.bad_month").arg("month", format!("{:?}", q.month))),
+            Some((y, _)) if y != inst.first_year && y != inst.first_year + 1 => c.add(
+                at("month"),
+                Msg::new("input.outside_plan_years")
+                    .arg("value", &q.month)
+                    .arg("first", inst.first_year)
+                    .arg("second", inst.first_year + 1),
+            ),
+            Some((_, mm)) if !p.window_months().any(|w| w == mm) => c.add(
+                at("month"),
+                Msg::new("input.outside_window")
+                    .arg("month", &q.month)
+                    .arg("first", p.window_first_month)
+                    .arg("last", p.window_last_month),
+            ),
+            Some(ym) if !seen.insert((key, ym)) => {
+                c.add(at("month"), Msg::new("input.quota_duplicate").arg("month", &q.month))
+            }
+            _ => {}
+        }
+    }
 }
 
 impl Instance {

@@ -625,3 +625,41 @@ fn at_most_a_hundred_problems_are_listed() {
     assert_eq!(problems.len(), 101, "a hundred problems and a count of the rest");
     assert!(problems[100].message.contains("more problem(s) not listed"), "{:?}", problems[100]);
 }
+
+// ------------------------------------------------------------ H9 quotas
+
+fn with_quota(unit: &str, department: Option<&str>, month: &str) -> Instance {
+    let mut inst = small();
+    inst.department_quotas.push(sanlian_model::DepartmentQuota {
+        unit: unit.into(),
+        department: department.map(Into::into),
+        month: month.into(),
+        max: 1,
+    });
+    inst
+}
+
+#[test]
+fn a_quota_of_a_known_department_in_a_window_month_is_valid() {
+    assert_eq!(problems(&with_quota("团省委", Some("组织部"), "2027-05")), []);
+}
+
+#[test]
+fn quota_of_an_unknown_department() {
+    only(&with_quota("团省委", Some("无此部"), "2027-05"), "department_quotas[0].unit", "团省委/无此部");
+}
+
+#[test]
+fn quota_month_malformed_outside_the_plan_years_or_the_window() {
+    only(&with_quota("团省委", Some("组织部"), "2027-5x"), "department_quotas[0].month", "2027-5x");
+    only(&with_quota("团省委", Some("组织部"), "2030-05"), "department_quotas[0].month", "2030-05");
+    only(&with_quota("团省委", Some("组织部"), "2027-01"), "department_quotas[0].month", "2027-01");
+}
+
+#[test]
+fn quota_given_twice_for_one_month() {
+    let mut inst = with_quota("团省委", Some("组织部"), "2027-05");
+    let again = inst.department_quotas[0].clone();
+    inst.department_quotas.push(again);
+    only(&inst, "department_quotas[1].month", "2027-05");
+}

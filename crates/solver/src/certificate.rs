@@ -577,7 +577,8 @@ pub fn department_caps_pinned(prep: &Prepared, pins: Option<&Pinned>) -> Vec<Cer
             if members.is_empty() {
                 continue;
             }
-            let cap = prep.department_cap(d, y) as u64;
+            // A city's sub-instance may give the department a quota per month (H9).
+            let caps: Vec<u64> = months.iter().map(|&m| prep.department_cap_in(d, y, m) as u64).collect();
             let available = |c: usize, m: u32| {
                 prep.unavailable[c][y] & (1 << m) == 0
                     && prep.serves_month(c, y, m)
@@ -587,11 +588,19 @@ pub fn department_caps_pinned(prep: &Prepared, pins: Option<&Pinned>) -> Vec<Cer
             let adj: Vec<Vec<usize>> =
                 members.iter().map(|&c| (0..months.len()).filter(|&j| available(c, months[j])).collect()).collect();
             // Each cadre takes a month at most once: every (cadre, month) edge carries 1.
-            let Some(set) = hall_with(&need, &vec![cap; months.len()], &adj, Some(1)) else { continue };
+            let Some(set) = hall_with(&need, &caps, &adj, Some(1)) else { continue };
             let chosen: Vec<usize> = set.iter().map(|&i| members[i]).collect();
             let need_s: u64 = set.iter().map(|&i| need[i]).sum();
-            let supply_s: u64 =
-                months.iter().map(|&m| cap.min(chosen.iter().filter(|&&c| available(c, m)).count() as u64)).sum();
+            let supply_s: u64 = months
+                .iter()
+                .zip(&caps)
+                .map(|(&m, &cap)| cap.min(chosen.iter().filter(|&&c| available(c, m)).count() as u64))
+                .sum();
+            let cap = if caps.iter().all(|&c| c == caps[0]) {
+                caps[0].to_string()
+            } else {
+                format!("its monthly quotas ({})", caps.iter().map(u64::to_string).collect::<Vec<_>>().join("/"))
+            };
             if need_s <= supply_s {
                 continue;
             }

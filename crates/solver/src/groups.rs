@@ -29,7 +29,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use sanlian_model::{PlanMode, Prepared, Proof};
+use sanlian_model::{Level, PlanMode, Prepared, Proof};
 
 use crate::milp::{DatedRow, Direction, Milp, MilpResult, MilpSettings, MilpStatus, Terms, Var};
 use crate::{lp_proof, stage_report, Formulation, SolveError, StageFigures, Stager};
@@ -62,8 +62,10 @@ impl Class {
 
 /// What makes cadres interchangeable for S1: eligible counties, S1 coefficient
 /// bits per eligible county, senior, upper, active years (as served, and as listed),
-/// service period, counties it may not lead (P4).
-type ClassKey = (Vec<usize>, Vec<u64>, bool, bool, [bool; 2], Vec<u8>, [Option<chrono::NaiveDate>; 2], Vec<usize>);
+/// service period, counties it may not lead (P4), and, under spreading rules, the department
+/// of a province cadre (A1–A3).
+type ClassKey =
+    (Vec<usize>, Vec<u64>, bool, bool, [bool; 2], Vec<u8>, [Option<chrono::NaiveDate>; 2], Vec<usize>, Option<usize>);
 
 /// Partition the roster into S1 classes.
 pub(crate) fn classes(prep: &Prepared, formulation: Formulation) -> Vec<Class> {
@@ -84,7 +86,13 @@ pub(crate) fn classes(prep: &Prepared, formulation: Formulation) -> Vec<Class> {
         }
         let coefs = eligible.iter().map(|&k| prep.s1_coefficient(c, k).to_bits()).collect();
         let listed = cadre.active_years.clone();
-        match index.entry((eligible, coefs, senior, upper, years, listed, [cadre.from, cadre.until], no_lead)) {
+        // A1–A3 count province cadres, and A3 each department's on its own.
+        let spread_tag = match (prep.inst.spread.is_none(), cadre.level == Level::Province) {
+            (true, _) | (false, false) => None,
+            (false, true) => Some(prep.department_of[c]),
+        };
+        let key = (eligible, coefs, senior, upper, years, listed, [cadre.from, cadre.until], no_lead, spread_tag);
+        match index.entry(key) {
             std::collections::hash_map::Entry::Occupied(e) => out[*e.get()].members.push(c),
             std::collections::hash_map::Entry::Vacant(e) => {
                 e.insert(out.len());
@@ -129,7 +137,11 @@ pub(crate) struct Model {
 impl Model {
     /// The proof of a solve of this model: its LP duals with each class's `H1_assign` dual
     /// given to every member's own row (the plain model's dual, with the same bound).
-    pub(crate) fn proof(&self, r: &MilpResult) -> Proof {
+    pub(crate) fn proof(&self, prep: &Prepared, r: &MilpResult) -> Proof {
+        // The spreading rules have no dual the checker can read back (A3 has 0/1 columns).
+        if !prep.inst.spread.is_none() {
+            return Proof::Solver;
+        }
         let Proof::LpDuals { mut duals } = lp_proof(&self.milp, r) else { return Proof::Solver };
         for (row, members) in &self.h1_rows {
             if let Some(y) = duals.remove(row) {
@@ -303,12 +315,92 @@ fn build_with(prep: &Prepared, classes: &[Class], mode: PlanMode, optional: &[bo
             }
         }
     }
+    spread_rows(prep, classes, &mut m, &cols_in, &forced_in);
     m.offset = s1_offset;
     Model { milp: m, n, cover: cover_vars, senior, mixed, s1_terms, s1_offset, h1_rows }
 }
 
+/// The province's spreading rules (`Instance::spread`), on the counts of province cadres:
+/// `A1_city_min[city]` Σ_{q province, k ∈ city} n[q,k] ≥ min_province_per_city;
+/// `A2_group_max[k]` Σ_{q province} n[q,k] ≤ max_province_per_group; and for A3, a 0/1
+/// `in_city[dept,city]` with `A3_in_city[dept,city]` in_city ≤ Σ_{q ∈ dept, k ∈ city} n[q,k]
+/// and `A3_department_cities[dept]` Σ_city in_city ≥ min(M, department size, cities).
+fn spread_rows(
+    prep: &Prepared,
+    classes: &[Class],
+    m: &mut Milp,
+    cols_in: &[Vec<(usize, Var)>],
+    forced_in: &[Vec<usize>],
+) {
+    let spread = &prep.inst.spread;
+    if spread.is_none() {
+        return;
+    }
+    let region = &prep.inst.region;
+    let province = |q: usize| prep.inst.cadres[classes[q].members[0]].level == Level::Province;
+    let size = |q: usize| classes[q].size();
+    // (terms, constant) of the province cadres of the classes passing `keep` in counties `ks`.
+    let count = |ks: &[usize], keep: &dyn Fn(usize) -> bool| -> (Terms, f64) {
+        let mut terms = Vec::new();
+        let mut fixed = 0.0;
+        for &k in ks {
+            terms.extend(cols_in[k].iter().filter(|(q, _)| province(*q) && keep(*q)).map(|&(_, v)| (v, 1.0)));
+            fixed += forced_in[k].iter().filter(|&&q| province(q) && keep(q)).map(|&q| size(q)).sum::<f64>();
+        }
+        (terms, fixed)
+    };
+    let cities: Vec<(&str, Vec<usize>)> = region
+        .cities
+        .iter()
+        .map(|c| (c.code.as_str(), (0..prep.n_counties()).filter(|&k| region.counties[k].city == c.code).collect()))
+        .filter(|(_, ks): &(&str, Vec<usize>)| !ks.is_empty())
+        .collect();
+    if spread.min_province_per_city > 0 {
+        for (code, ks) in &cities {
+            let (terms, fixed) = count(ks, &|_| true);
+            m.row(format!("A1_city_min[{code}]"), terms, spread.min_province_per_city as f64 - fixed, f64::INFINITY);
+        }
+    }
+    if let Some(max) = spread.max_province_per_group {
+        for k in 0..prep.n_counties() {
+            let (terms, fixed) = count(&[k], &|_| true);
+            m.row(format!("A2_group_max[{}]", region.counties[k].code), terms, f64::NEG_INFINITY, max as f64 - fixed);
+        }
+    }
+    if spread.min_cities_per_department > 1 {
+        let mut departments: Vec<usize> =
+            (0..classes.len()).filter(|&q| province(q)).map(|q| prep.department_of[classes[q].members[0]]).collect();
+        departments.sort_unstable();
+        departments.dedup();
+        for d in departments {
+            let name = &prep.departments[d];
+            let members = (0..prep.n_cadres())
+                .filter(|&c| prep.department_of[c] == d && prep.inst.cadres[c].level == Level::Province)
+                .count();
+            let need = spread.department_cities(members, cities.len());
+            let in_dept = |q: usize| prep.department_of[classes[q].members[0]] == d;
+            let mut chosen = Vec::new();
+            for (code, ks) in &cities {
+                let (terms, fixed) = count(ks, &in_dept);
+                let z = m.col(format!("in_city[{name},{code}]"), 0.0, 1.0, true, 0.0);
+                let mut row = vec![(z, 1.0)];
+                row.extend(terms.iter().map(|&(v, a)| (v, -a)));
+                m.row(format!("A3_in_city[{name},{code}]"), row, f64::NEG_INFINITY, fixed);
+                chosen.push((z, 1.0));
+            }
+            m.row(format!("A3_department_cities[{name}]"), chosen, need as f64, f64::INFINITY);
+        }
+    }
+}
+
 /// Optimise one goal on the S1 model, record it, and hold its value for the stages after.
-fn hold_goal(model: &mut Model, stager: &mut Stager, goal: Goal, offset: f64) -> Result<(), S1Outcome> {
+fn hold_goal(
+    prep: &Prepared,
+    model: &mut Model,
+    stager: &mut Stager,
+    goal: Goal,
+    offset: f64,
+) -> Result<(), S1Outcome> {
     let (id, name, direction, terms) = goal;
     model.milp.set_objective(direction, terms.clone(), offset);
     let r = stager.run(id, &model.milp, 1.0);
@@ -319,7 +411,7 @@ fn hold_goal(model: &mut Model, stager: &mut Stager, goal: Goal, offset: f64) ->
     }
     let value = r.objective.round();
     let sense = if direction == Direction::Min { "min" } else { "max" };
-    let figures = StageFigures::of(&r, value, 1.0).proved(model.proof(&r));
+    let figures = StageFigures::of(&r, value, 1.0).proved(model.proof(prep, &r));
     stager.record(stage_report(id, name, sense, figures, BTreeMap::new()));
     // The goal's values are whole numbers: hold exactly the value reached.
     let held = value - offset;
@@ -361,7 +453,7 @@ pub(crate) fn solve(prep: &Prepared, formulation: Formulation, mode: PlanMode, s
             ),
         ];
         for goal in goals {
-            if let Err(stop) = hold_goal(&mut model, stager, goal, 0.0) {
+            if let Err(stop) = hold_goal(prep, &mut model, stager, goal, 0.0) {
                 return stop;
             }
         }
@@ -376,7 +468,7 @@ pub(crate) fn solve(prep: &Prepared, formulation: Formulation, mode: PlanMode, s
     let groups = disaggregate(prep, &classes, &model, &r);
     let terms = s1_terms(prep, &groups.county_of);
     let objective = terms["travel"] + terms["preference_penalty"] - terms["continuity_bonus"];
-    let proof = model.proof(&r);
+    let proof = model.proof(prep, &r);
     stager.record(stage_report(
         "S1",
         "min travel cost + preference penalty − continuity bonus",

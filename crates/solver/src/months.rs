@@ -88,7 +88,7 @@ pub(crate) fn solve_months_pinned(
         }
     }
     for ((d, y, month), vars) in &by_dept {
-        let cap = prep.department_cap(*d, *y) as f64;
+        let cap = prep.department_cap_in(*d, *y, *month) as f64;
         if (vars.len() as f64) > cap {
             let name = format!("H9_dept[{},{}-{month:02}]", prep.departments[*d], first_year + *y as i32);
             m.row(name, vars.iter().map(|&v| (v, 1.0)), f64::NEG_INFINITY, cap);

@@ -22,6 +22,7 @@ catalog! {
     "noun.counties" => "县区", "counties";
     "noun.townships" => "乡镇", "townships";
     "noun.cadres" => "干部", "cadres";
+    "noun.department_quotas" => "部门名额", "department quotas";
     "noun.needs" => "需求标签", "needs";
     "noun.strengths" => "特长标签", "strengths";
     "noun.preferred_counties" => "意向县区", "preferred counties";
@@ -50,6 +51,27 @@ catalog! {
         "{city} 没有下辖县区，这名市级干部无处可派（H2）",
         "{city} has no counties, so this city-level cadre is eligible nowhere (H2)";
     "input.needs_home_county" => "县级干部须填写所属县区", "a county-level cadre needs its home county";
+    "input.quota_unknown_department" =>
+        "名额所指的部门 {department} 在名单中没有干部",
+        "the quota names {department}, a department with no cadre on the roster";
+    "input.quota_duplicate" =>
+        "同一部门在 {month} 的名额已经写过一次",
+        "a quota for this department in {month} is already given";
+    "input.spread_min_per_city" =>
+        "每市至少 {min} 名省级干部（A1），{cities} 个市共需 {need} 名，而名单只有 {have} 名省级干部",
+        "at least {min} province cadre(s) in every city (A1) needs {need} for {cities} cities, and the roster has {have}";
+    "input.spread_max_per_group" =>
+        "每组至多 {max} 名省级干部（A2），{counties} 个县区最多容纳 {room} 名，而名单有 {have} 名省级干部",
+        "at most {max} province cadre(s) per group (A2) leaves room for {room} in {counties} counties, and the roster has {have}";
+    "alloc.unknown_cadre" => "{cadre} 不在干部名单中", "{cadre} is not on the roster";
+    "alloc.bound_cadre" =>
+        "{cadre} 是市级或县级干部，随本市（县）参加，不由省里分配",
+        "{cadre} is a city or county cadre, who serves in their own city and is not allocated by the province";
+    "alloc.twice" => "{cadre} 已分配给 {city}", "{cadre} is already allocated to {city}";
+    "alloc.missing" => "{cadre} 未分配给任何市", "{cadre} is allocated to no city";
+    "alloc.quota_over_cap" =>
+        "{department} 在 {month} 各市名额合计 {sum}，超过其集中驻点上限 {cap}（H9）",
+        "the cities' quotas of {department} in {month} add up to {sum}, more than its H9 cap of {cap}";
     "input.bad_month" =>
         "{month} 不是“年-月”格式的月份（如 2027-03）",
         "{month} is not a month in the form YYYY-MM";
