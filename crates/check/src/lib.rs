@@ -30,6 +30,7 @@ mod stages;
 mod view;
 
 pub use reading::Rules;
+pub use stages::{expected_terms as stage_terms, expected_value as stage_value};
 
 /// One broken rule or inconsistency found in a plan.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -149,7 +150,10 @@ impl Report {
         self.violations
             .iter()
             .filter(|v| {
-                v.rule.starts_with('H') || (v.rule.starts_with('P') && v.rule != "PLAN") || v.rule == "SHORTFALL"
+                v.rule.starts_with('H')
+                    || v.rule.starts_with('A')
+                    || (v.rule.starts_with('P') && v.rule != "PLAN")
+                    || v.rule == "SHORTFALL"
             })
             .collect()
     }

@@ -110,7 +110,7 @@ fn close(a: f64, b: f64) -> bool {
 
 /// The terms each stage reports, recomputed (`None`: the term depends on the plan a re-plan
 /// repaired, which the checker does not see).
-fn expected_terms(values: &StageValues, id: &str) -> Vec<(&'static str, Option<f64>)> {
+pub fn expected_terms(values: &StageValues, id: &str) -> Vec<(&'static str, Option<f64>)> {
     let v = values;
     let s1 = [
         ("travel", Some(v.s1_travel)),
@@ -145,7 +145,7 @@ fn expected_terms(values: &StageValues, id: &str) -> Vec<(&'static str, Option<f
 }
 
 /// The recomputed objective of a stage, where the plan alone determines it.
-fn expected_value(values: &StageValues, id: &str) -> Option<f64> {
+pub fn expected_value(values: &StageValues, id: &str) -> Option<f64> {
     Some(match id {
         "S1" => values.s1,
         "S2" => values.s2,

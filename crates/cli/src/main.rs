@@ -8,6 +8,7 @@ mod diff;
 mod edits;
 mod explain;
 mod min_roster;
+mod process;
 mod reassign;
 mod roster;
 mod scenarios;
@@ -138,6 +139,14 @@ enum Command {
     /// Copy the service's database, consistently, while it runs (SQLite's online backup).
     /// To restore: stop the service and put the copy where `--db` points.
     Backup(serve::BackupArgs),
+    /// The province's allocation of its cadres to the cities (work plan §六.1): the
+    /// province-wide optimum under spreading rules A1–A3 with each rule's S1 price, the
+    /// allocation and every city's sub-instance; --plan-cities plans and merges the cities.
+    Allocate(process::AllocateArgs),
+    /// Merge the cities' plans into the province plan: each city's plan checked against its
+    /// sub-instance, the merged plan against the province (every rule, H9 against the real
+    /// caps), and the price of decentralisation. Bad input exits 2, a rejected plan 1.
+    Merge(process::MergeArgs),
     /// Import, export or start a roster spreadsheet (xlsx or CSV with Chinese headers).
     Roster(roster::Args),
     /// Generate an instance from division CSVs and a seeded synthetic roster.
@@ -410,6 +419,8 @@ fn run(command: Command) -> Result<(), Failure> {
         }
         Command::Explain(args) => explain::run(args),
         Command::MinRoster(args) => min_roster::run(args),
+        Command::Allocate(args) => process::allocate(args),
+        Command::Merge(args) => process::merge(args),
         Command::Reassign(args) => reassign::run(args),
         Command::Alternatives(args) => alternatives::run(args),
         Command::Diff(args) => diff::run(args),
