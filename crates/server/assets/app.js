@@ -320,6 +320,25 @@
       weekday_Mon: '周一', weekday_Tue: '周二', weekday_Wed: '周三', weekday_Thu: '周四', weekday_Fri: '周五',
       weekday_Sat: '周六', weekday_Sun: '周日',
       mode_value_strict: '严格', mode_value_best_effort: '尽力',
+      login_title: '登录',
+      login_name: '用户名',
+      login_password: '密码',
+      login_submit: '登录',
+      logout: '退出登录',
+      account_line: '{name}（{role}{scope}）',
+      role_admin: '团省委管理员', role_reviewer: '团省委审核', role_planner: '团市委规划', role_viewer: '团市委查看', role_county: '县委组织部查看',
+      rounds: '省—市报审',
+      rounds_hint: '团省委分配干部到各市，各市编组后报团省委审核；审核通过后函告各县。',
+      round_city: '市', round_state: '状态', round_version: '版本', round_actions: '操作',
+      round_open: '打开本市子实例',
+      round_submit: '报审当前方案',
+      round_return: '退回',
+      round_approve: '通过',
+      round_notify: '已函告各县',
+      round_letters: '函告（Word）',
+      round_comment: '审核意见',
+      round_comment_was: '退回意见：{comment}',
+      round_done: '{city}：{state}',
     },
     en: {
       title: 'Sanlian Sicu: Youth League cadre working groups',
@@ -631,6 +650,25 @@
       weekday_Mon: 'Mon', weekday_Tue: 'Tue', weekday_Wed: 'Wed', weekday_Thu: 'Thu', weekday_Fri: 'Fri',
       weekday_Sat: 'Sat', weekday_Sun: 'Sun',
       mode_value_strict: 'strict', mode_value_best_effort: 'best effort',
+      login_title: 'Log in',
+      login_name: 'User name',
+      login_password: 'Password',
+      login_submit: 'Log in',
+      logout: 'Log out',
+      account_line: '{name} ({role}{scope})',
+      role_admin: 'province admin', role_reviewer: 'province reviewer', role_planner: 'city planner', role_viewer: 'city viewer', role_county: 'county viewer',
+      rounds: 'Province–city review',
+      rounds_hint: 'The province allocates its cadres to the cities; each city composes its groups and submits them for review; once approved, the counties are informed by letter.',
+      round_city: 'City', round_state: 'State', round_version: 'Version', round_actions: 'Actions',
+      round_open: 'Open the city\'s sub-instance',
+      round_submit: 'Submit the plan shown',
+      round_return: 'Return',
+      round_approve: 'Approve',
+      round_notify: 'Letters sent',
+      round_letters: 'Letters (Word)',
+      round_comment: 'Review comment',
+      round_comment_was: 'Returned: {comment}',
+      round_done: '{city}: {state}',
     },
   };
 
@@ -678,6 +716,10 @@
     edit: null, // {pid, edit, answer, job, result, lines}: the edit being tried on the shown plan
     editPick: null, // cadre id whose move target is being picked
     alternatives: null, // {pid, cadre, busy | list}: GET /api/plans/{id}/alternatives
+    me: null, // GET /api/auth/me
+    csrf: null, // the session's CSRF token, sent with every change
+    rounds: null, // GET /api/rounds
+    comments: null, // round/city → the last return's comments
     progressKey: null, // [key, vars] of the status line, re-rendered on language change
   };
 
@@ -871,6 +913,7 @@
 
   async function api(method, url, body, contentType) {
     const init = { method, headers: { 'Accept-Language': state.lang } };
+    if (state.csrf && method !== 'GET') init.headers['X-CSRF-Token'] = state.csrf;
     if (body !== undefined) {
       init.body = body;
       init.headers['Content-Type'] = contentType || 'application/json';
@@ -884,6 +927,123 @@
       throw new ApiFailure(e);
     }
     return payload;
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Accounts and the province–city review
+  // ---------------------------------------------------------------------------------------
+
+  /** Who this is (GET /api/auth/me); false when a login is needed (the login form is shown). */
+  async function loadMe() {
+    try {
+      const me = await api('GET', '/api/auth/me');
+      state.me = me;
+      state.csrf = me.csrf || null;
+    } catch (e) {
+      if (e.apiError && e.apiError.status === 401) {
+        showLogin();
+        return false;
+      }
+      throw e;
+    }
+    const user = state.me.user;
+    document.body.dataset.role = user ? user.role : 'single';
+    $('account').hidden = !user;
+    if (user) {
+      const scope = user.county || user.city ? ` · ${user.county || user.city}` : '';
+      $('account-line').textContent = t('account_line', { name: user.name, role: t('role_' + user.role), scope });
+    }
+    return true;
+  }
+
+  function showLogin() {
+    document.body.dataset.login = 'required';
+    $('login').hidden = false;
+    $('controls').hidden = true;
+    $('login-name').focus();
+  }
+
+  async function login(e) {
+    e.preventDefault();
+    clearError();
+    const body = JSON.stringify({ name: $('login-name').value, password: $('login-password').value });
+    await api('POST', '/api/auth/login', body);
+    // The session cookie is set: start again as that user.
+    location.reload();
+  }
+
+  async function logout() {
+    await api('POST', '/api/auth/logout');
+    location.reload();
+  }
+
+  const role = () => (state.me && state.me.user ? state.me.user.role : 'single');
+
+  async function loadRounds() {
+    state.rounds = await api('GET', '/api/rounds');
+    const returned = state.rounds.flatMap((r) => r.cities.filter((c) => c.state === 'returned').map((c) => [r.round.id, c]));
+    state.comments = new Map();
+    for (const [rid, c] of returned) {
+      const city = await api('GET', `/api/rounds/${rid}/cities/${c.city}`);
+      const last = city.history.filter((x) => x.to === 'returned').pop();
+      if (last) {
+        const groups = Object.entries(last.groups || {}).map(([k, v]) => `${k}：${v}`);
+        state.comments.set(`${rid}/${c.city}`, [last.comment, ...groups].filter(Boolean).join('；'));
+      }
+    }
+    renderRounds();
+  }
+
+  function renderRounds() {
+    const rounds = state.rounds || [];
+    $('rounds').hidden = rounds.length === 0;
+    const r = role();
+    const rows = [];
+    for (const { round, cities } of rounds) {
+      for (const c of cities) {
+        const key = `${round.id}/${c.city}`;
+        const base = `/api/rounds/${round.id}/cities/${c.city}`;
+        const actions = [];
+        const act = (label, cls, f) => {
+          const b = h('button', { type: 'button', class: cls }, t(label));
+          b.addEventListener('click', guarded(f));
+          actions.push(b);
+        };
+        if (r !== 'county') act('round_open', 'round-open', async () => setInstance(await api('GET', `/api/instances/${c.instance}/summary`)));
+        const shown = state.view && state.view.instance === c.instance;
+        if (['planner', 'single'].includes(r) && ['draft', 'returned'].includes(c.state) && shown) {
+          act('round_submit', 'round-submit', async () => move(base, 'submit', { plan: state.view.plan, version: c.version }, c));
+        }
+        if (['admin', 'reviewer', 'single'].includes(r) && c.state === 'submitted') {
+          const comment = h('input', { type: 'text', class: 'round-comment', placeholder: t('round_comment'), 'aria-label': t('round_comment') });
+          actions.push(comment);
+          act('round_return', 'round-return', async () => move(base, 'return', { version: c.version, comment: comment.value }, c));
+          act('round_approve', 'round-approve', async () => move(base, 'approve', { version: c.version, comment: comment.value }, c));
+        }
+        if (['admin', 'planner', 'single'].includes(r) && c.state === 'approved') {
+          act('round_notify', 'round-notify', async () => move(base, 'notify', { version: c.version }, c));
+        }
+        if (c.plan != null && (r !== 'county' || ['approved', 'notified'].includes(c.state))) {
+          actions.push(h('a', { href: `${base}/letters.docx`, class: 'round-letters' }, t('round_letters')));
+        }
+        const note = state.comments && state.comments.get(key);
+        rows.push(h('tr', { dataset: { city: c.city, state: c.state } },
+          h('td', null, `${round.label} · ${c.name}`),
+          h('td', { class: 'round-state' }, state.lang === 'zh' ? c.state_zh : c.state),
+          h('td', null, String(c.version)),
+          h('td', null, ...actions, note ? h('div', { class: 'round-note' }, t('round_comment_was', { comment: note })) : null)));
+      }
+    }
+    $('rounds-list').replaceChildren(
+      h('thead', null, h('tr', null, ...['round_city', 'round_state', 'round_version', 'round_actions'].map((k) => h('th', null, t(k))))),
+      h('tbody', null, ...rows));
+  }
+
+  async function move(base, what, body, c) {
+    clearError();
+    const answer = await api('POST', `${base}/${what}`, JSON.stringify(body));
+    showNotice(t('rounds'), [t('round_done', { city: c.name, state: state.lang === 'zh' ? answer.city.state_zh : answer.city.state })]);
+    await loadRounds();
   }
 
   // ---------------------------------------------------------------------------------------
@@ -1173,6 +1333,7 @@
     document.body.dataset.plan = String(pid);
     document.body.dataset.outcome = 'planned';
     renderPlan();
+    if (state.rounds) renderRounds();
     $('results').hidden = false;
     setStatus('done_line', doneVars(view), 5);
     rememberPlan(pid);
@@ -2936,6 +3097,7 @@
     for (const b of document.querySelectorAll('[data-lang]')) b.setAttribute('aria-pressed', String(b.dataset.lang === state.lang));
     renderFixtures();
     renderInstance();
+    if (state.rounds) renderRounds();
     renderStatus();
   }
 
@@ -2996,6 +3158,8 @@
       if (file) await uploadFile(file);
     }));
     $('solve').addEventListener('click', guarded(solve));
+    $('login-form').addEventListener('submit', guarded(login));
+    $('logout').addEventListener('click', guarded(logout));
     wireMap();
     $('stop').addEventListener('click', guarded(stopJob));
     $('stop-keep').addEventListener('click', guarded(stopKeepJob));
@@ -3034,8 +3198,10 @@
     wire();
     applyLanguage();
     setState('idle');
+    if (!(await loadMe())) return;
     await loadFixtures();
     await loadSaved();
+    await loadRounds();
     const fixture = params.get('fixture');
     const mode = params.get('mode');
     if (params.get('colour') === 'year') state.colour = 'year';

@@ -9,8 +9,7 @@ use axum::extract::{FromRequestParts, Path, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::{Extension, Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use tokio_stream::wrappers::ReceiverStream;
@@ -20,6 +19,7 @@ use sanlian_explain::render::{explanation_with, Lang, Names};
 use sanlian_explain::ExplainOptions;
 use sanlian_model::{Events, Instance, Msg, Plan, Prepared};
 
+use crate::auth::Who;
 use crate::error::ApiError;
 use crate::jobs::{JobView, RunRequest};
 use crate::store::{Deleted, Labelled};
@@ -29,7 +29,7 @@ use crate::App;
 type Shared = State<Arc<App>>;
 
 /// A query string read into `T`; a malformed one is a JSON error like every other.
-struct Query<T>(T);
+pub(crate) struct Query<T>(pub(crate) T);
 
 impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequestParts<S> for Query<T> {
     type Rejection = ApiError;
@@ -59,46 +59,7 @@ const OPENAPI: &str = include_str!("../assets/openapi.json");
 pub fn router(app: Arc<App>) -> Router {
     let limit = app.config.body_limit;
     let hosts = Arc::new(crate::guard::Hosts::new(&app.config.allowed_hosts));
-    Router::new()
-        .route("/", get(|| async { Html(INDEX_HTML) }))
-        .route("/assets/app.js", get(|| async { asset("text/javascript; charset=utf-8", APP_JS) }))
-        .route("/assets/app.css", get(|| async { asset("text/css; charset=utf-8", APP_CSS) }))
-        .route("/api/health", get(health))
-        .route("/api/openapi.json", get(|| async { asset("application/json", OPENAPI) }))
-        .route("/api/fixtures", get(fixtures))
-        .route("/api/fixtures/{name}", post(load_fixture))
-        .route("/api/instances", get(instances).post(upload_instance))
-        .route("/api/instances/{id}", get(instance).patch(relabel_instance).delete(delete_instance))
-        .route("/api/instances/{id}/summary", get(instance_summary))
-        .route("/api/instances/{id}/counties.geojson", get(counties_geojson))
-        .route("/api/instances/{id}/roster", post(upload_roster))
-        .route("/api/instances/{id}/roster.xlsx", get(roster_xlsx))
-        .route("/api/instances/{id}/roster.csv", get(roster_csv))
-        .route("/api/instances/{id}/template.xlsx", get(template_xlsx))
-        .route("/api/instances/{id}/solve", post(solve))
-        .route("/api/instances/{id}/plans", post(upload_plan))
-        .route("/api/instances/{id}/scenarios", post(scenarios))
-        .route("/api/jobs/{id}", get(job).delete(cancel_job))
-        .route("/api/jobs/{id}/events", get(job_events))
-        .route("/api/jobs/{id}/stop", post(stop_job))
-        .route("/api/plans", get(plans))
-        .route("/api/plans/{id}", get(plan).patch(relabel_plan).delete(delete_plan))
-        .route("/api/plans/{id}/summary", get(plan_summary))
-        .route("/api/plans/{a}/diff/{b}", get(plan_diff))
-        .route("/api/plans/{a}/diff/{b}/diff.xlsx", get(plan_diff_xlsx))
-        .route("/api/plans/{id}/check", get(check))
-        .route("/api/plans/{id}/explain", get(explain))
-        .route("/api/plans/{id}/view", get(view))
-        .route("/api/plans/{id}/reassign", post(reassign))
-        .route("/api/plans/{id}/edit", post(edit))
-        .route("/api/plans/{id}/alternatives", get(alternatives))
-        .route("/api/plans/{id}/edit/repair", post(edit_repair))
-        .route("/api/plans/{id}/edit/workbook", post(edit_workbook))
-        .route("/api/plans/{id}/plan.xlsx", get(plan_xlsx))
-        .route("/api/plans/{id}/table.csv", get(table_csv))
-        .route("/api/plans/{id}/letters.docx", get(letters_docx))
-        .route("/api/plans/{id}/map.svg", get(map_svg))
-        .route("/api/plans/{id}/calendar.ics", get(calendar))
+    crate::routes::router(&app)
         .fallback(|| async {
             ApiError::new(StatusCode::NOT_FOUND, "no_route", Msg::new("api.no_route"))
         })
@@ -124,6 +85,22 @@ pub fn router(app: Arc<App>) -> Router {
         .with_state(app)
 }
 
+pub(crate) async fn index() -> Html<&'static str> {
+    Html(INDEX_HTML)
+}
+
+pub(crate) async fn app_js() -> Response {
+    asset("text/javascript; charset=utf-8", APP_JS)
+}
+
+pub(crate) async fn app_css() -> Response {
+    asset("text/css; charset=utf-8", APP_CSS)
+}
+
+pub(crate) async fn openapi() -> Response {
+    asset("application/json", OPENAPI)
+}
+
 /// Refuse a body whose declared length is over the limit before reading any of it
 /// (a body without a declared length is cut off at the limit while it is read, see [`Upload`]).
 async fn refuse_declared_oversize(
@@ -144,7 +121,7 @@ fn asset(content_type: &'static str, text: &'static str) -> Response {
 }
 
 /// A file to download, named for the planner.
-fn download(content_type: &'static str, name: String, bytes: Vec<u8>) -> Response {
+pub(crate) fn download(content_type: &'static str, name: String, bytes: Vec<u8>) -> Response {
     let disposition = format!(
         "attachment; filename=\"{}\"; filename*=UTF-8''{}",
         ascii_name(&name),
@@ -176,7 +153,10 @@ fn utf8<'a>(bytes: &'a [u8], what: &str) -> Reply<&'a str> {
 /// Run a request's blocking work (parsing, explanations, files) off the async threads,
 /// with one of the request slots. The slot belongs to the work, not to the connection: a
 /// client that goes away does not free it while its work still runs.
-async fn blocking<T: Send + 'static>(app: &Arc<App>, f: impl FnOnce() -> Reply<T> + Send + 'static) -> Reply<T> {
+pub(crate) async fn blocking<T: Send + 'static>(
+    app: &Arc<App>,
+    f: impl FnOnce() -> Reply<T> + Send + 'static,
+) -> Reply<T> {
     let slot =
         app.compute.clone().acquire_owned().await.map_err(|e| ApiError::internal("the worker pool is closed", e))?;
     let app = app.clone();
@@ -201,7 +181,7 @@ async fn blocking<T: Send + 'static>(app: &Arc<App>, f: impl FnOnce() -> Reply<T
 
 /// The service's state: 200 `ok`, or 503 `degraded` with the reasons (the store cannot be
 /// written or its file is gone, job results were lost, the last backup failed).
-async fn health(State(app): Shared) -> Response {
+pub(crate) async fn health(State(app): Shared) -> Response {
     use std::sync::atomic::Ordering::Relaxed;
     let app2 = app.clone();
     let store = tokio::task::spawn_blocking(move || app2.store.health())
@@ -242,7 +222,7 @@ fn health_failed(why: &str) -> crate::store::StoreHealth {
 }
 
 /// The fixtures' summaries, read once from the embedded files.
-async fn fixtures() -> Reply<Json<Value>> {
+pub(crate) async fn fixtures() -> Reply<Json<Value>> {
     static LIST: std::sync::OnceLock<Result<Value, String>> = std::sync::OnceLock::new();
     let list = LIST.get_or_init(|| {
         FIXTURES
@@ -289,7 +269,7 @@ async fn store_instance(app: &Arc<App>, text: Text, source: String) -> Reply<(St
     Ok((StatusCode::CREATED, Json(serde_json::to_value(row).unwrap_or_default())))
 }
 
-async fn load_fixture(State(app): Shared, Path(name): Path<String>) -> Reply<(StatusCode, Json<Value>)> {
+pub(crate) async fn load_fixture(State(app): Shared, Path(name): Path<String>) -> Reply<(StatusCode, Json<Value>)> {
     let (_, text) = FIXTURES
         .iter()
         .find(|(n, _)| *n == name)
@@ -298,28 +278,40 @@ async fn load_fixture(State(app): Shared, Path(name): Path<String>) -> Reply<(St
 }
 
 /// An instance's text: embedded, or uploaded.
-enum Text {
+pub(crate) enum Text {
     Fixture(&'static str),
     Upload(Upload),
 }
 
-async fn instances(State(app): Shared) -> Reply<Json<Value>> {
+/// Whether `who` may read what `owner` owns (a city's or the province's roster and plans).
+fn sees(who: &Who, owner: &Option<String>) -> bool {
+    who.user().is_none_or(|u| {
+        crate::routes::covers(
+            u,
+            &owner.clone().map_or(crate::routes::Owner::Province, crate::routes::Owner::City),
+            true,
+        )
+    })
+}
+
+pub(crate) async fn instances(State(app): Shared, Extension(who): Extension<Who>) -> Reply<Json<Value>> {
     let rows = app.store.instances().map_err(|e| ApiError::internal("cannot list instances", e))?;
+    let rows: Vec<_> = rows.into_iter().filter(|r| sees(&who, &r.city)).collect();
     Ok(Json(serde_json::to_value(rows).unwrap_or_default()))
 }
 
-async fn upload_instance(State(app): Shared, upload: Upload) -> Reply<(StatusCode, Json<Value>)> {
+pub(crate) async fn upload_instance(State(app): Shared, upload: Upload) -> Reply<(StatusCode, Json<Value>)> {
     store_instance(&app, Text::Upload(upload), "upload".into()).await
 }
 
-async fn instance(State(app): Shared, Path(raw): Path<String>) -> Reply<Response> {
+pub(crate) async fn instance(State(app): Shared, Path(raw): Path<String>) -> Reply<Response> {
     let id = id("instance", &raw)?;
     let text = app.store.instance_json(id).map_err(|e| ApiError::internal("cannot read the instance", e))?;
     let text = text.ok_or_else(|| ApiError::no_such("instance", id))?;
     Ok(([(header::CONTENT_TYPE, "application/json")], text).into_response())
 }
 
-async fn instance_summary(State(app): Shared, Path(raw): Path<String>) -> Reply<Json<Value>> {
+pub(crate) async fn instance_summary(State(app): Shared, Path(raw): Path<String>) -> Reply<Json<Value>> {
     let id = id("instance", &raw)?;
     let row = app.store.instance(id).map_err(|e| ApiError::internal("cannot read the instance", e))?;
     let row = row.ok_or_else(|| ApiError::no_such("instance", id))?;
@@ -328,7 +320,7 @@ async fn instance_summary(State(app): Shared, Path(raw): Path<String>) -> Reply<
 
 /// The outlines of the instance's counties (GeoJSON), revalidated by their entity tag: the
 /// text depends only on the instance, which never changes, and the embedded outlines.
-async fn counties_geojson(
+pub(crate) async fn counties_geojson(
     State(app): Shared,
     Path(raw): Path<String>,
     headers: axum::http::HeaderMap,
@@ -349,12 +341,12 @@ async fn counties_geojson(
 }
 
 #[derive(Deserialize)]
-struct FileName {
+pub(crate) struct FileName {
     name: Option<String>,
 }
 
 /// A roster spreadsheet for the region of instance `id`: a new instance with its cadres.
-async fn upload_roster(
+pub(crate) async fn upload_roster(
     State(app): Shared,
     Path(raw): Path<String>,
     Query(q): Query<FileName>,
@@ -371,9 +363,14 @@ async fn upload_roster(
         inst.cadres = roster.cadres;
         Prepared::new(&inst).map_err(|e| ApiError::input(&e))?;
         let text = serde_json::to_string(&inst).map_err(|e| ApiError::internal("cannot serialise the instance", e))?;
+        let named = crate::store::label(&format!("名册 {}", short(&file, 60)));
         let new = app2
             .store
-            .insert_instance(&inst, "roster", &text, &crate::store::label(&format!("名册 {}", short(&file, 60))))
+            .transaction(|tx| {
+                let new = crate::store::insert_instance(tx, &inst, "roster", &text, &named)?;
+                crate::store::inherit_owner(tx, new, id)?;
+                Ok(new)
+            })
             .map_err(|e| ApiError::store("cannot store the instance", &e))?;
         let row = app2.store.instance(new).map_err(|e| ApiError::internal("cannot read the instance back", e))?;
         Ok((row, roster.warnings))
@@ -401,7 +398,7 @@ fn sheet_error(e: &sanlian_files::SheetErrors) -> ApiError {
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
-async fn roster_xlsx(State(app): Shared, Path(raw): Path<String>) -> Reply<Response> {
+pub(crate) async fn roster_xlsx(State(app): Shared, Path(raw): Path<String>) -> Reply<Response> {
     let inst = app.instance(id("instance", &raw)?)?;
     let name = format!("{}-名册.xlsx", inst.name);
     let bytes = blocking(&app, move || {
@@ -411,7 +408,7 @@ async fn roster_xlsx(State(app): Shared, Path(raw): Path<String>) -> Reply<Respo
     Ok(download(XLSX, name, bytes))
 }
 
-async fn roster_csv(State(app): Shared, Path(raw): Path<String>) -> Reply<Response> {
+pub(crate) async fn roster_csv(State(app): Shared, Path(raw): Path<String>) -> Reply<Response> {
     let inst = app.instance(id("instance", &raw)?)?;
     Ok(download(
         "text/csv; charset=utf-8",
@@ -420,7 +417,7 @@ async fn roster_csv(State(app): Shared, Path(raw): Path<String>) -> Reply<Respon
     ))
 }
 
-async fn template_xlsx(State(app): Shared, Path(raw): Path<String>) -> Reply<Response> {
+pub(crate) async fn template_xlsx(State(app): Shared, Path(raw): Path<String>) -> Reply<Response> {
     let inst = app.instance(id("instance", &raw)?)?;
     let bytes = blocking(&app, move || {
         sanlian_files::roster::template_xlsx(&inst.region)
@@ -438,7 +435,11 @@ fn options<T: Default + serde::de::DeserializeOwned>(bytes: &[u8], what: &str) -
     serde_json::from_slice(bytes).map_err(|e| ApiError::json(what, &e))
 }
 
-async fn solve(State(app): Shared, Path(raw): Path<String>, bytes: Upload) -> Reply<(StatusCode, Json<JobView>)> {
+pub(crate) async fn solve(
+    State(app): Shared,
+    Path(raw): Path<String>,
+    bytes: Upload,
+) -> Reply<(StatusCode, Json<JobView>)> {
     let id = id("instance", &raw)?;
     let req: RunRequest = options(&bytes, "solve options")?;
     req.validate()?;
@@ -449,7 +450,11 @@ async fn solve(State(app): Shared, Path(raw): Path<String>, bytes: Upload) -> Re
 
 /// A plan made elsewhere: stored when the checker accepts it (it must belong to the
 /// instance and break no rule), refused with the first violation otherwise.
-async fn upload_plan(State(app): Shared, Path(raw): Path<String>, bytes: Upload) -> Reply<(StatusCode, Json<Value>)> {
+pub(crate) async fn upload_plan(
+    State(app): Shared,
+    Path(raw): Path<String>,
+    bytes: Upload,
+) -> Reply<(StatusCode, Json<Value>)> {
     let id = id("instance", &raw)?;
     let inst = app.instance(id)?;
     let app2 = app.clone();
@@ -483,7 +488,11 @@ async fn upload_plan(State(app): Shared, Path(raw): Path<String>, bytes: Upload)
     .await
 }
 
-async fn scenarios(State(app): Shared, Path(raw): Path<String>, bytes: Upload) -> Reply<(StatusCode, Json<JobView>)> {
+pub(crate) async fn scenarios(
+    State(app): Shared,
+    Path(raw): Path<String>,
+    bytes: Upload,
+) -> Reply<(StatusCode, Json<JobView>)> {
     let id = id("instance", &raw)?;
     let inst = app.instance(id)?;
     // The spec is read and its size checked before anything is built; the variants are
@@ -506,13 +515,13 @@ async fn scenarios(State(app): Shared, Path(raw): Path<String>, bytes: Upload) -
 }
 
 #[derive(Deserialize)]
-struct Wait {
+pub(crate) struct Wait {
     /// Hold the answer until the job finishes or this many seconds pass (at most 60).
     wait: Option<f64>,
 }
 
 /// Watches one job: each call of [`JobWatch::next`] waits for its next change.
-struct JobWatch {
+pub(crate) struct JobWatch {
     app: Arc<App>,
     id: i64,
     updates: tokio::sync::broadcast::Receiver<i64>,
@@ -543,7 +552,7 @@ impl JobWatch {
     }
 }
 
-async fn job(State(app): Shared, Path(raw): Path<String>, Query(q): Query<Wait>) -> Reply<Json<JobView>> {
+pub(crate) async fn job(State(app): Shared, Path(raw): Path<String>, Query(q): Query<Wait>) -> Reply<Json<JobView>> {
     let (mut watch, mut view) = JobWatch::start(&app, id("job", &raw)?)?;
     let Some(wait) = q.wait.filter(|w| w.is_finite() && *w > 0.0) else { return Ok(Json(view)) };
     let deadline = tokio::time::sleep(Duration::from_secs_f64(wait.min(60.0)));
@@ -567,7 +576,7 @@ fn short(text: &str, n: usize) -> String {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Relabel {
+pub(crate) struct Relabel {
     label: Option<String>,
     author: Option<String>,
 }
@@ -623,11 +632,15 @@ async fn relabel(app: Arc<App>, what: Labelled, raw: String, upload: Upload) -> 
     .await
 }
 
-async fn relabel_instance(State(app): Shared, Path(raw): Path<String>, upload: Upload) -> Reply<Json<Value>> {
+pub(crate) async fn relabel_instance(
+    State(app): Shared,
+    Path(raw): Path<String>,
+    upload: Upload,
+) -> Reply<Json<Value>> {
     relabel(app, Labelled::Instance, raw, upload).await
 }
 
-async fn relabel_plan(State(app): Shared, Path(raw): Path<String>, upload: Upload) -> Reply<Json<Value>> {
+pub(crate) async fn relabel_plan(State(app): Shared, Path(raw): Path<String>, upload: Upload) -> Reply<Json<Value>> {
     relabel(app, Labelled::Plan, raw, upload).await
 }
 
@@ -650,20 +663,25 @@ async fn delete(app: Arc<App>, what: Labelled, raw: String) -> Reply<Json<Value>
             "in_use",
             Msg::new("api.in_use").arg("jobs", n).noun("kind", noun).arg("id", id),
         )),
+        Deleted::InRound(round) => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "in_round",
+            Msg::new("api.in_round").noun("kind", noun).arg("id", id).arg("round", round),
+        )),
     })
     .await
 }
 
-async fn delete_instance(State(app): Shared, Path(raw): Path<String>) -> Reply<Json<Value>> {
+pub(crate) async fn delete_instance(State(app): Shared, Path(raw): Path<String>) -> Reply<Json<Value>> {
     delete(app, Labelled::Instance, raw).await
 }
 
-async fn delete_plan(State(app): Shared, Path(raw): Path<String>) -> Reply<Json<Value>> {
+pub(crate) async fn delete_plan(State(app): Shared, Path(raw): Path<String>) -> Reply<Json<Value>> {
     delete(app, Labelled::Plan, raw).await
 }
 
 /// Stop a job: a queued one never runs, a running one stops within moments and stores nothing.
-async fn cancel_job(State(app): Shared, Path(raw): Path<String>) -> Reply<Json<JobView>> {
+pub(crate) async fn cancel_job(State(app): Shared, Path(raw): Path<String>) -> Reply<Json<JobView>> {
     let id = id("job", &raw)?;
     let app2 = app.clone();
     tokio::task::spawn_blocking(move || app2.cancel(id))
@@ -673,7 +691,7 @@ async fn cancel_job(State(app): Shared, Path(raw): Path<String>) -> Reply<Json<J
 }
 
 /// Stop a running job and keep its best result so far (solve, scenarios): it ends `done`.
-async fn stop_job(State(app): Shared, Path(raw): Path<String>) -> Reply<Json<JobView>> {
+pub(crate) async fn stop_job(State(app): Shared, Path(raw): Path<String>) -> Reply<Json<JobView>> {
     let id = id("job", &raw)?;
     let app2 = app.clone();
     tokio::task::spawn_blocking(move || app2.stop(id))
@@ -683,7 +701,7 @@ async fn stop_job(State(app): Shared, Path(raw): Path<String>) -> Reply<Json<Job
 }
 
 /// Server-sent events: the job as JSON at every change, until it finishes.
-async fn job_events(
+pub(crate) async fn job_events(
     State(app): Shared,
     Path(raw): Path<String>,
 ) -> Reply<Sse<impl tokio_stream::Stream<Item = Result<Event, Infallible>>>> {
@@ -706,12 +724,15 @@ async fn job_events(
     Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
 }
 
-async fn plans(State(app): Shared) -> Reply<Json<Value>> {
+pub(crate) async fn plans(State(app): Shared, Extension(who): Extension<Who>) -> Reply<Json<Value>> {
     let rows = app.store.plans().map_err(|e| ApiError::internal("cannot list plans", e))?;
+    let owners = app.store.owners().map_err(|e| ApiError::internal("cannot list plans", e))?;
+    let rows: Vec<_> =
+        rows.into_iter().filter(|r| owners.get(&r.instance).is_some_and(|owner| sees(&who, owner))).collect();
     Ok(Json(serde_json::to_value(rows).unwrap_or_default()))
 }
 
-async fn plan(State(app): Shared, Path(raw): Path<String>) -> Reply<Response> {
+pub(crate) async fn plan(State(app): Shared, Path(raw): Path<String>) -> Reply<Response> {
     let id = id("plan", &raw)?;
     let (_, text) = app
         .store
@@ -721,7 +742,7 @@ async fn plan(State(app): Shared, Path(raw): Path<String>) -> Reply<Response> {
     Ok(([(header::CONTENT_TYPE, "application/json")], text).into_response())
 }
 
-async fn plan_summary(State(app): Shared, Path(raw): Path<String>) -> Reply<Json<Value>> {
+pub(crate) async fn plan_summary(State(app): Shared, Path(raw): Path<String>) -> Reply<Json<Value>> {
     let id = id("plan", &raw)?;
     let row = app
         .store
@@ -773,7 +794,7 @@ fn versions(app: &Arc<App>, raw_a: &str, raw_b: &str) -> Reply<Versions> {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct DiffQuery {
+pub(crate) struct DiffQuery {
     lang: Option<String>,
 }
 
@@ -786,7 +807,7 @@ fn lang_or_header(raw: Option<&str>) -> Reply<Lang> {
 }
 
 /// What changed from plan `a` to plan `b`: the comparison as data, and in words.
-async fn plan_diff(
+pub(crate) async fn plan_diff(
     State(app): Shared,
     Path((raw_a, raw_b)): Path<(String, String)>,
     Query(q): Query<DiffQuery>,
@@ -817,7 +838,7 @@ async fn plan_diff(
 }
 
 /// The same comparison as a workbook: 变更明细 and 费用变化.
-async fn plan_diff_xlsx(
+pub(crate) async fn plan_diff_xlsx(
     State(app): Shared,
     Path((raw_a, raw_b)): Path<(String, String)>,
     Query(q): Query<DiffQuery>,
@@ -842,7 +863,7 @@ fn loaded(app: &Arc<App>, raw: &str) -> Reply<(Arc<Instance>, Plan, i64)> {
     Ok((app.instance(iid)?, plan, iid))
 }
 
-async fn check(State(app): Shared, Path(raw): Path<String>) -> Reply<Json<Value>> {
+pub(crate) async fn check(State(app): Shared, Path(raw): Path<String>) -> Reply<Json<Value>> {
     let (inst, plan, _) = loaded(&app, &raw)?;
     blocking(&app, move || {
         let report = sanlian_check::check(&inst, &plan).map_err(|e| ApiError::input(&e))?;
@@ -852,7 +873,7 @@ async fn check(State(app): Shared, Path(raw): Path<String>) -> Reply<Json<Value>
 }
 
 #[derive(Deserialize)]
-struct ExplainQuery {
+pub(crate) struct ExplainQuery {
     cadre: Option<String>,
     county: Option<String>,
     lang: Option<String>,
@@ -872,7 +893,11 @@ fn lang(raw: Option<&str>) -> Reply<Lang> {
 }
 
 /// The explanation of a plan (a cadre, a county, or the whole), as text or JSON.
-async fn explain(State(app): Shared, Path(raw): Path<String>, Query(q): Query<ExplainQuery>) -> Reply<Response> {
+pub(crate) async fn explain(
+    State(app): Shared,
+    Path(raw): Path<String>,
+    Query(q): Query<ExplainQuery>,
+) -> Reply<Response> {
     let lang = lang(q.lang.as_deref())?;
     let json_out = match q.format.as_deref().unwrap_or("text") {
         "text" => false,
@@ -913,7 +938,7 @@ async fn explain(State(app): Shared, Path(raw): Path<String>, Query(q): Query<Ex
     .await
 }
 
-async fn view(State(app): Shared, Path(raw): Path<String>) -> Reply<Json<Value>> {
+pub(crate) async fn view(State(app): Shared, Path(raw): Path<String>) -> Reply<Json<Value>> {
     let (inst, plan, iid) = loaded(&app, &raw)?;
     let pid = id("plan", &raw)?;
     let source =
@@ -923,7 +948,7 @@ async fn view(State(app): Shared, Path(raw): Path<String>) -> Reply<Json<Value>>
     Ok(Json(board))
 }
 
-async fn reassign(
+pub(crate) async fn reassign(
     State(app): Shared,
     Path(raw): Path<String>,
     Query(req): Query<RunRequest>,
@@ -945,7 +970,7 @@ async fn reassign(
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct AlternativesQuery {
+pub(crate) struct AlternativesQuery {
     cadre: Option<String>,
     county: Option<String>,
     township: Option<String>,
@@ -958,7 +983,7 @@ const MAX_ALTERNATIVES: usize = 10;
 
 /// The top-k alternatives for a cadre (`?cadre=`), a county's leader (`?county=`) or a
 /// township-year (`?township=&year=`), each repaired exactly; `k` at most 10 (default 5).
-async fn alternatives(
+pub(crate) async fn alternatives(
     State(app): Shared,
     Path(raw): Path<String>,
     Query(q): Query<AlternativesQuery>,
@@ -1100,7 +1125,7 @@ fn answer_json(names: &Names, answer: &sanlian_explain::edit::EditAnswer) -> Val
 
 /// An edit (or several) answered at once: the rules it breaks (in both languages), the stage
 /// and unit deltas; nothing is stored.
-async fn edit(State(app): Shared, Path(raw): Path<String>, bytes: Upload) -> Reply<Json<Value>> {
+pub(crate) async fn edit(State(app): Shared, Path(raw): Path<String>, bytes: Upload) -> Reply<Json<Value>> {
     let (inst, plan, _) = loaded(&app, &raw)?;
     blocking(&app, move || {
         let edits = parse_edits(&bytes)?;
@@ -1122,7 +1147,7 @@ async fn edit(State(app): Shared, Path(raw): Path<String>, bytes: Upload) -> Rep
 /// An edited plan workbook (its 汇总 sheet) read as edits of plan `id` and answered as an
 /// edit is: each edit with the cell it was read from, what was ignored, the rules broken and
 /// the deltas; nothing is stored. A sheet edited into nonsense is a 422 naming its cells.
-async fn edit_workbook(
+pub(crate) async fn edit_workbook(
     State(app): Shared,
     Path(raw): Path<String>,
     Query(q): Query<FileName>,
@@ -1173,7 +1198,11 @@ async fn edit_workbook(
 
 /// The repair around an edit, as a job: the plan changed as little as possible with the edit
 /// kept, stored as a new plan (and its instance, the edit added as locks).
-async fn edit_repair(State(app): Shared, Path(raw): Path<String>, bytes: Upload) -> Reply<(StatusCode, Json<JobView>)> {
+pub(crate) async fn edit_repair(
+    State(app): Shared,
+    Path(raw): Path<String>,
+    bytes: Upload,
+) -> Reply<(StatusCode, Json<JobView>)> {
     let pid = id("plan", &raw)?;
     let (inst, plan, iid) = loaded(&app, &raw)?;
     let app2 = app.clone();
@@ -1196,7 +1225,7 @@ async fn edit_repair(State(app): Shared, Path(raw): Path<String>, bytes: Upload)
 }
 
 #[derive(Deserialize)]
-struct CityQuery {
+pub(crate) struct CityQuery {
     city: Option<String>,
 }
 
@@ -1221,7 +1250,11 @@ fn file_name(inst: &Instance, city: &Option<(String, String)>, kind: &str) -> St
     }
 }
 
-async fn plan_xlsx(State(app): Shared, Path(raw): Path<String>, Query(q): Query<CityQuery>) -> Reply<Response> {
+pub(crate) async fn plan_xlsx(
+    State(app): Shared,
+    Path(raw): Path<String>,
+    Query(q): Query<CityQuery>,
+) -> Reply<Response> {
     let (inst, plan, _) = loaded(&app, &raw)?;
     let city = city_of(&inst, q.city.as_deref())?;
     let name = file_name(&inst, &city, "工作组.xlsx");
@@ -1234,7 +1267,11 @@ async fn plan_xlsx(State(app): Shared, Path(raw): Path<String>, Query(q): Query<
 }
 
 /// The letters (函告) to the counties' Party organisation departments, a letter a page.
-async fn letters_docx(State(app): Shared, Path(raw): Path<String>, Query(q): Query<CityQuery>) -> Reply<Response> {
+pub(crate) async fn letters_docx(
+    State(app): Shared,
+    Path(raw): Path<String>,
+    Query(q): Query<CityQuery>,
+) -> Reply<Response> {
     let (inst, plan, _) = loaded(&app, &raw)?;
     let city = city_of(&inst, q.city.as_deref())?;
     let name = file_name(&inst, &city, "函告.docx");
@@ -1246,7 +1283,11 @@ async fn letters_docx(State(app): Shared, Path(raw): Path<String>, Query(q): Que
     Ok(download(DOCX, name, bytes))
 }
 
-async fn table_csv(State(app): Shared, Path(raw): Path<String>, Query(q): Query<CityQuery>) -> Reply<Response> {
+pub(crate) async fn table_csv(
+    State(app): Shared,
+    Path(raw): Path<String>,
+    Query(q): Query<CityQuery>,
+) -> Reply<Response> {
     let (inst, plan, _) = loaded(&app, &raw)?;
     let city = city_of(&inst, q.city.as_deref())?;
     let text = sanlian_files::table::csv_of(&inst, &plan, city.as_ref().map(|(code, _)| code.as_str()));
@@ -1254,11 +1295,11 @@ async fn table_csv(State(app): Shared, Path(raw): Path<String>, Query(q): Query<
 }
 
 #[derive(Deserialize)]
-struct MapQuery {
+pub(crate) struct MapQuery {
     colour: Option<String>,
 }
 
-async fn map_svg(State(app): Shared, Path(raw): Path<String>, Query(q): Query<MapQuery>) -> Reply<Response> {
+pub(crate) async fn map_svg(State(app): Shared, Path(raw): Path<String>, Query(q): Query<MapQuery>) -> Reply<Response> {
     let (inst, plan, _) = loaded(&app, &raw)?;
     let svg = match q.colour.as_deref().unwrap_or("city") {
         "city" => sanlian_files::map::svg(&inst, &plan),
@@ -1275,12 +1316,16 @@ async fn map_svg(State(app): Shared, Path(raw): Path<String>, Query(q): Query<Ma
 }
 
 #[derive(Deserialize)]
-struct CadreQuery {
+pub(crate) struct CadreQuery {
     cadre: Option<String>,
     city: Option<String>,
 }
 
-async fn calendar(State(app): Shared, Path(raw): Path<String>, Query(q): Query<CadreQuery>) -> Reply<Response> {
+pub(crate) async fn calendar(
+    State(app): Shared,
+    Path(raw): Path<String>,
+    Query(q): Query<CadreQuery>,
+) -> Reply<Response> {
     let (inst, plan, _) = loaded(&app, &raw)?;
     let city = city_of(&inst, q.city.as_deref())?;
     let stamp = chrono::Utc::now().naive_utc();

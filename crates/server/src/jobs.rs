@@ -423,6 +423,7 @@ impl App {
             .transaction(|tx| {
                 let named = label(&events_label(&events));
                 let iid = insert_instance(tx, &replan.instance, "reassign", &new_inst, &named)?;
+                crate::store::inherit_owner(tx, iid, row.instance)?;
                 let pid = match (&shown, &plan_text) {
                     (Some(p), Some(t)) => Some(insert_plan(tx, iid, p, valid, "reassign", t, &named, row.plan)?),
                     _ => None,
@@ -483,6 +484,7 @@ impl App {
                 let named =
                     label(&format!("调整：{words}").chars().take(crate::store::MAX_LABEL - 14).collect::<String>());
                 let iid = insert_instance(tx, &repaired.instance, "edit", &inst_text, &named)?;
+                crate::store::inherit_owner(tx, iid, row.instance)?;
                 let pid = insert_plan(tx, iid, &repaired.plan, true, "edit", &plan_text, &named, Some(plan_id))?;
                 finish_job(
                     tx,

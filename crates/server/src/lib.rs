@@ -7,11 +7,14 @@
 //! `/api/openapi.json`.
 
 mod api;
+pub mod auth;
 pub mod backup;
 mod boundaries;
 pub mod error;
 pub mod guard;
 pub mod jobs;
+pub mod rounds;
+pub mod routes;
 pub mod store;
 pub mod upload;
 pub mod versions;
@@ -20,7 +23,7 @@ mod view;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -66,6 +69,13 @@ pub struct Config {
     pub backup_every: Duration,
     /// Host names it answers to besides 127.0.0.1, localhost and ::1 (`--allowed-host`).
     pub allowed_hosts: Vec<String>,
+    /// No accounts: the one planner at this desk may do everything (`--single-user`; the
+    /// loopback address only).
+    pub single_user: bool,
+    /// How long a session lasts, hours (`--session-hours`).
+    pub session_hours: u64,
+    /// Mark the session cookie `Secure` (`--secure-cookies`, behind an HTTPS proxy).
+    pub secure_cookies: bool,
 }
 
 impl Default for Config {
@@ -87,6 +97,9 @@ impl Default for Config {
             backup_dir: None,
             backup_every: Duration::from_secs(3600),
             allowed_hosts: Vec::new(),
+            single_user: false,
+            session_hours: 12,
+            secure_cookies: false,
         }
     }
 }
@@ -146,6 +159,10 @@ pub struct App {
     /// The last periodic backup: when, the file or the error.
     last_backup: Mutex<Option<backup::Outcome>>,
     shutdown: watch::Receiver<bool>,
+    /// Failed logins, for the rate limit.
+    pub(crate) logins: auth::LoginLimiter,
+    /// Refused requests by kind ([`routes::Refusal`]): counted, never logged.
+    pub(crate) refused: [AtomicU64; 6],
 }
 
 /// A started service: its address, and the handle to stop it.
@@ -170,6 +187,19 @@ pub async fn start(config: Config) -> Result<Running, ServeError> {
     if config.workers == 0 {
         return Err(ServeError::Config("--workers must be at least 1".into()));
     }
+    if config.single_user && !config.addr.ip().is_loopback() {
+        return Err(ServeError::Config(format!(
+            "--single-user serves this machine only (no login): listen on 127.0.0.1, not {}; \
+             to serve the network, create accounts with `sanlian user add` and start without --single-user",
+            config.addr
+        )));
+    }
+    if !(1..=24 * 30).contains(&config.session_hours) {
+        return Err(ServeError::Config(format!(
+            "--session-hours {}: must lie between 1 and 720",
+            config.session_hours
+        )));
+    }
     let store = Store::open_with(&config.db, config.init)
         .map_err(|source| ServeError::Store { path: config.db.clone(), source })?;
     start_with(config, store).await
@@ -181,6 +211,14 @@ pub async fn start_with(config: Config, store: Store) -> Result<Running, ServeEr
         .await
         .map_err(|source| ServeError::Bind { addr: config.addr, source })?;
     let addr = listener.local_addr()?;
+    if !config.single_user && store.users().map(|u| u.is_empty()).unwrap_or(false) {
+        eprintln!(
+            "sanlian: no accounts yet, so nobody can log in: create the first with \
+             `sanlian user add NAME --role admin --db {}` (the password is read from standard input), \
+             or start with --single-user to plan alone at this desk",
+            config.db.display()
+        );
+    }
     let resumed = store.resume_jobs().map_err(|source| ServeError::Store { path: config.db.clone(), source })?;
     let (stop, shutdown) = watch::channel(false);
     let (queue, rx) = mpsc::channel(config.queue.max(1));
@@ -202,6 +240,8 @@ pub async fn start_with(config: Config, store: Store) -> Result<Running, ServeEr
         interrupted: std::sync::atomic::AtomicBool::new(false),
         last_backup: Mutex::new(None),
         shutdown: shutdown.clone(),
+        logins: auth::LoginLimiter::default(),
+        refused: Default::default(),
         config,
     });
     let workers = spawn_workers(&app, rx);
@@ -255,7 +295,7 @@ async fn serve(listener: tokio::net::TcpListener, router: axum::Router, app: &Ar
         };
         let stream = tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
+                Ok(accepted) => accepted,
                 Err(e) => {
                     // Out of file descriptors and the like: wait a moment instead of spinning.
                     tracing::warn!(%e, "cannot accept a connection");
@@ -265,7 +305,16 @@ async fn serve(listener: tokio::net::TcpListener, router: axum::Router, app: &Ar
             },
             _ = stopping(&mut signal) => break,
         };
-        let service = hyper_util::service::TowerToHyperService::new(router.clone());
+        let (stream, peer) = stream;
+        // The peer's address, for the login rate limit.
+        let service = tower::ServiceExt::map_request(
+            router.clone(),
+            move |mut request: hyper::Request<hyper::body::Incoming>| {
+                request.extensions_mut().insert(axum::extract::ConnectInfo(peer));
+                request
+            },
+        );
+        let service = hyper_util::service::TowerToHyperService::new(service);
         let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
         tokio::spawn(async move {
             let _ = connection.await;

@@ -94,6 +94,9 @@ pub struct InstanceRow {
     /// What the planner calls it (given at storing, e.g. "调整：P012 离岗 · 12-03 14:58";
     /// renamed with PATCH).
     pub label: String,
+    /// The city that owns it (a city's sub-instance in a round, and what was made from it);
+    /// none for the province's.
+    pub city: Option<String>,
 }
 
 /// A plan as listed.
@@ -155,6 +158,8 @@ pub enum Deleted {
     Missing,
     /// Kept: this many queued or running jobs work on it.
     Busy(usize),
+    /// Kept: a province–city round holds it (a city's sub-instance, a submitted or approved plan).
+    InRound(i64),
 }
 
 /// A job as stored (the API adds its live progress).
@@ -281,6 +286,65 @@ CREATE TABLE IF NOT EXISTS jobs (
     error TEXT,
     attempts INTEGER NOT NULL DEFAULT 0
 );
+CREATE TABLE IF NOT EXISTS users (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    hash TEXT NOT NULL,
+    role TEXT NOT NULL,
+    city TEXT,
+    county TEXT,
+    disabled INTEGER NOT NULL DEFAULT 0,
+    created TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sessions (
+    token TEXT PRIMARY KEY,
+    user INTEGER NOT NULL REFERENCES users(id),
+    csrf TEXT NOT NULL,
+    created TEXT NOT NULL,
+    expires TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS audit (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    user TEXT NOT NULL,
+    action TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    status INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS rounds (
+    id INTEGER PRIMARY KEY,
+    instance INTEGER NOT NULL REFERENCES instances(id),
+    label TEXT NOT NULL,
+    created TEXT NOT NULL,
+    author TEXT NOT NULL,
+    allocation TEXT NOT NULL,
+    province_plan TEXT NOT NULL,
+    prices TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS round_cities (
+    round INTEGER NOT NULL REFERENCES rounds(id),
+    city TEXT NOT NULL,
+    name TEXT NOT NULL,
+    instance INTEGER NOT NULL REFERENCES instances(id),
+    state TEXT NOT NULL,
+    version INTEGER NOT NULL DEFAULT 0,
+    plan INTEGER REFERENCES plans(id),
+    approved INTEGER REFERENCES plans(id),
+    PRIMARY KEY (round, city)
+);
+CREATE TABLE IF NOT EXISTS transitions (
+    id INTEGER PRIMARY KEY,
+    round INTEGER NOT NULL REFERENCES rounds(id),
+    city TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    from_state TEXT NOT NULL,
+    to_state TEXT NOT NULL,
+    user TEXT NOT NULL,
+    at TEXT NOT NULL,
+    comment TEXT NOT NULL,
+    groups TEXT NOT NULL,
+    plan INTEGER
+);
 ";
 
 /// The current time, UTC, RFC 3339 to the second.
@@ -392,10 +456,12 @@ impl Store {
         // Plans became versions: who made them, and the plan each was made from.
         add_column(&conn, "plans", "author", "TEXT NOT NULL DEFAULT ''")?;
         add_column(&conn, "plans", "parent", "INTEGER")?;
+        // Instances became owned: NULL is the province's, a city code a city committee's.
+        add_column(&conn, "instances", "city", "TEXT")?;
         Ok(Store { conn: Mutex::new(conn), file: None, probe: Mutex::new(None), last_fault: Mutex::new(None) })
     }
 
-    fn with<T>(&self, f: impl FnOnce(&mut Connection) -> rusqlite::Result<T>) -> Result<T, StoreError> {
+    pub(crate) fn with<T>(&self, f: impl FnOnce(&mut Connection) -> rusqlite::Result<T>) -> Result<T, StoreError> {
         let mut conn = self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let result = f(&mut conn).map_err(StoreError::from);
         if let Err(e) = &result {
@@ -455,6 +521,21 @@ impl Store {
             )?;
             if busy > 0 {
                 return Ok(Deleted::Busy(busy as usize));
+            }
+            let held = match what {
+                Labelled::Plan => {
+                    "SELECT round FROM round_cities WHERE plan = ?1 OR approved = ?1
+                                   UNION SELECT round FROM transitions WHERE plan = ?1"
+                }
+                Labelled::Instance => {
+                    "SELECT round FROM round_cities WHERE instance = ?1
+                                       UNION SELECT id FROM rounds WHERE instance = ?1
+                                       UNION SELECT round FROM round_cities WHERE plan IN
+                                           (SELECT id FROM plans WHERE instance = ?1)"
+                }
+            };
+            if let Some(round) = tx.query_row(held, [id], |r| r.get::<_, i64>(0)).optional()? {
+                return Ok(Deleted::InRound(round));
             }
             match what {
                 Labelled::Plan => {
@@ -671,6 +752,16 @@ pub fn insert_instance(
     Ok(tx.last_insert_rowid())
 }
 
+/// Give instance `new` the owner of instance `parent` (a re-plan, an edit or a roster of a
+/// city's instance stays the city's).
+pub fn inherit_owner(tx: &Transaction, new: i64, parent: i64) -> rusqlite::Result<()> {
+    tx.execute(
+        "UPDATE instances SET city = (SELECT city FROM instances WHERE id = ?2) WHERE id = ?1",
+        params![new, parent],
+    )?;
+    Ok(())
+}
+
 /// A label for something stored now: `what`, then the date and time in China (UTC+8), the
 /// planners' clock, e.g. "严格求解 · 12-03 14:58".
 pub fn label(what: &str) -> String {
@@ -722,7 +813,7 @@ pub fn finish_job(tx: &Transaction, id: i64, result: &serde_json::Value) -> rusq
 /// How many interrupted runs make a job fail instead of resuming.
 pub const MAX_ATTEMPTS: i64 = 2;
 
-const INSTANCE_COLUMNS: &str = "id, name, created, first_year, counties, townships, cadres, source, label";
+const INSTANCE_COLUMNS: &str = "id, name, created, first_year, counties, townships, cadres, source, label, city";
 const PLAN_COLUMNS: &str = "id, instance, created, mode, valid, source, label, author, parent";
 const JOB_COLUMNS: &str = "id, kind, instance, plan, state, created, started, finished, request, result, error";
 
@@ -737,6 +828,7 @@ fn instance_row(r: &rusqlite::Row) -> rusqlite::Result<InstanceRow> {
         cadres: r.get(6)?,
         source: r.get(7)?,
         label: r.get(8)?,
+        city: r.get(9)?,
     })
 }
 

@@ -112,4 +112,54 @@ catalog! {
     "api.store_unavailable" =>
         "数据库无法写入（磁盘已满或出现故障？），未保存任何内容（{context}）",
         "{context}: the database cannot be written (is the disk full or failing?); nothing was stored";
+    // ---- Accounts, sessions and the province–city process ------------------------------------
+    "api.text" => "{zh}", "{en}";
+    "api.login_required" =>
+        "请先登录（会话不存在或已过期）；单机使用请以 --single-user 启动服务",
+        "log in first (no session, or it has expired); for a single desk start the service with --single-user";
+    "api.wrong_login" => "用户名或密码错误", "wrong user name or password";
+    "api.too_many_logins" =>
+        "登录失败次数过多，请 {seconds} 秒后再试",
+        "too many failed logins; try again in {seconds} s";
+    "api.single_user" =>
+        "服务以单机模式（--single-user）运行，没有账号和登录",
+        "the service runs for a single desk (--single-user): there are no accounts to log into";
+    "api.csrf" =>
+        "缺少或不符的 CSRF 令牌：修改内容的请求须在 X-CSRF-Token 中带上登录时得到的令牌（请刷新页面）",
+        "missing or wrong CSRF token: a change must carry the session's token in X-CSRF-Token (reload the page)";
+    "api.forbidden" => "当前角色（{role}）无权执行此操作", "your role ({role}) may not do this";
+    "api.bad_password" => "新密码不可用：{why}", "the new password cannot be used: {why}";
+    "api.in_round" =>
+        "{kind} {id} 属于第 {round} 轮报审，不能删除",
+        "{kind} {id} belongs to round {round} and cannot be deleted";
+    "api.round_infeasible" =>
+        "按此分配，{where}无法排出满足全部规则的方案（见下）；未作任何更改",
+        "under this allocation {where} has no plan that keeps every rule (see below); nothing was changed";
+    "api.bad_allocation" => "分配方案与实例不符（见下）；未作任何更改", "the allocation does not fit the instance (see below); nothing was changed";
+    "api.merge_incomplete" => "尚不能合并：缺少 {what}", "cannot merge yet: missing {what}";
+    "api.not_province_instance" =>
+        "实例 {id} 是 {city} 的子实例；新一轮须基于全省实例",
+        "instance {id} is the sub-instance of city {city}; a round starts from a province instance";
+    "api.invalid_id" => "{kind} 编号“{id}”不是数字", "{kind} id \"{id}\" is not a number";
+    "api.round_started" =>
+        "已有市报审，分配不能再改；请开始新一轮",
+        "a city has submitted already: the allocation can no longer change; start a new round";
+    "api.not_submitted" => "{city} 尚未报审方案", "{city} has not submitted a plan yet";
+    "api.not_approved" => "{city} 的方案尚未通过审核", "the plan of {city} is not approved yet";
+    "api.stale_version" =>
+        "{city} 的方案已是第 {current} 版（{state}）：您看到的版本已过时，请刷新后再操作；未作任何更改",
+        "the plan of {city} is at version {current} ({state}): the version you acted on is stale; reload, nothing was changed";
+    "api.wrong_state" =>
+        "{city} 的方案当前为“{state}”，不能执行此操作；未作任何更改",
+        "the plan of {city} is {state}, which does not allow this; nothing was changed";
+    "api.not_round_plan" =>
+        "方案 {plan} 不是 {city} 本轮子实例（实例 {instance}）的方案",
+        "plan {plan} is not a plan of {city}'s sub-instance in this round (instance {instance})";
+    "api.invalid_city_plan" =>
+        "{city} 的方案违反 {count} 条规则（见下），不能报审",
+        "the plan of {city} breaks {count} rules (see below) and cannot be submitted";
+    "api.comment_required" => "退回须写明意见（总体或分组）", "a return needs a comment (overall or per group)";
+    "api.bad_comment" => "意见最多 {most} 个字符，且不能含控制字符", "a comment has at most {most} characters and no control characters";
+    "api.comment_county" => "{county} 不是 {city} 的县区", "{county} is not a county of {city}";
+    "api.comment_groups" => "分组意见只用于退回", "comments per group go with a return only";
 }
