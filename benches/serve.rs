@@ -52,6 +52,7 @@ fn bench(c: &mut Criterion) {
         db: dir.path().join("bench.db"),
         workers: 2,
         queue: 64,
+        single_user: true,
         ..sanlian_server::Config::default()
     };
     let running = runtime.block_on(sanlian_server::start(config)).expect("the server starts");

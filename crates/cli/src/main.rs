@@ -139,6 +139,9 @@ enum Command {
     /// Copy the service's database, consistently, while it runs (SQLite's online backup).
     /// To restore: stop the service and put the copy where `--db` points.
     Backup(serve::BackupArgs),
+    /// Accounts of the service: add a user with its role and scope, set its password (read
+    /// from standard input), disable or enable it, list them.
+    User(serve::UserArgs),
     /// The province's allocation of its cadres to the cities (work plan §六.1): the
     /// province-wide optimum under spreading rules A1–A3 with each rule's S1 price, the
     /// allocation and every city's sub-instance; --plan-cities plans and merges the cities.
@@ -429,6 +432,7 @@ fn run(command: Command) -> Result<(), Failure> {
         Command::Roster(args) => roster::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Backup(args) => serve::backup(args),
+        Command::User(args) => serve::user(args),
         Command::Generate { region, seed, city, infeasible, output } => {
             use sanlian_gen::roster::{generate, make_infeasible, RosterSpec};
             let import = sanlian_gen::region::load_region(&region).map_err(|e| Failure::input(e.to_string()))?;

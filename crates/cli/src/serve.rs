@@ -9,7 +9,7 @@ use crate::Failure;
 #[derive(clap::Args)]
 pub struct Args {
     /// Address to listen on. The default serves this machine only; give 0.0.0.0:PORT to
-    /// serve the network (there is no login: put it behind one).
+    /// serve the network (with accounts: see `sanlian user`, and put it behind HTTPS).
     #[arg(long, default_value = "127.0.0.1:8080")]
     addr: SocketAddr,
     /// SQLite database for instances, plans and jobs (created when missing).
@@ -54,6 +54,127 @@ pub struct Args {
     /// Minutes between backups into --backup-dir.
     #[arg(long, default_value_t = 60, requires = "backup_dir")]
     backup_every: u64,
+    /// A planner working alone: no accounts and no login, every right, on 127.0.0.1 only.
+    /// Without it every request needs a session (create users with `sanlian user add`).
+    #[arg(long)]
+    single_user: bool,
+    /// Hours a login lasts.
+    #[arg(long, default_value_t = 12)]
+    session_hours: u64,
+    /// Mark the session cookie Secure (when the service is reached over HTTPS through a proxy).
+    #[arg(long)]
+    secure_cookies: bool,
+}
+
+/// Arguments of `sanlian user`.
+#[derive(clap::Args)]
+pub struct UserArgs {
+    /// The service's database (created when missing, as `sanlian serve` would).
+    #[arg(long, default_value = "sanlian.db", global = true)]
+    db: PathBuf,
+    #[command(subcommand)]
+    command: UserCommand,
+}
+
+/// What `sanlian user` does.
+#[derive(clap::Subcommand)]
+pub enum UserCommand {
+    /// Add a user; the password is read from standard input (one line), never from the command line.
+    Add {
+        /// Login name.
+        name: String,
+        /// admin or reviewer (province), planner or viewer (a city: --city), county (--city and --county).
+        #[arg(long)]
+        role: String,
+        /// The city code of a city role or a county viewer.
+        #[arg(long)]
+        city: Option<String>,
+        /// The county code of a county viewer.
+        #[arg(long)]
+        county: Option<String>,
+    },
+    /// Set a user's password (read from standard input); its sessions end.
+    Passwd {
+        /// Login name.
+        name: String,
+    },
+    /// Disable a user: its sessions end and it cannot log in.
+    Disable {
+        /// Login name.
+        name: String,
+    },
+    /// Enable a disabled user again.
+    Enable {
+        /// Login name.
+        name: String,
+    },
+    /// List the users (never their hashes).
+    List,
+}
+
+fn read_password() -> Result<String, Failure> {
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .map_err(|e| Failure::input(format!("cannot read the password from standard input: {e}")))?;
+    let password = line.trim_end_matches(['\r', '\n']).to_string();
+    if password.is_empty() {
+        return Err(Failure::input(
+            "no password on standard input: give it as one line, e.g. `read -s P; echo \"$P\" | sanlian user add …`",
+        ));
+    }
+    Ok(password)
+}
+
+/// `sanlian user add|passwd|disable|enable|list`.
+pub fn user(args: UserArgs) -> Result<(), Failure> {
+    use sanlian_server::auth::{AccountError, Role};
+    let store =
+        sanlian_server::Store::open(&args.db).map_err(|e| Failure::input(format!("{}: {e}", args.db.display())))?;
+    let failed = |e: AccountError| match e {
+        AccountError::Invalid(why) => Failure::input(why),
+        AccountError::Store(e) => Failure { code: 1, message: e.to_string() },
+    };
+    match args.command {
+        UserCommand::Add { name, role, city, county } => {
+            let role = Role::parse(&role).ok_or_else(|| {
+                Failure::input(format!("--role {role}: choose admin, reviewer, planner, viewer or county"))
+            })?;
+            if let Some(problem) = sanlian_server::auth::name_problem(&name) {
+                return Err(Failure::input(problem));
+            }
+            let password = read_password()?;
+            store.add_user(&name, &password, role, city.as_deref(), county.as_deref()).map_err(failed)?;
+            eprintln!("user {name} ({}) added to {}", role.as_str(), args.db.display());
+        }
+        UserCommand::Passwd { name } => {
+            let password = read_password()?;
+            store.set_password(&name, &password, "cli").map_err(failed)?;
+            eprintln!("password of {name} changed; its sessions have ended");
+        }
+        UserCommand::Disable { name } => {
+            store.set_disabled(&name, true, "cli").map_err(failed)?;
+            eprintln!("user {name} disabled; its sessions have ended");
+        }
+        UserCommand::Enable { name } => {
+            store.set_disabled(&name, false, "cli").map_err(failed)?;
+            eprintln!("user {name} enabled");
+        }
+        UserCommand::List => {
+            let users = store.users().map_err(|e| Failure { code: 1, message: e.to_string() })?;
+            for (u, disabled) in users {
+                println!(
+                    "{}\t{}\t{}\t{}{}",
+                    u.name,
+                    u.role.as_str(),
+                    u.city.as_deref().unwrap_or("-"),
+                    u.county.as_deref().unwrap_or("-"),
+                    if disabled { "\tdisabled" } else { "" }
+                );
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Arguments of `sanlian backup`.
@@ -130,6 +251,9 @@ pub fn run(args: Args) -> Result<(), Failure> {
         init: args.init,
         backup_dir: args.backup_dir,
         backup_every: std::time::Duration::from_secs(args.backup_every * 60),
+        single_user: args.single_user,
+        session_hours: args.session_hours,
+        secure_cookies: args.secure_cookies,
         ..sanlian_server::Config::default()
     };
     sanlian_server::run(config).map_err(|e| Failure { code: 1, message: e.to_string() })

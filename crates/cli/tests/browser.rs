@@ -29,7 +29,17 @@ struct Server {
 }
 
 impl Server {
+    /// A single-desk service (`--single-user`: no login).
     fn start(db: &Path, extra: &[&str]) -> Server {
+        Server::spawn(db, &[&["--single-user"], extra].concat())
+    }
+
+    /// A service with accounts (every request but the page needs a login).
+    fn with_accounts(db: &Path) -> Server {
+        Server::spawn(db, &[])
+    }
+
+    fn spawn(db: &Path, extra: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_sanlian"))
             .args(["serve", "--addr", "127.0.0.1:0", "--db"])
             .arg(db)
@@ -2224,4 +2234,213 @@ fn plan_instance(server: &Server, pid: i64) -> i64 {
         .find(|p| p["id"] == pid)
         .and_then(|p| p["instance"].as_i64())
         .expect("the plan's instance")
+}
+
+/// `sanlian user add NAME --role ROLE …` with the password on standard input.
+fn add_user(db: &Path, name: &str, role: &str, city: Option<&str>) {
+    use std::io::Write as _;
+    let mut args = vec!["user", "add", name, "--role", role, "--db"];
+    let db = db.to_str().expect("a UTF-8 path");
+    args.push(db);
+    if let Some(c) = city {
+        args.extend(["--city", c]);
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sanlian"))
+        .args(&args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    child.stdin.take().expect("piped").write_all(format!("{BROWSER_PASSWORD}\n").as_bytes()).expect("stdin");
+    let out = child.wait_with_output().expect("it ends");
+    assert!(out.status.success(), "user add {name}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+const BROWSER_PASSWORD: &str = "a long enough password";
+
+/// Log in on the page's form; the page reloads as that user.
+fn log_in(tab: &Tab, server: &Server, name: &str) {
+    wait_until(tab, server, "the login form", "!document.getElementById('login').hidden", Duration::from_secs(20));
+    js(tab, &format!("document.getElementById('login-name').value = {}", serde_json::to_string(name).unwrap()));
+    js(
+        tab,
+        &format!(
+            "document.getElementById('login-password').value = {}",
+            serde_json::to_string(BROWSER_PASSWORD).unwrap()
+        ),
+    );
+    tab.find_element("#login-submit").expect("the login button").click().expect("click 登录");
+    std::thread::sleep(Duration::from_millis(300));
+    tab.wait_until_navigated().expect("the page reloads");
+    wait_until(
+        tab,
+        server,
+        &format!("{name}'s page"),
+        &format!(
+            "!document.getElementById('account').hidden && document.getElementById('account-line').textContent.startsWith({}) && !!document.querySelector('#rounds-list tbody tr')",
+            serde_json::to_string(name).unwrap()
+        ),
+        Duration::from_secs(30),
+    );
+}
+
+fn log_out(tab: &Tab, server: &Server) {
+    tab.find_element("#logout").expect("the logout button").click().expect("click 退出登录");
+    std::thread::sleep(Duration::from_millis(300));
+    tab.wait_until_navigated().expect("the page reloads");
+    wait_until(
+        tab,
+        server,
+        "the login form after logout",
+        "!document.getElementById('login').hidden",
+        Duration::from_secs(20),
+    );
+}
+
+fn city_state(tab: &Tab) -> String {
+    js(tab, "document.querySelector('#rounds-list tbody tr').dataset.state").as_str().unwrap_or_default().to_string()
+}
+
+fn wait_city_state(tab: &Tab, server: &Server, want: &str) {
+    wait_until(
+        tab,
+        server,
+        &format!("the city's plan {want}"),
+        &format!("document.querySelector('#rounds-list tbody tr').dataset.state === '{want}'"),
+        Duration::from_secs(30),
+    );
+}
+
+/// The planner opens its city's sub-instance, solves it and submits the plan shown.
+fn plan_and_submit(tab: &Tab, server: &Server, version: u64) {
+    tab.find_element("#rounds-list .round-open").expect("the open button").click().expect("click 打开本市子实例");
+    wait_until(
+        tab,
+        server,
+        "the sub-instance",
+        "!!document.body.dataset.instance && !document.getElementById('solve').disabled",
+        Duration::from_secs(30),
+    );
+    tab.find_element("#solve").expect("the solve button").click().expect("click 求解");
+    wait_until(
+        tab,
+        server,
+        "the city's plan",
+        "document.body.dataset.state === 'done' && !!document.body.dataset.plan",
+        Duration::from_secs(60),
+    );
+    wait_until(
+        tab,
+        server,
+        "the submit button",
+        "!!document.querySelector('#rounds-list .round-submit')",
+        Duration::from_secs(10),
+    );
+    tab.find_element("#rounds-list .round-submit").expect("the submit button").click().expect("click 报审当前方案");
+    wait_city_state(tab, server, "submitted");
+    let shown = js(tab, "document.querySelector('#rounds-list tbody tr td:nth-child(3)').textContent");
+    assert_eq!(shown, Value::String(version.to_string()), "version after the submission");
+}
+
+#[test]
+fn a_city_planner_submits_the_reviewer_returns_then_approves_and_the_letters_download() {
+    require_chromium();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("review.db");
+    add_user(&db, "admin", "admin", None);
+    add_user(&db, "reviewer", "reviewer", None);
+    add_user(&db, "dongying", "planner", Some("370500"));
+    let server = Server::with_accounts(&db);
+    // The province starts the round (over the API: the admin's part is not what this test drives).
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let login = serde_json::json!({ "name": "admin", "password": BROWSER_PASSWORD }).to_string();
+    let mut answer = agent
+        .post(&server.url("/api/auth/login"))
+        .header("content-type", "application/json")
+        .send(login.as_bytes())
+        .expect("admin logs in");
+    assert_eq!(answer.status().as_u16(), 200);
+    let cookie = answer
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let me: Value = serde_json::from_str(&answer.body_mut().read_to_string().unwrap()).unwrap();
+    let csrf = me["csrf"].as_str().unwrap().to_string();
+    let post = |path: &str, body: &str| -> Value {
+        let mut r = agent
+            .post(&server.url(path))
+            .header("content-type", "application/json")
+            .header("cookie", &cookie)
+            .header("x-csrf-token", &csrf)
+            .send(body.as_bytes())
+            .expect("a POST");
+        let text = r.body_mut().read_to_string().unwrap();
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}: {text}"))
+    };
+    let instance = post("/api/fixtures/small", "{}")["id"].as_i64().expect("the small fixture");
+    let round = post("/api/rounds", &format!("{{\"instance\": {instance}, \"label\": \"第一轮\"}}"));
+    let rid = round["round"]["id"].as_i64().unwrap_or_else(|| panic!("a round: {round}"));
+
+    let browser = launch_browser(&dir.path().join("chromium-profile"));
+    let tab = browser.new_tab().expect("a browser tab");
+    tab.set_default_timeout(Duration::from_secs(60));
+    tab.navigate_to(&server.base).expect("open").wait_until_navigated().expect("loaded");
+
+    // The planner of 东营 logs in, plans its city and submits.
+    log_in(&tab, &server, "dongying");
+    assert_eq!(count(&tab, "#fixture"), 1);
+    assert_eq!(
+        js(&tab, "getComputedStyle(document.getElementById('load').closest('.control')).display"),
+        Value::String("none".into()),
+        "the province's controls are hidden from a city"
+    );
+    assert_eq!(city_state(&tab), "draft");
+    plan_and_submit(&tab, &server, 1);
+    log_out(&tab, &server);
+
+    // The reviewer returns it with a comment.
+    log_in(&tab, &server, "reviewer");
+    wait_city_state(&tab, &server, "submitted");
+    js(&tab, "document.querySelector('#rounds-list .round-comment').value = '请调整东营区组长人选'");
+    tab.find_element("#rounds-list .round-return").expect("the return button").click().expect("click 退回");
+    wait_city_state(&tab, &server, "returned");
+    log_out(&tab, &server);
+
+    // The planner reads the comment, plans again and resubmits.
+    log_in(&tab, &server, "dongying");
+    wait_until(
+        &tab,
+        &server,
+        "the reviewer's comment",
+        "(document.querySelector('#rounds-list .round-note') || {}).textContent === '退回意见：请调整东营区组长人选'",
+        Duration::from_secs(20),
+    );
+    plan_and_submit(&tab, &server, 2);
+    log_out(&tab, &server);
+
+    // The reviewer approves; the letters download.
+    log_in(&tab, &server, "reviewer");
+    wait_city_state(&tab, &server, "submitted");
+    tab.find_element("#rounds-list .round-approve").expect("the approve button").click().expect("click 通过");
+    wait_city_state(&tab, &server, "approved");
+    let href = js(&tab, "document.querySelector('#rounds-list .round-letters').getAttribute('href')");
+    assert_eq!(href, Value::String(format!("/api/rounds/{rid}/cities/370500/letters.docx")));
+    let fetched = tab
+        .evaluate(
+            "fetch(document.querySelector('#rounds-list .round-letters').href).then(async r => r.status + ' ' + r.headers.get('content-type') + ' ' + (await r.arrayBuffer()).byteLength)",
+            true,
+        )
+        .expect("the letters download");
+    let fetched = fetched.value.and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+    let parts: Vec<&str> = fetched.split(' ').collect();
+    assert_eq!(parts[0], "200", "{fetched}");
+    assert_eq!(parts[1], "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "{fetched}");
+    assert!(parts[2].parse::<usize>().unwrap() > 5_000, "{fetched}");
+    assert_eq!(js(&tab, "document.getElementById('error').hidden"), Value::Bool(true), "{}", page_report(&tab));
 }

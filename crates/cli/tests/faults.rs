@@ -19,7 +19,7 @@ fn health(server: &Server) -> (u16, Value) {
 /// `sanlian serve` that is expected to refuse to start: its output.
 fn serve_refused(db: &Path, extra: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_sanlian"))
-        .args(["serve", "--addr", "127.0.0.1:0", "--db", s(db)])
+        .args(["serve", "--single-user", "--addr", "127.0.0.1:0", "--db", s(db)])
         .args(extra)
         .output()
         .expect("the binary runs")

@@ -358,12 +358,14 @@ fn every_documented_path_is_served() {
                 .replace("{id}", &id.to_string())
                 .replace("{a}", &pid.to_string())
                 .replace("{b}", &pid.to_string())
-                .replace("{name}", "small");
+                .replace("{name}", "small")
+                .replace("{city}", "370500");
             let (status, body) = match method.as_str() {
                 "get" => server.get(&url),
                 "post" => call("POST", &server.url(&url), Some(b"{}")),
                 "delete" => call("DELETE", &server.url(&url), None),
                 "patch" => call("PATCH", &server.url(&url), Some(br#"{"label":"x"}"#)),
+                "put" => call("PUT", &server.url(&url), Some(b"{}")),
                 other => panic!("undocumented method {other}"),
             };
             assert_ne!(status, 405, "{method} {url}");

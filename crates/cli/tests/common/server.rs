@@ -19,7 +19,17 @@ pub struct Server {
 }
 
 impl Server {
+    /// A single-desk service (`--single-user`: no login).
     pub fn start(db: &Path, extra: &[&str]) -> Server {
+        Server::spawn(db, &[&["--single-user"], extra].concat())
+    }
+
+    /// A service with accounts: every request but the public ones needs a session.
+    pub fn with_accounts(db: &Path, extra: &[&str]) -> Server {
+        Server::spawn(db, extra)
+    }
+
+    fn spawn(db: &Path, extra: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_sanlian"))
             .args(["serve", "--addr", "127.0.0.1:0", "--db", s(db)])
             .args(extra)
@@ -150,6 +160,7 @@ pub fn call(method: &str, url: &str, body: Option<&[u8]>) -> (u16, Vec<u8>) {
         ("POST", None) => agent.post(url).header(EN.0, EN.1).send_empty(),
         ("DELETE", _) => agent.delete(url).header(EN.0, EN.1).call(),
         ("PATCH", Some(b)) => agent.patch(url).header(EN.0, EN.1).header("content-type", "application/json").send(b),
+        ("PUT", Some(b)) => agent.put(url).header(EN.0, EN.1).header("content-type", "application/json").send(b),
         _ => unreachable!("methods used here"),
     }
     .unwrap_or_else(|e| panic!("{method} {url}: {e}"));
