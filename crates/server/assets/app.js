@@ -339,6 +339,10 @@
       round_comment: '审核意见',
       round_comment_was: '退回意见：{comment}',
       round_done: '{city}：{state}',
+      round_diff: '与全省最优对比',
+      round_merged: '合并校验全省方案',
+      round_merged_ok: '全省合并方案满足全部规则；分散规划的代价 {price}（占 S1 的 {share}%）',
+      round_merged_bad: '全省合并方案违反 {n} 条规则：',
     },
     en: {
       title: 'Sanlian Sicu: Youth League cadre working groups',
@@ -669,6 +673,10 @@
       round_comment: 'Review comment',
       round_comment_was: 'Returned: {comment}',
       round_done: '{city}: {state}',
+      round_diff: 'Compare with the province optimum',
+      round_merged: 'Check the merged province plan',
+      round_merged_ok: 'The merged province plan keeps every rule; the price of decentralisation is {price} ({share}% of S1)',
+      round_merged_bad: 'The merged province plan breaks {n} rules:',
     },
   };
 
@@ -1023,6 +1031,13 @@
         if (['admin', 'planner', 'single'].includes(r) && c.state === 'approved') {
           act('round_notify', 'round-notify', async () => move(base, 'notify', { version: c.version }, c));
         }
+        if (c.plan != null && ['admin', 'reviewer', 'planner', 'viewer', 'single'].includes(r)) {
+          act('round_diff', 'round-diff', async () => {
+            const d = await api('GET', `${base}/diff`);
+            const text = [d.against_province.text, d.against_approved && d.against_approved.text].filter(Boolean).join('\n\n');
+            showRoundReport(`${c.name} · ${t('round_diff')}`, text);
+          });
+        }
         if (c.plan != null && (r !== 'county' || ['approved', 'notified'].includes(c.state))) {
           actions.push(h('a', { href: `${base}/letters.docx`, class: 'round-letters' }, t('round_letters')));
         }
@@ -1034,9 +1049,29 @@
           h('td', null, ...actions, note ? h('div', { class: 'round-note' }, t('round_comment_was', { comment: note })) : null)));
       }
     }
+    const merge = $('rounds-merge');
+    merge.hidden = !['admin', 'reviewer', 'single'].includes(r) || rounds.length === 0;
+    merge.dataset.round = rounds.length ? String(rounds[0].round.id) : '';
     $('rounds-list').replaceChildren(
       h('thead', null, h('tr', null, ...['round_city', 'round_state', 'round_version', 'round_actions'].map((k) => h('th', null, t(k))))),
       h('tbody', null, ...rows));
+  }
+
+  function showRoundReport(title, text) {
+    const box = $('rounds-report');
+    box.hidden = false;
+    box.replaceChildren(h('strong', null, title), h('pre', null, text));
+  }
+
+  async function checkMerged() {
+    clearError();
+    const m = await api('GET', `/api/rounds/${$('rounds-merge').dataset.round}/merged`);
+    const p = m.price || {};
+    const title = m.valid
+      ? t('round_merged_ok', { price: yuan(p.price || 0), share: ((p.share || 0) * 100).toFixed(2) })
+      : t('round_merged_bad', { n: m.violations.length });
+    showRoundReport(title, m.violations.join('\n'));
+    $('rounds-report').dataset.valid = String(m.valid);
   }
 
   async function move(base, what, body, c) {
@@ -3160,6 +3195,7 @@
     $('solve').addEventListener('click', guarded(solve));
     $('login-form').addEventListener('submit', guarded(login));
     $('logout').addEventListener('click', guarded(logout));
+    $('rounds-merge').addEventListener('click', guarded(checkMerged));
     wireMap();
     $('stop').addEventListener('click', guarded(stopJob));
     $('stop-keep').addEventListener('click', guarded(stopKeepJob));
