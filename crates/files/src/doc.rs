@@ -169,5 +169,6 @@ mod tests {
         let sum = |w: &[(&str, usize)]| w.iter().map(|(_, w)| w).sum::<usize>();
         assert!(sum(&crate::letters::COLUMNS) <= text_width(false));
         assert!(sum(&crate::checkin::COLUMNS) <= text_width(false));
+        assert!(sum(&crate::budget::DOCX_COLUMNS) <= text_width(true));
     }
 }

@@ -1,6 +1,6 @@
 //! The files planners exchange with sanlian: roster spreadsheets (import, export, template),
 //! the plan workbook a city committee files, its letters to the counties (函告), the 报到 lists,
-//! the planners' CSV table, SVG maps and iCalendar
+//! the budget per dispatching unit (经费测算表), the planners' CSV table, SVG maps and iCalendar
 //! calendars.
 //!
 //! Everything here takes and returns values (bytes or text); the caller reads and writes files.
@@ -9,6 +9,7 @@ mod doc;
 mod error;
 mod xlsx;
 
+pub mod budget;
 pub mod calendar;
 pub mod cells;
 pub mod checkin;
@@ -20,6 +21,7 @@ pub mod roster;
 pub mod table;
 pub mod workbook;
 
+pub use budget::{budget_docx, budget_xlsx};
 pub use calendar::ics;
 pub use checkin::checkin_docx;
 pub use diff::{diff_xlsx, UnitCostRow};
