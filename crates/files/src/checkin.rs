@@ -79,21 +79,21 @@ pub fn day_text(day: NaiveDate) -> String {
     format!("{}年{}月{}日", day.year(), day.month(), day.day())
 }
 
-/// "星期三".
+/// "周三".
 fn weekday_text(day: NaiveDate) -> String {
-    format!("星期{}", table::weekday_zh(day.weekday()))
+    format!("周{}", table::weekday_zh(day.weekday()))
 }
 
 /// The columns of the 报到名单, with their widths in twentieths of a point (together the width
 /// of A4 portrait between 2 cm margins).
 pub const COLUMNS: [(&str, usize); 7] = [
-    ("序号", 600),
+    ("序号", 700),
     ("姓名", 1100),
     ("层级", 800),
-    ("单位及职务", 2400),
+    ("单位及职务", 1900),
     ("联系电话", 1500),
-    ("报到日期", 1800),
-    ("签到", 1400),
+    ("报到日期", 2300),
+    ("签到", 1300),
 ];
 
 /// The 报到 list of one county group.
@@ -143,7 +143,7 @@ pub fn checkin_lists(inst: &Instance, plan: &Plan, scope: &Scope<'_>) -> Vec<Che
                     r.cadre.level.zh().to_string(),
                     crate::letters::unit_and_title(r).unwrap_or_default(),
                     r.cadre.phone.clone().unwrap_or_default(),
-                    day.map_or_else(String::new, |d| format!("{}\n{}", day_text(d.day), weekday_text(d.day))),
+                    day.map_or_else(String::new, |d| format!("{} {}", day_text(d.day), weekday_text(d.day))),
                     String::new(),
                 ]
             })
@@ -165,12 +165,12 @@ pub fn checkin_lists(inst: &Instance, plan: &Plan, scope: &Scope<'_>) -> Vec<Che
 pub const DATE_NOTE: &str = "注：报到日期为本人首个下沉工作日：集中下沉的，为首个集中下沉时段的第一个工作日；实行“4+1”模式的，为下沉工作开始后本人首个每周工作日。工作日指周一至周五，不含5月1日至5日、10月1日至7日；遇国务院当年节假日安排调整的，以实际安排为准。";
 
 /// Each list's rows are at least this high (twentieths of a point), so that there is room to
-/// sign; lower, to the height of two lines, when a large group would not fit on its page.
+/// sign; lower, down to a line and a half, when a large group would not fit on its page.
 const SIGN_ROW: f32 = 620.0;
-const LEAST_ROW: f32 = 480.0;
-/// The height on an A4 portrait page left for the rows under the title, the header and the
-/// notes.
-const ROWS_HEIGHT: f32 = 11000.0;
+const LEAST_ROW: f32 = 400.0;
+/// The height of an A4 portrait page left for the header row and the rows, under the title and
+/// above the notes: a group of up to 24 fits on one page.
+const ROWS_HEIGHT: f32 = 10000.0;
 
 /// The 报到 lists of [`checkin_lists`] as one .docx, a county group a page, A4 portrait.
 pub fn checkin_docx(inst: &Instance, plan: &Plan, scope: &Scope<'_>) -> Result<Vec<u8>, FilesError> {
