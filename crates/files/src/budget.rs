@@ -44,7 +44,7 @@ pub fn yuan_text(fen: Fen) -> String {
     let digits = whole.to_string();
     let mut grouped = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             grouped.push(',');
         }
         grouped.push(c);
@@ -479,7 +479,7 @@ pub fn budget_xlsx(inst: &Instance, plan: &Plan, scope: &Scope<'_>) -> Result<Ve
     }
     let total_row = TOP + b.units.len() as u32;
     summary.write_string_with_format(total_row, 0, "合计", &fmt.bold)?;
-    summary.write_string_with_format(total_row, 1, &format!("{} 个派出单位", b.units.len()), &fmt.bold)?;
+    summary.write_string_with_format(total_row, 1, format!("{} 个派出单位", b.units.len()), &fmt.bold)?;
     summary.write_string_with_format(total_row, 2, "", &fmt.bold)?;
     let cadres: usize = b.units.iter().map(|u| u.rows.len()).sum();
     let sum = |c: u16| format!("=SUM({0}{1}:{0}{2})", col(c), TOP + 1, total_row.max(TOP + 1));
@@ -538,7 +538,7 @@ pub fn budget_xlsx(inst: &Instance, plan: &Plan, scope: &Scope<'_>) -> Result<Ve
         let r = i as u32 + 1;
         basis.write_string_with_format(r, 0, *label, &fmt.text)?;
         basis.write_number_with_format(r, 1, value, &fmt.number)?;
-        basis.write_string_with_format(r, 2, &format!("计划参数 {source}"), &fmt.text)?;
+        basis.write_string_with_format(r, 2, format!("计划参数 {source}"), &fmt.text)?;
     }
     let first_note = PARAMETERS.len() as u32 + 2;
     basis.write_string_with_format(first_note, 0, "测算依据", &fmt.head)?;
@@ -602,7 +602,7 @@ fn write_unit(ws: &mut Worksheet, b: &Budget, u: &UnitBudget, fmt: &Formats) -> 
         ws.write_string_with_format(row, 1, &r.name, &fmt.centred)?;
         ws.write_string_with_format(row, 2, r.level.zh(), &fmt.centred)?;
         ws.write_string_with_format(row, 3, &r.county_name, &fmt.text)?;
-        ws.write_string_with_format(row, 4, &r.months.join("\n"), &fmt.text)?;
+        ws.write_string_with_format(row, 4, r.months.join("\n"), &fmt.text)?;
         ws.write_number_with_format(row, 5, f64::from(r.block_months), &fmt.number)?;
         ws.write_string_with_format(row, 6, &r.weekdays, &fmt.centred)?;
         ws.write_number_with_format(row, 7, r.road_km, &fmt.km)?;
@@ -622,7 +622,7 @@ fn write_unit(ws: &mut Worksheet, b: &Budget, u: &UnitBudget, fmt: &Formats) -> 
     let total = TOP + u.rows.len() as u32;
     let (first, last) = (TOP + 1, total.max(TOP + 1));
     ws.write_string_with_format(total, 0, "小计", &fmt.bold)?;
-    ws.write_string_with_format(total, 1, &format!("{} 人", u.rows.len()), &fmt.bold)?;
+    ws.write_string_with_format(total, 1, format!("{} 人", u.rows.len()), &fmt.bold)?;
     for c in [2, 3, 4, 6, 7] {
         ws.write_string_with_format(total, c, "", &fmt.bold)?;
     }
