@@ -82,7 +82,7 @@ fn documents_of_a_city_are_written_together_and_add_up() {
     assert!((total - reported).abs() <= 40.0 * 0.005, "{total} vs {reported}");
     assert!(said.contains(&format!("经费测算合计 {} 元", grouped(*total))), "{said}");
 
-    // The letters are Word documents naming the place to report.
+    // The letters are a Word document (a ZIP archive); their words are tested in sanlian-files.
     let letters = fs::read(out.join("370500/letters.docx")).unwrap();
     assert_eq!(&letters[..2], b"PK");
 
