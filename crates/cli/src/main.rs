@@ -5,6 +5,7 @@ mod output;
 
 mod alternatives;
 mod diff;
+mod documents;
 mod edits;
 mod explain;
 mod min_roster;
@@ -150,6 +151,12 @@ enum Command {
     /// sub-instance, the merged plan against the province (every rule, H9 against the real
     /// caps), and the price of decentralisation. Bad input exits 2, a rejected plan 1.
     Merge(process::MergeArgs),
+    /// The documents of an approved plan, per city: the 函告 letters to the counties (with the
+    /// 报到 date and place), the 报到 lists to sign, the budget per dispatching unit (docx and
+    /// xlsx, every number with its formula) and the filing workbook; --pdf renders the Word
+    /// documents with LibreOffice. Bad input (unknown city, a plan of another instance or one
+    /// that breaks a rule, an output directory that cannot be written) exits 2.
+    Documents(documents::Args),
     /// Import, export or start a roster spreadsheet (xlsx or CSV with Chinese headers).
     Roster(roster::Args),
     /// Generate an instance from division CSVs and a seeded synthetic roster.
@@ -429,6 +436,7 @@ fn run(command: Command) -> Result<(), Failure> {
         Command::Diff(args) => diff::run(args),
         Command::Edits(args) => edits::run(args),
         Command::Scenarios(args) => scenarios::run(args),
+        Command::Documents(args) => documents::run(args),
         Command::Roster(args) => roster::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Backup(args) => serve::backup(args),

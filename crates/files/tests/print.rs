@@ -1,6 +1,7 @@
-//! The filed documents as printed: a city's workbook and its letters rendered to PDF by
-//! LibreOffice (`soffice --headless --convert-to pdf`), read back with poppler's `pdfinfo` and
-//! `pdftotext` (issue 11, item 6). Needs `scripts/setup.sh --office`; fails, saying so, without.
+//! The filed documents as printed: a city's workbook, its letters, 报到 lists and budget
+//! rendered to PDF by LibreOffice (`soffice --headless --convert-to pdf`), read back with
+//! poppler's `pdfinfo`, `pdftotext` and `pdffonts` (issue 11, item 6; issue 13, item 5). Needs
+//! `scripts/setup.sh --office`; fails, saying so, without.
 
 mod common;
 
@@ -8,7 +9,9 @@ use std::path::Path;
 use std::process::Command;
 
 use common::{fixture, solve};
-use sanlian_files::{letters::letters, letters_docx, plan_xlsx};
+use sanlian_files::budget::{budget, yuan_text};
+use sanlian_files::checkin::{checkin_lists, day_text};
+use sanlian_files::{budget_docx, checkin_docx, letters::letters, letters_docx, plan_xlsx, Scope};
 
 fn require(tool: &str) {
     let found =
@@ -150,5 +153,115 @@ fn letters_print_one_letter_from_the_top_of_a_page() {
         let to = l.to.trim_end_matches('：');
         assert!(text.contains(to), "the letter to {to}");
         assert!(text.contains("共青团东营市委") && text.contains("年") && text.contains("日"), "signed and dated");
+    }
+}
+
+/// The fonts a PDF embeds, by `pdffonts`.
+fn fonts(pdf: &Path) -> String {
+    require("pdffonts");
+    let out = Command::new("pdffonts").arg(pdf).output().expect("run pdffonts");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A page's text without the spaces `pdftotext` puts between Chinese and digits.
+fn squeezed(page: &str) -> String {
+    page.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+#[test]
+fn a_citys_letters_and_checkin_lists_print_a_county_group_a_page_in_a_cjk_font() {
+    let inst = fixture("shandong");
+    let plan = solve(&inst);
+    // 潍坊市: twelve groups of 5 to 8, each letter and list one page.
+    let scope = Scope::new(&inst.region, Some("370700"), None).unwrap();
+    let groups: Vec<_> = plan.groups.iter().filter(|g| scope.holds(g)).collect();
+    assert!(groups.len() > 5 && groups.iter().all(|g| g.members.len() <= 10), "a page per group holds up to 10");
+    let dir = tempfile::tempdir().unwrap();
+    let letters_pdf =
+        to_pdf(dir.path(), "letters.docx", &sanlian_files::letters::letters_docx_in(&inst, &plan, &scope).unwrap());
+    let checkin_pdf = to_pdf(dir.path(), "checkin.docx", &checkin_docx(&inst, &plan, &scope).unwrap());
+    let lists = checkin_lists(&inst, &plan, &scope);
+    for pdf in [&letters_pdf, &checkin_pdf] {
+        let pages = pages(pdf);
+        assert_eq!(pages.len(), groups.len(), "{}: a page per county group", pdf.display());
+        for (w, h) in page_sizes(pdf, pages.len()) {
+            assert!(is_a4(w, h) && h > w, "a page of {w} × {h} pt is not A4 portrait");
+        }
+        let fonts = fonts(pdf);
+        assert!(fonts.contains("NotoSerifCJK"), "{}: set in Noto Serif CJK:\n{fonts}", pdf.display());
+        assert!(!fonts.contains("NotoSansCJK"), "{}: no fallback to another CJK font:\n{fonts}", pdf.display());
+        for ((page, g), list) in pages.iter().zip(&groups).zip(&lists) {
+            let text = squeezed(page);
+            let leader = inst.cadres.iter().find(|c| Some(&c.id) == g.leader.as_ref()).unwrap();
+            assert!(text.contains(&g.county_name), "{}'s page names it", g.county_name);
+            assert!(text.contains(&leader.name), "{}'s page names its leader {}", g.county_name, leader.name);
+            assert!(
+                text.contains(&format!("{}报到", list.place)) || text.contains(&format!("报到地点：{}", list.place)),
+                "{}'s page says where to report: {text}",
+                g.county_name
+            );
+            let first = list.days.iter().flatten().map(|r| r.day).min().unwrap();
+            assert!(text.contains(&day_text(first)), "{}'s page gives the group's first 报到 day", g.county_name);
+        }
+    }
+    // The lists: every member with a 报到 date, a column to sign.
+    for (page, list) in pages(&checkin_pdf).iter().zip(&lists) {
+        let text = squeezed(page);
+        assert!(text.contains("签到") && text.contains("报到日期") && text.contains("经办人"));
+        for row in &list.rows {
+            assert!(text.contains(&row[1]), "{} on the list", row[1]);
+            for line in row[5].lines() {
+                assert!(text.contains(&squeezed(line)), "{}'s date {}", row[1], row[5]);
+            }
+        }
+    }
+}
+
+#[test]
+fn a_checkin_list_of_the_largest_group_still_fits_its_page() {
+    let inst = fixture("shandong");
+    let plan = solve(&inst);
+    let scope = Scope::new(&inst.region, Some("济南"), None).unwrap();
+    let groups: Vec<_> = plan.groups.iter().filter(|g| scope.holds(g)).collect();
+    let largest = groups.iter().map(|g| g.members.len()).max().unwrap();
+    assert!(largest >= 15, "济南市 has a large group ({largest})");
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = to_pdf(dir.path(), "checkin.docx", &checkin_docx(&inst, &plan, &scope).unwrap());
+    let pages = pages(&pdf);
+    assert_eq!(pages.len(), groups.len(), "a page per group, the group of {largest} included");
+    for (page, g) in pages.iter().zip(&groups) {
+        let text = squeezed(page);
+        assert!(text.starts_with(&format!("{}“三联四促”工作组报到名单", g.county_name)), "{text}");
+        assert!(text.contains("经办人"), "{}'s page ends with the signature line", g.county_name);
+    }
+}
+
+#[test]
+fn a_citys_budget_prints_its_units_and_totals() {
+    let inst = fixture("shandong");
+    let plan = solve(&inst);
+    let scope = Scope::new(&inst.region, Some("东营市"), None).unwrap();
+    let b = budget(&inst, &plan, &scope).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = to_pdf(dir.path(), "budget.docx", &budget_docx(&inst, &plan, &scope).unwrap());
+    let pages = pages(&pdf);
+    for (w, h) in page_sizes(&pdf, pages.len()) {
+        assert!(is_a4(w, h) && w > h, "a page of {w} × {h} pt is not A4 landscape");
+    }
+    assert!(fonts(&pdf).contains("NotoSerifCJK"));
+    // The first page: the units and the total, the basis; then a page (or more) per unit.
+    let first = squeezed(&pages[0]);
+    assert!(first.contains("经费测算表") && first.contains("测算依据") && first.contains(&yuan_text(b.total)));
+    for u in &b.units {
+        assert!(first.contains(&u.unit) && first.contains(&yuan_text(u.total)), "{} on the first page", u.unit);
+    }
+    assert!(pages.len() > b.units.len(), "{} pages for {} units", pages.len(), b.units.len());
+    for u in &b.units {
+        let at = pages.iter().position(|p| squeezed(p).contains(&format!("{}下沉干部经费测算明细", u.unit))).unwrap();
+        let text: String = pages[at..].iter().map(|p| squeezed(p)).collect();
+        assert!(text.contains("计算公式"), "{}: the formula", u.unit);
+        for r in &u.rows {
+            assert!(text.contains(&r.name) && text.contains(&yuan_text(r.total)), "{} of {}", r.name, u.unit);
+        }
     }
 }
