@@ -615,6 +615,15 @@ fn a_city_submits_the_province_returns_then_approves_and_the_county_gets_its_let
     let whole = planner.get(&format!("{}/letters.docx", city(CITY_A)));
     assert!(docx_text(&whole.body).contains("市中区"));
     assert_eq!(Client::logged_in(server, "county-b").get(&format!("{}/letters.docx", city(CITY_A))).status, 404);
+    // Its 报到 list likewise; the budget (every unit's people and money) is not the county's.
+    let checkin = county.get(&format!("{}/checkin.docx", city(CITY_A)));
+    assert_eq!(checkin.status, 200);
+    let xml = docx_text(&checkin.body);
+    assert!(xml.contains("历下区") && !xml.contains("市中区"), "the 报到 list of its county only");
+    assert_eq!(county.get(&format!("{}/budget.xlsx", city(CITY_A))).status, 404);
+    let budget = planner.get(&format!("{}/budget.docx", city(CITY_A)));
+    assert_eq!(budget.status, 200);
+    assert!(docx_text(&budget.body).contains("经费测算表"));
     let a = planner.post(&format!("{}/notify", city(CITY_A)), &json!({ "version": 2 }));
     assert_eq!(a.status, 200, "{}", a.json());
     assert_eq!(a.json()["city"]["state_zh"], "已函告");

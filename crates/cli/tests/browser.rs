@@ -2410,7 +2410,13 @@ fn a_city_planner_submits_the_reviewer_returns_then_approves_and_the_letters_dow
     tab.find_element("#rounds-list .round-diff").expect("the diff button").click().expect("click 与全省最优对比");
     wait_until(&tab, &server, "the diff", "!document.getElementById('rounds-report').hidden && document.querySelector('#rounds-report pre').textContent.length > 0", Duration::from_secs(20));
     tab.find_element("#rounds-merge").expect("the merge button").click().expect("click 合并校验");
-    wait_until(&tab, &server, "the merged check", "document.getElementById('rounds-report').dataset.valid === 'true'", Duration::from_secs(30));
+    wait_until(
+        &tab,
+        &server,
+        "the merged check",
+        "document.getElementById('rounds-report').dataset.valid === 'true'",
+        Duration::from_secs(30),
+    );
     js(&tab, "document.querySelector('#rounds-list .round-comment').value = '请调整东营区组长人选'");
     tab.find_element("#rounds-list .round-return").expect("the return button").click().expect("click 退回");
     wait_city_state(&tab, &server, "returned");

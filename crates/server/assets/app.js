@@ -301,6 +301,9 @@
       dl_plan_xlsx: '工作组方案（Excel，报送用）',
       dl_table_csv: '工作组名单（CSV）',
       dl_letters_docx: '致各县（市、区）委组织部的函（Word）',
+      dl_checkin_docx: '报到名单（Word，每组一页）',
+      dl_budget_xlsx: '经费测算表（Excel，按派出单位）',
+      dl_budget_docx: '经费测算表（Word）',
       dl_plan_json: '方案（JSON）',
       dl_map_city: '地图（按市着色，SVG）',
       dl_map_year: '地图（按覆盖年度着色，SVG）',
@@ -336,6 +339,8 @@
       round_approve: '通过',
       round_notify: '已函告各县',
       round_letters: '函告（Word）',
+      round_checkin: '报到名单',
+      round_budget: '经费测算表',
       round_comment: '审核意见',
       round_comment_was: '退回意见：{comment}',
       round_done: '{city}：{state}',
@@ -635,6 +640,9 @@
       dl_plan_xlsx: 'Working groups workbook (Excel, for filing)',
       dl_table_csv: 'Working groups table (CSV)',
       dl_letters_docx: 'Letters to the counties (Word)',
+      dl_checkin_docx: 'Check-in lists (Word, a page a group)',
+      dl_budget_xlsx: 'Budget per dispatching unit (Excel)',
+      dl_budget_docx: 'Budget per dispatching unit (Word)',
       dl_plan_json: 'Plan (JSON)',
       dl_map_city: 'Map coloured by city (SVG)',
       dl_map_year: 'Map coloured by coverage year (SVG)',
@@ -670,6 +678,8 @@
       round_approve: 'Approve',
       round_notify: 'Letters sent',
       round_letters: 'Letters (Word)',
+      round_checkin: 'Check-in lists',
+      round_budget: 'Budget',
       round_comment: 'Review comment',
       round_comment_was: 'Returned: {comment}',
       round_done: '{city}: {state}',
@@ -1040,6 +1050,8 @@
         }
         if (c.plan != null && (r !== 'county' || ['approved', 'notified'].includes(c.state))) {
           actions.push(h('a', { href: `${base}/letters.docx`, class: 'round-letters' }, t('round_letters')));
+          actions.push(h('a', { href: `${base}/checkin.docx`, class: 'round-checkin' }, t('round_checkin')));
+          if (r !== 'county') actions.push(h('a', { href: `${base}/budget.xlsx`, class: 'round-budget' }, t('round_budget')));
         }
         const note = state.comments && state.comments.get(key);
         rows.push(h('tr', { dataset: { city: c.city, state: c.state } },
@@ -2463,6 +2475,9 @@
       ['dl_plan_xlsx', `${p}/plan.xlsx${city}`],
       ['dl_table_csv', `${p}/table.csv${city}`],
       ['dl_letters_docx', `${p}/letters.docx${city}`],
+      ['dl_checkin_docx', `${p}/checkin.docx${city}`],
+      ['dl_budget_xlsx', `${p}/budget.xlsx${city}`],
+      ['dl_budget_docx', `${p}/budget.docx${city}`],
       ['dl_plan_json', p],
       ['dl_map_city', `${p}/map.svg?colour=city`],
       ['dl_map_year', `${p}/map.svg?colour=year`],

@@ -395,8 +395,8 @@ fn sheet_error(e: &sanlian_files::SheetErrors) -> ApiError {
     }
 }
 
-const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+pub(crate) const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+pub(crate) const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
 pub(crate) async fn roster_xlsx(State(app): Shared, Path(raw): Path<String>) -> Reply<Response> {
     let inst = app.instance(id("instance", &raw)?)?;
@@ -1264,6 +1264,88 @@ pub(crate) async fn plan_xlsx(
     })
     .await?;
     Ok(download(XLSX, name, bytes))
+}
+
+/// The kinds of document of a plan a city files: the file name's tail, its content type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Document {
+    /// 报到名单, docx.
+    Checkin,
+    /// 经费测算表, xlsx.
+    BudgetXlsx,
+    /// 经费测算表, docx.
+    BudgetDocx,
+}
+
+impl Document {
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Document::Checkin => "报到名单.docx",
+            Document::BudgetXlsx => "经费测算表.xlsx",
+            Document::BudgetDocx => "经费测算表.docx",
+        }
+    }
+
+    pub(crate) fn content_type(self) -> &'static str {
+        match self {
+            Document::Checkin | Document::BudgetDocx => DOCX,
+            Document::BudgetXlsx => XLSX,
+        }
+    }
+
+    /// The document's bytes for the groups in `city` (a code) and `county` (a code), or all.
+    pub(crate) fn render(
+        self,
+        inst: &Instance,
+        plan: &Plan,
+        city: Option<&str>,
+        county: Option<&str>,
+    ) -> Reply<Vec<u8>> {
+        let scope = sanlian_files::Scope::new(&inst.region, city, county)
+            .map_err(|e| ApiError::not_found(Msg::new("loc.raw").arg("at", &e)))?;
+        match self {
+            Document::Checkin => sanlian_files::checkin::checkin_docx(inst, plan, &scope),
+            Document::BudgetXlsx => sanlian_files::budget::budget_xlsx(inst, plan, &scope),
+            Document::BudgetDocx => sanlian_files::budget::budget_docx(inst, plan, &scope),
+        }
+        .map_err(|e| ApiError::internal("cannot write the document", e))
+    }
+}
+
+async fn plan_document(app: Arc<App>, raw: String, q: CityQuery, kind: Document) -> Reply<Response> {
+    let (inst, plan, _) = loaded(&app, &raw)?;
+    let city = city_of(&inst, q.city.as_deref())?;
+    let name = file_name(&inst, &city, kind.name());
+    let bytes =
+        blocking(&app, move || kind.render(&inst, &plan, city.as_ref().map(|(code, _)| code.as_str()), None)).await?;
+    Ok(download(kind.content_type(), name, bytes))
+}
+
+/// The 报到 lists, a page per county group (`?city=` narrows to one city).
+pub(crate) async fn checkin_docx(
+    State(app): Shared,
+    Path(raw): Path<String>,
+    Query(q): Query<CityQuery>,
+) -> Reply<Response> {
+    plan_document(app, raw, q, Document::Checkin).await
+}
+
+/// The budget per dispatching unit as a workbook (its money cells formulas over its parameters).
+pub(crate) async fn budget_xlsx(
+    State(app): Shared,
+    Path(raw): Path<String>,
+    Query(q): Query<CityQuery>,
+) -> Reply<Response> {
+    plan_document(app, raw, q, Document::BudgetXlsx).await
+}
+
+/// The budget per dispatching unit as a Word document, a unit a page.
+pub(crate) async fn budget_docx(
+    State(app): Shared,
+    Path(raw): Path<String>,
+    Query(q): Query<CityQuery>,
+) -> Reply<Response> {
+    plan_document(app, raw, q, Document::BudgetDocx).await
 }
 
 /// The letters (函告) to the counties' Party organisation departments, a letter a page.

@@ -25,7 +25,7 @@ use sanlian_model::{Allocation, Instance, Lang, Msg, Plan, Spread};
 use sanlian_process::ProcessError;
 use sanlian_solver::SolveOptions;
 
-use crate::api::{blocking, download};
+use crate::api::{blocking, download, Document};
 use crate::auth::{Role, Who};
 use crate::error::ApiError;
 use crate::routes::{covers, Owner};
@@ -476,9 +476,10 @@ fn json_body<T: serde::de::DeserializeOwned>(bytes: &[u8], what: &str) -> Reply<
     serde_json::from_slice(bytes).map_err(|e| ApiError::json(what, &e))
 }
 
-/// Text in both languages as one message (for certificates and reports made elsewhere).
+/// Text made elsewhere (a certificate, a checker's violation) as a message, in the
+/// request's language when it has two.
 fn both(zh: String, en: String) -> Msg {
-    Msg::new("api.text").arg("zh", zh).arg("en", en)
+    Msg::new("loc.raw").arg("at", if crate::error::current_lang() == Lang::Zh { zh } else { en })
 }
 
 /// The user's view of a round's cities: all for the province, its own for a city or county.
@@ -779,16 +780,12 @@ pub(crate) async fn diff(State(app): State<Arc<App>>, Path((raw, code)): Path<(S
     .await
 }
 
-/// `GET /api/rounds/{id}/cities/{city}/letters.docx`: the 函告 letters of the city's plan
-/// (the approved one once there is one). A county viewer gets its own county's letter, once
-/// the plan is approved.
-pub(crate) async fn letters(
-    State(app): State<Arc<App>>,
-    Extension(who): Extension<Who>,
-    Path((raw, code)): Path<(String, String)>,
-) -> Reply<Response> {
-    let id = round_id(&raw)?;
-    let rc = city_of_round(&app, id, &code)?;
+/// What a round's city document is made of: the city's sub-instance and its plan (the approved
+/// one once there is one), and the county a county viewer is limited to. A county viewer sees
+/// documents only once the plan is approved.
+fn city_document(app: &App, who: &Who, raw: &str, code: &str) -> Reply<(Arc<Instance>, Plan, Option<String>)> {
+    let id = round_id(raw)?;
+    let rc = city_of_round(app, id, code)?;
     let county = who.user().filter(|u| u.role == Role::County).and_then(|u| u.county.clone());
     let pid = match (&county, rc.approved, rc.plan) {
         (Some(_), Some(a), _) => a,
@@ -809,21 +806,106 @@ pub(crate) async fn letters(
         }
     };
     let sub = app.instance(rc.instance)?;
-    let mut plan = stored_plan(&app, pid)?;
+    let plan = stored_plan(app, pid)?;
     if let Some(county) = &county {
         if !plan.groups.iter().any(|g| &g.county == county) {
             return Err(ApiError::no_such("county", county));
         }
-        plan.groups.retain(|g| &g.county == county);
-        plan.assignments.retain(|a| &a.county == county);
     }
-    let name = format!("letters-{code}{}.docx", county.as_deref().map(|c| format!("-{c}")).unwrap_or_default());
-    let bytes = blocking(&app, move || {
-        sanlian_files::letters::letters_docx(&sub, &plan, None)
-            .map_err(|e| ApiError::internal("cannot write the letters", e))
-    })
-    .await?;
-    Ok(download("application/vnd.openxmlformats-officedocument.wordprocessingml.document", name, bytes))
+    Ok((sub, plan, county))
+}
+
+/// One of a round city's documents, rendered off the request thread.
+async fn city_file(app: Arc<App>, who: Who, raw: String, code: String, kind: CityDocument) -> Reply<Response> {
+    let (sub, plan, county) = city_document(&app, &who, &raw, &code)?;
+    let name = format!(
+        "{}-{code}{}.{}",
+        kind.stem(),
+        county.as_deref().map(|c| format!("-{c}")).unwrap_or_default(),
+        kind.ext()
+    );
+    let bytes = blocking(&app, move || kind.render(&sub, &plan, county.as_deref())).await?;
+    Ok(download(kind.content_type(), name, bytes))
+}
+
+/// A round city's documents.
+#[derive(Debug, Clone, Copy)]
+enum CityDocument {
+    Letters,
+    Other(Document),
+}
+
+impl CityDocument {
+    fn stem(self) -> &'static str {
+        match self {
+            CityDocument::Letters => "letters",
+            CityDocument::Other(Document::Checkin) => "checkin",
+            CityDocument::Other(_) => "budget",
+        }
+    }
+
+    fn ext(self) -> &'static str {
+        match self {
+            CityDocument::Other(Document::BudgetXlsx) => "xlsx",
+            _ => "docx",
+        }
+    }
+
+    fn content_type(self) -> &'static str {
+        match self {
+            CityDocument::Letters => crate::api::DOCX,
+            CityDocument::Other(d) => d.content_type(),
+        }
+    }
+
+    fn render(self, sub: &Instance, plan: &Plan, county: Option<&str>) -> Reply<Vec<u8>> {
+        match self {
+            CityDocument::Letters => {
+                let scope = sanlian_files::Scope::new(&sub.region, None, county)
+                    .map_err(|e| ApiError::not_found(Msg::new("loc.raw").arg("at", &e)))?;
+                sanlian_files::letters::letters_docx_in(sub, plan, &scope)
+                    .map_err(|e| ApiError::internal("cannot write the letters", e))
+            }
+            CityDocument::Other(d) => d.render(sub, plan, None, county),
+        }
+    }
+}
+
+/// `GET /api/rounds/{id}/cities/{city}/letters.docx`: the 函告 letters of the city's plan
+/// (the approved one once there is one); a county viewer gets its own county's letter.
+pub(crate) async fn letters(
+    State(app): State<Arc<App>>,
+    Extension(who): Extension<Who>,
+    Path((raw, code)): Path<(String, String)>,
+) -> Reply<Response> {
+    city_file(app, who, raw, code, CityDocument::Letters).await
+}
+
+/// `GET /api/rounds/{id}/cities/{city}/checkin.docx`: the 报到 lists (a county viewer: its own).
+pub(crate) async fn checkin(
+    State(app): State<Arc<App>>,
+    Extension(who): Extension<Who>,
+    Path((raw, code)): Path<(String, String)>,
+) -> Reply<Response> {
+    city_file(app, who, raw, code, CityDocument::Other(Document::Checkin)).await
+}
+
+/// `GET /api/rounds/{id}/cities/{city}/budget.xlsx`: the budget per dispatching unit.
+pub(crate) async fn budget_xlsx(
+    State(app): State<Arc<App>>,
+    Extension(who): Extension<Who>,
+    Path((raw, code)): Path<(String, String)>,
+) -> Reply<Response> {
+    city_file(app, who, raw, code, CityDocument::Other(Document::BudgetXlsx)).await
+}
+
+/// `GET /api/rounds/{id}/cities/{city}/budget.docx`: the budget per dispatching unit, a unit a page.
+pub(crate) async fn budget_docx(
+    State(app): State<Arc<App>>,
+    Extension(who): Extension<Who>,
+    Path((raw, code)): Path<(String, String)>,
+) -> Reply<Response> {
+    city_file(app, who, raw, code, CityDocument::Other(Document::BudgetDocx)).await
 }
 
 #[derive(Deserialize)]

@@ -60,7 +60,7 @@ pub enum Action {
     CityRead,
     /// City `{city}` of round `{id}`: its plan and its diffs (personal data).
     CityPlanRead,
-    /// City `{city}` of round `{id}`: its letters (a county viewer gets its own county's only).
+    /// City `{city}` of round `{id}`: its letters and 报到 lists (a county viewer gets its own county's only).
     CityLetters,
     /// Submit city `{city}`'s plan in round `{id}`: its planner.
     CitySubmit,
@@ -265,6 +265,9 @@ pub fn routes() -> Vec<Route> {
         r(M::GET, "/api/plans/{id}/plan.xlsx", PlanRead, false, get(plan_xlsx)),
         r(M::GET, "/api/plans/{id}/table.csv", PlanRead, false, get(table_csv)),
         r(M::GET, "/api/plans/{id}/letters.docx", PlanRead, false, get(letters_docx)),
+        r(M::GET, "/api/plans/{id}/checkin.docx", PlanRead, false, get(checkin_docx)),
+        r(M::GET, "/api/plans/{id}/budget.xlsx", PlanRead, false, get(budget_xlsx)),
+        r(M::GET, "/api/plans/{id}/budget.docx", PlanRead, false, get(budget_docx)),
         r(M::GET, "/api/plans/{id}/map.svg", PlanRead, false, get(map_svg)),
         r(M::GET, "/api/plans/{id}/calendar.ics", PlanRead, false, get(calendar)),
         r(M::GET, "/api/rounds", Session, false, get(rounds::list)),
@@ -275,6 +278,9 @@ pub fn routes() -> Vec<Route> {
         r(M::GET, "/api/rounds/{id}/cities/{city}", CityRead, false, get(rounds::city)),
         r(M::GET, "/api/rounds/{id}/cities/{city}/diff", CityPlanRead, false, get(rounds::diff)),
         r(M::GET, "/api/rounds/{id}/cities/{city}/letters.docx", CityLetters, false, get(rounds::letters)),
+        r(M::GET, "/api/rounds/{id}/cities/{city}/checkin.docx", CityLetters, false, get(rounds::checkin)),
+        r(M::GET, "/api/rounds/{id}/cities/{city}/budget.xlsx", CityPlanRead, false, get(rounds::budget_xlsx)),
+        r(M::GET, "/api/rounds/{id}/cities/{city}/budget.docx", CityPlanRead, false, get(rounds::budget_docx)),
         r(M::POST, "/api/rounds/{id}/cities/{city}/submit", CitySubmit, true, post(rounds::submit)),
         r(M::POST, "/api/rounds/{id}/cities/{city}/return", CityReview, true, post(rounds::send_back)),
         r(M::POST, "/api/rounds/{id}/cities/{city}/approve", CityReview, true, post(rounds::approve)),

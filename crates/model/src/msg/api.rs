@@ -113,7 +113,6 @@ catalog! {
         "数据库无法写入（磁盘已满或出现故障？），未保存任何内容（{context}）",
         "{context}: the database cannot be written (is the disk full or failing?); nothing was stored";
     // ---- Accounts, sessions and the province–city process ------------------------------------
-    "api.text" => "{zh}", "{en}";
     "api.login_required" =>
         "请先登录（会话不存在或已过期）；单机使用请以 --single-user 启动服务",
         "log in first (no session, or it has expired); for a single desk start the service with --single-user";
@@ -125,7 +124,7 @@ catalog! {
         "服务以单机模式（--single-user）运行，没有账号和登录",
         "the service runs for a single desk (--single-user): there are no accounts to log into";
     "api.csrf" =>
-        "缺少或不符的 CSRF 令牌：修改内容的请求须在 X-CSRF-Token 中带上登录时得到的令牌（请刷新页面）",
+        "缺少或不符的防跨站令牌：修改内容的请求须带上登录时得到的令牌（请刷新页面）",
         "missing or wrong CSRF token: a change must carry the session's token in X-CSRF-Token (reload the page)";
     "api.forbidden" => "当前角色（{role}）无权执行此操作", "your role ({role}) may not do this";
     "api.bad_password" => "新密码不可用：{why}", "the new password cannot be used: {why}";
