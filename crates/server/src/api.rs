@@ -1312,40 +1312,15 @@ impl Document {
     }
 }
 
-async fn plan_document(app: Arc<App>, raw: String, q: CityQuery, kind: Document) -> Reply<Response> {
+/// `GET /api/plans/{id}/checkin.docx` (报到 lists, a page per county group), `budget.xlsx` and
+/// `budget.docx` (经费测算表 per dispatching unit); `?city=` narrows to one city.
+pub(crate) async fn plan_document(app: Arc<App>, raw: String, q: CityQuery, kind: Document) -> Reply<Response> {
     let (inst, plan, _) = loaded(&app, &raw)?;
     let city = city_of(&inst, q.city.as_deref())?;
     let name = file_name(&inst, &city, kind.name());
     let bytes =
         blocking(&app, move || kind.render(&inst, &plan, city.as_ref().map(|(code, _)| code.as_str()), None)).await?;
     Ok(download(kind.content_type(), name, bytes))
-}
-
-/// The 报到 lists, a page per county group (`?city=` narrows to one city).
-pub(crate) async fn checkin_docx(
-    State(app): Shared,
-    Path(raw): Path<String>,
-    Query(q): Query<CityQuery>,
-) -> Reply<Response> {
-    plan_document(app, raw, q, Document::Checkin).await
-}
-
-/// The budget per dispatching unit as a workbook (its money cells formulas over its parameters).
-pub(crate) async fn budget_xlsx(
-    State(app): Shared,
-    Path(raw): Path<String>,
-    Query(q): Query<CityQuery>,
-) -> Reply<Response> {
-    plan_document(app, raw, q, Document::BudgetXlsx).await
-}
-
-/// The budget per dispatching unit as a Word document, a unit a page.
-pub(crate) async fn budget_docx(
-    State(app): Shared,
-    Path(raw): Path<String>,
-    Query(q): Query<CityQuery>,
-) -> Reply<Response> {
-    plan_document(app, raw, q, Document::BudgetDocx).await
 }
 
 /// The letters (函告) to the counties' Party organisation departments, a letter a page.

@@ -815,8 +815,16 @@ fn city_document(app: &App, who: &Who, raw: &str, code: &str) -> Reply<(Arc<Inst
     Ok((sub, plan, county))
 }
 
-/// One of a round city's documents, rendered off the request thread.
-async fn city_file(app: Arc<App>, who: Who, raw: String, code: String, kind: CityDocument) -> Reply<Response> {
+/// `GET /api/rounds/{id}/cities/{city}/letters.docx` (函告), `checkin.docx` (报到 lists),
+/// `budget.xlsx` and `budget.docx` (经费测算表), rendered off the request thread: the city's
+/// plan, the approved one once there is one; a county viewer gets its own county's letter and
+/// 报到 list.
+pub(crate) async fn document(
+    app: Arc<App>,
+    who: Who,
+    (raw, code): (String, String),
+    kind: CityDocument,
+) -> Reply<Response> {
     let (sub, plan, county) = city_document(&app, &who, &raw, &code)?;
     let name = format!(
         "{}-{code}{}.{}",
@@ -830,8 +838,10 @@ async fn city_file(app: Arc<App>, who: Who, raw: String, code: String, kind: Cit
 
 /// A round city's documents.
 #[derive(Debug, Clone, Copy)]
-enum CityDocument {
+pub(crate) enum CityDocument {
+    /// 函告.
     Letters,
+    /// 报到 lists or the budget.
     Other(Document),
 }
 
@@ -869,43 +879,6 @@ impl CityDocument {
             CityDocument::Other(d) => d.render(sub, plan, None, county),
         }
     }
-}
-
-/// `GET /api/rounds/{id}/cities/{city}/letters.docx`: the 函告 letters of the city's plan
-/// (the approved one once there is one); a county viewer gets its own county's letter.
-pub(crate) async fn letters(
-    State(app): State<Arc<App>>,
-    Extension(who): Extension<Who>,
-    Path((raw, code)): Path<(String, String)>,
-) -> Reply<Response> {
-    city_file(app, who, raw, code, CityDocument::Letters).await
-}
-
-/// `GET /api/rounds/{id}/cities/{city}/checkin.docx`: the 报到 lists (a county viewer: its own).
-pub(crate) async fn checkin(
-    State(app): State<Arc<App>>,
-    Extension(who): Extension<Who>,
-    Path((raw, code)): Path<(String, String)>,
-) -> Reply<Response> {
-    city_file(app, who, raw, code, CityDocument::Other(Document::Checkin)).await
-}
-
-/// `GET /api/rounds/{id}/cities/{city}/budget.xlsx`: the budget per dispatching unit.
-pub(crate) async fn budget_xlsx(
-    State(app): State<Arc<App>>,
-    Extension(who): Extension<Who>,
-    Path((raw, code)): Path<(String, String)>,
-) -> Reply<Response> {
-    city_file(app, who, raw, code, CityDocument::Other(Document::BudgetXlsx)).await
-}
-
-/// `GET /api/rounds/{id}/cities/{city}/budget.docx`: the budget per dispatching unit, a unit a page.
-pub(crate) async fn budget_docx(
-    State(app): State<Arc<App>>,
-    Extension(who): Extension<Who>,
-    Path((raw, code)): Path<(String, String)>,
-) -> Reply<Response> {
-    city_file(app, who, raw, code, CityDocument::Other(Document::BudgetDocx)).await
 }
 
 #[derive(Deserialize)]

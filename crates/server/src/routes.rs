@@ -211,8 +211,32 @@ fn r(method: Method, path: &'static str, action: Action, changes: bool, handler:
     Route { method, path, action, changes, handler }
 }
 
+/// A plan's document, as a GET handler.
+fn plan_file(kind: crate::api::Document) -> MethodRouter<Arc<App>> {
+    get(
+        move |State(app): State<Arc<App>>,
+              axum::extract::Path(raw): axum::extract::Path<String>,
+              crate::api::Query(q): crate::api::Query<crate::api::CityQuery>| {
+            crate::api::plan_document(app, raw, q, kind)
+        },
+    )
+}
+
+/// A round city's document, as a GET handler.
+fn city_file(kind: crate::rounds::CityDocument) -> MethodRouter<Arc<App>> {
+    get(
+        move |State(app): State<Arc<App>>,
+              axum::Extension(who): axum::Extension<Who>,
+              axum::extract::Path(path): axum::extract::Path<(String, String)>| {
+            crate::rounds::document(app, who, path, kind)
+        },
+    )
+}
+
 /// Every route of the service.
 pub fn routes() -> Vec<Route> {
+    use crate::api::Document;
+    use crate::rounds::CityDocument::{self, Other};
     use crate::{api::*, auth, rounds};
     use Action::*;
     use Method as M;
@@ -265,9 +289,9 @@ pub fn routes() -> Vec<Route> {
         r(M::GET, "/api/plans/{id}/plan.xlsx", PlanRead, false, get(plan_xlsx)),
         r(M::GET, "/api/plans/{id}/table.csv", PlanRead, false, get(table_csv)),
         r(M::GET, "/api/plans/{id}/letters.docx", PlanRead, false, get(letters_docx)),
-        r(M::GET, "/api/plans/{id}/checkin.docx", PlanRead, false, get(checkin_docx)),
-        r(M::GET, "/api/plans/{id}/budget.xlsx", PlanRead, false, get(budget_xlsx)),
-        r(M::GET, "/api/plans/{id}/budget.docx", PlanRead, false, get(budget_docx)),
+        r(M::GET, "/api/plans/{id}/checkin.docx", PlanRead, false, plan_file(Document::Checkin)),
+        r(M::GET, "/api/plans/{id}/budget.xlsx", PlanRead, false, plan_file(Document::BudgetXlsx)),
+        r(M::GET, "/api/plans/{id}/budget.docx", PlanRead, false, plan_file(Document::BudgetDocx)),
         r(M::GET, "/api/plans/{id}/map.svg", PlanRead, false, get(map_svg)),
         r(M::GET, "/api/plans/{id}/calendar.ics", PlanRead, false, get(calendar)),
         r(M::GET, "/api/rounds", Session, false, get(rounds::list)),
@@ -277,10 +301,28 @@ pub fn routes() -> Vec<Route> {
         r(M::GET, "/api/rounds/{id}/merged", ProvinceRead, false, get(rounds::merged)),
         r(M::GET, "/api/rounds/{id}/cities/{city}", CityRead, false, get(rounds::city)),
         r(M::GET, "/api/rounds/{id}/cities/{city}/diff", CityPlanRead, false, get(rounds::diff)),
-        r(M::GET, "/api/rounds/{id}/cities/{city}/letters.docx", CityLetters, false, get(rounds::letters)),
-        r(M::GET, "/api/rounds/{id}/cities/{city}/checkin.docx", CityLetters, false, get(rounds::checkin)),
-        r(M::GET, "/api/rounds/{id}/cities/{city}/budget.xlsx", CityPlanRead, false, get(rounds::budget_xlsx)),
-        r(M::GET, "/api/rounds/{id}/cities/{city}/budget.docx", CityPlanRead, false, get(rounds::budget_docx)),
+        r(M::GET, "/api/rounds/{id}/cities/{city}/letters.docx", CityLetters, false, city_file(CityDocument::Letters)),
+        r(
+            M::GET,
+            "/api/rounds/{id}/cities/{city}/checkin.docx",
+            CityLetters,
+            false,
+            city_file(Other(Document::Checkin)),
+        ),
+        r(
+            M::GET,
+            "/api/rounds/{id}/cities/{city}/budget.xlsx",
+            CityPlanRead,
+            false,
+            city_file(Other(Document::BudgetXlsx)),
+        ),
+        r(
+            M::GET,
+            "/api/rounds/{id}/cities/{city}/budget.docx",
+            CityPlanRead,
+            false,
+            city_file(Other(Document::BudgetDocx)),
+        ),
         r(M::POST, "/api/rounds/{id}/cities/{city}/submit", CitySubmit, true, post(rounds::submit)),
         r(M::POST, "/api/rounds/{id}/cities/{city}/return", CityReview, true, post(rounds::send_back)),
         r(M::POST, "/api/rounds/{id}/cities/{city}/approve", CityReview, true, post(rounds::approve)),
