@@ -181,6 +181,11 @@ impl<'a> Reader<'a> {
         let phone_col = cols.get("联系电话");
         let mut out: Vec<Matched<'g>> = Vec::new();
         let mut seen: HashMap<usize, usize> = HashMap::new();
+        // The exported rows by name, so that matching a sheet is linear in its rows.
+        let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (&i, (e, _)) in &self.exported {
+            by_name.entry(e["姓名"].as_str()).or_default().push(i);
+        }
         for (row, cells) in &grid.rows[h + 1..] {
             let first = cells.iter().find(|c| !c.is_blank()).and_then(|c| c.text().ok()).unwrap_or_default();
             if first.starts_with(SEAL) {
@@ -200,8 +205,8 @@ impl<'a> Reader<'a> {
             }
             let unit = text(cells, unit_col);
             let phone = text(cells, phone_col);
-            let mut candidates: Vec<usize> =
-                self.exported.iter().filter(|(_, (e, _))| e["姓名"] == name).map(|(&i, _)| i).collect();
+            let mut candidates: Vec<usize> = by_name.get(name.as_str()).cloned().unwrap_or_default();
+            candidates.sort_unstable();
             if candidates.len() > 1 {
                 candidates.retain(|i| self.exported[i].0["单位及职务"] == unit);
             }
