@@ -2418,6 +2418,15 @@ fn a_city_planner_submits_the_reviewer_returns_then_approves_and_the_letters_dow
         Duration::from_secs(30),
     );
     js(&tab, "document.querySelector('#rounds-list .round-comment').value = '请调整东营区组长人选'");
+    js(&tab, "document.querySelector('#rounds-list .round-groups').open = true");
+    wait_until(
+        &tab,
+        &server,
+        "the fields per group",
+        "document.querySelectorAll('#rounds-list .round-groups input[data-county]').length === 5",
+        Duration::from_secs(20),
+    );
+    js(&tab, "(() => { const i = document.querySelector('#rounds-list .round-groups input[data-county=\"370502\"]'); i.value = '组长宜由团市委干部担任'; return i.dataset.county; })()");
     tab.find_element("#rounds-list .round-return").expect("the return button").click().expect("click 退回");
     wait_city_state(&tab, &server, "returned");
     log_out(&tab, &server);
@@ -2428,8 +2437,13 @@ fn a_city_planner_submits_the_reviewer_returns_then_approves_and_the_letters_dow
         &tab,
         &server,
         "the reviewer's comment",
-        "(document.querySelector('#rounds-list .round-note') || {}).textContent === '退回意见：请调整东营区组长人选'",
+        "!!document.querySelector('#rounds-list .round-note')",
         Duration::from_secs(20),
+    );
+    assert_eq!(
+        js(&tab, "document.querySelector('#rounds-list .round-note').textContent"),
+        Value::String("退回意见：请调整东营区组长人选；东营区：组长宜由团市委干部担任".into()),
+        "the comments overall and per group"
     );
     plan_and_submit(&tab, &server, 2);
     log_out(&tab, &server);

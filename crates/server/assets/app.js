@@ -342,6 +342,7 @@
       round_checkin: '报到名单',
       round_budget: '经费测算表',
       round_comment: '审核意见',
+      round_group_comments: '分组意见',
       round_comment_was: '退回意见：{comment}',
       round_done: '{city}：{state}',
       round_diff: '与全省最优对比',
@@ -681,6 +682,7 @@
       round_checkin: 'Check-in lists',
       round_budget: 'Budget',
       round_comment: 'Review comment',
+      round_group_comments: 'Comments per group',
       round_comment_was: 'Returned: {comment}',
       round_done: '{city}: {state}',
       round_diff: 'Compare with the province optimum',
@@ -1005,7 +1007,8 @@
       const city = await api('GET', `/api/rounds/${rid}/cities/${c.city}`);
       const last = city.history.filter((x) => x.to === 'returned').pop();
       if (last) {
-        const groups = Object.entries(last.groups || {}).map(([k, v]) => `${k}：${v}`);
+        const names = new Map((city.counties || []).map((k) => [k.code, k.name]));
+        const groups = Object.entries(last.groups || {}).map(([k, v]) => `${names.get(k) || k}：${v}`);
         state.comments.set(`${rid}/${c.city}`, [last.comment, ...groups].filter(Boolean).join('；'));
       }
     }
@@ -1035,7 +1038,20 @@
         if (['admin', 'reviewer', 'single'].includes(r) && c.state === 'submitted') {
           const comment = h('input', { type: 'text', class: 'round-comment', placeholder: t('round_comment'), 'aria-label': t('round_comment') });
           actions.push(comment);
-          act('round_return', 'round-return', async () => move(base, 'return', { version: c.version, comment: comment.value }, c));
+          // Comments per group: one field per county of the city, filled in as needed.
+          const groups = h('details', { class: 'round-groups' }, h('summary', null, t('round_group_comments')));
+          groups.addEventListener('toggle', guarded(async () => {
+            if (!groups.open || groups.dataset.loaded) return;
+            groups.dataset.loaded = '1';
+            const view = await api('GET', `/api/plans/${c.plan}/view`);
+            for (const k of view.counties) {
+              groups.append(h('label', { class: 'round-group' }, k.name, h('input', { type: 'text', dataset: { county: k.code }, 'aria-label': k.name })));
+            }
+          }));
+          actions.push(groups);
+          const perGroup = () => Object.fromEntries([...groups.querySelectorAll('input[data-county]')]
+            .filter((i) => i.value.trim()).map((i) => [i.dataset.county, i.value.trim()]));
+          act('round_return', 'round-return', async () => move(base, 'return', { version: c.version, comment: comment.value, groups: perGroup() }, c));
           act('round_approve', 'round-approve', async () => move(base, 'approve', { version: c.version, comment: comment.value }, c));
         }
         if (['admin', 'planner', 'single'].includes(r) && c.state === 'approved') {

@@ -725,12 +725,15 @@ fn city_of_round(app: &App, id: i64, code: &str) -> Reply<RoundCity> {
         .ok_or_else(|| ApiError::no_such("round city", format!("{id}/{code}")))
 }
 
-/// `GET /api/rounds/{id}/cities/{city}`: its state, version and history.
+/// `GET /api/rounds/{id}/cities/{city}`: its state, version, history and counties.
 pub(crate) async fn city(State(app): State<Arc<App>>, Path((raw, code)): Path<(String, String)>) -> Reply<Json<Value>> {
     let id = round_id(&raw)?;
     let rc = city_of_round(&app, id, &code)?;
     let history = app.store.transitions(id, &code).map_err(store_error("cannot read the history"))?;
-    Ok(Json(json!({ "round": id, "city": rc, "history": history })))
+    // The city's counties by name, for the comments per group (nothing personal).
+    let counties: Vec<Value> =
+        app.instance(rc.instance)?.region.counties.iter().map(|k| json!({ "code": k.code, "name": k.name })).collect();
+    Ok(Json(json!({ "round": id, "city": rc, "history": history, "counties": counties })))
 }
 
 /// The province plan restricted to one city's sub-instance (its groups and its cadres).
