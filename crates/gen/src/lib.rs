@@ -6,6 +6,8 @@
 //! - [`province`]: the same for any mainland province (`shared/data/china/`), with
 //!   municipalities, counties directly under the province, cities without counties,
 //!   placeholder rows and counties without coordinates handled by documented rules.
+//! - [`province_roster`]: a seeded roster sized from a province's own townships and
+//!   counties, with generic universities and enterprises at its own city seats.
 //! - [`roster`]: a seeded, byte-for-byte deterministic synthetic roster of
 //!   cadres (pseudonyms) for a region, built to be feasible but tight.
 //! - [`tightness`]: the necessary conditions the roster is built to meet, a
@@ -18,6 +20,7 @@
 pub mod fixtures;
 pub mod national;
 pub mod province;
+pub mod province_roster;
 pub mod region;
 pub mod roster;
 pub mod tightness;
@@ -27,6 +30,7 @@ mod names;
 use std::path::PathBuf;
 
 pub use province::{load_province, ImportOptions, MissingSeat, ProvinceImport};
+pub use province_roster::{generate_for, ProvinceRosterSpec, RosterSizes};
 pub use region::{load_region, one_city, RegionImport};
 pub use roster::{generate, make_infeasible, Affiliate, RosterSpec};
 
