@@ -8,6 +8,7 @@
 //!   placeholder rows and counties without coordinates handled by documented rules.
 //! - [`province_roster`]: a seeded roster sized from a province's own townships and
 //!   counties, with generic universities and enterprises at its own city seats.
+//! - [`china`]: the 29 province fixtures of `fixtures/china/` and their digests.
 //! - [`roster`]: a seeded, byte-for-byte deterministic synthetic roster of
 //!   cadres (pseudonyms) for a region, built to be feasible but tight.
 //! - [`tightness`]: the necessary conditions the roster is built to meet, a
@@ -17,6 +18,7 @@
 //! - [`national`]: a national-size scenario, 31 synthetic provinces relabelled
 //!   from one real province.
 
+pub mod china;
 pub mod fixtures;
 pub mod national;
 pub mod province;
