@@ -38,6 +38,17 @@ fn every_province_roster_meets_the_conditions_of_a_strict_plan() {
 }
 
 #[test]
+fn other_seeds_meet_them_too() {
+    let spec = ProvinceRosterSpec::default();
+    for (dir, import, _) in all() {
+        for seed in 2..=6 {
+            let inst = generate_for(import, &spec, seed);
+            assert_eq!(necessary_problems(&inst), Vec::<String>::new(), "{dir} seed {seed}");
+        }
+    }
+}
+
+#[test]
 fn seniors_are_at_least_the_counties_plus_a_margin() {
     let spec = ProvinceRosterSpec::default();
     for (dir, import, inst) in all() {
