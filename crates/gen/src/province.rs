@@ -4,12 +4,17 @@
 //! Every irregularity of the national data is handled by one rule (docs/provinces.md):
 //!
 //! - **Municipalities** (the province's name ends in 市: 北京, 天津, 上海, 重庆). The NBS
-//!   placeholder city codes (110100 市辖区, 500100 市辖区, 500200 县 …) stay as cities,
-//!   named `北京市（市辖区）`, with no committee: the municipal 团市委 is the provincial
-//!   committee, there is no city level, and districts and counties are county-level units.
+//!   placeholder city codes (110100 市辖区, 500100 市辖区, 500200 县 …) stay as cities with
+//!   no committee, named after the municipality (`北京市`; both of 重庆's are `重庆市`): the
+//!   municipal 团市委 is the provincial committee, there is no city level, and districts
+//!   and counties are county-level units.
 //! - **Counties directly under the province** (city code digits 3–4 `90`, or a city name
-//!   ending in 直辖县级行政区划: 429000, 469000, 659000). The placeholder stays as a city,
-//!   named `湖北省（省直辖县级行政区划）`, with no committee.
+//!   ending in 直辖县级行政区划: 429000, 469000, 659000). The placeholder stays as a city with
+//!   no committee, named after the province (`湖北省`), whose committee runs them.
+//!
+//! A placeholder is named after the government that runs its counties, so that everything
+//! named from a city reads right: the committee `团北京市委`, the place `湖北省仙桃市`.
+//! [`PlannedCity::source_name`] and the region's note keep the NBS name.
 //! - **Cities without counties** (东莞, 中山, 儋州, 嘉峪关). The city's one `official=no`
 //!   county row that bears the city's name becomes one planning unit (kind `county_city`)
 //!   at the city's seat, with the city's township rows.
@@ -75,7 +80,7 @@ impl CityRole {
 pub struct PlannedCity {
     /// City code.
     pub code: String,
-    /// Its name in `cities.csv` (the region's name differs for placeholders).
+    /// Its name in `cities.csv` (a placeholder's name in the region is its province's).
     pub source_name: String,
     /// How it is planned.
     pub role: CityRole,
@@ -398,10 +403,7 @@ pub fn load_province(dir: &Path, options: &ImportOptions) -> Result<ProvinceImpo
             cities_left_out.push((city.code.clone(), city.name.clone()));
             continue;
         }
-        let name = match role {
-            CityRole::Municipal | CityRole::DirectlyUnderProvince => format!("{}（{}）", province.name, city.name),
-            _ => city.name.clone(),
-        };
+        let name = if role.has_committee() { city.name.clone() } else { province.name.clone() };
         kept_cities.push(City { code: city.code.clone(), name, seat: city.seat });
         planned_cities.push(PlannedCity { code: city.code.clone(), source_name: city.name.clone(), role: *role });
     }
@@ -445,16 +447,17 @@ fn note(imp: &ProvinceImport) -> String {
     if !municipal.is_empty() {
         parts.push(format!(
             "Municipality: 团{p}委 is the provincial committee and there is no city level; the NBS placeholder city \
-             codes {} stand for the municipal government, have no committee and no city-level cadres, and their \
-             districts and counties are county-level units.",
+             codes {} stand for the municipal government (named {p} here), have no committee and no city-level \
+             cadres, and their districts and counties are county-level units.",
             municipal.join(", ")
         ));
     }
     let direct = placeholders(CityRole::DirectlyUnderProvince);
     if !direct.is_empty() {
         parts.push(format!(
-            "Counties directly under the province: {} has no city committee, so no city-level cadre may serve \
-             there and province-level cadres (and universities or enterprises within reach) must cover them.",
+            "Counties directly under the province: {} (named {p} here) has no city committee, so no city-level \
+             cadre may serve there and province-level cadres (and universities or enterprises within reach) must \
+             cover them.",
             direct.join(", ")
         ));
     }
