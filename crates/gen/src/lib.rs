@@ -64,7 +64,7 @@ pub enum GenError {
     /// An official county has no seat coordinates (and no stand-in was asked for).
     #[error(
         "{}:{line}: {code} {name} is an official county without coordinates (county_lat and county_lon are empty); \
-         fill them in, or import with `MissingSeat::CitySeat` to place it at its city's seat",
+         give it its seat there, or import with its city's seat as a stand-in (MissingSeat::CitySeat)",
         file.display()
     )]
     CountyWithoutSeat {
