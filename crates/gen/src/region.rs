@@ -25,14 +25,14 @@ pub struct RegionImport {
 }
 
 /// One CSV file, read whole, with its header mapped to column positions.
-struct Table {
-    file: PathBuf,
+pub(crate) struct Table {
+    pub(crate) file: PathBuf,
     columns: BTreeMap<String, usize>,
-    rows: Vec<(u64, StringRecord)>,
+    pub(crate) rows: Vec<(u64, StringRecord)>,
 }
 
 impl Table {
-    fn read(dir: &Path, name: &str, required: &[&str]) -> Result<Table, GenError> {
+    pub(crate) fn read(dir: &Path, name: &str, required: &[&str]) -> Result<Table, GenError> {
         let file = dir.join(name);
         if !file.is_file() {
             return Err(GenError::MissingFile { file });
@@ -56,16 +56,16 @@ impl Table {
         Ok(Table { file, columns, rows })
     }
 
-    fn get<'r>(&self, row: &'r StringRecord, column: &str) -> &'r str {
+    pub(crate) fn get<'r>(&self, row: &'r StringRecord, column: &str) -> &'r str {
         row.get(self.columns[column]).unwrap_or("").trim()
     }
 
-    fn invalid(&self, line: u64, reason: impl Into<String>) -> GenError {
+    pub(crate) fn invalid(&self, line: u64, reason: impl Into<String>) -> GenError {
         GenError::Invalid { file: self.file.clone(), line, reason: reason.into() }
     }
 
     /// A non-empty field.
-    fn text(&self, line: u64, row: &StringRecord, column: &str) -> Result<String, GenError> {
+    pub(crate) fn text(&self, line: u64, row: &StringRecord, column: &str) -> Result<String, GenError> {
         let v = self.get(row, column);
         if v.is_empty() {
             return Err(self.invalid(line, format!("column {column} is empty")));
@@ -74,7 +74,7 @@ impl Table {
     }
 
     /// A 6-digit code.
-    fn code6(&self, line: u64, row: &StringRecord, column: &str) -> Result<String, GenError> {
+    pub(crate) fn code6(&self, line: u64, row: &StringRecord, column: &str) -> Result<String, GenError> {
         let v = self.text(line, row, column)?;
         if v.len() != 6 || !v.bytes().all(|b| b.is_ascii_digit()) {
             return Err(self.invalid(line, format!("column {column}: `{v}` is not a 6-digit code")));
@@ -83,7 +83,7 @@ impl Table {
     }
 
     /// A number within `range`.
-    fn number(
+    pub(crate) fn number(
         &self,
         line: u64,
         row: &StringRecord,
@@ -100,7 +100,7 @@ impl Table {
         }
     }
 
-    fn point(&self, line: u64, row: &StringRecord, lat: &str, lon: &str) -> Result<Point, GenError> {
+    pub(crate) fn point(&self, line: u64, row: &StringRecord, lat: &str, lon: &str) -> Result<Point, GenError> {
         Ok(Point { lat: self.number(line, row, lat, -90.0..=90.0)?, lon: self.number(line, row, lon, -180.0..=180.0)? })
     }
 }

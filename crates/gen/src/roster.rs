@@ -171,7 +171,7 @@ impl RosterSpec {
 pub const FINANCE_DEPARTMENT: &str = "金融挂职";
 
 /// `k` of `n` positions, drawn without replacement, as flags.
-fn pick(rng: &mut ChaCha8Rng, n: usize, k: usize) -> Vec<bool> {
+pub(crate) fn pick(rng: &mut ChaCha8Rng, n: usize, k: usize) -> Vec<bool> {
     let mut idx: Vec<usize> = (0..n).collect();
     idx.shuffle(rng);
     let mut flags = vec![false; n];
@@ -181,12 +181,12 @@ fn pick(rng: &mut ChaCha8Rng, n: usize, k: usize) -> Vec<bool> {
     flags
 }
 
-fn share(n: usize, s: f64) -> usize {
+pub(crate) fn share(n: usize, s: f64) -> usize {
     (n as f64 * s).round() as usize
 }
 
 /// 0–2 distinct tags (`lo..=2` of them), in vocabulary order.
-fn tags(rng: &mut ChaCha8Rng, vocab: &[String], lo: usize) -> Vec<String> {
+pub(crate) fn tags(rng: &mut ChaCha8Rng, vocab: &[String], lo: usize) -> Vec<String> {
     let n = rng.random_range(lo..=2).min(vocab.len());
     let mut chosen: Vec<usize> = (0..vocab.len()).collect::<Vec<_>>().choose_multiple(rng, n).copied().collect();
     chosen.sort_unstable();
@@ -198,7 +198,7 @@ fn round6(x: f64) -> f64 {
 }
 
 /// `p` moved by up to 6 km east–west and north–south, rounded to 6 decimals.
-fn offset(rng: &mut ChaCha8Rng, p: Point) -> Point {
+pub(crate) fn offset(rng: &mut ChaCha8Rng, p: Point) -> Point {
     let dx: f64 = rng.random_range(-6.0..6.0);
     let dy: f64 = rng.random_range(-6.0..6.0);
     Point { lat: round6(p.lat + dy / 111.2), lon: round6(p.lon + dx / (111.2 * p.lat.to_radians().cos())) }
