@@ -120,10 +120,12 @@ pub(crate) fn zh_count(n: u32) -> String {
 }
 
 /// The Party committee of a county as its organisation department is addressed: a district's
-/// is named with its city (中共济南市历下区委); a county's or a county-level city's alone
-/// (中共平阴县委, 中共新泰市委).
+/// is named with its city or municipality (中共济南市历下区委, 中共北京市东城区委); a county's, a
+/// county-level city's or a district directly under a province alone (中共平阴县委, 中共新泰市委,
+/// 中共神农架林区委).
 pub(crate) fn county_committee(city_name: &str, county_name: &str) -> String {
-    if county_name.ends_with('区') {
+    let under_province = city_name.ends_with('省') || city_name.ends_with("自治区");
+    if county_name.ends_with('区') && !under_province {
         format!("中共{city_name}{county_name}委")
     } else {
         format!("中共{county_name}委")
@@ -160,6 +162,9 @@ mod tests {
         assert_eq!(months_by_year(&years), ["2027年5月、10月", "2028年2月、6月10日–30日"]);
         assert_eq!(county_committee("济南市", "历下区"), "中共济南市历下区委");
         assert_eq!(county_committee("泰安市", "新泰市"), "中共新泰市委");
+        assert_eq!(county_committee("北京市", "东城区"), "中共北京市东城区委");
+        assert_eq!(county_committee("湖北省", "神农架林区"), "中共神农架林区委");
+        assert_eq!(county_committee("新疆维吾尔自治区", "石河子市"), "中共石河子市委");
         assert_eq!(zh_count(2), "两");
         assert_eq!(zh_count(12), "12");
     }
