@@ -9,6 +9,7 @@ mod documents;
 mod edits;
 mod explain;
 mod min_roster;
+mod national;
 mod process;
 mod reassign;
 mod roster;
@@ -143,6 +144,10 @@ enum Command {
     /// Accounts of the service: add a user with its role and scope, set its password (read
     /// from standard input), disable or enable it, list them.
     User(serve::UserArgs),
+    /// Every real province at once: each imported from its division data (--data, or the
+    /// committed fixtures), given its own seeded roster, solved strict in parallel and checked;
+    /// a table per province (national.csv) and a chart (national.svg).
+    National(national::Args),
     /// The province's allocation of its cadres to the cities (work plan §六.1): the
     /// province-wide optimum under spreading rules A1–A3 with each rule's S1 price, the
     /// allocation and every city's sub-instance; --plan-cities plans and merges the cities.
@@ -430,6 +435,7 @@ fn run(command: Command) -> Result<(), Failure> {
         Command::Explain(args) => explain::run(args),
         Command::MinRoster(args) => min_roster::run(args),
         Command::Allocate(args) => process::allocate(args),
+        Command::National(args) => national::run(args),
         Command::Merge(args) => process::merge(args),
         Command::Reassign(args) => reassign::run(args),
         Command::Alternatives(args) => alternatives::run(args),

@@ -1,0 +1,59 @@
+//! `sanlian national`: real provinces from their division folders, each strict, proven optimal
+//! and checked, with a table and a chart; bad folders exit 2 with nothing written.
+
+mod common;
+
+use common::*;
+
+/// A folder holding copies of the named fixture provinces' division folders.
+fn provinces(dir: &tempfile::TempDir, names: &[&str]) -> std::path::PathBuf {
+    let data = dir.path().join("data");
+    for name in names {
+        let to = data.join(name);
+        std::fs::create_dir_all(&to).unwrap();
+        for file in ["province.csv", "cities.csv", "counties.csv", "divisions.csv"] {
+            std::fs::copy(root().join("fixtures/china").join(name).join("data").join(file), to.join(file)).unwrap();
+        }
+    }
+    data
+}
+
+#[test]
+fn two_real_provinces_are_planned_strict_with_a_table_and_a_chart() {
+    let dir = tmp();
+    // A municipality (no city committees) and an ordinary province.
+    let data = provinces(&dir, &["beijing", "ningxia"]);
+    let out = dir.path().join("out");
+    let o = sanlian(&["national", "--data", s(&data), "--out", s(&out)]);
+    assert_exit(&o, 0);
+    assert!(stdout(&o).contains("2 provinces"), "{}", stdout(&o));
+    let csv = std::fs::read_to_string(out.join("national.csv")).unwrap();
+    let rows: Vec<Vec<&str>> = csv.lines().skip(1).map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows.len(), 2, "{csv}");
+    for r in &rows {
+        assert_eq!(r[7], "1.0000", "every township covered: {csv}");
+        assert_eq!((r[8], r[9]), ("true", "true"), "proven optimal and checked: {csv}");
+        assert!(r[5].parse::<f64>().unwrap() > 0.0);
+    }
+    assert_eq!(rows[0][1], "北京市");
+    let svg = std::fs::read_to_string(out.join("national.svg")).unwrap();
+    assert!(svg.starts_with("<svg") && svg.contains("北京市") && svg.contains("宁夏回族自治区"), "{svg}");
+}
+
+#[test]
+fn a_bad_region_folder_exits_2_naming_the_file_and_writes_nothing() {
+    let dir = tmp();
+    let data = provinces(&dir, &["beijing"]);
+    std::fs::remove_file(data.join("beijing/divisions.csv")).unwrap();
+    let out = dir.path().join("out");
+    let o = sanlian(&["national", "--data", s(&data), "--out", s(&out)]);
+    assert_exit(&o, 2);
+    assert!(stderr(&o).contains("divisions.csv"), "{}", stderr(&o));
+    assert!(!out.exists(), "nothing written");
+    let empty = dir.path().join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    let o = sanlian(&["national", "--data", s(&empty), "--out", s(&out)]);
+    assert_exit(&o, 2);
+    assert!(stderr(&o).contains("no province folder"), "{}", stderr(&o));
+    assert!(!out.exists());
+}
