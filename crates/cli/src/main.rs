@@ -16,6 +16,7 @@ mod roster;
 mod scenarios;
 mod serve;
 mod summary;
+mod unit;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -148,6 +149,9 @@ enum Command {
     /// committed fixtures), given its own seeded roster, solved strict in parallel and checked;
     /// a table per province (national.csv) and a chart (national.svg).
     National(national::Args),
+    /// One unit of work for a batch engine: a JSON document on standard input (a province's
+    /// instance and how to solve it), its result as JSON on standard output.
+    Unit(unit::Args),
     /// The province's allocation of its cadres to the cities (work plan §六.1): the
     /// province-wide optimum under spreading rules A1–A3 with each rule's S1 price, the
     /// allocation and every city's sub-instance; --plan-cities plans and merges the cities.
@@ -436,6 +440,7 @@ fn run(command: Command) -> Result<(), Failure> {
         Command::MinRoster(args) => min_roster::run(args),
         Command::Allocate(args) => process::allocate(args),
         Command::National(args) => national::run(args),
+        Command::Unit(args) => unit::run(args),
         Command::Merge(args) => process::merge(args),
         Command::Reassign(args) => reassign::run(args),
         Command::Alternatives(args) => alternatives::run(args),

@@ -32,6 +32,10 @@ pub struct Args {
     /// Most seconds one province's solve may take.
     #[arg(long)]
     time_limit: Option<f64>,
+    /// Also write each province as a work unit for `sanlian unit` (DIR/units/<province>.json),
+    /// for a batch engine to fan out.
+    #[arg(long)]
+    units: bool,
 }
 
 /// One province's row of the national table.
@@ -169,6 +173,15 @@ pub fn run(args: Args) -> Result<(), Failure> {
     std::fs::create_dir_all(&args.out)
         .map_err(|e| Failure::input(format!("{}: cannot create the folder: {e}", args.out.display())))?;
     let mut staged = Staged::default();
+    if args.units {
+        std::fs::create_dir_all(args.out.join("units")).map_err(|e| {
+            Failure::input(format!("{}: cannot create the folder: {e}", args.out.join("units").display()))
+        })?;
+        for (dir, inst) in &instances {
+            let unit = crate::unit::unit_json(&format!("{dir}/seed-{}", args.seed), inst);
+            staged.add(&args.out.join("units").join(format!("{dir}.json")), unit.to_string())?;
+        }
+    }
     staged.add(&args.out.join("national.csv"), csv)?;
     staged.add(&args.out.join("national.svg"), chart(&rows))?;
     staged.commit()?;

@@ -57,3 +57,58 @@ fn a_bad_region_folder_exits_2_naming_the_file_and_writes_nothing() {
     assert!(stderr(&o).contains("no province folder"), "{}", stderr(&o));
     assert!(!out.exists());
 }
+
+/// Runs `sanlian unit` with `input` on standard input.
+fn unit(input: &[u8], extra: &[&str]) -> std::process::Output {
+    use std::io::Write as _;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_sanlian"))
+        .arg("unit")
+        .args(extra)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn a_work_unit_in_gives_its_result_out_and_bad_units_exit_2() {
+    let dir = tmp();
+    let data = provinces(&dir, &["ningxia"]);
+    let out = dir.path().join("out");
+    assert_exit(&sanlian(&["national", "--data", s(&data), "--out", s(&out), "--units", "--seed", "3"]), 0);
+    let text = std::fs::read(out.join("units/ningxia.json")).unwrap();
+    let o = unit(&text, &["--with-plan"]);
+    assert_exit(&o, 0);
+    let r: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(r["id"], "ningxia/seed-3");
+    assert_eq!(
+        (r["outcome"].as_str(), r["valid"].as_bool(), r["proven_optimal"].as_bool()),
+        (Some("planned"), Some(true), Some(true))
+    );
+    assert_eq!(r["coverage"]["total"], r["townships"]);
+    // The plan it carries is valid for the unit's instance, by the checker run again.
+    let unit_doc: serde_json::Value = serde_json::from_slice(&text).unwrap();
+    let inst = write_json(&dir, "inst.json", &unit_doc["instance"]);
+    let plan = write_json(&dir, "plan.json", &r["plan"]);
+    assert_exit(&sanlian(&["check", s(&inst), s(&plan)]), 0);
+    // The same unit twice gives the same figures.
+    let again: serde_json::Value = serde_json::from_str(&stdout(&unit(&text, &[]))).unwrap();
+    assert_eq!(again["stages"].as_array().unwrap().len(), r["stages"].as_array().unwrap().len());
+    for (a, b) in again["stages"].as_array().unwrap().iter().zip(r["stages"].as_array().unwrap()) {
+        assert_eq!(a["objective"], b["objective"]);
+    }
+    for (bad, says) in [
+        (&b"{\"unit\": \"solve\""[..], "not a work unit"),
+        (&b"{\"unit\": \"explode\", \"id\": \"x\", \"instance\": {}}"[..], "the one kind is"),
+        (&b"{\"unit\": \"solve\", \"id\": \"x\", \"instance\": {\"first_year\": 2027}}"[..], "instance"),
+        (&b"{\"unit\": \"solve\", \"id\": \"x\", \"instance\": {}, \"time_limit\": -1}"[..], "time_limit"),
+    ] {
+        let o = unit(bad, &[]);
+        assert_exit(&o, 2);
+        assert!(stderr(&o).contains(says), "{}", stderr(&o));
+        assert!(stdout(&o).is_empty());
+    }
+}
