@@ -32,6 +32,11 @@ pub struct Args {
     /// Most seconds one province's solve may take.
     #[arg(long)]
     time_limit: Option<f64>,
+    /// Place an official county without coordinates at its city's seat (listed in the
+    /// instance's note) instead of refusing the folder; the committed fixtures always do (西藏's
+    /// 米林市 and 错那市).
+    #[arg(long)]
+    stand_in_seats: bool,
     /// Also write each province as a work unit for `sanlian unit` (DIR/units/<province>.json),
     /// for a batch engine to fan out.
     #[arg(long)]
@@ -95,8 +100,18 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let dirs = provinces(args.data.as_deref())?;
     // Import and generate every province first: bad data stops the run before any solve.
     let mut instances: Vec<(String, Instance)> = Vec::with_capacity(dirs.len());
+    let options = if args.data.is_none() || args.stand_in_seats {
+        china::OPTIONS
+    } else {
+        sanlian_gen::ImportOptions { missing_seat: sanlian_gen::MissingSeat::Error }
+    };
     for (dir, path) in &dirs {
-        let import = load_province(path, &china::OPTIONS).map_err(|e| Failure::input(e.to_string()))?;
+        let import = load_province(path, &options).map_err(|e| match e {
+            sanlian_gen::GenError::CountyWithoutSeat { .. } => Failure::input(format!(
+                "{e}; or run with --stand-in-seats to place it at its city's seat (listed in the instance's note)"
+            )),
+            e => Failure::input(e.to_string()),
+        })?;
         let inst = sanlian_gen::generate_for(&import, &sanlian_gen::ProvinceRosterSpec::default(), args.seed);
         instances.push((dir.clone(), inst));
     }

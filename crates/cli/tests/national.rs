@@ -50,6 +50,16 @@ fn a_bad_region_folder_exits_2_naming_the_file_and_writes_nothing() {
     assert_exit(&o, 2);
     assert!(stderr(&o).contains("divisions.csv"), "{}", stderr(&o));
     assert!(!out.exists(), "nothing written");
+    // 西藏's two official counties without coordinates: named with their row, and what to do.
+    let tibet_dir = tmp();
+    let tibet = provinces(&tibet_dir, &["xizang"]);
+    let o = sanlian(&["national", "--data", s(&tibet), "--out", s(&out)]);
+    assert_exit(&o, 2);
+    assert!(stderr(&o).contains("counties.csv:") && stderr(&o).contains("540481"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--stand-in-seats"), "{}", stderr(&o));
+    assert!(!out.exists(), "nothing written");
+    assert_exit(&sanlian(&["national", "--data", s(&tibet), "--out", s(&out), "--stand-in-seats"]), 0);
+    std::fs::remove_dir_all(&out).unwrap();
     let empty = dir.path().join("empty");
     std::fs::create_dir_all(&empty).unwrap();
     let o = sanlian(&["national", "--data", s(&empty), "--out", s(&out)]);
