@@ -31,7 +31,7 @@ fn planned(dir: &str) -> (ProvinceImport, Instance, Plan) {
     (import, inst, plan)
 }
 
-fn level_of<'a>(inst: &'a Instance, id: &str) -> Level {
+fn level_of(inst: &Instance, id: &str) -> Level {
     inst.cadres.iter().find(|c| c.id == id).map(|c| c.level).expect("a cadre of the roster")
 }
 
