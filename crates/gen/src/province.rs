@@ -32,9 +32,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use sanlian_model::{City, County, CountyKind, Point, Province, Region, Township};
+use sanlian_model::{City, County, CountyKind, Point, Region, Township};
 
-use crate::region::{is_zone_code, Table};
+use crate::region::{is_zone_code, DivisionFiles};
 use crate::GenError;
 
 /// What to do with an official county that has no coordinates.
@@ -180,28 +180,7 @@ struct Unit {
 /// `divisions.csv`) with the rules of the module documentation. Errors name the
 /// file, the line and the reason.
 pub fn load_province(dir: &Path, options: &ImportOptions) -> Result<ProvinceImport, GenError> {
-    let prov = Table::read(dir, "province.csv", &["province_code", "province_name", "seat_lat", "seat_lon"])?;
-    let cities_t = Table::read(dir, "cities.csv", &["city_code", "city_name", "seat_lat", "seat_lon"])?;
-    let counties_t = Table::read(
-        dir,
-        "counties.csv",
-        &["city_code", "county_code", "county_name", "official", "townships", "county_lat", "county_lon"],
-    )?;
-    let div = Table::read(
-        dir,
-        "divisions.csv",
-        &["city_code", "county_code", "township_code", "township_name", "township_kind"],
-    )?;
-
-    let province = match prov.rows.as_slice() {
-        [] => return Err(prov.invalid(2, "no province row")),
-        [(line, row)] => Province {
-            code: prov.code6(*line, row, "province_code")?,
-            name: prov.text(*line, row, "province_name")?,
-            seat: prov.point(*line, row, "seat_lat", "seat_lon")?,
-        },
-        [_, (line, _), ..] => return Err(prov.invalid(*line, "more than one province row")),
-    };
+    let DivisionFiles { province, cities: cities_t, counties: counties_t, divisions: div } = DivisionFiles::read(dir)?;
     let municipality = province.name.ends_with('市');
 
     let mut cities: Vec<(City, CityRole)> = Vec::new();

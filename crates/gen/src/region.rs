@@ -124,31 +124,52 @@ pub fn is_zone_code(code: &str) -> bool {
     code.as_bytes().get(4) == Some(&b'7')
 }
 
+/// The four files of a division folder, read with their columns checked, and the province
+/// row parsed: what [`load_region`] and [`crate::load_province`] both start from.
+pub(crate) struct DivisionFiles {
+    /// The province of `province.csv`'s one row.
+    pub(crate) province: Province,
+    /// `cities.csv`.
+    pub(crate) cities: Table,
+    /// `counties.csv`.
+    pub(crate) counties: Table,
+    /// `divisions.csv`.
+    pub(crate) divisions: Table,
+}
+
+impl DivisionFiles {
+    /// Read `dir`'s `province.csv`, `cities.csv`, `counties.csv` and `divisions.csv`.
+    pub(crate) fn read(dir: &Path) -> Result<DivisionFiles, GenError> {
+        let prov = Table::read(dir, "province.csv", &["province_code", "province_name", "seat_lat", "seat_lon"])?;
+        let cities = Table::read(dir, "cities.csv", &["city_code", "city_name", "seat_lat", "seat_lon"])?;
+        let counties = Table::read(
+            dir,
+            "counties.csv",
+            &["city_code", "county_code", "county_name", "official", "townships", "county_lat", "county_lon"],
+        )?;
+        let divisions = Table::read(
+            dir,
+            "divisions.csv",
+            &["city_code", "county_code", "township_code", "township_name", "township_kind"],
+        )?;
+
+        let province = match prov.rows.as_slice() {
+            [] => return Err(prov.invalid(2, "no province row")),
+            [(line, row)] => Province {
+                code: prov.code6(*line, row, "province_code")?,
+                name: prov.text(*line, row, "province_name")?,
+                seat: prov.point(*line, row, "seat_lat", "seat_lon")?,
+            },
+            [_, (line, _), ..] => return Err(prov.invalid(*line, "more than one province row")),
+        };
+        Ok(DivisionFiles { province, cities, counties, divisions })
+    }
+}
+
 /// Read a region from `dir` (`province.csv`, `cities.csv`, `counties.csv`,
 /// `divisions.csv`). Errors name the file, the line and the reason.
 pub fn load_region(dir: &Path) -> Result<RegionImport, GenError> {
-    let prov = Table::read(dir, "province.csv", &["province_code", "province_name", "seat_lat", "seat_lon"])?;
-    let cities_t = Table::read(dir, "cities.csv", &["city_code", "city_name", "seat_lat", "seat_lon"])?;
-    let counties_t = Table::read(
-        dir,
-        "counties.csv",
-        &["city_code", "county_code", "county_name", "official", "townships", "county_lat", "county_lon"],
-    )?;
-    let div = Table::read(
-        dir,
-        "divisions.csv",
-        &["city_code", "county_code", "township_code", "township_name", "township_kind"],
-    )?;
-
-    let province = match prov.rows.as_slice() {
-        [] => return Err(prov.invalid(2, "no province row")),
-        [(line, row)] => Province {
-            code: prov.code6(*line, row, "province_code")?,
-            name: prov.text(*line, row, "province_name")?,
-            seat: prov.point(*line, row, "seat_lat", "seat_lon")?,
-        },
-        [_, (line, _), ..] => return Err(prov.invalid(*line, "more than one province row")),
-    };
+    let DivisionFiles { province, cities: cities_t, counties: counties_t, divisions: div } = DivisionFiles::read(dir)?;
 
     let mut cities = Vec::new();
     let mut city_codes = BTreeSet::new();
