@@ -37,16 +37,15 @@
 //! - Then, as for Shandong: needs and priority flags of townships, strengths, one-year
 //!   cadres, preferred counties of province cadres, unavailable months, finance secondees.
 
-use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use sanlian_model::geo::haversine_km;
-use sanlian_model::{Cadre, Instance, Level, Mode, Parameters, Point, Province};
+use sanlian_model::{Cadre, Instance, Level, Parameters, Point, Province};
 use serde::{Deserialize, Serialize};
 
 use crate::names::NameBook;
 use crate::province::{CityRole, ProvinceImport};
-use crate::roster::{county_unit, offset, pick, share, tags, FINANCE_DEPARTMENT};
+use crate::roster::{county_unit, offset, pick, share, tags, Variations, FINANCE_DEPARTMENT};
 
 /// The ratios [`RosterSizes::of`] applies to a province. `Default` is the documented roster.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -390,31 +389,13 @@ pub fn generate_for(import: &ProvinceImport, spec: &ProvinceRosterSpec, seed: u6
         }
     }
 
-    let juniors: Vec<usize> = (0..cadres.len()).filter(|&i| !cadres[i].senior).collect();
-    for &i in juniors.choose_multiple(rng, share(cadres.len(), spec.one_year_share)) {
-        cadres[i].active_years = vec![rng.random_range(1..=2)];
-    }
-
-    let province: Vec<usize> = (0..cadres.len()).filter(|&i| cadres[i].level == Level::Province).collect();
-    let n_counties = region.counties.len();
-    for &i in province.choose_multiple(rng, share(province.len(), spec.preference_share)) {
-        let m = rng.random_range(1..=3).min(n_counties);
-        let mut ks: Vec<usize> = (0..n_counties).collect::<Vec<_>>().choose_multiple(rng, m).copied().collect();
-        ks.sort_unstable();
-        cadres[i].preferred_counties = ks.into_iter().map(|k| region.counties[k].code.clone()).collect();
-    }
-
-    let away: Vec<usize> = (0..cadres.len()).filter(|&i| cadres[i].mode() != Mode::Weekly).collect();
-    let months: Vec<u32> = parameters.window_months().collect();
-    for &i in away.choose_multiple(rng, share(away.len(), spec.unavailable_share)) {
-        let slots: Vec<(u8, u32)> =
-            cadres[i].active_years.iter().flat_map(|&y| months.iter().map(move |&m| (y, m))).collect();
-        let m = rng.random_range(1..=2);
-        let mut chosen: Vec<(u8, u32)> = slots.choose_multiple(rng, m).copied().collect();
-        chosen.sort_unstable();
-        cadres[i].unavailable_months =
-            chosen.into_iter().map(|(y, m)| format!("{}-{m:02}", spec.first_year + i32::from(y) - 1)).collect();
-    }
+    let variations = Variations {
+        one_year: share(cadres.len(), spec.one_year_share),
+        preference_share: spec.preference_share,
+        unavailable_share: spec.unavailable_share,
+        first_year: spec.first_year,
+    };
+    variations.apply(&mut cadres, &region, &parameters, rng);
 
     Instance {
         name: format!(

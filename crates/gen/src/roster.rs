@@ -181,6 +181,51 @@ pub(crate) fn pick(rng: &mut ChaCha8Rng, n: usize, k: usize) -> Vec<bool> {
     flags
 }
 
+/// The roster's variations both generators draw, in this order (the order of the random
+/// draws is part of every fixture's bytes): one-year juniors, province cadres' preferred
+/// counties, block cadres' unavailable months.
+pub(crate) struct Variations {
+    /// Juniors active in one plan year only.
+    pub(crate) one_year: usize,
+    /// Share of province cadres with preferred counties.
+    pub(crate) preference_share: f64,
+    /// Share of block cadres with unavailable months.
+    pub(crate) unavailable_share: f64,
+    /// The first plan year.
+    pub(crate) first_year: i32,
+}
+
+impl Variations {
+    /// Draw the variations onto `cadres`.
+    pub(crate) fn apply(&self, cadres: &mut [Cadre], region: &Region, parameters: &Parameters, rng: &mut ChaCha8Rng) {
+        let juniors: Vec<usize> = (0..cadres.len()).filter(|&i| !cadres[i].senior).collect();
+        for &i in juniors.choose_multiple(rng, self.one_year) {
+            cadres[i].active_years = vec![rng.random_range(1..=2)];
+        }
+
+        let province: Vec<usize> = (0..cadres.len()).filter(|&i| cadres[i].level == Level::Province).collect();
+        let n_counties = region.counties.len();
+        for &i in province.choose_multiple(rng, share(province.len(), self.preference_share)) {
+            let m = rng.random_range(1..=3).min(n_counties);
+            let mut ks: Vec<usize> = (0..n_counties).collect::<Vec<_>>().choose_multiple(rng, m).copied().collect();
+            ks.sort_unstable();
+            cadres[i].preferred_counties = ks.into_iter().map(|k| region.counties[k].code.clone()).collect();
+        }
+
+        let away: Vec<usize> = (0..cadres.len()).filter(|&i| cadres[i].mode() != Mode::Weekly).collect();
+        let months: Vec<u32> = parameters.window_months().collect();
+        for &i in away.choose_multiple(rng, share(away.len(), self.unavailable_share)) {
+            let slots: Vec<(u8, u32)> =
+                cadres[i].active_years.iter().flat_map(|&y| months.iter().map(move |&m| (y, m))).collect();
+            let m = rng.random_range(1..=2);
+            let mut chosen: Vec<(u8, u32)> = slots.choose_multiple(rng, m).copied().collect();
+            chosen.sort_unstable();
+            cadres[i].unavailable_months =
+                chosen.into_iter().map(|(y, m)| format!("{}-{m:02}", self.first_year + i32::from(y) - 1)).collect();
+        }
+    }
+}
+
 pub(crate) fn share(n: usize, s: f64) -> usize {
     (n as f64 * s).round() as usize
 }
@@ -302,31 +347,13 @@ pub fn generate(region: &Region, spec: &RosterSpec, seed: u64) -> Instance {
         }
     }
 
-    let juniors: Vec<usize> = (0..cadres.len()).filter(|&i| !cadres[i].senior).collect();
-    for &i in juniors.choose_multiple(rng, spec.one_year_cadres) {
-        cadres[i].active_years = vec![rng.random_range(1..=2)];
-    }
-
-    let province: Vec<usize> = (0..cadres.len()).filter(|&i| cadres[i].level == Level::Province).collect();
-    let n_counties = region.counties.len();
-    for &i in province.choose_multiple(rng, share(province.len(), spec.preference_share)) {
-        let m = rng.random_range(1..=3).min(n_counties);
-        let mut ks: Vec<usize> = (0..n_counties).collect::<Vec<_>>().choose_multiple(rng, m).copied().collect();
-        ks.sort_unstable();
-        cadres[i].preferred_counties = ks.into_iter().map(|k| region.counties[k].code.clone()).collect();
-    }
-
-    let away: Vec<usize> = (0..cadres.len()).filter(|&i| cadres[i].mode() != Mode::Weekly).collect();
-    let months: Vec<u32> = parameters.window_months().collect();
-    for &i in away.choose_multiple(rng, share(away.len(), spec.unavailable_share)) {
-        let slots: Vec<(u8, u32)> =
-            cadres[i].active_years.iter().flat_map(|&y| months.iter().map(move |&m| (y, m))).collect();
-        let m = rng.random_range(1..=2);
-        let mut chosen: Vec<(u8, u32)> = slots.choose_multiple(rng, m).copied().collect();
-        chosen.sort_unstable();
-        cadres[i].unavailable_months =
-            chosen.into_iter().map(|(y, m)| format!("{}-{m:02}", spec.first_year + i32::from(y) - 1)).collect();
-    }
+    let variations = Variations {
+        one_year: spec.one_year_cadres,
+        preference_share: spec.preference_share,
+        unavailable_share: spec.unavailable_share,
+        first_year: spec.first_year,
+    };
+    variations.apply(&mut cadres, &region, &parameters, rng);
 
     let place = match region.cities.as_slice() {
         [one] => format!("{}{}", region.province.name, one.name),
