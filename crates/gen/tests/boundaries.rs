@@ -1,9 +1,14 @@
 //! The county boundaries the page's map draws (`fixtures/shandong/data/counties.geojson`, which
 //! the server embeds): one outline per county of the Shandong fixture, with its seat inside it
-//! and inside no other county's, coordinates to 4 decimals, and a file small enough to serve.
+//! and inside no other county's, coordinates to 4 decimals, and a file small enough to serve;
+//! and the outlines committed under `fixtures/china/` (only provinces whose file is small, see
+//! `fixtures/china/README.md`), which the server embeds too: every planning unit of the province
+//! has one, around its seat, in 4 decimals, as valid rings.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use sanlian_gen::china;
 use sanlian_model::Instance;
 use serde_json::Value;
 
@@ -125,4 +130,70 @@ fn the_outlines_are_closed_rings_in_4_decimals() {
         }
     }
     assert!(points > 10_000, "only {points} positions: the outlines are not that coarse");
+}
+
+/// The largest outline file committed under `fixtures/china/`.
+const CHINA_LIMIT: u64 = 100_000;
+
+/// A county's rings, (longitude, latitude), every ring of every polygon.
+type Rings = Vec<Vec<(f64, f64)>>;
+
+#[test]
+fn the_committed_outlines_are_small_valid_and_around_every_seat() {
+    let mut committed = Vec::new();
+    for &(dir, _) in &china::PROVINCES {
+        let file = china::data_dir(&root(), dir).join("counties.geojson");
+        if dir == "shandong" || !file.is_file() {
+            continue;
+        }
+        committed.push(dir);
+        let size = std::fs::metadata(&file).unwrap().len();
+        assert!(size <= CHINA_LIMIT, "{dir}: {size} bytes");
+        let doc: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+        assert_eq!(doc["type"], "FeatureCollection");
+        let mut outlines: BTreeMap<String, (String, Rings)> = BTreeMap::new();
+        for f in doc["features"].as_array().unwrap() {
+            let code = f["properties"]["county_code"].as_str().unwrap().to_string();
+            assert_eq!(f["geometry"]["type"], "MultiPolygon", "{dir} {code}");
+            let mut rings = Vec::new();
+            for polygon in f["geometry"]["coordinates"].as_array().unwrap() {
+                for ring in polygon.as_array().unwrap() {
+                    let ring: Vec<(f64, f64)> = ring
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|p| (p[0].as_f64().unwrap(), p[1].as_f64().unwrap()))
+                        .collect();
+                    assert!(ring.len() >= 4 && ring.first() == ring.last(), "{dir} {code}: an open or short ring");
+                    let mut distinct: Vec<(f64, f64)> = ring.clone();
+                    distinct.sort_by(|a, b| a.partial_cmp(b).unwrap());
+                    distinct.dedup();
+                    assert!(distinct.len() >= 3, "{dir} {code}: a degenerate ring");
+                    for &(x, y) in &ring {
+                        for v in [x, y] {
+                            assert!(((v * 1e4).round() - v * 1e4).abs() < 1e-6, "{dir} {code}: {v}");
+                        }
+                    }
+                    rings.push(ring);
+                }
+            }
+            let name = f["properties"]["county_name"].as_str().unwrap().to_string();
+            assert!(outlines.insert(code.clone(), (name, rings)).is_none(), "{dir}: {code} twice");
+        }
+        let import = china::load(&root(), dir).unwrap();
+        let flagged: Vec<String> = std::fs::read_to_string(china::data_dir(&root(), dir).join("counties.csv"))
+            .unwrap()
+            .lines()
+            .filter(|l| l.split(',').nth(11) == Some("no"))
+            .map(|l| l.split(',').nth(2).unwrap().to_string())
+            .collect();
+        for k in &import.region.counties {
+            let (name, rings) = outlines.get(&k.code).unwrap_or_else(|| panic!("{dir}: no outline for {}", k.code));
+            assert_eq!(name, &k.name, "{dir} {}", k.code);
+            if !flagged.contains(&k.code) {
+                assert!(inside(rings, (k.seat.lon, k.seat.lat)), "{dir} {} {}: seat outside", k.code, k.name);
+            }
+        }
+    }
+    assert_eq!(committed, ["beijing", "tianjin", "shanghai", "hainan", "chongqing", "ningxia"]);
 }
