@@ -452,7 +452,8 @@ impl LoginLimiter {
         let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
         let now = Instant::now();
         Self::keys(name, addr).into_iter().find_map(|(key, most)| {
-            let list = map.entry(key).or_default();
+            // Only keys that failed before are kept: a check adds none.
+            let list = map.get_mut(&key)?;
             list.retain(|t| now.duration_since(*t) < LOGIN_WINDOW);
             (list.len() >= most).then(|| (LOGIN_WINDOW - now.duration_since(list[0])).as_secs().max(1))
         })

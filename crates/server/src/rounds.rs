@@ -476,9 +476,8 @@ fn json_body<T: serde::de::DeserializeOwned>(bytes: &[u8], what: &str) -> Reply<
     serde_json::from_slice(bytes).map_err(|e| ApiError::json(what, &e))
 }
 
-/// Text made elsewhere (a certificate, a checker's violation) as a message, in the
-/// request's language when it has two.
-fn both(zh: String, en: String) -> Msg {
+/// Text made elsewhere in two languages (a certificate) as a message, in the request's language.
+fn in_request_lang(zh: String, en: String) -> Msg {
     Msg::new("loc.raw").arg("at", if crate::error::current_lang() == Lang::Zh { zh } else { en })
 }
 
@@ -535,7 +534,7 @@ fn process_error(e: ProcessError, city_names: &Instance) -> ApiError {
                 "infeasible",
                 Msg::new("api.round_infeasible").arg("where", where_),
             );
-            e.details = vec![both(
+            e.details = vec![in_request_lang(
                 certificates_with(&certificates, Lang::Zh, &names),
                 certificates_with(&certificates, Lang::En, &names),
             )];
@@ -961,7 +960,7 @@ pub(crate) async fn submit(
             "invalid_plan",
             Msg::new("api.invalid_city_plan").arg("city", &rc.name).arg("count", report.violations.len()),
         );
-        e.details = report.violations.iter().take(50).map(|v| both(v.to_string(), v.to_string())).collect();
+        e.details = report.violations.iter().take(50).map(|v| Msg::new("loc.raw").arg("at", v)).collect();
         return Err(e);
     }
     let moved = app
@@ -971,7 +970,15 @@ pub(crate) async fn submit(
     Ok(Json(json!({ "city": moved })))
 }
 
-async fn review(app: Arc<App>, who: Who, raw: String, code: String, upload: Upload, mv: Move) -> Reply<Json<Value>> {
+/// `POST /api/rounds/{id}/cities/{city}/return {"version", "comment", "groups": {county: comment}}`,
+/// `…/approve {"version", "comment"?}` and `…/notify {"version"}` (the letters went out, 已函告).
+pub(crate) async fn review(
+    app: Arc<App>,
+    who: Who,
+    (raw, code): (String, String),
+    upload: Upload,
+    mv: Move,
+) -> Reply<Json<Value>> {
     let id = round_id(&raw)?;
     let req: Review = json_body(&upload, "review")?;
     let rc = city_of_round(&app, id, &code)?;
@@ -1014,36 +1021,6 @@ async fn review(app: Arc<App>, who: Who, raw: String, code: String, upload: Uplo
         .make_move(id, &code, mv, req.version, who.name(), &comment, &req.groups, None)
         .map_err(|e| refused(e, &rc.name))?;
     Ok(Json(json!({ "city": moved })))
-}
-
-/// `POST /api/rounds/{id}/cities/{city}/return {"version", "comment", "groups": {county: comment}}`.
-pub(crate) async fn send_back(
-    State(app): State<Arc<App>>,
-    Extension(who): Extension<Who>,
-    Path((raw, code)): Path<(String, String)>,
-    upload: Upload,
-) -> Reply<Json<Value>> {
-    review(app, who, raw, code, upload, Move::Return).await
-}
-
-/// `POST /api/rounds/{id}/cities/{city}/approve {"version", "comment"?}`.
-pub(crate) async fn approve(
-    State(app): State<Arc<App>>,
-    Extension(who): Extension<Who>,
-    Path((raw, code)): Path<(String, String)>,
-    upload: Upload,
-) -> Reply<Json<Value>> {
-    review(app, who, raw, code, upload, Move::Approve).await
-}
-
-/// `POST /api/rounds/{id}/cities/{city}/notify {"version"}`: the letters went out (已函告).
-pub(crate) async fn notify(
-    State(app): State<Arc<App>>,
-    Extension(who): Extension<Who>,
-    Path((raw, code)): Path<(String, String)>,
-    upload: Upload,
-) -> Reply<Json<Value>> {
-    review(app, who, raw, code, upload, Move::Notify).await
 }
 
 /// `GET /api/rounds/{id}/merged`: every city's current plan merged into one province plan,

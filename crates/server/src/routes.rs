@@ -233,10 +233,21 @@ fn city_file(kind: crate::rounds::CityDocument) -> MethodRouter<Arc<App>> {
     )
 }
 
+/// A review move on a round city, as a POST handler.
+fn city_move(mv: crate::rounds::Move) -> MethodRouter<Arc<App>> {
+    post(
+        move |State(app): State<Arc<App>>,
+              axum::Extension(who): axum::Extension<Who>,
+              axum::extract::Path(path): axum::extract::Path<(String, String)>,
+              upload: crate::upload::Upload| crate::rounds::review(app, who, path, upload, mv),
+    )
+}
+
 /// Every route of the service.
 pub fn routes() -> Vec<Route> {
     use crate::api::Document;
     use crate::rounds::CityDocument::{self, Other};
+    use crate::rounds::Move;
     use crate::{api::*, auth, rounds};
     use Action::*;
     use Method as M;
@@ -324,9 +335,9 @@ pub fn routes() -> Vec<Route> {
             city_file(Other(Document::BudgetDocx)),
         ),
         r(M::POST, "/api/rounds/{id}/cities/{city}/submit", CitySubmit, true, post(rounds::submit)),
-        r(M::POST, "/api/rounds/{id}/cities/{city}/return", CityReview, true, post(rounds::send_back)),
-        r(M::POST, "/api/rounds/{id}/cities/{city}/approve", CityReview, true, post(rounds::approve)),
-        r(M::POST, "/api/rounds/{id}/cities/{city}/notify", CityNotify, true, post(rounds::notify)),
+        r(M::POST, "/api/rounds/{id}/cities/{city}/return", CityReview, true, city_move(Move::Return)),
+        r(M::POST, "/api/rounds/{id}/cities/{city}/approve", CityReview, true, city_move(Move::Approve)),
+        r(M::POST, "/api/rounds/{id}/cities/{city}/notify", CityNotify, true, city_move(Move::Notify)),
     ]
 }
 
@@ -431,16 +442,14 @@ fn owner(app: &App, action: Action, params: &[(String, String)]) -> Result<Optio
 /// The gate (axum middleware on each route, with the route's row as state).
 pub async fn gate(State(gate): State<Arc<Gate>>, mut request: Request, next: Next) -> Response {
     let app = &gate.app;
+    // The page, its assets and the login need no one: no session lookup on their path.
+    if matches!(gate.action, Action::Public | Action::Login) {
+        return next.run(request).await;
+    }
     let who = match crate::auth::who(app, request.headers()) {
         Ok(who) => who,
         Err(e) => return ApiError::store("cannot read the sessions", &e).into_response(),
     };
-    if matches!(gate.action, Action::Public | Action::Login) {
-        if let Some(who) = who {
-            request.extensions_mut().insert(who);
-        }
-        return next.run(request).await;
-    }
     let Some(who) = who else {
         return refuse(app, Refusal::Unauthenticated, login_required());
     };
