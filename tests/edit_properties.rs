@@ -26,64 +26,53 @@ fn solved_in(inst: &Instance, mode: PlanMode) -> Option<Plan> {
 
 #[test]
 fn an_edits_deltas_equal_an_independent_recomputation() {
-    let mut runner = TestRunner::new(Config { cases: 40, source_file: Some(file!()), ..Config::default() });
-    let compared = std::cell::Cell::new(0usize);
-    runner
-        .run(&(common::shapes(), any::<u64>(), any::<u64>(), any::<u64>()), |(shape, pick, to, town)| {
-            let inst = common::build(&shape);
-            let Some(plan) = solved(&inst) else { return Ok(()) };
-            let prep = Prepared::new(&inst).unwrap();
-            let rules = Rules::new(&inst).unwrap();
-            let a = &plan.assignments[(pick % plan.assignments.len() as u64) as usize];
-            let c = prep.cadre_index[a.cadre.as_str()];
-            let from = prep.county_index[a.county.as_str()];
-            let k = (to % inst.region.counties.len() as u64) as usize;
-            let county = inst.region.counties[k].code.clone();
+    let strategy = (common::shapes(), any::<u64>(), any::<u64>(), any::<u64>());
+    common::run_until_compared("edit deltas", file!(), &strategy, 24, 120, |(shape, pick, to, town)| {
+        let inst = common::build(&shape);
+        let Some(plan) = solved(&inst) else { return Ok(false) };
+        let prep = Prepared::new(&inst).unwrap();
+        let rules = Rules::new(&inst).unwrap();
+        let a = &plan.assignments[(pick % plan.assignments.len() as u64) as usize];
+        let c = prep.cadre_index[a.cadre.as_str()];
+        let from = prep.county_index[a.county.as_str()];
+        let k = (to % inst.region.counties.len() as u64) as usize;
+        let county = inst.region.counties[k].code.clone();
 
-            // A move: S1 changes by the cadre's own coefficient difference (S1 is a sum over
-            // cadres of their county's coefficient), travel by the travel difference, all of it
-            // on the cadre's dispatching unit.
-            let answer = apply_edit(&prep, &rules, &plan, &Edit::Move { cadre: a.cadre.clone(), county }).unwrap();
-            let want = prep.s1_coefficient(c, k) - prep.s1_coefficient(c, from);
-            let got = answer.stages["S1"].delta;
-            prop_assert!((got - want).abs() <= 1e-6 * want.abs().max(1.0), "S1 delta {} want {}", got, want);
-            let travel = prep.travel_cost(c, k) - prep.travel_cost(c, from);
-            prop_assert!((answer.travel.delta - travel).abs() <= 1e-6 * travel.abs().max(1.0));
-            let unit = &inst.cadres[c].unit;
-            for (u, d) in &answer.units {
-                let want = if u == unit { travel } else { 0.0 };
-                prop_assert!(
-                    (d.delta - want).abs() <= 1e-6 * want.abs().max(1.0),
-                    "unit {} {} want {}",
-                    u,
-                    d.delta,
-                    want
-                );
-            }
-            prop_assert_eq!(answer.valid, answer.broken.is_empty());
+        // A move: S1 changes by the cadre's own coefficient difference (S1 is a sum over
+        // cadres of their county's coefficient), travel by the travel difference, all of it
+        // on the cadre's dispatching unit.
+        let answer = apply_edit(&prep, &rules, &plan, &Edit::Move { cadre: a.cadre.clone(), county }).unwrap();
+        let want = prep.s1_coefficient(c, k) - prep.s1_coefficient(c, from);
+        let got = answer.stages["S1"].delta;
+        prop_assert!((got - want).abs() <= 1e-6 * want.abs().max(1.0), "S1 delta {} want {}", got, want);
+        let travel = prep.travel_cost(c, k) - prep.travel_cost(c, from);
+        prop_assert!((answer.travel.delta - travel).abs() <= 1e-6 * travel.abs().max(1.0));
+        let unit = &inst.cadres[c].unit;
+        for (u, d) in &answer.units {
+            let want = if u == unit { travel } else { 0.0 };
+            prop_assert!((d.delta - want).abs() <= 1e-6 * want.abs().max(1.0), "unit {} {} want {}", u, d.delta, want);
+        }
+        prop_assert_eq!(answer.valid, answer.broken.is_empty());
 
-            // A township of the same county: no S1 change; S2 by the checker's own figures.
-            let y = &a.years[(town % a.years.len() as u64) as usize];
-            let towns = &prep.townships_of[from];
-            let t = &inst.region.townships[towns[(town % towns.len() as u64) as usize]];
-            let edit = Edit::Township { cadre: a.cadre.clone(), year: y.year, township: t.code.clone() };
-            let answer = apply_edit(&prep, &rules, &plan, &edit).unwrap();
-            prop_assert!(answer.stages["S1"].delta.abs() < 1e-6, "{:?}", answer.stages["S1"]);
-            let s2 = |p: &Plan| sanlian_check::check_with(&rules, p).values.s2;
-            prop_assert!((answer.stages["S2"].delta - (s2(&answer.plan) - s2(&plan))).abs() < 1e-6);
+        // A township of the same county: no S1 change; S2 by the checker's own figures.
+        let y = &a.years[(town % a.years.len() as u64) as usize];
+        let towns = &prep.townships_of[from];
+        let t = &inst.region.townships[towns[(town % towns.len() as u64) as usize]];
+        let edit = Edit::Township { cadre: a.cadre.clone(), year: y.year, township: t.code.clone() };
+        let answer = apply_edit(&prep, &rules, &plan, &edit).unwrap();
+        prop_assert!(answer.stages["S1"].delta.abs() < 1e-6, "{:?}", answer.stages["S1"]);
+        let s2 = |p: &Plan| sanlian_check::check_with(&rules, p).values.s2;
+        prop_assert!((answer.stages["S2"].delta - (s2(&answer.plan) - s2(&plan))).abs() < 1e-6);
 
-            // Two edits as a batch are the two made one after the other.
-            let move_back = Edit::Move { cadre: a.cadre.clone(), county: a.county.clone() };
-            let batch = apply_edits(&prep, &rules, &plan, &[edit.clone(), move_back.clone()]).unwrap();
-            let first = apply_edit(&prep, &rules, &plan, &edit).unwrap();
-            let second = apply_edit(&prep, &rules, &first.plan, &move_back).unwrap();
-            prop_assert_eq!(&batch.plan.assignments, &second.plan.assignments);
-            prop_assert!((batch.stages["S1"].after - second.stages["S1"].after).abs() < 1e-6);
-            compared.set(compared.get() + 1);
-            Ok(())
-        })
-        .unwrap();
-    assert!(compared.get() >= 20, "too few generated instances were solvable: {}", compared.get());
+        // Two edits as a batch are the two made one after the other.
+        let move_back = Edit::Move { cadre: a.cadre.clone(), county: a.county.clone() };
+        let batch = apply_edits(&prep, &rules, &plan, &[edit.clone(), move_back.clone()]).unwrap();
+        let first = apply_edit(&prep, &rules, &plan, &edit).unwrap();
+        let second = apply_edit(&prep, &rules, &first.plan, &move_back).unwrap();
+        prop_assert_eq!(&batch.plan.assignments, &second.plan.assignments);
+        prop_assert!((batch.stages["S1"].after - second.stages["S1"].after).abs() < 1e-6);
+        Ok(true)
+    });
 }
 
 #[test]

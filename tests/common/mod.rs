@@ -783,3 +783,39 @@ pub fn lp_integral(st: &sanlian_model::StageReport) -> bool {
         Proof::Solver => false,
     }
 }
+
+/// Run a property until `compared` generated cases have been compared, whatever the share of
+/// cases `body` skips (it answers `Ok(false)` for an instance it cannot judge). Skips are
+/// proptest rejections, capped at `max_skips`: the number compared is fixed by construction,
+/// never a matter of the random seed. Prints and returns the number skipped.
+pub fn run_until_compared<S: Strategy>(
+    name: &str,
+    source_file: &'static str,
+    strategy: &S,
+    compared: u32,
+    max_skips: u32,
+    body: impl Fn(S::Value) -> Result<bool, proptest::test_runner::TestCaseError>,
+) -> usize {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let skipped = AtomicUsize::new(0);
+    let config = proptest::test_runner::Config {
+        cases: compared,
+        max_global_rejects: max_skips,
+        source_file: Some(source_file),
+        ..proptest::test_runner::Config::default()
+    };
+    let result = proptest::test_runner::TestRunner::new(config).run(strategy, |value| {
+        if body(value)? {
+            Ok(())
+        } else {
+            skipped.fetch_add(1, Ordering::Relaxed);
+            Err(proptest::test_runner::TestCaseError::reject("skipped"))
+        }
+    });
+    let skipped = skipped.into_inner();
+    eprintln!("{name}: {compared} compared, {skipped} skipped");
+    if let Err(e) = result {
+        panic!("{name}: {e} ({skipped} skipped, at most {max_skips} allowed)");
+    }
+    skipped
+}
