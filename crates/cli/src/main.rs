@@ -15,6 +15,7 @@ mod reassign;
 mod roster;
 mod scenarios;
 mod serve;
+mod stress;
 mod summary;
 mod unit;
 
@@ -150,8 +151,14 @@ enum Command {
     /// a table per province (national.csv) and a chart (national.svg).
     National(national::Args),
     /// One unit of work for a batch engine: a JSON document on standard input (a province's
-    /// instance and how to solve it), its result as JSON on standard output.
+    /// instance and how to solve it, or one turnover run to repair), its result as JSON on
+    /// standard output.
     Unit(unit::Args),
+    /// Turnover stress: departures drawn over the two plan years (a yearly rate, or per-cadre
+    /// risks), each run repaired by the re-planning engine (strict, then best effort) and
+    /// re-checked; how often the plan stays valid, changes, townships and groups at risk and
+    /// why, cost drift per unit, and a chart against the departure rate.
+    Stress(stress::Args),
     /// The province's allocation of its cadres to the cities (work plan §六.1): the
     /// province-wide optimum under spreading rules A1–A3 with each rule's S1 price, the
     /// allocation and every city's sub-instance; --plan-cities plans and merges the cities.
@@ -441,6 +448,7 @@ fn run(command: Command) -> Result<(), Failure> {
         Command::Allocate(args) => process::allocate(args),
         Command::National(args) => national::run(args),
         Command::Unit(args) => unit::run(args),
+        Command::Stress(args) => stress::run(args),
         Command::Merge(args) => process::merge(args),
         Command::Reassign(args) => reassign::run(args),
         Command::Alternatives(args) => alternatives::run(args),

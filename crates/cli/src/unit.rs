@@ -25,11 +25,12 @@ pub struct Args {
     with_plan: bool,
 }
 
-/// A work unit: `{"unit": "solve", "id", "instance", "mode"?, "time_limit"?}`.
+/// A work unit: `{"unit": "solve", "id", "instance", "mode"?, "time_limit"?}`, or a turnover
+/// run of `sanlian stress`: `{"unit": "replan", "id", "instance", "plan", "events", "time_limit"?}`.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Unit {
-    /// What to do; `solve` is the one kind.
+    /// What to do: `solve` or `replan`.
     unit: String,
     /// The caller's name for the unit, echoed in the result (e.g. `sichuan/seed-3`).
     id: String,
@@ -41,6 +42,12 @@ struct Unit {
     /// Most seconds the solve may take.
     #[serde(default)]
     time_limit: Option<f64>,
+    /// `replan`: the plan in force.
+    #[serde(default)]
+    plan: Option<serde_json::Value>,
+    /// `replan`: the events (a stress run's departures).
+    #[serde(default)]
+    events: Option<serde_json::Value>,
 }
 
 /// A work unit for `inst`, as `sanlian national --units` writes them.
@@ -61,14 +68,20 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let unit: Unit = serde_json::from_str(&text).map_err(|e| {
         Failure::input(format!("standard input, line {} column {}: not a work unit: {e}", e.line(), e.column()))
     })?;
-    if unit.unit != "solve" {
-        return Err(Failure::input(format!("standard input: unit {:?}: the one kind is \"solve\"", unit.unit)));
+    if unit.unit != "solve" && unit.unit != "replan" {
+        return Err(Failure::input(format!(
+            "standard input: unit {:?}: the kinds are \"solve\" and \"replan\"",
+            unit.unit
+        )));
     }
     if let Some(t) = unit.time_limit.filter(|t| !(t.is_finite() && *t > 0.0)) {
         return Err(Failure::input(format!("standard input: time_limit {t}: must be a positive number of seconds")));
     }
     let inst = Instance::from_json(&unit.instance.to_string())
         .map_err(|e| Failure::input(format!("standard input, unit {}: instance: {e}", unit.id)))?;
+    if unit.unit == "replan" {
+        return replan(&unit, &inst);
+    }
     let prep = Prepared::new(&inst).map_err(|e| Failure::input(format!("unit {}: {e}", unit.id)))?;
     let opts = SolveOptions {
         mode: unit.mode.unwrap_or_default(),
@@ -119,5 +132,27 @@ pub fn run(args: Args) -> Result<(), Failure> {
         }),
     };
     println!("{result}");
+    Ok(())
+}
+
+/// A `replan` unit: one turnover run, repaired as `sanlian stress` repairs it; the result is the
+/// run's row (status, changes, coverage, shortfalls, costs per unit).
+fn replan(unit: &Unit, inst: &Instance) -> Result<(), Failure> {
+    let field = |name: &str, v: &Option<serde_json::Value>| {
+        v.as_ref()
+            .map(|v| v.to_string())
+            .ok_or_else(|| Failure::input(format!("standard input, unit {}: a replan unit needs \"{name}\"", unit.id)))
+    };
+    let plan = sanlian_model::Plan::from_json(&field("plan", &unit.plan)?)
+        .map_err(|e| Failure::input(format!("standard input, unit {}: plan: {e}", unit.id)))?;
+    let events = sanlian_model::Events::from_json(&field("events", &unit.events)?)
+        .map_err(|e| Failure::input(format!("standard input, unit {}: events: {e}", unit.id)))?;
+    inst.validate().map_err(|e| Failure::input(format!("unit {}: {e}", unit.id)))?;
+    sanlian_stress::check_plan(inst, &plan).map_err(|e| Failure::input(format!("unit {}: {e}", unit.id)))?;
+    let mut run = sanlian_stress::repair(inst, &plan, &events, unit.time_limit);
+    run.point = unit.id.clone();
+    let mut r = serde_json::to_value(&run).expect("a run serialises");
+    r["id"] = json!(unit.id);
+    println!("{r}");
     Ok(())
 }

@@ -70,17 +70,7 @@ fn a_bad_region_folder_exits_2_naming_the_file_and_writes_nothing() {
 
 /// Runs `sanlian unit` with `input` on standard input.
 fn unit(input: &[u8], extra: &[&str]) -> std::process::Output {
-    use std::io::Write as _;
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_sanlian"))
-        .arg("unit")
-        .args(extra)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(input).unwrap();
-    child.wait_with_output().unwrap()
+    sanlian_stdin(&[&["unit"], extra].concat(), input)
 }
 
 #[test]
@@ -112,7 +102,8 @@ fn a_work_unit_in_gives_its_result_out_and_bad_units_exit_2() {
     }
     for (bad, says) in [
         (&b"{\"unit\": \"solve\""[..], "not a work unit"),
-        (&b"{\"unit\": \"explode\", \"id\": \"x\", \"instance\": {}}"[..], "the one kind is"),
+        (&b"{\"unit\": \"explode\", \"id\": \"x\", \"instance\": {}}"[..], "the kinds are \"solve\" and \"replan\""),
+        (&b"{\"unit\": \"replan\", \"id\": \"x\", \"instance\": {}}"[..], "instance"),
         (&b"{\"unit\": \"solve\", \"id\": \"x\", \"instance\": {\"first_year\": 2027}}"[..], "instance"),
         (&b"{\"unit\": \"solve\", \"id\": \"x\", \"instance\": {}, \"time_limit\": -1}"[..], "time_limit"),
     ] {

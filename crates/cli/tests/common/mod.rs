@@ -64,3 +64,18 @@ pub fn solve_small(dir: &TempDir) -> PathBuf {
     assert_exit(&o, 0);
     plan
 }
+
+/// Run the binary with `input` on standard input.
+pub fn sanlian_stdin(args: &[&str], input: &[u8]) -> Output {
+    use std::io::Write as _;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sanlian"))
+        .args(args)
+        .current_dir(root())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    child.stdin.take().expect("a pipe").write_all(input).expect("the unit is written");
+    child.wait_with_output().expect("the binary ends")
+}
