@@ -29,14 +29,16 @@ pub fn stream(seed: u64, stream: u64, run: u64) -> ChaCha8Rng {
     ChaCha8Rng::from_seed(key)
 }
 
-/// The first day of each month from the first window month of the plan's first year to the
-/// end of the plan: the days a departure may take effect (a cadre who leaves before on-site
-/// work starts is a change to the roster, not to the plan).
+/// The days a departure may take effect: the first day of each month after the first window
+/// month of the plan's first year, to the end of the plan. A cadre in post at the start of a
+/// month who leaves during it is gone from the first day of the next month (so the earliest
+/// departure takes effect after a month of on-site work; one who leaves before work starts is
+/// a change to the roster, not to the plan).
 pub fn departure_days(inst: &Instance) -> Vec<NaiveDate> {
     let first = inst.parameters.window_first_month.clamp(1, 12);
     (0..2)
         .flat_map(|y| (1..=12u32).map(move |m| (inst.first_year + y, m)))
-        .filter(|&(y, m)| y > inst.first_year || m >= first)
+        .filter(|&(y, m)| y > inst.first_year || m > first)
         .filter_map(|(y, m)| NaiveDate::from_ymd_opt(y, m, 1))
         .collect()
 }
@@ -60,7 +62,7 @@ pub fn successor(c: &Cadre, date: NaiveDate) -> Cadre {
 }
 
 /// Draw run `run`: each cadre in post at the start of a month leaves during it with its
-/// monthly risk (taking effect on the 1st of that month) while it has on-site work ahead (a
+/// monthly risk (taking effect on the 1st of the next month, [`departure_days`]) while it has on-site work ahead (a
 /// window month of one of its active years, inside its service period); a leaver is followed by
 /// a successor with probability `successor_share`. A cadre leaves at most once; successors do
 /// not leave.
@@ -117,7 +119,7 @@ mod tests {
         assert_ne!(a.events, draw(&inst, &risks, 0.5, 8, 0, 3).events, "another seed, other departures");
         assert!(a.departures > 0 && a.successors <= a.departures);
         let days = departure_days(&inst);
-        assert_eq!(days.len(), 12 - inst.parameters.window_first_month as usize + 1 + 12);
+        assert_eq!(days.len(), 12 - inst.parameters.window_first_month as usize + 12);
         assert!(a.events.events.iter().all(|e| days.contains(&e.date())));
     }
 
