@@ -29,7 +29,7 @@ pub use instance::{
 };
 pub use locks::{Lock, LockKind, LockTable};
 pub use msg::{Arg, Lang, Msg};
-pub use params::{Parameters, Robust};
+pub use params::{Fairness, Parameters, Robust};
 pub use plan::{
     Block, CadreAssignment, CadreCost, Certificate, CertificateKind, Coverage, FormerLeader, Group, GroupCost,
     GroupRobustness, Plan, PlanMode, Proof, Robustness, Shortfall, StagePart, StageReport, StageStatus, UnitCost,
