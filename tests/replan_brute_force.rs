@@ -170,6 +170,7 @@ fn plan_of(rules: &Rules, ds: &[Decision]) -> Plan {
         stages: Vec::new(),
         locks: Vec::new(),
         shortfalls: Vec::new(),
+        robust: None,
         seconds: 0.0,
     }
 }

@@ -25,6 +25,7 @@ mod costs;
 mod locks;
 pub mod proofs;
 pub mod reading;
+pub mod robust;
 mod rules;
 mod stages;
 mod view;
@@ -35,7 +36,7 @@ pub use stages::{expected_terms as stage_terms, expected_value as stage_value};
 /// One broken rule or inconsistency found in a plan.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Violation {
-    /// Rule id: "H1".."H10", or "PLAN", "COST", "COVERAGE", "STAGE", "SHORTFALL".
+    /// Rule id: "H1".."H10", or "PLAN", "COST", "COVERAGE", "STAGE", "SHORTFALL", "ROBUST".
     pub rule: String,
     /// What it concerns: a cadre id, county or township code, department,
     /// unit, stage id, or "plan" for the plan as a whole.
@@ -88,6 +89,9 @@ pub struct StageValues {
     pub b2_senior_leaders: usize,
     /// B3: groups with at least `min_upper_per_group` province- or city-level members.
     pub b3_mixed_groups: usize,
+    /// N: robust (N−1) groups (docs/robust.md), with the plan's reach (or the instance's, or
+    /// the default).
+    pub n_robust_groups: usize,
 }
 
 /// How far the checker could verify a stage's optimality.
@@ -130,6 +134,9 @@ pub struct Report {
     pub coverage: Coverage,
     /// The verdict on each stage's optimality, in the plan's order.
     pub stages: Vec<StageCheck>,
+    /// Robustness (docs/robust.md) recomputed: reported whether or not the plan was made
+    /// robust (robustness is no hard rule).
+    pub robust: sanlian_model::Robustness,
 }
 
 impl Report {
@@ -187,9 +194,12 @@ pub fn check_with(rules: &Rules, plan: &Plan) -> Report {
     costs::compare(&plan.costs, &costs, &mut found);
     let coverage = view.coverage();
     compare_coverage(&plan.coverage, &coverage, &mut found);
-    let values = stages::recompute(rules, &view);
+    let replan = plan.stages.iter().any(|s| matches!(s.id.as_str(), "R1" | "R2" | "R3"));
+    let robust = robust::check(rules, plan, &view, replan, &mut found);
+    let mut values = stages::recompute(rules, &view);
+    values.n_robust_groups = robust.robust_groups;
     let stages = stages::compare(rules, plan, &view, &values, &mut found);
-    Report { violations: found.0, values, costs, coverage, stages }
+    Report { violations: found.0, values, costs, coverage, stages, robust }
 }
 
 /// A plan the checker accepted for its instance: the only way to build one is [`certify`],

@@ -288,13 +288,21 @@ fn nearly_equal(a: f64, b: f64) -> bool {
 }
 
 /// Parameters the plan echoes differently from the instance (floats compared
-/// with a relative tolerance of 1e-9, which a JSON round trip stays within).
+/// with a relative tolerance of 1e-9, which a JSON round trip stays within). Robust planning
+/// (`robust`) is a way of solving, like the mode: a plan made with it is a plan of the
+/// instance without it, and the plan's own echo is what its robustness is checked against;
+/// only when both say it do they have to agree.
 fn parameter_differences(echoed: &Parameters, given: &Parameters) -> Vec<String> {
     macro_rules! differences {
         ($($field:ident),* $(,)?) => {{
             // Naming every field makes this fail to compile when a parameter is added.
-            let Parameters { $($field: _),* } = given;
+            let Parameters { $($field: _,)* robust: _ } = given;
             let mut out = Vec::new();
+            if let (Some(e), Some(g)) = (&echoed.robust, &given.robust) {
+                if !nearly_equal(e.reach_km, g.reach_km) || e.at_least != g.at_least {
+                    out.push(format!("parameters.robust is {e:?} in the plan, {g:?} in the instance"));
+                }
+            }
             $(
                 let (e, g) = (echoed.$field as f64, given.$field as f64);
                 if !nearly_equal(e, g) {

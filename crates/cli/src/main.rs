@@ -96,6 +96,20 @@ enum Command {
         /// Show HiGHS's own log for the single-model stages.
         #[arg(long)]
         solver_log: bool,
+        /// Robust (N−1) planning (docs/robust.md): the most groups that keep a second senior
+        /// member or a backup group within reach and an upper member to spare (stage N, before
+        /// S1); the plain optimum is solved too and printed beside it. The plan written is the
+        /// robust one.
+        #[arg(long)]
+        robust: bool,
+        /// With --robust: km between county seats (great-circle) within which one group backs
+        /// up another (default 80).
+        #[arg(long, value_name = "KM", requires = "robust")]
+        reach_km: Option<f64>,
+        /// With --robust: the ε-form, at least N robust groups at the least cost, instead of
+        /// the most robust groups.
+        #[arg(long, value_name = "N", requires = "robust")]
+        robust_groups_at_least: Option<u32>,
     },
     /// Re-verify a plan against an instance without the solver; exits 1 on any violation.
     Check {
@@ -311,6 +325,9 @@ fn run(command: Command) -> Result<(), Failure> {
             quiet,
             lang,
             solver_log,
+            robust,
+            reach_km,
+            robust_groups_at_least,
         } => {
             if threads == 0 || threads > max_threads() {
                 return Err(Failure::input(format!(
@@ -324,7 +341,15 @@ fn run(command: Command) -> Result<(), Failure> {
             if !(mip_gap.is_finite() && mip_gap >= 0.0) {
                 return Err(Failure::input("--mip-gap must be a non-negative number"));
             }
-            let inst = load_instance(&instance)?;
+            let mut inst = load_instance(&instance)?;
+            // --robust replaces the instance's own robust planning, if it has one.
+            let robust = robust.then(|| sanlian_model::Robust {
+                reach_km: reach_km.unwrap_or(sanlian_model::params::DEFAULT_REACH_KM),
+                at_least: robust_groups_at_least,
+            });
+            if robust.is_some() {
+                inst.parameters.robust = robust.clone();
+            }
             let prep = Prepared::new(&inst).map_err(|e| Failure::input(format!("{}: {e}", instance.display())))?;
             let city = match city {
                 None => None,
@@ -356,7 +381,24 @@ fn run(command: Command) -> Result<(), Failure> {
                 solver_log,
                 ..SolveOptions::default()
             };
-            let solved = sanlian_engine::solve(&prep, &opts).map_err(engine_failure)?;
+            // --robust: the plain optimum beside the robust plan, both solved and checked.
+            let (solved, comparison) = match &robust {
+                None => (sanlian_engine::solve(&prep, &opts).map_err(engine_failure)?, None),
+                Some(r) => {
+                    let compared = sanlian_engine::robust::compare(&inst, r, &opts).map_err(engine_failure)?;
+                    match compared {
+                        sanlian_engine::robust::Compared::Infeasible(certs) => {
+                            (sanlian_engine::Solved { answer: Answer::Infeasible(certs), models: Vec::new() }, None)
+                        }
+                        sanlian_engine::robust::Compared::Both(mut c) => {
+                            // The models written are the robust solve's.
+                            let models = std::mem::take(&mut c.models);
+                            let answer = Answer::Planned(Box::new(c.plan.clone()));
+                            (sanlian_engine::Solved { answer, models }, Some(*c))
+                        }
+                    }
+                }
+            };
             // Every output is staged first and all are renamed together: all or nothing.
             let mut staged = Staged::default();
             if let Some(dir) = &write_model {
@@ -387,6 +429,9 @@ fn run(command: Command) -> Result<(), Failure> {
                     let plan = checked.plan();
                     if !quiet {
                         say!("{}", summary::plan(&prep, plan, checked.report(), lang.lang()));
+                        if let Some(c) = &comparison {
+                            say!("\n{}", summary::robust_comparison(c, lang.lang()));
+                        }
                     }
                     let internal = |e: sanlian_files::FilesError| Failure { code: 1, message: e.to_string() };
                     if let Some(out) = &output {

@@ -4,8 +4,8 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use sanlian_check::{Report, Verdict};
-use sanlian_explain::render::{pad, yuan, Lang};
-use sanlian_model::{Certificate, Level, Plan, PlanMode, Prepared};
+use sanlian_explain::render::{pad, yuan, yuan_cents, yuan_delta, Lang};
+use sanlian_model::{Certificate, Level, Msg, Plan, PlanMode, Prepared};
 
 fn pct(a: usize, b: usize) -> f64 {
     if b == 0 {
@@ -186,6 +186,10 @@ pub fn plan(prep: &Prepared, plan: &Plan, report: &Report, lang: Lang) -> String
             let _ = writeln!(s, "  [{}] {}: {}", f.rule, f.subject, f.reason);
         }
     }
+    if plan.robust.is_some() {
+        s.push('\n');
+        s.push_str(&robustness(prep, plan, lang));
+    }
     let verdict = match (report.is_valid(), zh) {
         (true, true) => "有效：检查器复核全部硬规则".to_string(),
         (true, false) => "valid: every hard rule re-verified by the checker".to_string(),
@@ -199,6 +203,70 @@ pub fn plan(prep: &Prepared, plan: &Plan, report: &Report, lang: Lang) -> String
         tr(lang, "用时：", "Time: "),
         plan.seconds
     );
+    s
+}
+
+/// Most groups listed by name in the robustness summary.
+const ROBUST_SHOWN: usize = 20;
+
+/// Robust planning in a plan (docs/robust.md): the robust groups, and why each other group
+/// is not.
+pub fn robustness(prep: &Prepared, plan: &Plan, lang: Lang) -> String {
+    let Some(r) = &plan.robust else { return String::new() };
+    let reach = plan.parameters.robust.as_ref().map_or(sanlian_model::params::DEFAULT_REACH_KM, |p| p.reach_km);
+    let min = plan.parameters.min_upper_per_group;
+    let mut s = String::new();
+    let head =
+        Msg::new("robust.summary").arg("robust", r.robust_groups).arg("groups", r.groups.len()).arg("reach", reach);
+    let _ = writeln!(s, "{}", head.text(lang));
+    let name = |code: &str| {
+        prep.county_index.get(code).map_or(code.to_string(), |&k| prep.inst.region.counties[k].name.clone())
+    };
+    let mut lines = Vec::new();
+    for g in r.groups.iter().filter(|g| !g.robust) {
+        if let Some(d) = g.no_senior_backup {
+            let m =
+                Msg::new("robust.no_senior_backup").arg("county", name(&g.county)).arg("day", d).arg("reach", reach);
+            lines.push(format!("  [N1] {}: {}", g.county, m.text(lang)));
+        }
+        if let Some(d) = g.no_upper_spare {
+            let m = Msg::new("robust.no_upper_spare").arg("county", name(&g.county)).arg("day", d).arg("min", min);
+            lines.push(format!("  [N2] {}: {}", g.county, m.text(lang)));
+        }
+    }
+    let more = lines.len().saturating_sub(ROBUST_SHOWN);
+    for line in lines.into_iter().take(ROBUST_SHOWN) {
+        let _ = writeln!(s, "{line}");
+    }
+    if more > 0 {
+        let _ =
+            writeln!(s, "  {}", if lang == Lang::Zh { format!("…… 另 {more} 条") } else { format!("… {more} more") });
+    }
+    s
+}
+
+/// The price of robustness printed by `sanlian solve --robust`: robust groups and S1 of the
+/// robust plan beside the plain optimum, and the difference in yuan.
+pub fn robust_comparison(c: &sanlian_engine::robust::Comparison, lang: Lang) -> String {
+    let (plain, robust) = (&c.plain_figures, &c.figures);
+    let mut s = Msg::new("robust.compare")
+        .arg("plain", yuan_cents(plain.s1))
+        .arg("plain_groups", plain.robust_groups)
+        .arg("robust", yuan_cents(robust.s1))
+        .arg("robust_groups", robust.robust_groups)
+        .arg("delta", yuan_delta(c.extra_cost()))
+        .text(lang);
+    if let Some(n) = c.stage_n() {
+        let _ = write!(
+            s,
+            "\n{}",
+            if lang == Lang::Zh {
+                format!("N 阶段：目标值 {} · 证明的界 {} · 差距 {:.1e}", n.objective, n.bound, n.gap)
+            } else {
+                format!("stage N: objective {} · proven bound {} · gap {:.1e}", n.objective, n.bound, n.gap)
+            }
+        );
+    }
     s
 }
 
@@ -263,5 +331,6 @@ pub fn check(report: &Report) -> String {
         v.s3_presence,
         v.s3_weekdays
     );
+    let _ = write!(s, " · robust (N−1) groups {} of {}", report.robust.robust_groups, report.robust.groups.len());
     s
 }

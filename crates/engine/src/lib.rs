@@ -11,6 +11,8 @@ use sanlian_solver::{NamedModel, Outcome, SolveError, SolveOptions};
 
 pub use sanlian_check::{certify, Verdict};
 
+pub mod robust;
+
 /// The engine's answer about an instance.
 #[derive(Debug)]
 pub enum Answer {

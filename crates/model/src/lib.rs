@@ -29,10 +29,11 @@ pub use instance::{
 };
 pub use locks::{Lock, LockKind, LockTable};
 pub use msg::{Arg, Lang, Msg};
-pub use params::Parameters;
+pub use params::{Parameters, Robust};
 pub use plan::{
-    Block, CadreAssignment, CadreCost, Certificate, CertificateKind, Coverage, FormerLeader, Group, GroupCost, Plan,
-    PlanMode, Proof, Shortfall, StagePart, StageReport, StageStatus, UnitCost, YearAssignment,
+    Block, CadreAssignment, CadreCost, Certificate, CertificateKind, Coverage, FormerLeader, Group, GroupCost,
+    GroupRobustness, Plan, PlanMode, Proof, Robustness, Shortfall, StagePart, StageReport, StageStatus, UnitCost,
+    YearAssignment,
 };
 pub use prepared::{Prepared, YearIdx};
 pub use validate::{InputError, Problem};

@@ -45,7 +45,41 @@ pub struct Parameters {
     pub match_value: f64,
     /// S2: value per priority township covered in the first plan year. Default 50.
     pub priority_first_year_value: f64,
+    /// Robust (N−1) planning (docs/robust.md): absent by default, when plans are made as
+    /// PLANNING_RULES alone asks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub robust: Option<Robust>,
 }
+
+/// Robust (N−1) planning: a goal ranked after the best-effort goals and before S1 (stage N),
+/// never a hard rule. A group is *robust* when at every date H3 and H4 are checked
+///
+/// - **N1 senior backup**: at least two of its members who may lead it (senior, not barred
+///   by P4) serve, or a group whose seat lies within `reach_km` of its seat has two such
+///   members of its own serving and one senior member serving who may serve and lead here
+///   (H2 and the locks): it could take over while its own group stays led;
+/// - **N2 upper spare**: at least `min_upper_per_group` + 1 of its province/city members
+///   serve (none needed when `min_upper_per_group` is 0), so H4 survives any one departure.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Robust {
+    /// Great-circle km between two county seats within which one group backs up the other
+    /// (N1). Default 80.
+    pub reach_km: f64,
+    /// The ε-form, for a front of cost against robustness: instead of maximising the robust
+    /// groups (stage N), ask for at least this many and minimise S1 with them. Absent: stage N.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at_least: Option<u32>,
+}
+
+impl Default for Robust {
+    fn default() -> Self {
+        Robust { reach_km: DEFAULT_REACH_KM, at_least: None }
+    }
+}
+
+/// The default of [`Robust::reach_km`], km.
+pub const DEFAULT_REACH_KM: f64 = 80.0;
 
 /// The documented range of every parameter (docs/input-format.md): wide enough for any
 /// real policy, narrow enough that every model coefficient stays finite and far inside
@@ -100,6 +134,7 @@ impl Default for Parameters {
             continuity_bonus: 1000.0,
             match_value: 10.0,
             priority_first_year_value: 50.0,
+            robust: None,
         }
     }
 }
@@ -210,6 +245,13 @@ impl Parameters {
                 v.is_finite() && (0.0..=LIMITS.max_value).contains(&v),
                 field,
                 Msg::new("param.range").arg("value", v).arg("range", format!("[0, {}]", LIMITS.max_value)),
+            );
+        }
+        if let Some(r) = &p.robust {
+            need(
+                r.reach_km.is_finite() && r.reach_km > 0.0 && r.reach_km <= LIMITS.max_km,
+                "robust.reach_km",
+                Msg::new("param.distance").arg("value", r.reach_km).arg("most", LIMITS.max_km),
             );
         }
         out

@@ -49,6 +49,9 @@ pub struct Plan {
     /// Best-effort only: every goal left unmet, with its reason.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub shortfalls: Vec<Shortfall>,
+    /// Robust (N−1) planning (`parameters.robust`): which groups are robust, and why not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub robust: Option<Robustness>,
     /// Wall time of the whole solve, seconds.
     #[serde(default)]
     pub seconds: f64,
@@ -225,7 +228,8 @@ pub enum StageStatus {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StageReport {
-    /// Stage id: "B1".."B3" (best-effort goals), "S1", "S2", "S3a" (months), "S3b" (weekdays).
+    /// Stage id: "B1".."B3" (best-effort goals), "N" (robust groups, `parameters.robust`),
+    /// "S1", "S2", "S3a" (months), "S3b" (weekdays).
     pub id: String,
     /// What the stage optimises.
     pub name: String,
@@ -294,6 +298,43 @@ pub enum Proof {
     /// checker does not see): not independently certified.
     #[default]
     Solver,
+}
+
+/// How robust a plan is (docs/robust.md): N1 and N2 of every group, at every date H3 and H4
+/// are checked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Robustness {
+    /// Groups that are robust (N1 and N2 at every date).
+    pub robust_groups: usize,
+    /// One entry per group, in county order.
+    pub groups: Vec<GroupRobustness>,
+}
+
+/// One group's robustness: N1 (a second senior member, or a backup group within reach) and
+/// N2 (a province/city member to spare), and the first date each fails.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupRobustness {
+    /// County code.
+    pub county: String,
+    /// N1 and N2 hold at every date.
+    pub robust: bool,
+    /// N1 by itself: two members who may lead the group serve at every date.
+    pub second_senior: bool,
+    /// The groups within reach that back this one up (N1) on a date it has no second senior:
+    /// each has two members serving then who may lead it and a senior member serving who may
+    /// serve and lead here. Nearest seat first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub backups: Vec<String>,
+    /// N1 fails: the first date on which fewer than two members who may lead the group serve
+    /// and no group within reach backs it up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub no_senior_backup: Option<NaiveDate>,
+    /// N2 fails: the first date on which its province/city members serving number
+    /// `min_upper_per_group` or fewer (so one departure breaks H4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub no_upper_spare: Option<NaiveDate>,
 }
 
 /// A best-effort goal left unmet (§6).

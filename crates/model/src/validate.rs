@@ -311,6 +311,14 @@ pub fn validate(inst: &Instance) -> Vec<Problem> {
     if r.counties.is_empty() {
         c.add("region.counties", Msg::new("input.no_counties"));
     }
+    if let Some(at_least) = p.robust.as_ref().and_then(|r| r.at_least) {
+        if at_least as usize > r.counties.len() {
+            c.add(
+                "parameters.robust.at_least",
+                Msg::new("param.robust_at_least").arg("value", at_least).arg("counties", r.counties.len()),
+            );
+        }
+    }
     let mut townships = HashSet::new();
     let mut per_county = vec![0usize; r.counties.len()];
     for (i, t) in r.townships.iter().enumerate() {

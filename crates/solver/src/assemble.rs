@@ -91,6 +91,7 @@ pub(crate) fn plan(
         stages,
         locks: inst.locks.clone(),
         shortfalls,
+        robust: inst.parameters.robust.as_ref().map(|r| crate::robust::assess(prep, &groups.county_of, r)),
         seconds: start.elapsed().as_secs_f64(),
     }
 }

@@ -1,4 +1,5 @@
-//! Stage S1 (and the best-effort goals B1–B3): who goes to which county, and who leads.
+//! Stage S1 (and the best-effort goals B1–B3, and robust planning's stage N): who goes to
+//! which county, and who leads.
 //!
 //! Decision: n[q,k] = how many cadres of class q join county k's group. A class holds
 //! cadres that are interchangeable for S1: same eligible counties (H2), same
@@ -26,10 +27,14 @@
 //! Best-effort replaces H3/H4/H7 by indicator goals: `cover[k]` ≤ townships
 //! and ≤ cadre-years (B1), `senior[k]` ≤ senior members (B2), `mixed[k]` ×
 //! min_upper ≤ upper members (B3), maximised in that order before S1.
+//!
+//! Robust planning (`parameters.robust`) adds its rows after B1–B3 and maximises the robust
+//! groups (stage N) before S1, or asks for at least as many as its ε-form says: see
+//! [`crate::robust`].
 
 use std::collections::{BTreeMap, HashMap};
 
-use sanlian_model::{Level, PlanMode, Prepared, Proof};
+use sanlian_model::{optimality, Level, PlanMode, Prepared, Proof};
 
 use crate::milp::{DatedRow, Direction, Milp, MilpResult, MilpSettings, MilpStatus, Terms, Var};
 use crate::{lp_proof, stage_report, Formulation, SolveError, StageFigures, Stager};
@@ -132,14 +137,26 @@ pub(crate) struct Model {
     /// Name of each class's `H1_assign` row and the ids of its members: a proof names the
     /// row of each cadre (`H1_assign[P017]`), the dual of the disaggregated model.
     h1_rows: Vec<(String, Vec<String>)>,
+    /// Per county: (class, variable) of every class that may join it.
+    pub(crate) cols_in: Vec<Vec<(usize, Var)>>,
+    /// Per county: the forced classes, fixed into it.
+    pub(crate) forced_in: Vec<Vec<usize>>,
+    /// The days H3 and H4 are checked on (stretch starts of the whole roster), and per class
+    /// whether its members serve on each.
+    pub(crate) days: Vec<chrono::NaiveDate>,
+    pub(crate) on_day: Vec<Vec<bool>>,
+    /// Robust planning's rows were added (`robust`): the checker does not derive them, so the
+    /// proofs of this model are the solver's bound.
+    pub(crate) robust: bool,
 }
 
 impl Model {
     /// The proof of a solve of this model: its LP duals with each class's `H1_assign` dual
     /// given to every member's own row (the plain model's dual, with the same bound).
     pub(crate) fn proof(&self, prep: &Prepared, r: &MilpResult) -> Proof {
-        // The spreading rules have no dual the checker can read back (A3 has 0/1 columns).
-        if !prep.inst.spread.is_none() {
+        // The spreading rules have no dual the checker can read back (A3 has 0/1 columns),
+        // nor have robust planning's rows.
+        if !prep.inst.spread.is_none() || self.robust {
             return Proof::Solver;
         }
         let Proof::LpDuals { mut duals } = lp_proof(&self.milp, r) else { return Proof::Solver };
@@ -317,7 +334,21 @@ fn build_with(prep: &Prepared, classes: &[Class], mode: PlanMode, optional: &[bo
     }
     spread_rows(prep, classes, &mut m, &cols_in, &forced_in);
     m.offset = s1_offset;
-    Model { milp: m, n, cover: cover_vars, senior, mixed, s1_terms, s1_offset, h1_rows }
+    Model {
+        milp: m,
+        n,
+        cover: cover_vars,
+        senior,
+        mixed,
+        s1_terms,
+        s1_offset,
+        h1_rows,
+        cols_in,
+        forced_in,
+        days,
+        on_day,
+        robust: false,
+    }
 }
 
 /// The province's spreading rules (`Instance::spread`), on the counts of province cadres:
@@ -458,11 +489,59 @@ pub(crate) fn solve(prep: &Prepared, formulation: Formulation, mode: PlanMode, s
             }
         }
     }
+    // Robust planning (docs/robust.md): stage N, or its ε-form, after the goals of §6.
+    let mut target: Option<(u32, usize, Vec<(Var, f64)>)> = None;
+    let mut relaxed: Option<(MilpResult, f64, usize, Vec<(Var, f64)>)> = None;
+    if let Some(robust) = &prep.inst.parameters.robust {
+        let r = crate::robust::add_rows(prep, &classes, &mut model, mode, robust);
+        let terms: Vec<(Var, f64)> = r.iter().map(|&v| (v, 1.0)).collect();
+        match robust.at_least {
+            None => {
+                // LP first: the relaxation bounds stage N; when S1 finds a plan with that
+                // many robust groups, it is N's optimum. Otherwise N is solved as a MILP.
+                model.milp.set_objective(Direction::Max, terms.clone(), 0.0);
+                let lp = stager.run_relaxation("N", &model.milp);
+                match &lp.status {
+                    MilpStatus::Optimal => {}
+                    MilpStatus::Infeasible => return S1Outcome::Infeasible,
+                    status => return S1Outcome::Failed(SolveError::from_status("N", status)),
+                }
+                let most = optimality::on_grid(lp.objective, 1.0, true);
+                let rows = model.milp.n_rows();
+                model.milp.row("N_fixed".into(), terms.clone(), most, f64::INFINITY);
+                relaxed = Some((lp, most, rows, terms));
+            }
+            Some(least) => {
+                target = Some((least, model.milp.n_rows(), terms.clone()));
+                model.milp.row("N_at_least".into(), terms, least as f64, f64::INFINITY);
+            }
+        }
+    }
     model.milp.set_objective(Direction::Min, model.s1_terms.clone(), model.s1_offset);
-    let r = stager.run("S1", &model.milp, 0.01);
+    let mut r = stager.run("S1", &model.milp, 0.01);
+    if let Some((lp, most, rows, terms)) = relaxed {
+        if r.has_solution() {
+            // The relaxation's bound is reached: N's optimum, with the LP as its bound.
+            let figures = StageFigures { bound: most, ..StageFigures::of(&lp, most, 1.0) };
+            stager.record(stage_report("N", "robust (N−1) groups", "max", figures, BTreeMap::new()));
+        } else if r.status == MilpStatus::Infeasible {
+            // Fewer: stage N as a MILP, then S1 again.
+            model.milp.truncate_rows(rows);
+            let goal = ("N", "robust (N−1) groups", Direction::Max, terms);
+            if let Err(stop) = hold_goal(prep, &mut model, stager, goal, 0.0) {
+                return stop;
+            }
+            model.milp.set_objective(Direction::Min, model.s1_terms.clone(), model.s1_offset);
+            r = stager.run("S1", &model.milp, 0.01);
+        }
+    }
     match &r.status {
         MilpStatus::Optimal | MilpStatus::Limit => {}
-        MilpStatus::Infeasible => return S1Outcome::Infeasible,
+        MilpStatus::Infeasible => match target {
+            // The ε-form asked for more robust groups than any plan has, or no plan exists.
+            Some((least, rows, terms)) => return unreachable_target(&mut model, stager, least, rows, terms),
+            None => return S1Outcome::Infeasible,
+        },
         status => return S1Outcome::Failed(SolveError::from_status("S1", status)),
     }
     let groups = disaggregate(prep, &classes, &model, &r);
@@ -477,6 +556,29 @@ pub(crate) fn solve(prep: &Prepared, formulation: Formulation, mode: PlanMode, s
         terms,
     ));
     S1Outcome::Solved(groups)
+}
+
+/// The ε-form of robust planning found no plan with `least` robust groups: the most robust
+/// groups any plan has (the row `N_at_least`, the model's row `rows`, dropped), as
+/// [`SolveError::RobustTarget`]; infeasible when no plan exists at all.
+fn unreachable_target(
+    model: &mut Model,
+    stager: &mut Stager,
+    least: u32,
+    rows: usize,
+    terms: Vec<(Var, f64)>,
+) -> S1Outcome {
+    model.milp.truncate_rows(rows);
+    model.milp.set_objective(Direction::Max, terms, 0.0);
+    let r = stager.run("N", &model.milp, 1.0);
+    match &r.status {
+        MilpStatus::Optimal | MilpStatus::Limit => {
+            let most = (r.bound + 1e-6).floor().max(r.objective.round()) as u32;
+            S1Outcome::Failed(SolveError::RobustTarget { at_least: least, most })
+        }
+        MilpStatus::Infeasible => S1Outcome::Infeasible,
+        status => S1Outcome::Failed(SolveError::from_status("N", status)),
+    }
 }
 
 /// S1 value of an assignment: Σ over cadres of travel + preference penalty − continuity bonus.

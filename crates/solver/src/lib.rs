@@ -6,6 +6,7 @@
 //! | stage | module | what |
 //! |---|---|---|
 //! | B1–B3, S1 | [`groups`] | group membership and leaders (H1–H4, H6, H7 as counts) |
+//! | N | [`robust`] | robust (N−1) groups, with `parameters.robust`, between B3 and S1 |
 //! | S2 | [`townships`] | township per cadre and year, per county in parallel (H5–H7) |
 //! | S3a | [`months`] | block months (H8, H9), maximising county-months with presence |
 //! | S3b | [`months`] | weekdays (H10), maximising distinct weekdays per group |
@@ -22,6 +23,7 @@ pub mod milp;
 pub mod min_roster;
 pub mod months;
 pub mod repair;
+pub mod robust;
 pub mod townships;
 
 mod assemble;
@@ -138,6 +140,15 @@ pub enum SolveError {
     /// A hard rule other than H3/H4/H7 cannot hold, so even best-effort has no plan.
     #[error("no plan exists even in best-effort mode: {}", .0.iter().map(|c| c.message.clone()).collect::<Vec<_>>().join("; "))]
     Impossible(Vec<Certificate>),
+    /// Robust planning's ε-form (`parameters.robust.at_least`) asks for more robust groups
+    /// than any valid plan has.
+    #[error("no plan has {at_least} robust (N−1) groups: at most {most} groups can be robust; ask for fewer (--robust-groups-at-least) or for the most (stage N)")]
+    RobustTarget {
+        /// Robust groups asked for.
+        at_least: u32,
+        /// The most robust groups a valid plan has (stage N's bound).
+        most: u32,
+    },
     /// The solve was cancelled (its job was stopped).
     #[error("stopped: the job was cancelled during stage {stage}")]
     Cancelled {
@@ -417,6 +428,15 @@ impl<'o> Stager<'o> {
         let r = milp.solve(&self.settings(self.opts.threads, unit));
         self.note_settled([&r]);
         r
+    }
+
+    /// Solve one stage model's LP relaxation only (none when the solve was cancelled).
+    pub(crate) fn run_relaxation(&mut self, id: &str, milp: &Milp) -> MilpResult {
+        self.capture(id.to_string(), milp);
+        if self.cancelled() {
+            return MilpResult::without_solution(MilpStatus::Cancelled, milp.n_rows(), milp.n_cols(), 0.0);
+        }
+        milp.solve_relaxation(&self.settings(self.opts.threads, 1.0))
     }
 
     /// Has the solve been cancelled?

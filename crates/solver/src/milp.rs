@@ -260,6 +260,11 @@ impl Milp {
         self.rows.push(RowDef { name, lb, ub, terms });
     }
 
+    /// Drop every row after the first `n` (rows added last, e.g. a constraint tried on a copy).
+    pub fn truncate_rows(&mut self, n: usize) {
+        self.rows.truncate(n);
+    }
+
     /// Number of columns.
     pub fn n_cols(&self) -> usize {
         self.cols.len()
@@ -345,6 +350,14 @@ impl Milp {
         r.duals = None;
         r.seconds = start.elapsed().as_secs_f64();
         r
+    }
+
+    /// Solve the LP relaxation only (integrality dropped): its optimum bounds the MILP's.
+    pub fn solve_relaxation(&self, s: &MilpSettings) -> MilpResult {
+        if self.rows.iter().any(|r| r.terms.is_empty() && (r.lb > 1e-9 || r.ub < -1e-9)) {
+            return MilpResult::without_solution(MilpStatus::Infeasible, self.rows.len(), self.cols.len(), 0.0);
+        }
+        self.run_highs(s, false)
     }
 
     /// Optimise `goals` (id, direction, terms, offset) in order on one HiGHS relaxation kept

@@ -190,6 +190,9 @@ catalog! {
     "param.weeks" =>
         "{value} 应在 (0, 53] 之内，且不少于 {blocks} 个混合方式集中驻点月所占的 {weeks} 周",
         "{value} must lie in (0, 53] and cover the {blocks} mixed block months ({weeks} weeks)";
+    "param.robust_at_least" =>
+        "要求 {value} 个抗单人离岗的工作组，但只有 {counties} 个县区",
+        "asks for {value} robust groups, but there are only {counties} counties";
 
     // events.rs: events that cannot apply.
     "event.none" => "没有任何事件：无需重新规划", "there are no events: nothing to re-plan";

@@ -7,6 +7,7 @@ catalog! {
     "stage.B1" => "覆盖的乡镇数，最大（H7 目标）", "H7 goal: townships covered, max";
     "stage.B2" => "有副处级以上组长的工作组数，最大（H3 目标）", "H3 goal: groups led by a senior cadre, max";
     "stage.B3" => "混合编组（含省市级组员）的工作组数，最大（H4 目标）", "H4 goal: groups with mixed composition, max";
+    "stage.N" => "抗单人离岗（N−1）的工作组数，最大", "robust (N−1) groups, max";
     "stage.S1" => "差旅费用 + 偏好罚分 − 连续性奖励，最小", "travel cost + preference penalty − continuity bonus, min";
     "stage.S2" => "特长与需求匹配 + 第一年覆盖重点乡镇，最大", "strength matches + priority townships in year one, max";
     "stage.S3a" => "有组员驻点的（县、年、月）数，最大", "(county, year, month) with a member on site, max";
@@ -39,6 +40,24 @@ catalog! {
     "shortfall.h4_few_upper" =>
         "{county}工作组某段时间在岗的省级、市级成员只有 {upper} 人，少于 {min} 人：可到该县的 {reachable} 名省级、市级干部都需要留在其他工作组",
         "{county} has {upper} province/city members in service at some time, fewer than {min}: {reachable} province/city cadres are eligible here and are needed in other groups";
+    "robust.no_senior_backup" =>
+        "{county}工作组自 {day} 起在岗且可任组长的成员不足两人，{reach} 公里内也没有能派出一名副处级以上成员接任、本组仍有组长的工作组（N1）",
+        "from {day} the group of {county} has fewer than two members in service who may lead it, and no group within {reach} km could lend it a senior member and stay led (N1)";
+    "robust.no_upper_spare" =>
+        "{county}工作组自 {day} 起在岗的省级、市级成员不超过 {min} 人，其中任何一人离岗都会使混合编组不成立（N2，见 H4）",
+        "from {day} the group of {county} has no more than {min} province/city members in service, so any one of them leaving breaks its mixed composition (N2, see H4)";
+    "robust.second_senior" =>
+        "{county}工作组始终有两名以上可任组长的成员在岗",
+        "the group of {county} has two or more members in service who may lead it at every date";
+    "robust.backed_up" =>
+        "{county}工作组缺第二名可任组长的成员时，可由{backups}派人接任",
+        "when the group of {county} has no second member who may lead it, {backups} can lend one";
+    "robust.summary" =>
+        "抗单人离岗（N−1）的工作组：{robust} / {groups}（接任范围 {reach} 公里）",
+        "robust (N−1) groups: {robust} of {groups} (reach {reach} km)";
+    "robust.compare" =>
+        "不求抗单人离岗的最优方案：S1 为 {plain}，其中抗单人离岗的工作组 {plain_groups} 个；抗单人离岗方案：S1 为 {robust}，抗单人离岗的工作组 {robust_groups} 个；S1 相差 {delta}",
+        "plain optimum: S1 {plain} with {plain_groups} robust groups; robust plan: S1 {robust} with {robust_groups} robust groups; extra cost {delta}";
     "replan.takeover_head" =>
         "可接任组长（{county}工作组，原组长 {leaver} 离岗）：",
         "Could take over as leader (group of {county}, whose leader {leaver} leaves): ";
