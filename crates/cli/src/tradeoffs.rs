@@ -20,6 +20,9 @@ pub struct Args {
     /// Most seconds each solve may take.
     #[arg(long)]
     time_limit: Option<f64>,
+    /// Seat-to-seat km within which one group backs up another (robustness, N1).
+    #[arg(long, default_value_t = sanlian_model::params::DEFAULT_REACH_KM)]
+    reach_km: f64,
     /// Where to write tradeoffs.json, tradeoffs.csv, tradeoffs.svg and each plan
     /// (plan-A.json …, with the instance it was made for beside it).
     #[arg(short, long, value_name = "DIR")]
@@ -42,13 +45,14 @@ fn epsilon_text(e: &Epsilon) -> String {
     match e {
         Epsilon::None => "plain".into(),
         Epsilon::TravelAtMost { km } => format!("max_travel_km<={km:.0}"),
+        Epsilon::RobustAtLeast { groups } => format!("robust_groups>={groups}"),
     }
 }
 
 /// `sanlian tradeoffs`.
 pub fn run(args: Args) -> Result<(), Failure> {
     let inst = load_instance(&args.instance)?;
-    let opts = Options { points: args.points, time_limit: args.time_limit };
+    let opts = Options { points: args.points, time_limit: args.time_limit, reach_km: args.reach_km };
     let t = sanlian_tradeoffs::compute(&inst, &opts).map_err(failure)?;
     let zh = args.lang == LangArg::Zh;
     if let Some(dir) = &args.out {
@@ -57,16 +61,20 @@ pub fn run(args: Args) -> Result<(), Failure> {
         let mut files = Staged::default();
         let json = serde_json::to_string_pretty(&t).expect("the set serialises");
         files.add(&dir.join("tradeoffs.json"), json)?;
-        let mut csv = String::from("point,epsilon,s1,travel,stay,max_km,p90_km,gini_km,continuity,s2,proven_optimal,line\n");
+        let mut csv = String::from(
+            "point,epsilon,s1,travel,stay,robust_groups,groups,max_km,p90_km,gini_km,continuity,s2,proven_optimal,line\n",
+        );
         for p in &t.points {
             let m = &p.metrics;
             csv.push_str(&format!(
-                "{},{},{:.2},{:.2},{:.2},{:.1},{:.1},{:.4},{},{:.2},{},\"{}\"\n",
+                "{},{},{:.2},{:.2},{:.2},{},{},{:.1},{:.1},{:.4},{},{:.2},{},\"{}\"\n",
                 p.id,
                 epsilon_text(&p.epsilon),
                 m.s1,
                 m.travel,
                 m.stay,
+                m.robust_groups,
+                m.groups,
                 m.max_km,
                 m.p90_km,
                 m.gini_km,

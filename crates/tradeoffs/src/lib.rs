@@ -2,9 +2,9 @@
 //!
 //! The fixed order S1 → S2 → S3 hides what one goal costs in another. This crate computes a
 //! small Pareto set of plans by the ε-constraint method: the cheapest plan, then plans that
-//! must reach a level ε of another goal — at most ε km of two-year travel for any one person
-//! (fairness, rule F1), at least ε groups that survive any single departure (robustness, stage
-//! N) — each solved to proven optimality for its ε by the engine and certified by the checker.
+//! must reach a level ε of another goal — at least ε groups that survive any single departure
+//! (robustness, N−1), at most ε km of two-year travel for any one person (fairness, rule F1) —
+//! each solved to proven optimality for its ε by the engine and certified by the checker.
 //! The points are compared on every goal (cost, robustness, the farthest traveller, continuity
 //! with last round, S2), the dominated ones dropped, and each is described in one line.
 //!
@@ -15,7 +15,8 @@ pub mod chart;
 
 use rayon::prelude::*;
 use sanlian_engine::Answer;
-use sanlian_model::{Instance, Plan, Prepared};
+use sanlian_check::Rules;
+use sanlian_model::{Instance, Plan, Prepared, Robust};
 use sanlian_solver::SolveOptions;
 use serde::Serialize;
 
@@ -47,6 +48,11 @@ pub enum Epsilon {
         /// The cap, km.
         km: f64,
     },
+    /// At least `groups` groups survive any single departure (N−1, docs/robust.md).
+    RobustAtLeast {
+        /// The least number of robust groups.
+        groups: u32,
+    },
 }
 
 /// A point's value on every goal.
@@ -68,6 +74,8 @@ pub struct Metrics {
     pub continuity: usize,
     /// S2: strength–need matching and priority townships in the first year.
     pub s2: f64,
+    /// Groups that survive any single departure (N−1, the checker's reading at the set's reach).
+    pub robust_groups: usize,
     /// Groups.
     pub groups: usize,
 }
@@ -111,11 +119,13 @@ pub struct Options {
     pub points: usize,
     /// Most seconds each solve may take.
     pub time_limit: Option<f64>,
+    /// Seat-to-seat km within which one group backs up another (N1).
+    pub reach_km: f64,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { points: 5, time_limit: None }
+        Options { points: 5, time_limit: None, reach_km: sanlian_model::params::DEFAULT_REACH_KM }
     }
 }
 
@@ -156,8 +166,8 @@ pub fn gini(values: &[f64]) -> f64 {
     weighted / (n * total)
 }
 
-/// A plan's values on every goal.
-pub fn metrics(inst: &Instance, plan: &Plan) -> Metrics {
+/// A plan's values on every goal; robustness by the checker's reading of `rules` at `reach_km`.
+pub fn metrics(inst: &Instance, rules: &Rules, reach_km: f64, plan: &Plan) -> Metrics {
     let km: Vec<f64> = plan.costs.cadres.iter().map(|c| c.round_trips * 2.0 * c.road_km).collect();
     let previous: std::collections::HashMap<&str, &str> = inst
         .cadres
@@ -174,32 +184,39 @@ pub fn metrics(inst: &Instance, plan: &Plan) -> Metrics {
         gini_km: gini(&km),
         continuity: plan.assignments.iter().filter(|a| previous.get(a.cadre.as_str()) == Some(&a.county.as_str())).count(),
         s2: stage("S2"),
+        robust_groups: sanlian_check::robust::of_plan(rules, plan, &Robust { reach_km, at_least: None }).robust_groups,
         groups: plan.groups.len(),
     }
 }
 
 /// Whether `a` dominates `b` on the traded goals: no worse on each (cost, the farthest
-/// traveller) and better on one.
+/// traveller, robust groups) and better on one.
 pub fn dominates(a: &Metrics, b: &Metrics) -> bool {
     let tol = |x: f64| 1e-6 * x.abs().max(1.0);
-    let no_worse = a.s1 <= b.s1 + tol(b.s1) && a.max_km <= b.max_km + tol(b.max_km);
-    let better = a.s1 < b.s1 - tol(b.s1) || a.max_km < b.max_km - tol(b.max_km);
+    let no_worse = a.s1 <= b.s1 + tol(b.s1)
+        && a.max_km <= b.max_km + tol(b.max_km)
+        && a.robust_groups >= b.robust_groups;
+    let better =
+        a.s1 < b.s1 - tol(b.s1) || a.max_km < b.max_km - tol(b.max_km) || a.robust_groups > b.robust_groups;
     no_worse && better
 }
 
-/// The instance a point is solved on: the base with its ε.
-pub fn with_epsilon(inst: &Instance, eps: &Epsilon) -> Instance {
+/// The instance a point is solved on: the base with its ε (robustness at `reach_km`).
+pub fn with_epsilon(inst: &Instance, eps: &Epsilon, reach_km: f64) -> Instance {
     let mut out = inst.clone();
     match eps {
         Epsilon::None => {}
         Epsilon::TravelAtMost { km } => out.parameters.fairness.max_travel_km = Some(*km),
+        Epsilon::RobustAtLeast { groups } => {
+            out.parameters.robust = Some(Robust { reach_km, at_least: Some(*groups) });
+        }
     }
     out
 }
 
 /// Solve `inst` under `eps`: the certified plan, or why not.
 fn solve_at(inst: &Instance, eps: &Epsilon, opts: &Options) -> Result<(Instance, Plan), String> {
-    let variant = with_epsilon(inst, eps);
+    let variant = with_epsilon(inst, eps, opts.reach_km);
     let prep = Prepared::new(&variant).map_err(|e| e.to_string())?;
     let so = SolveOptions { threads: 1, time_limit: opts.time_limit, ..SolveOptions::default() };
     match sanlian_engine::solve(&prep, &so).map_err(|e| e.to_string())?.answer {
@@ -225,7 +242,7 @@ fn yuan(v: f64) -> String {
 }
 
 /// The one-line descriptions of `m` against the plain optimum `base`.
-fn lines(eps: &Epsilon, m: &Metrics, base: &Metrics) -> (String, String) {
+pub fn lines(eps: &Epsilon, m: &Metrics, base: &Metrics) -> (String, String) {
     let extra = m.travel - base.travel;
     let (cost_zh, cost_en) = if extra.abs() < 0.5 {
         ("差旅最省".to_string(), "the cheapest travel".to_string())
@@ -253,7 +270,33 @@ fn lines(eps: &Epsilon, m: &Metrics, base: &Metrics) -> (String, String) {
                 m.gini_km
             ),
         ),
+        Epsilon::RobustAtLeast { .. } if m.robust_groups == m.groups => (
+            format!("{cost_zh}，每个工作组都经得起任何一人离岗：有第二名副处级以上干部或邻近工作组兜底，省市级组员有富余（{} 个组）", m.groups),
+            format!("{cost_en}, every group survives any single departure: a second senior or a backup group nearby, and a spare province/city member ({} groups)", m.groups),
+        ),
+        Epsilon::RobustAtLeast { .. } => (
+            format!(
+                "{cost_zh}，经得起任何一人离岗的工作组从 {} 个增至 {} 个（共 {} 个）",
+                base.robust_groups, m.robust_groups, m.groups
+            ),
+            format!(
+                "{cost_en}, groups that survive any single departure rise from {} to {} (of {})",
+                base.robust_groups, m.robust_groups, m.groups
+            ),
+        ),
     }
+}
+
+/// The ε levels to try for robustness: `n` levels spread from just above the plain optimum's
+/// robust groups up to the most any plan reaches.
+pub fn robust_levels(plain: usize, most: usize, n: usize) -> Vec<u32> {
+    if n == 0 || most <= plain {
+        return Vec::new();
+    }
+    let mut out: Vec<u32> =
+        (1..=n).map(|j| (plain as f64 + (most - plain) as f64 * j as f64 / n as f64).ceil() as u32).collect();
+    out.dedup();
+    out
 }
 
 /// The ε levels to try for the travel cap: `n` caps spread from just under the plain optimum's
@@ -288,10 +331,36 @@ pub fn compute(inst: &Instance, opts: &Options) -> Result<Tradeoffs, TradeoffErr
                 .into(),
         ));
     }
+    if inst.parameters.robust.is_some() {
+        return Err(TradeoffError::Input(
+            "parameters.robust: the trade-offs set their own robustness levels; give the instance without it".into(),
+        ));
+    }
+    if !(opts.reach_km.is_finite() && opts.reach_km > 0.0 && opts.reach_km <= sanlian_model::params::LIMITS.max_km) {
+        return Err(TradeoffError::Input(format!("--reach-km: {} is not a distance in km", opts.reach_km)));
+    }
+    let rules = Rules::new(inst).map_err(|e| TradeoffError::Input(e.to_string()))?;
     let (_, plain) = solve_at(inst, &Epsilon::None, opts).map_err(TradeoffError::Infeasible)?;
-    let base = metrics(inst, &plain);
-    let caps = travel_caps(base.max_km, least_travel_cap(&prep), opts.points - 1);
-    let tried: Vec<Epsilon> = caps.iter().map(|&km| Epsilon::TravelAtMost { km }).collect();
+    let base = metrics(inst, &rules, opts.reach_km, &plain);
+    // The most robust groups any plan reaches: stage N maximised.
+    let mut most_robust = inst.clone();
+    most_robust.parameters.robust = Some(Robust { reach_km: opts.reach_km, at_least: None });
+    let most = {
+        let prep = Prepared::new(&most_robust).map_err(|e| TradeoffError::Input(e.to_string()))?;
+        let so = SolveOptions { time_limit: opts.time_limit, ..SolveOptions::default() };
+        match sanlian_engine::solve(&prep, &so).map_err(|e| TradeoffError::Solve(e.to_string()))?.answer {
+            Answer::Planned(p) => p.plan().robust.as_ref().map_or(0, |r| r.robust_groups),
+            Answer::Infeasible(_) => 0,
+        }
+    };
+    let others = opts.points - 1;
+    let (n_robust, n_travel) = (others.div_ceil(2), others / 2);
+    let mut tried: Vec<Epsilon> = robust_levels(base.robust_groups, most, n_robust)
+        .into_iter()
+        .map(|groups| Epsilon::RobustAtLeast { groups })
+        .collect();
+    let caps = travel_caps(base.max_km, least_travel_cap(&prep), n_travel.max(others - tried.len()));
+    tried.extend(caps.iter().map(|&km| Epsilon::TravelAtMost { km }));
     let solved: Vec<(Epsilon, Result<(Instance, Plan), String>)> =
         tried.into_par_iter().map(|eps| { let r = solve_at(inst, &eps, opts); (eps, r) }).collect();
     let mut left_out = Vec::new();
@@ -300,7 +369,7 @@ pub fn compute(inst: &Instance, opts: &Options) -> Result<Tradeoffs, TradeoffErr
     for (eps, r) in solved {
         match r {
             Ok((variant, plan)) => {
-                let m = metrics(inst, &plan);
+                let m = metrics(inst, &rules, opts.reach_km, &plan);
                 candidates.push((eps, variant, plan, m));
             }
             Err(why) => left_out.push(format!("{eps:?}: {why}")),
