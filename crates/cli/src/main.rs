@@ -17,6 +17,7 @@ mod roster;
 mod scenarios;
 mod serve;
 mod stress;
+mod tradeoffs;
 mod summary;
 mod unit;
 
@@ -183,6 +184,11 @@ enum Command {
     /// re-checked; how often the plan stays valid, changes, townships and groups at risk and
     /// why, cost drift per unit, and a chart against the departure rate.
     Stress(stress::Args),
+    /// Trade-offs for leadership: a small Pareto set of plans by ε-constraint — the cheapest,
+    /// and the cheapest reaching each level of robustness (groups that survive any single
+    /// departure) or of fairness (the farthest traveller's km) — each proven optimal for its
+    /// level and checked, with a line per plan, a table, a chart and the plans.
+    Tradeoffs(tradeoffs::Args),
     /// The province's allocation of its cadres to the cities (work plan §六.1): the
     /// province-wide optimum under spreading rules A1–A3 with each rule's S1 price, the
     /// allocation and every city's sub-instance; --plan-cities plans and merges the cities.
@@ -519,6 +525,7 @@ fn run(command: Command) -> Result<(), Failure> {
         Command::National(args) => national::run(args),
         Command::Unit(args) => unit::run(args),
         Command::Stress(args) => stress::run(args),
+        Command::Tradeoffs(args) => tradeoffs::run(args),
         Command::Merge(args) => process::merge(args),
         Command::Reassign(args) => reassign::run(args),
         Command::Alternatives(args) => alternatives::run(args),

@@ -1,0 +1,431 @@
+//! Trade-offs for leadership (issue 15, item 4).
+//!
+//! The fixed order S1 → S2 → S3 hides what one goal costs in another. This crate computes a
+//! small Pareto set of plans by the ε-constraint method: the cheapest plan, then plans that
+//! must reach a level ε of another goal — at least ε groups that survive any single departure
+//! (robustness, N−1), at most ε km of two-year travel for any one person (fairness, rule F1) —
+//! each solved to proven optimality for its ε by the engine and certified by the checker.
+//! The points are compared on every goal (cost, robustness, the farthest traveller, continuity
+//! with last round, S2), the dominated ones dropped, and each is described in one line.
+//!
+//! Continuity and S2 are reported for every point but are not ε-constrained: continuity is
+//! already in S1 as a bonus, and S2 is decided after the groups (docs/tradeoffs.md).
+
+pub mod chart;
+
+use rayon::prelude::*;
+use sanlian_engine::Answer;
+use sanlian_check::Rules;
+use sanlian_model::{Instance, Plan, Prepared, Robust};
+use sanlian_solver::SolveOptions;
+use serde::Serialize;
+
+/// Fewest and most points a trade-off set may ask for.
+pub const POINTS: std::ops::RangeInclusive<usize> = 3..=7;
+
+/// Why no trade-off set could be made.
+#[derive(Debug, thiserror::Error)]
+pub enum TradeoffError {
+    /// Bad input.
+    #[error("{0}")]
+    Input(String),
+    /// The plain instance has no plan in strict mode.
+    #[error("no plan satisfies every hard rule, so there is nothing to trade: {0}")]
+    Infeasible(String),
+    /// A solve failed (time limit, solver error).
+    #[error("{0}")]
+    Solve(String),
+}
+
+/// The constraint a point was solved under.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Epsilon {
+    /// The plain optimum.
+    None,
+    /// F1: nobody travels more than `km` over the two years.
+    TravelAtMost {
+        /// The cap, km.
+        km: f64,
+    },
+    /// At least `groups` groups survive any single departure (N−1, docs/robust.md).
+    RobustAtLeast {
+        /// The least number of robust groups.
+        groups: u32,
+    },
+}
+
+/// A point's value on every goal.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Metrics {
+    /// S1: travel + preference penalties − continuity bonuses, yuan.
+    pub s1: f64,
+    /// Travel cost, yuan.
+    pub travel: f64,
+    /// Stay cost, yuan (it does not depend on the grouping).
+    pub stay: f64,
+    /// The farthest traveller's two-year km (round trips × 2 × road km).
+    pub max_km: f64,
+    /// 90th percentile (nearest rank) of the two-year km per person.
+    pub p90_km: f64,
+    /// Gini coefficient of the two-year km per person.
+    pub gini_km: f64,
+    /// Cadres placed in last round's county.
+    pub continuity: usize,
+    /// S2: strength–need matching and priority townships in the first year.
+    pub s2: f64,
+    /// Groups that survive any single departure (N−1, the checker's reading at the set's reach).
+    pub robust_groups: usize,
+    /// Groups.
+    pub groups: usize,
+}
+
+/// One plan of the trade-off set.
+#[derive(Debug, Clone, Serialize)]
+pub struct Point {
+    /// "A", "B", … in order of cost.
+    pub id: String,
+    /// What it was solved under.
+    pub epsilon: Epsilon,
+    /// Its values.
+    pub metrics: Metrics,
+    /// Every stage proven optimal (for its ε).
+    pub proven_optimal: bool,
+    /// One line for leadership, in Chinese.
+    pub line_zh: String,
+    /// The same in English.
+    pub line_en: String,
+    /// The plan, certified by the checker on the instance with its ε.
+    #[serde(skip)]
+    pub plan: Plan,
+    /// The instance the plan was made for (the base with its ε).
+    #[serde(skip)]
+    pub instance: Instance,
+}
+
+/// The trade-off set.
+#[derive(Debug, Clone, Serialize)]
+pub struct Tradeoffs {
+    /// Mutually non-dominated points, cheapest first (the plain optimum is "A").
+    pub points: Vec<Point>,
+    /// ε levels tried and left out: unreachable (with why) or dominated by another point.
+    pub left_out: Vec<String>,
+}
+
+/// How to compute the set.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// How many points at most (3–7).
+    pub points: usize,
+    /// Most seconds each solve may take.
+    pub time_limit: Option<f64>,
+    /// Seat-to-seat km within which one group backs up another (N1).
+    pub reach_km: f64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { points: 5, time_limit: None, reach_km: sanlian_model::params::DEFAULT_REACH_KM }
+    }
+}
+
+/// Two-year km of cadre `c` in county `k`: round trips × 2 × road km (the cost model's trips).
+pub fn km(prep: &Prepared, c: usize, k: usize) -> f64 {
+    prep.round_trips(c) * 2.0 * prep.road_km(c, k)
+}
+
+/// The least cap on two-year km that H2 leaves possible: every cadre's nearest eligible county.
+pub fn least_travel_cap(prep: &Prepared) -> f64 {
+    (0..prep.n_cadres())
+        .map(|c| prep.eligible[c].iter().map(|&k| km(prep, c, k)).fold(f64::INFINITY, f64::min))
+        .filter(|v| v.is_finite())
+        .fold(0.0, f64::max)
+}
+
+/// Nearest-rank percentile `q` of `values` (0 for none).
+fn percentile(values: &[f64], q: f64) -> f64 {
+    if values.is_empty() {
+        return 0.0;
+    }
+    let mut v = values.to_vec();
+    v.sort_by(f64::total_cmp);
+    v[((q * v.len() as f64).ceil() as usize).clamp(1, v.len()) - 1]
+}
+
+/// Gini coefficient: Σᵢ Σⱼ |xᵢ − xⱼ| / (2 n² mean), 0 for none or all zero.
+pub fn gini(values: &[f64]) -> f64 {
+    let n = values.len() as f64;
+    let total: f64 = values.iter().sum();
+    if values.is_empty() || total <= 0.0 {
+        return 0.0;
+    }
+    let mut v = values.to_vec();
+    v.sort_by(f64::total_cmp);
+    // Sorted form of the double sum: Σᵢ (2i − n − 1) xᵢ / (n Σ x), i from 1.
+    let weighted: f64 = v.iter().enumerate().map(|(i, x)| (2.0 * (i as f64 + 1.0) - n - 1.0) * x).sum();
+    weighted / (n * total)
+}
+
+/// A plan's values on every goal; robustness by the checker's reading of `rules` at `reach_km`.
+pub fn metrics(inst: &Instance, rules: &Rules, reach_km: f64, plan: &Plan) -> Metrics {
+    let km: Vec<f64> = plan.costs.cadres.iter().map(|c| c.round_trips * 2.0 * c.road_km).collect();
+    let previous: std::collections::HashMap<&str, &str> = inst
+        .cadres
+        .iter()
+        .filter_map(|c| c.previous_county.as_deref().map(|p| (c.id.as_str(), p)))
+        .collect();
+    let stage = |id: &str| plan.stages.iter().find(|s| s.id == id).map_or(0.0, |s| s.objective);
+    Metrics {
+        s1: stage("S1"),
+        travel: plan.costs.travel,
+        stay: plan.costs.stay,
+        max_km: km.iter().copied().fold(0.0, f64::max),
+        p90_km: percentile(&km, 0.9),
+        gini_km: gini(&km),
+        continuity: plan.assignments.iter().filter(|a| previous.get(a.cadre.as_str()) == Some(&a.county.as_str())).count(),
+        s2: stage("S2"),
+        robust_groups: sanlian_check::robust::of_plan(rules, plan, &Robust { reach_km, at_least: None }).robust_groups,
+        groups: plan.groups.len(),
+    }
+}
+
+/// Whether `a` dominates `b` on the traded goals: no worse on each (cost, the farthest
+/// traveller, robust groups) and better on one.
+pub fn dominates(a: &Metrics, b: &Metrics) -> bool {
+    let tol = |x: f64| 1e-6 * x.abs().max(1.0);
+    let no_worse = a.s1 <= b.s1 + tol(b.s1)
+        && a.max_km <= b.max_km + tol(b.max_km)
+        && a.robust_groups >= b.robust_groups;
+    let better =
+        a.s1 < b.s1 - tol(b.s1) || a.max_km < b.max_km - tol(b.max_km) || a.robust_groups > b.robust_groups;
+    no_worse && better
+}
+
+/// The instance a point is solved on: the base with its ε (robustness at `reach_km`).
+pub fn with_epsilon(inst: &Instance, eps: &Epsilon, reach_km: f64) -> Instance {
+    let mut out = inst.clone();
+    match eps {
+        Epsilon::None => {}
+        Epsilon::TravelAtMost { km } => out.parameters.fairness.max_travel_km = Some(*km),
+        Epsilon::RobustAtLeast { groups } => {
+            out.parameters.robust = Some(Robust { reach_km, at_least: Some(*groups) });
+        }
+    }
+    out
+}
+
+/// Solve `inst` under `eps`: the certified plan, or why not.
+fn solve_at(inst: &Instance, eps: &Epsilon, opts: &Options) -> Result<(Instance, Plan), String> {
+    let variant = with_epsilon(inst, eps, opts.reach_km);
+    let prep = Prepared::new(&variant).map_err(|e| e.to_string())?;
+    let so = SolveOptions { threads: 1, time_limit: opts.time_limit, ..SolveOptions::default() };
+    match sanlian_engine::solve(&prep, &so).map_err(|e| e.to_string())?.answer {
+        Answer::Planned(plan) => {
+            let plan = plan.into_plan();
+            Ok((variant, plan))
+        }
+        Answer::Infeasible(certs) => Err(certs.iter().map(|c| c.message.clone()).collect::<Vec<_>>().join("; ")),
+    }
+}
+
+fn yuan(v: f64) -> String {
+    let n = v.round().abs() as u64;
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    format!("¥{out}")
+}
+
+/// The one-line descriptions of `m` against the plain optimum `base`.
+pub fn lines(eps: &Epsilon, m: &Metrics, base: &Metrics) -> (String, String) {
+    let extra = m.travel - base.travel;
+    let (cost_zh, cost_en) = if extra.abs() < 0.5 {
+        ("差旅最省".to_string(), "the cheapest travel".to_string())
+    } else if extra > 0.0 {
+        (format!("多花 {}", yuan(extra)), format!("{} more", yuan(extra)))
+    } else {
+        (format!("少花 {}", yuan(-extra)), format!("{} less", yuan(-extra)))
+    };
+    match eps {
+        Epsilon::None => (
+            format!("{cost_zh}：最远的人两年跑 {:.0} 公里，{} 人留在上一轮的县", m.max_km, m.continuity),
+            format!("{cost_en}: the farthest traveller covers {:.0} km in two years, {} stay in last round's county", m.max_km, m.continuity),
+        ),
+        Epsilon::TravelAtMost { km } => (
+            format!(
+                "{cost_zh}，每人两年差旅不超过 {km:.0} 公里（最远者少跑 {:.0} 公里，基尼系数 {:.3} → {:.3}）",
+                base.max_km - m.max_km,
+                base.gini_km,
+                m.gini_km
+            ),
+            format!(
+                "{cost_en}, nobody travels more than {km:.0} km in two years (the farthest {:.0} km less, Gini {:.3} → {:.3})",
+                base.max_km - m.max_km,
+                base.gini_km,
+                m.gini_km
+            ),
+        ),
+        Epsilon::RobustAtLeast { .. } if m.robust_groups == m.groups => (
+            format!("{cost_zh}，每个工作组都经得起任何一人离岗：有第二名副处级以上干部或邻近工作组兜底，省市级组员有富余（{} 个组）", m.groups),
+            format!("{cost_en}, every group survives any single departure: a second senior or a backup group nearby, and a spare province/city member ({} groups)", m.groups),
+        ),
+        Epsilon::RobustAtLeast { .. } => (
+            format!(
+                "{cost_zh}，经得起任何一人离岗的工作组从 {} 个增至 {} 个（共 {} 个）",
+                base.robust_groups, m.robust_groups, m.groups
+            ),
+            format!(
+                "{cost_en}, groups that survive any single departure rise from {} to {} (of {})",
+                base.robust_groups, m.robust_groups, m.groups
+            ),
+        ),
+    }
+}
+
+/// The ε levels to try for robustness: `n` levels spread from just above the plain optimum's
+/// robust groups up to the most any plan reaches.
+pub fn robust_levels(plain: usize, most: usize, n: usize) -> Vec<u32> {
+    if n == 0 || most <= plain {
+        return Vec::new();
+    }
+    let mut out: Vec<u32> =
+        (1..=n).map(|j| (plain as f64 + (most - plain) as f64 * j as f64 / n as f64).ceil() as u32).collect();
+    out.dedup();
+    out
+}
+
+/// The ε levels to try for the travel cap: `n` caps spread from just under the plain optimum's
+/// farthest traveller down to the least cap H2 leaves possible (whole km, rounded up).
+pub fn travel_caps(plain_max: f64, least: f64, n: usize) -> Vec<f64> {
+    if n == 0 || plain_max - least < 1.0 {
+        return Vec::new();
+    }
+    let mut caps: Vec<f64> =
+        (1..=n).map(|j| (least + (plain_max - least) * (n - j) as f64 / n as f64).ceil()).filter(|&c| c < plain_max).collect();
+    caps.dedup();
+    caps
+}
+
+/// The trade-off set of `inst`.
+pub fn compute(inst: &Instance, opts: &Options) -> Result<Tradeoffs, TradeoffError> {
+    if !POINTS.contains(&opts.points) {
+        return Err(TradeoffError::Input(format!(
+            "--points: {} is outside {}..={}",
+            opts.points,
+            POINTS.start(),
+            POINTS.end()
+        )));
+    }
+    if opts.time_limit.is_some_and(|t| !(t.is_finite() && t > 0.0)) {
+        return Err(TradeoffError::Input("--time-limit: give a positive number of seconds".into()));
+    }
+    let prep = Prepared::new(inst).map_err(|e| TradeoffError::Input(e.to_string()))?;
+    if !inst.parameters.fairness.is_off() {
+        return Err(TradeoffError::Input(
+            "parameters.fairness: the trade-offs set their own travel caps; give the instance without fairness options"
+                .into(),
+        ));
+    }
+    if inst.parameters.robust.is_some() {
+        return Err(TradeoffError::Input(
+            "parameters.robust: the trade-offs set their own robustness levels; give the instance without it".into(),
+        ));
+    }
+    if !(opts.reach_km.is_finite() && opts.reach_km > 0.0 && opts.reach_km <= sanlian_model::params::LIMITS.max_km) {
+        return Err(TradeoffError::Input(format!("--reach-km: {} is not a distance in km", opts.reach_km)));
+    }
+    let rules = Rules::new(inst).map_err(|e| TradeoffError::Input(e.to_string()))?;
+    let (_, plain) = solve_at(inst, &Epsilon::None, opts).map_err(TradeoffError::Infeasible)?;
+    let base = metrics(inst, &rules, opts.reach_km, &plain);
+    // The most robust groups any plan reaches: stage N maximised.
+    let mut most_robust = inst.clone();
+    most_robust.parameters.robust = Some(Robust { reach_km: opts.reach_km, at_least: None });
+    let most = {
+        let prep = Prepared::new(&most_robust).map_err(|e| TradeoffError::Input(e.to_string()))?;
+        let so = SolveOptions { time_limit: opts.time_limit, ..SolveOptions::default() };
+        match sanlian_engine::solve(&prep, &so).map_err(|e| TradeoffError::Solve(e.to_string()))?.answer {
+            Answer::Planned(p) => p.plan().robust.as_ref().map_or(0, |r| r.robust_groups),
+            Answer::Infeasible(_) => 0,
+        }
+    };
+    let others = opts.points - 1;
+    let (n_robust, n_travel) = (others.div_ceil(2), others / 2);
+    let mut tried: Vec<Epsilon> = robust_levels(base.robust_groups, most, n_robust)
+        .into_iter()
+        .map(|groups| Epsilon::RobustAtLeast { groups })
+        .collect();
+    let caps = travel_caps(base.max_km, least_travel_cap(&prep), n_travel.max(others - tried.len()));
+    tried.extend(caps.iter().map(|&km| Epsilon::TravelAtMost { km }));
+    let solved: Vec<(Epsilon, Result<(Instance, Plan), String>)> =
+        tried.into_par_iter().map(|eps| { let r = solve_at(inst, &eps, opts); (eps, r) }).collect();
+    let mut left_out = Vec::new();
+    let mut candidates: Vec<(Epsilon, Instance, Plan, Metrics)> =
+        vec![(Epsilon::None, inst.clone(), plain.clone(), base.clone())];
+    for (eps, r) in solved {
+        match r {
+            Ok((variant, plan)) => {
+                let m = metrics(inst, &rules, opts.reach_km, &plan);
+                candidates.push((eps, variant, plan, m));
+            }
+            Err(why) => left_out.push(format!("{eps:?}: {why}")),
+        }
+    }
+    let kept: Vec<bool> = candidates
+        .iter()
+        .map(|(_, _, _, m)| !candidates.iter().any(|(_, _, _, o)| dominates(o, m)))
+        .collect();
+    let mut points: Vec<Point> = Vec::new();
+    for ((eps, variant, plan, m), keep) in candidates.into_iter().zip(kept) {
+        if !keep {
+            left_out.push(format!("{eps:?}: dominated"));
+            continue;
+        }
+        if points.iter().any(|p| p.metrics == m) {
+            left_out.push(format!("{eps:?}: the same plan values as another point"));
+            continue;
+        }
+        let (line_zh, line_en) = lines(&eps, &m, &base);
+        points.push(Point {
+            id: String::new(),
+            proven_optimal: plan.stages.iter().all(|s| s.proven_optimal),
+            epsilon: eps,
+            metrics: m,
+            line_zh,
+            line_en,
+            plan,
+            instance: variant,
+        });
+    }
+    points.sort_by(|a, b| a.metrics.s1.total_cmp(&b.metrics.s1));
+    for (i, p) in points.iter_mut().enumerate() {
+        p.id = ((b'A' + i as u8) as char).to_string();
+    }
+    Ok(Tradeoffs { points, left_out })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gini_of_equal_values_is_zero_and_of_one_holder_near_one() {
+        assert_eq!(gini(&[5.0, 5.0, 5.0]), 0.0);
+        assert!((gini(&[0.0, 0.0, 0.0, 10.0]) - 0.75).abs() < 1e-12);
+        // By the double-sum definition: |1−3|·2 / (2 · 4 · 2) = 0.25.
+        assert!((gini(&[1.0, 3.0]) - 0.25).abs() < 1e-12);
+        assert_eq!(gini(&[]), 0.0);
+    }
+
+    #[test]
+    fn caps_fall_from_the_plain_optimum_to_the_least_possible() {
+        assert_eq!(travel_caps(1000.0, 400.0, 3), vec![800.0, 600.0, 400.0]);
+        assert!(travel_caps(400.5, 400.0, 3).is_empty());
+        assert_eq!(yuan(8200.4), "¥8,200");
+        assert_eq!(yuan(1234567.0), "¥1,234,567");
+    }
+}
