@@ -182,7 +182,9 @@ pub fn report(rules: &Rules, plan: &Plan, far_km: Option<f64>) -> FairnessReport
     let inst = rules.inst;
     let mut county_of: Vec<Option<usize>> = vec![None; rules.n_cadres()];
     for a in &plan.assignments {
-        if let (Some(&c), Some(&k)) = (rules.cadre_index.get(a.cadre.as_str()), rules.county_index.get(a.county.as_str())) {
+        if let (Some(&c), Some(&k)) =
+            (rules.cadre_index.get(a.cadre.as_str()), rules.county_index.get(a.county.as_str()))
+        {
             county_of[c] = Some(k);
         }
     }
@@ -221,7 +223,8 @@ pub fn report(rules: &Rules, plan: &Plan, far_km: Option<f64>) -> FairnessReport
     for c in &cadres {
         by_unit.entry(c.unit.as_str()).or_default().push(c);
     }
-    let units = by_unit.into_iter().map(|(unit, of)| UnitRow { unit: unit.to_string(), travel: distribution(of) }).collect();
+    let units =
+        by_unit.into_iter().map(|(unit, of)| UnitRow { unit: unit.to_string(), travel: distribution(of) }).collect();
     let departments = department_months(rules, plan);
     let departments_above_even = departments.iter().filter(|d| d.busiest > d.even).count();
     FairnessReport { all: distribution(&cadres), cadres, levels, units, departments, departments_above_even, rotation }

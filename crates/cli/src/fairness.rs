@@ -140,7 +140,11 @@ pub fn run(args: Args) -> Result<(), Failure> {
                 inst.parameters.fairness = plan.parameters.fairness.clone();
                 eprintln!(
                     "{}",
-                    tr(lang, "按计划所用的公平负担选项核查。", "checked with the fair-burden options the plan was made with.")
+                    tr(
+                        lang,
+                        "按计划所用的公平负担选项核查。",
+                        "checked with the fair-burden options the plan was made with."
+                    )
                 );
             }
             plan
@@ -243,10 +247,9 @@ fn solve_variant(
     let seconds = start.elapsed().as_secs_f64();
     Ok(match solved.answer {
         Answer::Planned(checked) => (Ok(checked.into_plan()), seconds),
-        Answer::Infeasible(certs) => (
-            Err(sanlian_explain::render::certificates_with(&certs, lang, &Names::of(inst))),
-            seconds,
-        ),
+        Answer::Infeasible(certs) => {
+            (Err(sanlian_explain::render::certificates_with(&certs, lang, &Names::of(inst))), seconds)
+        }
     })
 }
 
@@ -299,9 +302,8 @@ fn text(
             format!("the {} cadres who travel most (--all-cadres lists all):", by_km.len())
         }
     );
-    let county_name = |code: &str| {
-        inst.region.counties.iter().find(|k| k.code == code).map_or(code.to_string(), |k| k.name.clone())
-    };
+    let county_name =
+        |code: &str| inst.region.counties.iter().find(|k| k.code == code).map_or(code.to_string(), |k| k.name.clone());
     for c in by_km {
         let level = if zh { c.level.zh() } else { c.level.id() };
         let _ = writeln!(
@@ -342,7 +344,11 @@ fn text(
     } else if zh {
         format!("检查器：{} 处违规，其中公平负担 {} 处", checked.violations.len(), fair_violations.len())
     } else {
-        format!("checker: {} violation(s), {} of the fair-burden options", checked.violations.len(), fair_violations.len())
+        format!(
+            "checker: {} violation(s), {} of the fair-burden options",
+            checked.violations.len(),
+            fair_violations.len()
+        )
     };
     let _ = writeln!(s, "\n{verdict}");
     for v in fair_violations {
@@ -370,10 +376,7 @@ fn options_line(f: &Fairness, lang: Lang) -> String {
 
 fn rotation_line(r: &Rotation, lang: Lang) -> String {
     if lang == Lang::Zh {
-        format!(
-            "轮换（F2，阈值 {} 公里）：上轮去了远处的 {} 人，本轮又去远处 {} 人",
-            r.far_km, r.went_far, r.far_again
-        )
+        format!("轮换（F2，阈值 {} 公里）：上轮去了远处的 {} 人，本轮又去远处 {} 人", r.far_km, r.went_far, r.far_again)
     } else {
         format!(
             "Rotation (F2, threshold {} km): {} went far last round, {} of them far again",
@@ -461,8 +464,11 @@ fn options(args: &Args, base: Instance, lang: Lang) -> Result<(), Failure> {
         variants.push(("F3", Fairness { balance_departments: true, ..Fairness::default() }));
     }
     if variants.len() > 2 {
-        let all =
-            Fairness { max_travel_km: f.max_travel_km, rotate_km: f.rotate_km, balance_departments: f.balance_departments };
+        let all = Fairness {
+            max_travel_km: f.max_travel_km,
+            rotate_km: f.rotate_km,
+            balance_departments: f.balance_departments,
+        };
         variants.push(("all", all));
     }
     if f.rotate_km.is_some() && base.cadres.iter().all(|c| c.previous_county.is_none()) {
@@ -561,16 +567,44 @@ fn options_text(inst: &Instance, rows: &[Variant], lang: Lang) -> String {
         s,
         "{} · {}",
         inst.name,
-        tr(lang, "公平负担选项的代价（严格模式，各自最优）", "the cost of each fair-burden option (strict, each optimal)")
+        tr(
+            lang,
+            "公平负担选项的代价（严格模式，各自最优）",
+            "the cost of each fair-burden option (strict, each optimal)"
+        )
     );
     let cols: [&str; 14] = if zh {
         [
-            "方案", "S1", "S1 变化", "差旅费", "差旅费变化", "S3a", "变化", "最多公里", "变化", "P90 公里", "变化", "基尼系数",
-            "又去远处", "超均摊部门",
+            "方案",
+            "S1",
+            "S1 变化",
+            "差旅费",
+            "差旅费变化",
+            "S3a",
+            "变化",
+            "最多公里",
+            "变化",
+            "P90 公里",
+            "变化",
+            "基尼系数",
+            "又去远处",
+            "超均摊部门",
         ]
     } else {
         [
-            "variant", "S1", "S1 Δ", "travel", "travel Δ", "S3a", "Δ", "max km", "Δ", "p90 km", "Δ", "Gini", "far again",
+            "variant",
+            "S1",
+            "S1 Δ",
+            "travel",
+            "travel Δ",
+            "S3a",
+            "Δ",
+            "max km",
+            "Δ",
+            "p90 km",
+            "Δ",
+            "Gini",
+            "far again",
             "depts > even",
         ]
     };
@@ -600,7 +634,11 @@ fn options_text(inst: &Instance, rows: &[Variant], lang: Lang) -> String {
             money(v.travel),
             if v.name == "plain" { String::new() } else { delta(v.travel_delta) },
             v.s3a.map_or("—".to_string(), |x| format!("{x:.0}")),
-            if v.name == "plain" { String::new() } else { v.s3a_delta.map_or("—".to_string(), |x| format!("{x:+.0}")) },
+            if v.name == "plain" {
+                String::new()
+            } else {
+                v.s3a_delta.map_or("—".to_string(), |x| format!("{x:+.0}"))
+            },
             km(all.max_km),
             if v.name == "plain" { String::new() } else { km_delta(all.max_km - plain.max_km) },
             km(all.p90_km),

@@ -17,8 +17,8 @@ mod roster;
 mod scenarios;
 mod serve;
 mod stress;
-mod tradeoffs;
 mod summary;
+mod tradeoffs;
 mod unit;
 
 use std::path::{Path, PathBuf};
@@ -433,9 +433,11 @@ fn run(command: Command) -> Result<(), Failure> {
                         say!(
                             "{}",
                             match lang {
-                                explain::LangArg::Zh => "注意：公平负担选项已生效，证书中的“可派”按 H2 ∩ F1 ∩ F2 计，部门上限按 F3 收窄；\
+                                explain::LangArg::Zh =>
+                                    "注意：公平负担选项已生效，证书中的“可派”按 H2 ∩ F1 ∩ F2 计，部门上限按 F3 收窄；\
                                                          放宽或取消这些选项也是一种补救（docs/fairness.md）。",
-                                explain::LangArg::En => "note: the fair-burden options are in force: \"eligible\" in the \
+                                explain::LangArg::En =>
+                                    "note: the fair-burden options are in force: \"eligible\" in the \
                                                          certificates means H2 ∩ F1 ∩ F2 and the department caps are \
                                                          narrowed by F3; relaxing the options is a remedy too \
                                                          (docs/fairness.md).",

@@ -100,7 +100,11 @@ pub fn run(args: Args) -> Result<(), Failure> {
         if zh {
             format!("{}：{} 个互不占优的方案（每个在其约束下经证明最优，并经检查器复核）", inst.name, t.points.len())
         } else {
-            format!("{}: {} mutually non-dominated plans (each proven optimal for its constraint and checked)", inst.name, t.points.len())
+            format!(
+                "{}: {} mutually non-dominated plans (each proven optimal for its constraint and checked)",
+                inst.name,
+                t.points.len()
+            )
         }
     );
     for p in &t.points {

@@ -330,9 +330,10 @@ impl<'a> Prepared<'a> {
         let inst = self.inst;
         let cadre = &inst.cadres[c].id;
         let locks = &self.locks.of_cadre[c];
-        let placing = locks.iter().copied().find(|&i| {
-            matches!(inst.locks[i].kind, LockKind::County | LockKind::Leader | LockKind::Township)
-        });
+        let placing = locks
+            .iter()
+            .copied()
+            .find(|&i| matches!(inst.locks[i].kind, LockKind::County | LockKind::Leader | LockKind::Township));
         match placing {
             Some(i) => {
                 let lock = &inst.locks[i];

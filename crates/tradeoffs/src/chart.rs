@@ -57,7 +57,13 @@ pub fn svg(t: &Tradeoffs, title: &str) -> String {
                 f * max_extra
             );
         }
-        let _ = writeln!(out, r#"<text x="{}" y="{}" text-anchor="middle">{}</text>"#, x0 + pw / 2.0, top - 8.0, esc(goal.title));
+        let _ = writeln!(
+            out,
+            r#"<text x="{}" y="{}" text-anchor="middle">{}</text>"#,
+            x0 + pw / 2.0,
+            top - 8.0,
+            esc(goal.title)
+        );
         let _ = writeln!(
             out,
             r#"<text x="{}" y="{}" text-anchor="middle">多花的差旅费 extra travel, yuan</text>"#,

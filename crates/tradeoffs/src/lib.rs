@@ -14,8 +14,8 @@
 pub mod chart;
 
 use rayon::prelude::*;
+use sanlian_check::{fairness, Rules};
 use sanlian_engine::Answer;
-use sanlian_check::Rules;
 use sanlian_model::{Instance, Plan, Prepared, Robust};
 use sanlian_solver::SolveOptions;
 use serde::Serialize;
@@ -142,47 +142,25 @@ pub fn least_travel_cap(prep: &Prepared) -> f64 {
         .fold(0.0, f64::max)
 }
 
-/// Nearest-rank percentile `q` of `values` (0 for none).
-fn percentile(values: &[f64], q: f64) -> f64 {
-    if values.is_empty() {
-        return 0.0;
-    }
-    let mut v = values.to_vec();
-    v.sort_by(f64::total_cmp);
-    v[((q * v.len() as f64).ceil() as usize).clamp(1, v.len()) - 1]
-}
-
-/// Gini coefficient: Σᵢ Σⱼ |xᵢ − xⱼ| / (2 n² mean), 0 for none or all zero.
-pub fn gini(values: &[f64]) -> f64 {
-    let n = values.len() as f64;
-    let total: f64 = values.iter().sum();
-    if values.is_empty() || total <= 0.0 {
-        return 0.0;
-    }
-    let mut v = values.to_vec();
-    v.sort_by(f64::total_cmp);
-    // Sorted form of the double sum: Σᵢ (2i − n − 1) xᵢ / (n Σ x), i from 1.
-    let weighted: f64 = v.iter().enumerate().map(|(i, x)| (2.0 * (i as f64 + 1.0) - n - 1.0) * x).sum();
-    weighted / (n * total)
-}
-
 /// A plan's values on every goal; robustness by the checker's reading of `rules` at `reach_km`.
 pub fn metrics(inst: &Instance, rules: &Rules, reach_km: f64, plan: &Plan) -> Metrics {
-    let km: Vec<f64> = plan.costs.cadres.iter().map(|c| c.round_trips * 2.0 * c.road_km).collect();
-    let previous: std::collections::HashMap<&str, &str> = inst
-        .cadres
-        .iter()
-        .filter_map(|c| c.previous_county.as_deref().map(|p| (c.id.as_str(), p)))
-        .collect();
+    let mut km: Vec<f64> = plan.costs.cadres.iter().map(|c| c.round_trips * 2.0 * c.road_km).collect();
+    km.sort_by(f64::total_cmp);
+    let previous: std::collections::HashMap<&str, &str> =
+        inst.cadres.iter().filter_map(|c| c.previous_county.as_deref().map(|p| (c.id.as_str(), p))).collect();
     let stage = |id: &str| plan.stages.iter().find(|s| s.id == id).map_or(0.0, |s| s.objective);
     Metrics {
         s1: stage("S1"),
         travel: plan.costs.travel,
         stay: plan.costs.stay,
         max_km: km.iter().copied().fold(0.0, f64::max),
-        p90_km: percentile(&km, 0.9),
-        gini_km: gini(&km),
-        continuity: plan.assignments.iter().filter(|a| previous.get(a.cadre.as_str()) == Some(&a.county.as_str())).count(),
+        p90_km: fairness::p90(&km),
+        gini_km: fairness::gini(&km),
+        continuity: plan
+            .assignments
+            .iter()
+            .filter(|a| previous.get(a.cadre.as_str()) == Some(&a.county.as_str()))
+            .count(),
         s2: stage("S2"),
         robust_groups: sanlian_check::robust::of_plan(rules, plan, &Robust { reach_km, at_least: None }).robust_groups,
         groups: plan.groups.len(),
@@ -193,11 +171,9 @@ pub fn metrics(inst: &Instance, rules: &Rules, reach_km: f64, plan: &Plan) -> Me
 /// traveller, robust groups) and better on one.
 pub fn dominates(a: &Metrics, b: &Metrics) -> bool {
     let tol = |x: f64| 1e-6 * x.abs().max(1.0);
-    let no_worse = a.s1 <= b.s1 + tol(b.s1)
-        && a.max_km <= b.max_km + tol(b.max_km)
-        && a.robust_groups >= b.robust_groups;
-    let better =
-        a.s1 < b.s1 - tol(b.s1) || a.max_km < b.max_km - tol(b.max_km) || a.robust_groups > b.robust_groups;
+    let no_worse =
+        a.s1 <= b.s1 + tol(b.s1) && a.max_km <= b.max_km + tol(b.max_km) && a.robust_groups >= b.robust_groups;
+    let better = a.s1 < b.s1 - tol(b.s1) || a.max_km < b.max_km - tol(b.max_km) || a.robust_groups > b.robust_groups;
     no_worse && better
 }
 
@@ -305,10 +281,38 @@ pub fn travel_caps(plain_max: f64, least: f64, n: usize) -> Vec<f64> {
     if n == 0 || plain_max - least < 1.0 {
         return Vec::new();
     }
-    let mut caps: Vec<f64> =
-        (1..=n).map(|j| (least + (plain_max - least) * (n - j) as f64 / n as f64).ceil()).filter(|&c| c < plain_max).collect();
+    let mut caps: Vec<f64> = (1..=n)
+        .map(|j| (least + (plain_max - least) * (n - j) as f64 / n as f64).ceil())
+        .filter(|&c| c < plain_max)
+        .collect();
     caps.dedup();
     caps
+}
+
+/// Steps of the search for the least travel cap with a valid plan.
+const CAP_SEARCH_STEPS: usize = 6;
+
+/// The least cap on two-year km with a strict plan, to within (high − low) / 2^6, by bisection
+/// between the least cap H2 allows (`low`) and the plain optimum's farthest traveller (`high`,
+/// feasible: the plain optimum meets it). Coverage and leadership, not H2, usually decide it: in
+/// Shandong the eastern counties need province cadres from Jinan.
+pub fn least_feasible_cap(inst: &Instance, opts: &Options, low: f64, high: f64) -> f64 {
+    let (mut lo, mut hi) = (low, high);
+    if solve_at(inst, &Epsilon::TravelAtMost { km: lo.ceil() }, opts).is_ok() {
+        return lo.ceil();
+    }
+    for _ in 0..CAP_SEARCH_STEPS {
+        let mid = ((lo + hi) / 2.0).ceil();
+        if mid >= hi {
+            break;
+        }
+        if solve_at(inst, &Epsilon::TravelAtMost { km: mid }, opts).is_ok() {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    hi
 }
 
 /// The trade-off set of `inst`.
@@ -359,10 +363,16 @@ pub fn compute(inst: &Instance, opts: &Options) -> Result<Tradeoffs, TradeoffErr
         .into_iter()
         .map(|groups| Epsilon::RobustAtLeast { groups })
         .collect();
-    let caps = travel_caps(base.max_km, least_travel_cap(&prep), n_travel.max(others - tried.len()));
+    let least = least_feasible_cap(inst, opts, least_travel_cap(&prep), base.max_km);
+    let caps = travel_caps(base.max_km, least, n_travel.max(others - tried.len()));
     tried.extend(caps.iter().map(|&km| Epsilon::TravelAtMost { km }));
-    let solved: Vec<(Epsilon, Result<(Instance, Plan), String>)> =
-        tried.into_par_iter().map(|eps| { let r = solve_at(inst, &eps, opts); (eps, r) }).collect();
+    let solved: Vec<(Epsilon, Result<(Instance, Plan), String>)> = tried
+        .into_par_iter()
+        .map(|eps| {
+            let r = solve_at(inst, &eps, opts);
+            (eps, r)
+        })
+        .collect();
     let mut left_out = Vec::new();
     let mut candidates: Vec<(Epsilon, Instance, Plan, Metrics)> =
         vec![(Epsilon::None, inst.clone(), plain.clone(), base.clone())];
@@ -375,10 +385,8 @@ pub fn compute(inst: &Instance, opts: &Options) -> Result<Tradeoffs, TradeoffErr
             Err(why) => left_out.push(format!("{eps:?}: {why}")),
         }
     }
-    let kept: Vec<bool> = candidates
-        .iter()
-        .map(|(_, _, _, m)| !candidates.iter().any(|(_, _, _, o)| dominates(o, m)))
-        .collect();
+    let kept: Vec<bool> =
+        candidates.iter().map(|(_, _, _, m)| !candidates.iter().any(|(_, _, _, o)| dominates(o, m))).collect();
     let mut points: Vec<Point> = Vec::new();
     for ((eps, variant, plan, m), keep) in candidates.into_iter().zip(kept) {
         if !keep {
@@ -411,15 +419,6 @@ pub fn compute(inst: &Instance, opts: &Options) -> Result<Tradeoffs, TradeoffErr
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn gini_of_equal_values_is_zero_and_of_one_holder_near_one() {
-        assert_eq!(gini(&[5.0, 5.0, 5.0]), 0.0);
-        assert!((gini(&[0.0, 0.0, 0.0, 10.0]) - 0.75).abs() < 1e-12);
-        // By the double-sum definition: |1−3|·2 / (2 · 4 · 2) = 0.25.
-        assert!((gini(&[1.0, 3.0]) - 0.25).abs() < 1e-12);
-        assert_eq!(gini(&[]), 0.0);
-    }
 
     #[test]
     fn caps_fall_from_the_plain_optimum_to_the_least_possible() {
