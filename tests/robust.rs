@@ -127,9 +127,9 @@ fn survives_every_departure(inst: &Instance, members: &[Vec<usize>], reach_km: f
                 let there = serving(j);
                 j != k
                     && km(counties[k].seat, counties[j].seat) <= reach_km
-                    && there.iter().any(|&c| {
-                        senior(c) && eligible(inst, c, k) && there.iter().any(|&o| o != c && senior(o))
-                    })
+                    && there
+                        .iter()
+                        .any(|&c| senior(c) && eligible(inst, c, k) && there.iter().any(|&o| o != c && senior(o)))
             });
             let led = left.iter().any(|&c| senior(c)) || taken_over;
             if !led || left.iter().filter(|&&c| upper(c)).count() < min_upper {
@@ -150,7 +150,14 @@ fn claims_hold(inst: &Instance, plan: &Plan) -> Result<(usize, usize), TestCaseE
     for (k, g) in r.groups.iter().enumerate() {
         prop_assert_eq!(&g.county, &inst.region.counties[k].code);
         let survives = survives_every_departure(inst, &members, reach, k);
-        prop_assert_eq!(g.robust, survives, "group {} claimed robust {}, enumeration says {}", g.county, g.robust, survives);
+        prop_assert_eq!(
+            g.robust,
+            survives,
+            "group {} claimed robust {}, enumeration says {}",
+            g.county,
+            g.robust,
+            survives
+        );
     }
     let robust = r.groups.iter().filter(|g| g.robust).count();
     prop_assert_eq!(r.robust_groups, robust);
@@ -409,7 +416,8 @@ fn the_checker_flags_forged_robustness_and_keeps_plain_plans_valid() {
 fn shandong_epsilon_form_is_bounded_by_stage_n() {
     let (inst, c) = shandong();
     let most = c.figures.robust_groups as u32;
-    let solve_at = |least: u32| solve(&Prepared::new(&with_robust(inst, 80.0, Some(least))).unwrap(), &SolveOptions::default());
+    let solve_at =
+        |least: u32| solve(&Prepared::new(&with_robust(inst, 80.0, Some(least))).unwrap(), &SolveOptions::default());
     let Outcome::Planned(half) = solve_at(100).unwrap().outcome else { panic!("100 robust groups are reachable") };
     let s1 = stage(&half, "S1").unwrap();
     assert!(half.robust.as_ref().unwrap().robust_groups >= 100);
