@@ -1,7 +1,8 @@
 //! The two readings of the rules agree exactly: the solver's (`sanlian_model::Prepared`)
 //! and the checker's own (`sanlian_check::Rules`, written separately from PLANNING_RULES),
 //! on eligibility (H2), service and activity, blocks (H8), department caps (H9), the cost
-//! model (§4) and the S1/S2 coefficients (§5), on generated instances.
+//! model (§4), the S1/S2 coefficients (§5) and robust planning's N1 and N2
+//! (docs/robust.md), on generated instances.
 
 mod common;
 
@@ -134,6 +135,30 @@ fn agree(prep: &Prepared, rules: &Rules) -> Result<(), String> {
     for k in 0..prep.n_counties() {
         if pl.leader_of[k] != rl.leader[k] || pl.waste[k] != rl.waste[k] {
             return Err(format!("P3 leader or P5 repeats of county {}", inst.region.counties[k].code));
+        }
+    }
+    robustness_agrees(prep, rules)
+}
+
+/// Robust planning (docs/robust.md): both readings give the same robustness, group by group,
+/// for a few groupings (each cadre in its first, its last and a scattered eligible county)
+/// and reaches from none to all.
+fn robustness_agrees(prep: &Prepared, rules: &Rules) -> Result<(), String> {
+    let n = prep.n_cadres();
+    let pick: [&dyn Fn(usize, usize) -> usize; 3] = [&|_, _| 0, &|_, len| len - 1, &|c, len| (7 * c + 3) % len];
+    for choose in pick {
+        let county_of: Vec<usize> = (0..n).map(|c| prep.eligible[c][choose(c, prep.eligible[c].len())]).collect();
+        let mut members = vec![Vec::new(); prep.n_counties()];
+        for (c, &k) in county_of.iter().enumerate() {
+            members[k].push(c);
+        }
+        for reach_km in [15.0, 80.0, 400.0] {
+            let robust = sanlian_model::Robust { reach_km, at_least: None };
+            let solver = sanlian_solver::robust::assess(prep, &county_of, &robust);
+            let checker = sanlian_check::robust::robustness(rules, &members, &robust);
+            if solver != checker {
+                return Err(format!("robustness at {reach_km} km: solver reads {solver:?}, checker reads {checker:?}"));
+            }
         }
     }
     Ok(())

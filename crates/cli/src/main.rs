@@ -106,7 +106,7 @@ enum Command {
         robust: bool,
         /// With --robust: km between county seats (great-circle) within which one group backs
         /// up another (default 80).
-        #[arg(long, value_name = "KM", requires = "robust")]
+        #[arg(long, value_name = "KM", requires = "robust", allow_negative_numbers = true)]
         reach_km: Option<f64>,
         /// With --robust: the ε-form, at least N robust groups at the least cost, instead of
         /// the most robust groups.

@@ -371,3 +371,54 @@ fn solve_draws_the_map() {
     }
     assert!(svg.contains("覆盖 50/50"), "the title states coverage");
 }
+
+#[test]
+fn solve_robust_prints_the_robust_groups_beside_the_plain_optimum() {
+    let dir = tmp();
+    let plan = dir.path().join("robust.json");
+    let o = sanlian(&["solve", s(&fixture("small")), "--robust", "--reach-km", "60", "-o", s(&plan), "--lang", "en"]);
+    assert_exit(&o, 0);
+    let out = stdout(&o);
+    let n = out.lines().find(|l| l.trim_start().starts_with("N ")).unwrap_or_else(|| panic!("no N stage:\n{out}"));
+    assert!(n.contains("robust (N−1) groups") && n.contains("proven optimal"), "{n}");
+    assert!(out.contains("robust (N−1) groups: ") && out.contains("(reach 60 km)"), "{out}");
+    assert!(out.contains("plain optimum: S1 ¥") && out.contains("robust plan: S1 ¥"), "{out}");
+    assert!(out.contains("extra cost "), "{out}");
+    let written: Value = serde_json::from_str(&fs::read_to_string(&plan).unwrap()).unwrap();
+    assert_eq!(written["parameters"]["robust"]["reach_km"], 60.0);
+    let groups = written["robust"]["groups"].as_array().expect("the plan reports its robustness");
+    let robust = groups.iter().filter(|g| g["robust"] == true).count();
+    assert_eq!(written["robust"]["robust_groups"], robust);
+    assert!(out.contains(&format!("robust (N−1) groups: {robust} of {}", groups.len())), "{out}");
+    // The robust plan checks against the instance as it is: robustness is no hard rule.
+    let o = sanlian(&["check", s(&fixture("small")), s(&plan)]);
+    assert_exit(&o, 0);
+    assert!(stdout(&o).contains(&format!("robust (N−1) groups {robust} of")), "{}", stdout(&o));
+    // In Chinese, the comparison and the reasons.
+    let o = sanlian(&["solve", s(&fixture("small")), "--robust"]);
+    assert_exit(&o, 0);
+    let zh = stdout(&o);
+    assert!(zh.contains("抗单人离岗（N−1）的工作组：") && zh.contains("不求抗单人离岗的最优方案"), "{zh}");
+}
+
+#[test]
+fn robust_options_are_checked() {
+    let o = sanlian(&["solve", s(&fixture("small")), "--reach-km", "60"]);
+    assert_exit(&o, 2);
+    assert!(stderr(&o).contains("--robust"), "{}", stderr(&o));
+    let o = sanlian(&["solve", s(&fixture("small")), "--robust", "--reach-km", "-5"]);
+    assert_exit(&o, 2);
+    assert!(stderr(&o).contains("parameters.robust.reach_km"), "{}", stderr(&o));
+    let o = sanlian(&["solve", s(&fixture("small")), "--robust", "--robust-groups-at-least", "10000"]);
+    assert_exit(&o, 2);
+    assert!(stderr(&o).contains("parameters.robust.at_least"), "{}", stderr(&o));
+    // The ε-form: every group robust, at the least cost, without stage N.
+    let dir = tmp();
+    let plan = dir.path().join("eps.json");
+    let o = sanlian(&["solve", s(&fixture("small")), "--robust", "--robust-groups-at-least", "5", "-o", s(&plan)]);
+    assert_exit(&o, 0);
+    let written: Value = serde_json::from_str(&fs::read_to_string(&plan).unwrap()).unwrap();
+    assert_eq!(written["parameters"]["robust"]["at_least"], 5);
+    assert_eq!(written["robust"]["robust_groups"], 5);
+    assert!(written["stages"].as_array().unwrap().iter().all(|st| st["id"] != "N"), "no stage N in the ε-form");
+}

@@ -490,44 +490,24 @@ pub(crate) fn solve(prep: &Prepared, formulation: Formulation, mode: PlanMode, s
         }
     }
     // Robust planning (docs/robust.md): stage N, or its ε-form, after the goals of §6.
-    let mut target: Option<(u32, usize, Vec<(Var, f64)>)> = None;
-    let mut relaxed: Option<(MilpResult, f64, usize, Vec<(Var, f64)>)> = None;
-    if let Some(robust) = &prep.inst.parameters.robust {
-        let r = crate::robust::add_rows(prep, &classes, &mut model, mode, robust);
-        let terms: Vec<(Var, f64)> = r.iter().map(|&v| (v, 1.0)).collect();
-        match robust.at_least {
-            None => {
-                // LP first: the relaxation bounds stage N; when S1 finds a plan with that
-                // many robust groups, it is N's optimum. Otherwise N is solved as a MILP.
-                model.milp.set_objective(Direction::Max, terms.clone(), 0.0);
-                let lp = stager.run_relaxation("N", &model.milp);
-                match &lp.status {
-                    MilpStatus::Optimal => {}
-                    MilpStatus::Infeasible => return S1Outcome::Infeasible,
-                    status => return S1Outcome::Failed(SolveError::from_status("N", status)),
-                }
-                let most = optimality::on_grid(lp.objective, 1.0, true);
-                let rows = model.milp.n_rows();
-                model.milp.row("N_fixed".into(), terms.clone(), most, f64::INFINITY);
-                relaxed = Some((lp, most, rows, terms));
-            }
-            Some(least) => {
-                target = Some((least, model.milp.n_rows(), terms.clone()));
-                model.milp.row("N_at_least".into(), terms, least as f64, f64::INFINITY);
-            }
-        }
-    }
+    let goal = match &prep.inst.parameters.robust {
+        None => None,
+        Some(robust) => match robust_goal(prep, &classes, &mut model, mode, robust, stager) {
+            Ok(goal) => Some(goal),
+            Err(stop) => return stop,
+        },
+    };
     model.milp.set_objective(Direction::Min, model.s1_terms.clone(), model.s1_offset);
     let mut r = stager.run("S1", &model.milp, 0.01);
-    if let Some((lp, most, rows, terms)) = relaxed {
+    if let Some(RobustGoal::Relaxed { lp, most, row, terms }) = &goal {
         if r.has_solution() {
             // The relaxation's bound is reached: N's optimum, with the LP as its bound.
-            let figures = StageFigures { bound: most, ..StageFigures::of(&lp, most, 1.0) };
+            let figures = StageFigures { bound: *most, ..StageFigures::of(lp, *most, 1.0) };
             stager.record(stage_report("N", "robust (N−1) groups", "max", figures, BTreeMap::new()));
         } else if r.status == MilpStatus::Infeasible {
             // Fewer: stage N as a MILP, then S1 again.
-            model.milp.truncate_rows(rows);
-            let goal = ("N", "robust (N−1) groups", Direction::Max, terms);
+            model.milp.truncate_rows(*row);
+            let goal = ("N", "robust (N−1) groups", Direction::Max, terms.clone());
             if let Err(stop) = hold_goal(prep, &mut model, stager, goal, 0.0) {
                 return stop;
             }
@@ -537,10 +517,12 @@ pub(crate) fn solve(prep: &Prepared, formulation: Formulation, mode: PlanMode, s
     }
     match &r.status {
         MilpStatus::Optimal | MilpStatus::Limit => {}
-        MilpStatus::Infeasible => match target {
+        MilpStatus::Infeasible => match goal {
             // The ε-form asked for more robust groups than any plan has, or no plan exists.
-            Some((least, rows, terms)) => return unreachable_target(&mut model, stager, least, rows, terms),
-            None => return S1Outcome::Infeasible,
+            Some(RobustGoal::AtLeast { least, row, terms }) => {
+                return unreachable_target(&mut model, stager, least, row, terms)
+            }
+            _ => return S1Outcome::Infeasible,
         },
         status => return S1Outcome::Failed(SolveError::from_status("S1", status)),
     }
@@ -556,6 +538,45 @@ pub(crate) fn solve(prep: &Prepared, formulation: Formulation, mode: PlanMode, s
         terms,
     ));
     S1Outcome::Solved(groups)
+}
+
+/// Robust planning's goal as S1 meets it.
+enum RobustGoal {
+    /// Stage N's relaxation, solved: its bound `most` is held by `N_fixed` (the model's row
+    /// `row`) while S1 is solved.
+    Relaxed { lp: MilpResult, most: f64, row: usize, terms: Terms },
+    /// The ε-form: `N_at_least` (row `row`) asks for `least` robust groups.
+    AtLeast { least: u32, row: usize, terms: Terms },
+}
+
+/// Add robust planning's rows and set up its goal: stage N's LP relaxation solved and its
+/// bound held (LP first: when S1 then finds a plan, that bound is N's optimum; otherwise N is
+/// solved as a MILP), or the ε-form's row.
+fn robust_goal(
+    prep: &Prepared,
+    classes: &[Class],
+    model: &mut Model,
+    mode: PlanMode,
+    robust: &sanlian_model::Robust,
+    stager: &mut Stager,
+) -> Result<RobustGoal, S1Outcome> {
+    let r = crate::robust::add_rows(prep, classes, model, mode, robust);
+    let terms: Terms = r.iter().map(|&v| (v, 1.0)).collect();
+    let row = model.milp.n_rows();
+    if let Some(least) = robust.at_least {
+        model.milp.row("N_at_least".into(), terms.clone(), least as f64, f64::INFINITY);
+        return Ok(RobustGoal::AtLeast { least, row, terms });
+    }
+    model.milp.set_objective(Direction::Max, terms.clone(), 0.0);
+    let lp = stager.run_relaxation("N", &model.milp);
+    match &lp.status {
+        MilpStatus::Optimal => {}
+        MilpStatus::Infeasible => return Err(S1Outcome::Infeasible),
+        status => return Err(S1Outcome::Failed(SolveError::from_status("N", status))),
+    }
+    let most = optimality::on_grid(lp.objective, 1.0, true);
+    model.milp.row("N_fixed".into(), terms.clone(), most, f64::INFINITY);
+    Ok(RobustGoal::Relaxed { lp, most, row, terms })
 }
 
 /// The ε-form of robust planning found no plan with `least` robust groups: the most robust
