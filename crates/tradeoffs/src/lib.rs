@@ -190,8 +190,11 @@ pub fn with_epsilon(inst: &Instance, eps: &Epsilon, reach_km: f64) -> Instance {
     out
 }
 
+/// A point's solve: the instance with its ε and the certified plan, or why there is none.
+type Solved = Result<(Instance, Plan), String>;
+
 /// Solve `inst` under `eps`: the certified plan, or why not.
-fn solve_at(inst: &Instance, eps: &Epsilon, opts: &Options) -> Result<(Instance, Plan), String> {
+fn solve_at(inst: &Instance, eps: &Epsilon, opts: &Options) -> Solved {
     let variant = with_epsilon(inst, eps, opts.reach_km);
     let prep = Prepared::new(&variant).map_err(|e| e.to_string())?;
     let so = SolveOptions { threads: 1, time_limit: opts.time_limit, ..SolveOptions::default() };
@@ -209,7 +212,7 @@ fn yuan(v: f64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(ch);
@@ -366,7 +369,7 @@ pub fn compute(inst: &Instance, opts: &Options) -> Result<Tradeoffs, TradeoffErr
     let least = least_feasible_cap(inst, opts, least_travel_cap(&prep), base.max_km);
     let caps = travel_caps(base.max_km, least, n_travel.max(others - tried.len()));
     tried.extend(caps.iter().map(|&km| Epsilon::TravelAtMost { km }));
-    let solved: Vec<(Epsilon, Result<(Instance, Plan), String>)> = tried
+    let solved: Vec<(Epsilon, Solved)> = tried
         .into_par_iter()
         .map(|eps| {
             let r = solve_at(inst, &eps, opts);
