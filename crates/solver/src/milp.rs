@@ -545,7 +545,9 @@ impl Milp {
         let any_integer = integer && self.cols.iter().any(|c| c.integer);
         // Presolve costs more than it saves on the relaxations of these small models. On rare
         // MIPs HiGHS's presolve hands back a point its postsolve finds infeasible ("solve
-        // error"); the same model without presolve is then solved correctly.
+        // error"), or declares a feasible model infeasible (HiGHS 1.16: a best-effort B3 after
+        // B2 was held, whose B2 solution satisfies it; `tests/presolve.rs`); the same model
+        // without presolve is then solved correctly, so an infeasible MIP is confirmed so.
         let attempt = |presolve: bool| -> Result<(highs::SolvedModel, i32), String> {
             let solved = self
                 .highs_model(s, integer, presolve)?
@@ -557,8 +559,9 @@ impl Milp {
             Ok((solved, status))
         };
         const SOLVE_ERROR: i32 = highs_sys::MODEL_STATUS_SOLVE_ERROR;
+        const INFEASIBLE: i32 = highs_sys::MODEL_STATUS_INFEASIBLE;
         let (solved, status) = match attempt(integer) {
-            Ok((_, SOLVE_ERROR)) if integer => match attempt(false) {
+            Ok((_, SOLVE_ERROR | INFEASIBLE)) if integer => match attempt(false) {
                 Ok(done) => done,
                 Err(e) => return failed(e),
             },
