@@ -99,9 +99,9 @@ pub fn run(args: Args) -> Result<(), Failure> {
         successor_share: args.successor_share,
         time_limit: args.time_limit,
     };
-    spec.validate().map_err(stress_failure)?;
-    sanlian_stress::check_plan(&inst, &plan).map_err(stress_failure)?;
     if let Some(dir) = &args.units {
+        spec.validate().map_err(stress_failure)?;
+        sanlian_stress::check_plan(&inst, &plan).map_err(stress_failure)?;
         return write_units(&inst, &plan, &spec, dir);
     }
     let bar = if args.quiet { ProgressBar::hidden() } else { ProgressBar::new((spec.points.len() * spec.runs) as u64) };
@@ -109,6 +109,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
         ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} runs repaired ({eta} left)")
             .expect("a valid template"),
     );
+    // `simulate` validates the spec and checks the plan before any run.
     let runs = sanlian_stress::simulate(&inst, &plan, &spec, &|done, _| bar.set_position(done as u64))
         .map_err(stress_failure)?;
     bar.finish_and_clear();

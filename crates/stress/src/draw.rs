@@ -104,11 +104,7 @@ pub fn draw(inst: &Instance, risks: &Risks, successor_share: f64, seed: u64, str
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn instance() -> Instance {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/small/instance.json");
-        Instance::from_json(&std::fs::read_to_string(path).unwrap()).unwrap()
-    }
+    use crate::tests::small as instance;
 
     #[test]
     fn a_run_draws_the_same_departures_whatever_else_is_drawn() {

@@ -537,8 +537,14 @@ pub fn summarise(inst: &Instance, plan: &Plan, spec: &Spec, runs: &[Run]) -> Sum
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// The small fixture, for the unit tests of every module.
+    pub(crate) fn small() -> Instance {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/small/instance.json");
+        Instance::from_json(&std::fs::read_to_string(path).unwrap()).unwrap()
+    }
 
     #[test]
     fn percentiles_are_nearest_rank() {

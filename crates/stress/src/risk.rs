@@ -98,11 +98,7 @@ impl Risks {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn instance() -> Instance {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/small/instance.json");
-        Instance::from_json(&std::fs::read_to_string(path).unwrap()).unwrap()
-    }
+    use crate::tests::small as instance;
 
     #[test]
     fn twelve_months_at_the_monthly_risk_give_the_yearly_rate() {
