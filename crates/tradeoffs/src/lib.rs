@@ -106,7 +106,8 @@ pub struct Point {
 /// The trade-off set.
 #[derive(Debug, Clone, Serialize)]
 pub struct Tradeoffs {
-    /// Mutually non-dominated points, cheapest first (the plain optimum is "A").
+    /// Mutually non-dominated points, cheapest first: "A" has the plain optimum's S1 (the plain
+    /// optimum itself, or a tie with it that is more robust or fairer and so dominates it).
     pub points: Vec<Point>,
     /// ε levels tried and left out: unreachable (with why) or dominated by another point.
     pub left_out: Vec<String>,
