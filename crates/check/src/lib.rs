@@ -35,7 +35,8 @@ pub use stages::{expected_terms as stage_terms, expected_value as stage_value};
 /// One broken rule or inconsistency found in a plan.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Violation {
-    /// Rule id: "H1".."H10", or "PLAN", "COST", "COVERAGE", "STAGE", "SHORTFALL".
+    /// Rule id: "H1".."H10", "P1".."P9" (locks), "A1".."A3" (spreading), "F1".."F3" (fair
+    /// burden), or "PLAN", "COST", "COVERAGE", "STAGE", "SHORTFALL".
     pub rule: String,
     /// What it concerns: a cadre id, county or township code, department,
     /// unit, stage id, or "plan" for the plan as a whole.
@@ -144,14 +145,16 @@ impl Report {
         self.violations.iter().filter(|v| v.rule == "PLAN").map(|v| v.to_string()).collect()
     }
 
-    /// The violations of the hard rules H1–H10, of the planner's locks P1–P9 and of the listed
-    /// shortfalls: what makes a plan invalid as a plan, whatever its reported numbers say.
+    /// The violations of the hard rules H1–H10, of the planner's locks P1–P9, of the spreading
+    /// rules A1–A3, of the fair-burden options F1–F3 and of the listed shortfalls: what makes a
+    /// plan invalid as a plan, whatever its reported numbers say.
     pub fn rule_violations(&self) -> Vec<&Violation> {
         self.violations
             .iter()
             .filter(|v| {
                 v.rule.starts_with('H')
                     || v.rule.starts_with('A')
+                    || v.rule.starts_with('F')
                     || (v.rule.starts_with('P') && v.rule != "PLAN")
                     || v.rule == "SHORTFALL"
             })

@@ -1,6 +1,6 @@
 //! The checker's own reading of PLANNING_RULES v1.1: eligibility (H2), modes and blocks
 //! (§2, H8), service (§1, §7), department caps (H9), the cost model (§4) and the S1/S2
-//! coefficients (§5).
+//! coefficients (§5); and of the fair-burden options F1–F3 (docs/fairness.md).
 //!
 //! It is written a second time on purpose, from the rules' text, and shares no code with
 //! the solver's `sanlian_model::Prepared`: a property test runs both readings on generated
@@ -59,6 +59,9 @@ pub struct Rules<'a> {
     pub eligible: Vec<Vec<usize>>,
     /// H2 alone: the counties each cadre may serve in by the proximity rule, ascending.
     pub h2_eligible: Vec<Vec<usize>>,
+    /// H2 narrowed by the fair-burden options F1 (travel cap) and F2 (rotation), ascending;
+    /// H2 alone when they are off.
+    pub fair_eligible: Vec<Vec<usize>>,
     /// The planner's locks read for the proofs (P1–P9).
     pub locks: LockReading,
     /// H9: each cadre's department (unit, department) as an index into `departments`.
@@ -73,6 +76,8 @@ pub struct Rules<'a> {
     city_counties: HashMap<&'a str, Vec<usize>>,
     /// H9: the size of each department in each plan year.
     sizes: Vec<[u32; 2]>,
+    /// F3: the block months of each department in each plan year.
+    dept_blocks: Vec<[u32; 2]>,
     /// H9 in a city's sub-instance: (department, plan year, month) → its quota that month.
     quotas: HashMap<(usize, usize, u32), u32>,
     /// S2: each township's needs, as a set.
@@ -123,12 +128,14 @@ impl<'a> Rules<'a> {
             townships_of,
             eligible: Vec::new(),
             h2_eligible: Vec::new(),
+            fair_eligible: Vec::new(),
             locks: LockReading::default(),
             department_of,
             departments,
             unavailable,
             trips: Vec::new(),
             sizes: Vec::new(),
+            dept_blocks: Vec::new(),
             quotas: inst
                 .department_quotas
                 .iter()
@@ -149,33 +156,84 @@ impl<'a> Rules<'a> {
         };
         rules.h2_eligible = (0..inst.cadres.len()).map(|c| rules.h2(c)).collect();
         rules.locks = LockReading::new(&rules);
+        // F1 reads the round trips, which read the locks' barred months (a part-served year).
+        rules.trips = (0..inst.cadres.len()).map(|c| rules.trips_of(c)).collect();
+        rules.fair_eligible = (0..inst.cadres.len()).map(|c| rules.fair(c)).collect();
         rules.eligible = (0..inst.cadres.len())
             .map(|c| {
-                let mut e = rules.h2_eligible[c].clone();
+                let mut e = rules.fair_eligible[c].clone();
                 if let Some(k) = rules.locks.placed[c] {
                     e.retain(|&x| x == k);
                 }
                 e.retain(|k| !rules.locks.barred[c].contains(k));
                 if e.is_empty() {
-                    // Locks that leave a cadre nowhere make the instance invalid (the model
-                    // refuses it); the proofs then range over H2 alone.
+                    // Locks (or a travel cap) that leave a cadre nowhere make the instance
+                    // invalid (the model refuses it); the proofs then range over H2 alone.
                     rules.h2_eligible[c].clone()
                 } else {
                     e
                 }
             })
             .collect();
-        rules.trips = (0..inst.cadres.len()).map(|c| rules.trips_of(c)).collect();
         let mut sizes = vec![[0u32; 2]; rules.departments.len()];
+        let mut blocks = vec![[0u32; 2]; rules.departments.len()];
         for c in 0..inst.cadres.len() {
-            for (y, size) in sizes[rules.department_of[c]].iter_mut().enumerate() {
+            let d = rules.department_of[c];
+            for y in 0..2 {
                 if rules.mode(c) != Mode::Weekly && rules.active(c, y) {
-                    *size += 1;
+                    sizes[d][y] += 1;
                 }
+                blocks[d][y] += rules.block_count(c, y);
             }
         }
         rules.sizes = sizes;
+        rules.dept_blocks = blocks;
         Ok(rules)
+    }
+
+    /// F1 then F2 on the cadre's H2 counties. F1: the counties where its two-year travel
+    /// (round trips × 2 × road km) is at most `max_travel_km`. F2: if its previous county lies
+    /// more than `rotate_km` road km from its base, of those the ones within `rotate_km`, or,
+    /// when there is none, the nearest (every one at the least road km).
+    fn fair(&self, c: usize) -> Vec<usize> {
+        let f = &self.inst.parameters.fairness;
+        let mut out = self.h2_eligible[c].clone();
+        if let Some(cap) = f.max_travel_km {
+            out.retain(|&k| self.travel_km(c, k) <= cap);
+        }
+        let Some(rotate) = f.rotate_km else { return out };
+        let previous = self.inst.cadres[c].previous_county.as_deref().and_then(|p| self.county_index.get(p));
+        match previous {
+            Some(&p) if self.road_km(c, p) > rotate && !out.is_empty() => {
+                if out.iter().any(|&k| self.road_km(c, k) <= rotate) {
+                    out.retain(|&k| self.road_km(c, k) <= rotate);
+                } else {
+                    let mut nearest = self.road_km(c, out[0]);
+                    for &k in &out[1..] {
+                        nearest = nearest.min(self.road_km(c, k));
+                    }
+                    out.retain(|&k| self.road_km(c, k) == nearest);
+                }
+                out
+            }
+            _ => out,
+        }
+    }
+
+    /// F1: the cadre's two-year travel in county `k`, km: round trips over both years × 2 ×
+    /// road km (§4's trips, without the fare).
+    pub fn travel_km(&self, c: usize, k: usize) -> f64 {
+        self.round_trips(c) * 2.0 * self.road_km(c, k)
+    }
+
+    /// F2: whether the cadre's previous county lies more than `rotate_km` road km from its base
+    /// (its road km there when so). None when rotation is off or the cadre has no previous county.
+    pub fn went_far(&self, c: usize) -> Option<(usize, f64)> {
+        let rotate = self.inst.parameters.fairness.rotate_km?;
+        let code = self.inst.cadres[c].previous_county.as_deref()?;
+        let &k = self.county_index.get(code)?;
+        let km = self.road_km(c, k);
+        (km > rotate).then_some((k, km))
     }
 
     /// H2 by its words: county level its own county; city level the counties of its city;
@@ -334,18 +392,46 @@ impl<'a> Rules<'a> {
         self.sizes[d][y]
     }
 
-    /// H9: the most of department `d` on a block in one month of year `y`:
+    /// H9 alone: the most of department `d` on a block in one month of year `y`:
     /// max(1, ⌈share × size⌉), the ceiling taken with a 1e-9 tolerance (0.1 × 30 is 3).
-    pub fn department_cap(&self, d: usize, y: usize) -> u32 {
+    pub fn h9_cap(&self, d: usize, y: usize) -> u32 {
         let share = self.inst.parameters.max_department_away_share;
         let exact = share * self.department_size(d, y) as f64;
         ((exact - 1e-9).ceil() as i64).max(1) as u32
     }
 
-    /// H9 in `month` of year `y`: the department's quota that month where the instance (a
-    /// city's sub-instance) gives one, else its cap.
+    /// H9 alone in `month` of year `y`: the department's quota that month where the instance
+    /// (a city's sub-instance) gives one, else its share cap.
+    pub fn h9_cap_in(&self, d: usize, y: usize, month: u32) -> u32 {
+        self.department_quota(d, y, month).unwrap_or_else(|| self.h9_cap(d, y))
+    }
+
+    /// F3: block months of department `d` in year `y`, its cadres' H8 counts added up.
+    pub fn department_blocks(&self, d: usize, y: usize) -> u32 {
+        self.dept_blocks[d][y]
+    }
+
+    /// F3 (with `balance_departments`): the most of department `d` on a block in one month of
+    /// year `y` when its block months are spread evenly: max(1, ⌈blocks ÷ window months⌉).
+    pub fn balance_cap(&self, d: usize, y: usize) -> Option<u32> {
+        if !self.inst.parameters.fairness.balance_departments {
+            return None;
+        }
+        let per_month = self.department_blocks(d, y) as f64 / self.window().count() as f64;
+        Some((per_month.ceil() as u32).max(1))
+    }
+
+    /// The monthly cap in force for department `d` in year `y`: H9's, or F3's when lower.
+    pub fn department_cap(&self, d: usize, y: usize) -> u32 {
+        let h9 = self.h9_cap(d, y);
+        self.balance_cap(d, y).map_or(h9, |f3| f3.min(h9))
+    }
+
+    /// The cap in force in `month` of year `y`: H9's there (its quota, or its share cap), or
+    /// F3's when lower.
     pub fn department_cap_in(&self, d: usize, y: usize, month: u32) -> u32 {
-        self.department_quota(d, y, month).unwrap_or_else(|| self.department_cap(d, y))
+        let h9 = self.h9_cap_in(d, y, month);
+        self.balance_cap(d, y).map_or(h9, |f3| f3.min(h9))
     }
 
     /// H9 quota of department `d` in `month` of year `y`, when the instance gives one.

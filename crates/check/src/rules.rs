@@ -24,6 +24,8 @@ pub(crate) fn check_hard_rules(rules: &Rules, plan: &Plan, view: &PlanView, foun
     check_h8_blocks(rules, view, found);
     check_h9_department_staffing(rules, view, found);
     check_h10_weekdays(rules, view, found);
+    check_f1_travel_cap(rules, view, found);
+    check_f2_rotation(rules, view, found);
     check_spread(rules, view, found);
     check_shortfalls(rules, plan, view, found);
     crate::locks::check_locks(rules, plan, view, found);
@@ -333,7 +335,8 @@ fn check_h8_blocks(rules: &Rules, view: &PlanView, found: &mut Findings) {
     }
 }
 
-/// H9: in every month, a department's cadres on a block number at most its cap.
+/// H9: in every month, a department's cadres on a block number at most its cap; F3 (with
+/// `balance_departments`): at most the even spread of its block months, when that is lower.
 fn check_h9_department_staffing(rules: &Rules, view: &PlanView, found: &mut Findings) {
     let inst = rules.inst;
     let mut away: BTreeMap<(usize, usize, u32), BTreeSet<usize>> = BTreeMap::new();
@@ -345,9 +348,26 @@ fn check_h9_department_staffing(rules: &Rules, view: &PlanView, found: &mut Find
         }
     }
     for ((d, y, month), cadres) in away {
-        let cap = rules.department_cap_in(d, y, month) as usize;
+        let cap = rules.h9_cap_in(d, y, month) as usize;
+        let ids: Vec<&str> = cadres.iter().map(|&c| inst.cadres[c].id.as_str()).collect();
+        if let Some(f3) = rules.balance_cap(d, y).map(|b| b as usize) {
+            if cadres.len() > f3 && cadres.len() <= cap {
+                found.add(
+                    "F3",
+                    &rules.departments[d],
+                    format!(
+                        "{} cadres are on a block in {}-{month:02} ({}), more than the even spread of its {} block \
+                         months over the {} window months, {f3} a month (balance_departments)",
+                        cadres.len(),
+                        view.year(y),
+                        ids.join(", "),
+                        rules.department_blocks(d, y),
+                        rules.window().count(),
+                    ),
+                );
+            }
+        }
         if cadres.len() > cap {
-            let ids: Vec<&str> = cadres.iter().map(|&c| inst.cadres[c].id.as_str()).collect();
             let basis = match rules.department_quota(d, y, month) {
                 Some(_) => "this instance's quota of the department's places that month".to_string(),
                 None => format!(
@@ -403,6 +423,64 @@ fn check_h10_weekdays(rules: &Rules, view: &PlanView, found: &mut Findings) {
                 );
             }
         }
+    }
+}
+
+/// F1 (`max_travel_km`): each cadre's two-year travel in its county — round trips over both
+/// years × 2 × road km — is at most the cap.
+fn check_f1_travel_cap(rules: &Rules, view: &PlanView, found: &mut Findings) {
+    let Some(cap) = rules.inst.parameters.fairness.max_travel_km else { return };
+    for (c, cadre) in rules.inst.cadres.iter().enumerate() {
+        let Some(k) = view.county_of[c] else { continue };
+        let km = rules.travel_km(c, k);
+        if km > cap {
+            let county = &rules.inst.region.counties[k];
+            found.add(
+                "F1",
+                &cadre.id,
+                format!(
+                    "travels {km:.1} km over the two years in {} {} ({} round trips × 2 × {:.1} road km), more than \
+                     the cap of {cap} km (max_travel_km)",
+                    county.code,
+                    county.name,
+                    rules.round_trips(c),
+                    rules.road_km(c, k)
+                ),
+            );
+        }
+    }
+}
+
+/// F2 (`rotate_km`): a cadre whose previous county lies more than `rotate_km` road km away
+/// serves within `rotate_km`, or, if no county it may serve in (H2, F1) is that near, in the
+/// nearest of them.
+fn check_f2_rotation(rules: &Rules, view: &PlanView, found: &mut Findings) {
+    let Some(rotate) = rules.inst.parameters.fairness.rotate_km else { return };
+    let counties = &rules.inst.region.counties;
+    for (c, cadre) in rules.inst.cadres.iter().enumerate() {
+        let (Some(k), Some((previous, previous_km))) = (view.county_of[c], rules.went_far(c)) else { continue };
+        let km = rules.road_km(c, k);
+        // The counties H2 and the travel cap (F1) allow it, by road km.
+        let cap = rules.inst.parameters.fairness.max_travel_km;
+        let allowed: Vec<f64> = rules.h2_eligible[c]
+            .iter()
+            .filter(|&&j| cap.is_none_or(|cap| rules.travel_km(c, j) <= cap))
+            .map(|&j| rules.road_km(c, j))
+            .collect();
+        let within = allowed.iter().any(|&x| x <= rotate);
+        let nearest = allowed.iter().copied().fold(f64::INFINITY, f64::min);
+        if km <= rotate || (!within && km <= nearest) {
+            continue;
+        }
+        found.add(
+            "F2",
+            &cadre.id,
+            format!(
+                "went far last round ({} {}, {previous_km:.1} road km) and is sent {km:.1} road km to {} {}, beyond \
+                 rotate_km {rotate} (its nearest county allowed: {nearest:.1} km)",
+                counties[previous].code, counties[previous].name, counties[k].code, counties[k].name
+            ),
+        );
     }
 }
 

@@ -293,7 +293,7 @@ fn parameter_differences(echoed: &Parameters, given: &Parameters) -> Vec<String>
     macro_rules! differences {
         ($($field:ident),* $(,)?) => {{
             // Naming every field makes this fail to compile when a parameter is added.
-            let Parameters { $($field: _),* } = given;
+            let Parameters { $($field: _,)* fairness: _ } = given;
             let mut out = Vec::new();
             $(
                 let (e, g) = (echoed.$field as f64, given.$field as f64);
@@ -307,7 +307,7 @@ fn parameter_differences(echoed: &Parameters, given: &Parameters) -> Vec<String>
             out
         }};
     }
-    differences!(
+    let mut out = differences!(
         window_first_month,
         window_last_month,
         blocks_per_year,
@@ -326,5 +326,34 @@ fn parameter_differences(echoed: &Parameters, given: &Parameters) -> Vec<String>
         continuity_bonus,
         match_value,
         priority_first_year_value,
-    )
+    );
+    // The fair-burden options: each given or not, and the same value when given.
+    let (e, g) = (&echoed.fairness, &given.fairness);
+    let same = |a: Option<f64>, b: Option<f64>| match (a, b) {
+        (Some(a), Some(b)) => nearly_equal(a, b),
+        (None, None) => true,
+        _ => false,
+    };
+    let show = |v: Option<f64>| v.map_or("not set".to_string(), |v| v.to_string());
+    if !same(e.max_travel_km, g.max_travel_km) {
+        out.push(format!(
+            "parameters.fairness.max_travel_km is {} in the plan, {} in the instance",
+            show(e.max_travel_km),
+            show(g.max_travel_km)
+        ));
+    }
+    if !same(e.rotate_km, g.rotate_km) {
+        out.push(format!(
+            "parameters.fairness.rotate_km is {} in the plan, {} in the instance",
+            show(e.rotate_km),
+            show(g.rotate_km)
+        ));
+    }
+    if e.balance_departments != g.balance_departments {
+        out.push(format!(
+            "parameters.fairness.balance_departments is {} in the plan, {} in the instance",
+            e.balance_departments, g.balance_departments
+        ));
+    }
+    out
 }

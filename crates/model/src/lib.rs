@@ -29,7 +29,7 @@ pub use instance::{
 };
 pub use locks::{Lock, LockKind, LockTable};
 pub use msg::{Arg, Lang, Msg};
-pub use params::Parameters;
+pub use params::{Fairness, Parameters};
 pub use plan::{
     Block, CadreAssignment, CadreCost, Certificate, CertificateKind, Coverage, FormerLeader, Group, GroupCost, Plan,
     PlanMode, Proof, Shortfall, StagePart, StageReport, StageStatus, UnitCost, YearAssignment,

@@ -590,6 +590,8 @@ pub(crate) fn resolve(prep: &mut crate::Prepared) -> Vec<Problem> {
         t.not_months[c][y] |= 1 << m;
         prep.unavailable[c][y] |= 1 << m;
     }
+    // F3's caps count the block months as the bans leave them.
+    prep.count_department_blocks();
     for c in 0..nc {
         for y in 0..2 {
             let locked = t.months[c][y].count_ones();

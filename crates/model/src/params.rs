@@ -45,6 +45,54 @@ pub struct Parameters {
     pub match_value: f64,
     /// S2: value per priority township covered in the first plan year. Default 50.
     pub priority_first_year_value: f64,
+    /// F1–F3, the fair-burden options (docs/fairness.md): all off by default, and left out of
+    /// the JSON form when off, so that instances and plans without them read and write as before.
+    #[serde(default, skip_serializing_if = "Fairness::is_off")]
+    pub fairness: Fairness,
+}
+
+/// The fair-burden options (issue 15, docs/fairness.md). Each narrows what a valid plan may do,
+/// on top of the hard rules; both the solver's `Prepared` and the checker read them.
+///
+/// - **F1 travel cap** (`max_travel_km`): a cadre's two-year travel distance — its round trips
+///   over both years (§4, the cost model's trips) × 2 × road km to its county's seat — is at most
+///   this many km. A county beyond the cap is not eligible for the cadre (H2 ∩ F1); a cadre for
+///   which no H2-eligible county meets the cap makes the instance invalid (at
+///   `parameters.fairness.max_travel_km`, naming the cadre and the least km H2 allows it).
+/// - **F2 rotation** (`rotate_km`): a cadre whose `previous_county` seat lies more than this many
+///   road km from its base (it went far last round) is not sent farther than `rotate_km` again:
+///   of its H2 ∩ F1 counties only those within `rotate_km` road km are eligible, or, when none
+///   is, only the nearest of them (all at the least road km; 就近就便, as H2's rule for units
+///   with no county nearby).
+/// - **F3 department balance** (`balance_departments`): in every month, a department's cadres on
+///   a block number at most min(H9 cap, max(1, ⌈the department's block months that year ÷ the
+///   window's months⌉)) — its blocks spread evenly over the window.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Fairness {
+    /// F1: the most km one cadre may travel over the two years (round trips × 2 × road km).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_travel_km: Option<f64>,
+    /// F2: road km beyond which last round's county counts as far, and within which a cadre
+    /// who went far is placed this round.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rotate_km: Option<f64>,
+    /// F3: spread each department's block months evenly over the window's months.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub balance_departments: bool,
+}
+
+impl Fairness {
+    /// No option set: the plan is made by the hard rules alone.
+    pub fn is_off(&self) -> bool {
+        self.max_travel_km.is_none() && self.rotate_km.is_none() && !self.balance_departments
+    }
+
+    /// F3's monthly cap for a department with `blocks` block months in a year of a window of
+    /// `window_months` months: max(1, ⌈blocks / window_months⌉), in whole numbers.
+    pub fn balance_cap(blocks: u32, window_months: u32) -> u32 {
+        blocks.div_ceil(window_months.max(1)).max(1)
+    }
 }
 
 /// The documented range of every parameter (docs/input-format.md): wide enough for any
@@ -64,6 +112,8 @@ pub struct Limits {
     pub max_fare_per_km: f64,
     /// Largest money or S2 value (lodging, meals, penalty, bonus, match and priority values).
     pub max_value: f64,
+    /// Largest F1 travel cap (`fairness.max_travel_km`), km over two years.
+    pub max_travel_km: f64,
 }
 
 /// The parameter ranges in force.
@@ -74,6 +124,7 @@ pub const LIMITS: Limits = Limits {
     max_trips_per_month: 100,
     max_fare_per_km: 1_000.0,
     max_value: 1_000_000.0,
+    max_travel_km: 10_000_000.0,
 };
 
 /// Weeks of a block month in the weekly-trip count (§4: "4.3 × block months").
@@ -100,6 +151,7 @@ impl Default for Parameters {
             continuity_bonus: 1000.0,
             match_value: 10.0,
             priority_first_year_value: 50.0,
+            fairness: Fairness::default(),
         }
     }
 }
@@ -210,6 +262,21 @@ impl Parameters {
                 v.is_finite() && (0.0..=LIMITS.max_value).contains(&v),
                 field,
                 Msg::new("param.range").arg("value", v).arg("range", format!("[0, {}]", LIMITS.max_value)),
+            );
+        }
+        let f = &p.fairness;
+        if let Some(v) = f.max_travel_km {
+            need(
+                v.is_finite() && v > 0.0 && v <= LIMITS.max_travel_km,
+                "fairness.max_travel_km",
+                Msg::new("param.distance").arg("value", v).arg("most", LIMITS.max_travel_km),
+            );
+        }
+        if let Some(v) = f.rotate_km {
+            need(
+                v.is_finite() && v > 0.0 && v <= LIMITS.max_km,
+                "fairness.rotate_km",
+                Msg::new("param.distance").arg("value", v).arg("most", LIMITS.max_km),
             );
         }
         out

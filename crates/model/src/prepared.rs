@@ -1,6 +1,7 @@
 //! A validated instance with the indices and rule definitions both the solver
-//! and the checker use: eligibility (H2), blocks (H8), department caps (H9),
-//! availability and the S1 cost coefficients.
+//! and the checker use: eligibility (H2, narrowed by the fair-burden options F1 and F2),
+//! blocks (H8), department caps (H9, narrowed by F3), availability and the S1 cost
+//! coefficients.
 
 use std::collections::HashMap;
 
@@ -31,8 +32,12 @@ pub struct Prepared<'a> {
     pub townships_of: Vec<Vec<usize>>,
     /// City index of each county.
     pub county_city: Vec<usize>,
-    /// H2: eligible county indices of each cadre, ascending.
+    /// H2: eligible county indices of each cadre, ascending; narrowed by the fair-burden
+    /// options F1 and F2 and by the planner's locks.
     pub eligible: Vec<Vec<usize>>,
+    /// F1, F2: per cadre, the H2-eligible counties the fair-burden options bar, ascending, each
+    /// with the rule that bars it ("F1" or "F2"). Empty when the options are off.
+    pub fair_barred: Vec<Vec<(usize, &'static str)>>,
     /// Department names (unit or unit/department), H9; departments are told apart by
     /// (unit, department), so a unit named "A/B" is not department B of unit A.
     pub departments: Vec<String>,
@@ -53,6 +58,8 @@ pub struct Prepared<'a> {
     need_tags: Vec<Vec<u32>>,
     /// H9 sizes of each department in each plan year.
     department_sizes: Vec<[u32; 2]>,
+    /// F3: block months of each department in each plan year (Σ of its cadres' exact H8 counts).
+    department_blocks: Vec<[u32; 2]>,
     /// The planner's locks and bans (P1–P9), resolved. Their counties are already applied to
     /// `eligible` and their barred months to `unavailable`.
     pub locks: crate::LockTable,
@@ -109,6 +116,7 @@ impl<'a> Prepared<'a> {
             townships_of,
             county_city,
             eligible: Vec::new(),
+            fair_barred: vec![Vec::new(); inst.cadres.len()],
             departments,
             extra_cap: vec![0; n_departments],
             quotas,
@@ -118,6 +126,7 @@ impl<'a> Prepared<'a> {
             strength_tags: Vec::new(),
             need_tags: Vec::new(),
             department_sizes: Vec::new(),
+            department_blocks: Vec::new(),
             locks: crate::LockTable::default(),
         };
         let mut counties_of_city: HashMap<&str, Vec<usize>> = HashMap::new();
@@ -134,11 +143,22 @@ impl<'a> Prepared<'a> {
             }
         }
         p.department_sizes = sizes;
+        let fair = &inst.parameters.fairness;
+        // F1 and F2 read H2 alone (not the locks): keep it while the locks narrow `eligible`.
+        let h2 = (fair.max_travel_km.is_some() || fair.rotate_km.is_some()).then(|| p.eligible.clone());
+        // The locks' P8 bans change the block counts of part-served years, hence F3's caps
+        // (`count_department_blocks`, called by the lock resolution once they apply).
         let problems = crate::locks::resolve(&mut p);
         if !problems.is_empty() {
             return Err(InputError::Invalid { what: "instance", problems });
         }
         p.trips = (0..inst.cadres.len()).map(|c| p.compute_round_trips(c)).collect();
+        if let Some(h2) = h2 {
+            let problems = p.apply_fairness(&h2);
+            if !problems.is_empty() {
+                return Err(InputError::Invalid { what: "instance", problems });
+            }
+        }
         let mut tags: HashMap<&str, u32> = HashMap::new();
         let mut intern = |list: &'a [String]| -> Vec<u32> {
             let mut ids: Vec<u32> = list
@@ -192,6 +212,159 @@ impl<'a> Prepared<'a> {
                 } else {
                     near
                 }
+            }
+        }
+    }
+
+    /// F1: cadre `c`'s two-year travel distance if placed in county `k`: its round trips over
+    /// both years (§4) × 2 × road km.
+    pub fn travel_km(&self, c: usize, k: usize) -> f64 {
+        self.round_trips(c) * 2.0 * self.road_km(c, k)
+    }
+
+    /// F1 and F2 applied to cadre `c`'s H2 counties `h2` (ascending): the counties within the
+    /// travel cap (F1), and of those, for a cadre whose previous county lies beyond `rotate_km`,
+    /// the ones within `rotate_km`, or when there are none the nearest (F2). Each county left
+    /// out comes back with the rule that bars it.
+    pub fn fair_counties(&self, c: usize, h2: &[usize]) -> (Vec<usize>, Vec<(usize, &'static str)>) {
+        let fair = &self.inst.parameters.fairness;
+        let mut barred = Vec::new();
+        let mut kept: Vec<usize> = match fair.max_travel_km {
+            Some(cap) => h2
+                .iter()
+                .copied()
+                .filter(|&k| {
+                    let ok = self.travel_km(c, k) <= cap;
+                    if !ok {
+                        barred.push((k, "F1"));
+                    }
+                    ok
+                })
+                .collect(),
+            None => h2.to_vec(),
+        };
+        if let (Some(r), Some(prev)) = (fair.rotate_km, self.inst.cadres[c].previous_county.as_deref()) {
+            if self.road_km(c, self.county_index[prev]) > r && !kept.is_empty() {
+                let near: Vec<usize> = kept.iter().copied().filter(|&k| self.road_km(c, k) <= r).collect();
+                let allowed = if near.is_empty() {
+                    let least = kept.iter().map(|&k| self.road_km(c, k)).fold(f64::INFINITY, f64::min);
+                    kept.iter().copied().filter(|&k| self.road_km(c, k) == least).collect()
+                } else {
+                    near
+                };
+                barred.extend(kept.iter().filter(|k| allowed.binary_search(k).is_err()).map(|&k| (k, "F2")));
+                kept = allowed;
+            }
+        }
+        barred.sort_unstable();
+        (kept, barred)
+    }
+
+    /// Narrow `eligible` (H2 and the locks) by F1 and F2, given each cadre's H2 counties: the
+    /// problems of a travel cap that H2 makes impossible for some cadre, and of locks that
+    /// place a cadre where F1 or F2 bars it or bar every county they leave it.
+    fn apply_fairness(&mut self, h2: &[Vec<usize>]) -> Vec<crate::Problem> {
+        let inst = self.inst;
+        let mut problems = Vec::new();
+        // Cadres without a county within the cap: (index, least km H2 allows).
+        let mut stranded: Vec<(usize, f64)> = Vec::new();
+        for c in 0..inst.cadres.len() {
+            let (fair, barred) = self.fair_counties(c, &h2[c]);
+            if fair.is_empty() {
+                let least = h2[c].iter().map(|&k| self.travel_km(c, k)).fold(f64::INFINITY, f64::min);
+                stranded.push((c, least));
+                continue;
+            }
+            let narrowed: Vec<usize> =
+                self.eligible[c].iter().copied().filter(|k| fair.binary_search(k).is_ok()).collect();
+            if narrowed.is_empty() {
+                problems.push(self.lock_against_fairness(c, &barred));
+                continue;
+            }
+            self.eligible[c] = narrowed;
+            self.fair_barred[c] = barred;
+        }
+        if !stranded.is_empty() {
+            let cap = inst.parameters.fairness.max_travel_km.unwrap_or_default();
+            let km = |x: f64| format!("{:.1}", (x * 10.0).ceil() / 10.0);
+            let need = stranded.iter().map(|&(_, x)| x).fold(0.0, f64::max);
+            // The first few cadres by name, each with its least km, and how many more.
+            const NAMED: usize = 5;
+            let mut named: Vec<crate::Msg> = stranded
+                .iter()
+                .take(NAMED)
+                .map(|&(c, least)| {
+                    crate::Msg::new("fairness.cadre_least")
+                        .arg("cadre", &inst.cadres[c].id)
+                        .arg("name", &inst.cadres[c].name)
+                        .arg("km", km(least))
+                })
+                .collect();
+            if stranded.len() > NAMED {
+                named.push(crate::Msg::new("fairness.more").arg("count", stranded.len() - NAMED));
+            }
+            let list = named
+                .into_iter()
+                .rev()
+                .reduce(|rest, first| crate::Msg::new("fairness.and").arg_msg("first", first).arg_msg("rest", rest))
+                .expect("at least one cadre");
+            problems.insert(
+                0,
+                crate::Problem::new(
+                    "parameters.fairness.max_travel_km",
+                    crate::Msg::new("fairness.cap_below_h2")
+                        .arg("cap", km(cap))
+                        .arg("count", stranded.len())
+                        .arg_msg("cadres", list)
+                        .arg("need", km(need)),
+                ),
+            );
+        }
+        problems
+    }
+
+    /// The problem of a cadre whose locks leave it no county F1 and F2 allow: the lock that
+    /// places it (P1, P3, P5) where they bar it, or else its first ban (P2).
+    fn lock_against_fairness(&self, c: usize, barred: &[(usize, &'static str)]) -> crate::Problem {
+        use crate::LockKind;
+        let inst = self.inst;
+        let cadre = &inst.cadres[c].id;
+        let locks = &self.locks.of_cadre[c];
+        let placing = locks
+            .iter()
+            .copied()
+            .find(|&i| matches!(inst.locks[i].kind, LockKind::County | LockKind::Leader | LockKind::Township));
+        match placing {
+            Some(i) => {
+                let lock = &inst.locks[i];
+                let k = match lock.kind {
+                    LockKind::Township => {
+                        let t = self.township_index[lock.township.as_deref().expect("field-checked")];
+                        self.county_index[inst.region.townships[t].county.as_str()]
+                    }
+                    _ => self.county_index[lock.county.as_deref().expect("field-checked")],
+                };
+                let county = &inst.region.counties[k];
+                let rule = barred.iter().find(|(b, _)| *b == k).map_or("F1", |(_, r)| *r);
+                let field = if lock.kind == LockKind::Township { "township" } else { "county" };
+                crate::Problem::new(
+                    format!("locks[{i}].{field}"),
+                    crate::Msg::new("lock.breaks_fairness")
+                        .arg("cadre", cadre)
+                        .arg("county", format!("{} {}", county.code, county.name))
+                        .arg("rule", rule),
+                )
+            }
+            None => {
+                let i = locks
+                    .iter()
+                    .copied()
+                    .find(|&i| inst.locks[i].kind == LockKind::NotCounty)
+                    .expect("only a placing lock or a ban narrows the counties");
+                crate::Problem::new(
+                    format!("locks[{i}]"),
+                    crate::Msg::new("lock.banned_everywhere_fair").arg("cadre", cadre),
+                )
             }
         }
     }
@@ -336,18 +509,52 @@ impl<'a> Prepared<'a> {
         self.department_sizes[d][y]
     }
 
-    /// H9 monthly cap of department `d` in year `y`: max(1, ceil(share × size)).
+    /// H9 monthly cap of department `d` in year `y`: max(1, ceil(share × size)), narrowed by
+    /// F3's even spread when `balance_departments` is on; plus any what-if places.
     pub fn department_cap(&self, d: usize, y: YearIdx) -> u32 {
-        department_cap(self.inst.parameters.max_department_away_share, self.department_size(d, y)) + self.extra_cap[d]
+        let h9 = department_cap(self.inst.parameters.max_department_away_share, self.department_size(d, y));
+        self.balanced(d, y, h9) + self.extra_cap[d]
     }
 
     /// H9 cap of department `d` in `month` of year `y`: its quota that month when the
-    /// instance gives one, else [`Prepared::department_cap`]; plus any what-if places.
+    /// instance gives one, else the share cap (both narrowed by F3 when it is on, see
+    /// [`Prepared::department_cap`]); plus any what-if places.
     pub fn department_cap_in(&self, d: usize, y: YearIdx, month: u32) -> u32 {
         match self.quotas.get(&(d, y, month)) {
-            Some(&q) => q + self.extra_cap[d],
+            Some(&q) => self.balanced(d, y, q) + self.extra_cap[d],
             None => self.department_cap(d, y),
         }
+    }
+
+    /// F3: block months of department `d` in year `y` (its cadres' exact H8 counts, summed).
+    pub fn department_blocks(&self, d: usize, y: YearIdx) -> u32 {
+        self.department_blocks[d][y]
+    }
+
+    /// F3's cap of department `d` in year `y`, when `balance_departments` is on:
+    /// max(1, ⌈its block months ÷ the window's months⌉).
+    pub fn balance_cap(&self, d: usize, y: YearIdx) -> Option<u32> {
+        let p = &self.inst.parameters;
+        p.fairness
+            .balance_departments
+            .then(|| crate::params::Fairness::balance_cap(self.department_blocks(d, y), p.window_len()))
+    }
+
+    /// `cap` narrowed by F3 for department `d` in year `y`.
+    fn balanced(&self, d: usize, y: YearIdx, cap: u32) -> u32 {
+        self.balance_cap(d, y).map_or(cap, |b| b.min(cap))
+    }
+
+    /// Count each department's block months per year (F3), from the exact H8 counts as the
+    /// availability now stands (the lock resolution calls it once the P8 bans apply).
+    pub(crate) fn count_department_blocks(&mut self) {
+        let mut blocks = vec![[0u32; 2]; self.departments.len()];
+        for c in 0..self.n_cadres() {
+            for (y, b) in blocks[self.department_of[c]].iter_mut().enumerate() {
+                *b += self.block_range(c, y).0;
+            }
+        }
+        self.department_blocks = blocks;
     }
 
     /// A copy in which cadre `c` may serve only in `counties` (kept only where H2 allows),

@@ -606,6 +606,12 @@ pub fn department_caps_pinned(prep: &Prepared, pins: Option<&Pinned>) -> Vec<Cer
             }
             let when =
                 pins.map(|p| format!(" (after {}, besides the blocks taken before it)", p.date)).unwrap_or_default();
+            // F3 narrows the cap to the even spread of the department's blocks: say so.
+            let remedy = if prep.balance_cap(d, y).is_some() {
+                "raise max_department_away_share, turn off balance_departments (F3) or clear unavailable months"
+            } else {
+                "raise max_department_away_share or clear unavailable months"
+            };
             out.push(Certificate {
                 rule: "H9".into(),
                 kind: CertificateKind::DepartmentCap,
@@ -620,7 +626,7 @@ pub fn department_caps_pinned(prep: &Prepared, pins: Option<&Pinned>) -> Vec<Cer
                 message: format!(
                     "H9: {} cadre(s) of department {} need {need_s} block months in {}{when}, but with at most {cap} \
                      away per month and only the months each of them is available and in service, the window holds \
-                     {supply_s}: raise max_department_away_share or clear unavailable months",
+                     {supply_s}: {remedy}",
                     chosen.len(),
                     prep.departments[d],
                     prep.inst.year(y),

@@ -158,6 +158,21 @@ catalog! {
         "与 {other} 冲突：{cadre} 只有一个每周工作日（H10）",
         "conflicts with {other}: {cadre} has one weekday (H10)";
 
+    "lock.breaks_fairness" =>
+        "{cadre} 不能派往 {county}（公平负担·{rule}）：请解除此锁定，或放宽该选项",
+        "{cadre} may not serve in {county} (fair burden, {rule}): lift the lock or relax the option";
+    "lock.banned_everywhere_fair" =>
+        "公平负担选项（F1、F2）允许 {cadre} 去的县区都被排除了，无处可派（H1）",
+        "every county the fair-burden options (F1, F2) allow {cadre} is barred: it can serve nowhere (H1)";
+
+    // prepared.rs: the fair-burden options (F1–F3) that cannot hold.
+    "fairness.cap_below_h2" =>
+        "两年行程上限 {cap} 公里（F1）低于 {count} 名干部在就近就便（H2）可派县区中的最短两年行程：{cadres}。上限至少应为 {need} 公里，或不设上限",
+        "the two-year travel cap of {cap} km (F1) is below the least two-year travel H2 allows {count} cadre(s): {cadres}. The cap must be at least {need} km, or be lifted";
+    "fairness.cadre_least" => "{cadre} {name}（至少 {km} 公里）", "{cadre} {name} (at least {km} km)";
+    "fairness.and" => "{first}；{rest}", "{first}; {rest}";
+    "fairness.more" => "另有 {count} 名", "and {count} more";
+
     // edits of a plan (sanlian_explain::edit).
     "noun.edit" => "调整", "edit";
     "noun.cadre" => "干部", "cadre";
