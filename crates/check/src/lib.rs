@@ -22,6 +22,7 @@ use sanlian_model::{Coverage, InputError, Instance, Plan, CONTRACT_VERSION};
 use serde::Serialize;
 
 mod costs;
+pub mod fairness;
 mod locks;
 pub mod proofs;
 pub mod reading;
