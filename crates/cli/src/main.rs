@@ -8,6 +8,7 @@ mod diff;
 mod documents;
 mod edits;
 mod explain;
+mod fairness;
 mod min_roster;
 mod national;
 mod process;
@@ -95,6 +96,10 @@ enum Command {
         /// Show HiGHS's own log for the single-model stages.
         #[arg(long)]
         solver_log: bool,
+        /// The fair-burden options F1–F3 (docs/fairness.md), set on the instance's parameters
+        /// before solving; the plan echoes them.
+        #[command(flatten)]
+        fair: fairness::FairArgs,
     },
     /// Re-verify a plan against an instance without the solver; exits 1 on any violation.
     Check {
@@ -124,6 +129,11 @@ enum Command {
     /// possible with the alternative kept, its S1 delta and the other cadres it changes;
     /// candidates a rule forbids are named with the rule.
     Alternatives(alternatives::Args),
+    /// Fair burden: per cadre two-year travel (km and round trips) and its distribution (max,
+    /// 90th percentile, Gini) per level and per dispatching unit, departments' busiest months and
+    /// rotation; with --options, what each fair-burden option (F1 travel cap, F2 rotation, F3
+    /// department balance) costs, solved plain, each alone and all together. Bad input exits 2.
+    Fairness(fairness::Args),
     /// Compare two versions of a plan: per person what changed (group, leader, township,
     /// block months, weekday per year), leaders per group, cost per dispatching unit before
     /// and after, and the stage objectives. Bad input exits 2.
@@ -304,6 +314,7 @@ fn run(command: Command) -> Result<(), Failure> {
             quiet,
             lang,
             solver_log,
+            fair,
         } => {
             if threads == 0 || threads > max_threads() {
                 return Err(Failure::input(format!(
@@ -317,7 +328,8 @@ fn run(command: Command) -> Result<(), Failure> {
             if !(mip_gap.is_finite() && mip_gap >= 0.0) {
                 return Err(Failure::input("--mip-gap must be a non-negative number"));
             }
-            let inst = load_instance(&instance)?;
+            let mut inst = load_instance(&instance)?;
+            fair.apply(&mut inst);
             let prep = Prepared::new(&inst).map_err(|e| Failure::input(format!("{}: {e}", instance.display())))?;
             let city = match city {
                 None => None,
@@ -362,6 +374,21 @@ fn run(command: Command) -> Result<(), Failure> {
             match solved.answer {
                 Answer::Infeasible(certs) => {
                     staged.commit()?;
+                    if !inst.parameters.fairness.is_off() {
+                        say!(
+                            "{}",
+                            match lang {
+                                explain::LangArg::Zh =>
+                                    "注意：公平负担选项已生效，证书中的“可派”按 H2 ∩ F1 ∩ F2 计，部门上限按 F3 收窄；\
+                                                         放宽或取消这些选项也是一种补救（docs/fairness.md）。",
+                                explain::LangArg::En =>
+                                    "note: the fair-burden options are in force: \"eligible\" in the \
+                                                         certificates means H2 ∩ F1 ∩ F2 and the department caps are \
+                                                         narrowed by F3; relaxing the options is a remedy too \
+                                                         (docs/fairness.md).",
+                            }
+                        );
+                    }
                     match lang {
                         explain::LangArg::En => say!("{}", summary::infeasible(&prep, &certs)),
                         // The explainer's certificates, in Chinese, with names and remedies.
@@ -445,6 +472,7 @@ fn run(command: Command) -> Result<(), Failure> {
         Command::Reassign(args) => reassign::run(args),
         Command::Alternatives(args) => alternatives::run(args),
         Command::Diff(args) => diff::run(args),
+        Command::Fairness(args) => fairness::run(args),
         Command::Edits(args) => edits::run(args),
         Command::Scenarios(args) => scenarios::run(args),
         Command::Documents(args) => documents::run(args),
