@@ -268,10 +268,10 @@ impl<'a> Prepared<'a> {
         let mut problems = Vec::new();
         // Cadres without a county within the cap: (index, least km H2 allows).
         let mut stranded: Vec<(usize, f64)> = Vec::new();
-        for c in 0..inst.cadres.len() {
-            let (fair, barred) = self.fair_counties(c, &h2[c]);
+        for (c, h2) in h2.iter().enumerate() {
+            let (fair, barred) = self.fair_counties(c, h2);
             if fair.is_empty() {
-                let least = h2[c].iter().map(|&k| self.travel_km(c, k)).fold(f64::INFINITY, f64::min);
+                let least = h2.iter().map(|&k| self.travel_km(c, k)).fold(f64::INFINITY, f64::min);
                 stranded.push((c, least));
                 continue;
             }
