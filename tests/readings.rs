@@ -95,6 +95,33 @@ fn agree(prep: &Prepared, rules: &Rules) -> Result<(), String> {
             }
         }
     }
+    // The fair-burden options: F1's km, F3's block months and the caps in every month.
+    for c in 0..n {
+        for k in 0..prep.n_counties() {
+            if prep.travel_km(c, k) != rules.travel_km(c, k) {
+                return differ(
+                    "F1 travel km",
+                    c,
+                    format!("{}", prep.travel_km(c, k)),
+                    format!("{}", rules.travel_km(c, k)),
+                );
+            }
+        }
+    }
+    for y in 0..2 {
+        for d in 0..prep.departments.len() {
+            if prep.department_blocks(d, y) != rules.department_blocks(d, y)
+                || prep.balance_cap(d, y) != rules.balance_cap(d, y)
+            {
+                return Err(format!("F3 blocks or cap of {} in year {y}", prep.departments[d]));
+            }
+            for m in inst.parameters.window_months() {
+                if prep.department_cap_in(d, y, m) != rules.department_cap_in(d, y, m) {
+                    return Err(format!("H9/F3 cap of {} in {y}-{m}", prep.departments[d]));
+                }
+            }
+        }
+    }
     // The planner's locks (P1–P9), as each side resolves them.
     let (pl, rl) = (&prep.locks, &rules.locks);
     for c in 0..n {
@@ -248,4 +275,65 @@ fn the_fixtures_are_read_alike() {
         let (prep, rules) = (Prepared::new(&inst).unwrap(), Rules::new(&inst).unwrap());
         agree(&prep, &rules).unwrap_or_else(|e| panic!("{name}: {e}"));
     }
+}
+
+/// 128 instances with fair-burden options compared (a travel cap, rotation with previous
+/// counties, department balance, and locks): where the model accepts the options, both readings
+/// narrow eligibility and the caps alike; where it refuses a travel cap, the checker's own reading
+/// leaves some cadre no county within it.
+#[test]
+fn the_solver_and_the_checker_read_the_fair_burden_options_alike() {
+    let strategy = (
+        common::shapes(),
+        common::variations(),
+        any::<u64>(),
+        prop::sample::select(vec![None, Some(50.0), Some(400.0), Some(1500.0), Some(4000.0)]),
+        prop::sample::select(vec![None, Some(10.0), Some(40.0), Some(120.0)]),
+        any::<bool>(),
+    );
+    let refused = AtomicUsize::new(0);
+    common::run_until_compared(
+        "fair-burden readings",
+        file!(),
+        &strategy,
+        128,
+        600,
+        |(shape, variation, seed, cap, rotate, balance)| {
+            let mut inst = common::vary(common::build(&shape), &variation);
+            if inst.cadres.is_empty() {
+                return Ok(false);
+            }
+            // Every third cadre went to the last county last round.
+            let last = inst.region.counties.last().unwrap().code.clone();
+            for c in inst.cadres.iter_mut().step_by(3) {
+                c.previous_county = Some(last.clone());
+            }
+            if seed % 3 == 0 {
+                inst.locks = random_locks(&inst, seed | 1);
+            }
+            inst.parameters.fairness =
+                sanlian_model::Fairness { max_travel_km: cap, rotate_km: rotate, balance_departments: balance };
+            let Ok(rules) = Rules::new(&inst) else { return Ok(false) };
+            match Prepared::new(&inst) {
+                Ok(prep) => {
+                    if let Err(e) = agree(&prep, &rules) {
+                        prop_assert!(false, "{e} with {:?}", inst.parameters.fairness);
+                    }
+                    Ok(true)
+                }
+                Err(e) => {
+                    let text = e.to_string();
+                    if text.contains("parameters.fairness.max_travel_km") {
+                        refused.fetch_add(1, Ordering::Relaxed);
+                        prop_assert!(
+                            rules.fair_eligible.iter().any(Vec::is_empty),
+                            "the model refuses the cap, the checker finds a county within it for everyone: {text}"
+                        );
+                    }
+                    Ok(false)
+                }
+            }
+        },
+    );
+    eprintln!("fair-burden readings: {} caps refused as impossible", refused.into_inner());
 }

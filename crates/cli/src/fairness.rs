@@ -643,7 +643,7 @@ fn options_text(inst: &Instance, rows: &[Variant], lang: Lang) -> String {
             if v.name == "plain" { String::new() } else { km_delta(all.max_km - plain.max_km) },
             km(all.p90_km),
             if v.name == "plain" { String::new() } else { km_delta(all.p90_km - plain.p90_km) },
-            if v.name == "plain" { format!("{:.3}", all.gini) } else { format!("{:.3}{:+.3}", all.gini, gini_delta) },
+            if v.name == "plain" { format!("{:.3}", all.gini) } else { format!("{:.3} {:+.3}", all.gini, gini_delta) },
             far,
             v.departments_above_even.map_or("—".to_string(), |n| n.to_string()),
             v.seconds
