@@ -37,6 +37,7 @@ fn failure(e: TradeoffError) -> Failure {
         TradeoffError::Input(m) => Failure::input(m),
         TradeoffError::Infeasible(m) => Failure { code: 1, message: format!("no plan satisfies every hard rule: {m}") },
         TradeoffError::Solve(m) => Failure { code: 1, message: m },
+        TradeoffError::Cancelled => Failure { code: 1, message: "cancelled".into() },
     }
 }
 
@@ -52,7 +53,8 @@ fn epsilon_text(e: &Epsilon) -> String {
 /// `sanlian tradeoffs`.
 pub fn run(args: Args) -> Result<(), Failure> {
     let inst = load_instance(&args.instance)?;
-    let opts = Options { points: args.points, time_limit: args.time_limit, reach_km: args.reach_km };
+    let opts =
+        Options { points: args.points, time_limit: args.time_limit, reach_km: args.reach_km, ..Options::default() };
     let t = sanlian_tradeoffs::compute(&inst, &opts).map_err(failure)?;
     let zh = args.lang == LangArg::Zh;
     if let Some(dir) = &args.out {

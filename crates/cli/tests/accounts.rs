@@ -797,3 +797,41 @@ fn docx_text(bytes: &[u8]) -> String {
     std::io::Read::read_to_string(&mut archive.by_name("word/document.xml").expect("its document"), &mut xml).unwrap();
     xml
 }
+
+/// A city's trade-offs (issue 15, item 4) are its own: its planner computes them, its viewer
+/// may read the plans but not start the job, another city's planner finds neither the job's
+/// instance nor the points' plans and instances (each ε-instance belongs to the city too), and
+/// a request without the CSRF token is refused.
+#[test]
+fn a_citys_trade_offs_stay_in_its_scope() {
+    let t = setup();
+    let server = &t.server;
+    let sub_a = t.subs[CITY_A];
+    let path = format!("/api/instances/{sub_a}/tradeoffs");
+    let planner_a = Client::logged_in(server, "planner-a");
+    let viewer_a = Client::logged_in(server, "viewer-a");
+    let planner_b = Client::logged_in(server, "planner-b");
+    let options = json!({ "points": 3 });
+    assert_eq!(viewer_a.post(&path, &options).status, 403);
+    assert_eq!(planner_b.post(&path, &options).status, 404);
+    let no_token = Client { csrf: None, ..planner_a.clone() };
+    let refused = no_token.post(&path, &options);
+    assert_eq!((refused.status, refused.json()["error"]["code"].clone()), (403, json!("csrf")));
+    let queued = planner_a.post(&path, &options);
+    assert_eq!(queued.status, 202, "{}", queued.json());
+    let job = queued.json()["id"].as_i64().unwrap();
+    assert_eq!(planner_b.get(&format!("/api/jobs/{job}")).status, 404);
+    let done = planner_a.wait(job);
+    assert_eq!(done["state"], "done", "{done}");
+    let points = done["result"]["points"].as_array().expect("points");
+    assert!(points.len() >= 2, "{done}");
+    for p in points {
+        let (pid, iid) = (p["plan"].as_i64().unwrap(), p["instance"].as_i64().unwrap());
+        let check = viewer_a.get(&format!("/api/plans/{pid}/check"));
+        assert_eq!((check.status, check.json()["valid"].clone()), (200, json!(true)), "{}", check.json());
+        assert_eq!(planner_b.get(&format!("/api/plans/{pid}")).status, 404, "plan {pid}");
+        assert_eq!(planner_b.get(&format!("/api/instances/{iid}")).status, 404, "instance {iid}");
+        let listed = planner_b.get("/api/instances").json();
+        assert!(listed.as_array().unwrap().iter().all(|i| i["id"] != iid), "{listed}");
+    }
+}

@@ -2468,3 +2468,144 @@ fn a_city_planner_submits_the_reviewer_returns_then_approves_and_the_letters_dow
     assert!(parts[2].parse::<usize>().unwrap() > 5_000, "{fetched}");
     assert_eq!(js(&tab, "document.getElementById('error').hidden"), Value::Bool(true), "{}", page_report(&tab));
 }
+
+/// The trade-offs on the page (issue 15, item 4): 计算权衡 runs the job with its progress,
+/// shows the chart and a row per plan; two ticked plans are compared side by side (a column
+/// each: the constraint, S1 and its delta against the cheapest, robust groups, the farthest
+/// traveller, continuity, S2, the line), at most four; a plan opens in the plan views; both
+/// languages.
+#[test]
+fn trade_offs_are_computed_and_two_options_compared_on_the_page() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (server, _browser, tab) = solved_small(dir.path(), "tradeoffs.db");
+    assert_eq!(js(&tab, "document.getElementById('tradeoffs').hidden"), Value::Bool(false), "the panel is there");
+    assert_eq!(js(&tab, "document.getElementById('tradeoffs-result').hidden"), Value::Bool(true), "nothing yet");
+    tab.find_element("#tradeoffs-run").expect("the button").click().expect("click 计算权衡");
+    wait_until(
+        &tab,
+        &server,
+        "the trade-offs",
+        "!!document.body.dataset.tradeoffs && document.body.dataset.state === 'done'",
+        Duration::from_secs(120),
+    );
+    let job: i64 = js(&tab, "document.body.dataset.job").as_str().and_then(|s| s.parse().ok()).expect("job id");
+    let result = server.json(&format!("/api/jobs/{job}"));
+    assert_eq!(result["kind"], "tradeoffs", "{result}");
+    let points = result["result"]["points"].as_array().expect("points").clone();
+    assert!(points.len() >= 3, "{result}");
+    let status = js(&tab, "document.getElementById('progress-text').textContent");
+    assert_eq!(status, Value::from(format!("权衡：{} 个互不占优的方案，均已保存", points.len())));
+    assert_eq!(count(&tab, "#tradeoffs-result .tradeoffs-list tbody tr"), points.len());
+    wait_until(
+        &tab,
+        &server,
+        "the chart",
+        "document.getElementById('tradeoffs-chart').complete && document.getElementById('tradeoffs-chart').naturalWidth > 0",
+        Duration::from_secs(20),
+    );
+    assert_eq!(count(&tab, "#tradeoffs-compare"), 0, "nothing to compare before two are ticked");
+    assert_eq!(
+        js(&tab, "document.getElementById('tradeoffs-pick-hint').textContent"),
+        Value::from("勾选 2 至 4 个方案进行对比")
+    );
+
+    let (a, b) = (&points[0], &points[points.len() - 1]);
+    for p in [a, b] {
+        let id = p["id"].as_str().unwrap();
+        tab.find_element(&format!("input.tradeoffs-pick[data-point=\"{id}\"]")).unwrap().click().unwrap();
+    }
+    wait_until(
+        &tab,
+        &server,
+        "the comparison",
+        "!!document.getElementById('tradeoffs-compare')",
+        Duration::from_secs(10),
+    );
+    let columns =
+        js(&tab, "[...document.querySelectorAll('#tradeoffs-compare thead th[data-point]')].map((c) => c.textContent)");
+    assert_eq!(columns, Value::from(vec![a["id"].clone(), b["id"].clone()]), "a column per ticked plan, in order");
+    let cells = |row: &str| -> Vec<String> {
+        let v = js(&tab, &format!("[...document.querySelectorAll('#tradeoffs-compare tr[data-row=\"{row}\"] td')].map((c) => c.textContent)"));
+        serde_json::from_value(v).expect("cells")
+    };
+    let grouped_yuan = |v: &Value| format!("{} 元", grouped(v.as_f64().unwrap()));
+    assert_eq!(cells("tradeoffs_s1"), [grouped_yuan(&a["metrics"]["s1"]), grouped_yuan(&b["metrics"]["s1"])]);
+    let delta = cells("tradeoffs_delta");
+    assert_eq!(delta[0], "±0 元", "A is the cheapest: {delta:?}");
+    let b_delta = b["s1_delta"].as_f64().unwrap();
+    assert!(b_delta > 0.5, "the last plan costs more: {b}");
+    assert_eq!(delta[1], format!("+{} 元", grouped(b_delta)), "{delta:?}");
+    let robust = cells("tradeoffs_robust");
+    assert_eq!(robust[1], format!("{} / {}", b["metrics"]["robust_groups"], b["metrics"]["groups"]), "{robust:?}");
+    assert_eq!(cells("tradeoffs_max_km")[0], format!("{} 公里", grouped(a["metrics"]["max_km"].as_f64().unwrap())));
+    assert_eq!(cells("tradeoffs_continuity")[0], format!("{} 人", a["metrics"]["continuity"]));
+    assert_eq!(cells("tradeoffs_line"), [a["line_zh"].as_str().unwrap(), b["line_zh"].as_str().unwrap()]);
+    assert_eq!(cells("tradeoffs_eps")[0], "无（最省）");
+    let words = english_on_page(&tab);
+    assert!(words.is_empty(), "English on the Chinese page with the trade-offs: {words:#?}");
+    save_png(&tab, "tradeoffs-zh.png");
+
+    // At most four: with four ticked, the others cannot be ticked.
+    for p in &points[1..points.len() - 1] {
+        let id = p["id"].as_str().unwrap();
+        if js(&tab, &format!("document.querySelector('input.tradeoffs-pick[data-point=\"{id}\"]').disabled"))
+            == Value::Bool(false)
+        {
+            tab.find_element(&format!("input.tradeoffs-pick[data-point=\"{id}\"]")).unwrap().click().unwrap();
+        }
+    }
+    let ticked =
+        js(&tab, "document.querySelectorAll('input.tradeoffs-pick:checked').length").as_u64().unwrap() as usize;
+    assert_eq!(ticked, points.len().min(4));
+    assert_eq!(count(&tab, "#tradeoffs-compare thead th[data-point]"), ticked);
+    let free =
+        js(&tab, "[...document.querySelectorAll('input.tradeoffs-pick:not(:checked)')].every((c) => c.disabled)");
+    assert_eq!(free, Value::Bool(true), "a fifth cannot be ticked");
+    // Untick to two again.
+    for p in &points[1..points.len() - 1] {
+        let id = p["id"].as_str().unwrap();
+        let sel = format!("input.tradeoffs-pick[data-point=\"{id}\"]");
+        if js(&tab, &format!("document.querySelector('{sel}').checked")) == Value::Bool(true) {
+            tab.find_element(&sel).unwrap().click().unwrap();
+        }
+    }
+    assert_eq!(count(&tab, "#tradeoffs-compare thead th[data-point]"), 2);
+
+    // English: the same comparison in English lines.
+    tab.find_element("#lang-en").expect("the English switch").click().expect("click English");
+    wait_until(
+        &tab,
+        &server,
+        "the English comparison",
+        "document.querySelector('#tradeoffs-compare tr[data-row=\"tradeoffs_s1\"] th').textContent === 'Cost S1'",
+        Duration::from_secs(10),
+    );
+    assert_eq!(cells("tradeoffs_line"), [a["line_en"].as_str().unwrap(), b["line_en"].as_str().unwrap()]);
+
+    // The last plan opens in the plan views, and the list marks it.
+    let b_plan = b["plan"].as_i64().unwrap();
+    let b_id = b["id"].as_str().unwrap();
+    tab.find_element(&format!("#tradeoffs-compare button.tradeoffs-open[data-point=\"{b_id}\"]"))
+        .unwrap()
+        .click()
+        .unwrap();
+    wait_until(
+        &tab,
+        &server,
+        "the chosen plan",
+        &format!("document.body.dataset.plan === '{b_plan}' && document.body.dataset.state === 'done'"),
+        Duration::from_secs(30),
+    );
+    assert_eq!(
+        js(
+            &tab,
+            &format!(
+                "document.querySelector('.tradeoffs-list tr[data-point=\"{b_id}\"]').classList.contains('selected')"
+            )
+        ),
+        Value::Bool(true)
+    );
+    assert_eq!(js(&tab, "document.body.dataset.instance"), Value::from(b["instance"].to_string()), "its ε-instance");
+    assert_eq!(js(&tab, "document.getElementById('tradeoffs-run').disabled"), Value::Bool(false));
+    assert_eq!(js(&tab, "document.getElementById('tradeoffs-result').hidden"), Value::Bool(false), "the set stays");
+}

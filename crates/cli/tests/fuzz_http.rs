@@ -96,6 +96,7 @@ fn the_service_answers_every_mutated_upload_with_a_result_or_a_coded_error_and_s
         {"kind": "province_cadres", "from": 2, "to": 6, "step": 2},
         {"kind": "nearby_km", "values": [40, 80]}
     ]});
+    let tradeoff_options = json!({"points": 3, "reach_km": 80, "time_limit": 5});
     let county = plan_doc["groups"][0]["county"].as_str().unwrap().to_string();
     let cadre = cadres[0]["id"].as_str().unwrap().to_string();
 
@@ -103,7 +104,7 @@ fn the_service_answers_every_mutated_upload_with_a_result_or_a_coded_error_and_s
     let (mut tried, mut refused, mut jobs) = (0usize, 0usize, 0usize);
     while tried < 30 || start.elapsed().as_secs_f64() < budget {
         let mut rng = Rng::new(seed.wrapping_mul(1_000_003).wrapping_add(tried as u64));
-        let (what, method, path, body): (&str, &str, String, Option<Vec<u8>>) = match rng.below(8) {
+        let (what, method, path, body): (&str, &str, String, Option<Vec<u8>>) = match rng.below(9) {
             7 => (
                 "label",
                 "PATCH",
@@ -123,6 +124,12 @@ fn the_service_answers_every_mutated_upload_with_a_result_or_a_coded_error_and_s
                 "POST",
                 format!("/api/instances/{id}/scenarios"),
                 Some(serde_json::to_vec(&mutate_json(&mut rng, &spec, 2)).unwrap()),
+            ),
+            8 => (
+                "tradeoffs",
+                "POST",
+                format!("/api/instances/{id}/tradeoffs"),
+                Some(serde_json::to_vec(&mutate_json(&mut rng, &tradeoff_options, 2)).unwrap()),
             ),
             4 => (
                 "roster.csv",

@@ -349,6 +349,36 @@
       round_merged: '合并校验全省方案',
       round_merged_ok: '全省合并方案满足全部规则；分散规划的代价 {price}（占 S1 的 {share}%）',
       round_merged_bad: '全省合并方案违反 {n} 条规则：',
+      tradeoffs: '权衡',
+      tradeoffs_hint: '最省的方案，以及多花一些钱换来更稳健或更公平的方案。每个方案在其约束下经证明最优，经检查器复核后保存，可像其他方案一样打开。',
+      tradeoffs_points: '方案数',
+      tradeoffs_run: '计算权衡',
+      tradeoffs_running: '任务 #{job}：计算权衡（已完成 {done}/{total} 次求解，已用 {secs} 秒）',
+      tradeoffs_done: '权衡：{n} 个互不占优的方案，均已保存',
+      tradeoffs_of: '实例 #{id} 的权衡（{n} 个方案）',
+      tradeoffs_chart: '权衡图：各方案的目标与多花的差旅费',
+      tradeoffs_pick: '对比',
+      tradeoffs_pick_hint: '勾选 2 至 4 个方案进行对比',
+      tradeoffs_pick_most: '最多同时对比 4 个方案',
+      tradeoffs_open: '打开方案',
+      tradeoffs_shown: '（当前显示）',
+      tradeoffs_option: '方案',
+      tradeoffs_eps: '约束',
+      tradeoffs_eps_none: '无（最省）',
+      tradeoffs_eps_travel: '每人两年差旅 ≤ {km} 公里',
+      tradeoffs_eps_robust: '至少 {groups} 个组经得起一人离岗',
+      tradeoffs_s1: '成本 S1',
+      tradeoffs_delta: '比最省方案',
+      tradeoffs_robust: '经得起一人离岗的工作组',
+      tradeoffs_robust_of: '{n} / {groups}',
+      tradeoffs_max_km: '最远者两年里程',
+      tradeoffs_km: '{n} 公里',
+      tradeoffs_continuity: '留在上一轮县的干部',
+      tradeoffs_people: '{n} 人',
+      tradeoffs_s2: '力量与需求匹配 S2',
+      tradeoffs_line: '说明',
+      tradeoffs_proven: '经证明最优',
+      stage_tradeoffs: '计算权衡',
     },
     en: {
       title: 'Sanlian Sicu: Youth League cadre working groups',
@@ -689,6 +719,36 @@
       round_merged: 'Check the merged province plan',
       round_merged_ok: 'The merged province plan keeps every rule; the price of decentralisation is {price} ({share}% of S1)',
       round_merged_bad: 'The merged province plan breaks {n} rules:',
+      tradeoffs: 'Trade-offs',
+      tradeoffs_hint: 'The cheapest plan, and plans that spend a little more to be more robust or fairer. Each is proven optimal under its constraint, checked and stored, and opens like any other plan.',
+      tradeoffs_points: 'Plans',
+      tradeoffs_run: 'Compute trade-offs',
+      tradeoffs_running: 'Job #{job}: computing trade-offs ({done} of at most {total} solves, {secs} s so far)',
+      tradeoffs_done: 'Trade-offs: {n} mutually non-dominated plans, all stored',
+      tradeoffs_of: 'Trade-offs of instance #{id} ({n} plans)',
+      tradeoffs_chart: 'Trade-off chart: each plan’s goals against its extra travel cost',
+      tradeoffs_pick: 'Compare',
+      tradeoffs_pick_hint: 'Tick 2 to 4 plans to compare them',
+      tradeoffs_pick_most: 'At most 4 plans are compared at once',
+      tradeoffs_open: 'Open plan',
+      tradeoffs_shown: ' (shown)',
+      tradeoffs_option: 'Plan',
+      tradeoffs_eps: 'Constraint',
+      tradeoffs_eps_none: 'none (the cheapest)',
+      tradeoffs_eps_travel: 'nobody travels more than {km} km in two years',
+      tradeoffs_eps_robust: 'at least {groups} groups survive any single departure',
+      tradeoffs_s1: 'Cost S1',
+      tradeoffs_delta: 'Against the cheapest',
+      tradeoffs_robust: 'Groups that survive a departure',
+      tradeoffs_robust_of: '{n} of {groups}',
+      tradeoffs_max_km: 'Farthest traveller, two years',
+      tradeoffs_km: '{n} km',
+      tradeoffs_continuity: 'Cadres kept in last round’s county',
+      tradeoffs_people: '{n}',
+      tradeoffs_s2: 'Strength–need matching S2',
+      tradeoffs_line: 'In one line',
+      tradeoffs_proven: 'Proven optimal',
+      stage_tradeoffs: 'computing trade-offs',
     },
   };
 
@@ -741,6 +801,7 @@
     rounds: null, // GET /api/rounds
     comments: null, // round/city → the last return's comments
     progressKey: null, // [key, vars] of the status line, re-rendered on language change
+    tradeoffs: null, // {instance, result, picked: [point id, …]}: the last trade-offs job's set
   };
 
   const $ = (id) => document.getElementById(id);
@@ -835,6 +896,7 @@
     $('fixture').disabled = busy;
     $('solve').disabled = busy || !state.instance;
     $('replan-submit').disabled = busy || !state.view;
+    $('tradeoffs-run').disabled = busy || !state.instance;
     $('stop').hidden = s !== 'running';
     if (s !== 'running') $('stop-keep').hidden = true;
   }
@@ -1156,10 +1218,12 @@
   }
 
   function setInstance(summary) {
+    if (state.tradeoffs && state.tradeoffs.instance !== summary.id) state.tradeoffs = null;
     state.instance = summary;
     document.body.dataset.instance = String(summary.id);
     clearResults();
     renderInstance();
+    renderTradeoffs();
     setStatus('loaded', { id: summary.id });
     setState('idle');
   }
@@ -1327,6 +1391,11 @@
       setStatus('stopping_line', { job: job.id, secs: () => ((Date.now() - started) / 1000).toFixed(1) }, STEPS[stage] ?? 0);
       return;
     }
+    if (job.kind === 'tradeoffs' && job.progress && job.progress.total) {
+      const { done, total } = job.progress;
+      setStatus('tradeoffs_running', { job: job.id, done, total, secs: () => ((Date.now() - started) / 1000).toFixed(1) }, (5 * done) / total);
+      return;
+    }
     setStatus(
       'running_line',
       { job: job.id, stage: () => t('stage_' + stage), step: STEPS[stage] ?? 0, secs: () => ((Date.now() - started) / 1000).toFixed(1) },
@@ -1397,6 +1466,7 @@
     document.body.dataset.outcome = 'planned';
     renderPlan();
     if (state.rounds) renderRounds();
+    renderTradeoffs();
     $('results').hidden = false;
     setStatus('done_line', doneVars(view), 5);
     rememberPlan(pid);
@@ -1540,6 +1610,117 @@
     const link = $('diff-xlsx');
     link.href = `/api/plans/${d.a}/diff/${d.b}/diff.xlsx?lang=${state.lang}`;
     link.textContent = t('diff_xlsx');
+  }
+
+  // ---- Trade-offs: a small Pareto set, 2–4 of its plans side by side -----------------------
+
+  /** Most plans compared side by side. */
+  const MOST_COMPARED = 4;
+
+  /** The instance to trade: the set's own while one of its plans is shown, else the current one. */
+  function tradeoffBase() {
+    const tr = state.tradeoffs;
+    if (tr && state.instance && tr.result.points.some((p) => p.instance === state.instance.id)) return tr.instance;
+    return state.instance ? state.instance.id : null;
+  }
+
+  async function runTradeoffs() {
+    const base = tradeoffBase();
+    if (base == null) return;
+    clearError();
+    const points = Number($('tradeoffs-points').value) || 5;
+    await runJob(`/api/instances/${base}/tradeoffs`, JSON.stringify({ points }), async (job) => {
+      state.tradeoffs = { instance: base, result: job.result, picked: [] };
+      renderTradeoffs();
+      setStatus('tradeoffs_done', { n: job.result.points.length }, 5);
+      setState('done');
+      await loadSaved();
+      $('tradeoffs').scrollIntoView({ block: 'nearest' });
+    });
+  }
+
+  function epsilonText(e) {
+    if (e.kind === 'travel_at_most') return t('tradeoffs_eps_travel', { km: fmtInt(e.km) });
+    if (e.kind === 'robust_at_least') return t('tradeoffs_eps_robust', { groups: e.groups });
+    return t('tradeoffs_eps_none');
+  }
+
+  const pointLine = (p) => (state.lang === 'zh' ? p.line_zh : p.line_en);
+
+  function openPointButton(p) {
+    const b = h('button', { type: 'button', class: 'tradeoffs-open', dataset: { point: p.id } }, t('tradeoffs_open'));
+    b.addEventListener('click', guarded(() => loadPlan(p.plan)));
+    return b;
+  }
+
+  function renderTradeoffs() {
+    const panel = $('tradeoffs');
+    panel.hidden = !state.instance && !state.tradeoffs;
+    $('tradeoffs-run').disabled = !state.instance || document.body.dataset.state === 'running' || document.body.dataset.state === 'loading';
+    const tr = state.tradeoffs;
+    const out = $('tradeoffs-result');
+    if (!tr) {
+      out.hidden = true;
+      out.replaceChildren();
+      delete document.body.dataset.tradeoffs;
+      return;
+    }
+    out.hidden = false;
+    document.body.dataset.tradeoffs = String(tr.result.points.length);
+    const points = tr.result.points;
+    const shown = state.view ? state.view.plan : null;
+    const full = tr.picked.length >= MOST_COMPARED;
+    const rows = points.map((p) => {
+      const pick = h('input', { type: 'checkbox', class: 'tradeoffs-pick', 'aria-label': `${t('tradeoffs_pick')} ${p.id}`, dataset: { point: p.id } });
+      pick.checked = tr.picked.includes(p.id);
+      pick.disabled = full && !pick.checked;
+      pick.addEventListener('change', () => {
+        const at = tr.picked.indexOf(p.id);
+        if (pick.checked && at < 0 && tr.picked.length < MOST_COMPARED) tr.picked.push(p.id);
+        if (!pick.checked && at >= 0) tr.picked.splice(at, 1);
+        renderTradeoffs();
+      });
+      return h('tr', { dataset: { point: p.id }, class: shown === p.plan ? 'selected' : null },
+        h('td', null, pick),
+        h('th', { scope: 'row' }, p.id),
+        h('td', null, pointLine(p), shown === p.plan ? t('tradeoffs_shown') : null),
+        h('td', null, openPointButton(p)));
+    });
+    const list = h('table', { class: 'data tradeoffs-list' },
+      h('thead', null, h('tr', null, [t('tradeoffs_pick'), t('tradeoffs_option'), t('tradeoffs_line'), ''].map((x) => h('th', null, x)))),
+      h('tbody', null, rows));
+    const chart = h('img', {
+      id: 'tradeoffs-chart',
+      class: 'tradeoffs-chart',
+      alt: t('tradeoffs_chart'),
+      src: `data:image/svg+xml;charset=utf-8,${encodeURIComponent(tr.result.svg || '')}`,
+    });
+    const hint = h('p', { class: 'muted', id: 'tradeoffs-pick-hint' },
+      tr.picked.length < 2 ? t('tradeoffs_pick_hint') : full ? t('tradeoffs_pick_most') : '');
+    out.replaceChildren(
+      h('p', null, t('tradeoffs_of', { id: tr.instance, n: points.length })),
+      h('div', { class: 'scroll tradeoffs-chart-wrap' }, chart),
+      h('div', { class: 'scroll' }, list),
+      hint,
+      tr.picked.length >= 2 ? compareTable(points.filter((p) => tr.picked.includes(p.id))) : null);
+  }
+
+  /** The chosen plans side by side: a column each, a row per goal. */
+  function compareTable(chosen) {
+    const row = (key, cell) => h('tr', { dataset: { row: key } }, h('th', { scope: 'row' }, t(key)), chosen.map((p) => h('td', null, cell(p))));
+    return h('div', { class: 'scroll' }, h('table', { class: 'data tradeoffs-compare', id: 'tradeoffs-compare' },
+      h('thead', null, h('tr', null, h('th', null, t('tradeoffs_option')), chosen.map((p) => h('th', { scope: 'col', dataset: { point: p.id } }, p.id)))),
+      h('tbody', null,
+        row('tradeoffs_eps', (p) => epsilonText(p.epsilon)),
+        row('tradeoffs_s1', (p) => yuan(p.metrics.s1)),
+        row('tradeoffs_delta', (p) => signedYuan(p.s1_delta)),
+        row('tradeoffs_robust', (p) => t('tradeoffs_robust_of', { n: p.metrics.robust_groups, groups: p.metrics.groups })),
+        row('tradeoffs_max_km', (p) => t('tradeoffs_km', { n: fmtInt(p.metrics.max_km) })),
+        row('tradeoffs_continuity', (p) => t('tradeoffs_people', { n: p.metrics.continuity })),
+        row('tradeoffs_s2', (p) => numFmt.format(p.metrics.s2)),
+        row('tradeoffs_proven', (p) => (p.proven_optimal ? '✓' : '✗')),
+        row('tradeoffs_line', pointLine),
+        h('tr', null, h('th', null, ''), chosen.map((p) => h('td', null, openPointButton(p)))))));
   }
 
   function rememberPlan(pid) {
@@ -3181,6 +3362,7 @@
     renderPlan();
     renderCertificates();
     renderSaved();
+    renderTradeoffs();
     if (state.explainTarget) explainNow(state.explainTarget);
   }
 
@@ -3224,6 +3406,7 @@
       if (file) await uploadFile(file);
     }));
     $('solve').addEventListener('click', guarded(solve));
+    $('tradeoffs-run').addEventListener('click', guarded(runTradeoffs));
     $('login-form').addEventListener('submit', guarded(login));
     $('logout').addEventListener('click', guarded(logout));
     $('rounds-merge').addEventListener('click', guarded(checkMerged));

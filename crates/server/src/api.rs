@@ -514,6 +514,23 @@ pub(crate) async fn scenarios(
     Ok((StatusCode::ACCEPTED, Json(job)))
 }
 
+/// A trade-offs job: its options (a few numbers, at most
+/// [`SMALL_BODY`](crate::upload::SMALL_BODY) bytes) checked and the instance admitted before
+/// it is queued.
+pub(crate) async fn tradeoffs(
+    State(app): Shared,
+    Path(raw): Path<String>,
+    bytes: crate::upload::SmallBody,
+) -> Reply<(StatusCode, Json<JobView>)> {
+    let id = id("instance", &raw)?;
+    let req = crate::jobs::TradeoffRequest::parse(&bytes)?;
+    req.validate()?;
+    let inst = app.instance(id)?;
+    crate::jobs::tradeoffs_admit(id, &inst)?;
+    let job = app.submit("tradeoffs", id, None, &serde_json::to_value(&req).unwrap_or_default(), None)?;
+    Ok((StatusCode::ACCEPTED, Json(job)))
+}
+
 #[derive(Deserialize)]
 pub(crate) struct Wait {
     /// Hold the answer until the job finishes or this many seconds pass (at most 60).

@@ -47,6 +47,142 @@ impl RunRequest {
     }
 }
 
+/// Options of a trade-offs job (`POST /api/instances/{id}/tradeoffs`), each optional.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TradeoffRequest {
+    /// How many plans at most, 3–7 (default 5, as the CLI).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub points: Option<f64>,
+    /// Seat-to-seat km within which a neighbouring group backs one up (robustness, N1):
+    /// [`REACH_KM`] (default 80, as the CLI).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reach_km: Option<f64>,
+    /// Most seconds each solve may take: more than 0, at most [`MAX_SOLVE_SECONDS`] (default
+    /// [`DEFAULT_SOLVE_SECONDS`]; the CLI has no limit, the service bounds every solve).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_limit: Option<f64>,
+}
+
+/// The reach a trade-offs job may ask for, km.
+pub const REACH_KM: std::ops::RangeInclusive<f64> = 1.0..=1000.0;
+
+/// The longest one solve of a trade-offs job may take, seconds.
+pub const MAX_SOLVE_SECONDS: f64 = 300.0;
+
+/// Each solve's limit when a trade-offs job gives none, seconds.
+pub const DEFAULT_SOLVE_SECONDS: f64 = 60.0;
+
+impl TradeoffRequest {
+    /// The options of a request body (empty: the defaults); a body that is not JSON, not an
+    /// object, names an option there is not, or gives one that is not a number is refused
+    /// (400), naming the option.
+    pub fn parse(bytes: &[u8]) -> Result<TradeoffRequest, ApiError> {
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(TradeoffRequest::default());
+        }
+        let doc: Value = serde_json::from_slice(bytes).map_err(|e| ApiError::json("trade-off request", &e))?;
+        let Value::Object(fields) = doc else {
+            return Err(ApiError::bad_request(
+                "invalid_option",
+                Msg::new("api.tradeoff_not_object").arg("example", r#"{"points": 5}"#),
+            ));
+        };
+        let mut req = TradeoffRequest::default();
+        for (field, value) in &fields {
+            let slot = match field.as_str() {
+                "points" => &mut req.points,
+                "reach_km" => &mut req.reach_km,
+                "time_limit" => &mut req.time_limit,
+                _ => {
+                    return Err(ApiError::bad_request(
+                        "invalid_option",
+                        Msg::new("api.tradeoff_unknown")
+                            .arg("field", field)
+                            .arg("offered", "points, reach_km, time_limit"),
+                    )
+                    .at(field.clone()))
+                }
+            };
+            let shown: String = value.to_string().chars().take(40).collect();
+            *slot = Some(value.as_f64().ok_or_else(|| {
+                ApiError::bad_request(
+                    "invalid_option",
+                    Msg::new("api.tradeoff_not_number").arg("field", field).arg("got", shown),
+                )
+                .at(field.clone())
+            })?);
+        }
+        Ok(req)
+    }
+
+    /// Refuse options out of bounds before queueing; the options to compute with.
+    pub fn validate(&self) -> Result<sanlian_tradeoffs::Options, ApiError> {
+        let points = self.points.unwrap_or(5.0);
+        let range = sanlian_tradeoffs::POINTS;
+        if !(points.fract() == 0.0 && (*range.start() as f64..=*range.end() as f64).contains(&points)) {
+            return Err(ApiError::bad_request(
+                "invalid_option",
+                Msg::new("api.tradeoff_points")
+                    .arg("field", "points")
+                    .arg("min", range.start())
+                    .arg("max", range.end())
+                    .arg("got", points),
+            )
+            .at("points"));
+        }
+        let reach_km = self.reach_km.unwrap_or(sanlian_model::params::DEFAULT_REACH_KM);
+        if !REACH_KM.contains(&reach_km) {
+            return Err(ApiError::bad_request(
+                "invalid_option",
+                Msg::new("api.tradeoff_reach")
+                    .arg("field", "reach_km")
+                    .arg("min", REACH_KM.start())
+                    .arg("max", REACH_KM.end())
+                    .arg("got", reach_km),
+            )
+            .at("reach_km"));
+        }
+        let time_limit = self.time_limit.unwrap_or(DEFAULT_SOLVE_SECONDS);
+        if !(time_limit > 0.0 && time_limit <= MAX_SOLVE_SECONDS) {
+            return Err(ApiError::bad_request(
+                "invalid_option",
+                Msg::new("api.tradeoff_time_limit")
+                    .arg("field", "time_limit")
+                    .arg("max", MAX_SOLVE_SECONDS)
+                    .arg("got", time_limit),
+            )
+            .at("time_limit"));
+        }
+        Ok(sanlian_tradeoffs::Options {
+            points: points as usize,
+            time_limit: Some(time_limit),
+            reach_km,
+            ..sanlian_tradeoffs::Options::default()
+        })
+    }
+}
+
+/// Refuse an instance the trade-offs cannot vary: one that sets its own fairness or
+/// robustness options (422).
+pub fn tradeoffs_admit(id: i64, inst: &Instance) -> Result<(), ApiError> {
+    let preset = if !inst.parameters.fairness.is_off() {
+        Some("fairness")
+    } else if inst.parameters.robust.is_some() {
+        Some("robust")
+    } else {
+        None
+    };
+    match preset {
+        Some(what) => Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "tradeoffs_preset",
+            Msg::new("api.tradeoff_preset").arg("id", id).noun("what", what),
+        )),
+        None => Ok(()),
+    }
+}
+
 /// Live progress of a running job (kept in memory; the store has the state).
 #[derive(Debug, Clone, Serialize)]
 pub struct Progress {
@@ -172,6 +308,7 @@ impl App {
             "reassign" => self.run_reassign(&row),
             "edit_repair" => self.run_edit_repair(&row),
             "scenarios" => self.run_scenarios(&row),
+            "tradeoffs" => self.run_tradeoffs(&row),
             other => Err(ApiError::internal("unknown job kind", other)),
         };
         let cancelled = self.cancel_flag(id).is_some_and(|c| c.load(Ordering::Relaxed));
@@ -537,6 +674,93 @@ impl App {
             .map_err(|e| ApiError::store("cannot store the scenario table", &e))
     }
 
+    fn run_tradeoffs(self: &Arc<Self>, row: &JobRow) -> Result<(), ApiError> {
+        use sanlian_tradeoffs::{Epsilon, TradeoffError};
+        let req: TradeoffRequest = serde_json::from_str(&row.request)
+            .map_err(|e| ApiError::internal("a stored job request does not parse", e))?;
+        let mut opts = req.validate()?;
+        let inst = self.instance(row.instance)?;
+        tradeoffs_admit(row.instance, &inst)?;
+        let total = sanlian_tradeoffs::max_solves(opts.points);
+        self.set_progress(row.id, "tradeoffs", 0, total);
+        let done = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let (app, id) = (self.clone(), row.id);
+        opts.cancel = self.cancel_flag(row.id);
+        opts.on_solve = Some(Arc::new(move || {
+            let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+            app.set_progress(id, "tradeoffs", n.min(total), total);
+        }));
+        let set = sanlian_tradeoffs::compute(&inst, &opts).map_err(|e| match e {
+            TradeoffError::Input(why) => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "tradeoffs_failed",
+                Msg::new("api.tradeoffs_failed").arg("why", why),
+            ),
+            TradeoffError::Infeasible(why) => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "tradeoffs_infeasible",
+                Msg::new("api.tradeoffs_infeasible").arg("why", why),
+            ),
+            TradeoffError::Solve(why) => solve_failed_text(why),
+            TradeoffError::Cancelled => ApiError::new(StatusCode::CONFLICT, "cancelled", Msg::new("api.cancelled")),
+        })?;
+        self.set_progress(row.id, "store", 0, 0);
+        let mut texts = Vec::with_capacity(set.points.len());
+        for p in &set.points {
+            let plan =
+                serde_json::to_string(&p.plan).map_err(|e| ApiError::internal("cannot serialise the plan", e))?;
+            let instance = match p.epsilon {
+                Epsilon::None => None,
+                _ => Some(
+                    serde_json::to_string(&p.instance)
+                        .map_err(|e| ApiError::internal("cannot serialise the instance", e))?,
+                ),
+            };
+            texts.push((plan, instance));
+        }
+        let title = format!("{}：取舍 / trade-offs", inst.name);
+        let svg = sanlian_tradeoffs::chart::svg(&set, &title);
+        let plain_s1 = set.points.first().map_or(0.0, |p| p.metrics.s1);
+        let plain_travel = set.points.first().map_or(0.0, |p| p.metrics.travel);
+        self.store
+            .transaction(|tx| {
+                let mut points = Vec::with_capacity(set.points.len());
+                for (p, (plan_text, inst_text)) in set.points.iter().zip(&texts) {
+                    let named = label(&tradeoff_label(&p.id, &p.line_zh));
+                    // A point solved under an ε is stored with the instance it was solved on,
+                    // so that its check is the check of that ε; the plain optimum belongs to
+                    // the instance itself.
+                    let iid = match inst_text {
+                        Some(text) => {
+                            let iid = insert_instance(tx, &p.instance, "tradeoffs", text, &named)?;
+                            crate::store::inherit_owner(tx, iid, row.instance)?;
+                            iid
+                        }
+                        None => row.instance,
+                    };
+                    let pid = insert_plan(tx, iid, &p.plan, true, "tradeoffs", plan_text, &named, None)?;
+                    let mut point = serde_json::to_value(p).unwrap_or_default();
+                    point["plan"] = json!(pid);
+                    point["instance"] = json!(iid);
+                    point["s1_delta"] = json!(p.metrics.s1 - plain_s1);
+                    point["travel_delta"] = json!(p.metrics.travel - plain_travel);
+                    points.push(point);
+                }
+                finish_job(
+                    tx,
+                    row.id,
+                    &json!({
+                        "outcome": "tradeoffs",
+                        "points": points,
+                        "left_out": set.left_out,
+                        "svg": svg,
+                        "options": { "points": opts.points, "reach_km": opts.reach_km, "time_limit": opts.time_limit },
+                    }),
+                )
+            })
+            .map_err(|e| ApiError::store("cannot store the trade-off plans", &e))
+    }
+
     /// Drop a deleted instance from the cache.
     pub(crate) fn forget_instance(&self, id: i64) {
         self.cache.lock().unwrap_or_else(|p| p.into_inner()).retain(|(i, _)| *i != id);
@@ -586,7 +810,17 @@ fn engine_failed(e: sanlian_engine::EngineError) -> ApiError {
 }
 
 fn solve_failed(e: sanlian_solver::SolveError) -> ApiError {
-    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "solve_failed", Msg::new("api.solve_failed").arg("why", e))
+    solve_failed_text(e)
+}
+
+fn solve_failed_text(why: impl std::fmt::Display) -> ApiError {
+    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "solve_failed", Msg::new("api.solve_failed").arg("why", why))
+}
+
+/// The label of a trade-off point's plan and instance: "权衡 B：多花 ¥8,200，…", short
+/// enough for the time the store adds.
+fn tradeoff_label(id: &str, line_zh: &str) -> String {
+    format!("权衡 {id}：{line_zh}").chars().take(crate::store::MAX_LABEL - 14).collect()
 }
 
 /// The numbers of a plan a job result shows.

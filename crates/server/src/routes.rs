@@ -278,6 +278,7 @@ pub fn routes() -> Vec<Route> {
         r(M::POST, "/api/instances/{id}/solve", InstanceWrite, true, post(solve)),
         r(M::POST, "/api/instances/{id}/plans", InstanceWrite, true, post(upload_plan)),
         r(M::POST, "/api/instances/{id}/scenarios", InstanceWrite, true, post(scenarios)),
+        r(M::POST, "/api/instances/{id}/tradeoffs", InstanceWrite, true, post(tradeoffs)),
         r(M::GET, "/api/jobs/{id}", JobRead, false, get(job)),
         r(M::DELETE, "/api/jobs/{id}", JobWrite, true, delete(cancel_job)),
         r(M::GET, "/api/jobs/{id}/events", JobRead, false, get(job_events)),

@@ -13,6 +13,9 @@
 
 pub mod chart;
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
 use rayon::prelude::*;
 use sanlian_check::{fairness, Rules};
 use sanlian_engine::Answer;
@@ -35,6 +38,9 @@ pub enum TradeoffError {
     /// A solve failed (time limit, solver error).
     #[error("{0}")]
     Solve(String),
+    /// The cancel flag was set: the set was abandoned.
+    #[error("cancelled")]
+    Cancelled,
 }
 
 /// The constraint a point was solved under.
@@ -113,8 +119,11 @@ pub struct Tradeoffs {
     pub left_out: Vec<String>,
 }
 
+/// Called after each solve of the set (from the thread that ran it).
+pub type OnSolve = Arc<dyn Fn() + Send + Sync>;
+
 /// How to compute the set.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Options {
     /// How many points at most (3–7).
     pub points: usize,
@@ -122,12 +131,53 @@ pub struct Options {
     pub time_limit: Option<f64>,
     /// Seat-to-seat km within which one group backs up another (N1).
     pub reach_km: f64,
+    /// Set to abandon the set: the solve under way stops and [`compute`] answers
+    /// [`TradeoffError::Cancelled`].
+    pub cancel: Option<Arc<AtomicBool>>,
+    /// Progress: told after each solve (at most [`max_solves`] of them).
+    pub on_solve: Option<OnSolve>,
+}
+
+impl std::fmt::Debug for Options {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Options")
+            .field("points", &self.points)
+            .field("time_limit", &self.time_limit)
+            .field("reach_km", &self.reach_km)
+            .field("cancel", &self.cancel)
+            .field("on_solve", &self.on_solve.is_some())
+            .finish()
+    }
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { points: 5, time_limit: None, reach_km: sanlian_model::params::DEFAULT_REACH_KM }
+        Options {
+            points: 5,
+            time_limit: None,
+            reach_km: sanlian_model::params::DEFAULT_REACH_KM,
+            cancel: None,
+            on_solve: None,
+        }
     }
+}
+
+impl Options {
+    fn cancelled(&self) -> bool {
+        self.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed))
+    }
+
+    fn solved(&self) {
+        if let Some(f) = &self.on_solve {
+            f();
+        }
+    }
+}
+
+/// The most solves a set of `points` points takes: the plain optimum, the most robust plan,
+/// the search for the least travel cap, and one per other point.
+pub fn max_solves(points: usize) -> usize {
+    2 + 1 + CAP_SEARCH_STEPS + points.saturating_sub(1)
 }
 
 /// Two-year km of cadre `c` in county `k`: round trips × 2 × road km (the cost model's trips).
@@ -196,9 +246,20 @@ type Solved = Result<(Instance, Plan), String>;
 
 /// Solve `inst` under `eps`: the certified plan, or why not.
 fn solve_at(inst: &Instance, eps: &Epsilon, opts: &Options) -> Solved {
+    let solved = solve_once(inst, eps, opts);
+    opts.solved();
+    solved
+}
+
+fn solve_once(inst: &Instance, eps: &Epsilon, opts: &Options) -> Solved {
     let variant = with_epsilon(inst, eps, opts.reach_km);
     let prep = Prepared::new(&variant).map_err(|e| e.to_string())?;
-    let so = SolveOptions { threads: 1, time_limit: opts.time_limit, ..SolveOptions::default() };
+    let so = SolveOptions {
+        threads: 1,
+        time_limit: opts.time_limit,
+        cancel: opts.cancel.clone(),
+        ..SolveOptions::default()
+    };
     match sanlian_engine::solve(&prep, &so).map_err(|e| e.to_string())?.answer {
         Answer::Planned(plan) => {
             let plan = plan.into_plan();
@@ -306,6 +367,9 @@ pub fn least_feasible_cap(inst: &Instance, opts: &Options, low: f64, high: f64) 
         return lo.ceil();
     }
     for _ in 0..CAP_SEARCH_STEPS {
+        if opts.cancelled() {
+            break;
+        }
         let mid = ((lo + hi) / 2.0).ceil();
         if mid >= hi {
             break;
@@ -348,15 +412,24 @@ pub fn compute(inst: &Instance, opts: &Options) -> Result<Tradeoffs, TradeoffErr
         return Err(TradeoffError::Input(format!("--reach-km: {} is not a distance in km", opts.reach_km)));
     }
     let rules = Rules::new(inst).map_err(|e| TradeoffError::Input(e.to_string()))?;
-    let (_, plain) = solve_at(inst, &Epsilon::None, opts).map_err(TradeoffError::Infeasible)?;
+    let plain = solve_at(inst, &Epsilon::None, opts);
+    if opts.cancelled() {
+        return Err(TradeoffError::Cancelled);
+    }
+    let (_, plain) = plain.map_err(TradeoffError::Infeasible)?;
     let base = metrics(inst, &rules, opts.reach_km, &plain);
     // The most robust groups any plan reaches: stage N maximised.
     let mut most_robust = inst.clone();
     most_robust.parameters.robust = Some(Robust { reach_km: opts.reach_km, at_least: None });
     let most = {
         let prep = Prepared::new(&most_robust).map_err(|e| TradeoffError::Input(e.to_string()))?;
-        let so = SolveOptions { time_limit: opts.time_limit, ..SolveOptions::default() };
-        match sanlian_engine::solve(&prep, &so).map_err(|e| TradeoffError::Solve(e.to_string()))?.answer {
+        let so = SolveOptions { time_limit: opts.time_limit, cancel: opts.cancel.clone(), ..SolveOptions::default() };
+        let solved = sanlian_engine::solve(&prep, &so);
+        opts.solved();
+        if opts.cancelled() {
+            return Err(TradeoffError::Cancelled);
+        }
+        match solved.map_err(|e| TradeoffError::Solve(e.to_string()))?.answer {
             Answer::Planned(p) => p.plan().robust.as_ref().map_or(0, |r| r.robust_groups),
             Answer::Infeasible(_) => 0,
         }
@@ -368,6 +441,9 @@ pub fn compute(inst: &Instance, opts: &Options) -> Result<Tradeoffs, TradeoffErr
         .map(|groups| Epsilon::RobustAtLeast { groups })
         .collect();
     let least = least_feasible_cap(inst, opts, least_travel_cap(&prep), base.max_km);
+    if opts.cancelled() {
+        return Err(TradeoffError::Cancelled);
+    }
     let caps = travel_caps(base.max_km, least, n_travel.max(others - tried.len()));
     tried.extend(caps.iter().map(|&km| Epsilon::TravelAtMost { km }));
     let solved: Vec<(Epsilon, Solved)> = tried
@@ -377,6 +453,9 @@ pub fn compute(inst: &Instance, opts: &Options) -> Result<Tradeoffs, TradeoffErr
             (eps, r)
         })
         .collect();
+    if opts.cancelled() {
+        return Err(TradeoffError::Cancelled);
+    }
     let mut left_out = Vec::new();
     let mut candidates: Vec<(Epsilon, Instance, Plan, Metrics)> =
         vec![(Epsilon::None, inst.clone(), plain.clone(), base.clone())];

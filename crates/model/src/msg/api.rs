@@ -14,6 +14,9 @@ catalog! {
     "noun.solve options" => "求解选项", "solve options";
     "noun.reassign request" => "调整请求", "reassign request";
     "noun.scenario spec" => "情景设置", "scenario spec";
+    "noun.trade-off request" => "权衡请求", "trade-off request";
+    "noun.fairness" => "公平", "fairness";
+    "noun.robust" => "稳健", "robustness";
     "job.queued" => "排队中", "queued";
     "job.running" => "运行中", "running";
     "job.done" => "已完成", "done";
@@ -54,6 +57,29 @@ catalog! {
         "{jobs} queued or running job(s) work on {kind} {id}; stop them (DELETE /api/jobs/…) or wait, then delete it";
     "api.bad_option" => "选项 {option} 不支持“{value}”：可选 {offered}", "{option} '{value}' is not offered: use {offered}";
     "api.bad_time_limit" => "时间限制须为正的秒数", "time_limit must be a positive number of seconds";
+    "api.tradeoff_points" =>
+        "选项 {field}（方案数）须为 {min} 至 {max} 的整数，收到 {got}",
+        "{field} (the number of plans) must be a whole number from {min} to {max}; got {got}";
+    "api.tradeoff_reach" =>
+        "选项 {field}（邻组兜底的距离）须为 {min} 至 {max} 公里，收到 {got}",
+        "{field} (how far a neighbouring group may back up) must be from {min} to {max} km; got {got}";
+    "api.tradeoff_time_limit" =>
+        "选项 {field}（每次求解的时间限制）须为大于 0、不超过 {max} 的秒数，收到 {got}",
+        "{field} (the limit of each solve) must be more than 0 and at most {max} seconds; got {got}";
+    "api.tradeoff_preset" =>
+        "实例 {id} 已设定{what}选项；权衡会自行设定公平与稳健的约束，请用未设这些选项的实例",
+        "instance {id} sets {what} options already; the trade-offs set their own fairness and robustness constraints: use an instance without them";
+    "api.tradeoff_not_object" =>
+        "权衡请求须为 JSON 对象，例如 {example}",
+        "the trade-off request is a JSON object, e.g. {example}";
+    "api.tradeoff_unknown" =>
+        "权衡请求中没有选项 {field}：可用的有 {offered}",
+        "{field} is not an option of the trade-offs: use {offered}";
+    "api.tradeoff_not_number" => "选项 {field} 须为数字，收到 {got}", "{field} must be a number; got {got}";
+    "api.tradeoffs_infeasible" =>
+        "严格模式下没有满足全部硬规则的方案，无可权衡：{why}",
+        "no plan satisfies every hard rule, so there is nothing to trade: {why}";
+    "api.tradeoffs_failed" => "权衡计算失败：{why}", "{why}";
     "api.explain_unknown" => "{why}", "{why}";
     "api.explain_infeasible" =>
         "该实例没有严格方案可供比较；请先求解，查看无解证明",
@@ -85,12 +111,15 @@ catalog! {
         "任务 {id} 尚未开始运行，没有可保留的结果；可直接取消",
         "job {id} is not running yet: there is no result to keep; cancel it instead";
     "api.job_cannot_stop" =>
-        "任务 {id} 是调整任务，不能中途停止并保留结果，只能取消",
-        "job {id} is a re-planning job: it cannot be stopped with its best result kept; cancel it instead";
+        "任务 {id} 不能中途停止并保留结果（只有求解和情景任务可以），只能取消",
+        "job {id} cannot be stopped with its best result kept (only solve and scenario jobs can); cancel it instead";
     // ---- Uploads and access --------------------------------------------------------------
     "api.too_large" =>
         "请求内容超过 {limit} 字节的上限；如确是真实数据，请用更大的 --body-limit 启动服务",
         "the request body is larger than the limit of {limit} bytes; start the server with a larger --body-limit if this is a real instance";
+    "api.options_too_large" =>
+        "选项超过 {limit} 字节的上限：选项只是几个数字",
+        "the options are larger than the limit of {limit} bytes: they are a few numbers";
     "api.busy" =>
         "服务正在接收的上传已达上限；请稍后再发送",
         "the service is receiving as many uploads as it holds at once; send this one again shortly";
