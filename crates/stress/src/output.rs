@@ -1,6 +1,7 @@
 //! The stress test's files: runs, townships, groups and units as CSV, the summary as JSON, and
 //! a chart of coverage and changes against the departure rate (SVG).
 
+use quick_xml::escape::escape;
 use std::fmt::Write as _;
 
 use crate::{Run, RunStatus, Summary};
@@ -153,10 +154,6 @@ pub fn units_csv(s: &Summary) -> String {
     )
 }
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
-}
-
 /// Coverage (mean and 5th percentile), the share of strictly valid runs, and changed decisions
 /// (mean and 95th percentile) against the sweep points, as one SVG.
 pub fn chart_svg(s: &Summary, title: &str) -> String {
@@ -173,7 +170,8 @@ pub fn chart_svg(s: &Summary, title: &str) -> String {
         r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" font-family="Noto Sans CJK SC, sans-serif" font-size="12">"#
     );
     let _ = writeln!(out, r#"<rect width="{w}" height="{h}" fill="white"/>"#);
-    let _ = writeln!(out, r#"<text x="{}" y="24" text-anchor="middle" font-size="15">{}</text>"#, w / 2.0, esc(title));
+    let _ =
+        writeln!(out, r#"<text x="{}" y="24" text-anchor="middle" font-size="15">{}</text>"#, w / 2.0, escape(title));
     for k in 0..=4 {
         let v = k as f64 / 4.0;
         let y = y_share(v);
@@ -195,7 +193,7 @@ pub fn chart_svg(s: &Summary, title: &str) -> String {
             r#"<text x="{}" y="{}" text-anchor="middle">{}</text>"#,
             x(i),
             top + ph + 18.0,
-            esc(&p.point)
+            escape(&p.point)
         );
     }
     let _ = writeln!(
@@ -231,7 +229,7 @@ pub fn chart_svg(s: &Summary, title: &str) -> String {
             lx + 24.0,
             lx + 30.0,
             ly + 4.0,
-            esc(name)
+            escape(*name)
         );
     }
     let _ = writeln!(

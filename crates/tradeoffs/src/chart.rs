@@ -1,13 +1,10 @@
 //! The trade-off set as one SVG: each traded goal against the extra travel cost, a point per
 //! plan with its letter, and the one-line description of every plan beneath.
 
+use quick_xml::escape::escape;
 use std::fmt::Write as _;
 
 use crate::{Metrics, Tradeoffs};
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
-}
 
 /// One goal drawn against the extra cost: its title and how to read it off a point.
 struct Goal {
@@ -35,7 +32,8 @@ pub fn svg(t: &Tradeoffs, title: &str) -> String {
         r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" font-family="Noto Sans CJK SC, sans-serif" font-size="12">"#
     );
     let _ = writeln!(out, r#"<rect width="{w}" height="{h}" fill="white"/>"#);
-    let _ = writeln!(out, r#"<text x="{}" y="26" text-anchor="middle" font-size="15">{}</text>"#, w / 2.0, esc(title));
+    let _ =
+        writeln!(out, r#"<text x="{}" y="26" text-anchor="middle" font-size="15">{}</text>"#, w / 2.0, escape(title));
     for (g, goal) in GOALS.iter().enumerate() {
         let x0 = left + g as f64 * (pw + gap);
         let values: Vec<f64> = t.points.iter().map(|p| (goal.value)(&p.metrics)).collect();
@@ -62,7 +60,7 @@ pub fn svg(t: &Tradeoffs, title: &str) -> String {
             r#"<text x="{}" y="{}" text-anchor="middle">{}</text>"#,
             x0 + pw / 2.0,
             top - 8.0,
-            esc(goal.title)
+            escape(goal.title)
         );
         let _ = writeln!(
             out,
@@ -78,7 +76,7 @@ pub fn svg(t: &Tradeoffs, title: &str) -> String {
                 y(v),
                 x(e) + 7.0,
                 y(v) - 6.0,
-                esc(&p.id)
+                escape(&p.id)
             );
         }
     }
@@ -87,8 +85,8 @@ pub fn svg(t: &Tradeoffs, title: &str) -> String {
             out,
             r#"<text x="{left}" y="{}"><tspan font-weight="bold">{}</tspan>  {}</text>"#,
             top + ph + 62.0 + 18.0 * i as f64,
-            esc(&p.id),
-            esc(&p.line_zh)
+            escape(&p.id),
+            escape(&p.line_zh)
         );
     }
     out.push_str("</svg>\n");
