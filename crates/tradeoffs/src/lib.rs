@@ -19,6 +19,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use sanlian_check::{fairness, Rules};
 use sanlian_engine::Answer;
+use sanlian_explain::render::yuan;
 use sanlian_model::{Instance, Plan, Prepared, Robust};
 use sanlian_solver::SolveOptions;
 use serde::Serialize;
@@ -267,19 +268,6 @@ fn solve_once(inst: &Instance, eps: &Epsilon, opts: &Options) -> Solved {
         }
         Answer::Infeasible(certs) => Err(certs.iter().map(|c| c.message.clone()).collect::<Vec<_>>().join("; ")),
     }
-}
-
-fn yuan(v: f64) -> String {
-    let n = v.round().abs() as u64;
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    format!("¥{out}")
 }
 
 /// The one-line descriptions of `m` against the plain optimum `base`.
