@@ -230,7 +230,6 @@ pub struct UnitDelta {
 
 /// [`reassign`] with every option.
 pub fn reassign_with(inst: &Instance, old: &Plan, events: &Events, o: &ReplanOptions) -> Result<Replan, ReplanError> {
-    let (mode, time_limit, repair_invalid) = (o.mode, o.time_limit, o.repair_invalid);
     // The time limit bounds the whole re-plan, its checks of the inputs included.
     let started = std::time::Instant::now();
     let report = sanlian_check::check(inst, old).map_err(|e| ReplanError::Instance(e.to_string()))?;
@@ -239,9 +238,36 @@ pub fn reassign_with(inst: &Instance, old: &Plan, events: &Events, o: &ReplanOpt
         return Err(ReplanError::Mismatch(mismatch));
     }
     let base_violations: Vec<String> = report.rule_violations().iter().map(|v| v.to_string()).collect();
-    if !base_violations.is_empty() && !repair_invalid {
+    if !base_violations.is_empty() && !o.repair_invalid {
         return Err(ReplanError::InvalidBase(base_violations));
     }
+    replan(inst, old, base_violations, events, o, started)
+}
+
+/// [`reassign_with`] on a plan the checker has already accepted for `inst` — as each
+/// [`Replan`]'s plan (or best effort) is for its [`Replan::instance`], so that a chain of
+/// re-plans (a month-by-month stress run) checks each plan once, when it is made. The caller
+/// vouches that `old` was certified for this very instance.
+pub fn reassign_checked(
+    inst: &Instance,
+    old: &CheckedPlan,
+    events: &Events,
+    o: &ReplanOptions,
+) -> Result<Replan, ReplanError> {
+    replan(inst, old.plan(), Vec::new(), events, o, std::time::Instant::now())
+}
+
+/// The re-plan of a base plan whose check found `base_violations` (none, or a repair of an
+/// invalid plan that `o.repair_invalid` asks for).
+fn replan(
+    inst: &Instance,
+    old: &Plan,
+    base_violations: Vec<String>,
+    events: &Events,
+    o: &ReplanOptions,
+    started: std::time::Instant,
+) -> Result<Replan, ReplanError> {
+    let (mode, time_limit, repair_invalid) = (o.mode, o.time_limit, o.repair_invalid);
     let applied = events.apply(inst, old).map_err(|e| ReplanError::Events(e.to_string()))?;
     let next = Prepared::new(&applied.instance).map_err(|e| ReplanError::Events(format!("after the events: {e}")))?;
     let rules = Rules::new(&applied.instance).map_err(|e| ReplanError::Events(format!("after the events: {e}")))?;

@@ -430,6 +430,29 @@ impl<'o> Stager<'o> {
         r
     }
 
+    /// [`Self::run`] for a model whose objective weighs `goals` lexicographically (each
+    /// outweighs all after it), solved as those goals ([`Milp::solve_goals`]; the last one's
+    /// unit is `unit`): the same optimum, found without HiGHS where nothing is left to choose.
+    pub(crate) fn run_goals(
+        &mut self,
+        id: &str,
+        milp: &mut Milp,
+        goals: &[(&'static str, milp::Direction, milp::Terms, f64)],
+        unit: f64,
+    ) -> MilpResult {
+        self.capture(id.to_string(), milp);
+        if self.cancelled() {
+            return MilpResult::without_solution(MilpStatus::Cancelled, milp.n_rows(), milp.n_cols(), 0.0);
+        }
+        let (rows, cols) = (milp.n_rows(), milp.n_cols());
+        let r = match milp.solve_goals(goals, &self.settings(self.opts.threads, unit), unit) {
+            Ok((_, r)) => r,
+            Err(status) => MilpResult::without_solution(status, rows, cols, 0.0),
+        };
+        self.note_settled([&r]);
+        r
+    }
+
     /// Solve one stage model's LP relaxation only (none when the solve was cancelled).
     pub(crate) fn run_relaxation(&mut self, id: &str, milp: &Milp) -> MilpResult {
         self.capture(id.to_string(), milp);

@@ -11,6 +11,8 @@ use std::time::Instant;
 
 use highs::{ColProblem, HighsModelStatus, Sense};
 
+mod bounds;
+
 /// A column handle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Var(pub usize);
@@ -475,6 +477,44 @@ impl Milp {
             seconds: start.elapsed().as_secs_f64(),
         };
         Some((values_out, result))
+    }
+
+    /// The lexicographic optimum of `goals`, each goal's value held while the next ones are
+    /// optimised: proved by bounds where nothing is left to choose ([`Milp::optimum_by_bounds`]),
+    /// from one warm LP where every relaxation is integral ([`Milp::solve_goals_warm`]), else
+    /// goal by goal. Every goal but the last counts whole decisions; the last one's unit is
+    /// `last_unit`. The goals' values and the last result, or the status of the goal that
+    /// found no solution. The held goals stay in the model as rows `{id}_fixed`.
+    pub fn solve_goals(
+        &mut self,
+        goals: &[(&'static str, Direction, Terms, f64)],
+        s: &MilpSettings,
+        last_unit: f64,
+    ) -> Result<(Vec<f64>, MilpResult), MilpStatus> {
+        if let Some(done) = self.optimum_by_bounds(goals).or_else(|| self.solve_goals_warm(goals, s)) {
+            return Ok(done);
+        }
+        let mut values = Vec::new();
+        let mut last = None;
+        let n = goals.len();
+        for (i, (id, direction, terms, offset)) in goals.iter().enumerate() {
+            self.set_objective(*direction, terms.clone(), *offset);
+            let abs_gap = if i + 1 == n { 0.5 * last_unit } else { 0.5 - 1e-9 };
+            let r = self.solve(&MilpSettings { mip_abs_gap: abs_gap, ..s.clone() });
+            if !r.has_solution() {
+                return Err(r.status);
+            }
+            let value = if i + 1 == n { r.objective } else { r.objective.round() };
+            values.push(value);
+            if i + 1 < n {
+                let held = value - offset;
+                let (lb, ub) =
+                    if *direction == Direction::Min { (f64::NEG_INFINITY, held) } else { (held, f64::INFINITY) };
+                self.row(format!("{id}_fixed"), terms.clone(), lb, ub);
+            }
+            last = Some(r);
+        }
+        last.map(|r| (values, r)).ok_or(MilpStatus::Failed("no goal to optimise".into()))
     }
 
     fn is_integral(&self, values: &[f64]) -> bool {

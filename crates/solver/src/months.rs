@@ -95,9 +95,11 @@ pub(crate) fn solve_months_pinned(
         }
     }
     let mut presence = 0;
+    let mut presence_terms = Vec::new();
     for ((k, y, month), vars) in &by_county {
         let when = format!("{},{}-{month:02}", codes[*k], first_year + *y as i32);
         let z = m.binary(format!("z[{when}]"), 1.0);
+        presence_terms.push((z, 1.0));
         let mut row = vec![(z, 1.0)];
         row.extend(vars.iter().map(|&v| (v, -1.0)));
         m.row(format!("S3_presence[{when}]"), row, f64::NEG_INFINITY, 0.0);
@@ -145,7 +147,17 @@ pub(crate) fn solve_months_pinned(
         }
     }
     let stage = if pins.is_some() { "R3" } else { "S3a" };
-    let r = stager.run(stage, &m, 1.0);
+    let r = match pins {
+        // R3 as the goals its weights rank: months kept, then presence.
+        Some(_) => {
+            let goals = [
+                ("R3", Direction::Max, kept.iter().map(|&(_, _, u)| (u, 1.0)).collect(), 0.0),
+                ("S3a", Direction::Max, presence_terms, 0.0),
+            ];
+            stager.run_goals(stage, &mut m, &goals, 1.0)
+        }
+        None => stager.run(stage, &m, 1.0),
+    };
     if !r.has_solution() {
         return Err(r.status);
     }

@@ -340,7 +340,8 @@ mod placement {
     ) -> Result<Option<Vec<usize>>, SolveError> {
         let start = std::time::Instant::now();
         let comps = components(prep, setup);
-        let models: Vec<Component> = comps.iter().map(|ks| build(prep, setup, base, mode, ks)).collect();
+        let index = Index::new(prep, setup);
+        let models: Vec<Component> = comps.iter().map(|ks| build(prep, setup, &index, base, mode, ks)).collect();
         for (i, cm) in models.iter().enumerate() {
             stager.capture(format!("R1_{}", i + 1), &cm.milp);
         }
@@ -432,33 +433,44 @@ mod placement {
 
     /// Optimise a component's goals in order, holding each.
     fn lexicographic(mut cm: Component, settings: &crate::milp::MilpSettings) -> Result<Solved, MilpStatus> {
-        let mut values = Vec::new();
-        let mut last = None;
         let goals = std::mem::take(&mut cm.goals);
-        // Integral relaxations (the rule on these models): one warm LP for all the goals.
-        if let Some((values, last)) = cm.milp.solve_goals_warm(&goals, settings) {
-            return Ok((values, last, cm.x));
-        }
-        let n = goals.len();
-        for (i, (id, direction, terms, offset)) in goals.into_iter().enumerate() {
-            cm.milp.set_objective(direction, terms.clone(), offset);
-            // S1's unit is a fen; every other goal counts whole decisions.
-            let abs_gap = if i + 1 == n { 0.005 } else { 0.5 - 1e-9 };
-            let r = cm.milp.solve(&crate::milp::MilpSettings { mip_abs_gap: abs_gap, ..settings.clone() });
-            if !r.has_solution() {
-                return Err(r.status);
+        // S1's unit is a fen.
+        let (values, last) = cm.milp.solve_goals(&goals, settings, 0.01)?;
+        Ok((values, last, cm.x))
+    }
+
+    /// Who is where, read once for all the components.
+    struct Index {
+        /// Cadres by the first county they may join (a pinned cadre's only one).
+        by_first: Vec<Vec<usize>>,
+        /// Per township and year: the cadres whose township that year is pinned there.
+        fixed_at: Vec<[Vec<usize>; 2]>,
+        /// Per county: the cadres whose home county (pinned or baseline) it is.
+        homed_in: Vec<Vec<usize>>,
+    }
+
+    impl Index {
+        fn new(prep: &Prepared, setup: &Setup) -> Index {
+            let mut index = Index {
+                by_first: vec![Vec::new(); prep.n_counties()],
+                fixed_at: vec![[Vec::new(), Vec::new()]; prep.inst.region.townships.len()],
+                homed_in: vec![Vec::new(); prep.n_counties()],
+            };
+            for c in 0..prep.n_cadres() {
+                if let Some(&k) = setup.restricted.eligible[c].first() {
+                    index.by_first[k].push(c);
+                }
+                for y in 0..2 {
+                    if let Some(t) = setup.pins.town_fixed[c][y] {
+                        index.fixed_at[t][y].push(c);
+                    }
+                }
+                if let Some(h) = setup.home[c] {
+                    index.homed_in[h].push(c);
+                }
             }
-            let value = if i + 1 == n { r.objective } else { r.objective.round() };
-            values.push(value);
-            if i + 1 < n {
-                let held = value - offset;
-                let (lb, ub) =
-                    if direction == Direction::Min { (f64::NEG_INFINITY, held) } else { (held, f64::INFINITY) };
-                cm.milp.row(format!("{id}_fixed"), terms, lb, ub);
-            }
-            last = Some(r);
+            index
         }
-        Ok((values, last.expect("at least one goal"), cm.x))
     }
 
     /// County sets linked by the eligibility of free cadres (union–find), each sorted.
@@ -507,6 +519,7 @@ mod placement {
     fn build(
         prep: &Prepared,
         setup: &Setup,
+        index: &Index,
         base: &[Option<Baseline>],
         mode: PlanMode,
         counties: &[usize],
@@ -514,7 +527,6 @@ mod placement {
         let p = &prep.inst.parameters;
         let best_effort = mode == PlanMode::BestEffort;
         let cap = p.max_cadres_per_township_year as f64;
-        let in_comp = |k: usize| counties.binary_search(&k).is_ok();
         let id = |c: usize| prep.inst.cadres[c].id.as_str();
         let code = |k: usize| prep.inst.region.counties[k].code.as_str();
         let tcode = |i: usize| prep.inst.region.townships[i].code.as_str();
@@ -528,11 +540,10 @@ mod placement {
         let mut changes_const = 0.0;
         let mut s1: Vec<(Var, f64)> = Vec::new();
         let mut s1_const = 0.0;
-        for c in 0..prep.n_cadres() {
+        let mut cadres: Vec<usize> = counties.iter().flat_map(|&k| index.by_first[k].iter().copied()).collect();
+        cadres.sort_unstable();
+        for c in cadres {
             let eligible = &setup.restricted.eligible[c];
-            if !eligible.first().is_some_and(|&k| in_comp(k)) {
-                continue;
-            }
             if !setup.free[c] {
                 let k = eligible[0];
                 pinned_in.entry(k).or_default().push(c);
@@ -562,19 +573,6 @@ mod placement {
                 }
             }
         }
-        // Cadres whose township of a year is pinned, per township; cadres at home per county.
-        let mut fixed_at: BTreeMap<usize, [Vec<usize>; 2]> = BTreeMap::new();
-        let mut homed_in: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-        for c in 0..prep.n_cadres() {
-            for y in 0..2 {
-                if let Some(t) = setup.pins.town_fixed[c][y] {
-                    fixed_at.entry(t).or_default()[y].push(c);
-                }
-            }
-            if let Some(h) = setup.home[c].filter(|&h| in_comp(h)) {
-                homed_in.entry(h).or_default().push(c);
-            }
-        }
         // Newcomers of each pattern per county: free cadres whose home is elsewhere.
         let mut newcomers: BTreeMap<(usize, Pattern), Vec<Var>> = BTreeMap::new();
         for (&k, members) in &free_in {
@@ -593,7 +591,7 @@ mod placement {
             // Per township and year: (cadre or pattern, var) terms that may cover it.
             let mut t_terms: Vec<[Vec<(usize, Var)>; 2]> = vec![[Vec::new(), Vec::new()]; towns.len()];
             let mut w_terms: Vec<[Vec<(Pattern, Var)>; 2]> = vec![[Vec::new(), Vec::new()]; towns.len()];
-            let homed = homed_in.get(&k).map(Vec::as_slice).unwrap_or(&[]);
+            let homed = &index.homed_in[k];
             for &c in homed {
                 let linked = if setup.free[c] { x_of.get(&(c, k)).map(|&v| (v, 1.0)) } else { None };
                 if setup.free[c] && linked.is_none() {
@@ -679,8 +677,7 @@ mod placement {
             for (j, &i) in towns.iter().enumerate() {
                 for y in 0..2 {
                     let fixed_serving = |month: u32| {
-                        fixed_at.get(&i).map_or(0, |f| f[y].iter().filter(|&&c| prep.serves_month(c, y, month)).count())
-                            as f64
+                        index.fixed_at[i][y].iter().filter(|&&c| prep.serves_month(c, y, month)).count() as f64
                     };
                     let mut rows_seen: Vec<(Vec<Var>, f64)> = Vec::new();
                     for month in p.window_months() {

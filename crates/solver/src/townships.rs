@@ -22,7 +22,7 @@ use rayon::prelude::*;
 use sanlian_model::{optimality, PlanMode, Prepared, Proof, StagePart};
 
 use crate::groups::Groups;
-use crate::milp::{Direction, Milp, MilpResult, MilpStatus, Var};
+use crate::milp::{Direction, Milp, MilpResult, MilpSettings, MilpStatus, Terms, Var};
 use crate::repair::Pins;
 use crate::{lp_proof, stage_report, SolveError, StageFigures, Stager};
 
@@ -33,6 +33,20 @@ struct CountyModel {
     milp: Milp,
     /// (cadre, year, township, variable)
     t: Vec<(usize, usize, usize, Var)>,
+    /// Re-planning: the objective as the goals it weighs, R2 (baseline townships kept) then
+    /// S2; the weight of R2 outweighs all of S2, so their lexicographic optimum is the model's.
+    goals: Option<[(&'static str, Direction, Terms, f64); 2]>,
+}
+
+impl CountyModel {
+    /// The optimum: proved by bounds when the baseline is kept and nothing is left to choose
+    /// (most counties after a month's departures), by HiGHS otherwise.
+    fn solve(&self, settings: &MilpSettings) -> MilpResult {
+        self.goals
+            .as_ref()
+            .and_then(|goals| self.milp.optimum_by_bounds(goals))
+            .map_or_else(|| self.milp.solve(settings), |(_, r)| r)
+    }
 }
 
 fn build(prep: &Prepared, k: usize, members: &[usize], mode: PlanMode, pins: Option<&Pins>) -> CountyModel {
@@ -43,6 +57,7 @@ fn build(prep: &Prepared, k: usize, members: &[usize], mode: PlanMode, pins: Opt
     let tcode = |i: usize| prep.inst.region.townships[i].code.as_str();
     let mut m = Milp::new(format!("S2 townships {code}"), Direction::Max);
     let mut t = Vec::new();
+    let (mut kept, mut s2): (Terms, Terms) = (Vec::new(), Vec::new());
     let mut by_town: Vec<[Vec<(usize, Var)>; 2]> = vec![[Vec::new(), Vec::new()]; towns.len()];
     // Re-planning: keeping a baseline township outweighs all of S2 (lexicographic).
     let keep_weight = pins.map(|_| {
@@ -72,11 +87,13 @@ fn build(prep: &Prepared, k: usize, members: &[usize], mode: PlanMode, pins: Opt
                 if fixed.is_some_and(|f| f != i) || locked.is_some_and(|f| f != i) || barred.contains(&i) {
                     continue;
                 }
-                let mut value = p.match_value * prep.matches(c, i) as f64;
-                if base == Some(i) {
-                    value += keep_weight.unwrap_or(0.0);
+                let value = p.match_value * prep.matches(c, i) as f64;
+                let keep = if base == Some(i) { keep_weight.unwrap_or(0.0) } else { 0.0 };
+                let v = m.binary(format!("t[{},y{},{}]", ids(c), y + 1, tcode(i)), value + keep);
+                s2.push((v, value));
+                if keep > 0.0 {
+                    kept.push((v, 1.0));
                 }
-                let v = m.binary(format!("t[{},y{},{}]", ids(c), y + 1, tcode(i)), value);
                 t.push((c, y, i, v));
                 per_year[y].push((i, v));
                 by_town[j][y].push((c, v));
@@ -146,6 +163,7 @@ fn build(prep: &Prepared, k: usize, members: &[usize], mode: PlanMode, pins: Opt
         }
         if prep.inst.region.townships[i].priority {
             let f = m.binary(format!("first[{}]", tcode(i)), p.priority_first_year_value);
+            s2.push((f, p.priority_first_year_value));
             let mut row = vec![(f, 1.0)];
             row.extend(by_town[j][0].iter().map(|&(_, v)| (v, -1.0)));
             m.row(format!("S2_priority[{}]", tcode(i)), row, f64::NEG_INFINITY, 0.0);
@@ -154,7 +172,8 @@ fn build(prep: &Prepared, k: usize, members: &[usize], mode: PlanMode, pins: Opt
     if mode == PlanMode::BestEffort {
         m.row(format!("B1_cover[{code}]"), covered, target, f64::INFINITY);
     }
-    CountyModel { milp: m, t }
+    let goals = pins.map(|_| [("R2", Direction::Max, kept, 0.0), ("S2", Direction::Max, s2, 0.0)]);
+    CountyModel { milp: m, t, goals }
 }
 
 /// Solve S2 for every county; an error if a county found no solution (in time).
@@ -191,7 +210,7 @@ pub(crate) fn solve_pinned(
         return Err(SolveError::Cancelled { stage });
     }
     let settings = stager.settings(1, unit);
-    let results: Vec<MilpResult> = models.par_iter().map(|cm| cm.milp.solve(&settings)).collect();
+    let results: Vec<MilpResult> = models.par_iter().map(|cm| cm.solve(&settings)).collect();
     stager.note_settled(&results);
     if let Some(i) = results.iter().position(|r| !r.has_solution()) {
         return Err(match &results[i].status {

@@ -22,7 +22,8 @@ use std::collections::BTreeMap;
 use std::time::Instant;
 
 use rayon::prelude::*;
-use sanlian_explain::replan::{reassign_with, ReplanOptions};
+use sanlian_check::CheckedPlan;
+use sanlian_explain::replan::{reassign_checked, reassign_with, ReplanOptions};
 use sanlian_model::{Events, Instance, Level, Plan, PlanMode};
 use serde::Serialize;
 
@@ -181,14 +182,20 @@ pub fn replay(
     let mut dates: Vec<chrono::NaiveDate> = events.events.iter().map(|e| e.date()).collect();
     dates.sort();
     dates.dedup();
-    let (mut inst, mut plan) = (inst.clone(), plan.clone());
+    let mut inst = inst.clone();
+    // Each repaired plan was certified for its instance when it was made: checked once.
+    let mut checked: Option<CheckedPlan> = None;
     let mut changed: std::collections::HashSet<String> = std::collections::HashSet::new();
     for date in dates {
         let step = Events { events: events.events.iter().filter(|e| e.date() == date).cloned().collect() };
         let mode = if run.status == RunStatus::Strict { PlanMode::Strict } else { PlanMode::BestEffort };
         let limit = time_limit.map(|t| (t - started.elapsed().as_secs_f64()).max(0.001));
         let opts = ReplanOptions { mode, time_limit: limit, takeovers: Some(0), ..ReplanOptions::default() };
-        match reassign_with(&inst, &plan, &step, &opts) {
+        let replanned = match &checked {
+            Some(base) => reassign_checked(&inst, base, &step, &opts),
+            None => reassign_with(&inst, plan, &step, &opts),
+        };
+        match replanned {
             Ok(r) => {
                 run.changes += r.changes.len();
                 changed.extend(r.changes.iter().map(|c| c.cadre.clone()));
@@ -208,7 +215,7 @@ pub fn replay(
                     }
                 };
                 inst = r.instance;
-                plan = next.into_plan();
+                checked = Some(next);
             }
             Err(e) => {
                 run.status = RunStatus::Unrepaired;
@@ -218,6 +225,7 @@ pub fn replay(
         }
     }
     run.changed_cadres = changed.len();
+    let plan = checked.map_or_else(|| plan.clone(), CheckedPlan::into_plan);
     if run.status != RunStatus::Unrepaired {
         run.covered = plan.coverage.total;
         run.unit_costs = unit_costs(&plan);
