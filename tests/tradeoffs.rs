@@ -13,20 +13,38 @@ fn s1(plan: &sanlian_model::Plan) -> f64 {
     plan.stages.iter().find(|s| s.id == "S1").expect("S1 reported").objective
 }
 
-/// No worse on cost, the farthest traveller and robust groups, better on one: written here
-/// from the definition, not taken from the crate.
+/// No worse on cost, the farthest traveller, robust groups and continuity, better on one:
+/// written here from the definition, not taken from the crate.
 fn beats(a: &Metrics, b: &Metrics) -> bool {
     let eps = 1e-6;
     let no_worse = a.s1 <= b.s1 + eps * b.s1.abs().max(1.0)
         && a.max_km <= b.max_km + eps * b.max_km.max(1.0)
-        && a.robust_groups >= b.robust_groups;
+        && a.robust_groups >= b.robust_groups
+        && a.continuity >= b.continuity;
     let better = a.s1 < b.s1 - eps * b.s1.abs().max(1.0)
         || a.max_km < b.max_km - eps * b.max_km.max(1.0)
-        || a.robust_groups > b.robust_groups;
+        || a.robust_groups > b.robust_groups
+        || a.continuity > b.continuity;
     no_worse && better
 }
 
-fn verify(inst: &Instance, points: usize) -> usize {
+/// Cadres of `plan` placed in their previous county of `inst`, counted here.
+fn stayed(inst: &Instance, plan: &sanlian_model::Plan) -> usize {
+    plan.assignments
+        .iter()
+        .filter(|a| {
+            inst.cadres.iter().any(|c| c.id == a.cadre && c.previous_county.as_deref() == Some(a.county.as_str()))
+        })
+        .count()
+}
+
+/// The points of each kind of ε a verified set had.
+#[derive(Default)]
+struct Kinds {
+    continuity: usize,
+}
+
+fn verify(inst: &Instance, points: usize, kinds: &mut Kinds) -> usize {
     let opts = Options { points, ..Options::default() };
     let t = compute(inst, &opts).unwrap_or_else(|e| panic!("{}: {e}", inst.name));
     assert!(!t.points.is_empty() && t.points.len() <= points, "{} points", t.points.len());
@@ -54,6 +72,12 @@ fn verify(inst: &Instance, points: usize) -> usize {
                 let n = sanlian_check::robust::of_plan(&rules, &p.plan, &robust).robust_groups;
                 assert!(n as u32 >= *groups && n == p.metrics.robust_groups, "{}: {n} robust groups", p.id);
             }
+            Epsilon::ContinuityAtLeast { cadres } => {
+                let n = stayed(inst, &p.plan);
+                assert!(n as u32 >= *cadres && n == p.metrics.continuity, "{}: {n} cadres stayed", p.id);
+                assert_eq!(p.instance.parameters.continuity_at_least, Some(*cadres));
+                kinds.continuity += 1;
+            }
         }
         // An independent re-solve at the same ε, with the other formulation, has the same S1.
         let prep = Prepared::new(&p.instance).unwrap();
@@ -79,19 +103,79 @@ fn verify(inst: &Instance, points: usize) -> usize {
 fn the_small_fixtures_trade_off_set_is_valid_optimal_and_non_dominated() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/small/instance.json");
     let inst = Instance::from_json(&std::fs::read_to_string(path).unwrap()).unwrap();
-    assert!(verify(&inst, 5) >= 3, "the small fixture trades cost against both goals");
+    assert!(verify(&inst, 5, &mut Kinds::default()) >= 3, "the small fixture trades cost against both goals");
 }
 
 #[test]
 fn generated_instances_trade_off_sets_are_valid_optimal_and_non_dominated() {
     let strategy = common::shapes();
+    let kinds = std::sync::Mutex::new(Kinds::default());
     common::run_until_compared("trade-offs", file!(), &strategy, 12, 96, |shape| {
-        let inst = common::build(&shape);
+        let mut inst = common::build(&shape);
+        // Without its bonus, last round's county is one county among others: the plain optimum
+        // leaves it wherever travel says, and continuity has a price.
+        if inst.cadres.len().is_multiple_of(2) {
+            inst.parameters.continuity_bonus = 0.0;
+        }
         let Ok(prep) = Prepared::new(&inst) else { return Ok(false) };
         if !matches!(solve(&prep, &SolveOptions::default()).map(|s| s.outcome), Ok(Outcome::Planned(_))) {
             return Ok(false);
         }
-        verify(&inst, 4);
+        verify(&inst, 6, &mut kinds.lock().unwrap());
         Ok(true)
     });
+    // Generated rosters have previous counties: continuity is traded on some of them.
+    assert!(kinds.lock().unwrap().continuity > 0, "no continuity point in 12 generated sets");
+}
+
+fn small() -> Instance {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/small/instance.json");
+    Instance::from_json(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+#[test]
+fn continuity_beyond_the_cadres_with_a_previous_county_is_an_input_error() {
+    let mut inst = small();
+    inst.cadres[0].previous_county = Some(inst.region.counties[0].code.clone());
+    inst.parameters.continuity_at_least = Some(2);
+    let Err(e) = Prepared::new(&inst).map(|_| ()) else { panic!("2 asked, 1 cadre has a previous county") };
+    let e = e.to_string();
+    assert!(e.contains("parameters.continuity_at_least") && e.contains("only 1 cadres have one"), "{e}");
+}
+
+#[test]
+fn unreachable_continuity_says_the_most_and_the_most_is_reached_and_checked() {
+    // Every cadre's previous county is the first county: H1–H7 leave most of them elsewhere.
+    let mut inst = small();
+    let first = inst.region.counties[0].code.clone();
+    for c in &mut inst.cadres {
+        c.previous_county = Some(first.clone());
+    }
+    inst.parameters.continuity_at_least = Some(inst.cadres.len() as u32);
+    let prep = Prepared::new(&inst).unwrap();
+    let Err(sanlian_solver::SolveError::ContinuityTarget { at_least, most }) = solve(&prep, &SolveOptions::default())
+    else {
+        panic!("all 40 in one county cannot be valid")
+    };
+    assert_eq!(at_least, 40);
+    assert!(most > 0 && most < 40, "{most}");
+    // At the most, a plan exists, places that many there, and the checker holds it to it.
+    inst.parameters.continuity_at_least = Some(most);
+    let prep = Prepared::new(&inst).unwrap();
+    let Outcome::Planned(plan) = solve(&prep, &SolveOptions::default()).unwrap().outcome else { panic!("infeasible") };
+    assert!(stayed(&inst, &plan) >= most as usize);
+    assert!(sanlian_check::check(&inst, &plan).unwrap().is_valid());
+    // Like robust planning, a way of solving: the plan is a plan of the instance without it,
+    // held to its own echo, and one more than it has is a violation.
+    let mut base = inst.clone();
+    base.parameters.continuity_at_least = None;
+    assert!(sanlian_check::check(&base, &plan).unwrap().is_valid());
+    let mut claimed = (*plan).clone();
+    claimed.parameters.continuity_at_least = Some(stayed(&inst, &plan) as u32 + 1);
+    let report = sanlian_check::check(&base, &claimed).unwrap();
+    assert!(
+        report.violations.iter().any(|v| v.to_string().contains("cadres in their previous county; the plan has")),
+        "{:?}",
+        report.violations
+    );
 }

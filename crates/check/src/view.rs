@@ -296,8 +296,13 @@ fn parameter_differences(echoed: &Parameters, given: &Parameters) -> Vec<String>
     macro_rules! differences {
         ($($field:ident),* $(,)?) => {{
             // Naming every field makes this fail to compile when a parameter is added.
-            let Parameters { $($field: _,)* robust: _, fairness: _ } = given;
+            let Parameters { $($field: _,)* robust: _, continuity_at_least: _, fairness: _ } = given;
             let mut out = Vec::new();
+            if let (Some(e), Some(g)) = (echoed.continuity_at_least, given.continuity_at_least) {
+                if e != g {
+                    out.push(format!("parameters.continuity_at_least is {e} in the plan, {g} in the instance"));
+                }
+            }
             if let (Some(e), Some(g)) = (&echoed.robust, &given.robust) {
                 if !nearly_equal(e.reach_km, g.reach_km) || e.at_least != g.at_least {
                     out.push(format!("parameters.robust is {e:?} in the plan, {g:?} in the instance"));

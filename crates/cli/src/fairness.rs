@@ -195,7 +195,7 @@ fn input(path: &Path, e: &sanlian_model::InputError, lang: Lang) -> Failure {
 }
 
 /// Set each cadre's previous county to its county in `last`; the number set.
-fn last_round(inst: &mut Instance, last: &Plan) -> usize {
+pub(crate) fn last_round(inst: &mut Instance, last: &Plan) -> usize {
     let counties: std::collections::HashSet<&str> = inst.region.counties.iter().map(|k| k.code.as_str()).collect();
     let placed: std::collections::HashMap<&str, &str> = last
         .assignments
@@ -213,7 +213,8 @@ fn last_round(inst: &mut Instance, last: &Plan) -> usize {
     set
 }
 
-fn last_round_note(set: usize, path: &Path, lang: Lang) -> String {
+/// The note that says where last round came from, in `lang`.
+pub(crate) fn last_round_note(set: usize, path: &Path, lang: Lang) -> String {
     if lang == Lang::Zh {
         format!("上一轮安排取自 {}：{set} 名干部的上轮县区已设定。", path.display())
     } else {

@@ -23,6 +23,10 @@ pub struct Args {
     /// Seat-to-seat km within which one group backs up another (robustness, N1).
     #[arg(long, default_value_t = sanlian_model::params::DEFAULT_REACH_KM)]
     reach_km: f64,
+    /// Take each cadre's previous county (continuity's "last round") from this plan: the county
+    /// it serves in there. Without previous counties there is no continuity to trade.
+    #[arg(long, value_name = "PLAN")]
+    last_round: Option<PathBuf>,
     /// Where to write tradeoffs.json, tradeoffs.csv, tradeoffs.svg and each plan
     /// (plan-A.json …, with the instance it was made for beside it).
     #[arg(short, long, value_name = "DIR")]
@@ -47,12 +51,18 @@ fn epsilon_text(e: &Epsilon) -> String {
         Epsilon::None => "plain".into(),
         Epsilon::TravelAtMost { km } => format!("max_travel_km<={km:.0}"),
         Epsilon::RobustAtLeast { groups } => format!("robust_groups>={groups}"),
+        Epsilon::ContinuityAtLeast { cadres } => format!("continuity>={cadres}"),
     }
 }
 
 /// `sanlian tradeoffs`.
 pub fn run(args: Args) -> Result<(), Failure> {
-    let inst = load_instance(&args.instance)?;
+    let mut inst = load_instance(&args.instance)?;
+    if let Some(path) = &args.last_round {
+        let last = crate::load_plan(path)?;
+        let set = crate::fairness::last_round(&mut inst, &last);
+        eprintln!("{}", crate::fairness::last_round_note(set, path, args.lang.lang()));
+    }
     let opts =
         Options { points: args.points, time_limit: args.time_limit, reach_km: args.reach_km, ..Options::default() };
     let t = sanlian_tradeoffs::compute(&inst, &opts).map_err(failure)?;

@@ -49,6 +49,11 @@ pub struct Parameters {
     /// PLANNING_RULES alone asks.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub robust: Option<Robust>,
+    /// Continuity's ε-form, for a front of cost against continuity with last round
+    /// (`sanlian tradeoffs`): at least this many cadres placed in their previous county, S1
+    /// minimised with them. Like `robust`, a way of solving: absent by default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub continuity_at_least: Option<u32>,
     /// F1–F3, the fair-burden options (docs/fairness.md): all off by default, and left out of
     /// the JSON form when off, so that instances and plans without them read and write as before.
     #[serde(default, skip_serializing_if = "Fairness::is_off")]
@@ -186,6 +191,7 @@ impl Default for Parameters {
             match_value: 10.0,
             priority_first_year_value: 50.0,
             robust: None,
+            continuity_at_least: None,
             fairness: Fairness::default(),
         }
     }

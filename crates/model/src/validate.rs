@@ -319,6 +319,15 @@ pub fn validate(inst: &Instance) -> Vec<Problem> {
             );
         }
     }
+    if let Some(at_least) = p.continuity_at_least {
+        let with_previous = inst.cadres.iter().filter(|c| c.previous_county.is_some()).count();
+        if at_least as usize > with_previous {
+            c.add(
+                "parameters.continuity_at_least",
+                Msg::new("param.continuity_at_least").arg("value", at_least).arg("cadres", with_previous),
+            );
+        }
+    }
     let mut townships = HashSet::new();
     let mut per_county = vec![0usize; r.counties.len()];
     for (i, t) in r.townships.iter().enumerate() {

@@ -367,6 +367,7 @@
       tradeoffs_eps_none: '无（最省）',
       tradeoffs_eps_travel: '每人两年差旅 ≤ {km} 公里',
       tradeoffs_eps_robust: '至少 {groups} 个组经得起一人离岗',
+      tradeoffs_eps_continuity: '至少 {cadres} 名干部留在上一轮的县区',
       tradeoffs_s1: '成本 S1',
       tradeoffs_delta: '比最省方案',
       tradeoffs_robust: '经得起一人离岗的工作组',
@@ -737,6 +738,7 @@
       tradeoffs_eps_none: 'none (the cheapest)',
       tradeoffs_eps_travel: 'nobody travels more than {km} km in two years',
       tradeoffs_eps_robust: 'at least {groups} groups survive any single departure',
+      tradeoffs_eps_continuity: "at least {cadres} cadres stay in last round's county",
       tradeoffs_s1: 'Cost S1',
       tradeoffs_delta: 'Against the cheapest',
       tradeoffs_robust: 'Groups that survive a departure',
@@ -1642,6 +1644,7 @@
   function epsilonText(e) {
     if (e.kind === 'travel_at_most') return t('tradeoffs_eps_travel', { km: fmtInt(e.km) });
     if (e.kind === 'robust_at_least') return t('tradeoffs_eps_robust', { groups: e.groups });
+    if (e.kind === 'continuity_at_least') return t('tradeoffs_eps_continuity', { cadres: e.cadres });
     return t('tradeoffs_eps_none');
   }
 

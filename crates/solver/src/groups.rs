@@ -67,10 +67,20 @@ impl Class {
 
 /// What makes cadres interchangeable for S1: eligible counties, S1 coefficient
 /// bits per eligible county, senior, upper, active years (as served, and as listed),
-/// service period, counties it may not lead (P4), and, under spreading rules, the department
-/// of a province cadre (A1–A3).
-type ClassKey =
-    (Vec<usize>, Vec<u64>, bool, bool, [bool; 2], Vec<u8>, [Option<chrono::NaiveDate>; 2], Vec<usize>, Option<usize>);
+/// service period, counties it may not lead (P4), under spreading rules the department
+/// of a province cadre (A1–A3), and under continuity's ε-form the previous county.
+type ClassKey = (
+    Vec<usize>,
+    Vec<u64>,
+    bool,
+    bool,
+    [bool; 2],
+    Vec<u8>,
+    [Option<chrono::NaiveDate>; 2],
+    Vec<usize>,
+    Option<usize>,
+    Option<usize>,
+);
 
 /// Partition the roster into S1 classes.
 pub(crate) fn classes(prep: &Prepared, formulation: Formulation) -> Vec<Class> {
@@ -96,7 +106,9 @@ pub(crate) fn classes(prep: &Prepared, formulation: Formulation) -> Vec<Class> {
             (true, _) | (false, false) => None,
             (false, true) => Some(prep.department_of[c]),
         };
-        let key = (eligible, coefs, senior, upper, years, listed, [cadre.from, cadre.until], no_lead, spread_tag);
+        let previous = prep.inst.parameters.continuity_at_least.and(previous_county(prep, c));
+        let key =
+            (eligible, coefs, senior, upper, years, listed, [cadre.from, cadre.until], no_lead, spread_tag, previous);
         match index.entry(key) {
             std::collections::hash_map::Entry::Occupied(e) => out[*e.get()].members.push(c),
             std::collections::hash_map::Entry::Vacant(e) => {
@@ -106,6 +118,11 @@ pub(crate) fn classes(prep: &Prepared, formulation: Formulation) -> Vec<Class> {
         }
     }
     out
+}
+
+/// The county (index) cadre `c` served in last round, if it is one of the instance.
+fn previous_county(prep: &Prepared, c: usize) -> Option<usize> {
+    prep.inst.cadres[c].previous_county.as_deref().and_then(|p| prep.county_index.get(p).copied())
 }
 
 /// The result of S1: each cadre's county and each county's leader (indices).
@@ -148,6 +165,8 @@ pub(crate) struct Model {
     /// Robust planning's rows were added (`robust`): the checker does not derive them, so the
     /// proofs of this model are the solver's bound.
     pub(crate) robust: bool,
+    /// Continuity's ε-form row `C_at_least` was added: likewise not derived by the checker.
+    pub(crate) continuity: bool,
 }
 
 impl Model {
@@ -156,7 +175,7 @@ impl Model {
     pub(crate) fn proof(&self, prep: &Prepared, r: &MilpResult) -> Proof {
         // The spreading rules have no dual the checker can read back (A3 has 0/1 columns),
         // nor have robust planning's rows.
-        if !prep.inst.spread.is_none() || self.robust {
+        if !prep.inst.spread.is_none() || self.robust || self.continuity {
             return Proof::Solver;
         }
         let Proof::LpDuals { mut duals } = lp_proof(&self.milp, r) else { return Proof::Solver };
@@ -348,6 +367,7 @@ fn build_with(prep: &Prepared, classes: &[Class], mode: PlanMode, optional: &[bo
         days,
         on_day,
         robust: false,
+        continuity: false,
     }
 }
 
@@ -497,6 +517,8 @@ pub(crate) fn solve(prep: &Prepared, formulation: Formulation, mode: PlanMode, s
             Err(stop) => return stop,
         },
     };
+    let continuity =
+        prep.inst.parameters.continuity_at_least.map(|least| continuity_row(prep, &classes, &mut model, least));
     model.milp.set_objective(Direction::Min, model.s1_terms.clone(), model.s1_offset);
     let mut r = stager.run("S1", &model.milp, 0.01);
     if let Some(RobustGoal::Relaxed { lp, most, row, terms }) = &goal {
@@ -517,6 +539,10 @@ pub(crate) fn solve(prep: &Prepared, formulation: Formulation, mode: PlanMode, s
     }
     match &r.status {
         MilpStatus::Optimal | MilpStatus::Limit => {}
+        MilpStatus::Infeasible if continuity.is_some() => {
+            let (least, row, terms, fixed) = continuity.expect("a continuity row");
+            return unreachable_continuity(&mut model, stager, least, row, terms, fixed);
+        }
         MilpStatus::Infeasible => match goal {
             // The ε-form asked for more robust groups than any plan has, or no plan exists.
             Some(RobustGoal::AtLeast { least, row, terms }) => {
@@ -577,6 +603,50 @@ fn robust_goal(
     let most = optimality::on_grid(lp.objective, 1.0, true);
     model.milp.row("N_fixed".into(), terms.clone(), most, f64::INFINITY);
     Ok(RobustGoal::Relaxed { lp, most, row, terms })
+}
+
+/// Continuity's ε-form: `C_at_least` Σ of the cadres placed in their previous county ≥
+/// `least` (classes are split by previous county then), S1 then minimised with it. Its row, its
+/// terms and the cadres of forced classes it counts.
+fn continuity_row(prep: &Prepared, classes: &[Class], model: &mut Model, least: u32) -> (u32, usize, Terms, f64) {
+    let mut terms: Terms = Vec::new();
+    let mut fixed = 0.0;
+    for (q, class) in classes.iter().enumerate() {
+        let Some(previous) = previous_county(prep, class.members[0]) else { continue };
+        match class.forced() {
+            Some(k) if k == previous => fixed += class.size(),
+            Some(_) => {}
+            None => terms.extend(model.n[q].iter().filter(|&&(k, _)| k == previous).map(|&(_, v)| (v, 1.0))),
+        }
+    }
+    let row = model.milp.n_rows();
+    model.milp.row("C_at_least".into(), terms.clone(), least as f64 - fixed, f64::INFINITY);
+    model.continuity = true;
+    (least, row, terms, fixed)
+}
+
+/// Continuity's ε-form found no plan with `least` cadres in their previous county: the most any
+/// plan has (the row `C_at_least`, the model's row `row`, dropped), as
+/// [`SolveError::ContinuityTarget`]; infeasible when no plan exists at all.
+fn unreachable_continuity(
+    model: &mut Model,
+    stager: &mut Stager,
+    least: u32,
+    row: usize,
+    terms: Terms,
+    fixed: f64,
+) -> S1Outcome {
+    model.milp.truncate_rows(row);
+    model.milp.set_objective(Direction::Max, terms, fixed);
+    let r = stager.run("C", &model.milp, 1.0);
+    match &r.status {
+        MilpStatus::Optimal | MilpStatus::Limit => {
+            let most = (r.bound + 1e-6).floor().max(r.objective.round()) as u32;
+            S1Outcome::Failed(SolveError::ContinuityTarget { at_least: least, most })
+        }
+        MilpStatus::Infeasible => S1Outcome::Infeasible,
+        status => S1Outcome::Failed(SolveError::from_status("C", status)),
+    }
 }
 
 /// The ε-form of robust planning found no plan with `least` robust groups: the most robust

@@ -149,6 +149,15 @@ pub enum SolveError {
         /// The most robust groups a valid plan has (stage N's bound).
         most: u32,
     },
+    /// Continuity's ε-form (`parameters.continuity_at_least`) asks for more cadres in their
+    /// previous county than any valid plan has.
+    #[error("no plan places {at_least} cadres in their previous county: at most {most} can be; ask for fewer")]
+    ContinuityTarget {
+        /// Cadres asked for.
+        at_least: u32,
+        /// The most cadres a valid plan places in their previous county.
+        most: u32,
+    },
     /// The solve was cancelled (its job was stopped).
     #[error("stopped: the job was cancelled during stage {stage}")]
     Cancelled {

@@ -12,9 +12,10 @@ struct Goal {
     value: fn(&Metrics) -> f64,
 }
 
-const GOALS: [Goal; 2] = [
+const GOALS: [Goal; 3] = [
     Goal { title: "经得起一人离岗的工作组 robust groups (N−1)", value: |m| m.robust_groups as f64 },
     Goal { title: "最远者两年公里数 farthest traveller, km", value: |m| m.max_km },
+    Goal { title: "留在上一轮县区的干部 cadres in last round's county", value: |m| m.continuity as f64 },
 ];
 
 /// The chart of `t`, titled `title`.

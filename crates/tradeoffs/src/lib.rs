@@ -3,13 +3,14 @@
 //! The fixed order S1 → S2 → S3 hides what one goal costs in another. This crate computes a
 //! small Pareto set of plans by the ε-constraint method: the cheapest plan, then plans that
 //! must reach a level ε of another goal — at least ε groups that survive any single departure
-//! (robustness, N−1), at most ε km of two-year travel for any one person (fairness, rule F1) —
+//! (robustness, N−1), at most ε km of two-year travel for any one person (fairness, rule F1),
+//! at least ε cadres in last round's county (continuity, `parameters.continuity_at_least`) —
 //! each solved to proven optimality for its ε by the engine and certified by the checker.
 //! The points are compared on every goal (cost, robustness, the farthest traveller, continuity
 //! with last round, S2), the dominated ones dropped, and each is described in one line.
 //!
-//! Continuity and S2 are reported for every point but are not ε-constrained: continuity is
-//! already in S1 as a bonus, and S2 is decided after the groups (docs/tradeoffs.md).
+//! S2 is reported for every point but not ε-constrained: it is decided after the groups, so an
+//! ε on it would need S1 and S2 in one model (docs/tradeoffs.md).
 
 pub mod chart;
 
@@ -59,6 +60,11 @@ pub enum Epsilon {
     RobustAtLeast {
         /// The least number of robust groups.
         groups: u32,
+    },
+    /// At least `cadres` cadres are placed in last round's county (their `previous_county`).
+    ContinuityAtLeast {
+        /// The least number of cadres.
+        cadres: u32,
     },
 }
 
@@ -176,9 +182,9 @@ impl Options {
 }
 
 /// The most solves a set of `points` points takes: the plain optimum, the most robust plan,
-/// the search for the least travel cap, and one per other point.
+/// the most continuity, the search for the least travel cap, and one per other point.
 pub fn max_solves(points: usize) -> usize {
-    2 + 1 + CAP_SEARCH_STEPS + points.saturating_sub(1)
+    3 + 1 + CAP_SEARCH_STEPS + points.saturating_sub(1)
 }
 
 /// Two-year km of cadre `c` in county `k`: round trips × 2 × road km (the cost model's trips).
@@ -220,12 +226,17 @@ pub fn metrics(inst: &Instance, rules: &Rules, reach_km: f64, plan: &Plan) -> Me
 }
 
 /// Whether `a` dominates `b` on the traded goals: no worse on each (cost, the farthest
-/// traveller, robust groups) and better on one.
+/// traveller, robust groups, continuity) and better on one.
 pub fn dominates(a: &Metrics, b: &Metrics) -> bool {
     let tol = |x: f64| 1e-6 * x.abs().max(1.0);
-    let no_worse =
-        a.s1 <= b.s1 + tol(b.s1) && a.max_km <= b.max_km + tol(b.max_km) && a.robust_groups >= b.robust_groups;
-    let better = a.s1 < b.s1 - tol(b.s1) || a.max_km < b.max_km - tol(b.max_km) || a.robust_groups > b.robust_groups;
+    let no_worse = a.s1 <= b.s1 + tol(b.s1)
+        && a.max_km <= b.max_km + tol(b.max_km)
+        && a.robust_groups >= b.robust_groups
+        && a.continuity >= b.continuity;
+    let better = a.s1 < b.s1 - tol(b.s1)
+        || a.max_km < b.max_km - tol(b.max_km)
+        || a.robust_groups > b.robust_groups
+        || a.continuity > b.continuity;
     no_worse && better
 }
 
@@ -238,6 +249,7 @@ pub fn with_epsilon(inst: &Instance, eps: &Epsilon, reach_km: f64) -> Instance {
         Epsilon::RobustAtLeast { groups } => {
             out.parameters.robust = Some(Robust { reach_km, at_least: Some(*groups) });
         }
+        Epsilon::ContinuityAtLeast { cadres } => out.parameters.continuity_at_least = Some(*cadres),
     }
     out
 }
@@ -302,6 +314,13 @@ pub fn lines(eps: &Epsilon, m: &Metrics, base: &Metrics) -> (String, String) {
         Epsilon::RobustAtLeast { .. } if m.robust_groups == m.groups => (
             format!("{cost_zh}，每个工作组都经得起任何一人离岗：有第二名副处级以上干部或邻近工作组兜底，省市级组员有富余（{} 个组）", m.groups),
             format!("{cost_en}, every group survives any single departure: a second senior or a backup group nearby, and a spare province/city member ({} groups)", m.groups),
+        ),
+        Epsilon::ContinuityAtLeast { .. } => (
+            format!("{cost_zh}，留在上一轮县区的干部从 {} 人增至 {} 人，熟悉的人继续做熟悉的事", base.continuity, m.continuity),
+            format!(
+                "{cost_en}, cadres who stay in last round's county rise from {} to {}: people carry on where they know the ground",
+                base.continuity, m.continuity
+            ),
         ),
         Epsilon::RobustAtLeast { .. } => (
             format!(
@@ -371,6 +390,31 @@ pub fn least_feasible_cap(inst: &Instance, opts: &Options, low: f64, high: f64) 
     hi
 }
 
+/// The most cadres any valid plan places in last round's county: asked for every cadre whose
+/// previous county H2 allows, the ε-form answers with the most it can reach
+/// ([`sanlian_solver::SolveError::ContinuityTarget`]). No more than `plain` when nobody has a
+/// previous county.
+fn most_continuity(inst: &Instance, prep: &Prepared, plain: usize, opts: &Options) -> Result<usize, TradeoffError> {
+    let upper = (0..prep.n_cadres())
+        .filter(|&c| (0..prep.n_counties()).any(|k| prep.is_previous(c, k) && prep.is_eligible(c, k)))
+        .count();
+    if upper <= plain {
+        return Ok(plain);
+    }
+    let variant = with_epsilon(inst, &Epsilon::ContinuityAtLeast { cadres: upper as u32 }, opts.reach_km);
+    let prep = Prepared::new(&variant).map_err(|e| TradeoffError::Input(e.to_string()))?;
+    let so = SolveOptions { time_limit: opts.time_limit, cancel: opts.cancel.clone(), ..SolveOptions::default() };
+    let solved = sanlian_engine::solve(&prep, &so);
+    opts.solved();
+    match solved {
+        Ok(s) => Ok(if matches!(s.answer, Answer::Planned(_)) { upper } else { plain }),
+        Err(sanlian_engine::EngineError::Solve(sanlian_solver::SolveError::ContinuityTarget { most, .. })) => {
+            Ok(most as usize)
+        }
+        Err(e) => Err(TradeoffError::Solve(e.to_string())),
+    }
+}
+
 /// The trade-off set of `inst`.
 pub fn compute(inst: &Instance, opts: &Options) -> Result<Tradeoffs, TradeoffError> {
     if !POINTS.contains(&opts.points) {
@@ -394,6 +438,12 @@ pub fn compute(inst: &Instance, opts: &Options) -> Result<Tradeoffs, TradeoffErr
     if inst.parameters.robust.is_some() {
         return Err(TradeoffError::Input(
             "parameters.robust: the trade-offs set their own robustness levels; give the instance without it".into(),
+        ));
+    }
+    if inst.parameters.continuity_at_least.is_some() {
+        return Err(TradeoffError::Input(
+            "parameters.continuity_at_least: the trade-offs set their own continuity levels; give the instance without it"
+                .into(),
         ));
     }
     if !(opts.reach_km.is_finite() && opts.reach_km > 0.0 && opts.reach_km <= sanlian_model::params::LIMITS.max_km) {
@@ -422,17 +472,29 @@ pub fn compute(inst: &Instance, opts: &Options) -> Result<Tradeoffs, TradeoffErr
             Answer::Infeasible(_) => 0,
         }
     };
+    let most_continuity = most_continuity(inst, &prep, base.continuity, opts)?;
+    if opts.cancelled() {
+        return Err(TradeoffError::Cancelled);
+    }
+    // The other points go round the goals that can be traded: robustness, continuity, travel.
     let others = opts.points - 1;
-    let (n_robust, n_travel) = (others.div_ceil(2), others / 2);
+    let continuity_room = most_continuity > base.continuity;
+    let n_continuity = if continuity_room { others / 3 } else { 0 };
+    let n_robust = (others - n_continuity).div_ceil(2);
     let mut tried: Vec<Epsilon> = robust_levels(base.robust_groups, most, n_robust)
         .into_iter()
         .map(|groups| Epsilon::RobustAtLeast { groups })
         .collect();
+    tried.extend(
+        robust_levels(base.continuity, most_continuity, n_continuity)
+            .into_iter()
+            .map(|cadres| Epsilon::ContinuityAtLeast { cadres }),
+    );
     let least = least_feasible_cap(inst, opts, least_travel_cap(&prep), base.max_km);
     if opts.cancelled() {
         return Err(TradeoffError::Cancelled);
     }
-    let caps = travel_caps(base.max_km, least, n_travel.max(others - tried.len()));
+    let caps = travel_caps(base.max_km, least, others - tried.len());
     tried.extend(caps.iter().map(|&km| Epsilon::TravelAtMost { km }));
     let solved: Vec<(Epsilon, Solved)> = tried
         .into_par_iter()
