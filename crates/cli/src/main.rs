@@ -113,7 +113,8 @@ enum Command {
         #[arg(long, value_name = "N", requires = "robust")]
         robust_groups_at_least: Option<u32>,
         /// The fair-burden options F1–F3 (docs/fairness.md), set on the instance's parameters
-        /// before solving; the plan echoes them.
+        /// before solving; the plan echoes them, and with -o the instance they make is written
+        /// beside the plan (`PLAN.instance.json`), to check the plan against.
         #[command(flatten)]
         fair: fairness::FairArgs,
     },
@@ -467,9 +468,16 @@ fn run(command: Command) -> Result<(), Failure> {
                         }
                     }
                     let internal = |e: sanlian_files::FilesError| Failure { code: 1, message: e.to_string() };
+                    // The fair-burden options make another instance: written beside the plan.
+                    let epsilon_instance =
+                        output.as_ref().filter(|_| fair.any()).map(|out| out.with_extension("instance.json"));
                     if let Some(out) = &output {
                         let json = serde_json::to_string_pretty(plan).expect("plans serialise");
                         staged.add(out, json + "\n")?;
+                    }
+                    if let Some(path) = &epsilon_instance {
+                        let json = serde_json::to_string_pretty(&inst).expect("instances serialise");
+                        staged.add(path, json + "\n")?;
                     }
                     if let Some(path) = &table {
                         staged.add(path, table::csv_of(&inst, plan, city.as_deref()))?;
@@ -492,6 +500,7 @@ fn run(command: Command) -> Result<(), Failure> {
                     staged.commit()?;
                     let written = [
                         ("plan", &output),
+                        ("instance with the fair-burden options", &epsilon_instance),
                         ("table", &table),
                         ("map", &map),
                         ("workbook", &xlsx),

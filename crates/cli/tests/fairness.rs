@@ -316,3 +316,21 @@ fn rotation_with_last_round_from_a_plan() {
     assert!(v[1]["rotation"]["far_again"].as_u64().unwrap() < went, "{}", v[1]);
     assert!(stderr(&o).contains("上一轮安排取自"), "{}", stderr(&o));
 }
+
+#[test]
+fn a_capped_plan_is_written_with_the_instance_it_is_checked_against() {
+    let dir = tmp();
+    let plan = dir.path().join("capped.json");
+    let o = sanlian(&["solve", s(&fixture("small")), "--max-travel-km", "2900", "-o", s(&plan), "--quiet"]);
+    assert_exit(&o, 0);
+    let beside = dir.path().join("capped.instance.json");
+    assert!(stderr(&o).contains(&format!("instance with the fair-burden options written to {}", beside.display())));
+    let inst: Value = serde_json::from_str(&std::fs::read_to_string(&beside).unwrap()).unwrap();
+    assert_eq!(inst["parameters"]["fairness"]["max_travel_km"], 2900.0, "{}", inst["parameters"]);
+    // The plan's proofs hold for the instance with its cap, which the check needs.
+    assert_exit(&sanlian(&["check", s(&beside), s(&plan)]), 0);
+    // Without a fair-burden option only the plan is written.
+    let plain = dir.path().join("plain.json");
+    assert_exit(&sanlian(&["solve", s(&fixture("small")), "-o", s(&plain), "--quiet"]), 0);
+    assert!(!dir.path().join("plain.instance.json").exists());
+}
