@@ -537,16 +537,22 @@ pub(crate) fn solve(prep: &Prepared, formulation: Formulation, mode: PlanMode, s
             r = stager.run("S1", &model.milp, 0.01);
         }
     }
+    if let (MilpStatus::Infeasible, Some((least, row, terms, fixed))) = (&r.status, continuity) {
+        // Continuity's ε-form asked for more than any plan keeps: the most, as the answer.
+        return match most_reachable(&mut model, stager, "C", row, terms, fixed) {
+            Ok(most) => S1Outcome::Failed(SolveError::ContinuityTarget { at_least: least, most }),
+            Err(stop) => stop,
+        };
+    }
     match &r.status {
         MilpStatus::Optimal | MilpStatus::Limit => {}
-        MilpStatus::Infeasible if continuity.is_some() => {
-            let (least, row, terms, fixed) = continuity.expect("a continuity row");
-            return unreachable_continuity(&mut model, stager, least, row, terms, fixed);
-        }
         MilpStatus::Infeasible => match goal {
             // The ε-form asked for more robust groups than any plan has, or no plan exists.
             Some(RobustGoal::AtLeast { least, row, terms }) => {
-                return unreachable_target(&mut model, stager, least, row, terms)
+                return match most_reachable(&mut model, stager, "N", row, terms, 0.0) {
+                    Ok(most) => S1Outcome::Failed(SolveError::RobustTarget { at_least: least, most }),
+                    Err(stop) => stop,
+                };
             }
             _ => return S1Outcome::Infeasible,
         },
@@ -625,50 +631,24 @@ fn continuity_row(prep: &Prepared, classes: &[Class], model: &mut Model, least: 
     (least, row, terms, fixed)
 }
 
-/// Continuity's ε-form found no plan with `least` cadres in their previous county: the most any
-/// plan has (the row `C_at_least`, the model's row `row`, dropped), as
-/// [`SolveError::ContinuityTarget`]; infeasible when no plan exists at all.
-fn unreachable_continuity(
+/// An ε-form's level that no valid plan reaches: the most any plan has — the ε-form's row (the
+/// model's row `row`, and any after it) dropped and its terms maximised as stage `stage` — or
+/// the outcome when there is no plan at all.
+fn most_reachable(
     model: &mut Model,
     stager: &mut Stager,
-    least: u32,
+    stage: &'static str,
     row: usize,
     terms: Terms,
-    fixed: f64,
-) -> S1Outcome {
+    offset: f64,
+) -> Result<u32, S1Outcome> {
     model.milp.truncate_rows(row);
-    model.milp.set_objective(Direction::Max, terms, fixed);
-    let r = stager.run("C", &model.milp, 1.0);
+    model.milp.set_objective(Direction::Max, terms, offset);
+    let r = stager.run(stage, &model.milp, 1.0);
     match &r.status {
-        MilpStatus::Optimal | MilpStatus::Limit => {
-            let most = (r.bound + 1e-6).floor().max(r.objective.round()) as u32;
-            S1Outcome::Failed(SolveError::ContinuityTarget { at_least: least, most })
-        }
-        MilpStatus::Infeasible => S1Outcome::Infeasible,
-        status => S1Outcome::Failed(SolveError::from_status("C", status)),
-    }
-}
-
-/// The ε-form of robust planning found no plan with `least` robust groups: the most robust
-/// groups any plan has (the row `N_at_least`, the model's row `rows`, dropped), as
-/// [`SolveError::RobustTarget`]; infeasible when no plan exists at all.
-fn unreachable_target(
-    model: &mut Model,
-    stager: &mut Stager,
-    least: u32,
-    rows: usize,
-    terms: Vec<(Var, f64)>,
-) -> S1Outcome {
-    model.milp.truncate_rows(rows);
-    model.milp.set_objective(Direction::Max, terms, 0.0);
-    let r = stager.run("N", &model.milp, 1.0);
-    match &r.status {
-        MilpStatus::Optimal | MilpStatus::Limit => {
-            let most = (r.bound + 1e-6).floor().max(r.objective.round()) as u32;
-            S1Outcome::Failed(SolveError::RobustTarget { at_least: least, most })
-        }
-        MilpStatus::Infeasible => S1Outcome::Infeasible,
-        status => S1Outcome::Failed(SolveError::from_status("N", status)),
+        MilpStatus::Optimal | MilpStatus::Limit => Ok((r.bound + 1e-6).floor().max(r.objective.round()) as u32),
+        MilpStatus::Infeasible => Err(S1Outcome::Infeasible),
+        status => Err(S1Outcome::Failed(SolveError::from_status(stage, status))),
     }
 }
 

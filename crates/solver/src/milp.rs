@@ -159,6 +159,20 @@ impl MilpResult {
         matches!(self.status, MilpStatus::Optimal | MilpStatus::Limit)
     }
 
+    /// An optimum proved without a MILP search (an integral warm LP, or bounds): bound = objective.
+    fn proved(values: Vec<f64>, objective: f64, rows: usize, cols: usize, seconds: f64) -> MilpResult {
+        MilpResult {
+            status: MilpStatus::Optimal,
+            values,
+            objective,
+            bound: objective,
+            duals: None,
+            rows,
+            cols,
+            seconds,
+        }
+    }
+
     pub(crate) fn without_solution(status: MilpStatus, rows: usize, cols: usize, seconds: f64) -> MilpResult {
         MilpResult {
             status,
@@ -466,17 +480,8 @@ impl Milp {
             }
         }
         let objective = *values_out.last()?;
-        let result = MilpResult {
-            status: MilpStatus::Optimal,
-            values: last_values,
-            objective,
-            bound: objective,
-            duals: None,
-            rows: self.rows.len(),
-            cols: self.cols.len(),
-            seconds: start.elapsed().as_secs_f64(),
-        };
-        Some((values_out, result))
+        let seconds = start.elapsed().as_secs_f64();
+        Some((values_out, MilpResult::proved(last_values, objective, self.rows.len(), self.cols.len(), seconds)))
     }
 
     /// The lexicographic optimum of `goals`, each goal's value held while the next ones are

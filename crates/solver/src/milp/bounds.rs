@@ -8,7 +8,7 @@
 
 use std::time::Instant;
 
-use super::{Direction, Milp, MilpResult, MilpStatus, Terms};
+use super::{Direction, Milp, MilpResult, Terms};
 
 /// Feasibility tolerance of the final point, relative to the row bound.
 const TOL: f64 = 1e-7;
@@ -87,17 +87,8 @@ impl Milp {
             .map(|(_, _, terms, offset)| terms.iter().map(|&(v, a)| a * point[v.0]).sum::<f64>() + offset)
             .collect();
         let objective = self.objective_of(&point);
-        let result = MilpResult {
-            status: MilpStatus::Optimal,
-            values: point,
-            objective,
-            bound: objective,
-            duals: None,
-            rows: self.rows.len(),
-            cols: self.cols.len(),
-            seconds: start.elapsed().as_secs_f64(),
-        };
-        Some((values, result))
+        let seconds = start.elapsed().as_secs_f64();
+        Some((values, MilpResult::proved(point, objective, self.rows.len(), self.cols.len(), seconds)))
     }
 
     /// Tighten `lb`/`ub` by the rows in `queue` until nothing moves (or a budget of row visits
