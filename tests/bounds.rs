@@ -11,7 +11,7 @@
 mod common;
 
 use proptest::prelude::*;
-use sanlian_solver::milp::{Direction, Milp, MilpSettings, Terms, Var};
+use sanlian_solver::milp::{Direction, Goal, Milp, MilpSettings, Terms, Var};
 
 /// A row: its terms (column, coefficient), lower and upper bound.
 type Row = (Vec<(usize, f64)>, f64, f64);
@@ -71,7 +71,7 @@ fn model(s: &Shape) -> (Milp, Vec<Var>) {
 
 /// Goal 1: fewest changed kept columns (a constant for each kept 1, minus its column; plus
 /// each kept 0's column); goal 2: the random linear one.
-fn goals(s: &Shape, x: &[Var]) -> Vec<(&'static str, Direction, Terms, f64)> {
+fn goals(s: &Shape, x: &[Var]) -> Vec<Goal> {
     let mut changes: Terms = Vec::new();
     let mut constant = 0.0;
     for c in (0..s.n).filter(|&c| s.kept[c]) {
@@ -88,7 +88,7 @@ fn goals(s: &Shape, x: &[Var]) -> Vec<(&'static str, Direction, Terms, f64)> {
 }
 
 /// Each goal's optimum by HiGHS, the goals before it held; `None` if the model is infeasible.
-fn by_highs(mut m: Milp, goals: &[(&'static str, Direction, Terms, f64)]) -> Option<Vec<f64>> {
+fn by_highs(mut m: Milp, goals: &[Goal]) -> Option<Vec<f64>> {
     let mut values = Vec::new();
     for (id, direction, terms, offset) in goals {
         m.set_objective(*direction, terms.clone(), *offset);

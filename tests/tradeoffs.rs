@@ -76,6 +76,8 @@ fn verify(inst: &Instance, points: usize, kinds: &mut Kinds) -> usize {
                 let n = stayed(inst, &p.plan);
                 assert!(n as u32 >= *cadres && n == p.metrics.continuity, "{}: {n} cadres stayed", p.id);
                 assert_eq!(p.instance.parameters.continuity_at_least, Some(*cadres));
+                let svg = sanlian_tradeoffs::chart::svg(&t, "set");
+                assert!(svg.contains("cadres in last round") && svg.matches("<circle").count() == 3 * t.points.len());
                 kinds.continuity += 1;
             }
         }
@@ -109,7 +111,6 @@ fn the_small_fixtures_trade_off_set_is_valid_optimal_and_non_dominated() {
 #[test]
 fn generated_instances_trade_off_sets_are_valid_optimal_and_non_dominated() {
     let strategy = common::shapes();
-    let kinds = std::sync::Mutex::new(Kinds::default());
     common::run_until_compared("trade-offs", file!(), &strategy, 12, 96, |shape| {
         let mut inst = common::build(&shape);
         // Without its bonus, last round's county is one county among others: the plain optimum
@@ -121,11 +122,30 @@ fn generated_instances_trade_off_sets_are_valid_optimal_and_non_dominated() {
         if !matches!(solve(&prep, &SolveOptions::default()).map(|s| s.outcome), Ok(Outcome::Planned(_))) {
             return Ok(false);
         }
-        verify(&inst, 6, &mut kinds.lock().unwrap());
+        verify(&inst, 6, &mut Kinds::default());
         Ok(true)
     });
-    // Generated rosters have previous counties: continuity is traded on some of them.
-    assert!(kinds.lock().unwrap().continuity > 0, "no continuity point in 12 generated sets");
+}
+
+#[test]
+fn continuity_with_a_last_round_that_differs_is_traded() {
+    // Last round: the small fixture's plan under a travel cap; this round continuity has no bonus,
+    // so the plain optimum leaves last round's counties wherever travel says.
+    let mut inst = small();
+    let mut capped = inst.clone();
+    capped.parameters.fairness.max_travel_km = Some(2900.0);
+    let Outcome::Planned(last) = solve(&Prepared::new(&capped).unwrap(), &SolveOptions::default()).unwrap().outcome
+    else {
+        panic!("the cap of 2,900 km has a plan")
+    };
+    for a in &last.assignments {
+        let cadre = inst.cadres.iter_mut().find(|c| c.id == a.cadre).unwrap();
+        cadre.previous_county = Some(a.county.clone());
+    }
+    inst.parameters.continuity_bonus = 0.0;
+    let mut kinds = Kinds::default();
+    verify(&inst, 7, &mut kinds);
+    assert!(kinds.continuity > 0, "no continuity point");
 }
 
 fn small() -> Instance {

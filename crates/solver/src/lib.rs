@@ -442,13 +442,7 @@ impl<'o> Stager<'o> {
     /// [`Self::run`] for a model whose objective weighs `goals` lexicographically (each
     /// outweighs all after it), solved as those goals ([`Milp::solve_goals`]; the last one's
     /// unit is `unit`): the same optimum, found without HiGHS where nothing is left to choose.
-    pub(crate) fn run_goals(
-        &mut self,
-        id: &str,
-        milp: &mut Milp,
-        goals: &[(&'static str, milp::Direction, milp::Terms, f64)],
-        unit: f64,
-    ) -> MilpResult {
+    pub(crate) fn run_goals(&mut self, id: &str, milp: &mut Milp, goals: &[milp::Goal], unit: f64) -> MilpResult {
         self.capture(id.to_string(), milp);
         if self.cancelled() {
             return MilpResult::without_solution(MilpStatus::Cancelled, milp.n_rows(), milp.n_cols(), 0.0);

@@ -20,6 +20,10 @@ pub struct Var(pub usize);
 /// A linear expression: (column, coefficient) pairs.
 pub type Terms = Vec<(Var, f64)>;
 
+/// A goal of a lexicographic solve: its id (the row `{id}_fixed` holds it), direction, terms and
+/// the constant added to them.
+pub type Goal = (&'static str, Direction, Terms, f64);
+
 /// A row on one day of the plan: the day, its terms and the constant moved to its bound.
 pub type DatedRow = (chrono::NaiveDate, Terms, f64);
 
@@ -384,11 +388,7 @@ impl Milp {
     /// the relaxation is the MILP's, as in [`Milp::solve`] — with each goal's value (whole
     /// numbers for all but the last) and the last result; otherwise `None`, and the model is
     /// as it was (the caller then solves goal by goal).
-    pub fn solve_goals_warm(
-        &mut self,
-        goals: &[(&'static str, Direction, Terms, f64)],
-        s: &MilpSettings,
-    ) -> Option<(Vec<f64>, MilpResult)> {
+    pub fn solve_goals_warm(&mut self, goals: &[Goal], s: &MilpSettings) -> Option<(Vec<f64>, MilpResult)> {
         let start = Instant::now();
         let rows_before = self.rows.len();
         let integer = self.cols.iter().any(|c| c.integer);
@@ -492,7 +492,7 @@ impl Milp {
     /// found no solution. The held goals stay in the model as rows `{id}_fixed`.
     pub fn solve_goals(
         &mut self,
-        goals: &[(&'static str, Direction, Terms, f64)],
+        goals: &[Goal],
         s: &MilpSettings,
         last_unit: f64,
     ) -> Result<(Vec<f64>, MilpResult), MilpStatus> {
@@ -773,7 +773,7 @@ mod tests {
 
     /// An assignment of 3 workers to 3 jobs (integral relaxation): first the fewest changes
     /// from a base assignment with one job closed, then the least cost with the changes held.
-    fn assignment() -> (Milp, Vec<(&'static str, Direction, Terms, f64)>) {
+    fn assignment() -> (Milp, Vec<Goal>) {
         let mut m = Milp::new("assign", Direction::Min);
         let cost = [[4.0, 1.0, 3.0], [2.0, 0.0, 5.0], [3.0, 2.0, 2.0]];
         let x: Vec<Vec<Var>> = (0..3).map(|i| (0..3).map(|j| m.binary(format!("x[{i},{j}]"), 0.0)).collect()).collect();

@@ -317,7 +317,7 @@ mod placement {
     use sanlian_model::{PlanMode, Prepared, Proof};
 
     use super::{Baseline, Setup};
-    use crate::milp::{DatedRow, Direction, Milp, MilpResult, MilpStatus, Terms, Var};
+    use crate::milp::{DatedRow, Direction, Goal, Milp, MilpResult, MilpStatus, Var};
     use crate::{stage_report, SolveError, StageFigures, Stager};
 
     /// A service pattern: per plan year, active, and the window months served (bit m).
@@ -327,7 +327,7 @@ mod placement {
     struct Component {
         milp: Milp,
         x: Vec<(usize, usize, Var)>,
-        goals: Vec<(&'static str, Direction, Terms, f64)>,
+        goals: Vec<Goal>,
     }
 
     /// Solve R1 (and B1–B3 before it in best-effort) and S1; `None` when infeasible.

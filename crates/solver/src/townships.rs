@@ -22,7 +22,7 @@ use rayon::prelude::*;
 use sanlian_model::{optimality, PlanMode, Prepared, Proof, StagePart};
 
 use crate::groups::Groups;
-use crate::milp::{Direction, Milp, MilpResult, MilpSettings, MilpStatus, Terms, Var};
+use crate::milp::{Direction, Goal, Milp, MilpResult, MilpSettings, MilpStatus, Terms, Var};
 use crate::repair::Pins;
 use crate::{lp_proof, stage_report, SolveError, StageFigures, Stager};
 
@@ -35,7 +35,7 @@ struct CountyModel {
     t: Vec<(usize, usize, usize, Var)>,
     /// Re-planning: the objective as the goals it weighs, R2 (baseline townships kept) then
     /// S2; the weight of R2 outweighs all of S2, so their lexicographic optimum is the model's.
-    goals: Option<[(&'static str, Direction, Terms, f64); 2]>,
+    goals: Option<[Goal; 2]>,
 }
 
 impl CountyModel {

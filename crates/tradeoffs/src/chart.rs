@@ -1,5 +1,7 @@
 //! The trade-off set as one SVG: each traded goal against the extra travel cost, a point per
-//! plan with its letter, and the one-line description of every plan beneath.
+//! plan with its letter, and the one-line description of every plan beneath. Continuity gets its
+//! panel when some plan keeps a cadre in last round's county (without previous counties it is
+//! zero everywhere).
 
 use quick_xml::escape::escape;
 use std::fmt::Write as _;
@@ -21,8 +23,10 @@ const GOALS: [Goal; 3] = [
 /// The chart of `t`, titled `title`.
 pub fn svg(t: &Tradeoffs, title: &str) -> String {
     let (pw, ph, gap, left, top) = (360.0, 260.0, 90.0, 80.0, 60.0);
+    let continuity = t.points.iter().any(|p| p.metrics.continuity > 0);
+    let goals = &GOALS[..if continuity { 3 } else { 2 }];
     let lines = t.points.len() as f64;
-    let w = left + GOALS.len() as f64 * (pw + gap);
+    let w = left + goals.len() as f64 * (pw + gap);
     let h = top + ph + 70.0 + 18.0 * lines;
     let base = t.points.first().map_or(0.0, |p| p.metrics.travel);
     let extra: Vec<f64> = t.points.iter().map(|p| p.metrics.travel - base).collect();
@@ -35,7 +39,7 @@ pub fn svg(t: &Tradeoffs, title: &str) -> String {
     let _ = writeln!(out, r#"<rect width="{w}" height="{h}" fill="white"/>"#);
     let _ =
         writeln!(out, r#"<text x="{}" y="26" text-anchor="middle" font-size="15">{}</text>"#, w / 2.0, escape(title));
-    for (g, goal) in GOALS.iter().enumerate() {
+    for (g, goal) in goals.iter().enumerate() {
         let x0 = left + g as f64 * (pw + gap);
         let values: Vec<f64> = t.points.iter().map(|p| (goal.value)(&p.metrics)).collect();
         let lo = values.iter().copied().fold(f64::INFINITY, f64::min).min(0.0);

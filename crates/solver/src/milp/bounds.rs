@@ -8,7 +8,7 @@
 
 use std::time::Instant;
 
-use super::{Direction, Milp, MilpResult, Terms};
+use super::{Direction, Goal, Milp, MilpResult, Terms};
 
 /// Feasibility tolerance of the final point, relative to the row bound.
 const TOL: f64 = 1e-7;
@@ -28,7 +28,7 @@ impl Milp {
     /// as [`Milp::solve_goals_warm`] gives them (the result's objective is the model's own at
     /// the point); `None` when a goal's best bound is infinite, the propagation meets a
     /// contradiction, or the point breaks a row — then solve the model.
-    pub fn optimum_by_bounds(&self, goals: &[(&'static str, Direction, Terms, f64)]) -> Option<(Vec<f64>, MilpResult)> {
+    pub fn optimum_by_bounds(&self, goals: &[Goal]) -> Option<(Vec<f64>, MilpResult)> {
         let start = Instant::now();
         let mut lb: Vec<f64> = self.cols.iter().map(|c| c.lb).collect();
         let mut ub: Vec<f64> = self.cols.iter().map(|c| c.ub).collect();
@@ -224,10 +224,10 @@ impl Propagation {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Direction, Milp, MilpSettings, Var};
+    use super::super::{Direction, Goal, Milp, MilpSettings, Var};
 
     /// Two cadres, two townships: keep cadre a on township 1 (goal 1), then most matches.
-    fn keep_model(keep_a_on: usize) -> (Milp, Vec<(&'static str, Direction, Vec<(Var, f64)>, f64)>) {
+    fn keep_model(keep_a_on: usize) -> (Milp, Vec<Goal>) {
         let mut m = Milp::new("keep", Direction::Max);
         let t: Vec<Vec<Var>> = (0..2).map(|c| (0..2).map(|i| m.binary(format!("t[{c},{i}]"), 0.0)).collect()).collect();
         for (c, ts) in t.iter().enumerate() {
