@@ -272,3 +272,37 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_chain_checks_its_first_plan_and_gives_what_one_re_plan_after_another_gives() {
+    use sanlian_explain::replan::{reassign_with, Chain, ReplanError, ReplanOptions};
+    let inst = small();
+    let old = plan_of(&inst);
+    let opts = ReplanOptions { takeovers: Some(0), ..ReplanOptions::default() };
+    // A plan that breaks a rule is refused at the first step, as reassign_with refuses it.
+    let mut broken = old.clone();
+    broken.assignments[0].years[0].township = broken.assignments[1].years[0].township.clone();
+    broken.assignments[0].county = broken.assignments[1].county.clone();
+    let leave = |d: &str, c: &str| Events { events: vec![Event::Leave { date: date(d), cadre: c.into() }] };
+    let first = leave("2027-07-01", "K370502-2");
+    assert!(matches!(Chain::new(inst.clone(), broken).step(&first, &opts), Err(ReplanError::InvalidBase(_))));
+    // Two months of departures through the chain: the same plans, step by step, as two
+    // re-plans of the plan the one before made, each checked on its own.
+    let second = leave("2027-09-01", "K370505-3");
+    let mut chain = Chain::new(inst.clone(), old.clone());
+    let a = chain.step(&first, &opts).unwrap();
+    let b = chain.step(&second, &opts).unwrap();
+    let one = reassign_with(&inst, &old, &first, &opts).unwrap();
+    let two = reassign_with(&one.instance, one.shown().unwrap(), &second, &opts).unwrap();
+    // The same decisions, costs and stage values (their seconds aside).
+    let same = |x: &Plan, y: &Plan| {
+        let stages = |p: &Plan| p.stages.iter().map(|s| (s.id.clone(), s.objective)).collect::<Vec<_>>();
+        x.assignments == y.assignments && x.groups == y.groups && x.costs == y.costs && stages(x) == stages(y)
+    };
+    assert!(same(a.shown().unwrap(), one.shown().unwrap()));
+    assert!(same(b.shown().unwrap(), two.shown().unwrap()));
+    assert!(same(chain.plan(), two.shown().unwrap()));
+    assert_eq!(chain.instance().cadres.len(), two.instance.cadres.len());
+    let report = sanlian_check::check(chain.instance(), chain.plan()).unwrap();
+    assert!(report.is_valid(), "{:?}", report.violations);
+}

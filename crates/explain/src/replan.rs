@@ -244,17 +244,63 @@ pub fn reassign_with(inst: &Instance, old: &Plan, events: &Events, o: &ReplanOpt
     replan(inst, old, base_violations, events, o, started)
 }
 
-/// [`reassign_with`] on a plan the checker has already accepted for `inst` — as each
-/// [`Replan`]'s plan (or best effort) is for its [`Replan::instance`], so that a chain of
-/// re-plans (a month-by-month stress run) checks each plan once, when it is made. The caller
-/// vouches that `old` was certified for this very instance.
-pub fn reassign_checked(
-    inst: &Instance,
-    old: &CheckedPlan,
-    events: &Events,
-    o: &ReplanOptions,
-) -> Result<Replan, ReplanError> {
-    replan(inst, old.plan(), Vec::new(), events, o, std::time::Instant::now())
+/// A chain of re-plans, month by month as a planner learns of events: the plan in force and the
+/// instance it belongs to, held together. The plan it starts from is checked at the first step,
+/// as [`reassign_with`] checks it; every later plan is one the chain itself made and the checker
+/// certified for the instance beside it, so it is not checked again — and, the two being
+/// private, never against another instance.
+#[derive(Debug, Clone)]
+pub struct Chain {
+    instance: Instance,
+    base: Base,
+}
+
+#[derive(Debug, Clone)]
+enum Base {
+    Given(Box<Plan>),
+    Made(Box<CheckedPlan>),
+}
+
+impl Chain {
+    /// A chain from `plan` of `inst`.
+    pub fn new(inst: Instance, plan: Plan) -> Chain {
+        Chain { instance: inst, base: Base::Given(Box::new(plan)) }
+    }
+
+    /// Re-plan the plan in force after `events`. When the answer has a plan (the repair, or the
+    /// best-effort offer), the chain moves on to it and to the instance with the events applied.
+    pub fn step(&mut self, events: &Events, o: &ReplanOptions) -> Result<Replan, ReplanError> {
+        let r = match &self.base {
+            Base::Given(plan) => reassign_with(&self.instance, plan, events, o)?,
+            Base::Made(plan) => replan(&self.instance, plan.plan(), Vec::new(), events, o, std::time::Instant::now())?,
+        };
+        if let Some(next) = r.plan.as_ref().or(r.best_effort.as_ref()) {
+            self.base = Base::Made(Box::new(next.clone()));
+            self.instance = r.instance.clone();
+        }
+        Ok(r)
+    }
+
+    /// The instance of the plan in force.
+    pub fn instance(&self) -> &Instance {
+        &self.instance
+    }
+
+    /// The plan in force.
+    pub fn plan(&self) -> &Plan {
+        match &self.base {
+            Base::Given(plan) => plan,
+            Base::Made(plan) => plan.plan(),
+        }
+    }
+
+    /// The instance and the plan in force.
+    pub fn into_parts(self) -> (Instance, Plan) {
+        match self.base {
+            Base::Given(plan) => (self.instance, *plan),
+            Base::Made(plan) => (self.instance, plan.into_plan()),
+        }
+    }
 }
 
 /// The re-plan of a base plan whose check found `base_violations` (none, or a repair of an

@@ -22,8 +22,7 @@ use std::collections::BTreeMap;
 use std::time::Instant;
 
 use rayon::prelude::*;
-use sanlian_check::CheckedPlan;
-use sanlian_explain::replan::{reassign_checked, reassign_with, ReplanOptions};
+use sanlian_explain::replan::{Chain, ReplanOptions};
 use sanlian_model::{Events, Instance, Level, Plan, PlanMode};
 use serde::Serialize;
 
@@ -182,40 +181,28 @@ pub fn replay(
     let mut dates: Vec<chrono::NaiveDate> = events.events.iter().map(|e| e.date()).collect();
     dates.sort();
     dates.dedup();
-    let mut inst = inst.clone();
-    // Each repaired plan was certified for its instance when it was made: checked once.
-    let mut checked: Option<CheckedPlan> = None;
+    // Each repaired plan is certified for its instance when it is made, and checked only then.
+    let mut chain = Chain::new(inst.clone(), plan.clone());
     let mut changed: std::collections::HashSet<String> = std::collections::HashSet::new();
     for date in dates {
         let step = Events { events: events.events.iter().filter(|e| e.date() == date).cloned().collect() };
         let mode = if run.status == RunStatus::Strict { PlanMode::Strict } else { PlanMode::BestEffort };
         let limit = time_limit.map(|t| (t - started.elapsed().as_secs_f64()).max(0.001));
         let opts = ReplanOptions { mode, time_limit: limit, takeovers: Some(0), ..ReplanOptions::default() };
-        let replanned = match &checked {
-            Some(base) => reassign_checked(&inst, base, &step, &opts),
-            None => reassign_with(&inst, plan, &step, &opts),
-        };
-        match replanned {
+        match chain.step(&step, &opts) {
             Ok(r) => {
                 run.changes += r.changes.len();
                 changed.extend(r.changes.iter().map(|c| c.cadre.clone()));
-                let next = match (r.plan, r.best_effort) {
-                    (Some(p), _) => p,
-                    (None, Some(p)) => {
-                        run.status = RunStatus::BestEffort;
-                        p
-                    }
-                    (None, None) => {
-                        run.status = RunStatus::Unrepaired;
-                        run.error = Some(format!(
-                            "{date}: {}",
-                            r.certificates.iter().map(|c| c.message.clone()).collect::<Vec<_>>().join("; ")
-                        ));
-                        break;
-                    }
-                };
-                inst = r.instance;
-                checked = Some(next);
+                if r.plan.is_none() && r.best_effort.is_some() {
+                    run.status = RunStatus::BestEffort;
+                } else if r.plan.is_none() {
+                    run.status = RunStatus::Unrepaired;
+                    run.error = Some(format!(
+                        "{date}: {}",
+                        r.certificates.iter().map(|c| c.message.clone()).collect::<Vec<_>>().join("; ")
+                    ));
+                    break;
+                }
             }
             Err(e) => {
                 run.status = RunStatus::Unrepaired;
@@ -225,7 +212,7 @@ pub fn replay(
         }
     }
     run.changed_cadres = changed.len();
-    let plan = checked.map_or_else(|| plan.clone(), CheckedPlan::into_plan);
+    let (inst, plan) = chain.into_parts();
     if run.status != RunStatus::Unrepaired {
         run.covered = plan.coverage.total;
         run.unit_costs = unit_costs(&plan);
