@@ -198,6 +198,20 @@ thread_local! {
 }
 
 /// Is an optional flag set?
+/// Sort (column, coefficient) terms by column and add up the terms on one column.
+fn add_up(terms: &mut Vec<(usize, f64)>) {
+    if terms.windows(2).any(|w| w[0].0 >= w[1].0) {
+        terms.sort_by_key(|&(c, _)| c);
+        terms.dedup_by(|later, kept| {
+            let same = later.0 == kept.0;
+            if same {
+                kept.1 += later.1;
+            }
+            same
+        });
+    }
+}
+
 fn is_set(flag: &Option<Arc<AtomicBool>>) -> bool {
     flag.as_ref().is_some_and(|f| f.load(Ordering::Relaxed))
 }
@@ -267,16 +281,7 @@ impl Milp {
     /// Terms on the same column are added up (HiGHS refuses a matrix with a repeated entry).
     pub fn row(&mut self, name: String, terms: impl IntoIterator<Item = (Var, f64)>, lb: f64, ub: f64) {
         let mut terms: Vec<(usize, f64)> = terms.into_iter().map(|(v, c)| (v.0, c)).collect();
-        if terms.windows(2).any(|w| w[0].0 >= w[1].0) {
-            terms.sort_by_key(|&(c, _)| c);
-            terms.dedup_by(|later, kept| {
-                let same = later.0 == kept.0;
-                if same {
-                    kept.1 += later.1;
-                }
-                same
-            });
-        }
+        add_up(&mut terms);
         self.rows.push(RowDef { name, lb, ub, terms });
     }
 

@@ -180,14 +180,7 @@ fn ends(lb: &[f64], ub: &[f64], c: usize, a: f64) -> (f64, f64) {
 /// A goal's terms with repeated columns added up, zero coefficients left out.
 fn merged(terms: &Terms) -> Vec<(usize, f64)> {
     let mut out: Vec<(usize, f64)> = terms.iter().map(|&(v, a)| (v.0, a)).collect();
-    out.sort_by_key(|&(c, _)| c);
-    out.dedup_by(|later, kept| {
-        let same = later.0 == kept.0;
-        if same {
-            kept.1 += later.1;
-        }
-        same
-    });
+    super::add_up(&mut out);
     out.retain(|&(_, a)| a != 0.0);
     out
 }
