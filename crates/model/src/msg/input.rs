@@ -206,7 +206,7 @@ catalog! {
         "{value} 应在 (0, 53] 之内，且不少于 {blocks} 个混合方式集中驻点月所占的 {weeks} 周",
         "{value} must lie in (0, 53] and cover the {blocks} mixed block months ({weeks} weeks)";
     "param.continuity_at_least" =>
-        "要求 {value} 名干部留在上一轮的县区，但只有 {cadres} 名干部有上一轮的县区（previous_county）",
+        "要求 {value} 名干部留在上一轮的县区，但只有 {cadres} 名干部有上一轮的县区",
         "asks for {value} cadres in their previous county, but only {cadres} cadres have one (previous_county)";
     "param.robust_at_least" =>
         "要求 {value} 个抗单人离岗的工作组，但只有 {counties} 个县区",
