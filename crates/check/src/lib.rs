@@ -200,10 +200,10 @@ pub fn check_with(rules: &Rules, plan: &Plan) -> Report {
     compare_coverage(&plan.coverage, &coverage, &mut found);
     let replan = plan.stages.iter().any(|s| matches!(s.id.as_str(), "R1" | "R2" | "R3"));
     let robust = robust::check(rules, plan, &view, replan, &mut found);
-    if !replan {
-        continuity(rules, plan, &mut found);
-    }
     let mut values = stages::recompute(rules, &view);
+    if !replan {
+        continuity(plan, values.s1_continuity_kept, &mut found);
+    }
     values.n_robust_groups = robust.robust_groups;
     let stages = stages::compare(rules, plan, &view, &values, &mut found);
     Report { violations: found.0, values, costs, coverage, stages, robust }
@@ -246,13 +246,11 @@ pub fn certify(rules: &Rules, plan: Plan) -> Result<CheckedPlan, Box<Report>> {
 }
 
 /// Continuity's ε-form: a plan made with `parameters.continuity_at_least` (its echo) places at
-/// least that many cadres in their previous county, counted from its assignments. A re-plan is
-/// not held to it: departures take cadres away, and re-planning minimises changes, not this.
-fn continuity(rules: &Rules, plan: &Plan, found: &mut Findings) {
+/// least that many cadres in their previous county — `placed`, as S1's recomputation counts
+/// them. A re-plan is not held to it: departures take cadres away, and re-planning minimises
+/// changes, not this.
+fn continuity(plan: &Plan, placed: usize, found: &mut Findings) {
     let Some(least) = plan.parameters.continuity_at_least else { return };
-    let previous: std::collections::HashMap<&str, &str> =
-        rules.inst.cadres.iter().filter_map(|c| c.previous_county.as_deref().map(|p| (c.id.as_str(), p))).collect();
-    let placed = plan.assignments.iter().filter(|a| previous.get(a.cadre.as_str()) == Some(&a.county.as_str())).count();
     if placed < least as usize {
         found.add(
             "CONTINUITY",

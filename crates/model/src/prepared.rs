@@ -620,9 +620,14 @@ impl<'a> Prepared<'a> {
         !prefs.is_empty() && !prefs.iter().any(|p| self.county_index[p.as_str()] == k)
     }
 
+    /// Cadre `c`'s previous county (last round's), if it has one.
+    pub fn previous_county(&self, c: usize) -> Option<usize> {
+        self.inst.cadres[c].previous_county.as_deref().map(|p| self.county_index[p])
+    }
+
     /// Whether county `k` is cadre `c`'s previous county (S1 bonus).
     pub fn is_previous(&self, c: usize, k: usize) -> bool {
-        self.inst.cadres[c].previous_county.as_deref().is_some_and(|p| self.county_index[p] == k)
+        self.previous_county(c) == Some(k)
     }
 
     /// S1 objective coefficient of placing cadre `c` in county `k`:

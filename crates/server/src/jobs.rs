@@ -163,21 +163,14 @@ impl TradeoffRequest {
     }
 }
 
-/// Refuse an instance the trade-offs cannot vary: one that sets its own fairness or
-/// robustness options (422).
+/// Refuse an instance the trade-offs cannot vary: one that sets its own fairness, robustness
+/// or continuity options (422), as `sanlian_tradeoffs::compute` would.
 pub fn tradeoffs_admit(id: i64, inst: &Instance) -> Result<(), ApiError> {
-    let preset = if !inst.parameters.fairness.is_off() {
-        Some("fairness")
-    } else if inst.parameters.robust.is_some() {
-        Some("robust")
-    } else {
-        None
-    };
-    match preset {
-        Some(what) => Err(ApiError::new(
+    match sanlian_tradeoffs::preset(inst) {
+        Some(preset) => Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "tradeoffs_preset",
-            Msg::new("api.tradeoff_preset").arg("id", id).noun("what", what),
+            Msg::new("api.tradeoff_preset").arg("id", id).noun("what", preset.field()),
         )),
         None => Ok(()),
     }
@@ -701,7 +694,7 @@ impl App {
                 "tradeoffs_infeasible",
                 Msg::new("api.tradeoffs_infeasible").arg("why", why),
             ),
-            TradeoffError::Solve(why) => solve_failed_text(why),
+            TradeoffError::Solve(why) => solve_failed(why),
             TradeoffError::Cancelled => ApiError::new(StatusCode::CONFLICT, "cancelled", Msg::new("api.cancelled")),
         })?;
         self.set_progress(row.id, "store", 0, 0);
@@ -809,11 +802,7 @@ fn engine_failed(e: sanlian_engine::EngineError) -> ApiError {
     }
 }
 
-fn solve_failed(e: sanlian_solver::SolveError) -> ApiError {
-    solve_failed_text(e)
-}
-
-fn solve_failed_text(why: impl std::fmt::Display) -> ApiError {
+fn solve_failed(why: impl std::fmt::Display) -> ApiError {
     ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "solve_failed", Msg::new("api.solve_failed").arg("why", why))
 }
 

@@ -106,7 +106,7 @@ pub(crate) fn classes(prep: &Prepared, formulation: Formulation) -> Vec<Class> {
             (true, _) | (false, false) => None,
             (false, true) => Some(prep.department_of[c]),
         };
-        let previous = prep.inst.parameters.continuity_at_least.and(previous_county(prep, c));
+        let previous = prep.inst.parameters.continuity_at_least.and(prep.previous_county(c));
         let key =
             (eligible, coefs, senior, upper, years, listed, [cadre.from, cadre.until], no_lead, spread_tag, previous);
         match index.entry(key) {
@@ -118,11 +118,6 @@ pub(crate) fn classes(prep: &Prepared, formulation: Formulation) -> Vec<Class> {
         }
     }
     out
-}
-
-/// The county (index) cadre `c` served in last round, if it is one of the instance.
-fn previous_county(prep: &Prepared, c: usize) -> Option<usize> {
-    prep.inst.cadres[c].previous_county.as_deref().and_then(|p| prep.county_index.get(p).copied())
 }
 
 /// The result of S1: each cadre's county and each county's leader (indices).
@@ -618,7 +613,7 @@ fn continuity_row(prep: &Prepared, classes: &[Class], model: &mut Model, least: 
     let mut terms: Terms = Vec::new();
     let mut fixed = 0.0;
     for (q, class) in classes.iter().enumerate() {
-        let Some(previous) = previous_county(prep, class.members[0]) else { continue };
+        let Some(previous) = prep.previous_county(class.members[0]) else { continue };
         match class.forced() {
             Some(k) if k == previous => fixed += class.size(),
             Some(_) => {}

@@ -18,8 +18,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use sanlian_check::{fairness, Rules};
-use sanlian_engine::Answer;
+use sanlian_check::{fairness, CheckedPlan, Rules};
+use sanlian_engine::{Answer, EngineError};
 use sanlian_explain::render::yuan;
 use sanlian_model::{Instance, Plan, Prepared, Robust};
 use sanlian_solver::SolveOptions;
@@ -200,12 +200,12 @@ pub fn least_travel_cap(prep: &Prepared) -> f64 {
         .fold(0.0, f64::max)
 }
 
-/// A plan's values on every goal; robustness by the checker's reading of `rules` at `reach_km`.
-pub fn metrics(inst: &Instance, rules: &Rules, reach_km: f64, plan: &Plan) -> Metrics {
+/// A checked plan's values on every goal: continuity as the checker counted it, robustness by
+/// the checker's reading of `rules` at `reach_km`.
+pub fn metrics(rules: &Rules, reach_km: f64, checked: &CheckedPlan) -> Metrics {
+    let plan = checked.plan();
     let mut km: Vec<f64> = plan.costs.cadres.iter().map(|c| c.round_trips * 2.0 * c.road_km).collect();
     km.sort_by(f64::total_cmp);
-    let previous: std::collections::HashMap<&str, &str> =
-        inst.cadres.iter().filter_map(|c| c.previous_county.as_deref().map(|p| (c.id.as_str(), p))).collect();
     let stage = |id: &str| plan.stages.iter().find(|s| s.id == id).map_or(0.0, |s| s.objective);
     Metrics {
         s1: stage("S1"),
@@ -214,11 +214,7 @@ pub fn metrics(inst: &Instance, rules: &Rules, reach_km: f64, plan: &Plan) -> Me
         max_km: km.iter().copied().fold(0.0, f64::max),
         p90_km: fairness::p90(&km),
         gini_km: fairness::gini(&km),
-        continuity: plan
-            .assignments
-            .iter()
-            .filter(|a| previous.get(a.cadre.as_str()) == Some(&a.county.as_str()))
-            .count(),
+        continuity: checked.report().values.s1_continuity_kept,
         s2: stage("S2"),
         robust_groups: sanlian_check::robust::of_plan(rules, plan, &Robust { reach_km, at_least: None }).robust_groups,
         groups: plan.groups.len(),
@@ -255,29 +251,30 @@ pub fn with_epsilon(inst: &Instance, eps: &Epsilon, reach_km: f64) -> Instance {
 }
 
 /// A point's solve: the instance with its ε and the certified plan, or why there is none.
-type Solved = Result<(Instance, Plan), String>;
+type Solved = Result<(Instance, CheckedPlan), String>;
 
-/// Solve `inst` under `eps`: the certified plan, or why not.
-fn solve_at(inst: &Instance, eps: &Epsilon, opts: &Options) -> Solved {
-    let solved = solve_once(inst, eps, opts);
+/// One solve of the set: `variant` through the engine with `threads` HiGHS threads, the set's
+/// time limit and cancel flag, progress told when it ends.
+fn engine_solve(variant: &Instance, opts: &Options, threads: u32) -> Result<sanlian_engine::Solved, EngineError> {
+    let solved = Prepared::new(variant).map_err(EngineError::from).and_then(|prep| {
+        let so = SolveOptions {
+            threads,
+            time_limit: opts.time_limit,
+            cancel: opts.cancel.clone(),
+            ..SolveOptions::default()
+        };
+        sanlian_engine::solve(&prep, &so)
+    });
     opts.solved();
     solved
 }
 
-fn solve_once(inst: &Instance, eps: &Epsilon, opts: &Options) -> Solved {
+/// Solve `inst` under `eps` (one thread: the points are solved in parallel): the certified
+/// plan, or why not.
+fn solve_at(inst: &Instance, eps: &Epsilon, opts: &Options) -> Solved {
     let variant = with_epsilon(inst, eps, opts.reach_km);
-    let prep = Prepared::new(&variant).map_err(|e| e.to_string())?;
-    let so = SolveOptions {
-        threads: 1,
-        time_limit: opts.time_limit,
-        cancel: opts.cancel.clone(),
-        ..SolveOptions::default()
-    };
-    match sanlian_engine::solve(&prep, &so).map_err(|e| e.to_string())?.answer {
-        Answer::Planned(plan) => {
-            let plan = plan.into_plan();
-            Ok((variant, plan))
-        }
+    match engine_solve(&variant, opts, 1).map_err(|e| e.to_string())?.answer {
+        Answer::Planned(plan) => Ok((variant, *plan)),
         Answer::Infeasible(certs) => Err(certs.iter().map(|c| c.message.clone()).collect::<Vec<_>>().join("; ")),
     }
 }
@@ -335,9 +332,10 @@ pub fn lines(eps: &Epsilon, m: &Metrics, base: &Metrics) -> (String, String) {
     }
 }
 
-/// The ε levels to try for robustness: `n` levels spread from just above the plain optimum's
-/// robust groups up to the most any plan reaches.
-pub fn robust_levels(plain: usize, most: usize, n: usize) -> Vec<u32> {
+/// The ε levels to try for a goal counted in whole units (robust groups, cadres kept in last
+/// round's county): `n` levels spread from just above the plain optimum's count up to the most
+/// any plan reaches.
+pub fn count_levels(plain: usize, most: usize, n: usize) -> Vec<u32> {
     if n == 0 || most <= plain {
         return Vec::new();
     }
@@ -390,27 +388,66 @@ pub fn least_feasible_cap(inst: &Instance, opts: &Options, low: f64, high: f64) 
     hi
 }
 
+/// A goal the instance already constrains, which the trade-offs would set themselves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Preset {
+    /// Fair-burden options (`parameters.fairness`).
+    Fairness,
+    /// Robust planning (`parameters.robust`).
+    Robust,
+    /// Continuity's ε-form (`parameters.continuity_at_least`).
+    Continuity,
+}
+
+impl Preset {
+    /// The parameter that sets it.
+    pub fn field(self) -> &'static str {
+        match self {
+            Preset::Fairness => "fairness",
+            Preset::Robust => "robust",
+            Preset::Continuity => "continuity_at_least",
+        }
+    }
+
+    /// What the trade-offs set in its place.
+    fn levels(self) -> &'static str {
+        match self {
+            Preset::Fairness => "travel caps",
+            Preset::Robust => "robustness levels",
+            Preset::Continuity => "continuity levels",
+        }
+    }
+}
+
+/// The first goal `inst` already constrains, if any: [`compute`] refuses such an instance.
+pub fn preset(inst: &Instance) -> Option<Preset> {
+    let p = &inst.parameters;
+    if !p.fairness.is_off() {
+        Some(Preset::Fairness)
+    } else if p.robust.is_some() {
+        Some(Preset::Robust)
+    } else if p.continuity_at_least.is_some() {
+        Some(Preset::Continuity)
+    } else {
+        None
+    }
+}
+
 /// The most cadres any valid plan places in last round's county: asked for every cadre whose
 /// previous county H2 allows, the ε-form answers with the most it can reach
 /// ([`sanlian_solver::SolveError::ContinuityTarget`]). No more than `plain` when nobody has a
 /// previous county.
 fn most_continuity(inst: &Instance, prep: &Prepared, plain: usize, opts: &Options) -> Result<usize, TradeoffError> {
-    let upper = (0..prep.n_cadres())
-        .filter(|&c| (0..prep.n_counties()).any(|k| prep.is_previous(c, k) && prep.is_eligible(c, k)))
-        .count();
+    let upper =
+        (0..prep.n_cadres()).filter(|&c| prep.previous_county(c).is_some_and(|k| prep.is_eligible(c, k))).count();
     if upper <= plain {
         return Ok(plain);
     }
     let variant = with_epsilon(inst, &Epsilon::ContinuityAtLeast { cadres: upper as u32 }, opts.reach_km);
-    let prep = Prepared::new(&variant).map_err(|e| TradeoffError::Input(e.to_string()))?;
-    let so = SolveOptions { time_limit: opts.time_limit, cancel: opts.cancel.clone(), ..SolveOptions::default() };
-    let solved = sanlian_engine::solve(&prep, &so);
-    opts.solved();
-    match solved {
+    match engine_solve(&variant, opts, SolveOptions::default().threads) {
         Ok(s) => Ok(if matches!(s.answer, Answer::Planned(_)) { upper } else { plain }),
-        Err(sanlian_engine::EngineError::Solve(sanlian_solver::SolveError::ContinuityTarget { most, .. })) => {
-            Ok(most as usize)
-        }
+        Err(EngineError::Solve(sanlian_solver::SolveError::ContinuityTarget { most, .. })) => Ok(most as usize),
+        Err(EngineError::Input(e)) => Err(TradeoffError::Input(e.to_string())),
         Err(e) => Err(TradeoffError::Solve(e.to_string())),
     }
 }
@@ -429,22 +466,12 @@ pub fn compute(inst: &Instance, opts: &Options) -> Result<Tradeoffs, TradeoffErr
         return Err(TradeoffError::Input("--time-limit: give a positive number of seconds".into()));
     }
     let prep = Prepared::new(inst).map_err(|e| TradeoffError::Input(e.to_string()))?;
-    if !inst.parameters.fairness.is_off() {
-        return Err(TradeoffError::Input(
-            "parameters.fairness: the trade-offs set their own travel caps; give the instance without fairness options"
-                .into(),
-        ));
-    }
-    if inst.parameters.robust.is_some() {
-        return Err(TradeoffError::Input(
-            "parameters.robust: the trade-offs set their own robustness levels; give the instance without it".into(),
-        ));
-    }
-    if inst.parameters.continuity_at_least.is_some() {
-        return Err(TradeoffError::Input(
-            "parameters.continuity_at_least: the trade-offs set their own continuity levels; give the instance without it"
-                .into(),
-        ));
+    if let Some(preset) = preset(inst) {
+        return Err(TradeoffError::Input(format!(
+            "parameters.{}: the trade-offs set their own {}; give the instance without it",
+            preset.field(),
+            preset.levels()
+        )));
     }
     if !(opts.reach_km.is_finite() && opts.reach_km > 0.0 && opts.reach_km <= sanlian_model::params::LIMITS.max_km) {
         return Err(TradeoffError::Input(format!("--reach-km: {} is not a distance in km", opts.reach_km)));
@@ -455,21 +482,22 @@ pub fn compute(inst: &Instance, opts: &Options) -> Result<Tradeoffs, TradeoffErr
         return Err(TradeoffError::Cancelled);
     }
     let (_, plain) = plain.map_err(TradeoffError::Infeasible)?;
-    let base = metrics(inst, &rules, opts.reach_km, &plain);
+    let base = metrics(&rules, opts.reach_km, &plain);
     // The most robust groups any plan reaches: stage N maximised.
     let mut most_robust = inst.clone();
     most_robust.parameters.robust = Some(Robust { reach_km: opts.reach_km, at_least: None });
     let most = {
-        let prep = Prepared::new(&most_robust).map_err(|e| TradeoffError::Input(e.to_string()))?;
-        let so = SolveOptions { time_limit: opts.time_limit, cancel: opts.cancel.clone(), ..SolveOptions::default() };
-        let solved = sanlian_engine::solve(&prep, &so);
-        opts.solved();
+        let solved = engine_solve(&most_robust, opts, SolveOptions::default().threads);
         if opts.cancelled() {
             return Err(TradeoffError::Cancelled);
         }
-        match solved.map_err(|e| TradeoffError::Solve(e.to_string()))?.answer {
-            Answer::Planned(p) => p.plan().robust.as_ref().map_or(0, |r| r.robust_groups),
-            Answer::Infeasible(_) => 0,
+        match solved {
+            Ok(s) => match s.answer {
+                Answer::Planned(p) => p.plan().robust.as_ref().map_or(0, |r| r.robust_groups),
+                Answer::Infeasible(_) => 0,
+            },
+            Err(EngineError::Input(e)) => return Err(TradeoffError::Input(e.to_string())),
+            Err(e) => return Err(TradeoffError::Solve(e.to_string())),
         }
     };
     let most_continuity = most_continuity(inst, &prep, base.continuity, opts)?;
@@ -481,12 +509,12 @@ pub fn compute(inst: &Instance, opts: &Options) -> Result<Tradeoffs, TradeoffErr
     let continuity_room = most_continuity > base.continuity;
     let n_continuity = if continuity_room { others / 3 } else { 0 };
     let n_robust = (others - n_continuity).div_ceil(2);
-    let mut tried: Vec<Epsilon> = robust_levels(base.robust_groups, most, n_robust)
+    let mut tried: Vec<Epsilon> = count_levels(base.robust_groups, most, n_robust)
         .into_iter()
         .map(|groups| Epsilon::RobustAtLeast { groups })
         .collect();
     tried.extend(
-        robust_levels(base.continuity, most_continuity, n_continuity)
+        count_levels(base.continuity, most_continuity, n_continuity)
             .into_iter()
             .map(|cadres| Epsilon::ContinuityAtLeast { cadres }),
     );
@@ -508,12 +536,12 @@ pub fn compute(inst: &Instance, opts: &Options) -> Result<Tradeoffs, TradeoffErr
     }
     let mut left_out = Vec::new();
     let mut candidates: Vec<(Epsilon, Instance, Plan, Metrics)> =
-        vec![(Epsilon::None, inst.clone(), plain.clone(), base.clone())];
+        vec![(Epsilon::None, inst.clone(), plain.into_plan(), base.clone())];
     for (eps, r) in solved {
         match r {
             Ok((variant, plan)) => {
-                let m = metrics(inst, &rules, opts.reach_km, &plan);
-                candidates.push((eps, variant, plan, m));
+                let m = metrics(&rules, opts.reach_km, &plan);
+                candidates.push((eps, variant, plan.into_plan(), m));
             }
             Err(why) => left_out.push(format!("{eps:?}: {why}")),
         }

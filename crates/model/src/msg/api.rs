@@ -17,6 +17,7 @@ catalog! {
     "noun.trade-off request" => "权衡请求", "trade-off request";
     "noun.fairness" => "公平", "fairness";
     "noun.robust" => "稳健", "robustness";
+    "noun.continuity_at_least" => "连续性", "continuity";
     "job.queued" => "排队中", "queued";
     "job.running" => "运行中", "running";
     "job.done" => "已完成", "done";
@@ -67,8 +68,8 @@ catalog! {
         "选项 {field}（每次求解的时间限制）须为大于 0、不超过 {max} 的秒数，收到 {got}",
         "{field} (the limit of each solve) must be more than 0 and at most {max} seconds; got {got}";
     "api.tradeoff_preset" =>
-        "实例 {id} 已设定{what}选项；权衡会自行设定公平与稳健的约束，请用未设这些选项的实例",
-        "instance {id} sets {what} options already; the trade-offs set their own fairness and robustness constraints: use an instance without them";
+        "实例 {id} 已设定{what}选项；权衡会自行设定公平、稳健与连续性的约束，请用未设这些选项的实例",
+        "instance {id} sets {what} options already; the trade-offs set their own fairness, robustness and continuity constraints: use an instance without them";
     "api.tradeoff_not_object" =>
         "权衡请求须为 JSON 对象，例如 {example}",
         "the trade-off request is a JSON object, e.g. {example}";
