@@ -421,6 +421,11 @@ impl<'o> Stager<'o> {
         }
     }
 
+    /// Are the models being kept (so a stage should solve the model it names, whole)?
+    pub(crate) fn captures(&self) -> bool {
+        self.opts.capture_models
+    }
+
     /// Keep the model's MPS text if asked to.
     pub(crate) fn capture(&mut self, name: String, milp: &Milp) {
         if self.opts.capture_models {

@@ -40,11 +40,108 @@ pub(crate) fn solve_months(prep: &Prepared, groups: &Groups, stager: &mut Stager
 
 /// S3a, or with `pins` (re-planning) stage R3: months that started before the date kept,
 /// then fewest (cadre, year) whose months after the date change, then S3a's presence.
+///
+/// R3's goal is a sum over departments: each row it counts (H8 per cadre, H9 per
+/// department) holds one department's cadres, presence is only the next goal. So R3 first
+/// keeps, as constants, the months of every (cadre, year) that can keep them, except in the
+/// departments whose kept months alone break H9 (a leaver without successor lowers the
+/// cap); those departments' cadres and everyone with nothing to keep stay variables. When
+/// that smaller model is feasible, every other department is at its best (all kept), so
+/// every optimum of the whole model keeps those months, and the two models have the same
+/// optima for R3 and then for presence; when it is not, the whole model decides.
 pub(crate) fn solve_months_pinned(
     prep: &Prepared,
     groups: &Groups,
     stager: &mut Stager,
     pins: Option<&Pins>,
+) -> Result<Months, MilpStatus> {
+    if let Some(p) = pins.filter(|_| !stager.captures()) {
+        if let Some(kept) = keep_all(prep, p) {
+            match months_model(prep, groups, stager, pins, Some(&kept)) {
+                Err(MilpStatus::Infeasible) => {}
+                done => return done,
+            }
+        }
+    }
+    months_model(prep, groups, stager, pins, None)
+}
+
+/// Per cadre and year, the months a (cadre, year) R3 can keep has when kept (the started
+/// months as pinned and the baseline's later months), left out for the departments whose
+/// kept months break H9. `None` when a (cadre, year) cannot keep its months on its own (a
+/// lock or H8 wants others, or a started month is not pinned).
+fn keep_all(prep: &Prepared, pins: &Pins) -> Option<Vec<[Option<Vec<u32>>; 2]>> {
+    let mut out = kept_months(prep, pins)?;
+    let mut usage: BTreeMap<(usize, usize, u32), u32> = BTreeMap::new();
+    for (c, ys) in out.iter().enumerate() {
+        for (y, ms) in ys.iter().enumerate() {
+            for &m in ms.iter().flatten() {
+                *usage.entry((prep.department_of[c], y, m)).or_default() += 1;
+            }
+        }
+    }
+    let over: std::collections::BTreeSet<usize> =
+        usage.iter().filter(|&(&(d, y, m), &n)| n > prep.department_cap_in(d, y, m)).map(|(&(d, _, _), _)| d).collect();
+    for (c, ys) in out.iter_mut().enumerate() {
+        if over.contains(&prep.department_of[c]) {
+            *ys = [None, None];
+        }
+    }
+    Some(out)
+}
+
+/// Per cadre and year, the months it has when R3 keeps them (see [`keep_all`]).
+fn kept_months(prep: &Prepared, pins: &Pins) -> Option<Vec<[Option<Vec<u32>>; 2]>> {
+    let started = |y: usize, month: u32| month_days(prep.inst.year(y), month).0 < pins.date;
+    let mut out = vec![[None, None]; prep.n_cadres()];
+    for c in 0..prep.n_cadres() {
+        if prep.blocks(c) == 0 {
+            continue;
+        }
+        for y in 0..2 {
+            let Some(base) = pins.months_base[c][y].as_ref() else { continue };
+            if !prep.active(c, y) {
+                continue;
+            }
+            let available = prep.available_months(c, y);
+            let later: Vec<u32> = base.iter().copied().filter(|&m| !started(y, m)).collect();
+            let serves_later =
+                prep.inst.parameters.window_months().any(|m| !started(y, m) && prep.serves_month(c, y, m));
+            if !serves_later || later.iter().any(|m| !available.contains(m)) {
+                continue;
+            }
+            let mut months = Vec::new();
+            for &m in &available {
+                if started(y, m) {
+                    if !pins.months_pinned[c] {
+                        return None;
+                    }
+                    if base.contains(&m) {
+                        months.push(m);
+                    }
+                } else if later.contains(&m) {
+                    months.push(m);
+                } else if prep.locks.months.get(c).is_some_and(|l| l[y] & (1 << m) != 0) {
+                    return None;
+                }
+            }
+            let (least, most) = prep.block_range(c, y);
+            if !(least..=most).contains(&(months.len() as u32)) {
+                return None;
+            }
+            out[c][y] = Some(months);
+        }
+    }
+    Some(out)
+}
+
+/// The S3a/R3 model; with `kept`, the (cadre, year) it names are constants.
+fn months_model(
+    prep: &Prepared,
+    groups: &Groups,
+    stager: &mut Stager,
+    pins: Option<&Pins>,
+    kept_all: Option<&[[Option<Vec<u32>>; 2]]>,
 ) -> Result<Months, MilpStatus> {
     let started = |y: usize, month: u32| pins.is_some_and(|p| month_days(prep.inst.year(y), month).0 < p.date);
     let first_year = prep.inst.first_year;
@@ -53,6 +150,10 @@ pub(crate) fn solve_months_pinned(
     let mut x: Vec<(usize, usize, u32, Var)> = Vec::new();
     let mut by_dept: BTreeMap<(usize, usize, u32), Vec<Var>> = BTreeMap::new();
     let mut by_county: BTreeMap<(usize, usize, u32), Vec<Var>> = BTreeMap::new();
+    // Kept (cadre, year): their months, and how many of them each department and county has.
+    let mut months: Months = vec![[Vec::new(), Vec::new()]; prep.n_cadres()];
+    let mut dept_kept: BTreeMap<(usize, usize, u32), usize> = BTreeMap::new();
+    let mut county_kept: std::collections::BTreeSet<(usize, usize, u32)> = Default::default();
     for c in 0..prep.n_cadres() {
         let blocks = prep.blocks(c);
         if blocks == 0 {
@@ -61,6 +162,16 @@ pub(crate) fn solve_months_pinned(
         let id = &prep.inst.cadres[c].id;
         for y in 0..2 {
             if !prep.active(c, y) {
+                continue;
+            }
+            if let Some(ms) = kept_all.and_then(|k| k[c][y].as_ref()) {
+                for &month in ms {
+                    *dept_kept.entry((prep.department_of[c], y, month)).or_default() += 1;
+                    by_dept.entry((prep.department_of[c], y, month)).or_default();
+                    county_kept.insert((groups.county_of[c], y, month));
+                    by_county.entry((groups.county_of[c], y, month)).or_default();
+                }
+                months[c][y].clone_from(ms);
                 continue;
             }
             let mut row = Vec::new();
@@ -88,22 +199,29 @@ pub(crate) fn solve_months_pinned(
         }
     }
     for ((d, y, month), vars) in &by_dept {
-        let cap = prep.department_cap_in(*d, *y, *month) as f64;
-        if (vars.len() as f64) > cap {
+        let fixed = dept_kept.get(&(*d, *y, *month)).copied().unwrap_or(0);
+        let cap = prep.department_cap_in(*d, *y, *month) as usize;
+        if fixed > cap {
+            return Err(MilpStatus::Infeasible);
+        }
+        if vars.len() + fixed > cap {
             let name = format!("H9_dept[{},{}-{month:02}]", prep.departments[*d], first_year + *y as i32);
-            m.row(name, vars.iter().map(|&v| (v, 1.0)), f64::NEG_INFINITY, cap);
+            m.row(name, vars.iter().map(|&v| (v, 1.0)), f64::NEG_INFINITY, (cap - fixed) as f64);
         }
     }
     let mut presence = 0;
     let mut presence_terms = Vec::new();
     for ((k, y, month), vars) in &by_county {
+        presence += 1;
+        if county_kept.contains(&(*k, *y, *month)) {
+            continue;
+        }
         let when = format!("{},{}-{month:02}", codes[*k], first_year + *y as i32);
         let z = m.binary(format!("z[{when}]"), 1.0);
         presence_terms.push((z, 1.0));
         let mut row = vec![(z, 1.0)];
         row.extend(vars.iter().map(|&v| (v, -1.0)));
         m.row(format!("S3_presence[{when}]"), row, f64::NEG_INFINITY, 0.0);
-        presence += 1;
     }
     let mut kept = Vec::new();
     if let Some(pins) = pins {
@@ -120,6 +238,9 @@ pub(crate) fn solve_months_pinned(
         for c in 0..prep.n_cadres() {
             for y in 0..2 {
                 let Some(base) = pins.months_base[c][y].as_ref() else { continue };
+                if kept_all.is_some_and(|k| k[c][y].is_some()) {
+                    continue;
+                }
                 let later: Vec<u32> = base.iter().copied().filter(|&mm| !started(y, mm)).collect();
                 let serves_later =
                     prep.inst.parameters.window_months().any(|mm| !started(y, mm) && prep.serves_month(c, y, mm));
@@ -161,7 +282,6 @@ pub(crate) fn solve_months_pinned(
     if !r.has_solution() {
         return Err(r.status);
     }
-    let mut months: Months = vec![[Vec::new(), Vec::new()]; prep.n_cadres()];
     for &(c, y, month, v) in &x {
         if r.int(v) == 1 {
             months[c][y].push(month);

@@ -49,6 +49,81 @@ impl CountyModel {
     }
 }
 
+/// R2 for county `k` without a model, when the answer is the baseline: every member has a
+/// pinned or baseline township in the county for each active year, and together they hold
+/// the county's rows (H5, H6 in every month, H7 or in best effort B1's target). Then R2's
+/// goal, baseline townships kept, is at its bound only there: the model's optimum is the
+/// baseline, whatever S2 says. `None` otherwise. The (cadre, year, township) of the baseline.
+fn baseline_holds(
+    prep: &Prepared,
+    k: usize,
+    members: &[usize],
+    mode: PlanMode,
+    pins: &Pins,
+) -> Option<Vec<(usize, usize, usize)>> {
+    let p = &prep.inst.parameters;
+    let towns = &prep.townships_of[k];
+    let mut out = Vec::new();
+    for &c in members {
+        let mut years = [None, None];
+        for y in 0..2 {
+            if !prep.active(c, y) {
+                continue;
+            }
+            let i = pins.town_fixed[c][y].or(pins.town_base[c][y]).filter(|i| towns.contains(i))?;
+            let locked = prep.locks.township.get(c).and_then(|t| t[y]);
+            let barred = prep.locks.not_township.get(c).is_some_and(|t| t[y].contains(&i));
+            if locked.is_some_and(|l| l != i) || barred {
+                return None;
+            }
+            years[y] = Some(i);
+            out.push((c, y, i));
+        }
+        if towns.len() >= 2 && years[0].is_some() && years[0] == years[1] {
+            return None;
+        }
+    }
+    let cap = p.max_cadres_per_township_year as usize;
+    for y in 0..2 {
+        for month in p.window_months() {
+            let mut load: BTreeMap<usize, usize> = BTreeMap::new();
+            for &(c, yy, i) in &out {
+                if yy == y && prep.serves_month(c, y, month) {
+                    *load.entry(i).or_default() += 1;
+                }
+            }
+            if load.values().any(|&n| n > cap) {
+                return None;
+            }
+        }
+    }
+    let covered: std::collections::BTreeSet<usize> = out.iter().map(|&(_, _, i)| i).collect();
+    let enough = match mode {
+        PlanMode::Strict => covered.len() == towns.len(),
+        PlanMode::BestEffort => covered.len() >= best_effort_target(prep, k, members, Some(pins)),
+    };
+    enough.then_some(out)
+}
+
+/// Best-effort coverage target of county `k`: the townships pinned assignments cover, plus
+/// one per open cadre-year, at most all of them (B1_cover).
+fn best_effort_target(prep: &Prepared, k: usize, members: &[usize], pins: Option<&Pins>) -> usize {
+    let mut pinned: Vec<usize> = Vec::new();
+    let mut open = 0usize;
+    for &c in members {
+        for y in 0..2 {
+            if prep.active(c, y) {
+                match pins.and_then(|p| p.town_fixed[c][y]) {
+                    Some(t) if !pinned.contains(&t) => pinned.push(t),
+                    Some(_) => {}
+                    None => open += 1,
+                }
+            }
+        }
+    }
+    (pinned.len() + open).min(prep.townships_of[k].len())
+}
+
 fn build(prep: &Prepared, k: usize, members: &[usize], mode: PlanMode, pins: Option<&Pins>) -> CountyModel {
     let p = &prep.inst.parameters;
     let code = &prep.inst.region.counties[k].code;
@@ -114,21 +189,7 @@ fn build(prep: &Prepared, k: usize, members: &[usize], mode: PlanMode, pins: Opt
         }
     }
     let cap = p.max_cadres_per_township_year as f64;
-    // Best-effort coverage target: townships pinned assignments cover, plus one per open cadre-year.
-    let mut pinned: Vec<usize> = Vec::new();
-    let mut open = 0usize;
-    for &c in members {
-        for y in 0..2 {
-            if prep.active(c, y) {
-                match pins.and_then(|p| p.town_fixed[c][y]) {
-                    Some(t) if !pinned.contains(&t) => pinned.push(t),
-                    Some(_) => {}
-                    None => open += 1,
-                }
-            }
-        }
-    }
-    let target = (pinned.len() + open).min(towns.len()) as f64;
+    let target = best_effort_target(prep, k, members, pins) as f64;
     let mut covered = Vec::new();
     for (j, &i) in towns.iter().enumerate() {
         for y in 0..2 {
@@ -201,8 +262,13 @@ pub(crate) fn solve_pinned(
     for (c, &k) in groups.county_of.iter().enumerate() {
         members[k].push(c);
     }
-    let models: Vec<CountyModel> = (0..prep.n_counties()).map(|k| build(prep, k, &members[k], mode, pins)).collect();
-    for (k, cm) in models.iter().enumerate() {
+    // R2: a county whose baseline holds keeps it, without a model (see `baseline_holds`).
+    let kept: Vec<Option<Vec<(usize, usize, usize)>>> = (0..prep.n_counties())
+        .map(|k| pins.filter(|_| !stager.captures()).and_then(|p| baseline_holds(prep, k, &members[k], mode, p)))
+        .collect();
+    let built: Vec<usize> = (0..prep.n_counties()).filter(|&k| kept[k].is_none()).collect();
+    let models: Vec<CountyModel> = built.iter().map(|&k| build(prep, k, &members[k], mode, pins)).collect();
+    for (&k, cm) in built.iter().zip(&models) {
         stager.capture(format!("{stage}_{}", prep.inst.region.counties[k].code), &cm.milp);
     }
     let unit = optimality::unit("S2", &prep.inst.parameters);
@@ -212,8 +278,9 @@ pub(crate) fn solve_pinned(
     let settings = stager.settings(1, unit);
     let results: Vec<MilpResult> = models.par_iter().map(|cm| cm.solve(&settings)).collect();
     stager.note_settled(&results);
-    if let Some(i) = results.iter().position(|r| !r.has_solution()) {
-        return Err(match &results[i].status {
+    if let Some(j) = results.iter().position(|r| !r.has_solution()) {
+        let i = built[j];
+        return Err(match &results[j].status {
             // Counts that S1 (or the pins) allow always admit townships (H5–H7); a county
             // without a solution is a defect, reported as such.
             MilpStatus::Infeasible if has_township_locks(prep, &members[i]) => {
@@ -221,12 +288,15 @@ pub(crate) fn solve_pinned(
             }
             MilpStatus::Infeasible => SolveError::Solver {
                 stage,
-                message: format!("{} has no township assignment for its group", models[i].milp.name),
+                message: format!("{} has no township assignment for its group", models[j].milp.name),
             },
             status => SolveError::from_status(stage, status),
         });
     }
     let mut out = vec![[None, None]; prep.n_cadres()];
+    for &(c, y, i) in kept.iter().flatten().flatten() {
+        out[c][y] = Some(i);
+    }
     for (cm, r) in models.iter().zip(&results) {
         for &(c, y, i, v) in &cm.t {
             if r.int(v) == 1 {
@@ -263,8 +333,8 @@ pub(crate) fn solve_pinned(
     let parts: Vec<StagePart> = models
         .iter()
         .zip(&results)
-        .enumerate()
-        .map(|(k, (cm, r))| StagePart {
+        .zip(&built)
+        .map(|((cm, r), &k)| StagePart {
             id: format!("S2_{}", prep.inst.region.counties[k].code),
             objective: r.objective,
             bound: r.bound,
