@@ -48,9 +48,12 @@ fn every_stress_run_repairs_to_a_plan_the_checker_accepts() {
     });
 }
 
+/// A stage's id, objective and terms.
+type StageValue = (String, f64, Vec<(String, f64)>);
+
 /// The values every re-planning stage reports: R1 and S1, R2 and the S2 it keeps, R3 and
 /// the presence it keeps.
-fn stage_values(plan: &sanlian_model::Plan) -> Vec<(String, f64, Vec<(String, f64)>)> {
+fn stage_values(plan: &sanlian_model::Plan) -> Vec<StageValue> {
     plan.stages
         .iter()
         .filter(|s| ["B1", "B2", "B3", "R1", "S1", "R2", "R3"].contains(&s.id.as_str()))
