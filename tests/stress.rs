@@ -62,10 +62,10 @@ fn stage_values(plan: &sanlian_model::Plan) -> Vec<StageValue> {
 }
 
 /// Replay `events` month by month, as a stress run does, repairing each month twice: as the
-/// engine does (R2 keeps a county whose baseline holds without a model, R3 keeps the months
-/// that can be kept as constants) and with every model whole (`capture_models` turns the
-/// shortcuts off). Both must reach the same value at every stage and pass the checker.
-/// Answers how many R2 county models and R3 variables the shortcuts saved.
+/// engine does (R1 and R2 keep a component or county whose baseline holds without a model,
+/// R3 keeps the months that can be kept as constants) and with every model whole
+/// (`capture_models` turns the shortcuts off). Both must reach the same value at every stage
+/// and pass the checker. Answers how many R1/R2 models and R3 variables the shortcuts saved.
 fn shortcuts_match_whole_models(
     inst: &sanlian_model::Instance,
     plan: &sanlian_model::Plan,
@@ -101,7 +101,9 @@ fn shortcuts_match_whole_models(
                     let figure = |p: &sanlian_model::Plan, id: &str, f: fn(&sanlian_model::StageReport) -> usize| {
                         p.stages.iter().find(|s| s.id == id).map_or(0, f)
                     };
-                    saved_models += figure(&b, "R2", |s| s.models) - figure(&a, "R2", |s| s.models);
+                    for stage in ["R1", "R2"] {
+                        saved_models += figure(&b, stage, |s| s.models) - figure(&a, stage, |s| s.models);
+                    }
                     saved_cols += figure(&b, "R3", |s| s.columns) - figure(&a, "R3", |s| s.columns);
                     mode = m;
                     repaired = Some(*a);
@@ -154,7 +156,7 @@ fn re_planning_shortcuts_are_taken_on_the_small_fixture() {
     let d = draw(&inst, &Risks::from_rate(&inst, 0.3).unwrap(), 0.5, 7, 0, 0);
     assert!(d.departures > 0);
     let (models, cols) = shortcuts_match_whole_models(&inst, &plan, &d.events).unwrap();
-    assert!(models > 0, "no R2 county was kept without a model");
+    assert!(models > 0, "no R1 component or R2 county was kept without a model");
     assert!(cols > 0, "R3 kept no month as a constant");
 }
 

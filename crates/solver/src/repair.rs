@@ -341,7 +341,17 @@ mod placement {
         let start = std::time::Instant::now();
         let comps = components(prep, setup);
         let index = Index::new(prep, setup);
-        let models: Vec<Component> = comps.iter().map(|ks| build(prep, setup, &index, base, mode, ks)).collect();
+        // A component whose baseline holds every rule keeps it, without a model.
+        let kept: Vec<Option<Vec<f64>>> = comps
+            .iter()
+            .map(|ks| (!stager.captures()).then(|| baseline_holds(prep, setup, &index, mode, ks)).flatten())
+            .collect();
+        let models: Vec<Component> = comps
+            .iter()
+            .zip(&kept)
+            .filter(|(_, k)| k.is_none())
+            .map(|(ks, _)| build(prep, setup, &index, base, mode, ks))
+            .collect();
         for (i, cm) in models.iter().enumerate() {
             stager.capture(format!("R1_{}", i + 1), &cm.milp);
         }
@@ -351,6 +361,7 @@ mod placement {
         let settings = stager.settings(1, 1.0);
         let solved: Vec<Result<Solved, MilpStatus>> =
             models.into_par_iter().map(|cm| lexicographic(cm, &settings)).collect();
+        // Every cadre at home unless a model places it (pinned cadres have one county).
         let mut county_of: Vec<usize> = (0..prep.n_cadres()).map(|c| setup.home[c].unwrap_or(usize::MAX)).collect();
         for c in 0..prep.n_cadres() {
             if !setup.free[c] {
@@ -358,6 +369,14 @@ mod placement {
             }
         }
         let mut values: Vec<f64> = Vec::new();
+        for goal_values in kept.iter().flatten() {
+            if values.is_empty() {
+                values = vec![0.0; goal_values.len()];
+            }
+            for (v, g) in values.iter_mut().zip(goal_values) {
+                *v += g;
+            }
+        }
         let (mut rows, mut cols, mut limited) = (0, 0, false);
         for r in solved {
             let (goal_values, last, x) = match r {
@@ -401,7 +420,7 @@ mod placement {
                 limited,
                 rows,
                 cols,
-                models: comps.len(),
+                models: comps.len() - kept.iter().flatten().count(),
                 seconds: start.elapsed().as_secs_f64(),
                 proof: Proof::Solver,
                 parts: Vec::new(),
@@ -426,6 +445,95 @@ mod placement {
             terms,
         );
         Ok(Some(county_of))
+    }
+
+    /// R1 for a component without a model, when the answer is the baseline: every cadre is
+    /// pinned to its county or free with a home county it may join, every member has a
+    /// pinned or baseline township for each active year, and together they hold the rows of
+    /// [`build`] in strict form (H5 with the locks, H6 in every month, H7, H3 and H4 on every
+    /// stretch). Then R1 is 0 only there (and in best effort B1–B3 are at their bounds), so
+    /// the model's optimum is the baseline. Its goal values, or `None`.
+    fn baseline_holds(
+        prep: &Prepared,
+        setup: &Setup,
+        index: &Index,
+        mode: PlanMode,
+        counties: &[usize],
+    ) -> Option<Vec<f64>> {
+        let p = &prep.inst.parameters;
+        let mut members: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        let mut s1 = 0.0;
+        for &k in counties {
+            for &c in &index.by_first[k] {
+                let home = setup.home[c]?;
+                if !setup.restricted.eligible[c].contains(&home) {
+                    return None;
+                }
+                s1 += prep.s1_coefficient(c, home);
+                members.entry(home).or_default().push(c);
+            }
+        }
+        let cap = p.max_cadres_per_township_year as usize;
+        let mut open_towns = 0.0;
+        for &k in counties {
+            let here = members.get(&k).map(Vec::as_slice).unwrap_or(&[]);
+            let towns = &prep.townships_of[k];
+            let mut at: Vec<(usize, usize, usize)> = Vec::new();
+            for &c in here {
+                let mut years = [None, None];
+                for y in 0..2 {
+                    if !prep.active(c, y) {
+                        continue;
+                    }
+                    let i = setup.pins.town_fixed[c][y].or(setup.pins.town_base[c][y]).filter(|i| towns.contains(i))?;
+                    let locked = prep.locks.township[c][y];
+                    if locked.is_some_and(|l| l != i) || prep.locks.not_township[c][y].contains(&i) {
+                        return None;
+                    }
+                    years[y] = Some(i);
+                    at.push((c, y, i));
+                }
+                if towns.len() >= 2 && years[0].is_some() && years[0] == years[1] {
+                    return None;
+                }
+            }
+            for y in 0..2 {
+                for month in p.window_months() {
+                    let mut load: BTreeMap<usize, usize> = BTreeMap::new();
+                    for &(c, yy, i) in &at {
+                        if yy == y && prep.serves_month(c, y, month) {
+                            *load.entry(i).or_default() += 1;
+                        }
+                    }
+                    if load.values().any(|&n| n > cap) {
+                        return None;
+                    }
+                }
+            }
+            for &i in towns {
+                if !setup.covered[i] {
+                    open_towns += 1.0;
+                    if !at.iter().any(|&(_, _, t)| t == i) {
+                        return None;
+                    }
+                }
+            }
+            for day in prep.stretch_starts(here.iter().copied()) {
+                let serving = || here.iter().filter(|&&c| prep.serves_on(c, day));
+                if !serving().any(|&c| prep.inst.cadres[c].senior && !prep.locks.bars_lead(c, k)) {
+                    return None;
+                }
+                if serving().filter(|&&c| prep.inst.cadres[c].level.is_upper()).count() < p.min_upper_per_group as usize
+                {
+                    return None;
+                }
+            }
+        }
+        let groups = counties.len() as f64;
+        Some(match mode {
+            PlanMode::Strict => vec![0.0, s1],
+            PlanMode::BestEffort => vec![open_towns, groups, groups, 0.0, s1],
+        })
     }
 
     /// A solved component: each goal's value, the last solve, and the placement variables.
