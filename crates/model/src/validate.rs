@@ -147,29 +147,30 @@ impl Collector {
         self.0
     }
 
+    /// (Each takes its path as a closure: most values are fine, and their paths never built.)
     /// A list longer than `most`; `what` is its catalogue noun (`noun.<what>`).
-    fn too_long(&mut self, path: String, len: usize, most: usize, what: &str) -> bool {
+    fn too_long(&mut self, path: impl FnOnce() -> String, len: usize, most: usize, what: &str) -> bool {
         if len > most {
-            self.add(path, Msg::new("input.too_many").arg("len", len).noun("what", what).arg("most", most));
+            self.add(path(), Msg::new("input.too_many").arg("len", len).noun("what", what).arg("most", most));
             return true;
         }
         false
     }
 
     /// A text longer than the limit.
-    fn text(&mut self, path: String, value: &str) {
+    fn text(&mut self, path: impl FnOnce() -> String, value: &str) {
         let n = value.chars().count();
         if n > SIZES.text {
-            self.add(path, Msg::new("input.too_long").arg("len", n).arg("most", SIZES.text));
+            self.add(path(), Msg::new("input.too_long").arg("len", n).arg("most", SIZES.text));
         }
     }
 
-    fn point(&mut self, path: String, p: Point) {
+    fn point(&mut self, path: impl Fn() -> String, p: Point) {
         if !(p.lat.is_finite() && (-90.0..=90.0).contains(&p.lat)) {
-            self.add(format!("{path}.lat"), Msg::new("input.not_a_latitude").arg("value", p.lat));
+            self.add(format!("{}.lat", path()), Msg::new("input.not_a_latitude").arg("value", p.lat));
         }
         if !(p.lon.is_finite() && (-180.0..=180.0).contains(&p.lon)) {
-            self.add(format!("{path}.lon"), Msg::new("input.not_a_longitude").arg("value", p.lon));
+            self.add(format!("{}.lon", path()), Msg::new("input.not_a_longitude").arg("value", p.lon));
         }
     }
 }
@@ -210,12 +211,12 @@ pub fn validate(inst: &Instance) -> Vec<Problem> {
     // Sizes first: a list over its limit is not read any further.
     let r = &inst.region;
     let mut over = false;
-    over |= c.too_long("region.cities".into(), r.cities.len(), SIZES.cities, "cities");
-    over |= c.too_long("region.counties".into(), r.counties.len(), SIZES.counties, "counties");
-    over |= c.too_long("region.townships".into(), r.townships.len(), SIZES.townships, "townships");
-    over |= c.too_long("cadres".into(), inst.cadres.len(), SIZES.cadres, "cadres");
+    over |= c.too_long(|| "region.cities".into(), r.cities.len(), SIZES.cities, "cities");
+    over |= c.too_long(|| "region.counties".into(), r.counties.len(), SIZES.counties, "counties");
+    over |= c.too_long(|| "region.townships".into(), r.townships.len(), SIZES.townships, "townships");
+    over |= c.too_long(|| "cadres".into(), inst.cadres.len(), SIZES.cadres, "cadres");
     over |= c.too_long(
-        "department_quotas".into(),
+        || "department_quotas".into(),
         inst.department_quotas.len(),
         SIZES.department_quotas,
         "department_quotas",
@@ -224,34 +225,35 @@ pub fn validate(inst: &Instance) -> Vec<Problem> {
         return c.finish();
     }
     for (i, t) in r.townships.iter().enumerate() {
-        over |= c.too_long(format!("region.townships[{i}].needs"), t.needs.len(), SIZES.tags, "needs");
-        c.text(format!("region.townships[{i}].code"), &t.code);
-        c.text(format!("region.townships[{i}].name"), &t.name);
+        over |= c.too_long(|| format!("region.townships[{i}].needs"), t.needs.len(), SIZES.tags, "needs");
+        c.text(|| format!("region.townships[{i}].code"), &t.code);
+        c.text(|| format!("region.townships[{i}].name"), &t.name);
         for (j, tag) in t.needs.iter().enumerate() {
-            c.text(format!("region.townships[{i}].needs[{j}]"), tag);
+            c.text(|| format!("region.townships[{i}].needs[{j}]"), tag);
         }
     }
     for (i, k) in r.counties.iter().enumerate() {
-        c.text(format!("region.counties[{i}].code"), &k.code);
-        c.text(format!("region.counties[{i}].name"), &k.name);
+        c.text(|| format!("region.counties[{i}].code"), &k.code);
+        c.text(|| format!("region.counties[{i}].name"), &k.name);
     }
     for (i, city) in r.cities.iter().enumerate() {
-        c.text(format!("region.cities[{i}].code"), &city.code);
-        c.text(format!("region.cities[{i}].name"), &city.name);
+        c.text(|| format!("region.cities[{i}].code"), &city.code);
+        c.text(|| format!("region.cities[{i}].name"), &city.name);
     }
     for (i, cadre) in inst.cadres.iter().enumerate() {
         let at = |field: &str| format!("cadres[{i}].{field}");
-        over |= c.too_long(at("strengths"), cadre.strengths.len(), SIZES.tags, "strengths");
-        over |= c.too_long(at("preferred_counties"), cadre.preferred_counties.len(), SIZES.tags, "preferred_counties");
+        over |= c.too_long(|| at("strengths"), cadre.strengths.len(), SIZES.tags, "strengths");
+        over |=
+            c.too_long(|| at("preferred_counties"), cadre.preferred_counties.len(), SIZES.tags, "preferred_counties");
         over |= c.too_long(
-            at("unavailable_months"),
+            || at("unavailable_months"),
             cadre.unavailable_months.len(),
             SIZES.unavailable_months,
             "unavailable_months",
         );
-        over |= c.too_long(at("blocks_owed"), cadre.blocks_owed.len(), 2, "blocks_owed");
+        over |= c.too_long(|| at("blocks_owed"), cadre.blocks_owed.len(), 2, "blocks_owed");
         for (field, value) in [("id", &cadre.id), ("name", &cadre.name), ("unit", &cadre.unit)] {
-            c.text(at(field), value);
+            c.text(|| at(field), value);
         }
         let optional = [
             ("department", &cadre.department),
@@ -262,11 +264,11 @@ pub fn validate(inst: &Instance) -> Vec<Problem> {
         ];
         for (field, value) in optional {
             if let Some(v) = value {
-                c.text(at(field), v);
+                c.text(|| at(field), v);
             }
         }
         for (j, tag) in cadre.strengths.iter().enumerate() {
-            c.text(at(&format!("strengths[{j}]")), tag);
+            c.text(|| at(&format!("strengths[{j}]")), tag);
         }
     }
     if over || !c.0.is_empty() {
@@ -279,7 +281,7 @@ pub fn validate(inst: &Instance) -> Vec<Problem> {
     if !(1900..=9998).contains(&inst.first_year) {
         c.add("first_year", Msg::new("input.implausible_year").arg("year", inst.first_year));
     }
-    c.point("region.province.seat".into(), r.province.seat);
+    c.point(|| "region.province.seat".into(), r.province.seat);
 
     let mut cities = HashMap::new();
     for (i, city) in r.cities.iter().enumerate() {
@@ -288,7 +290,7 @@ pub fn validate(inst: &Instance) -> Vec<Problem> {
         } else if cities.insert(city.code.as_str(), i).is_some() {
             c.add(format!("region.cities[{i}].code"), Msg::new("input.duplicate").arg("code", &city.code));
         }
-        c.point(format!("region.cities[{i}].seat"), city.seat);
+        c.point(|| format!("region.cities[{i}].seat"), city.seat);
     }
     let mut counties = HashMap::new();
     // A repeated code keeps its first index, so that its townships are not
@@ -306,7 +308,7 @@ pub fn validate(inst: &Instance) -> Vec<Problem> {
         if !cities.contains_key(k.city.as_str()) {
             c.add(format!("region.counties[{i}].city"), Msg::new("input.not_a_city").arg("city", &k.city));
         }
-        c.point(format!("region.counties[{i}].seat"), k.seat);
+        c.point(|| format!("region.counties[{i}].seat"), k.seat);
     }
     if r.counties.is_empty() {
         c.add("region.counties", Msg::new("input.no_counties"));
@@ -343,7 +345,7 @@ pub fn validate(inst: &Instance) -> Vec<Problem> {
             }
         }
         if let Some(l) = t.location {
-            c.point(format!("region.townships[{i}].location"), l);
+            c.point(|| format!("region.townships[{i}].location"), l);
         }
     }
     for (k, n) in per_county.iter().enumerate() {
@@ -372,7 +374,7 @@ pub fn validate(inst: &Instance) -> Vec<Problem> {
         if cadre.unit.trim().is_empty() {
             c.add(at("unit"), Msg::new("input.empty_unit"));
         }
-        c.point(at("base"), cadre.base);
+        c.point(|| at("base"), cadre.base);
         match (cadre.level, &cadre.home_city) {
             (Level::City, None) => c.add(at("home_city"), Msg::new("input.needs_home_city")),
             (_, Some(h)) if !cities.contains_key(h.as_str()) => {
