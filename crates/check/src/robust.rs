@@ -36,12 +36,17 @@ pub fn robustness(rules: &Rules, members: &[Vec<usize>], robust: &Robust) -> Rob
     };
     let groups: Vec<GroupRobustness> = (0..counties.len())
         .map(|k| {
-            let mut near: Vec<(f64, usize)> = (0..counties.len())
-                .filter(|&j| j != k)
-                .map(|j| (great_circle_km(counties[k].seat, counties[j].seat), j))
-                .filter(|&(km, _)| km <= robust.reach_km)
-                .collect();
-            near.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            // The groups within reach, nearest first: needed only for a day without a second senior.
+            let within_reach = || {
+                let mut near: Vec<(f64, usize)> = (0..counties.len())
+                    .filter(|&j| j != k)
+                    .map(|j| (great_circle_km(counties[k].seat, counties[j].seat), j))
+                    .filter(|&(km, _)| km <= robust.reach_km)
+                    .collect();
+                near.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+                near
+            };
+            let mut near: Option<Vec<(f64, usize)>> = None;
             let mut entry = GroupRobustness {
                 county: counties[k].code.clone(),
                 robust: false,
@@ -54,6 +59,7 @@ pub fn robustness(rules: &Rules, members: &[Vec<usize>], robust: &Robust) -> Rob
             for &d in &days {
                 if !has_second(k, d) {
                     entry.second_senior = false;
+                    let near = near.get_or_insert_with(within_reach);
                     let lenders: Vec<usize> = near.iter().map(|&(_, j)| j).filter(|&j| lends(j, k, d)).collect();
                     if lenders.is_empty() {
                         entry.no_senior_backup = entry.no_senior_backup.or(Some(d));
@@ -69,6 +75,7 @@ pub fn robustness(rules: &Rules, members: &[Vec<usize>], robust: &Robust) -> Rob
                     entry.no_upper_spare = entry.no_upper_spare.or(Some(d));
                 }
             }
+            let near = near.unwrap_or_default();
             backups.sort_by_key(|j| near.iter().position(|&(_, x)| x == *j));
             entry.backups = backups.into_iter().map(|j| counties[j].code.clone()).collect();
             entry.robust = entry.no_senior_backup.is_none() && entry.no_upper_spare.is_none();

@@ -60,11 +60,12 @@ pub(crate) struct Pins {
 /// The baselines of the cadres of `prep` from the plan being repaired: `ids[c]` names the
 /// cadre of `old` whose decisions cadre `c` inherits (itself, or its predecessor).
 pub fn baselines(prep: &Prepared, old: &Plan, ids: &[Option<String>]) -> Vec<Option<Baseline>> {
+    let by_id: std::collections::HashMap<&str, &sanlian_model::CadreAssignment> =
+        old.assignments.iter().rev().map(|a| (a.cadre.as_str(), a)).collect();
     (0..prep.n_cadres())
         .map(|c| {
             let id = ids.get(c)?.as_deref()?;
-            let (county, town, months, weekday) =
-                read_assignment(prep, old.assignments.iter().find(|a| a.cadre == id)?)?;
+            let (county, town, months, weekday) = read_assignment(prep, by_id.get(id)?)?;
             let weekday = weekday[0].or(weekday[1]);
             Some(Baseline { county, town, months, weekday, successor: id != prep.inst.cadres[c].id })
         })
