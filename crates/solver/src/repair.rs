@@ -152,18 +152,16 @@ pub fn repair_led(
     if let Some((k, c)) = lead {
         setup.restricted.eligible[c].retain(|&e| e == k);
     }
-    let hard = setup.certificates(prep, opts.mode);
-    if !hard.is_empty() {
-        return match opts.mode {
-            PlanMode::Strict => Ok(Solution { outcome: Outcome::Infeasible(hard), models: stager.models }),
-            PlanMode::BestEffort => Err(SolveError::Impossible(hard)),
-        };
-    }
+    // The single-rule certificates are proofs of infeasibility, so a placement that exists
+    // has none: they are looked for only when there is none, and given before the joint one.
     let Some(county_of) = placement::solve(prep, &setup, base, opts.mode, &mut stager)? else {
-        let joint = certificate::joint(&setup.restricted);
+        let mut certs = setup.certificates(prep, opts.mode);
+        if certs.is_empty() {
+            certs.push(certificate::joint(&setup.restricted));
+        }
         return match opts.mode {
-            PlanMode::Strict => Ok(Solution { outcome: Outcome::Infeasible(vec![joint]), models: stager.models }),
-            PlanMode::BestEffort => Err(SolveError::Impossible(vec![joint])),
+            PlanMode::Strict => Ok(Solution { outcome: Outcome::Infeasible(certs), models: stager.models }),
+            PlanMode::BestEffort => Err(SolveError::Impossible(certs)),
         };
     };
     let (leader, former_leaders) = groups::choose_leaders_preferring(prep, &county_of, lead.map(|(_, c)| (c, date)));
