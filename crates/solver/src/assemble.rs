@@ -167,8 +167,9 @@ fn shortfalls(prep: &Prepared, groups: &Groups, towns: &Townships) -> Vec<Shortf
     for (c, &k) in groups.county_of.iter().enumerate() {
         members[k].push(c);
     }
-    let eligible_for = |k: usize, pred: &dyn Fn(usize) -> bool| -> Vec<usize> {
-        (0..prep.n_cadres()).filter(|&c| prep.is_eligible(c, k) && pred(c)).collect()
+    // Counted only for a shortfall's message: most counties have none.
+    let eligible_for = |k: usize, pred: &dyn Fn(usize) -> bool| -> usize {
+        (0..prep.n_cadres()).filter(|&c| prep.is_eligible(c, k) && pred(c)).count()
     };
     let mut covered = vec![false; r.townships.len()];
     for ys in towns {
@@ -178,7 +179,7 @@ fn shortfalls(prep: &Prepared, groups: &Groups, towns: &Townships) -> Vec<Shortf
     }
     for k in 0..prep.n_counties() {
         let county = &r.counties[k];
-        let all = eligible_for(k, &|_| true);
+        let all = || eligible_for(k, &|_| true);
         let mut short = |rule: &str, subject: &str, msg: Msg| {
             out.push(Shortfall { rule: rule.into(), subject: subject.into(), reason: msg.to_string(), msg: Some(msg) })
         };
@@ -187,10 +188,9 @@ fn shortfalls(prep: &Prepared, groups: &Groups, towns: &Townships) -> Vec<Shortf
             short(
                 "H1",
                 &county.code,
-                if all.is_empty() {
-                    at("shortfall.h1_no_one_eligible")
-                } else {
-                    at("shortfall.h1_needed_elsewhere").arg("eligible", all.len())
+                match all() {
+                    0 => at("shortfall.h1_no_one_eligible"),
+                    n => at("shortfall.h1_needed_elsewhere").arg("eligible", n),
                 },
             );
         } else if let Some(day) = prep
@@ -207,17 +207,16 @@ fn shortfalls(prep: &Prepared, groups: &Groups, towns: &Townships) -> Vec<Shortf
                     .arg("township", &r.townships[i].name)
                     .arg("supply", supply)
                     .arg("townships", prep.townships_of[k].len())
-                    .arg("eligible", all.len());
+                    .arg("eligible", all());
                 short("H7", &r.townships[i].code, msg);
             }
         }
-        let seniors = eligible_for(k, &|c| prep.inst.cadres[c].senior);
         let timeline: Vec<usize> = groups.former_leaders[k].iter().map(|&(c, _)| c).chain(groups.leader[k]).collect();
         if let Some(&l) = timeline.iter().find(|&&l| !prep.inst.cadres[l].senior) {
             let msg = at("shortfall.h3_not_senior")
                 .arg("leader", &prep.inst.cadres[l].name)
                 .arg("id", &prep.inst.cadres[l].id)
-                .arg("seniors", seniors.len());
+                .arg("seniors", eligible_for(k, &|c| prep.inst.cadres[c].senior));
             short("H3", &county.code, msg);
         } else if groups.leader[k].is_none() {
             short("H3", &county.code, at("shortfall.h3_no_leader"));
@@ -231,7 +230,7 @@ fn shortfalls(prep: &Prepared, groups: &Groups, towns: &Townships) -> Vec<Shortf
             let msg = at("shortfall.h4_few_upper")
                 .arg("upper", upper)
                 .arg("min", p.min_upper_per_group)
-                .arg("reachable", reachable.len());
+                .arg("reachable", reachable);
             short("H4", &county.code, msg);
         }
     }
