@@ -408,6 +408,12 @@ impl Milp {
         let mut values_out = Vec::new();
         let mut last_values = Vec::new();
         for (i, (id, direction, terms, offset)) in goals.iter().enumerate() {
+            if i > 0 && terms.is_empty() {
+                // A constant goal: every optimum of the goals before it reaches its value.
+                self.set_objective(*direction, Vec::new(), *offset);
+                values_out.push(*offset);
+                continue;
+            }
             if i > 0 {
                 self.set_objective(*direction, terms.clone(), *offset);
                 let costs: Vec<f64> = self.cols.iter().map(|c| c.cost).collect();
