@@ -472,43 +472,11 @@ mod placement {
                 members.entry(home).or_default().push(c);
             }
         }
-        let cap = p.max_cadres_per_township_year as usize;
         let mut open_towns = 0.0;
         for &k in counties {
             let here = members.get(&k).map(Vec::as_slice).unwrap_or(&[]);
             let towns = &prep.townships_of[k];
-            let mut at: Vec<(usize, usize, usize)> = Vec::new();
-            for &c in here {
-                let mut years = [None, None];
-                for y in 0..2 {
-                    if !prep.active(c, y) {
-                        continue;
-                    }
-                    let i = setup.pins.town_fixed[c][y].or(setup.pins.town_base[c][y]).filter(|i| towns.contains(i))?;
-                    let locked = prep.locks.township[c][y];
-                    if locked.is_some_and(|l| l != i) || prep.locks.not_township[c][y].contains(&i) {
-                        return None;
-                    }
-                    years[y] = Some(i);
-                    at.push((c, y, i));
-                }
-                if towns.len() >= 2 && years[0].is_some() && years[0] == years[1] {
-                    return None;
-                }
-            }
-            for y in 0..2 {
-                for month in p.window_months() {
-                    let mut load: BTreeMap<usize, usize> = BTreeMap::new();
-                    for &(c, yy, i) in &at {
-                        if yy == y && prep.serves_month(c, y, month) {
-                            *load.entry(i).or_default() += 1;
-                        }
-                    }
-                    if load.values().any(|&n| n > cap) {
-                        return None;
-                    }
-                }
-            }
+            let at = crate::townships::baseline_townships(prep, k, here, &setup.pins)?;
             for &i in towns {
                 if !setup.covered[i] {
                     open_towns += 1.0;

@@ -61,6 +61,24 @@ fn baseline_holds(
     mode: PlanMode,
     pins: &Pins,
 ) -> Option<Vec<(usize, usize, usize)>> {
+    let out = baseline_townships(prep, k, members, pins)?;
+    let covered: std::collections::BTreeSet<usize> = out.iter().map(|&(_, _, i)| i).collect();
+    let enough = match mode {
+        PlanMode::Strict => covered.len() == prep.townships_of[k].len(),
+        PlanMode::BestEffort => covered.len() >= best_effort_target(prep, k, members, Some(pins)),
+    };
+    enough.then_some(out)
+}
+
+/// The pinned or baseline township of each member of county `k` in each active year, when
+/// every one has one in the county and together they hold H5 (with the locks) and H6 in
+/// every month; `None` otherwise. (Coverage is the caller's: R1 and R2 count it apart.)
+pub(crate) fn baseline_townships(
+    prep: &Prepared,
+    k: usize,
+    members: &[usize],
+    pins: &Pins,
+) -> Option<Vec<(usize, usize, usize)>> {
     let p = &prep.inst.parameters;
     let towns = &prep.townships_of[k];
     let mut out = Vec::new();
@@ -97,12 +115,7 @@ fn baseline_holds(
             }
         }
     }
-    let covered: std::collections::BTreeSet<usize> = out.iter().map(|&(_, _, i)| i).collect();
-    let enough = match mode {
-        PlanMode::Strict => covered.len() == towns.len(),
-        PlanMode::BestEffort => covered.len() >= best_effort_target(prep, k, members, Some(pins)),
-    };
-    enough.then_some(out)
+    Some(out)
 }
 
 /// Best-effort coverage target of county `k`: the townships pinned assignments cover, plus
