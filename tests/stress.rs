@@ -10,15 +10,27 @@ use sanlian_model::{PlanMode, Prepared};
 use sanlian_solver::SolveOptions;
 use sanlian_stress::{draw, replay, Risks, RunStatus};
 
+/// The instance with its strict optimum, if it has one.
+fn planned(inst: &sanlian_model::Instance) -> Option<(sanlian_model::Instance, sanlian_model::Plan)> {
+    let prep = Prepared::new(inst).ok()?;
+    let opts = SolveOptions { mode: PlanMode::Strict, ..SolveOptions::default() };
+    let Ok(Answer::Planned(plan)) = sanlian_engine::solve(&prep, &opts).map(|s| s.answer) else { return None };
+    Some((inst.clone(), plan.into_plan()))
+}
+
+/// The small fixture (its parameters changed by `tune`) with its strict optimum.
+fn small_planned(tune: impl FnOnce(&mut sanlian_model::Instance)) -> (sanlian_model::Instance, sanlian_model::Plan) {
+    let path = format!("{}/fixtures/small/instance.json", env!("CARGO_MANIFEST_DIR"));
+    let mut inst = sanlian_model::Instance::from_json(&std::fs::read_to_string(path).unwrap()).unwrap();
+    tune(&mut inst);
+    planned(&inst).expect("the small fixture has a plan")
+}
+
 #[test]
 fn every_stress_run_repairs_to_a_plan_the_checker_accepts() {
     let strategy = (common::shapes(), 0.0f64..0.6, 0.0f64..=1.0, any::<u64>());
     common::run_until_compared("stress runs", file!(), &strategy, 40, 400, |(shape, rate, share, seed)| {
-        let inst = common::build(&shape);
-        let Ok(prep) = Prepared::new(&inst) else { return Ok(false) };
-        let opts = SolveOptions { mode: PlanMode::Strict, ..SolveOptions::default() };
-        let Ok(Answer::Planned(plan)) = sanlian_engine::solve(&prep, &opts).map(|s| s.answer) else { return Ok(false) };
-        let plan = plan.into_plan();
+        let Some((inst, plan)) = planned(&common::build(&shape)) else { return Ok(false) };
         let risks = Risks::from_rate(&inst, rate).unwrap();
         let d = draw(&inst, &risks, share, seed, 0, 0);
         prop_assert_eq!(&d, &draw(&inst, &risks, share, seed, 0, 0), "the draw is reproducible");
@@ -131,11 +143,7 @@ fn shortcuts_match_whole_models(
 fn re_planning_shortcuts_reach_the_whole_models_optimum() {
     let strategy = (common::shapes(), 0.05f64..0.6, 0.0f64..=1.0, any::<u64>());
     common::run_until_compared("re-planning shortcuts", file!(), &strategy, 40, 400, |(shape, rate, share, seed)| {
-        let inst = common::build(&shape);
-        let Ok(prep) = Prepared::new(&inst) else { return Ok(false) };
-        let opts = SolveOptions { mode: PlanMode::Strict, ..SolveOptions::default() };
-        let Ok(Answer::Planned(plan)) = sanlian_engine::solve(&prep, &opts).map(|s| s.answer) else { return Ok(false) };
-        let plan = plan.into_plan();
+        let Some((inst, plan)) = planned(&common::build(&shape)) else { return Ok(false) };
         let d = draw(&inst, &Risks::from_rate(&inst, rate).unwrap(), share, seed, 0, 0);
         shortcuts_match_whole_models(&inst, &plan, &d.events)?;
         Ok(true)
@@ -146,13 +154,7 @@ fn re_planning_shortcuts_reach_the_whole_models_optimum() {
 /// month variables saved) and reach what the whole models reach.
 #[test]
 fn re_planning_shortcuts_are_taken_on_the_small_fixture() {
-    let path = format!("{}/fixtures/small/instance.json", env!("CARGO_MANIFEST_DIR"));
-    let inst = sanlian_model::Instance::from_json(&std::fs::read_to_string(path).unwrap()).unwrap();
-    let prep = Prepared::new(&inst).unwrap();
-    let Answer::Planned(plan) = sanlian_engine::solve(&prep, &SolveOptions::default()).unwrap().answer else {
-        panic!("the small fixture has a plan")
-    };
-    let plan = plan.into_plan();
+    let (inst, plan) = small_planned(|_| {});
     let d = draw(&inst, &Risks::from_rate(&inst, 0.3).unwrap(), 0.5, 7, 0, 0);
     assert!(d.departures > 0);
     let (models, cols) = shortcuts_match_whole_models(&inst, &plan, &d.events).unwrap();
@@ -165,15 +167,8 @@ fn re_planning_shortcuts_are_taken_on_the_small_fixture() {
 /// answer, and the checker's).
 #[test]
 fn a_joiner_fits_around_the_months_r3_keeps() {
-    let path = format!("{}/fixtures/small/instance.json", env!("CARGO_MANIFEST_DIR"));
-    let mut inst = sanlian_model::Instance::from_json(&std::fs::read_to_string(path).unwrap()).unwrap();
     // Three province cadres in 组织部 and a fourth joining: at most one on a block a month.
-    inst.parameters.max_department_away_share = 0.2;
-    let prep = Prepared::new(&inst).unwrap();
-    let Answer::Planned(plan) = sanlian_engine::solve(&prep, &SolveOptions::default()).unwrap().answer else {
-        panic!("the small fixture has a plan")
-    };
-    let plan = plan.into_plan();
+    let (inst, plan) = small_planned(|i| i.parameters.max_department_away_share = 0.2);
     let peer = inst.cadres.iter().find(|c| c.department.as_deref() == Some("组织部")).unwrap();
     let joiner = sanlian_model::Cadre { id: "J1".into(), name: "新人".into(), ..peer.clone() };
     let date = chrono::NaiveDate::from_ymd_opt(inst.first_year, 7, 1).unwrap();
@@ -187,13 +182,8 @@ fn a_joiner_fits_around_the_months_r3_keeps() {
 fn r2_keeps_no_baseline_that_breaks_h6() {
     use sanlian_solver::repair::{baselines, repair};
     use sanlian_solver::Outcome;
-    let path = format!("{}/fixtures/small/instance.json", env!("CARGO_MANIFEST_DIR"));
-    let inst = sanlian_model::Instance::from_json(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let (inst, mut broken) = small_planned(|_| {});
     let prep = Prepared::new(&inst).unwrap();
-    let Answer::Planned(plan) = sanlian_engine::solve(&prep, &SolveOptions::default()).unwrap().answer else {
-        panic!("the small fixture has a plan")
-    };
-    let mut broken = plan.into_plan();
     // The most loaded (township, year) of the plan, and a county-mate elsewhere that year.
     let mut load: std::collections::BTreeMap<(String, i32), Vec<String>> = Default::default();
     for a in &broken.assignments {
