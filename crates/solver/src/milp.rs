@@ -197,7 +197,6 @@ thread_local! {
     static SCHEDULER_THREADS: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
 }
 
-/// Is an optional flag set?
 /// Sort (column, coefficient) terms by column and add up the terms on one column.
 fn add_up(terms: &mut Vec<(usize, f64)>) {
     if terms.windows(2).any(|w| w[0].0 >= w[1].0) {
@@ -212,6 +211,7 @@ fn add_up(terms: &mut Vec<(usize, f64)>) {
     }
 }
 
+/// Is an optional flag set?
 fn is_set(flag: &Option<Arc<AtomicBool>>) -> bool {
     flag.as_ref().is_some_and(|f| f.load(Ordering::Relaxed))
 }

@@ -447,8 +447,15 @@ fn most_continuity(inst: &Instance, prep: &Prepared, plain: usize, opts: &Option
     match engine_solve(&variant, opts, SolveOptions::default().threads) {
         Ok(s) => Ok(if matches!(s.answer, Answer::Planned(_)) { upper } else { plain }),
         Err(EngineError::Solve(sanlian_solver::SolveError::ContinuityTarget { most, .. })) => Ok(most as usize),
-        Err(EngineError::Input(e)) => Err(TradeoffError::Input(e.to_string())),
-        Err(e) => Err(TradeoffError::Solve(e.to_string())),
+        Err(e) => Err(engine_failed(e)),
+    }
+}
+
+/// An engine error of one of the set's own solves: bad input, or a failed solve.
+fn engine_failed(e: EngineError) -> TradeoffError {
+    match e {
+        EngineError::Input(e) => TradeoffError::Input(e.to_string()),
+        e => TradeoffError::Solve(e.to_string()),
     }
 }
 
@@ -496,8 +503,7 @@ pub fn compute(inst: &Instance, opts: &Options) -> Result<Tradeoffs, TradeoffErr
                 Answer::Planned(p) => p.plan().robust.as_ref().map_or(0, |r| r.robust_groups),
                 Answer::Infeasible(_) => 0,
             },
-            Err(EngineError::Input(e)) => return Err(TradeoffError::Input(e.to_string())),
-            Err(e) => return Err(TradeoffError::Solve(e.to_string())),
+            Err(e) => return Err(engine_failed(e)),
         }
     };
     let most_continuity = most_continuity(inst, &prep, base.continuity, opts)?;
