@@ -7,14 +7,20 @@
 //! (H4) and same active years (H6, H7). With [`Formulation::Plain`] every
 //! cadre is its own class (one 0/1 variable per cadre × eligible county).
 //! Classes with a single eligible county are forced: their members are fixed
-//! into that county and enter the rows as constants.
+//! into that county and enter the rows as constants. A cadre's preferred counties (no
+//! penalty there) and previous county (the bonus there) do not split its class: in each such
+//! county it has its own 0/1 column y[id,k] with `H1_special[id]` Σ_k y[id,k] ≤ 1, counted by
+//! its class's `H1_assign` and rows like the class's columns. Every assignment of cadres is a
+//! solution of this model at the same cost (a cadre in one of its special counties on its y,
+//! the others on the class's counts), and every solution disaggregates to an assignment that
+//! costs at most as much, so the optimum is the plain model's.
 //!
 //! H3 needs no leader variables: every senior cadre is a member of exactly one
 //! group, so a group can be led by a senior cadre exactly when it has a senior
 //! member (`H3_senior_member[k]`: Σ_{q senior} n[q,k] ≥ 1). The leader is then
 //! picked among the senior members (highest level first, then roster order).
 //!
-//! Rows (strict): `H1_assign[q]` Σ_k n[q,k] = |q|; `H3_senior_member[k,day]` (the seniors in
+//! Rows (strict): `H1_assign[q]` Σ_k n[q,k] + Σ y of its members = |q|; `H3_senior_member[k,day]` (the seniors in
 //! service that day, for each window's first day and each day a service period starts or
 //! ends inside a window: H3 v1.1 in each year and at every date);
 //! `H4_mixed[k,day]` Σ_{q upper, in service} n[q,k] ≥ min_upper_per_group; `H7_cover[k]`
@@ -49,6 +55,14 @@ pub(crate) struct Class {
     pub years: [bool; 2],
     /// Counties its members may not lead (P4 locks).
     pub no_lead: Vec<usize>,
+    /// The class's S1 coefficient in each eligible county (aligned with `eligible`): what
+    /// every member pays there, except in its own special counties.
+    pub coef: Vec<f64>,
+    /// Members whose S1 coefficient differs from the class's in some counties (their preferred
+    /// counties, where they pay no penalty, and their previous county, where they earn the
+    /// bonus), with those counties and the coefficients there: each gets its own 0/1 column in
+    /// each (`y[id,county]`), so that preferences and previous counties split no class.
+    pub special: Vec<(usize, Vec<(usize, f64)>)>,
 }
 
 impl Class {
@@ -65,8 +79,10 @@ impl Class {
     }
 }
 
-/// What makes cadres interchangeable for S1: eligible counties, S1 coefficient
-/// bits per eligible county, senior, upper, active years (as served, and as listed),
+/// What makes cadres interchangeable for S1: eligible counties, S1 coefficient bits per
+/// eligible county outside the cadre's special counties (travel, and the preference penalty
+/// for a cadre with preferences; with exceptions off, the whole coefficient), senior, upper,
+/// active years (as served, and as listed),
 /// service period, counties it may not lead (P4), under spreading rules the department
 /// of a province cadre (A1–A3), and under continuity's ε-form the previous county.
 type ClassKey = (
@@ -82,8 +98,18 @@ type ClassKey = (
     Option<usize>,
 );
 
-/// Partition the roster into S1 classes.
-pub(crate) fn classes(prep: &Prepared, formulation: Formulation) -> Vec<Class> {
+/// Partition the roster into S1 classes. With `exceptions` (and the aggregated formulation,
+/// and without continuity's ε-form, whose row counts a class in its previous county), a
+/// cadre's preferred and previous counties are its own columns ([`Class::special`]) and
+/// do not split its class; otherwise they are part of the class's coefficients.
+pub(crate) fn classes(prep: &Prepared, formulation: Formulation, exceptions: bool) -> Vec<Class> {
+    let p = &prep.inst.parameters;
+    let exceptions = exceptions && formulation == Formulation::Aggregated && p.continuity_at_least.is_none();
+    // What cadre `c` pays in county `k` outside its special counties.
+    let pool = |c: usize, k: usize| {
+        let penalty = if prep.inst.cadres[c].preferred_counties.is_empty() { 0.0 } else { p.preference_penalty };
+        prep.travel_cost(c, k) + penalty
+    };
     let mut index: HashMap<ClassKey, usize> = HashMap::new();
     let mut out: Vec<Class> = Vec::new();
     for c in 0..prep.n_cadres() {
@@ -93,13 +119,35 @@ pub(crate) fn classes(prep: &Prepared, formulation: Formulation) -> Vec<Class> {
         let upper = cadre.level.is_upper();
         let years = [prep.active(c, 0), prep.active(c, 1)];
         let no_lead = prep.locks.no_lead[c].clone();
-        let new_class =
-            Class { members: vec![c], eligible: eligible.clone(), senior, upper, years, no_lead: no_lead.clone() };
+        let coef: Vec<f64> =
+            eligible.iter().map(|&k| if exceptions { pool(c, k) } else { prep.s1_coefficient(c, k) }).collect();
+        let special: Vec<(usize, f64)> = if exceptions {
+            eligible
+                .iter()
+                .zip(&coef)
+                .map(|(&k, &a)| (k, prep.s1_coefficient(c, k), a))
+                .filter(|&(_, own, a)| own != a)
+                .map(|(k, own, _)| (k, own))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let special = if special.is_empty() { Vec::new() } else { vec![(c, special)] };
+        let new_class = Class {
+            members: vec![c],
+            eligible: eligible.clone(),
+            senior,
+            upper,
+            years,
+            no_lead: no_lead.clone(),
+            coef: coef.clone(),
+            special: special.clone(),
+        };
         if formulation == Formulation::Plain {
             out.push(new_class);
             continue;
         }
-        let coefs = eligible.iter().map(|&k| prep.s1_coefficient(c, k).to_bits()).collect();
+        let coefs = coef.iter().map(|a| a.to_bits()).collect();
         let listed = cadre.active_years.clone();
         // A1–A3 count province cadres, and A3 each department's on its own.
         let spread_tag = match (prep.inst.spread.is_none(), cadre.level == Level::Province) {
@@ -110,7 +158,11 @@ pub(crate) fn classes(prep: &Prepared, formulation: Formulation) -> Vec<Class> {
         let key =
             (eligible, coefs, senior, upper, years, listed, [cadre.from, cadre.until], no_lead, spread_tag, previous);
         match index.entry(key) {
-            std::collections::hash_map::Entry::Occupied(e) => out[*e.get()].members.push(c),
+            std::collections::hash_map::Entry::Occupied(e) => {
+                let class = &mut out[*e.get()];
+                class.members.push(c);
+                class.special.extend(special);
+            }
             std::collections::hash_map::Entry::Vacant(e) => {
                 e.insert(out.len());
                 out.push(new_class);
@@ -137,6 +189,10 @@ pub(crate) struct Model {
     pub(crate) milp: Milp,
     /// Per class: (county, variable) for every non-forced eligible county.
     pub(crate) n: Vec<Vec<(usize, Var)>>,
+    /// Per class: (member, county, variable) of each special column `y[id,county]`.
+    pub(crate) special: Vec<Vec<(usize, usize, Var)>>,
+    /// Per member with special columns: the name of its row `H1_special[id]` and its id.
+    special_rows: Vec<(String, String)>,
     /// Best-effort: covered townships per county (B1).
     cover: Vec<Var>,
     /// Best-effort: senior-member indicator per county (B2).
@@ -165,6 +221,11 @@ pub(crate) struct Model {
 }
 
 impl Model {
+    /// Every column of class `q`: (county, variable), its own and its members' special ones.
+    pub(crate) fn class_columns(&self, q: usize) -> impl Iterator<Item = (usize, Var)> + '_ {
+        self.n[q].iter().copied().chain(self.special[q].iter().map(|&(_, k, v)| (k, v)))
+    }
+
     /// The proof of a solve of this model: its LP duals with each class's `H1_assign` dual
     /// given to every member's own row (the plain model's dual, with the same bound).
     pub(crate) fn proof(&self, prep: &Prepared, r: &MilpResult) -> Proof {
@@ -174,10 +235,17 @@ impl Model {
             return Proof::Solver;
         }
         let Proof::LpDuals { mut duals } = lp_proof(&self.milp, r) else { return Proof::Solver };
+        // A member with special columns: its own row's dual is added to its class's (the
+        // plain model's H1_assign row splits into the two).
+        let own: HashMap<&str, f64> =
+            self.special_rows.iter().filter_map(|(row, id)| Some((id.as_str(), duals.remove(row)?))).collect();
         for (row, members) in &self.h1_rows {
-            if let Some(y) = duals.remove(row) {
-                for id in members {
-                    duals.insert(format!("H1_assign[{id}]"), y);
+            // (A row missing from the duals has dual 0; its members' own rows still count.)
+            let y = duals.remove(row).unwrap_or(0.0);
+            for id in members {
+                let dual = y + own.get(id.as_str()).copied().unwrap_or(0.0);
+                if dual != 0.0 {
+                    duals.insert(format!("H1_assign[{id}]"), dual);
                 }
             }
         }
@@ -235,28 +303,47 @@ fn build_with(prep: &Prepared, classes: &[Class], mode: PlanMode, optional: &[bo
     let mut s1_offset = 0.0;
     let mut m = Milp::new("S1 groups", Direction::Min);
     let mut n = vec![Vec::new(); classes.len()];
+    let mut special = vec![Vec::new(); classes.len()];
+    let mut special_rows = Vec::new();
     let mut s1_terms = Vec::new();
     let mut cols_in = vec![Vec::new(); nk];
     let mut h1_rows = Vec::new();
 
     for (q, class) in classes.iter().enumerate() {
-        let rep = class.members[0];
         let optional = optional.get(q).copied().unwrap_or(false);
         if let Some(k) = class.forced().filter(|_| !optional) {
             fixed_cover[k] += class.size() * cover_years(q);
             forced_in[k].push(q);
-            s1_offset += class.size() * prep.s1_coefficient(rep, k);
+            s1_offset += class.members.iter().map(|&c| prep.s1_coefficient(c, k)).sum::<f64>();
         } else {
-            for &k in &class.eligible {
-                let coef = prep.s1_coefficient(rep, k);
+            for (&k, &coef) in class.eligible.iter().zip(&class.coef) {
                 let v = m.col(format!("n[q{q},{}]", codes[k]), 0.0, class.size(), true, coef);
                 s1_terms.push((v, coef));
                 n[q].push((k, v));
                 cols_in[k].push((q, v));
             }
+            // H1 for a member with special columns: at most one of them (the class's row
+            // counts it either there or in the class's columns).
+            for (c, counties) in &class.special {
+                let id = &prep.inst.cadres[*c].id;
+                let mut own = Vec::new();
+                for &(k, coef) in counties {
+                    let v = m.col(format!("y[{id},{}]", codes[k]), 0.0, 1.0, true, coef);
+                    s1_terms.push((v, coef));
+                    special[q].push((*c, k, v));
+                    cols_in[k].push((q, v));
+                    own.push((v, 1.0));
+                }
+                let name = format!("H1_special[{id}]");
+                // Without a lower bound (Σ y ≥ 0 is implied): the row's dual is then never
+                // positive, and added to the class's it is a dual of the plain model.
+                m.row(name.clone(), own, f64::NEG_INFINITY, 1.0);
+                special_rows.push((name, id.clone()));
+            }
             let lb = if optional { 0.0 } else { class.size() };
             let name = format!("H1_assign[q{q}]");
-            m.row(name.clone(), n[q].iter().map(|&(_, v)| (v, 1.0)), lb, class.size());
+            let all = n[q].iter().map(|&(_, v)| (v, 1.0)).chain(special[q].iter().map(|&(_, _, v)| (v, 1.0)));
+            m.row(name.clone(), all, lb, class.size());
             h1_rows.push((name, class.members.iter().map(|&c| prep.inst.cadres[c].id.clone()).collect()));
         }
     }
@@ -351,6 +438,8 @@ fn build_with(prep: &Prepared, classes: &[Class], mode: PlanMode, optional: &[bo
     Model {
         milp: m,
         n,
+        special,
+        special_rows,
         cover: cover_vars,
         senior,
         mixed,
@@ -480,7 +569,7 @@ type Goal = (&'static str, &'static str, Direction, Vec<(Var, f64)>);
 
 /// Solve the best-effort goals (if any) and S1, recording each stage.
 pub(crate) fn solve(prep: &Prepared, formulation: Formulation, mode: PlanMode, stager: &mut Stager) -> S1Outcome {
-    let classes = classes(prep, formulation);
+    let classes = classes(prep, formulation, true);
     let mut model = build(prep, &classes, mode);
     if mode == PlanMode::BestEffort {
         let goals: [Goal; 3] = [
@@ -617,7 +706,7 @@ fn continuity_row(prep: &Prepared, classes: &[Class], model: &mut Model, least: 
         match class.forced() {
             Some(k) if k == previous => fixed += class.size(),
             Some(_) => {}
-            None => terms.extend(model.n[q].iter().filter(|&&(k, _)| k == previous).map(|&(_, v)| (v, 1.0))),
+            None => terms.extend(model.class_columns(q).filter(|&(k, _)| k == previous).map(|(_, v)| (v, 1.0))),
         }
     }
     let row = model.milp.n_rows();
@@ -677,9 +766,17 @@ fn disaggregate(prep: &Prepared, classes: &[Class], model: &Model, r: &MilpResul
                 county_of[c] = k;
             }
         }
+        // Members placed by their own columns first, the others by the class's counts.
+        let mut placed = Vec::new();
+        for &(c, k, v) in &model.special[q] {
+            if r.int(v) == 1 {
+                county_of[c] = k;
+                placed.push(c);
+            }
+        }
         let counts: Vec<(usize, usize)> =
             model.n[q].iter().map(|&(k, v)| (k, r.int(v) as usize)).filter(|&(_, n)| n > 0).collect();
-        let rest: Vec<usize> = members.collect();
+        let rest: Vec<usize> = members.filter(|c| !placed.contains(c)).collect();
         for (c, k) in place_members(prep, &rest, &counts) {
             county_of[c] = k;
         }
@@ -797,4 +894,86 @@ pub fn choose_leaders_preferring(
         }
     }
     (leader, former)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sanlian_model::Instance;
+
+    fn shandong() -> Instance {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/shandong/instance.json");
+        Instance::from_json(&std::fs::read_to_string(path).expect("fixture")).expect("parses")
+    }
+
+    /// The fixture with every other cadre who may join more than two counties given 1–2
+    /// preferred counties and a previous county among those H2 allows, and a copy without any.
+    fn with_and_without() -> (Instance, Instance) {
+        let mut plain = shandong();
+        for c in &mut plain.cadres {
+            c.preferred_counties.clear();
+            c.previous_county = None;
+        }
+        let prep = Prepared::new(&plain).expect("valid");
+        let mut varied = plain.clone();
+        for (c, cadre) in varied.cadres.iter_mut().enumerate() {
+            let e = &prep.eligible[c];
+            if e.len() > 2 && c % 2 == 0 {
+                let code = |i: usize| plain.region.counties[e[(c * 7 + i) % e.len()]].code.clone();
+                cadre.preferred_counties = if c % 4 == 0 { vec![code(0)] } else { vec![code(0), code(1)] };
+                cadre.preferred_counties.sort();
+                cadre.preferred_counties.dedup();
+                cadre.previous_county = Some(code(3));
+            }
+        }
+        (varied, plain)
+    }
+
+    #[test]
+    fn preferences_and_previous_counties_split_no_class() {
+        let (varied, plain) = with_and_without();
+        let (pv, pp) = (Prepared::new(&varied).unwrap(), Prepared::new(&plain).unwrap());
+        let with = classes(&pv, Formulation::Aggregated, true);
+        let without = classes(&pp, Formulation::Aggregated, true);
+        let special: usize = with.iter().map(|q| q.special.len()).sum();
+        assert!(special > 100, "{special} cadres with special counties");
+        // Having preferences adds the penalty to every other county: it may split a class in
+        // two (with and without preferences), never more.
+        assert!(with.len() <= 2 * without.len(), "{} classes against {}", with.len(), without.len());
+        let split = classes(&pv, Formulation::Aggregated, false).len();
+        assert!(with.len() < split, "{} classes with special columns, {split} without", with.len());
+        for q in &with {
+            for (c, counties) in &q.special {
+                assert!(q.members.contains(c));
+                for &(k, coef) in counties {
+                    let i = q.eligible.iter().position(|&e| e == k).expect("an eligible county");
+                    assert_eq!(coef, pv.s1_coefficient(*c, k));
+                    assert_ne!(coef, q.coef[i], "a special county differs from the class's coefficient");
+                }
+            }
+            for &c in &q.members {
+                for (i, &k) in q.eligible.iter().enumerate() {
+                    let own = q.special.iter().find(|(m, _)| *m == c).and_then(|(_, ks)| ks.iter().find(|x| x.0 == k));
+                    assert_eq!(own.map_or(q.coef[i], |x| x.1), pv.s1_coefficient(c, k), "cadre {c} county {k}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn special_columns_keep_s1_and_its_dual_proof() {
+        let (varied, _) = with_and_without();
+        let prep = Prepared::new(&varied).unwrap();
+        let mut values = Vec::new();
+        for formulation in [Formulation::Aggregated, Formulation::Plain] {
+            let opts = crate::SolveOptions { formulation, ..crate::SolveOptions::default() };
+            let crate::Outcome::Planned(plan) = crate::solve(&prep, &opts).unwrap().outcome else { panic!("feasible") };
+            let report = sanlian_check::check(&varied, &plan).unwrap();
+            assert!(report.is_valid(), "{formulation:?}: {:?}", report.violations);
+            let s1 = plan.stages.iter().find(|s| s.id == "S1").unwrap();
+            assert!(matches!(s1.proof, Proof::LpDuals { .. }), "{formulation:?}: the checker verifies S1's duals");
+            values.push(s1.objective);
+        }
+        assert!((values[0] - values[1]).abs() < 1e-6 * values[1].abs(), "{values:?}");
+    }
 }

@@ -188,7 +188,7 @@ pub fn min_roster(prep: &Prepared, sel: &Selection, opts: &SolveOptions) -> Resu
     }
 
     // R1: the fewest selected cadres.
-    let classes = split(groups::classes(prep, opts.formulation), &selected);
+    let classes = split(groups::classes(prep, opts.formulation, false), &selected);
     let optional: Vec<bool> = classes.iter().map(|q| selected[q.members[0]]).collect();
     let mut model = groups::build_with_optional(prep, &classes, PlanMode::Strict, &optional);
     model.milp.name = "R1 minimum roster".into();
