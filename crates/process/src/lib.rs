@@ -221,7 +221,7 @@ pub struct DecentralisationPrice {
     /// Preference penalties the sub-instances leave out (cadres whose preferred counties all
     /// lie in other cities): Σ city S1 + this = merged S1.
     pub dropped_penalties: f64,
-    /// merged − province (0 when every city reached its optimum).
+    /// merged − province, in whole fen (0 when every city reached its optimum).
     pub price: f64,
     /// `price` as a share of the province S1.
     pub share: f64,
@@ -375,7 +375,9 @@ pub fn merge(
         .map(|s| (s.id.clone(), s.objective, stage_of(&plan, &s.id).map_or(f64::NAN, |m| m.objective)))
         .collect();
     let merged_s1 = report.values.s1;
-    let price = merged_s1 - province_s1;
+    // In whole fen: the two S1 values sum the same costs in different orders, and a difference
+    // of rounding noise (which would print as "-0.00") is no price.
+    let price = ((merged_s1 - province_s1) * 100.0).round() / 100.0 + 0.0;
     Ok(Merged {
         plan,
         price: DecentralisationPrice {
