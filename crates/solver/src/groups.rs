@@ -121,13 +121,18 @@ pub(crate) fn classes(prep: &Prepared, formulation: Formulation, exceptions: boo
         let no_lead = prep.locks.no_lead[c].clone();
         let coef: Vec<f64> =
             eligible.iter().map(|&k| if exceptions { pool(c, k) } else { prep.s1_coefficient(c, k) }).collect();
+        // Only a preferred or the previous county can differ from what the class pays.
         let special: Vec<(usize, f64)> = if exceptions {
-            eligible
-                .iter()
-                .zip(&coef)
-                .map(|(&k, &a)| (k, prep.s1_coefficient(c, k), a))
-                .filter(|&(_, own, a)| own != a)
-                .map(|(k, own, _)| (k, own))
+            let mut own: Vec<usize> = cadre.preferred_counties.iter().map(|p| prep.county_index[p.as_str()]).collect();
+            own.extend(prep.previous_county(c));
+            own.sort_unstable();
+            own.dedup();
+            own.into_iter()
+                .filter_map(|k| {
+                    let i = eligible.iter().position(|&e| e == k)?;
+                    let v = prep.s1_coefficient(c, k);
+                    (v != coef[i]).then_some((k, v))
+                })
                 .collect()
         } else {
             Vec::new()
