@@ -9,6 +9,8 @@
 //! - [`province_roster`]: a seeded roster sized from a province's own townships and
 //!   counties, with generic universities and enterprises at its own city seats.
 //! - [`china`]: the 29 province fixtures of `fixtures/china/` and their digests.
+//! - [`families`]: variants of the Shandong fixture whose relaxations are not integral
+//!   (preferences, one-year cadres, service periods, H9 at the cap, four provinces merged).
 //! - [`roster`]: a seeded, byte-for-byte deterministic synthetic roster of
 //!   cadres (pseudonyms) for a region, built to be feasible but tight.
 //! - [`tightness`]: the necessary conditions the roster is built to meet, a
@@ -19,6 +21,7 @@
 //!   from one real province.
 
 pub mod china;
+pub mod families;
 pub mod fixtures;
 pub mod national;
 pub mod province;
