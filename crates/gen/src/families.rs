@@ -7,12 +7,12 @@
 //!
 //! | family | what differs from the fixture |
 //! |---|---|
-//! | [`Family::Fixture`] | nothing: [`crate::fixtures::shandong`] |
+//! | [`Family::Fixture`] | nothing: [`crate::fixtures::shandong`] (the seed is not used) |
 //! | [`Family::Preferences`] | half of all cadres (drawn over every level) name 1–3 preferred counties among the counties H2 lets them join |
 //! | [`Family::OneYear`] | 30 % of the cadres, all non-senior, are active in one plan year only (drawn uniformly); 团县委 have 5–7 cadres instead of 4–6 so that H7 still holds |
 //! | [`Family::ServicePeriods`] | 15 % of the cadres, all non-senior, have a service period: half join on the first day of a month from April to October of year 1, half leave on the first day of a month from May to November of year 2 |
 //! | [`Family::DepartmentCap`] | `max_department_away_share` 0.2 instead of 0.3: each 团省委 department of 12 may have 3 away in a month (H9), for an average need of 2.4 |
-//! | [`Family::Merged`] | four provinces of [`crate::national`] (seed 0, provinces 1–4) merged into one: one 团省委 of 720 cadres (its departments four times as large), the other units named after their province; with 30 % one-year cadres, preferences for half and a previous county for half of the cadres (about 4,200 cadres, 5,200 townships) |
+//! | [`Family::Merged`] | four provinces of [`crate::national`] (seed 0, provinces 1–4) merged into one: one 团省委 of 720 cadres (its departments four times as large), the other units named after their province; with 30 % one-year cadres, preferences for half and a previous county for half of the cadres (4,344 cadres and 5,171 townships with seed 1) |
 
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};

@@ -20,9 +20,10 @@
 //! member (`H3_senior_member[k]`: Σ_{q senior} n[q,k] ≥ 1). The leader is then
 //! picked among the senior members (highest level first, then roster order).
 //!
-//! Rows (strict): `H1_assign[q]` Σ_k n[q,k] + Σ y of its members = |q|; `H3_senior_member[k,day]` (the seniors in
-//! service that day, for each window's first day and each day a service period starts or
-//! ends inside a window: H3 v1.1 in each year and at every date);
+//! Rows (strict): `H1_assign[q]` Σ_k n[q,k] + Σ y of its members = |q|;
+//! `H3_senior_member[k,day]` (the seniors in service that day, for each window's first day and
+//! each day a service period starts or ends inside a window: H3 v1.1 in each year and at every
+//! date);
 //! `H4_mixed[k,day]` Σ_{q upper, in service} n[q,k] ≥ min_upper_per_group; `H7_cover[k]`
 //! Σ_q years(q)·n[q,k] ≥ townships(k) and its rounding `H7_cover_rounded[k]`
 //! Σ_q n[q,k] ≥ ⌈(townships(k) − fixed cadre-years) / 2⌉; `H6_load[k,YYYY-MM]` Σ_{q serving} n[q,k]
