@@ -9,9 +9,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use sanlian_model::{Cadre, Instance, Level, Prepared};
-use sanlian_solver::stages::Groups;
 
-use crate::{optimal_s1, resolve_options, Counterfactuals, Decisions};
+use crate::{Counterfactuals, Decisions, Resolver};
 
 /// How many groups of a city are led by which level, against its own seniors.
 #[derive(Debug, Clone, Serialize)]
@@ -71,6 +70,8 @@ pub struct SeniorMarginal {
     /// Optimal S1 with one more senior city-level cadre (based at the city seat) minus optimal S1.
     pub s1_delta: Option<f64>,
     /// The part of −s1_delta saved on other cadres: the new cadre's own travel is added back.
+    /// Where several groupings are optimal, the one in which the new cadre's own travel is
+    /// least (so the saving is the least the optimum guarantees on the others).
     pub saved_elsewhere: Option<f64>,
     /// The re-solve was left out by the explanation's limit (both figures unknown).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -112,30 +113,30 @@ pub struct GlobalWhy {
 
 const EXTRA_ID: &str = "EXTRA-WHAT-IF";
 
-fn extra_cadre(level: Level, unit: String, base: sanlian_model::Point, senior: bool) -> Cadre {
-    Cadre { senior, ..Cadre::new(EXTRA_ID, "（假设）新增干部", level, unit, base) }
+fn extra_cadre(code: &str, level: Level, unit: String, base: sanlian_model::Point, senior: bool) -> Cadre {
+    Cadre { senior, ..Cadre::new(format!("{EXTRA_ID}-{code}"), "（假设）新增干部", level, unit, base) }
 }
 
-fn with_extra(inst: &Instance, cadre: Cadre) -> Instance {
-    let mut i = inst.clone();
-    i.cadres.push(cadre);
-    i
-}
-
-fn presence(groups: &Groups, months: &[[Vec<u32>; 2]]) -> usize {
-    let mut seen = std::collections::HashSet::new();
-    for (c, ys) in months.iter().enumerate() {
-        for (y, ms) in ys.iter().enumerate() {
-            for &m in ms {
-                seen.insert((groups.county_of[c], y, m));
-            }
-        }
-    }
-    seen.len()
+/// The what-if cadres of the global part, in the order [`Resolver::extra`] numbers them: one
+/// county-level cadre per county (county order), then one senior city cadre per city.
+pub(crate) fn extras(inst: &Instance) -> Vec<Cadre> {
+    let r = &inst.region;
+    let counties = r.counties.iter().map(|county| {
+        let unit = format!("（假设）团{}委", county.name);
+        let mut extra = extra_cadre(&county.code, Level::County, unit, county.seat, false);
+        extra.home_county = Some(county.code.clone());
+        extra
+    });
+    let cities = r.cities.iter().map(|city| {
+        let mut extra = extra_cadre(&city.code, Level::City, format!("（假设）团{}委", city.name), city.seat, true);
+        extra.home_city = Some(city.code.clone());
+        extra
+    });
+    counties.chain(cities).collect()
 }
 
 /// The global part; its re-solves are granted from `budget`: counties, cities, departments.
-pub(crate) fn global(prep: &Prepared, d: &Decisions, s1_optimal: f64, budget: &mut Counterfactuals) -> GlobalWhy {
+pub(crate) fn global(prep: &Prepared, d: &Decisions, resolver: &Resolver, budget: &mut Counterfactuals) -> GlobalWhy {
     let inst = prep.inst;
     let r = &inst.region;
     let members_years = |k: usize| -> i64 {
@@ -205,10 +206,7 @@ pub(crate) fn global(prep: &Prepared, d: &Decisions, s1_optimal: f64, budget: &m
                 let (county, county_name) = (county.code.clone(), county.name.clone());
                 return CountyMarginal { county, county_name, s1_delta: None, skipped: true };
             }
-            let mut extra = extra_cadre(Level::County, format!("（假设）团{}委", county.name), county.seat, false);
-            extra.home_county = Some(county.code.clone());
-            let i = with_extra(inst, extra);
-            let s1_delta = Prepared::new(&i).ok().and_then(|p| optimal_s1(&p)).map(|(s1, _)| s1 - s1_optimal);
+            let s1_delta = resolver.extra(k).map(|(delta, _)| delta);
             CountyMarginal { county: county.code.clone(), county_name: county.name.clone(), s1_delta, skipped: false }
         })
         .collect();
@@ -218,7 +216,8 @@ pub(crate) fn global(prep: &Prepared, d: &Decisions, s1_optimal: f64, budget: &m
         .cities
         .par_iter()
         .zip(city_granted)
-        .map(|(city, granted)| {
+        .enumerate()
+        .map(|(i, (city, granted))| {
             if !granted {
                 return SeniorMarginal {
                     city: city.code.clone(),
@@ -228,49 +227,35 @@ pub(crate) fn global(prep: &Prepared, d: &Decisions, s1_optimal: f64, budget: &m
                     skipped: true,
                 };
             }
-            let mut extra = extra_cadre(Level::City, format!("（假设）团{}委", city.name), city.seat, true);
-            extra.home_city = Some(city.code.clone());
-            let i = with_extra(inst, extra);
-            let solved = Prepared::new(&i).ok().and_then(|p| {
-                optimal_s1(&p).map(|(s1, g)| {
-                    let c = p.n_cadres() - 1;
-                    (s1, p.s1_coefficient(c, g.county_of[c]))
-                })
-            });
+            let solved = resolver.extra(prep.n_counties() + i);
             SeniorMarginal {
                 city: city.code.clone(),
                 city_name: city.name.clone(),
-                s1_delta: solved.map(|(s1, _)| s1 - s1_optimal),
-                saved_elsewhere: solved.map(|(s1, own)| s1_optimal - (s1 - own)),
+                s1_delta: solved.map(|(delta, _)| delta),
+                saved_elsewhere: solved.map(|(delta, own)| crate::fen(own - delta)),
                 skipped: false,
             }
         })
         .collect();
 
-    let opts = resolve_options();
-    // The base months model and one per binding department, all or nothing.
+    // The base months model and one per binding department, all or nothing: one warm S3a.
     let departments_granted = binding_departments.is_empty() || budget.grant(binding_departments.len() + 1);
-    let base = departments_granted
-        .then(|| sanlian_solver::stages::months(prep, &d.groups, &opts).map(|(m, _)| presence(&d.groups, &m)))
+    let solved = departments_granted
+        .then(|| sanlian_solver::months::presence_with_extra_place(prep, &d.groups, &binding_departments))
         .flatten();
     let per_department_place = binding_departments
-        .par_iter()
-        .map(|&dep| {
+        .iter()
+        .enumerate()
+        .map(|(i, &dep)| {
             let department = prep.departments[dep].clone();
             if !departments_granted {
                 return DepartmentMarginal { department, s1_delta: 0.0, s3a_delta: 0, skipped: true };
             }
-            let more = sanlian_solver::stages::months(&prep.with_extra_cap(dep, 1), &d.groups, &opts)
-                .map(|(m, _)| presence(&d.groups, &m));
-            DepartmentMarginal {
-                department,
-                s1_delta: 0.0,
-                s3a_delta: match (base, more) {
-                    (Some(b), Some(m)) => m as i64 - b as i64,
-                    _ => 0,
-                },
-                skipped: false,
-            }
+            let s3a_delta = match &solved {
+                Some((base, per)) => per[i].map_or(0, |more| more as i64 - *base as i64),
+                None => 0,
+            };
+            DepartmentMarginal { department, s1_delta: 0.0, s3a_delta, skipped: false }
         })
         .collect();
     GlobalWhy {

@@ -23,7 +23,11 @@ mod whatif;
 use chrono::Weekday;
 use serde::Serialize;
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+
 use sanlian_model::{Certificate, Level, Plan, Prepared};
+use sanlian_solver::counterfactual::{Answer, Variant, WarmS1};
 use sanlian_solver::stages::Groups;
 use sanlian_solver::{SolveError, SolveOptions};
 
@@ -177,6 +181,106 @@ pub(crate) fn optimal_s1(prep: &Prepared) -> Option<(f64, Groups)> {
     Some((sanlian_solver::groups::s1_value(prep, &g.county_of), g))
 }
 
+/// An amount in yuan to the whole fen (a negative zero made plain): the precision of the
+/// money figures, and what keeps an S1 delta of two equal optima, summed in another order, 0.
+pub(crate) fn fen(yuan: f64) -> f64 {
+    (yuan * 100.0).round() / 100.0 + 0.0
+}
+
+/// The S1 re-solves of one explanation: on the roster's S1 model kept warm
+/// ([`WarmS1`], one per thread at most, lent from a pool), and where that cannot answer,
+/// each variant prepared and solved from nothing. Every answer is a delta against the
+/// optimum found the same way, so equal optima give exactly 0.
+pub(crate) struct Resolver<'r> {
+    prep: &'r Prepared<'r>,
+    /// The roster followed by `extras` (what-if cadres), prepared; `None` if it could not be.
+    with_extras: Option<&'r Prepared<'r>>,
+    extras: &'r [sanlian_model::Cadre],
+    /// Optimal S1 of the roster, solved from nothing.
+    s1_optimal: f64,
+    pool: Mutex<Vec<WarmS1>>,
+    /// No warm model can be built: every re-solve is solved from nothing.
+    cold: AtomicBool,
+}
+
+impl<'r> Resolver<'r> {
+    pub(crate) fn new(
+        prep: &'r Prepared<'r>,
+        with_extras: Option<&'r Prepared<'r>>,
+        extras: &'r [sanlian_model::Cadre],
+        s1_optimal: f64,
+    ) -> Self {
+        Resolver { prep, with_extras, extras, s1_optimal, pool: Mutex::new(Vec::new()), cold: AtomicBool::new(false) }
+    }
+
+    /// The answer of a warm model and its baseline, `None` when no warm model answers.
+    fn warm(&self, what: Variant) -> Option<(f64, Option<usize>, f64)> {
+        let ext = self.with_extras?;
+        let lent = self.pool.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        let mut warm = match lent {
+            Some(w) => w,
+            None if self.cold.load(Ordering::Relaxed) => return None,
+            None => match WarmS1::new(ext, self.prep.n_cadres()) {
+                Some(w) => w,
+                None => {
+                    self.cold.store(true, Ordering::Relaxed);
+                    return None;
+                }
+            },
+        };
+        let answer = warm.solve(what);
+        let base = warm.base();
+        self.pool.lock().unwrap_or_else(|e| e.into_inner()).push(warm);
+        match answer {
+            Answer::Optimal { s1, extra_county } => Some((s1, extra_county, base)),
+            Answer::Infeasible => Some((f64::NAN, None, base)),
+            Answer::Unknown => None,
+        }
+    }
+
+    /// Optimal S1 with cadre `c` only in county `k`, minus the roster's optimal S1; `None` if
+    /// no strict grouping has `c` there.
+    pub(crate) fn fixed(&self, c: usize, k: usize) -> Option<f64> {
+        match self.warm(Variant::Fix { cadre: c, county: k }) {
+            Some((s1, _, base)) => (!s1.is_nan()).then(|| fen(s1 - base)),
+            None => optimal_s1(&self.prep.restrict(c, &[k])).map(|(s1, _)| fen(s1 - self.s1_optimal)),
+        }
+    }
+
+    /// Optimal S1 with what-if cadre `i` of `extras` on the roster, minus the roster's optimal
+    /// S1, and that cadre's own S1 coefficient in its county, in the optimum where that
+    /// coefficient is least; `None` if no strict grouping takes it.
+    pub(crate) fn extra(&self, i: usize) -> Option<(f64, f64)> {
+        let c = self.prep.n_cadres() + i;
+        match self.warm(Variant::Extra { cadre: c }) {
+            Some((s1, county, base)) => {
+                let (ext, k) = (self.with_extras?, county?);
+                (!s1.is_nan()).then(|| (fen(s1 - base), ext.s1_coefficient(c, k)))
+            }
+            None => {
+                let mut inst = self.prep.inst.clone();
+                inst.cadres.push(self.extras[i].clone());
+                let p = Prepared::new(&inst).ok()?;
+                let (s1, g) = optimal_s1(&p)?;
+                let c = p.n_cadres() - 1;
+                // Of the optima, one where the extra costs least itself (as the warm model).
+                let own = |k: usize| p.s1_coefficient(c, k);
+                let at = g.county_of[c];
+                let mut cheaper: Vec<usize> = p.eligible[c].iter().copied().filter(|&k| own(k) < own(at)).collect();
+                cheaper.sort_by(|&a, &b| own(a).total_cmp(&own(b)).then(a.cmp(&b)));
+                let tie = sanlian_solver::PROVEN_GAP * s1.abs().max(1.0);
+                let cheapest = cheaper.into_iter().find_map(|k| {
+                    optimal_s1(&p.restrict(c, &[k]))
+                        .filter(|(there, _)| *there <= s1 + tie)
+                        .map(|(there, _)| (there, k))
+                });
+                let (s1, k) = cheapest.map_or((s1, at), |(there, k)| (there.min(s1), k));
+                Some((fen(s1 - self.s1_optimal), own(k)))
+            }
+        }
+    }
+}
+
 /// Explain a plan: per cadre, per group and (for a whole explanation) the global part.
 pub fn explain(prep: &Prepared, plan: &Plan, opts: &ExplainOptions) -> Result<Explanation, ExplainError> {
     let (d, violations) = read(prep, plan)?;
@@ -214,7 +318,13 @@ pub fn explain(prep: &Prepared, plan: &Plan, opts: &ExplainOptions) -> Result<Ex
         (None, None) => (0..prep.n_counties()).collect(),
     };
     let mut budget = Counterfactuals { limit: opts.max_counterfactuals, ..Counterfactuals::default() };
-    let global = whole.then(|| global::global(prep, &d, s1_optimal, &mut budget));
+    // The what-if cadres of the global part, on the roster with the others, for one warm model.
+    let extras = if whole { global::extras(prep.inst) } else { Vec::new() };
+    let mut roster = prep.inst.clone();
+    roster.cadres.extend(extras.iter().cloned());
+    let with_extras = Prepared::new(&roster).ok();
+    let resolver = Resolver::new(prep, with_extras.as_ref(), &extras, s1_optimal);
+    let global = whole.then(|| global::global(prep, &d, &resolver, &mut budget));
     let lock_prices = if prep.inst.locks.is_empty() || (only_cadre.is_none() && !whole) {
         Vec::new()
     } else {
@@ -224,8 +334,8 @@ pub fn explain(prep: &Prepared, plan: &Plan, opts: &ExplainOptions) -> Result<Ex
         };
         locks::lock_costs(prep, &optimum, only_cadre, &mut budget)
     };
-    let group_whys = reasons::groups(prep, &d, &counties, s1_optimal, &mut budget);
-    let cadre_whys = reasons::cadres(prep, &d, &cadres, s1_optimal, &mut budget);
+    let group_whys = reasons::groups(prep, &d, &counties, &resolver, &mut budget);
+    let cadre_whys = reasons::cadres(prep, &d, &cadres, &resolver, &mut budget);
     Ok(Explanation {
         instance: prep.inst.name.clone(),
         s1_plan,

@@ -9,7 +9,7 @@ use serde::Serialize;
 use sanlian_model::cost::{days_in_month, stay_cost};
 use sanlian_model::{Level, Prepared};
 
-use crate::{optimal_s1, Counterfactuals, Decisions};
+use crate::{Counterfactuals, Decisions, Resolver};
 
 /// A county with a cadre's S1 cost there.
 #[derive(Debug, Clone, Serialize)]
@@ -169,15 +169,15 @@ pub(crate) fn cadres(
     prep: &Prepared,
     d: &Decisions,
     which: &[usize],
-    s1_optimal: f64,
+    r: &Resolver,
     budget: &mut Counterfactuals,
 ) -> Vec<CadreWhy> {
     let granted: Vec<bool> =
         which.iter().map(|&c| budget.grant(preference_candidates(prep, c, d.groups.county_of[c]).len())).collect();
-    which.par_iter().zip(granted).map(|(&c, granted)| cadre(prep, d, c, s1_optimal, granted)).collect()
+    which.par_iter().zip(granted).map(|(&c, granted)| cadre(prep, d, c, r, granted)).collect()
 }
 
-fn cadre(prep: &Prepared, d: &Decisions, c: usize, s1_optimal: f64, granted: bool) -> CadreWhy {
+fn cadre(prep: &Prepared, d: &Decisions, c: usize, r: &Resolver, granted: bool) -> CadreWhy {
     let inst = prep.inst;
     let cadre = &inst.cadres[c];
     let k = d.groups.county_of[c];
@@ -187,7 +187,7 @@ fn cadre(prep: &Prepared, d: &Decisions, c: usize, s1_optimal: f64, granted: boo
         .expect("validated: every cadre has an eligible county");
     let here = county_cost(prep, c, k);
     let cheapest = county_cost(prep, c, cheapest_k);
-    let preference = preference(prep, c, k, s1_optimal, granted);
+    let preference = preference(prep, c, k, r, granted);
     let years: Vec<YearWhy> = (0..2).filter(|&y| prep.active(c, y)).map(|y| year(prep, d, c, y)).collect();
     let stay_days: u32 = years.iter().flat_map(|y| y.months.iter().map(|m| m.days)).sum();
     CadreWhy {
@@ -220,7 +220,7 @@ fn preference_candidates(prep: &Prepared, c: usize, k: usize) -> Vec<usize> {
     prefs.iter().map(|p| prep.county_index[p.as_str()]).filter(|&pk| prep.is_eligible(c, pk)).collect()
 }
 
-fn preference(prep: &Prepared, c: usize, k: usize, s1_optimal: f64, granted: bool) -> PreferenceWhy {
+fn preference(prep: &Prepared, c: usize, k: usize, r: &Resolver, granted: bool) -> PreferenceWhy {
     let prefs = &prep.inst.cadres[c].preferred_counties;
     if prefs.is_empty() {
         return PreferenceWhy::None;
@@ -247,13 +247,12 @@ fn preference(prep: &Prepared, c: usize, k: usize, s1_optimal: f64, granted: boo
             skipped: true,
         };
     }
-    let options: Vec<(usize, f64)> =
-        eligible.par_iter().filter_map(|&pk| optimal_s1(&prep.restrict(c, &[pk])).map(|(s1, _)| (pk, s1))).collect();
+    let options: Vec<(usize, f64)> = eligible.par_iter().filter_map(|&pk| r.fixed(c, pk).map(|d| (pk, d))).collect();
     match options.iter().min_by(|a, b| a.1.total_cmp(&b.1)) {
-        Some(&(pk, s1)) => PreferenceWhy::Missed {
+        Some(&(pk, increase)) => PreferenceWhy::Missed {
             preferred: prefs.clone(),
             best: Some(prep.inst.region.counties[pk].code.clone()),
-            s1_increase: Some(s1 - s1_optimal),
+            s1_increase: Some(increase),
             impossible: None,
             skipped: false,
         },
@@ -386,7 +385,7 @@ pub(crate) fn groups(
     prep: &Prepared,
     d: &Decisions,
     which: &[usize],
-    s1_optimal: f64,
+    r: &Resolver,
     budget: &mut Counterfactuals,
 ) -> Vec<GroupWhy> {
     // The outside leader is found once: to grant its re-solve, then to explain the group.
@@ -397,7 +396,7 @@ pub(crate) fn groups(
             (c, budget.grant(usize::from(c.is_some())))
         })
         .collect();
-    which.par_iter().zip(outside).map(|(&k, (c, granted))| group(prep, d, k, s1_optimal, c, granted)).collect()
+    which.par_iter().zip(outside).map(|(&k, (c, granted))| group(prep, d, k, r, c, granted)).collect()
 }
 
 /// The cheapest senior from outside who could lead group `k`, when no other member can.
@@ -414,7 +413,7 @@ fn outside_leader(prep: &Prepared, d: &Decisions, k: usize) -> Option<usize> {
         .min_by(|&a, &b| prep.s1_coefficient(a, k).total_cmp(&prep.s1_coefficient(b, k)))
 }
 
-fn group(prep: &Prepared, d: &Decisions, k: usize, s1_optimal: f64, outside: Option<usize>, granted: bool) -> GroupWhy {
+fn group(prep: &Prepared, d: &Decisions, k: usize, r: &Resolver, outside: Option<usize>, granted: bool) -> GroupWhy {
     let inst = prep.inst;
     let p = &inst.parameters;
     let county = &inst.region.counties[k];
@@ -450,7 +449,7 @@ fn group(prep: &Prepared, d: &Decisions, k: usize, s1_optimal: f64, outside: Opt
                 name: inst.cadres[c].name.clone(),
                 level: inst.cadres[c].level,
                 member: false,
-                s1_delta: granted.then(|| optimal_s1(&prep.restrict(c, &[k])).map(|(s1, _)| s1 - s1_optimal)).flatten(),
+                s1_delta: granted.then(|| r.fixed(c, k)).flatten(),
                 skipped: !granted,
             });
         }

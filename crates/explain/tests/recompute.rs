@@ -597,9 +597,18 @@ fn check_counterfactuals(r: &Rules, prep: &Prepared, e: &Explanation) -> usize {
             (Some(delta), Some(saved), Some(plan)) => {
                 let want = s1_of(&plan) - base;
                 close_solve(&format!("one more senior in {}", city.code), delta, want, base);
-                let got_county = &plan_data(&plan).county["EXTRA-TEST"];
+                // Of the optimal groupings, the one where the new cadre's own travel is least.
                 let ri = Rules::new(&i);
-                let own = ri.travel(ri.cadre("EXTRA-TEST"), ri.county[got_county.as_str()]);
+                let new = ri.cadre("EXTRA-TEST");
+                let optimum = s1_of(&plan);
+                let own = ri
+                    .eligible(new)
+                    .into_iter()
+                    .filter(|&k| {
+                        optimal_s1(&p.restrict(p.n_cadres() - 1, &[k])).is_some_and(|s| s <= optimum + tol(base))
+                    })
+                    .map(|k| ri.travel(new, k))
+                    .fold(f64::INFINITY, f64::min);
                 close_solve(&format!("saved elsewhere in {}", city.code), saved, -want + own, base);
             }
             (None, None, None) => {}

@@ -75,7 +75,7 @@ impl Class {
         self.years.iter().filter(|y| **y).count() as f64
     }
 
-    fn forced(&self) -> Option<usize> {
+    pub(crate) fn forced(&self) -> Option<usize> {
         (self.eligible.len() == 1).then(|| self.eligible[0])
     }
 }
@@ -211,6 +211,8 @@ pub(crate) struct Model {
     /// Name of each class's `H1_assign` row and the ids of its members: a proof names the
     /// row of each cadre (`H1_assign[P017]`), the dual of the disaggregated model.
     h1_rows: Vec<(String, Vec<String>)>,
+    /// Per class: the index of its `H1_assign` row (`None` for a forced class).
+    pub(crate) h1_index: Vec<Option<usize>>,
     /// Per county: (class, variable) of every class that may join it.
     pub(crate) cols_in: Vec<Vec<(usize, Var)>>,
     /// Per county: the forced classes, fixed into it.
@@ -314,6 +316,7 @@ fn build_with(prep: &Prepared, classes: &[Class], mode: PlanMode, optional: &[bo
     let mut s1_terms = Vec::new();
     let mut cols_in = vec![Vec::new(); nk];
     let mut h1_rows = Vec::new();
+    let mut h1_index = vec![None; classes.len()];
 
     for (q, class) in classes.iter().enumerate() {
         let optional = optional.get(q).copied().unwrap_or(false);
@@ -349,6 +352,7 @@ fn build_with(prep: &Prepared, classes: &[Class], mode: PlanMode, optional: &[bo
             let lb = if optional { 0.0 } else { class.size() };
             let name = format!("H1_assign[q{q}]");
             let all = n[q].iter().map(|&(_, v)| (v, 1.0)).chain(special[q].iter().map(|&(_, _, v)| (v, 1.0)));
+            h1_index[q] = Some(m.n_rows());
             m.row(name.clone(), all, lb, class.size());
             h1_rows.push((name, class.members.iter().map(|&c| prep.inst.cadres[c].id.clone()).collect()));
         }
@@ -452,6 +456,7 @@ fn build_with(prep: &Prepared, classes: &[Class], mode: PlanMode, optional: &[bo
         s1_terms,
         s1_offset,
         h1_rows,
+        h1_index,
         cols_in,
         forced_in,
         days,

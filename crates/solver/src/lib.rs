@@ -18,6 +18,7 @@
 #![allow(clippy::needless_range_loop)]
 
 pub mod certificate;
+pub mod counterfactual;
 pub mod groups;
 pub mod milp;
 pub mod min_roster;

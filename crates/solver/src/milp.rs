@@ -75,6 +75,81 @@ fn gap_closed(r: &MilpResult, s: &MilpSettings) -> bool {
     gap <= 1.01 * s.mip_abs_gap.max(s.mip_rel_gap * r.objective.abs()) + 1e-9
 }
 
+/// A relaxation kept in HiGHS between solves ([`Milp::warm_lp`]): each solve starts from the
+/// basis the last one ended with, which a change of bounds leaves usable for dual simplex.
+pub struct WarmLp {
+    /// `None` once HiGHS failed on it.
+    model: Option<highs::Model>,
+    threads: u32,
+}
+
+// SAFETY: a HiGHS object holds no reference to the OS thread that made it (the scheduler it
+// runs on is the running thread's, set by `use_threads` before each solve) and installs no
+// callback (`Milp::warm_lp`); `WarmLp` gives access to it only through `&mut self`.
+unsafe impl Send for WarmLp {}
+
+/// What a warm re-solve of the relaxation found.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Relaxed {
+    /// Optimal and integral: the MILP's optimum, with the integer columns rounded.
+    Integral(Vec<f64>),
+    /// Optimal but fractional: the MILP is still to be solved.
+    Fractional,
+    /// No solution: the MILP has none either.
+    Infeasible,
+    /// HiGHS failed or stopped otherwise.
+    Failed,
+}
+
+impl WarmLp {
+    /// Solve the relaxation of `milp` (the model this was made from, unchanged) with the
+    /// column bounds `cols` and row bounds `rows` changed, then put those bounds back.
+    pub fn solve_changed(&mut self, milp: &Milp, cols: &[(Var, f64, f64)], rows: &[(usize, f64, f64)]) -> Relaxed {
+        let Some(mut model) = self.model.take() else { return Relaxed::Failed };
+        let set = |model: &mut highs::Model, changed: bool| -> bool {
+            cols.iter().all(|&(v, lb, ub)| {
+                let (lb, ub) = if changed { (lb, ub) } else { milp.col_bounds(v) };
+                // SAFETY: `model` owns a live HiGHS object with `milp`'s columns.
+                let status = unsafe { highs_sys::Highs_changeColBounds(model.as_mut_ptr(), v.0 as i32, lb, ub) };
+                status == highs_sys::kHighsStatusOk
+            }) && rows.iter().all(|&(r, lb, ub)| {
+                let (lb, ub) = if changed { (lb, ub) } else { (milp.rows[r].lb, milp.rows[r].ub) };
+                // SAFETY: as above, with `milp`'s rows.
+                let status = unsafe { highs_sys::Highs_changeRowBounds(model.as_mut_ptr(), r as i32, lb, ub) };
+                status == highs_sys::kHighsStatusOk
+            })
+        };
+        if !set(&mut model, true) {
+            return Relaxed::Failed;
+        }
+        use_threads(self.threads);
+        let Ok(solved) = model.try_solve() else { return Relaxed::Failed };
+        // SAFETY: `solved` owns a live HiGHS object.
+        let status = unsafe { highs_sys::Highs_getModelStatus(solved.as_ptr()) } as i32;
+        let answer = match status {
+            highs_sys::MODEL_STATUS_OPTIMAL => {
+                let values = solved.get_solution().columns().to_vec();
+                if values.len() != milp.cols.len() {
+                    Relaxed::Failed
+                } else if milp.is_integral(&values) {
+                    Relaxed::Integral(
+                        values.iter().zip(&milp.cols).map(|(x, c)| if c.integer { x.round() } else { *x }).collect(),
+                    )
+                } else {
+                    Relaxed::Fractional
+                }
+            }
+            highs_sys::MODEL_STATUS_INFEASIBLE | highs_sys::MODEL_STATUS_UNBOUNDED_OR_INFEASIBLE => Relaxed::Infeasible,
+            _ => Relaxed::Failed,
+        };
+        let mut model: highs::Model = solved.into();
+        if set(&mut model, false) {
+            self.model = Some(model);
+        }
+        answer
+    }
+}
+
 /// HiGHS settings for one solve.
 #[derive(Debug, Clone)]
 pub struct MilpSettings {
@@ -300,6 +375,28 @@ impl Milp {
         self.rows.truncate(n);
     }
 
+    /// Change the bounds of column `v`.
+    pub fn set_col_bounds(&mut self, v: Var, lb: f64, ub: f64) {
+        let c = &mut self.cols[v.0];
+        (c.lb, c.ub) = (lb, ub);
+    }
+
+    /// The bounds of column `v`.
+    pub fn col_bounds(&self, v: Var) -> (f64, f64) {
+        (self.cols[v.0].lb, self.cols[v.0].ub)
+    }
+
+    /// The bounds of row `r`.
+    pub fn row_bounds(&self, r: usize) -> (f64, f64) {
+        (self.rows[r].lb, self.rows[r].ub)
+    }
+
+    /// Change the bounds of row `r` (its index: rows are numbered in the order they were added).
+    pub fn set_row_bounds(&mut self, r: usize, lb: f64, ub: f64) {
+        let row = &mut self.rows[r];
+        (row.lb, row.ub) = (lb, ub);
+    }
+
     /// Number of columns.
     pub fn n_cols(&self) -> usize {
         self.cols.len()
@@ -468,6 +565,15 @@ impl Milp {
         None
     }
 
+    /// The LP relaxation kept in HiGHS for re-solves that each change a few bounds
+    /// ([`WarmLp::solve_changed`]); `None` when HiGHS refuses the model. The settings' flags
+    /// are not passed on: a kept model installs no callback.
+    pub fn warm_lp(&self, s: &MilpSettings) -> Option<WarmLp> {
+        let plain = MilpSettings { interrupt: None, settle: None, time_limit: None, ..s.clone() };
+        let model = self.highs_model(&plain, false, false, None).ok()?;
+        Some(WarmLp { model: Some(model), threads: plain.threads.max(1) })
+    }
+
     /// Solve the LP relaxation only (integrality dropped): its optimum bounds the MILP's.
     pub fn solve_relaxation(&self, s: &MilpSettings) -> MilpResult {
         if self.rows.iter().any(|r| r.terms.is_empty() && (r.lb > 1e-9 || r.ub < -1e-9)) {
@@ -628,7 +734,8 @@ impl Milp {
         self.cols.iter().zip(values).all(|(c, v)| !c.integer || (v - v.round()).abs() <= INTEGRALITY)
     }
 
-    fn objective_of(&self, values: &[f64]) -> f64 {
+    /// The objective at `values`, offset included.
+    pub fn objective_of(&self, values: &[f64]) -> f64 {
         self.cols.iter().zip(values).map(|(c, v)| c.cost * v).sum::<f64>() + self.offset
     }
 

@@ -21,7 +21,7 @@ use sanlian_model::cost::month_days;
 use sanlian_model::{Prepared, Proof};
 
 use crate::groups::Groups;
-use crate::milp::{Direction, Milp, MilpStatus, Var};
+use crate::milp::{Direction, Milp, MilpSettings, MilpStatus, Relaxed, Var, WarmLp};
 use crate::repair::Pins;
 use crate::{lp_proof, stage_report, StageFigures, Stager};
 
@@ -135,14 +135,29 @@ fn kept_months(prep: &Prepared, pins: &Pins) -> Option<Vec<[Option<Vec<u32>>; 2]
     Some(out)
 }
 
-/// The S3a/R3 model; with `kept`, the (cadre, year) it names are constants.
-fn months_model(
+/// The S3a/R3 model as built, before it is solved.
+struct MonthsModel {
+    m: Milp,
+    /// (cadre, year, month, x) of every month variable.
+    x: Vec<(usize, usize, u32, Var)>,
+    /// The months of kept (cadre, year), to which the solved ones are added.
+    months: Months,
+    /// (county, year, month) a member could be on site in.
+    presence: usize,
+    presence_terms: Vec<(Var, f64)>,
+    /// R3: (cadre, year, kept[c,y]).
+    kept: Vec<(usize, usize, Var)>,
+    /// (department, row index) of every `H9_dept` row.
+    h9_rows: Vec<(usize, usize)>,
+}
+
+/// Build the S3a/R3 model; with `kept`, the (cadre, year) it names are constants.
+fn build_months(
     prep: &Prepared,
     groups: &Groups,
-    stager: &mut Stager,
     pins: Option<&Pins>,
     kept_all: Option<&[[Option<Vec<u32>>; 2]]>,
-) -> Result<Months, MilpStatus> {
+) -> Result<MonthsModel, MilpStatus> {
     let started = |y: usize, month: u32| pins.is_some_and(|p| month_days(prep.inst.year(y), month).0 < p.date);
     let first_year = prep.inst.first_year;
     let codes: Vec<&str> = prep.inst.region.counties.iter().map(|k| k.code.as_str()).collect();
@@ -198,6 +213,7 @@ fn months_model(
             m.row(format!("H8_blocks[{id},y{}]", y + 1), row, least as f64, most as f64);
         }
     }
+    let mut h9_rows = Vec::new();
     for ((d, y, month), vars) in &by_dept {
         let fixed = dept_kept.get(&(*d, *y, *month)).copied().unwrap_or(0);
         let cap = prep.department_cap_in(*d, *y, *month) as usize;
@@ -205,6 +221,7 @@ fn months_model(
             return Err(MilpStatus::Infeasible);
         }
         if vars.len() + fixed > cap {
+            h9_rows.push((*d, m.n_rows()));
             let name = format!("H9_dept[{},{}-{month:02}]", prep.departments[*d], first_year + *y as i32);
             m.row(name, vars.iter().map(|&v| (v, 1.0)), f64::NEG_INFINITY, (cap - fixed) as f64);
         }
@@ -267,6 +284,19 @@ fn months_model(
             }
         }
     }
+    Ok(MonthsModel { m, x, months, presence, presence_terms, kept, h9_rows })
+}
+
+/// The S3a/R3 model; with `kept`, the (cadre, year) it names are constants.
+fn months_model(
+    prep: &Prepared,
+    groups: &Groups,
+    stager: &mut Stager,
+    pins: Option<&Pins>,
+    kept_all: Option<&[[Option<Vec<u32>>; 2]]>,
+) -> Result<Months, MilpStatus> {
+    let MonthsModel { mut m, x, mut months, presence, presence_terms, kept, .. } =
+        build_months(prep, groups, pins, kept_all)?;
     let stage = if pins.is_some() { "R3" } else { "S3a" };
     let r = match pins {
         // R3 as the goals its weights rank: months kept, then presence.
@@ -316,6 +346,74 @@ fn months_model(
         terms,
     ));
     Ok(months)
+}
+
+/// S3a's optimal presence for fixed groups, and with one more monthly place for each department
+/// of `departments` (its H9 cap + 1 in every month: `Prepared::with_extra_cap`), from one S3a
+/// model kept warm per thread. A variant raises the bounds of its department's `H9_dept` rows
+/// (a row the cold model would leave out is then slack) and re-solves the relaxation from the
+/// last basis; a fractional relaxation is followed by the MILP of the changed model with the
+/// stage's gaps. `None` when the groups have no month plan or HiGHS fails on the base model;
+/// a variant HiGHS fails on is `None`.
+pub fn presence_with_extra_place(
+    prep: &Prepared,
+    groups: &Groups,
+    departments: &[usize],
+) -> Option<(usize, Vec<Option<usize>>)> {
+    use rayon::prelude::*;
+    let built = build_months(prep, groups, None, None).ok()?;
+    let s = MilpSettings { threads: 1, mip_rel_gap: crate::PROVEN_GAP, mip_abs_gap: 0.5 - 1e-9, ..Default::default() };
+    let raised = |d: usize| -> Vec<(usize, f64, f64)> {
+        built
+            .h9_rows
+            .iter()
+            .filter(|&&(x, _)| x == d)
+            .map(|&(_, r)| (r, f64::NEG_INFINITY, built.m.row_bounds(r).1 + 1.0))
+            .collect()
+    };
+    let mut lp = built.m.warm_lp(&s)?;
+    let base = warm_presence(&built, groups, &mut lp, &[], &s)?;
+    let chunk = departments.len().div_ceil(rayon::current_num_threads()).max(1);
+    let per: Vec<Option<usize>> = departments
+        .par_chunks(chunk)
+        .flat_map_iter(|part| {
+            let mut lp = built.m.warm_lp(&s);
+            part.iter()
+                .map(|&d| lp.as_mut().and_then(|lp| warm_presence(&built, groups, lp, &raised(d), &s)))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    Some((base, per))
+}
+
+/// The optimal presence of `built` with the row bounds `rows` changed (see
+/// [`presence_with_extra_place`]).
+fn warm_presence(
+    built: &MonthsModel,
+    groups: &Groups,
+    lp: &mut WarmLp,
+    rows: &[(usize, f64, f64)],
+    s: &MilpSettings,
+) -> Option<usize> {
+    let values = match lp.solve_changed(&built.m, &[], rows) {
+        Relaxed::Integral(values) => values,
+        Relaxed::Fractional => {
+            let mut m = built.m.clone();
+            for &(r, lb, ub) in rows {
+                m.set_row_bounds(r, lb, ub);
+            }
+            let r = m.solve(s);
+            (r.status == MilpStatus::Optimal).then_some(r.values)?
+        }
+        Relaxed::Infeasible | Relaxed::Failed => return None,
+    };
+    let mut months = built.months.clone();
+    for &(c, y, month, v) in &built.x {
+        if values[v.0].round() == 1.0 {
+            months[c][y].push(month);
+        }
+    }
+    Some(presence_value(groups, &months))
 }
 
 /// Number of (county, year, window month) in which a member of the county's group is on a block.
@@ -397,4 +495,45 @@ pub(crate) fn keep_weekdays(prep: &Prepared, groups: &Groups, pins: &Pins) -> We
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sanlian_model::Instance;
+
+    fn shandong() -> Instance {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/shandong/instance.json");
+        Instance::from_json(&std::fs::read_to_string(path).expect("fixture")).expect("parses")
+    }
+
+    /// The warm model's variant of one more place for a department (its `H9_dept` rows one
+    /// higher) is the model built with that department's cap raised: the same rows, those of
+    /// the department one higher, and none the raised model has that the warm one lacks.
+    #[test]
+    fn a_department_place_raises_its_h9_rows() {
+        let inst = shandong();
+        let prep = Prepared::new(&inst).unwrap();
+        let groups = crate::stages::groups(&prep, &crate::SolveOptions::default()).expect("feasible");
+        let built = build_months(&prep, &groups, None, None).unwrap();
+        let h9 = |b: &MonthsModel| -> BTreeMap<String, (usize, f64)> {
+            b.h9_rows.iter().map(|&(d, r)| (b.m.row_name(r).to_string(), (d, b.m.row_bounds(r).1))).collect()
+        };
+        let base = h9(&built);
+        assert!(!base.is_empty(), "the fixture has departments H9 can bind");
+        let mut raised = 0;
+        for d in (0..prep.departments.len()).step_by(5) {
+            let more = h9(&build_months(&prep.with_extra_cap(d, 1), &groups, None, None).unwrap());
+            for (name, &(x, ub)) in &base {
+                match more.get(name) {
+                    Some(&(_, up)) => assert_eq!(up, if x == d { ub + 1.0 } else { ub }, "{name}"),
+                    // Left out once the cap no longer binds: only the department's own rows.
+                    None => assert_eq!(x, d, "{name}"),
+                }
+            }
+            assert!(more.keys().all(|name| base.contains_key(name)), "department {d}: a new row");
+            raised += base.values().filter(|&&(x, _)| x == d).count();
+        }
+        assert!(raised > 0, "some sampled department has H9 rows");
+    }
 }
