@@ -318,12 +318,17 @@ pub fn explain(prep: &Prepared, plan: &Plan, opts: &ExplainOptions) -> Result<Ex
         (None, None) => (0..prep.n_counties()).collect(),
     };
     let mut budget = Counterfactuals { limit: opts.max_counterfactuals, ..Counterfactuals::default() };
-    // The what-if cadres of the global part, on the roster with the others, for one warm model.
+    // The what-if cadres of the global part, on the roster with the others, for one warm model;
+    // the others warm the roster's own model.
     let extras = if whole { global::extras(prep.inst) } else { Vec::new() };
-    let mut roster = prep.inst.clone();
-    roster.cadres.extend(extras.iter().cloned());
-    let with_extras = Prepared::new(&roster).ok();
-    let resolver = Resolver::new(prep, with_extras.as_ref(), &extras, s1_optimal);
+    let roster = whole.then(|| {
+        let mut roster = prep.inst.clone();
+        roster.cadres.extend(extras.iter().cloned());
+        roster
+    });
+    let prepared = roster.as_ref().and_then(|r| Prepared::new(r).ok());
+    let with_extras = if whole { prepared.as_ref() } else { Some(prep) };
+    let resolver = Resolver::new(prep, with_extras, &extras, s1_optimal);
     let global = whole.then(|| global::global(prep, &d, &resolver, &mut budget));
     let lock_prices = if prep.inst.locks.is_empty() || (only_cadre.is_none() && !whole) {
         Vec::new()
