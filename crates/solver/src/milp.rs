@@ -191,6 +191,17 @@ impl Default for MilpSettings {
     }
 }
 
+impl MilpSettings {
+    /// These settings with the time limit shortened by the time passed since `start` (at least
+    /// 10 ms are left, as HiGHS takes no zero limit).
+    pub fn left_after(&self, start: Instant) -> MilpSettings {
+        MilpSettings {
+            time_limit: self.time_limit.map(|t| (t - start.elapsed().as_secs_f64()).max(0.01)),
+            ..self.clone()
+        }
+    }
+}
+
 /// How a MILP solve ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MilpStatus {
@@ -475,17 +486,11 @@ impl Milp {
                 return MilpResult { seconds: start.elapsed().as_secs_f64(), ..lp };
             }
             if lp.status == MilpStatus::Optimal {
-                let within = MilpSettings {
-                    time_limit: s.time_limit.map(|t| (t - start.elapsed().as_secs_f64()).max(0.01)),
-                    ..s.clone()
-                };
+                let within = s.left_after(start);
                 start_at = self.incumbent_near(&within);
             }
         }
-        let remaining = MilpSettings {
-            time_limit: s.time_limit.map(|t| (t - start.elapsed().as_secs_f64()).max(0.01)),
-            ..s.clone()
-        };
+        let remaining = s.left_after(start);
         let mut r = self.run_highs_from(&remaining, true, start_at.as_deref());
         if start_at.is_some() && r.status == MilpStatus::Optimal && !gap_closed(&r, s) {
             // HiGHS 1.16 can answer "optimal" with the bound of its presolved model, without
