@@ -326,7 +326,11 @@ pub fn explain(prep: &Prepared, plan: &Plan, opts: &ExplainOptions) -> Result<Ex
         roster.cadres.extend(extras.iter().cloned());
         roster
     });
-    let prepared = roster.as_ref().and_then(|r| Prepared::new(r).ok());
+    let prepared = roster.as_ref().and_then(|r| Prepared::new(r).ok()).map(|mut p| {
+        // Keep what-if adjustments of `prep` (restricted eligibility) for its own cadres.
+        p.eligible[..prep.n_cadres()].clone_from_slice(&prep.eligible);
+        p
+    });
     let with_extras = if whole { prepared.as_ref() } else { Some(prep) };
     let resolver = Resolver::new(prep, with_extras, &extras, s1_optimal);
     let global = whole.then(|| global::global(prep, &d, &resolver, &mut budget));
