@@ -27,7 +27,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
 use sanlian_model::{Certificate, Level, Plan, Prepared};
-use sanlian_solver::counterfactual::{Answer, Variant, WarmS1};
+use sanlian_solver::counterfactual::{least_own_optimum, Answer, Variant, WarmS1};
 use sanlian_solver::stages::Groups;
 use sanlian_solver::{SolveError, SolveOptions};
 
@@ -214,7 +214,7 @@ impl<'r> Resolver<'r> {
     }
 
     /// The answer of a warm model and its baseline, `None` when no warm model answers.
-    fn warm(&self, what: Variant) -> Option<(f64, Option<usize>, f64)> {
+    fn warm(&self, what: Variant) -> Option<(Answer, f64)> {
         let ext = self.with_extras?;
         let lent = self.pool.lock().unwrap_or_else(|e| e.into_inner()).pop();
         let mut warm = match lent {
@@ -231,18 +231,15 @@ impl<'r> Resolver<'r> {
         let answer = warm.solve(what);
         let base = warm.base();
         self.pool.lock().unwrap_or_else(|e| e.into_inner()).push(warm);
-        match answer {
-            Answer::Optimal { s1, extra_county } => Some((s1, extra_county, base)),
-            Answer::Infeasible => Some((f64::NAN, None, base)),
-            Answer::Unknown => None,
-        }
+        (answer != Answer::Unknown).then_some((answer, base))
     }
 
     /// Optimal S1 with cadre `c` only in county `k`, minus the roster's optimal S1; `None` if
     /// no strict grouping has `c` there.
     pub(crate) fn fixed(&self, c: usize, k: usize) -> Option<f64> {
         match self.warm(Variant::Fix { cadre: c, county: k }) {
-            Some((s1, _, base)) => (!s1.is_nan()).then(|| fen(s1 - base)),
+            Some((Answer::Optimal { s1, .. }, base)) => Some(fen(s1 - base)),
+            Some(_) => None,
             None => optimal_s1(&self.prep.restrict(c, &[k])).map(|(s1, _)| fen(s1 - self.s1_optimal)),
         }
     }
@@ -253,29 +250,21 @@ impl<'r> Resolver<'r> {
     pub(crate) fn extra(&self, i: usize) -> Option<(f64, f64)> {
         let c = self.prep.n_cadres() + i;
         match self.warm(Variant::Extra { cadre: c }) {
-            Some((s1, county, base)) => {
-                let (ext, k) = (self.with_extras?, county?);
-                (!s1.is_nan()).then(|| (fen(s1 - base), ext.s1_coefficient(c, k)))
+            Some((Answer::Optimal { s1, extra_county }, base)) => {
+                Some((fen(s1 - base), self.with_extras?.s1_coefficient(c, extra_county?)))
             }
+            Some(_) => None,
             None => {
                 let mut inst = self.prep.inst.clone();
                 inst.cadres.push(self.extras[i].clone());
                 let p = Prepared::new(&inst).ok()?;
                 let (s1, g) = optimal_s1(&p)?;
                 let c = p.n_cadres() - 1;
-                // Of the optima, one where the extra costs least itself (as the warm model).
-                let own = |k: usize| p.s1_coefficient(c, k);
-                let at = g.county_of[c];
-                let mut cheaper: Vec<usize> = p.eligible[c].iter().copied().filter(|&k| own(k) < own(at)).collect();
-                cheaper.sort_by(|&a, &b| own(a).total_cmp(&own(b)).then(a.cmp(&b)));
-                let tie = sanlian_solver::PROVEN_GAP * s1.abs().max(1.0);
-                let cheapest = cheaper.into_iter().find_map(|k| {
-                    optimal_s1(&p.restrict(c, &[k]))
-                        .filter(|(there, _)| *there <= s1 + tie)
-                        .map(|(there, _)| (there, k))
+                let own: Vec<(usize, f64)> = p.eligible[c].iter().map(|&k| (k, p.s1_coefficient(c, k))).collect();
+                let (s1, k) = least_own_optimum(s1, g.county_of[c], &own, |k| {
+                    optimal_s1(&p.restrict(c, &[k])).map(|(there, _)| there)
                 });
-                let (s1, k) = cheapest.map_or((s1, at), |(there, k)| (there.min(s1), k));
-                Some((fen(s1 - self.s1_optimal), own(k)))
+                Some((fen(s1 - self.s1_optimal), p.s1_coefficient(c, k)))
             }
         }
     }

@@ -12,14 +12,14 @@
 //! their own counties the members of a class are interchangeable, so "a pool member of q in
 //! k" is "c in k", and the optimum is that of the restricted instance.
 //!
-//! Each answer is proven as the stage's is: an integral optimum of the relaxation is the
-//! MILP's; a fractional one is followed by the MILP of the changed model (LP first, the dive,
-//! HiGHS) with the stage's gaps.
+//! Each answer is proven as the stage's is ([`WarmLp::solve_changed`]): an integral optimum
+//! of the relaxation is the MILP's; a fractional one is followed by the MILP of the changed
+//! model (LP first, the dive, HiGHS) with the stage's gaps.
 
 use sanlian_model::{PlanMode, Prepared};
 
 use crate::groups::{build_with_optional, classes, Class, Model};
-use crate::milp::{MilpSettings, MilpStatus, Relaxed, Var, WarmLp};
+use crate::milp::{Var, Warm, WarmLp};
 use crate::{Formulation, PROVEN_GAP};
 
 /// A change of the roster's S1 model.
@@ -62,7 +62,6 @@ pub struct WarmS1 {
     class_of: Vec<usize>,
     model: Model,
     lp: WarmLp,
-    settings: MilpSettings,
     base: f64,
 }
 
@@ -98,10 +97,8 @@ impl WarmS1 {
         for q in (0..classes.len()).filter(|&q| optional[q]) {
             model.milp.set_row_bounds(model.h1_index[q]?, 0.0, 0.0);
         }
-        let settings =
-            MilpSettings { threads: 1, mip_rel_gap: PROVEN_GAP, mip_abs_gap: 0.5 * 0.01 - 1e-9, ..Default::default() };
-        let lp = model.milp.warm_lp(&settings)?;
-        let mut warm = WarmS1 { classes, class_of, model, lp, settings, base: 0.0 };
+        let lp = model.milp.warm_lp(&crate::proving(0.01))?;
+        let mut warm = WarmS1 { classes, class_of, model, lp, base: 0.0 };
         match warm.answer(&[], &[], None) {
             Answer::Optimal { s1, .. } => warm.base = s1,
             Answer::Infeasible | Answer::Unknown => return None,
@@ -150,23 +147,17 @@ impl WarmS1 {
                 let joined = [(row, 1.0, 1.0)];
                 let found = self.answer(&[], &joined, Some(q));
                 let Answer::Optimal { s1, extra_county: Some(at) } = found else { return found };
-                // Among the optima, the one with the extra where it costs least itself: the
-                // counties where it costs less than where it was found, cheapest first.
                 let class = &self.classes[q];
-                let own =
-                    |k: usize| class.eligible.iter().position(|&x| x == k).map_or(f64::INFINITY, |i| class.coef[i]);
-                let mut cheaper: Vec<(f64, usize, Var)> =
-                    self.model.n[q].iter().filter(|&&(k, _)| own(k) < own(at)).map(|&(k, v)| (own(k), k, v)).collect();
-                cheaper.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-                let tie = PROVEN_GAP * s1.abs().max(1.0);
-                for (_, k, v) in cheaper {
-                    if let Answer::Optimal { s1: there, .. } = self.answer(&[(v, 1.0, 1.0)], &joined, None) {
-                        if there <= s1 + tie {
-                            return Answer::Optimal { s1: there.min(s1), extra_county: Some(k) };
-                        }
+                let own: Vec<(usize, f64)> = class.eligible.iter().copied().zip(class.coef.iter().copied()).collect();
+                let columns = self.model.n[q].clone();
+                let (s1, k) = least_own_optimum(s1, at, &own, |k| {
+                    let &(_, v) = columns.iter().find(|&&(x, _)| x == k)?;
+                    match self.answer(&[(v, 1.0, 1.0)], &joined, None) {
+                        Answer::Optimal { s1, .. } => Some(s1),
+                        Answer::Infeasible | Answer::Unknown => None,
                     }
-                }
-                found
+                });
+                Answer::Optimal { s1, extra_county: Some(k) }
             }
         }
     }
@@ -175,27 +166,33 @@ impl WarmS1 {
     /// changed model when it is fractional.
     fn answer(&mut self, cols: &[(Var, f64, f64)], rows: &[(usize, f64, f64)], extra: Option<usize>) -> Answer {
         let values = match self.lp.solve_changed(&self.model.milp, cols, rows) {
-            Relaxed::Integral(values) => values,
-            Relaxed::Infeasible => return Answer::Infeasible,
-            Relaxed::Failed => return Answer::Unknown,
-            Relaxed::Fractional => {
-                let mut milp = self.model.milp.clone();
-                for &(v, lb, ub) in cols {
-                    milp.set_col_bounds(v, lb, ub);
-                }
-                for &(r, lb, ub) in rows {
-                    milp.set_row_bounds(r, lb, ub);
-                }
-                let r = milp.solve(&self.settings);
-                match r.status {
-                    MilpStatus::Optimal => r.values,
-                    MilpStatus::Infeasible => return Answer::Infeasible,
-                    _ => return Answer::Unknown,
-                }
-            }
+            Warm::Optimal(values) => values,
+            Warm::Infeasible => return Answer::Infeasible,
+            Warm::Failed => return Answer::Unknown,
         };
         let extra_county =
             extra.and_then(|q| self.model.class_columns(q).find(|&(_, v)| values[v.0] > 0.5)).map(|x| x.0);
         Answer::Optimal { s1: self.model.milp.objective_of(&values), extra_county }
     }
+}
+
+/// Of the optimal groupings with a new cadre, one where its own S1 coefficient is least: given
+/// the optimum `s1` found with it in county `at`, and its coefficient in each county it may
+/// join (`own`), the counties where it costs less are tried cheapest first (then in county
+/// order) with it fixed there (`s1_there`), and the first whose optimum is `s1` to the proven
+/// gap is taken. The optimum and the county, `(s1, at)` when none is.
+pub fn least_own_optimum(
+    s1: f64,
+    at: usize,
+    own: &[(usize, f64)],
+    mut s1_there: impl FnMut(usize) -> Option<f64>,
+) -> (f64, usize) {
+    let cost = |k: usize| own.iter().find(|&&(x, _)| x == k).map_or(f64::INFINITY, |&(_, c)| c);
+    let mut cheaper: Vec<(f64, usize)> = own.iter().filter(|&&(_, c)| c < cost(at)).map(|&(k, c)| (c, k)).collect();
+    cheaper.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    let tie = PROVEN_GAP * s1.abs().max(1.0);
+    cheaper
+        .into_iter()
+        .find_map(|(_, k)| s1_there(k).filter(|&there| there <= s1 + tie).map(|there| (there.min(s1), k)))
+        .unwrap_or((s1, at))
 }

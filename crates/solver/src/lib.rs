@@ -39,6 +39,17 @@ use milp::{Milp, MilpResult, MilpSettings, MilpStatus};
 /// Relative gap at or below which a stage counts as proven optimal (§5).
 pub const PROVEN_GAP: f64 = optimality::REL_GAP;
 
+/// HiGHS settings that prove a stage optimal, one thread: the relative gap [`PROVEN_GAP`] and
+/// an absolute gap under half the stage's `unit` (its values are multiples of it).
+pub(crate) fn proving(unit: f64) -> MilpSettings {
+    MilpSettings {
+        threads: 1,
+        mip_rel_gap: PROVEN_GAP,
+        mip_abs_gap: (0.5 * unit - 1e-9).max(1e-9),
+        ..MilpSettings::default()
+    }
+}
+
 /// How S1 is formulated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Formulation {
@@ -404,12 +415,12 @@ impl<'o> Stager<'o> {
         MilpSettings {
             threads,
             mip_rel_gap: self.opts.mip_rel_gap,
-            mip_abs_gap: (0.5 * unit - 1e-9).max(1e-9),
             time_limit: self.opts.time_limit.map(|t| (t - self.start.elapsed().as_secs_f64()).max(0.01)),
             log: self.opts.solver_log && threads == self.opts.threads,
             lp_first: self.opts.lp_first,
             interrupt: self.opts.cancel.clone(),
             settle: if self.settled { None } else { self.opts.settle.clone() },
+            ..proving(unit)
         }
     }
 

@@ -80,7 +80,8 @@ fn gap_closed(r: &MilpResult, s: &MilpSettings) -> bool {
 pub struct WarmLp {
     /// `None` once HiGHS failed on it.
     model: Option<highs::Model>,
-    threads: u32,
+    /// The settings it was made with (without flags or time limit), for the MILPs too.
+    settings: MilpSettings,
 }
 
 // SAFETY: a HiGHS object holds no reference to the OS thread that made it (the scheduler it
@@ -89,8 +90,7 @@ pub struct WarmLp {
 unsafe impl Send for WarmLp {}
 
 /// What a warm re-solve of the relaxation found.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Relaxed {
+enum Relaxed {
     /// Optimal and integral: the MILP's optimum, with the integer columns rounded.
     Integral(Vec<f64>),
     /// Optimal but fractional: the MILP is still to be solved.
@@ -101,10 +101,51 @@ pub enum Relaxed {
     Failed,
 }
 
+/// What a warm solve of a changed MILP found ([`WarmLp::solve_changed`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Warm {
+    /// The MILP's optimum (integer columns whole), proven with the warm model's settings.
+    Optimal(Vec<f64>),
+    /// The changed MILP has no solution.
+    Infeasible,
+    /// HiGHS failed or stopped.
+    Failed,
+}
+
 impl WarmLp {
-    /// Solve the relaxation of `milp` (the model this was made from, unchanged) with the
-    /// column bounds `cols` and row bounds `rows` changed, then put those bounds back.
-    pub fn solve_changed(&mut self, milp: &Milp, cols: &[(Var, f64, f64)], rows: &[(usize, f64, f64)]) -> Relaxed {
+    /// The MILP `milp` (the model this was made from, unchanged) with the column bounds `cols`
+    /// and row bounds `rows` changed: the kept relaxation re-solved (an integral optimum is the
+    /// MILP's), else the changed MILP solved on its own ([`Milp::solve`]: LP first, the dive,
+    /// HiGHS) with the same settings. The kept relaxation gets its bounds back.
+    pub fn solve_changed(&mut self, milp: &Milp, cols: &[(Var, f64, f64)], rows: &[(usize, f64, f64)]) -> Warm {
+        match self.relax_changed(milp, cols, rows) {
+            Relaxed::Integral(values) => Warm::Optimal(values),
+            Relaxed::Infeasible => Warm::Infeasible,
+            Relaxed::Failed => Warm::Failed,
+            Relaxed::Fractional => {
+                let mut changed = milp.clone();
+                for &(v, lb, ub) in cols {
+                    changed.set_col_bounds(v, lb, ub);
+                }
+                for &(r, lb, ub) in rows {
+                    changed.set_row_bounds(r, lb, ub);
+                }
+                let r = changed.solve(&self.settings);
+                match r.status {
+                    MilpStatus::Optimal => {
+                        let values =
+                            r.values.iter().zip(&milp.cols).map(|(x, c)| if c.integer { x.round() } else { *x });
+                        Warm::Optimal(values.collect())
+                    }
+                    MilpStatus::Infeasible => Warm::Infeasible,
+                    _ => Warm::Failed,
+                }
+            }
+        }
+    }
+
+    /// The relaxation of `milp` re-solved with the bounds changed, then put back.
+    fn relax_changed(&mut self, milp: &Milp, cols: &[(Var, f64, f64)], rows: &[(usize, f64, f64)]) -> Relaxed {
         let Some(mut model) = self.model.take() else { return Relaxed::Failed };
         let set = |model: &mut highs::Model, changed: bool| -> bool {
             cols.iter().all(|&(v, lb, ub)| {
@@ -122,7 +163,7 @@ impl WarmLp {
         if !set(&mut model, true) {
             return Relaxed::Failed;
         }
-        use_threads(self.threads);
+        use_threads(self.settings.threads.max(1));
         let Ok(solved) = model.try_solve() else { return Relaxed::Failed };
         // SAFETY: `solved` owns a live HiGHS object.
         let status = unsafe { highs_sys::Highs_getModelStatus(solved.as_ptr()) } as i32;
@@ -576,7 +617,7 @@ impl Milp {
     pub fn warm_lp(&self, s: &MilpSettings) -> Option<WarmLp> {
         let plain = MilpSettings { interrupt: None, settle: None, time_limit: None, ..s.clone() };
         let model = self.highs_model(&plain, false, false, None).ok()?;
-        Some(WarmLp { model: Some(model), threads: plain.threads.max(1) })
+        Some(WarmLp { model: Some(model), settings: plain })
     }
 
     /// Solve the LP relaxation only (integrality dropped): its optimum bounds the MILP's.

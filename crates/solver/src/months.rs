@@ -21,7 +21,7 @@ use sanlian_model::cost::month_days;
 use sanlian_model::{Prepared, Proof};
 
 use crate::groups::Groups;
-use crate::milp::{Direction, Milp, MilpSettings, MilpStatus, Relaxed, Var, WarmLp};
+use crate::milp::{Direction, Milp, MilpStatus, Var, Warm, WarmLp};
 use crate::repair::Pins;
 use crate::{lp_proof, stage_report, StageFigures, Stager};
 
@@ -362,7 +362,7 @@ pub fn presence_with_extra_place(
 ) -> Option<(usize, Vec<Option<usize>>)> {
     use rayon::prelude::*;
     let built = build_months(prep, groups, None, None).ok()?;
-    let s = MilpSettings { threads: 1, mip_rel_gap: crate::PROVEN_GAP, mip_abs_gap: 0.5 - 1e-9, ..Default::default() };
+    let s = crate::proving(1.0);
     let raised = |d: usize| -> Vec<(usize, f64, f64)> {
         built
             .h9_rows
@@ -372,14 +372,14 @@ pub fn presence_with_extra_place(
             .collect()
     };
     let mut lp = built.m.warm_lp(&s)?;
-    let base = warm_presence(&built, groups, &mut lp, &[], &s)?;
+    let base = warm_presence(&built, groups, &mut lp, &[])?;
     let chunk = departments.len().div_ceil(rayon::current_num_threads()).max(1);
     let per: Vec<Option<usize>> = departments
         .par_chunks(chunk)
         .flat_map_iter(|part| {
             let mut lp = built.m.warm_lp(&s);
             part.iter()
-                .map(|&d| lp.as_mut().and_then(|lp| warm_presence(&built, groups, lp, &raised(d), &s)))
+                .map(|&d| lp.as_mut().and_then(|lp| warm_presence(&built, groups, lp, &raised(d))))
                 .collect::<Vec<_>>()
         })
         .collect();
@@ -388,28 +388,11 @@ pub fn presence_with_extra_place(
 
 /// The optimal presence of `built` with the row bounds `rows` changed (see
 /// [`presence_with_extra_place`]).
-fn warm_presence(
-    built: &MonthsModel,
-    groups: &Groups,
-    lp: &mut WarmLp,
-    rows: &[(usize, f64, f64)],
-    s: &MilpSettings,
-) -> Option<usize> {
-    let values = match lp.solve_changed(&built.m, &[], rows) {
-        Relaxed::Integral(values) => values,
-        Relaxed::Fractional => {
-            let mut m = built.m.clone();
-            for &(r, lb, ub) in rows {
-                m.set_row_bounds(r, lb, ub);
-            }
-            let r = m.solve(s);
-            (r.status == MilpStatus::Optimal).then_some(r.values)?
-        }
-        Relaxed::Infeasible | Relaxed::Failed => return None,
-    };
+fn warm_presence(built: &MonthsModel, groups: &Groups, lp: &mut WarmLp, rows: &[(usize, f64, f64)]) -> Option<usize> {
+    let Warm::Optimal(values) = lp.solve_changed(&built.m, &[], rows) else { return None };
     let mut months = built.months.clone();
     for &(c, y, month, v) in &built.x {
-        if values[v.0].round() == 1.0 {
+        if values[v.0] == 1.0 {
             months[c][y].push(month);
         }
     }
