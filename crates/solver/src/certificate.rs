@@ -639,8 +639,39 @@ pub fn department_caps_pinned(prep: &Prepared, pins: Option<&Pinned>) -> Vec<Cer
 
 /// The rules conflict only jointly: the S1 MILP is infeasible although no single-rule obstacle exists.
 pub fn joint(prep: &Prepared) -> Certificate {
+    joint_in(prep, PlanMode::Strict)
+}
+
+/// [`joint`] for the mode the model was solved in. In best effort H3, H4 and H7 are goals, so
+/// what no grouping can meet is township load (H6), with every cadre placed in a county it may
+/// join (H1, H2) and serving there both years, and the province's spreading rules if any.
+pub fn joint_in(prep: &Prepared, mode: PlanMode) -> Certificate {
+    let n = prep.n_cadres();
+    let (rule, message) = match mode {
+        PlanMode::Strict => (
+            "H1-H7".to_string(),
+            format!(
+                "No grouping of the {n} cadres meets H1–H7 together, although each of coverage (H7), senior leaders \
+                 (H3), mixed composition (H4) and township load (H6) can be met on its own: the same cadres are \
+                 needed for several of them at once. HiGHS proved this on the S1 model (write it with \
+                 --write-model); run with --mode best-effort to see what can be met."
+            ),
+        ),
+        PlanMode::BestEffort => {
+            let spread = if prep.inst.spread.is_none() { "" } else { " and the spreading rules (A1–A3)" };
+            (
+                if spread.is_empty() { "H6".to_string() } else { "H6,A1-A3".to_string() },
+                format!(
+                    "No grouping of the {n} cadres keeps the township load (H6){spread} in every county and month: \
+                     with each cadre in a county it may join (H2) for all its active years, some county gets more \
+                     cadres than its townships can take, although no single county or year shows it alone. HiGHS \
+                     proved this on the best-effort S1 model (write it with --write-model)."
+                ),
+            )
+        }
+    };
     Certificate {
-        rule: "H1-H7".into(),
+        rule,
         kind: CertificateKind::Joint,
         counties: Vec::new(),
         cadres: Vec::new(),
@@ -650,12 +681,6 @@ pub fn joint(prep: &Prepared) -> Certificate {
         need: 0,
         supply: 0,
         locks: Vec::new(),
-        message: format!(
-            "No grouping of the {} cadres meets H1–H7 together, although each of coverage (H7), senior leaders (H3), \
-             mixed composition (H4) and township load (H6) can be met on its own: the same cadres are needed for \
-             several of them at once. HiGHS proved this on the S1 model (write it with --write-model); \
-             run with --mode best-effort to see what can be met.",
-            prep.n_cadres()
-        ),
+        message,
     }
 }

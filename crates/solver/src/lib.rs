@@ -312,7 +312,7 @@ fn solve_stages(prep: &Prepared, opts: &SolveOptions) -> Result<Solution, SolveE
     let groups = match groups::solve(prep, opts.formulation, opts.mode, &mut stager) {
         groups::S1Outcome::Solved(g) => g,
         groups::S1Outcome::Infeasible => {
-            let joint = certificate::joint(prep);
+            let joint = certificate::joint_in(prep, opts.mode);
             return match opts.mode {
                 PlanMode::Strict => Ok(Solution { outcome: Outcome::Infeasible(vec![joint]), models: stager.models }),
                 PlanMode::BestEffort => Err(SolveError::Impossible(vec![joint])),
@@ -337,7 +337,7 @@ fn solve_stages(prep: &Prepared, opts: &SolveOptions) -> Result<Solution, SolveE
             let mut certs = certificate::block_months(prep);
             certs.extend(certificate::department_caps(prep));
             if certs.is_empty() {
-                certs.push(certificate::joint(prep));
+                certs.push(certificate::joint_in(prep, opts.mode));
             }
             return match opts.mode {
                 PlanMode::Strict => Ok(Solution { outcome: Outcome::Infeasible(certs), models: stager.models }),
