@@ -1,5 +1,5 @@
 //! Criterion benchmarks on the Shandong fixture: each stage and the whole solve,
-//! with the plain S1 formulation beside the aggregated one.
+//! with the plain formulations (S1 per cadre, S2 per township) beside the aggregated ones.
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use sanlian_model::{Instance, Prepared};
@@ -17,7 +17,7 @@ fn bench(c: &mut Criterion) {
     g.sample_size(10);
     g.bench_function("validate_and_prepare", |b| b.iter(|| Prepared::new(&inst).unwrap()));
     for (name, formulation) in
-        [("solve_all_stages_aggregated", Formulation::Aggregated), ("solve_all_stages_plain_s1", Formulation::Plain)]
+        [("solve_all_stages_aggregated", Formulation::Aggregated), ("solve_all_stages_plain", Formulation::Plain)]
     {
         let opts = SolveOptions { formulation, ..SolveOptions::default() };
         g.bench_function(name, |b| b.iter(|| solve(&prep, &opts).unwrap()));

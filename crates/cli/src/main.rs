@@ -60,7 +60,8 @@ enum Command {
         /// Relative MIP gap to reach (1e-6 = proven optimal).
         #[arg(long, default_value_t = sanlian_solver::PROVEN_GAP)]
         mip_gap: f64,
-        /// S1 formulation: aggregated (default) or plain (one 0/1 per cadre × county).
+        /// Formulation of S1 and S2: aggregated (default: interchangeable cadres and townships
+        /// counted) or plain (one 0/1 per cadre × county, per cadre × year × township).
         #[arg(long, value_enum, default_value_t = FormulationArg::Aggregated)]
         formulation: FormulationArg,
         /// Write each stage's MILP as MPS into this directory.

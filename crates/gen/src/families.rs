@@ -12,6 +12,7 @@
 //! | [`Family::OneYear`] | 30 % of the cadres, all non-senior, are active in one plan year only (drawn uniformly); 团县委 have 5–7 cadres instead of 4–6 so that H7 still holds |
 //! | [`Family::ServicePeriods`] | 15 % of the cadres, all non-senior, have a service period: half join on the first day of a month from April to October of year 1, half leave on the first day of a month from May to November of year 2 |
 //! | [`Family::DepartmentCap`] | `max_department_away_share` 0.2 instead of 0.3: each 团省委 department of 12 may have 3 away in a month (H9), for an average need of 2.4 |
+//! | [`Family::DenseTownships`] | [`dense`] with factor 8: every township of the fixture and every cadre eight times (14,568 townships, 8,280 cadres in the 136 counties), the copies' needs, priority flags and strengths drawn afresh |
 //! | [`Family::Merged`] | four provinces of [`crate::national`] (seed 0, provinces 1–4) merged into one: one 团省委 of 720 cadres (its departments four times as large), the other units named after their province; with 30 % one-year cadres, preferences for half and a previous county for half of the cadres (4,344 cadres and 5,171 townships with seed 1) |
 
 use rand::seq::IndexedRandom;
@@ -34,20 +35,29 @@ pub enum Family {
     ServicePeriods,
     /// 团省委 departments at the H9 cap.
     DepartmentCap,
+    /// Eight times the townships and the cadres in the same counties.
+    DenseTownships,
     /// Four provinces merged, with one-year cadres, preferences and previous counties.
     Merged,
 }
 
 impl Family {
     /// Every family, fixture first.
-    pub const ALL: [Family; 6] = [
+    pub const ALL: [Family; 7] = [
         Family::Fixture,
         Family::Preferences,
         Family::OneYear,
         Family::ServicePeriods,
         Family::DepartmentCap,
+        Family::DenseTownships,
         Family::Merged,
     ];
+
+    /// Is the family about the size of the Shandong fixture (about 1,000 cadres)? The dense
+    /// and merged families are several times larger.
+    pub fn shandong_size(self) -> bool {
+        !matches!(self, Family::DenseTownships | Family::Merged)
+    }
 
     /// A short name, used as the benchmark's id.
     pub fn name(self) -> &'static str {
@@ -57,6 +67,7 @@ impl Family {
             Family::OneYear => "one_year",
             Family::ServicePeriods => "service_periods",
             Family::DepartmentCap => "department_cap",
+            Family::DenseTownships => "dense_townships",
             Family::Merged => "merged",
         }
     }
@@ -77,6 +88,7 @@ pub fn family(region: &Region, family: Family, seed: u64) -> Instance {
             let spec = RosterSpec { county_cadres_min: 5, county_cadres_max: 7, ..RosterSpec::default() };
             generate(region, &spec, seed)
         }
+        Family::DenseTownships => dense(region, 8, seed),
         Family::Merged => merged(region),
     };
     match family {
@@ -85,6 +97,7 @@ pub fn family(region: &Region, family: Family, seed: u64) -> Instance {
         Family::OneYear => one_year(&mut inst, 0.3, &mut rng),
         Family::ServicePeriods => service_periods(&mut inst, 0.15, &mut rng),
         Family::DepartmentCap => inst.parameters.max_department_away_share = 0.2,
+        Family::DenseTownships => {}
         Family::Merged => {
             one_year(&mut inst, 0.3, &mut rng);
             prefer(&mut inst, 0.5, &mut rng);
@@ -120,6 +133,49 @@ fn merged(region: &Region) -> Instance {
     out.region.province.name = "合成省（四省合并）".into();
     out.name = format!("四省合并 {}–{} 三联四促（合成名册）", out.first_year, out.first_year + 1);
     out
+}
+
+/// The Shandong fixture with `factor` times its townships and its cadres in the same 136
+/// counties (the dense-townships family has factor 8; factor 1 is the fixture): each township
+/// and each cadre is kept and copied `factor − 1` times. A copy's code is the township's code
+/// and two digits (`37010200102`), its name the township's and the copy's number (`解放路街道（二）`)
+/// its needs and priority flag drawn as the roster generator draws them; a cadre's copy has
+/// the id `{id}-{n}`, the same unit, department, level and base, and strengths drawn afresh.
+/// Every county's township need, H6 capacity and supply of cadres grow by the same factor, so
+/// the instance is feasible when the fixture is.
+pub fn dense(region: &Region, factor: usize, seed: u64) -> Instance {
+    let mut inst = crate::fixtures::shandong(region);
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(17);
+    let spec = RosterSpec::default();
+    const NUMBERS: [&str; 10] = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
+    let number = |n: usize| NUMBERS.get(n).map_or_else(|| (n + 1).to_string(), |s| s.to_string());
+    let towns = inst.region.townships.clone();
+    let cadres = inst.cadres.clone();
+    for n in 1..factor {
+        for t in &towns {
+            let mut copy = t.clone();
+            copy.code = format!("{}{:02}", t.code, n + 1);
+            copy.name = format!("{}（{}）", t.name, number(n));
+            copy.needs = if rng.random_bool(spec.needs_share) {
+                crate::roster::tags(&mut rng, &spec.tags, 1)
+            } else {
+                Vec::new()
+            };
+            copy.priority = rng.random_bool(spec.priority_share);
+            inst.region.townships.push(copy);
+        }
+        for c in &cadres {
+            let mut copy = c.clone();
+            copy.id = format!("{}-{}", c.id, n + 1);
+            copy.strengths = crate::roster::tags(&mut rng, &spec.tags, 0);
+            inst.cadres.push(copy);
+        }
+    }
+    if factor > 1 {
+        inst.name = format!("{}（乡镇与干部各 {factor} 倍）", inst.name);
+    }
+    inst
 }
 
 /// The indices of `share` of the cadres passing `keep`, drawn uniformly.
@@ -219,6 +275,47 @@ mod tests {
         let cap = family(&region, Family::DepartmentCap, 1);
         assert_eq!(cap.parameters.max_department_away_share, 0.2);
         assert_eq!(cap.cadres, fixture.cadres);
+    }
+
+    #[test]
+    fn a_dense_instance_copies_every_township_and_cadre_into_the_same_counties() {
+        let region = region();
+        let fixture = crate::fixtures::shandong(&region);
+        assert_eq!(dense(&region, 1, 1), fixture);
+        let three = dense(&region, 3, 1);
+        assert_eq!(three.region.townships.len(), 3 * fixture.region.townships.len());
+        assert_eq!(three.cadres.len(), 3 * fixture.cadres.len());
+        assert_eq!(three.region.counties, fixture.region.counties);
+        let prep = Prepared::new(&three).expect("valid: codes and ids are unique");
+        let towns_of = |inst: &Instance, k: &str| inst.region.townships.iter().filter(|t| t.county == k).count();
+        for county in &fixture.region.counties {
+            assert_eq!(towns_of(&three, &county.code), 3 * towns_of(&fixture, &county.code), "{}", county.code);
+        }
+        let n = fixture.cadres.len();
+        for (c, cadre) in three.cadres.iter().enumerate().skip(n) {
+            let original = &fixture.cadres[c % n];
+            assert_eq!(cadre.id, format!("{}-{}", original.id, c / n + 1));
+            assert_eq!(
+                (&cadre.unit, &cadre.department, cadre.level),
+                (&original.unit, &original.department, original.level)
+            );
+            assert_eq!(prep.eligible[c], prep.eligible[c % n], "{}", cadre.id);
+        }
+        let copy = &three.region.townships[fixture.region.townships.len()];
+        assert_eq!(copy.code, format!("{}02", fixture.region.townships[0].code));
+        assert_eq!(copy.name, format!("{}（二）", fixture.region.townships[0].name));
+        assert_ne!(
+            three.region.townships.iter().skip(fixture.region.townships.len()).map(|t| &t.needs).collect::<Vec<_>>(),
+            fixture
+                .region
+                .townships
+                .iter()
+                .cycle()
+                .take(2 * fixture.region.townships.len())
+                .map(|t| &t.needs)
+                .collect::<Vec<_>>(),
+            "the copies' needs are drawn afresh"
+        );
     }
 
     #[test]

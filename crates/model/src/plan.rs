@@ -281,7 +281,7 @@ pub struct StagePart {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Proof {
-    /// The LP relaxation's optimum was integral. `duals` holds the LP dual value of every
+    /// The LP relaxation's optimum was integral, or equal to the MILP's. `duals` holds the LP dual value of every
     /// row with a non-zero dual, keyed by the row's rule-named id (as `--write-model` names
     /// it). Anyone can rebuild those rows from the rules and compute the bound the duals
     /// imply (Lagrangian weak duality); a wrong vector only weakens it.

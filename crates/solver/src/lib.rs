@@ -28,6 +28,7 @@ pub mod robust;
 pub mod townships;
 
 mod assemble;
+mod town_classes;
 
 use std::collections::BTreeMap;
 use std::time::Instant;
@@ -50,13 +51,15 @@ pub(crate) fn proving(unit: f64) -> MilpSettings {
     }
 }
 
-/// How S1 is formulated.
+/// How S1 and S2 are formulated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Formulation {
-    /// Interchangeable cadres aggregated into integer counts; forced assignments fixed.
+    /// Interchangeable cadres (S1) and townships (S2) aggregated into integer counts; forced
+    /// assignments fixed.
     #[default]
     Aggregated,
-    /// One 0/1 variable per cadre × eligible county (the textbook model, for comparison).
+    /// One 0/1 variable per cadre × eligible county (S1) and per cadre × year × township
+    /// (S2): the textbook models, for comparison.
     Plain,
 }
 

@@ -273,8 +273,9 @@ pub struct MilpResult {
     pub objective: f64,
     /// Proven dual bound including the offset.
     pub bound: f64,
-    /// When the LP relaxation's optimum was integral (so `bound` is the LP bound): the
-    /// LP's row duals, in row order (HiGHS's convention: reduced cost = cost − Aᵀ·dual).
+    /// When the LP relaxation's optimum was integral or equals the MILP's (so the LP bound
+    /// proves `objective`): the LP's row duals, in row order (HiGHS's convention: reduced
+    /// cost = cost − Aᵀ·dual).
     pub duals: Option<Vec<f64>>,
     /// Rows of the model.
     pub rows: usize,
@@ -509,6 +510,7 @@ impl Milp {
             );
         }
         let mut start_at = None;
+        let mut relaxed = None;
         if s.lp_first && self.cols.iter().any(|c| c.integer) {
             let lp = self.run_highs(s, false);
             if lp.status == MilpStatus::Optimal && self.is_integral(&lp.values) {
@@ -529,6 +531,7 @@ impl Milp {
             if lp.status == MilpStatus::Optimal {
                 let within = s.left_after(start);
                 start_at = self.incumbent_near(&within);
+                relaxed = Some(lp);
             }
         }
         let remaining = s.left_after(start);
@@ -539,7 +542,14 @@ impl Milp {
             // (tests/properties.proptest-regressions): the MILP is then solved without the start.
             r = self.run_highs_from(&remaining, true, None);
         }
-        r.duals = None;
+        // A fractional relaxation whose optimum the MILP's meets (alternative optima, some
+        // fractional) still proves it: its duals are the MILP's proof.
+        r.duals = relaxed
+            .filter(|lp| {
+                r.status == MilpStatus::Optimal
+                    && (lp.objective - r.objective).abs() <= 1e-9 * r.objective.abs().max(1.0)
+            })
+            .and_then(|lp| lp.duals);
         r.seconds = start.elapsed().as_secs_f64();
         r
     }

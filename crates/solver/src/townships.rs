@@ -15,6 +15,11 @@
 //!   or Σ_i covered[i] ≥ the county's B1 coverage (best-effort, B1_cover);
 //! - S2_priority[i]: first[i] ≤ Σ_c t[c,1,i] for priority townships;
 //! - maximise Σ match_value·|strengths ∩ needs|·t + priority_first_year_value·Σ first[i].
+//!
+//! Where nothing ties a member to a township (no pins, no township locks, whole service
+//! years), the county's model counts interchangeable townships instead
+//! ([`crate::town_classes`]): the same optimum on far fewer columns, its proof named after
+//! the rows above.
 
 use std::collections::BTreeMap;
 
@@ -24,7 +29,8 @@ use sanlian_model::{optimality, PlanMode, Prepared, Proof, StagePart};
 use crate::groups::Groups;
 use crate::milp::{Direction, Goal, Milp, MilpResult, MilpSettings, MilpStatus, Terms, Var};
 use crate::repair::Pins;
-use crate::{lp_proof, stage_report, SolveError, StageFigures, Stager};
+use crate::town_classes::Classes;
+use crate::{lp_proof, stage_report, Formulation, SolveError, StageFigures, Stager};
 
 /// Township (index) per cadre and plan year; `None` for an inactive year.
 pub type Townships = Vec<[Option<usize>; 2]>;
@@ -36,6 +42,9 @@ struct CountyModel {
     /// Re-planning: the objective as the goals it weighs, R2 (baseline townships kept) then
     /// S2; the weight of R2 outweighs all of S2, so their lexicographic optimum is the model's.
     goals: Option<[Goal; 2]>,
+    /// On township classes ([`crate::town_classes`]): `t` is empty, and this says which
+    /// townships a solution's counts stand for.
+    classes: Option<Classes>,
 }
 
 impl CountyModel {
@@ -46,6 +55,23 @@ impl CountyModel {
             .as_ref()
             .and_then(|goals| self.milp.optimum_by_bounds(goals))
             .map_or_else(|| self.milp.solve(settings), |(_, r)| r)
+    }
+
+    /// The (cadre, year, township) of a solution.
+    fn townships(&self, r: &MilpResult) -> Vec<(usize, usize, usize)> {
+        match &self.classes {
+            Some(classes) => classes.townships(r),
+            None => self.t.iter().filter(|&&(_, _, _, v)| r.int(v) == 1).map(|&(c, y, i, _)| (c, y, i)).collect(),
+        }
+    }
+
+    /// How the bound of a solution is known: its LP duals named after the township model's
+    /// rows, or the solver's word.
+    fn proof(&self, r: &MilpResult) -> Proof {
+        match (&self.classes, &r.duals) {
+            (Some(classes), Some(d)) => Proof::LpDuals { duals: classes.named_duals(d) },
+            _ => lp_proof(&self.milp, r),
+        }
     }
 }
 
@@ -137,7 +163,22 @@ fn best_effort_target(prep: &Prepared, k: usize, members: &[usize], pins: Option
     (pinned.len() + open).min(prep.townships_of[k].len())
 }
 
-fn build(prep: &Prepared, k: usize, members: &[usize], mode: PlanMode, pins: Option<&Pins>) -> CountyModel {
+/// County `k`'s S2 model: on township classes where they apply, unless `plain` (the plain
+/// formulation, or a model being kept: a kept model is the township model its rows' names
+/// describe), else the township model.
+fn build(
+    prep: &Prepared,
+    k: usize,
+    members: &[usize],
+    mode: PlanMode,
+    pins: Option<&Pins>,
+    plain: bool,
+) -> CountyModel {
+    if pins.is_none() && !plain {
+        if let Some((milp, classes)) = crate::town_classes::build(prep, k, members, mode) {
+            return CountyModel { milp, t: Vec::new(), goals: None, classes: Some(classes) };
+        }
+    }
     let p = &prep.inst.parameters;
     let code = &prep.inst.region.counties[k].code;
     let towns = &prep.townships_of[k];
@@ -247,7 +288,7 @@ fn build(prep: &Prepared, k: usize, members: &[usize], mode: PlanMode, pins: Opt
         m.row(format!("B1_cover[{code}]"), covered, target, f64::INFINITY);
     }
     let goals = pins.map(|_| [("R2", Direction::Max, kept, 0.0), ("S2", Direction::Max, s2, 0.0)]);
-    CountyModel { milp: m, t, goals }
+    CountyModel { milp: m, t, goals, classes: None }
 }
 
 /// Solve S2 for every county; an error if a county found no solution (in time).
@@ -280,7 +321,8 @@ pub(crate) fn solve_pinned(
         .map(|k| pins.filter(|_| !stager.captures()).and_then(|p| baseline_holds(prep, k, &members[k], mode, p)))
         .collect();
     let built: Vec<usize> = (0..prep.n_counties()).filter(|&k| kept[k].is_none()).collect();
-    let models: Vec<CountyModel> = built.iter().map(|&k| build(prep, k, &members[k], mode, pins)).collect();
+    let plain = stager.captures() || stager.opts.formulation == Formulation::Plain;
+    let models: Vec<CountyModel> = built.par_iter().map(|&k| build(prep, k, &members[k], mode, pins, plain)).collect();
     for (&k, cm) in built.iter().zip(&models) {
         stager.capture(format!("{stage}_{}", prep.inst.region.counties[k].code), &cm.milp);
     }
@@ -311,10 +353,8 @@ pub(crate) fn solve_pinned(
         out[c][y] = Some(i);
     }
     for (cm, r) in models.iter().zip(&results) {
-        for &(c, y, i, v) in &cm.t {
-            if r.int(v) == 1 {
-                out[c][y] = Some(i);
-            }
+        for (c, y, i) in cm.townships(r) {
+            out[c][y] = Some(i);
         }
     }
     if let Some(pins) = pins {
@@ -351,7 +391,7 @@ pub(crate) fn solve_pinned(
             id: format!("S2_{}", prep.inst.region.counties[k].code),
             objective: r.objective,
             bound: r.bound,
-            proof: lp_proof(&cm.milp, r),
+            proof: cm.proof(r),
         })
         .collect();
     let bound = parts.iter().map(|part| optimality::on_grid(part.bound, unit, true)).sum();
