@@ -3,7 +3,7 @@
 //! relaxation is fractional, the engine's S1 (aggregated classes, LP first, a dived start)
 //! equals the plain one-variable-per-cadre model that HiGHS solves on its own; the warm
 //! counterfactuals of explanations equal the same questions solved from nothing; S2 on
-//! township classes equals the township model, with a proof the checker certifies.
+//! classes of cadres and townships equals the township model, with a proof the checker certifies.
 
 use sanlian_gen::families::{dense, family, Family};
 use sanlian_model::{Cadre, Instance, Level, Plan, PlanMode, Prepared, Region};
@@ -36,16 +36,18 @@ fn every_shandong_size_family_is_solved_proven_and_valid() {
     }
 }
 
-/// S2 on township classes (the default) equals S2 on the township model (one 0/1 column per
-/// cadre × year × township, `Formulation::Plain`) for the same groups, in both modes, with
-/// service periods (whose counties keep the township model) and at twice the township density;
-/// the checker certifies its bound from the duals, named after the township model's rows.
+/// S2 on classes of cadres and townships (the default) equals S2 on the township model (one 0/1
+/// column per cadre × year × township, `Formulation::Plain`) for the same groups, in both modes,
+/// with one-year cadres, with service periods (whose counties keep the township model) and at
+/// twice the township density; the checker certifies its bound from the duals, named after the
+/// township model's rows.
 #[test]
-fn s2_on_township_classes_equals_the_township_model() {
+fn s2_on_classes_equals_the_township_model() {
     let region = region();
     let cases = [
         (family(&region, Family::Fixture, 1), PlanMode::Strict),
         (family(&region, Family::Fixture, 1), PlanMode::BestEffort),
+        (family(&region, Family::OneYear, 1), PlanMode::Strict),
         (family(&region, Family::ServicePeriods, 1), PlanMode::Strict),
         (dense(&region, 2, 1), PlanMode::Strict),
     ];

@@ -1,33 +1,36 @@
-//! Stage S2 on township classes (issue 16, item 2): the townships of a county that every member
-//! of its group values alike (the same match count for each member, the same priority flag)
-//! are interchangeable, so the county's model counts them instead of naming them, and the
-//! counts are spread over the class's townships afterwards. The model then grows with the
-//! members times the classes (at most the distinct needs × 2), not with the members times the
-//! townships: S2 is linear in townships at a fixed number of counties.
+//! Stage S2 on classes (issue 16, item 2): the townships of a county that every member of its
+//! group values alike (the same match count for each member, the same priority flag) are
+//! interchangeable, and so are the members that value every township class alike and are
+//! active in the same years; the county's model counts both instead of naming them, and the
+//! counts are spread back over cadres and townships afterwards. The model then grows with the
+//! cadre classes times the township classes (at most the distinct strengths × years, and the
+//! distinct needs × 2), not with the members times the townships.
 //!
-//! Per county k with members M and township classes B (class b: m_b townships):
-//! - t[c,y,b] ∈ {0,…,m_b}: cadre c covers a township of class b in year y (the sum of the
-//!   township model's t[c,y,i] over i ∈ b, so its bound is m_b; `H5_one` keeps it ≤ 1);
-//! - `H5_one[c,y]` Σ_b t[c,y,b] = 1;
-//! - `H5_distinct[c,b]` t[c,1,b] + t[c,2,b] ≤ 1 for a class of one township (both years
+//! Per county k with cadre classes A (class a: n_a members) and township classes B (class b:
+//! m_b townships):
+//! - x[a,y,b] ∈ {0,…,n_a·m_b}: members of a covering a township of b in year y (the sum of the
+//!   township model's t[c,y,i] over c ∈ a, i ∈ b, so its bound is n_a·m_b);
+//! - `H5_one[a,y]` Σ_b x[a,y,b] = n_a;
+//! - `H5_distinct[a,b]` x[a,1,b] + x[a,2,b] ≤ n_a for a class of one township (both years
 //!   active, the county has two townships or more; a larger class always has two);
-//! - `H6_load[b,y]` Σ_c t[c,y,b] ≤ max_cadres_per_township_year · m_b (when more members
+//! - `H6_load[b,y]` Σ_a x[a,y,b] ≤ max_cadres_per_township_year · m_b (when more members
 //!   serve that year);
-//! - `H7_cover[b]` Σ_{c,y} t[c,y,b] ≥ m_b (best effort: covered[b] ∈ {0,…,m_b} ≤ Σ t, and
+//! - `H7_cover[b]` Σ_{a,y} x[a,y,b] ≥ m_b (best effort: covered[b] ∈ {0,…,m_b} ≤ Σ x, and
 //!   `B1_cover` Σ_b covered[b] ≥ the county's target);
-//! - `S2_priority[b]` first[b] ≤ Σ_c t[c,1,b], first[b] ∈ {0,…,m_b}, for priority classes;
-//! - maximise Σ match_value·|strengths ∩ needs|·t + priority_first_year_value·Σ first[b].
+//! - `S2_priority[b]` first[b] ≤ Σ_a x[a,1,b], first[b] ∈ {0,…,m_b}, for priority classes;
+//! - maximise Σ match_value·|strengths ∩ needs|·x + priority_first_year_value·Σ first[b].
 //!
-//! Every row is the sum of the township model's rows over the class, so every township
-//! assignment counts into a solution of this model with the same value; [`spread`] turns
-//! every solution back into an assignment with the same value. The optima are equal, and an
-//! LP dual of this model, given to each township row it sums, is a dual of the township
-//! model with the same bound (each column's bound is the sum of its townships' bounds): the
-//! proof the checker verifies names the township model's rows.
+//! Every row is the sum of the township model's rows over the classes, so every township
+//! assignment counts into a solution of this model with the same value; [`pair`] and
+//! [`spread`] turn every solution back into an assignment with the same value (`H5_distinct`
+//! is Hall's condition for the pairing). The optima are equal, and an LP dual of this model,
+//! given to each township-model row it sums, is a dual of the township model with the same
+//! bound (each column's bound is the sum of its cadre-township columns' bounds): the proof the
+//! checker verifies names the township model's rows.
 //!
 //! Used when nothing ties a member to a township: no re-planning pins, no township locks (P5,
 //! P6), every member serving whole active years (so H6 counts the same members in every
-//! month), and some class holding two townships or more.
+//! month), and some class holding two townships or two cadres or more.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -35,27 +38,49 @@ use sanlian_model::{PlanMode, Prepared};
 
 use crate::milp::{Direction, Milp, MilpResult, Terms, Var};
 
-/// How the S2 model of one county on township classes stands for the township model.
+/// How the S2 model of one county on classes stands for the township model.
 pub(crate) struct Classes {
-    /// Townships of each class, in the county's order.
+    /// Townships of each township class, in the county's order.
     classes: Vec<Vec<usize>>,
-    /// (cadre, year, class, variable).
-    t: Vec<(usize, usize, usize, Var)>,
+    /// Members of each cadre class, in roster order.
+    cadres: Vec<Vec<usize>>,
+    /// (cadre class, year, township class, variable).
+    x: Vec<(usize, usize, usize, Var)>,
     /// For each row of `milp`, the township model's rows it adds up.
     plain_rows: Vec<Vec<String>>,
+    /// Whether the county has two townships or more (H5: two different ones then).
+    distinct: bool,
 }
 
 impl Classes {
-    /// The (cadre, year, township) of a solution: each class's counts spread over its
-    /// townships ([`spread`]).
-    pub(crate) fn townships(&self, r: &MilpResult) -> Vec<(usize, usize, usize)> {
+    /// The (cadre, year, township) of a solution: each cadre class's counts paired into its
+    /// members' township classes ([`pair`]), each township class's cadres spread over its
+    /// townships ([`spread`]). `None` if a pairing the rows promise is not found (a defect).
+    pub(crate) fn townships(&self, r: &MilpResult) -> Option<Vec<(usize, usize, usize)>> {
+        let mut slots: Vec<[Vec<usize>; 2]> = vec![[Vec::new(), Vec::new()]; self.cadres.len()];
+        for &(a, y, b, v) in &self.x {
+            let count = usize::try_from(r.int(v)).ok()?;
+            slots[a][y].extend(std::iter::repeat_n(b, count));
+        }
+        let single = |b: usize| self.classes[b].len() == 1 && self.distinct;
         let mut years: Vec<[Vec<usize>; 2]> = vec![[Vec::new(), Vec::new()]; self.classes.len()];
-        for &(c, y, b, v) in &self.t {
-            if r.int(v) == 1 {
-                years[b][y].push(c);
+        for (members, [first, second]) in self.cadres.iter().zip(&slots) {
+            let mut given: [Vec<usize>; 2] = [first.clone(), second.clone()];
+            if !first.is_empty() && !second.is_empty() {
+                given[1] = pair(first, second, single)?;
+            }
+            for y in 0..2 {
+                if !given[y].is_empty() && given[y].len() != members.len() {
+                    return None;
+                }
+                for (&c, &b) in members.iter().zip(&given[y]) {
+                    years[b][y].push(c);
+                }
             }
         }
-        self.classes.iter().zip(&years).flat_map(|(towns, [first, second])| spread(towns, first, second)).collect()
+        Some(
+            self.classes.iter().zip(&years).flat_map(|(towns, [first, second])| spread(towns, first, second)).collect(),
+        )
     }
 
     /// The LP duals of a solution given to the township model's rows they stand for (every
@@ -72,6 +97,52 @@ impl Classes {
         out.retain(|_, y| *y != 0.0);
         out
     }
+}
+
+/// The year-2 township classes `second` reordered so that the j-th member of a cadre class,
+/// in year 1 in class `first[j]`, is in year 2 in class `out[j]`, never in a class `apart`
+/// says it may not hold twice (a single township, H5); `None` if no such order exists, which
+/// `H5_distinct` rules out: a set of year-1 places in two classes or more may pair with any
+/// year-2 place, and the u_b year-1 places in a class b apart with the n − v_b year-2 places
+/// outside it, u_b ≤ n − v_b (Hall's condition). Found by augmenting paths.
+pub(crate) fn pair(first: &[usize], second: &[usize], apart: impl Fn(usize) -> bool) -> Option<Vec<usize>> {
+    let n = first.len();
+    if second.len() != n {
+        return None;
+    }
+    let allowed = |j: usize, l: usize| first[j] != second[l] || !apart(first[j]);
+    // owner[l]: the year-1 place that year-2 place l is paired with.
+    let mut owner: Vec<Option<usize>> = vec![None; n];
+    fn augment(
+        j: usize,
+        seen: &mut [bool],
+        owner: &mut [Option<usize>],
+        allowed: &dyn Fn(usize, usize) -> bool,
+    ) -> bool {
+        for l in 0..owner.len() {
+            if allowed(j, l) && !seen[l] {
+                seen[l] = true;
+                if owner[l].is_none_or(|k| augment(k, seen, owner, allowed)) {
+                    owner[l] = Some(j);
+                    return true;
+                }
+            }
+        }
+        false
+    }
+    for j in 0..n {
+        // Take a free allowed place directly when there is one (most of the time).
+        if let Some(l) = (0..n).find(|&l| owner[l].is_none() && allowed(j, l)) {
+            owner[l] = Some(j);
+        } else if !augment(j, &mut vec![false; n], &mut owner, &allowed) {
+            return None;
+        }
+    }
+    let mut out = vec![0; n];
+    for (l, j) in owner.iter().enumerate() {
+        out[(*j)?] = second[l];
+    }
+    Some(out)
 }
 
 /// The townships of one class for the cadres covering it in year 1 (`first`) and year 2
@@ -100,9 +171,9 @@ pub(crate) fn spread(towns: &[usize], first: &[usize], second: &[usize]) -> Vec<
     out
 }
 
-/// The model on township classes of county `k`'s group `members` and how it stands for the
-/// township model, when it applies (see the module documentation); `None` otherwise (the
-/// caller builds the township model).
+/// The model on classes of county `k`'s group `members` and how it stands for the township
+/// model, when it applies (see the module documentation); `None` otherwise (the caller builds
+/// the township model).
 pub(crate) fn build(prep: &Prepared, k: usize, members: &[usize], mode: PlanMode) -> Option<(Milp, Classes)> {
     let p = &prep.inst.parameters;
     let towns = &prep.townships_of[k];
@@ -116,17 +187,12 @@ pub(crate) fn build(prep: &Prepared, k: usize, members: &[usize], mode: PlanMode
     if !whole_years || locked {
         return None;
     }
-    let mut index: HashMap<(bool, Vec<usize>), usize> = HashMap::new();
-    let mut classes: Vec<Vec<usize>> = Vec::new();
-    for &i in towns {
-        let key = (prep.inst.region.townships[i].priority, members.iter().map(|&c| prep.matches(c, i)).collect());
-        let b = *index.entry(key).or_insert_with(|| {
-            classes.push(Vec::new());
-            classes.len() - 1
-        });
-        classes[b].push(i);
-    }
-    if classes.len() == towns.len() {
+    let classes = group(towns, |i| {
+        (prep.inst.region.townships[i].priority, members.iter().map(|&c| prep.matches(c, i)).collect::<Vec<_>>())
+    });
+    let active = |c: usize| [prep.active(c, 0), prep.active(c, 1)];
+    let cadres = group(members, |c| (active(c), classes.iter().map(|b| prep.matches(c, b[0])).collect::<Vec<_>>()));
+    if classes.len() == towns.len() && cadres.len() == members.len() {
         return None;
     }
 
@@ -134,55 +200,54 @@ pub(crate) fn build(prep: &Prepared, k: usize, members: &[usize], mode: PlanMode
     let ids = |c: usize| prep.inst.cadres[c].id.as_str();
     let tcode = |i: usize| prep.inst.region.townships[i].code.as_str();
     let label = |b: usize| format!("{}+{}", tcode(classes[b][0]), classes[b].len() - 1);
+    let who = |a: usize| format!("{}+{}", ids(cadres[a][0]), cadres[a].len() - 1);
     let size = |b: usize| classes[b].len() as f64;
-    let mut m = Milp::new(format!("S2 townships {code} (township classes)"), Direction::Max);
+    let distinct = towns.len() >= 2;
+    let mut m = Milp::new(format!("S2 townships {code} (classes)"), Direction::Max);
     let mut plain_rows: Vec<Vec<String>> = Vec::new();
     let mut row = |m: &mut Milp, plain: Vec<String>, name: String, terms: Terms, lb: f64, ub: f64| {
         m.row(name, terms, lb, ub);
         plain_rows.push(plain);
     };
-    let mut t = Vec::new();
+    let mut x = Vec::new();
     let mut in_class: Vec<[Terms; 2]> = vec![[Vec::new(), Vec::new()]; classes.len()];
-    for &c in members {
+    for (a, group) in cadres.iter().enumerate() {
+        let n = group.len() as f64;
+        let years = active(group[0]);
+        let each = |name: &dyn Fn(usize) -> String| group.iter().map(|&c| name(c)).collect::<Vec<_>>();
         let mut per_year: [Terms; 2] = [Vec::new(), Vec::new()];
-        for y in 0..2 {
-            if !prep.active(c, y) {
-                continue;
-            }
+        for y in (0..2).filter(|&y| years[y]) {
             for b in 0..classes.len() {
-                let value = p.match_value * prep.matches(c, classes[b][0]) as f64;
-                let v = m.col(format!("t[{},y{},{}]", ids(c), y + 1, label(b)), 0.0, size(b), true, value);
-                t.push((c, y, b, v));
+                let value = p.match_value * prep.matches(group[0], classes[b][0]) as f64;
+                let v = m.col(format!("x[{},y{},{}]", who(a), y + 1, label(b)), 0.0, n * size(b), true, value);
+                x.push((a, y, b, v));
                 per_year[y].push((v, 1.0));
                 in_class[b][y].push((v, 1.0));
             }
-            let name = format!("H5_one[{},y{}]", ids(c), y + 1);
-            row(&mut m, vec![name.clone()], name, per_year[y].clone(), 1.0, 1.0);
+            let plain = each(&|c| format!("H5_one[{},y{}]", ids(c), y + 1));
+            row(&mut m, plain, format!("H5_one[{},y{}]", who(a), y + 1), per_year[y].clone(), n, n);
         }
-        if towns.len() >= 2 && !per_year[0].is_empty() && !per_year[1].is_empty() {
+        if distinct && years[0] && years[1] {
             for b in (0..classes.len()).filter(|&b| classes[b].len() == 1) {
-                let name = format!("H5_distinct[{},{}]", ids(c), tcode(classes[b][0]));
-                row(&mut m, vec![name.clone()], name, vec![per_year[0][b], per_year[1][b]], f64::NEG_INFINITY, 1.0);
+                let i = classes[b][0];
+                let plain = each(&|c| format!("H5_distinct[{},{}]", ids(c), tcode(i)));
+                let terms = vec![per_year[0][b], per_year[1][b]];
+                row(&mut m, plain, format!("H5_distinct[{},{}]", who(a), tcode(i)), terms, f64::NEG_INFINITY, n);
             }
         }
     }
     let cap = p.max_cadres_per_township_year as f64;
     let first_month = p.window_months().next().unwrap_or(1);
+    let serving: [usize; 2] = [0, 1].map(|y| members.iter().filter(|&&c| prep.active(c, y)).count());
     let mut covered = Vec::new();
     for b in 0..classes.len() {
         let each = |family: &str| classes[b].iter().map(|&i| format!("{family}[{}]", tcode(i))).collect::<Vec<_>>();
         for y in 0..2 {
-            if in_class[b][y].len() as f64 > cap * size(b) {
+            if serving[y] as f64 > cap * size(b) {
                 let month = format!("{}-{first_month:02}", prep.inst.year(y));
                 let plain = classes[b].iter().map(|&i| format!("H6_load[{},{month}]", tcode(i))).collect();
-                row(
-                    &mut m,
-                    plain,
-                    format!("H6_load[{},{month}]", label(b)),
-                    in_class[b][y].clone(),
-                    f64::NEG_INFINITY,
-                    cap * size(b),
-                );
+                let name = format!("H6_load[{},{month}]", label(b));
+                row(&mut m, plain, name, in_class[b][y].clone(), f64::NEG_INFINITY, cap * size(b));
             }
         }
         let all: Terms = in_class[b].iter().flatten().copied().collect();
@@ -205,16 +270,76 @@ pub(crate) fn build(prep: &Prepared, k: usize, members: &[usize], mode: PlanMode
         }
     }
     if mode == PlanMode::BestEffort {
-        let years: usize = members.iter().map(|&c| (0..2).filter(|&y| prep.active(c, y)).count()).sum();
         let name = format!("B1_cover[{code}]");
-        row(&mut m, vec![name.clone()], name, covered, years.min(towns.len()) as f64, f64::INFINITY);
+        let target = (serving[0] + serving[1]).min(towns.len()) as f64;
+        row(&mut m, vec![name.clone()], name, covered, target, f64::INFINITY);
     }
-    Some((m, Classes { classes, t, plain_rows }))
+    Some((m, Classes { classes, cadres, x, plain_rows, distinct }))
+}
+
+/// `items` grouped by `key`, groups in the order of their first item.
+fn group<K: std::hash::Hash + Eq>(items: &[usize], key: impl Fn(usize) -> K) -> Vec<Vec<usize>> {
+    let mut index: HashMap<K, usize> = HashMap::new();
+    let mut out: Vec<Vec<usize>> = Vec::new();
+    for &i in items {
+        let g = *index.entry(key(i)).or_insert_with(|| {
+            out.push(Vec::new());
+            out.len() - 1
+        });
+        out[g].push(i);
+    }
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every pair of year-1 and year-2 class lists of up to four members over three classes
+    /// (class 0 a single township, the others not, or all single): a pairing is found exactly
+    /// when `H5_distinct` holds (u_b + v_b ≤ n for every single class b), and it reorders the
+    /// year-2 list without giving anyone a single class twice.
+    #[test]
+    fn pairing_exists_exactly_when_h5_distinct_holds() {
+        let mut found = 0;
+        for n in 1..=4usize {
+            let lists: Vec<Vec<usize>> = (0..3usize.pow(n as u32))
+                .map(|mut code| {
+                    (0..n)
+                        .map(|_| {
+                            let b = code % 3;
+                            code /= 3;
+                            b
+                        })
+                        .collect()
+                })
+                .collect();
+            for all_single in [false, true] {
+                let single = |b: usize| all_single || b == 0;
+                for first in &lists {
+                    for second in &lists {
+                        let count = |l: &[usize], b: usize| l.iter().filter(|&&x| x == b).count();
+                        let hall = (0..3).filter(|&b| single(b)).all(|b| count(first, b) + count(second, b) <= n);
+                        match pair(first, second, single) {
+                            Some(out) => {
+                                assert!(hall, "{first:?} {second:?}: paired against Hall's condition");
+                                let (mut a, mut b) = (out.clone(), second.clone());
+                                a.sort_unstable();
+                                b.sort_unstable();
+                                assert_eq!(a, b, "{first:?} {second:?}: {out:?} is not a reordering");
+                                for (x, y) in first.iter().zip(&out) {
+                                    assert!(x != y || !single(*x), "{first:?} {second:?}: {out:?} repeats {x}");
+                                }
+                                found += 1;
+                            }
+                            None => assert!(!hall, "{first:?} {second:?}: no pairing though Hall's condition holds"),
+                        }
+                    }
+                }
+            }
+        }
+        assert!(found > 1000, "only {found} pairings");
+    }
 
     /// Every split of up to five cadres into year 1 and year 2 that the class rows allow,
     /// spread over one to four townships: loads, coverage, year-1 coverage and H5's two

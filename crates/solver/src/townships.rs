@@ -17,7 +17,7 @@
 //! - maximise Σ match_value·|strengths ∩ needs|·t + priority_first_year_value·Σ first[i].
 //!
 //! Where nothing ties a member to a township (no pins, no township locks, whole service
-//! years), the county's model counts interchangeable townships instead
+//! years), the county's model counts interchangeable cadres and townships instead
 //! ([`crate::town_classes`]): the same optimum on far fewer columns, its proof named after
 //! the rows above.
 
@@ -42,7 +42,7 @@ struct CountyModel {
     /// Re-planning: the objective as the goals it weighs, R2 (baseline townships kept) then
     /// S2; the weight of R2 outweighs all of S2, so their lexicographic optimum is the model's.
     goals: Option<[Goal; 2]>,
-    /// On township classes ([`crate::town_classes`]): `t` is empty, and this says which
+    /// On classes ([`crate::town_classes`]): `t` is empty, and this says which cadres and
     /// townships a solution's counts stand for.
     classes: Option<Classes>,
 }
@@ -57,11 +57,12 @@ impl CountyModel {
             .map_or_else(|| self.milp.solve(settings), |(_, r)| r)
     }
 
-    /// The (cadre, year, township) of a solution.
-    fn townships(&self, r: &MilpResult) -> Vec<(usize, usize, usize)> {
+    /// The (cadre, year, township) of a solution; `None` if the counts of a model on classes
+    /// could not be spread (a defect: the rows promise they can).
+    fn townships(&self, r: &MilpResult) -> Option<Vec<(usize, usize, usize)>> {
         match &self.classes {
             Some(classes) => classes.townships(r),
-            None => self.t.iter().filter(|&&(_, _, _, v)| r.int(v) == 1).map(|&(c, y, i, _)| (c, y, i)).collect(),
+            None => Some(self.t.iter().filter(|&&(_, _, _, v)| r.int(v) == 1).map(|&(c, y, i, _)| (c, y, i)).collect()),
         }
     }
 
@@ -163,7 +164,7 @@ fn best_effort_target(prep: &Prepared, k: usize, members: &[usize], pins: Option
     (pinned.len() + open).min(prep.townships_of[k].len())
 }
 
-/// County `k`'s S2 model: on township classes where they apply, unless `plain` (the plain
+/// County `k`'s S2 model: on classes of cadres and townships where they apply, unless `plain` (the plain
 /// formulation, or a model being kept: a kept model is the township model its rows' names
 /// describe), else the township model.
 fn build(
@@ -353,7 +354,13 @@ pub(crate) fn solve_pinned(
         out[c][y] = Some(i);
     }
     for (cm, r) in models.iter().zip(&results) {
-        for (c, y, i) in cm.townships(r) {
+        let Some(assigned) = cm.townships(r) else {
+            return Err(SolveError::Solver {
+                stage,
+                message: format!("{}: its counts could not be spread over cadres and townships", cm.milp.name),
+            });
+        };
+        for (c, y, i) in assigned {
             out[c][y] = Some(i);
         }
     }
