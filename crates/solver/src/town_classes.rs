@@ -180,11 +180,7 @@ pub(crate) fn build(prep: &Prepared, k: usize, members: &[usize], mode: PlanMode
     let whole_years = members
         .iter()
         .all(|&c| (0..2).all(|y| !prep.active(c, y) || p.window_months().all(|month| prep.serves_month(c, y, month))));
-    let locked = members.iter().any(|&c| {
-        prep.locks.township.get(c).is_some_and(|t| t.iter().any(Option::is_some))
-            || prep.locks.not_township.get(c).is_some_and(|t| t.iter().any(|l| !l.is_empty()))
-    });
-    if !whole_years || locked {
+    if !whole_years || crate::townships::has_township_locks(prep, members) {
         return None;
     }
     let classes = group(towns, |i| {

@@ -445,7 +445,7 @@ pub fn s2_terms(prep: &Prepared, towns: &[[Option<usize>; 2]]) -> BTreeMap<Strin
 }
 
 /// Whether any member of a group has a township locked or barred (P5, P6).
-fn has_township_locks(prep: &Prepared, members: &[usize]) -> bool {
+pub(crate) fn has_township_locks(prep: &Prepared, members: &[usize]) -> bool {
     members.iter().any(|&c| {
         prep.locks.township.get(c).is_some_and(|t| t.iter().any(Option::is_some))
             || prep.locks.not_township.get(c).is_some_and(|t| t.iter().any(|l| !l.is_empty()))
