@@ -280,9 +280,10 @@ fn a_chain_checks_its_first_plan_and_gives_what_one_re_plan_after_another_gives(
     let old = plan_of(&inst);
     let opts = ReplanOptions { takeovers: Some(0), ..ReplanOptions::default() };
     // A plan that breaks a rule is refused at the first step, as reassign_with refuses it.
+    // (H5: one cadre on one township in both years, its county having more than one.)
     let mut broken = old.clone();
-    broken.assignments[0].years[0].township = broken.assignments[1].years[0].township.clone();
-    broken.assignments[0].county = broken.assignments[1].county.clone();
+    broken.assignments[0].years[1].township = broken.assignments[0].years[0].township.clone();
+    assert!(!sanlian_check::check(&inst, &broken).unwrap().is_valid(), "the broken plan breaks a rule");
     let leave = |d: &str, c: &str| Events { events: vec![Event::Leave { date: date(d), cadre: c.into() }] };
     let first = leave("2027-07-01", "K370502-2");
     assert!(matches!(Chain::new(inst.clone(), broken).step(&first, &opts), Err(ReplanError::InvalidBase(_))));
