@@ -164,9 +164,9 @@ fn best_effort_target(prep: &Prepared, k: usize, members: &[usize], pins: Option
     (pinned.len() + open).min(prep.townships_of[k].len())
 }
 
-/// County `k`'s S2 model: on classes of cadres and townships where they apply, unless `plain` (the plain
-/// formulation, or a model being kept: a kept model is the township model its rows' names
-/// describe), else the township model.
+/// County `k`'s S2 model: on classes of cadres and townships where they apply and `plain` is
+/// not set (the plain formulation, or a model being kept: a kept model is the township model
+/// its rows' names describe), else the township model.
 fn build(
     prep: &Prepared,
     k: usize,
