@@ -65,6 +65,20 @@ pub struct Milp {
     pub offset: f64,
 }
 
+/// Dual values keyed by row name, those sharing a name added up, zeros left out.
+pub(crate) fn sum_duals<'a>(
+    duals: impl IntoIterator<Item = (&'a str, f64)>,
+) -> std::collections::BTreeMap<String, f64> {
+    let mut out = std::collections::BTreeMap::new();
+    for (name, y) in duals {
+        if y != 0.0 {
+            *out.entry(name.to_string()).or_insert(0.0) += y;
+        }
+    }
+    out.retain(|_, y| *y != 0.0);
+    out
+}
+
 /// How far from a whole number an integer column's relaxed value may be and still count as whole.
 const INTEGRALITY: f64 = 1e-9;
 
@@ -467,14 +481,7 @@ impl Milp {
 
     /// The non-zero duals of a result, keyed by row name (rows sharing a name add up).
     pub fn named_duals(&self, duals: &[f64]) -> std::collections::BTreeMap<String, f64> {
-        let mut out = std::collections::BTreeMap::new();
-        for (row, &y) in self.rows.iter().zip(duals) {
-            if y != 0.0 {
-                *out.entry(row.name.clone()).or_insert(0.0) += y;
-            }
-        }
-        out.retain(|_, y| *y != 0.0);
-        out
+        sum_duals(self.rows.iter().zip(duals).map(|(row, &y)| (row.name.as_str(), y)))
     }
 
     /// The objective as (column, coefficient) pairs, for fixing a stage's value.

@@ -64,11 +64,9 @@ impl Classes {
         }
         let single = |b: usize| self.classes[b].len() == 1 && self.distinct;
         let mut years: Vec<[Vec<usize>; 2]> = vec![[Vec::new(), Vec::new()]; self.classes.len()];
-        for (members, [first, second]) in self.cadres.iter().zip(&slots) {
-            let mut given: [Vec<usize>; 2] = [first.clone(), second.clone()];
-            if !first.is_empty() && !second.is_empty() {
-                given[1] = pair(first, second, single)?;
-            }
+        for (members, [first, second]) in self.cadres.iter().zip(slots) {
+            let second = if first.is_empty() || second.is_empty() { second } else { pair(&first, &second, single)? };
+            let given = [first, second];
             for y in 0..2 {
                 if !given[y].is_empty() && given[y].len() != members.len() {
                     return None;
@@ -86,16 +84,8 @@ impl Classes {
     /// The LP duals of a solution given to the township model's rows they stand for (every
     /// row of a class gets its class row's dual), keyed by those rows' names.
     pub(crate) fn named_duals(&self, duals: &[f64]) -> BTreeMap<String, f64> {
-        let mut out = BTreeMap::new();
-        for (names, &y) in self.plain_rows.iter().zip(duals) {
-            if y != 0.0 {
-                for name in names {
-                    *out.entry(name.clone()).or_insert(0.0) += y;
-                }
-            }
-        }
-        out.retain(|_, y| *y != 0.0);
-        out
+        let each = self.plain_rows.iter().zip(duals).flat_map(|(names, &y)| names.iter().map(move |n| (n.as_str(), y)));
+        crate::milp::sum_duals(each)
     }
 }
 
@@ -267,7 +257,7 @@ pub(crate) fn build(prep: &Prepared, k: usize, members: &[usize], mode: PlanMode
     }
     if mode == PlanMode::BestEffort {
         let name = format!("B1_cover[{code}]");
-        let target = (serving[0] + serving[1]).min(towns.len()) as f64;
+        let target = crate::townships::best_effort_target(prep, k, members, None) as f64;
         row(&mut m, vec![name.clone()], name, covered, target, f64::INFINITY);
     }
     Some((m, Classes { classes, cadres, x, plain_rows, distinct }))

@@ -147,7 +147,7 @@ pub(crate) fn baseline_townships(
 
 /// Best-effort coverage target of county `k`: the townships pinned assignments cover, plus
 /// one per open cadre-year, at most all of them (B1_cover).
-fn best_effort_target(prep: &Prepared, k: usize, members: &[usize], pins: Option<&Pins>) -> usize {
+pub(crate) fn best_effort_target(prep: &Prepared, k: usize, members: &[usize], pins: Option<&Pins>) -> usize {
     let mut pinned: Vec<usize> = Vec::new();
     let mut open = 0usize;
     for &c in members {
